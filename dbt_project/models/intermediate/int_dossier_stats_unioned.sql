@@ -1,0 +1,38 @@
+-- One row per unit × authority level × period: the submitted aggregated form where a
+-- unit sent one (it is the official figure), otherwise the aggregate of its records.
+with
+
+submitted as (
+
+    select * from {{ ref('int_dossier_submissions_latest') }}
+
+),
+
+from_records as (
+
+    select * from {{ ref('int_dossier_records_aggregated') }}
+
+),
+
+records_without_submission as (
+
+    select from_records.*
+    from from_records
+    left join submitted
+        on from_records.unit_code = submitted.unit_code
+        and from_records.authority_level = submitted.authority_level
+        and from_records.period_start = submitted.period_start
+        and from_records.period_end = submitted.period_end
+    where submitted.unit_code is null
+
+),
+
+unioned as (
+
+    select * from submitted
+    union all
+    select * from records_without_submission
+
+)
+
+select * from unioned

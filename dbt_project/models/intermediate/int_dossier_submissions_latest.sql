@@ -1,0 +1,119 @@
+-- Submitted aggregated dossier statistics, one row per unit × authority level × period.
+-- A corrected submission (a later file for the same unit, level and period) replaces
+-- the earlier one; rows split by field (lĩnh vực) are summed.
+with
+
+dossiers as (
+
+    select * from {{ ref('stg_raw__dossiers') }}
+
+),
+
+data_rows as (
+
+    select *
+    from dossiers
+    where not is_total_row
+
+),
+
+file_versions as (
+
+    select
+        unit_code,
+        authority_level,
+        period_start,
+        period_end,
+        file_id,
+        row_number() over (
+            partition by unit_code, authority_level, period_start, period_end
+            order by max(loaded_at) desc, file_id desc
+        ) as version_rank
+    from data_rows
+    group by unit_code, authority_level, period_start, period_end, file_id
+
+),
+
+latest_rows as (
+
+    select data_rows.*
+    from data_rows
+    inner join file_versions
+        on data_rows.unit_code = file_versions.unit_code
+        and data_rows.authority_level = file_versions.authority_level
+        and data_rows.period_start = file_versions.period_start
+        and data_rows.period_end = file_versions.period_end
+        and data_rows.file_id = file_versions.file_id
+    where file_versions.version_rank = 1
+
+),
+
+summed as (
+
+    select
+        unit_code,
+        authority_level,
+        period_start,
+        period_end,
+        period_label,
+        min(file_id) as file_id,
+        min(source_row) as source_row,
+        sum(carried_in) as carried_in,
+        sum(received) as received,
+        sum(received_online) as received_online,
+        sum(received_postal) as received_postal,
+        sum(resolved) as resolved_submitted,
+        sum(resolved_early) as resolved_early,
+        sum(resolved_on_time_submitted) as resolved_on_time_exact,
+        sum(resolved_late) as resolved_late,
+        sum(pending_not_due) as pending_not_due,
+        sum(pending_overdue) as pending_overdue
+    from latest_rows
+    group by unit_code, authority_level, period_start, period_end, period_label
+
+),
+
+final as (
+
+    select
+        unit_code,
+        authority_level,
+        period_start,
+        period_end,
+        period_label,
+        'aggregated' as source_kind,
+        file_id,
+        source_row,
+        carried_in,
+        received,
+        received_online,
+        received_postal,
+        coalesce(
+            resolved_submitted,
+            coalesce(resolved_early, 0) + coalesce(resolved_on_time_exact, 0)
+            + coalesce(resolved_late, 0)
+        ) as resolved,
+        resolved_early,
+        case
+            when resolved_early is null and resolved_on_time_exact is null then null
+            else coalesce(resolved_early, 0) + coalesce(resolved_on_time_exact, 0)
+        end as resolved_on_time,
+        resolved_late,
+        case
+            when pending_not_due is null and pending_overdue is null then null
+            else coalesce(pending_not_due, 0) + coalesce(pending_overdue, 0)
+        end as pending,
+        pending_not_due,
+        pending_overdue,
+        cast(null as bigint) as received_fully_online,
+        cast(null as bigint) as received_fully_online_eligible,
+        cast(null as bigint) as received_digitised,
+        cast(null as bigint) as resolved_with_electronic_result,
+        cast(null as bigint) as received_fee_required,
+        cast(null as bigint) as received_paid_online,
+        cast(null as bigint) as resolved_rated_dissatisfied
+    from summed
+
+)
+
+select * from final

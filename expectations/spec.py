@@ -1,0 +1,192 @@
+"""Declarative quality rules.
+
+One `Rule` generates both the Great Expectations expectation (`to_gx_expectation`) and the
+DuckDB predicate that lists the violating rows (`violation_sql`), so the two cannot drift.
+Both follow the same null semantics as GX column-map expectations: a null (or, for float
+columns, NaN, which pandas reads as null) is not checked, except by `not_null`.
+
+SQL text in a spec (`where`, derived columns, table names) is written by developers, never
+taken from data; values (bounds, sets, tolerances) are always bound as parameters.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from great_expectations.expectations import Expectation
+
+Severity = Literal["error", "warn"]
+Kind = Literal["between", "not_null", "in_set", "equals_zero"]
+
+SEVERITIES: tuple[Severity, ...] = ("error", "warn")
+KINDS: tuple[Kind, ...] = ("between", "not_null", "in_set", "equals_zero")
+_GX_SEVERITY = {"error": "critical", "warn": "warning"}
+FLOAT_TYPES = frozenset({"DOUBLE", "FLOAT", "REAL", "FLOAT4", "FLOAT8"})
+
+
+def quote_ident(name: str) -> str:
+    """Quote one SQL identifier (identifiers come from specs only)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_relation(relation: str) -> str:
+    """`schema.table` -> `"schema"."table"`."""
+    return ".".join(quote_ident(part) for part in relation.split("."))
+
+
+def template_fields(template: str) -> list[str]:
+    """Column names used by a message template such as "Resolved {resolved} ..."."""
+    return [f for _, f, _, _ in string.Formatter().parse(template) if f]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One data-quality rule on one column of one relation."""
+
+    rule: str
+    severity: Severity
+    table: str
+    kind: Kind
+    column: str
+    summary_en: str
+    summary_vi: str
+    message_en: str
+    message_vi: str
+    min: float | None = None
+    max: float | None = None
+    strict_min: bool = False
+    strict_max: bool = False
+    value_set: tuple[str, ...] = ()
+    tolerance: float = 0
+    where: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.rule.isidentifier() or self.rule != self.rule.lower():
+            raise ValueError(f"rule id must be snake_case: {self.rule!r}")
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"{self.rule}: severity must be one of {SEVERITIES}")
+        if self.kind not in KINDS:
+            raise ValueError(f"{self.rule}: kind must be one of {KINDS}")
+        if self.kind == "between" and self.min is None and self.max is None:
+            raise ValueError(f"{self.rule}: between needs min or max")
+        if self.kind == "in_set" and not self.value_set:
+            raise ValueError(f"{self.rule}: in_set needs value_set")
+        if self.tolerance < 0:
+            raise ValueError(f"{self.rule}: tolerance must be >= 0")
+
+    # --- SQL -------------------------------------------------------------------------------
+
+    def violation_sql(self, is_float: bool) -> tuple[str, list[Any]]:
+        """Predicate true exactly for the rows GX counts as unexpected, and its parameters."""
+        col = quote_ident(self.column)
+        present = f"{col} IS NOT NULL" + (f" AND NOT isnan({col})" if is_float else "")
+        if self.kind == "not_null":
+            return (f"({col} IS NULL" + (f" OR isnan({col}))" if is_float else ")"), [])
+        if self.kind == "in_set":
+            marks = ", ".join("?" for _ in self.value_set)
+            return f"({present} AND {col} NOT IN ({marks}))", list(self.value_set)
+        low, high, strict_low, strict_high = self._bounds()
+        checks: list[str] = []
+        params: list[Any] = []
+        if low is not None:
+            checks.append(f"{col} {'>' if strict_low else '>='} ?")
+            params.append(low)
+        if high is not None:
+            checks.append(f"{col} {'<' if strict_high else '<='} ?")
+            params.append(high)
+        return f"({present} AND NOT ({' AND '.join(checks)}))", params
+
+    def _bounds(self) -> tuple[float | None, float | None, bool, bool]:
+        if self.kind == "equals_zero":
+            return -self.tolerance, self.tolerance, False, False
+        return self.min, self.max, self.strict_min, self.strict_max
+
+    # --- Great Expectations ----------------------------------------------------------------
+
+    def to_gx_expectation(self) -> Expectation:
+        """The GX 1.x expectation for this rule; `meta["rule"]` maps results back."""
+        import great_expectations.expectations as gxe
+
+        common: dict[str, Any] = {
+            "column": self.column,
+            "meta": {"rule": self.rule, "table": self.table},
+            "severity": _GX_SEVERITY[self.severity],
+            "description": self.summary_en,
+        }
+        if self.kind == "not_null":
+            return gxe.ExpectColumnValuesToNotBeNull(**common)
+        if self.kind == "in_set":
+            return gxe.ExpectColumnValuesToBeInSet(value_set=list(self.value_set), **common)
+        low, high, strict_low, strict_high = self._bounds()
+        return gxe.ExpectColumnValuesToBeBetween(
+            min_value=low,
+            max_value=high,
+            strict_min=strict_low,
+            strict_max=strict_high,
+            **common,
+        )
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A column computed from the relation's own columns (SQL written in the spec)."""
+
+    name: str
+    sql: str
+
+
+@dataclass(frozen=True)
+class Suite:
+    """The rules on one relation; `asset_key` equals the relation, e.g. ("marts", "x")."""
+
+    name: str
+    table: str
+    asset_key: tuple[str, ...]
+    rules: list[Rule]
+    required: bool = False
+    derived: tuple[Derived, ...] = ()
+    #: finding column -> SQL expression over the relation (default: same-named column or NULL)
+    context: dict[str, str] = field(default_factory=dict)
+    #: look source_file up in raw.file_manifest by file_id (raw tables have no source_file)
+    source_file_from_manifest: bool = False
+    #: compute period_label from period_start/period_end with ingest.periods.period_label
+    period_label_from_dates: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.name.isidentifier():
+            raise ValueError(f"suite name must be an identifier: {self.name!r}")
+        if tuple(self.table.split(".")) != self.asset_key:
+            raise ValueError(f"{self.name}: asset_key {self.asset_key} must equal {self.table}")
+        for rule in self.rules:
+            if rule.table != self.table:
+                raise ValueError(f"{rule.rule}: table {rule.table} is not {self.table}")
+
+    def rule_groups(self) -> dict[str | None, list[Rule]]:
+        """Rules grouped by their `where` filter (one dataframe per group)."""
+        groups: dict[str | None, list[Rule]] = {}
+        for rule in self.rules:
+            groups.setdefault(rule.where, []).append(rule)
+        return groups
+
+    def source_sql(
+        self, where: str | None, extra_select: Sequence[str] = (), join_manifest: bool = False
+    ) -> str:
+        """SELECT over the relation with derived columns and the group's filter.
+
+        With `join_manifest`, `_m._manifest_file_name` is available to `extra_select`.
+        """
+        select = ["t.*", *(f"({d.sql}) AS {quote_ident(d.name)}" for d in self.derived)]
+        select.extend(extra_select)
+        sql = f"SELECT {', '.join(select)} FROM {quote_relation(self.table)} AS t"
+        if join_manifest:
+            sql += (
+                " LEFT JOIN (SELECT file_id, any_value(file_name) AS _manifest_file_name"
+                " FROM raw.file_manifest GROUP BY file_id) AS _m ON _m.file_id = t.file_id"
+            )
+        if where:
+            sql += f" WHERE ({where})"
+        return sql

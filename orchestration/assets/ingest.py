@@ -1,0 +1,103 @@
+"""Raw tables: one Dagster asset per source family, keyed like the dbt sources (raw/<table>).
+
+The file readers and loaders live in the `ingest` package; these assets only hand them a
+connection and report what happened.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+from ingest.admin_units import load_admin_units
+from ingest.inbox import load_family, register_inbox
+from ingest.warehouse import ensure_schema
+
+from orchestration.resources import WarehouseResource
+
+INGEST_GROUP = "ingest"
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["raw", "admin_units"],
+            description="Administrative units of the whole country, legacy and current (official lists).",
+        ),
+        dg.AssetSpec(
+            ["raw", "admin_unit_successions"],
+            description="Legacy → current units of the 2025 reorganisation.",
+        ),
+    ],
+    group_name=INGEST_GROUP,
+)
+def admin_units(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    with warehouse.connect() as con:
+        ensure_schema(con)
+        units, successions = load_admin_units(con)
+    context.log.info(f"{units} administrative units, {successions} successions")
+    yield dg.MaterializeResult(asset_key=["raw", "admin_units"], metadata={"rows": units})
+    yield dg.MaterializeResult(asset_key=["raw", "admin_unit_successions"], metadata={"rows": successions})
+
+
+@dg.asset(
+    key=["raw", "file_manifest"],
+    deps=[["raw", "admin_units"]],
+    group_name=INGEST_GROUP,
+    description="Every file seen in the inbox: new files are hashed and classified by "
+    "source family; duplicates and unreadable files are recorded here.",
+)
+def file_manifest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    settings = warehouse.settings
+    settings.inbox_dir.mkdir(parents=True, exist_ok=True)
+    with warehouse.connect() as con:
+        ensure_schema(con)
+        outcomes = register_inbox(con, settings.inbox_dir, settings.quarantine_dir, context.run_id)
+    by_status: dict[str, int] = {}
+    for outcome in outcomes:
+        by_status[outcome.status] = by_status.get(outcome.status, 0) + 1
+        if outcome.status == "rejected":
+            context.log.warning(f"rejected {outcome.file_name}: {outcome.message}")
+    return dg.MaterializeResult(
+        metadata={"new_files": len(outcomes), **{f"files_{k}": v for k, v in by_status.items()}}
+    )
+
+
+def _family_asset(family: str, tables: list[str], description: str) -> dg.AssetsDefinition:
+    specs = [
+        dg.AssetSpec(["raw", table], deps=[["raw", "file_manifest"]], description=description)
+        for table in tables
+    ]
+
+    @dg.multi_asset(name=f"load_{family}", specs=specs, group_name=INGEST_GROUP)
+    def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        settings = warehouse.settings
+        with warehouse.connect() as con:
+            ensure_schema(con)
+            report = load_family(con, family, settings.quarantine_dir, context.run_id)
+        for name, message in report.files_rejected:
+            context.log.warning(f"rejected {name}: {message}")
+        metadata = {
+            "files_loaded": len(report.files_loaded),
+            "files_rejected": len(report.files_rejected),
+            "rows_loaded": report.rows_loaded,
+        }
+        for table in tables:
+            yield dg.MaterializeResult(asset_key=["raw", table], metadata=metadata)
+
+    return _load
+
+
+dossiers = _family_asset(
+    "dossiers", ["dossiers"], "Aggregated one-stop-shop dossier statistics as submitted."
+)
+dossier_records = _family_asset(
+    "dossier_records", ["dossier_records"], "Record-level dossier exports, one row per dossier."
+)
+staff = _family_asset("staff", ["staff"], "Staff counts by category against the quota.")
+budget = _family_asset("budget", ["budget"], "Cumulative public investment disbursement against the plan.")
+surveys = _family_asset(
+    "surveys",
+    ["surveys", "survey_responses"],
+    "Citizen survey results: aggregated, and one row per form and question (no personal data).",
+)
+
+ingest_assets = [admin_units, file_manifest, dossiers, dossier_records, staff, budget, surveys]

@@ -1,0 +1,60 @@
+"""The gate: publish the marts only when no error-severity check of this run failed."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.publication import publish
+from orchestration.resources import WarehouseResource
+
+PUBLISHED_MARTS = (
+    "dim_admin_units",
+    "fct_dossier_stats",
+    "fct_survey_satisfaction",
+    "fct_budget_disbursement",
+    "fct_staffing",
+    "fct_indicator_values",
+    "fct_scores",
+    "rankings",
+    "data_quality_findings",
+)
+
+
+def failed_error_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """Every check of the run (Great Expectations suites and dbt tests) that failed at error severity."""
+    records = instance.get_records_for_run(
+        run_id=run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    ).records
+    failed = []
+    for record in records:
+        evaluation = record.event_log_entry.dagster_event.asset_check_evaluation_data
+        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+            failed.append(f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}")
+    return failed
+
+
+@dg.asset(
+    key="published_rankings",
+    deps=[["marts", name] for name in PUBLISHED_MARTS if name != "data_quality_findings"],
+    group_name="publish",
+    description="published/latest.duckdb: the marts of the last run that passed the quality gate.",
+)
+def published_rankings(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    failed = failed_error_checks(context.instance, context.run_id)
+    if failed:
+        raise dg.Failure(
+            description="Quality gate: publication held back; the previous "
+            "published/latest.duckdb is unchanged.",
+            metadata={"failed_error_checks": "\n".join(failed)},
+        )
+    settings = warehouse.settings
+    with warehouse.connect() as con:
+        publication = publish(con, settings.published_dir, context.run_id, required_tables=PUBLISHED_MARTS)
+    context.log.info(f"published {publication.path.name} as {publication.latest_path}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": str(publication.latest_path),
+            "file": publication.path.name,
+            **{f"rows.{table}": count for table, count in publication.row_counts.items()},
+        }
+    )

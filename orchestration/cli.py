@@ -1,0 +1,248 @@
+"""`parwh`: the command line of PAR Warehouse.
+
+    parwh demo [--warehouse DIR]                 write demo submissions, run the nightly job
+    parwh run  [--inbox DIR] [--warehouse DIR]   one nightly run
+    parwh ui   [--warehouse DIR]                 the Dagster UI on this warehouse's runs
+
+`parwh run` executes the Dagster job `nightly` in this process against the persistent
+Dagster instance under <warehouse>/dagster: the same runs `dagster dev` shows.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from orchestration.settings import Settings
+
+app = typer.Typer(
+    help="PAR Warehouse: nightly public-administration-reform indicators and rankings.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+
+WarehouseOption = Annotated[
+    Path | None,
+    typer.Option("--warehouse", help="Warehouse directory (default: $PARWH_WAREHOUSE or ./warehouse)."),
+]
+InboxOption = Annotated[
+    Path | None,
+    typer.Option("--inbox", help="Inbox of submitted files (default: $PARWH_INBOX or <warehouse>/inbox)."),
+]
+
+
+class WarehouseBusyError(RuntimeError):
+    pass
+
+
+@contextmanager
+def warehouse_lock(settings: Settings) -> Iterator[None]:
+    """One pipeline process per warehouse (DuckDB allows one writer)."""
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = settings.warehouse_dir / ".pipeline.lock"
+    with lock_path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise WarehouseBusyError(
+                f"another parwh run is using {settings.warehouse_dir}; try again when it ends"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _resolve_settings(warehouse: Path | None, inbox: Path | None) -> Settings:
+    settings = Settings.from_env().with_overrides(warehouse=warehouse, inbox=inbox)
+    settings.export()
+    return settings
+
+
+def _prepare(settings: Settings) -> None:
+    from orchestration.dbt_project import prepare_manifest
+    from orchestration.instance import prepare_dagster_home
+
+    prepare_dagster_home(settings.dagster_home)
+    with console.status("Preparing the dbt manifest (dbt parse)…"):
+        prepare_manifest()
+
+
+def _execute_nightly(settings: Settings) -> int:
+    """Run the Dagster job in this process; print the summary; return the exit code."""
+    _prepare(settings)
+    with console.status("Loading the pipeline definitions…"):
+        import dagster as dg
+
+        from orchestration.definitions import defs
+        from orchestration.instance import open_instance
+        from orchestration.run_summary import summarise_run
+        from orchestration.schedules import NIGHTLY_JOB_NAME
+
+        instance = open_instance(settings.dagster_home)
+        job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
+
+    run_id = dg.make_new_run_id()
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["result"] = job.execute_in_process(
+                instance=instance,
+                run_id=run_id,
+                raise_on_error=False,
+                tags={"parwh/launched_by": "cli"},
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            )
+        except Exception as exc:  # reported below, exit code 1
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, name="nightly-run")
+    started = time.monotonic()
+    worker.start()
+    with console.status("Nightly run: starting…") as status:
+        while worker.is_alive():
+            step = _current_step(instance, run_id)
+            elapsed = time.monotonic() - started
+            status.update(f"Nightly run: {step} ({elapsed:.0f} s)")
+            worker.join(timeout=0.5)
+    if "error" in outcome:
+        console.print(f"[red]The run could not start: {outcome['error']}[/red]")
+        return 1
+    summary = summarise_run(instance, run_id, settings.database_path)
+    _print_summary(summary, settings, time.monotonic() - started)
+    return summary.exit_code
+
+
+def _current_step(instance, run_id: str) -> str:
+    import dagster as dg
+
+    try:
+        records = instance.get_records_for_run(
+            run_id=run_id, of_type=dg.DagsterEventType.STEP_START, ascending=False, limit=1
+        ).records
+    except Exception:  # the run is not registered yet
+        return "starting…"
+    if not records:
+        return "starting…"
+    return records[0].event_log_entry.dagster_event.step_key or "running"
+
+
+def _print_summary(summary, settings: Settings, seconds: float) -> None:
+    console.rule(f"Nightly run {summary.run_id[:8]} ({seconds:.0f} s)")
+    loaded = [f for f in summary.files if f.status == "loaded"]
+    rejected = [f for f in summary.files if f.status == "rejected"]
+    duplicates = [f for f in summary.files if f.status == "duplicate"]
+    console.print(
+        f"Files: {len(loaded)} loaded, {len(rejected)} rejected, "
+        f"{len(duplicates)} already loaded before (skipped)"
+    )
+    for line in rejected:
+        console.print(f"  [red]rejected[/red] {line.file_name}: {line.message}")
+    if rejected:
+        console.print(f"  rejected files and their .error.txt are in {settings.quarantine_dir}")
+    if summary.rows_by_source:
+        table = Table("source", "rows loaded")
+        for source, rows in sorted(summary.rows_by_source.items()):
+            table.add_row(source, f"{rows:,}")
+        console.print(table)
+    console.print(
+        f"Checks: {summary.checks_passed} passed, {summary.checks_warned} warned, "
+        f"{summary.checks_failed} failed"
+    )
+    for check in summary.checks:
+        if not check.passed:
+            colour = "red" if check.severity == "error" else "yellow"
+            console.print(f"  [{colour}]{check.severity}[/{colour}] {check.asset} {check.check_name}")
+    if summary.findings_by_severity:
+        counts = ", ".join(f"{n} {sev}" for sev, n in sorted(summary.findings_by_severity.items()))
+        console.print(
+            f"Findings: {counts} — query marts.data_quality_findings where run_id = '{summary.run_id}'"
+        )
+    code = summary.exit_code
+    if code == 0:
+        console.print(f"[green]Published[/green] {summary.published_path}")
+        console.print(
+            "Open it read-only, e.g. duckdb -readonly "
+            f'{summary.published_path} "select * from marts.rankings limit 10"'
+        )
+    elif code == 2:
+        console.print(
+            "[red]Quality gate held publication back[/red]: an error-severity check failed; "
+            f"{settings.latest_path} is unchanged."
+        )
+    else:
+        console.print("[red]The run failed[/red]:")
+        for message in summary.failure_messages:
+            console.print(f"  {message}")
+    console.print(f"Working database: {settings.database_path}")
+
+
+def _run_guarded(settings: Settings) -> int:
+    try:
+        with warehouse_lock(settings):
+            return _execute_nightly(settings)
+    except WarehouseBusyError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 1
+
+
+@app.command()
+def run(inbox: InboxOption = None, warehouse: WarehouseOption = None) -> None:
+    """One nightly run: load new inbox files, dbt build, quality checks, publish.
+
+    Exit 0 when it published, 2 when the quality gate held publication back, 1 when the
+    run failed.
+    """
+    settings = _resolve_settings(warehouse, inbox)
+    console.print(f"Warehouse {settings.warehouse_dir}, inbox {settings.inbox_dir}")
+    raise typer.Exit(_run_guarded(settings))
+
+
+@app.command()
+def demo(warehouse: WarehouseOption = None) -> None:
+    """Write the demo submissions into <warehouse>/inbox and run the nightly job once."""
+    settings = _resolve_settings(warehouse, None)
+    inbox = settings.warehouse_dir / "inbox"
+    settings = settings.with_overrides(inbox=inbox)
+    settings.export()
+    from demo import generate_demo_inbox
+
+    with console.status(f"Writing demo submissions into {inbox}…"):
+        written = generate_demo_inbox(inbox)
+    console.print(f"Demo submissions: {len(written.files)} files in {inbox}")
+    raise typer.Exit(_run_guarded(settings))
+
+
+@app.command()
+def ui(warehouse: WarehouseOption = None) -> None:
+    """Start the Dagster UI (dagster dev) on this warehouse's runs, lineage and checks."""
+    settings = _resolve_settings(warehouse, None)
+    _prepare(settings)
+    console.print(f"DAGSTER_HOME={settings.dagster_home}")
+    dagster = Path(sys.executable).with_name("dagster")
+    os.execv(str(dagster), [str(dagster), "dev", "-m", "orchestration.definitions"])
+
+
+@app.command()
+def prepare() -> None:
+    """Prepare the dbt manifest (dbt parse) so that `dagster dev` can load the definitions."""
+    settings = _resolve_settings(None, None)
+    _prepare(settings)
+    console.print("dbt manifest ready")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,70 @@
+"""The dbt project, declared once, and how Dagster names its models.
+
+The manifest is prepared before Definitions are loaded (`prepare_manifest`, called by the
+CLI and the tests; `dagster dev` prepares it itself), never parsed at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def _newest_source_mtime(project_dir: Path) -> float:
+    newest = (project_dir / "dbt_project.yml").stat().st_mtime
+    for folder in ("models", "macros", "seeds", "tests"):
+        for path in (project_dir / folder).rglob("*"):
+            if path.is_file():
+                newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+def manifest_is_stale(project: DbtProject = dbt_project) -> bool:
+    manifest = project.manifest_path
+    if not manifest.exists():
+        return True
+    return manifest.stat().st_mtime < _newest_source_mtime(project.project_dir)
+
+
+def prepare_manifest(project: DbtProject = dbt_project) -> Path:
+    """Run `dbt parse` when the manifest is missing or older than the project files."""
+    if manifest_is_stale(project):
+        project.preparer.prepare(project)
+    return project.manifest_path
+
+
+def dbt_build_args(*, full_refresh: bool = False, selector: str | None = None) -> list[str]:
+    """The dbt command line of the nightly run (a pure function, unit-tested)."""
+    args = ["build"]
+    if full_refresh:
+        args.append("--full-refresh")
+    if selector:
+        args += ["--select", selector]
+    return args
+
+
+class WarehouseDbtTranslator(DagsterDbtTranslator):
+    """Dagster keys equal warehouse relations: marts/fct_dossier_stats is marts.fct_dossier_stats."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        schema = dbt_resource_props.get("config", {}).get("schema") or "main"
+        return dg.AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "transform"
+
+
+translator = WarehouseDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))

@@ -1,0 +1,27 @@
+"""The one place that assembles the pipeline: ingest → dbt → quality checks → publish."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.ingest import ingest_assets
+from orchestration.assets.publish import published_rankings
+from orchestration.assets.quality import great_expectations_suites
+from orchestration.assets.transform import warehouse_dbt_models
+from orchestration.dbt_project import dbt_project
+from orchestration.resources import WarehouseResource
+from orchestration.schedules import inbox_sensor, nightly_job, nightly_schedule
+from orchestration.settings import Settings
+
+defs = dg.Definitions(
+    assets=[*ingest_assets, warehouse_dbt_models, published_rankings],
+    asset_checks=[great_expectations_suites],
+    jobs=[nightly_job],
+    schedules=[nightly_schedule],
+    sensors=[inbox_sensor],
+    resources={
+        "warehouse": WarehouseResource.from_settings(Settings.from_env()),
+        "dbt": DbtCliResource(project_dir=dbt_project),
+    },
+)

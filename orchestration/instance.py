@@ -1,0 +1,37 @@
+"""The persistent Dagster instance under <warehouse>/dagster, shared by `parwh run` and `dagster dev`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+DAGSTER_YAML = """\
+# Written by parwh. Runs, events and check results of this warehouse live here, so
+# `parwh run` and `dagster dev` (started with DAGSTER_HOME pointing here) share them.
+telemetry:
+  enabled: false
+run_queue:
+  # DuckDB has one writer: never two runs of the pipeline at once.
+  max_concurrent_runs: 1
+"""
+
+
+def prepare_dagster_home(dagster_home: Path) -> Path:
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    config = dagster_home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    return dagster_home
+
+
+def open_instance(dagster_home: Path) -> dg.DagsterInstance:
+    prepare_dagster_home(dagster_home)
+    return dg.DagsterInstance.from_config(str(dagster_home))
+
+
+def runs_in_progress(instance: dg.DagsterInstance) -> list[str]:
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING])
+    )
+    return [run.run_id for run in runs]

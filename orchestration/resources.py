@@ -1,0 +1,60 @@
+"""The Dagster resource that hands out connections to the working DuckDB database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from orchestration.settings import Settings
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The warehouse directory and its working database.
+
+    Configured from the environment (`PARWH_*`, see `.env.example`). DuckDB allows one
+    writing process: every step opens its connection, writes, and closes it before the
+    next step (the nightly job runs its steps one at a time).
+    """
+
+    warehouse_dir: str
+    inbox_dir: str
+    duckdb_memory_limit: str = "4GB"
+    duckdb_threads: int = 2
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WarehouseResource:
+        return cls(
+            warehouse_dir=str(settings.warehouse_dir),
+            inbox_dir=str(settings.inbox_dir),
+            duckdb_memory_limit=settings.duckdb_memory_limit,
+            duckdb_threads=settings.duckdb_threads,
+        )
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(
+            warehouse_dir=Path(self.warehouse_dir),
+            inbox_dir=Path(self.inbox_dir),
+            duckdb_memory_limit=self.duckdb_memory_limit,
+            duckdb_threads=self.duckdb_threads,
+        )
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        settings = self.settings
+        settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(
+            str(settings.database_path),
+            config={
+                "memory_limit": settings.duckdb_memory_limit,
+                "threads": settings.duckdb_threads,
+            },
+        )
+        try:
+            yield con
+        finally:
+            con.close()

@@ -1,0 +1,143 @@
+"""What one nightly run did, for the CLI's summary and its exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+EXIT_PUBLISHED = 0
+EXIT_FAILED = 1
+EXIT_HELD_BACK = 2
+
+
+@dataclass(frozen=True)
+class FileLine:
+    file_name: str
+    source_family: str | None
+    status: str
+    rows: int | None
+    message: str | None
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    asset: str
+    check_name: str
+    passed: bool
+    severity: str  # "error" or "warn"
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    run_succeeded: bool
+    files: list[FileLine] = field(default_factory=list)
+    rows_by_source: dict[str, int] = field(default_factory=dict)
+    checks: list[CheckLine] = field(default_factory=list)
+    published_path: Path | None = None
+    failure_messages: list[str] = field(default_factory=list)
+    findings_by_severity: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def checks_passed(self) -> int:
+        return sum(1 for c in self.checks if c.passed)
+
+    @property
+    def checks_warned(self) -> int:
+        return sum(1 for c in self.checks if not c.passed and c.severity == "warn")
+
+    @property
+    def checks_failed(self) -> int:
+        return sum(1 for c in self.checks if not c.passed and c.severity == "error")
+
+    @property
+    def exit_code(self) -> int:
+        if self.published_path is not None and self.run_succeeded:
+            return EXIT_PUBLISHED
+        if self.checks_failed:
+            return EXIT_HELD_BACK
+        return EXIT_FAILED
+
+
+def _check_lines(instance: dg.DagsterInstance, run_id: str) -> list[CheckLine]:
+    records = instance.get_records_for_run(
+        run_id=run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000
+    ).records
+    lines = []
+    for record in records:
+        evaluation = record.event_log_entry.dagster_event.asset_check_evaluation_data
+        lines.append(
+            CheckLine(
+                asset=evaluation.asset_key.to_user_string(),
+                check_name=evaluation.check_name,
+                passed=evaluation.passed,
+                severity="error" if evaluation.severity == dg.AssetCheckSeverity.ERROR else "warn",
+            )
+        )
+    return lines
+
+
+def _published_path(instance: dg.DagsterInstance, run_id: str) -> Path | None:
+    records = instance.get_records_for_run(
+        run_id=run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+    ).records
+    for record in records:
+        materialization = record.event_log_entry.asset_materialization
+        if materialization and materialization.asset_key == dg.AssetKey("published_rankings"):
+            path = materialization.metadata.get("path")
+            return Path(path.value) if path is not None else None
+    return None
+
+
+def _failure_messages(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    records = instance.get_records_for_run(run_id=run_id, of_type=dg.DagsterEventType.STEP_FAILURE).records
+    messages = []
+    for record in records:
+        event = record.event_log_entry.dagster_event
+        error = event.step_failure_data.error if event.step_failure_data else None
+        text = error.message.strip() if error else "step failed"
+        messages.append(f"{event.step_key}: {text.splitlines()[0] if text else ''}")
+    return messages
+
+
+def summarise_run(instance: dg.DagsterInstance, run_id: str, database: Path) -> RunSummary:
+    run = instance.get_run_by_id(run_id)
+    summary = RunSummary(
+        run_id=run_id,
+        run_succeeded=bool(run and run.status == dg.DagsterRunStatus.SUCCESS),
+        checks=_check_lines(instance, run_id),
+        published_path=_published_path(instance, run_id),
+        failure_messages=_failure_messages(instance, run_id),
+    )
+    if not database.exists():
+        return summary
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        tables = {
+            row[0]
+            for row in con.execute(
+                "select table_schema || '.' || table_name from information_schema.tables"
+            ).fetchall()
+        }
+        if "raw.file_manifest" in tables:
+            for name, family, status, rows, message in con.execute(
+                "select file_name, source_family, status, row_count, message "
+                "from raw.file_manifest where run_id = ? order by file_name",
+                [run_id],
+            ).fetchall():
+                summary.files.append(FileLine(name, family, status, rows, message))
+                if status == "loaded" and family:
+                    summary.rows_by_source[family] = summary.rows_by_source.get(family, 0) + int(rows or 0)
+        if "marts.data_quality_findings" in tables:
+            for severity, count in con.execute(
+                "select severity, count(*) from marts.data_quality_findings "
+                "where run_id = ? group by severity",
+                [run_id],
+            ).fetchall():
+                summary.findings_by_severity[severity] = int(count)
+    finally:
+        con.close()
+    return summary

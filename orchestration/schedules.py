@@ -1,0 +1,52 @@
+"""The nightly job, its 01:00 schedule and the inbox sensor."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.settings import Settings
+
+NIGHTLY_JOB_NAME = "nightly"
+
+nightly_job = dg.define_asset_job(
+    NIGHTLY_JOB_NAME,
+    selection=dg.AssetSelection.all(include_sources=False),
+    description="Load new inbox files, dbt build, Great Expectations checks, publish.",
+    executor_def=dg.in_process_executor,  # DuckDB has one writer: steps never overlap
+    tags={"parwh/warehouse": "nightly"},
+)
+
+nightly_schedule = dg.ScheduleDefinition(
+    name="nightly_at_1am",
+    job=nightly_job,
+    cron_schedule="0 1 * * *",
+    execution_timezone="Asia/Ho_Chi_Minh",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+
+
+def inbox_fingerprint(inbox: Path) -> str:
+    """A digest of the inbox listing (names, sizes, modification times)."""
+    digest = hashlib.sha256()
+    if inbox.exists():
+        for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
+            stat = path.stat()
+            digest.update(f"{path.relative_to(inbox)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+@dg.sensor(job=nightly_job, minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED)
+def inbox_sensor(context: dg.SensorEvaluationContext):
+    """Starts a run when files land in (or change in) the inbox."""
+    inbox = Settings.from_env(dict(os.environ)).inbox_dir
+    fingerprint = inbox_fingerprint(inbox)
+    if context.cursor == fingerprint:
+        return dg.SkipReason(f"no new files in {inbox}")
+    context.update_cursor(fingerprint)
+    if not any(inbox.rglob("*")):
+        return dg.SkipReason(f"{inbox} is empty")
+    return dg.RunRequest(run_key=fingerprint)
