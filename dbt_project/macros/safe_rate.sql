@@ -3,7 +3,7 @@
 {% macro safe_rate(numerator, denominator) -%}
     case
         when {{ denominator }} is null or {{ denominator }} = 0 then null
-        else 100.0 * {{ numerator }} / {{ denominator }}
+        else 100 * cast({{ numerator }} as double) / cast({{ denominator }} as double)
     end
 {%- endmacro %}
 

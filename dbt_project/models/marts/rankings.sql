@@ -38,7 +38,7 @@ scored_units as (
 
     select
         *,
-        100.0 * total_points / applicable_max_points as score
+        100 * cast(total_points as double) / applicable_max_points as score
     from unit_totals
     where applicable_max_points > 0
 
