@@ -86,13 +86,13 @@ def _execute_nightly(settings: Settings) -> int:
     with console.status("Loading the pipeline definitions…"):
         import dagster as dg
 
-        from orchestration.definitions import defs
+        from orchestration.definitions import build_definitions
         from orchestration.instance import open_instance
         from orchestration.run_summary import summarise_run
         from orchestration.schedules import NIGHTLY_JOB_NAME
 
         instance = open_instance(settings.dagster_home)
-        job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
+        job = build_definitions(settings).resolve_job_def(NIGHTLY_JOB_NAME)
 
     run_id = dg.make_new_run_id()
     outcome: dict[str, object] = {}

@@ -14,14 +14,21 @@ from orchestration.resources import WarehouseResource
 from orchestration.schedules import inbox_sensor, nightly_job, nightly_schedule
 from orchestration.settings import Settings
 
-defs = dg.Definitions(
-    assets=[*ingest_assets, warehouse_dbt_models, published_rankings],
-    asset_checks=[great_expectations_suites],
-    jobs=[nightly_job],
-    schedules=[nightly_schedule],
-    sensors=[inbox_sensor],
-    resources={
-        "warehouse": WarehouseResource.from_settings(Settings.from_env()),
-        "dbt": DbtCliResource(project_dir=dbt_project),
-    },
-)
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    """The Definitions for one warehouse (resources from `settings`)."""
+    return dg.Definitions(
+        assets=[*ingest_assets, warehouse_dbt_models, published_rankings],
+        asset_checks=[great_expectations_suites],
+        jobs=[nightly_job],
+        schedules=[nightly_schedule],
+        sensors=[inbox_sensor],
+        resources={
+            "warehouse": WarehouseResource.from_settings(settings),
+            "dbt": DbtCliResource(project_dir=dbt_project),
+        },
+    )
+
+
+# What `dagster dev` loads: settings from the environment (PARWH_*, see .env.example).
+defs = build_definitions(Settings.from_env())

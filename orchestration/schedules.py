@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import dagster as dg
@@ -42,7 +41,7 @@ def inbox_fingerprint(inbox: Path) -> str:
 @dg.sensor(job=nightly_job, minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED)
 def inbox_sensor(context: dg.SensorEvaluationContext):
     """Starts a run when files land in (or change in) the inbox."""
-    inbox = Settings.from_env(dict(os.environ)).inbox_dir
+    inbox = Settings.from_env().inbox_dir
     fingerprint = inbox_fingerprint(inbox)
     if context.cursor == fingerprint:
         return dg.SkipReason(f"no new files in {inbox}")

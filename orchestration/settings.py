@@ -8,6 +8,7 @@ writing the resolved values back into it (`Settings.export`), so that dbt's
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,7 +23,7 @@ class Settings:
     duckdb_threads: int = 2
 
     @classmethod
-    def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         warehouse = Path(env.get("PARWH_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser().resolve()
         inbox_value = env.get("PARWH_INBOX")

@@ -1,0 +1,24 @@
+"""Shared fixtures: every test gets its own warehouse directory and environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orchestration.settings import Settings
+
+
+@pytest.fixture
+def warehouse_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """A fresh warehouse under tmp_path, exported to the environment like the CLI does."""
+    for name in ("PARWH_WAREHOUSE", "PARWH_INBOX", "DAGSTER_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PARWH_WAREHOUSE", str(tmp_path / "warehouse"))
+    monkeypatch.setenv("PARWH_DUCKDB_MEMORY_LIMIT", "2GB")
+    settings = Settings.from_env()
+    # export() writes os.environ directly; monkeypatch restores what it set
+    for name in ("PARWH_INBOX", "PARWH_DUCKDB_THREADS", "DAGSTER_HOME"):
+        monkeypatch.setenv(name, "")
+    settings.export()
+    return settings
