@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import io
 import random
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -19,6 +20,8 @@ from openpyxl.styles import Alignment, Font
 
 FIXED_DATETIME = datetime(2024, 1, 15, 8, 0, 0)
 _ZIP_DATE_TIME = (2024, 1, 15, 8, 0, 0)
+_FIXED_W3CDTF = FIXED_DATETIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+_W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 Cell = str | int | float | Decimal | date | None
 
@@ -93,7 +96,10 @@ def xlsx_bytes(wb: Workbook) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps 'modified' at save time
+                data = _W3CDTF.sub(rb"\g<1>" + _FIXED_W3CDTF + rb"\g<2>", data)
+            dst.writestr(fixed, data)
     return out.getvalue()
 
 

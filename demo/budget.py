@@ -58,8 +58,7 @@ def district_budget(seed: int, district: District, year: int) -> list[BudgetRow]
         q4 = max(q3 + 0.05, rng.uniform(0.82, 0.99))
         shares = [Decimal(str(round(s, 4))) for s in (q1, q2, q3, min(q4, 0.99))]
     rows = [
-        BudgetRow(district.code, district.name, year, date(year, m, d), plan,
-                  (plan * s).quantize(_MILLI))
+        BudgetRow(district.code, district.name, year, date(year, m, d), plan, (plan * s).quantize(_MILLI))
         for (m, d), s in zip(QUARTER_ENDS, shares, strict=True)
     ]
     if district.code == SA_DEC and year == 2023:
@@ -73,8 +72,14 @@ def budget_csv(rows: Sequence[BudgetRow]) -> bytes:
     return csv_bytes(
         HEADER,
         (
-            [r.unit_code, r.unit_name, r.fiscal_year, vn_date(r.as_of), vn_decimal(r.plan_mvnd),
-             vn_decimal(r.disbursed_mvnd)]
+            [
+                r.unit_code,
+                r.unit_name,
+                r.fiscal_year,
+                vn_date(r.as_of),
+                vn_decimal(r.plan_mvnd),
+                vn_decimal(r.disbursed_mvnd),
+            ]
             for r in rows
         ),
     )

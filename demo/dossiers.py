@@ -47,9 +47,7 @@ def _base_volume(seed: int, code: str, level: str, kind: str, district_code: str
     if district_code in SMALL_DISTRICTS:
         return rng.uniform(150, 450) if level == "huyen" else rng.uniform(15, 60)
     if level == "huyen":
-        low, high = {"Thành phố": (28_000, 52_000), "Thị xã": (18_000, 40_000)}.get(
-            kind, (10_000, 32_000)
-        )
+        low, high = {"Thành phố": (28_000, 52_000), "Thị xã": (18_000, 40_000)}.get(kind, (10_000, 32_000))
     else:
         low, high = {"Phường": (1_200, 3_600), "Thị trấn": (900, 2_800)}.get(kind, (350, 2_000))
     return rng.uniform(low, high)
@@ -109,7 +107,11 @@ def province_rows(
 
     def add(code: str, name: str, level: str, kind: str, district: District) -> None:
         sim = simulate_unit(
-            seed, code, level, kind, district.code,
+            seed,
+            code,
+            level,
+            kind,
+            district.code,
             zero_pending_years=zero_pending.get(code, frozenset()),
         )
         for year in YEARS:
@@ -241,9 +243,7 @@ CSV_HEADER = (
 )
 
 
-def dossier_csv_rows(
-    province_short: str, period_text: str, rows: Sequence[DossierRow]
-) -> list[list[str]]:
+def dossier_csv_rows(province_short: str, period_text: str, rows: Sequence[DossierRow]) -> list[list[str]]:
     out: list[list[str]] = []
     for row in rows:
         f = row.figures

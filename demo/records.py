@@ -47,14 +47,14 @@ DISTRICT_PROCEDURES: tuple[Procedure, ...] = (
     Procedure("1.004227.000.00.00.H17", "Đất đai", 10, True, False, 0.22, 0.015, 0.6),
     Procedure("2.000815.000.00.00.H17", "Chứng thực", 0, True, False, 0.22, 0.0, 0.2),
     Procedure("1.001022.000.00.00.H17", "Hộ tịch", 3, True, True, 0.08, 0.0008, 1.5),
-    Procedure("2.000720.000.00.00.H17", "Thành lập và hoạt động của hộ kinh doanh", 3, True,
-              True, 0.15, 0.0, 1.8),
+    Procedure(
+        "2.000720.000.00.00.H17", "Thành lập và hoạt động của hộ kinh doanh", 3, True, True, 0.15, 0.0, 1.8
+    ),
     Procedure("1.009994.000.00.00.H17", "Xây dựng", 15, True, False, 0.09, 0.002, 1.2),
     Procedure("1.001776.000.00.00.H17", "Bảo trợ xã hội", 10, False, True, 0.07, 0.0, 1.0),
     Procedure("1.004831.000.00.00.H17", "Giáo dục và Đào tạo", 3, False, True, 0.06, 0.0, 1.6),
     Procedure("1.001055.000.00.00.H17", "Tôn giáo", 20, False, False, 0.01, 0.02, 0.5),
-    Procedure("2.000633.000.00.00.H17", "Lưu thông hàng hóa trong nước", 10, True, True,
-              0.05, 0.0, 1.8),
+    Procedure("2.000633.000.00.00.H17", "Lưu thông hàng hóa trong nước", 10, True, True, 0.05, 0.0, 1.8),
     Procedure("1.003645.000.00.00.H17", "Văn hóa", 10, False, True, 0.05, 0.0, 1.4),
 )
 COMMUNE_PROCEDURES: tuple[Procedure, ...] = (
@@ -65,10 +65,9 @@ COMMUNE_PROCEDURES: tuple[Procedure, ...] = (
     Procedure("1.000894.000.00.00.H17", "Hộ tịch", 0, False, False, 0.05, 0.0, 0.4),
     Procedure("1.001758.000.00.00.H17", "Bảo trợ xã hội", 7, False, True, 0.06, 0.003, 1.2),
     Procedure("1.010819.000.00.00.H17", "Người có công", 5, False, False, 0.04, 0.0, 0.6),
-    Procedure("2.000346.000.00.00.H17", "Thi đua, khen thưởng", 20, False, False, 0.03, 0.0,
-              0.3),
+    Procedure("2.000346.000.00.00.H17", "Thi đua, khen thưởng", 20, False, False, 0.03, 0.0, 0.3),
     Procedure("2.001162.000.00.00.H17", "Đất đai", 45, False, False, 0.02, 0.01, 0.3),
-    Procedure("1.000775.000.00.00.H17", "Nuôi con nuôi", 20, False, True, 0.05, 0.0, 1.0),
+    Procedure("1.000775.000.00.00.H17", "Hộ tịch", 0, True, True, 0.05, 0.0, 1.2),
 )
 
 
@@ -141,9 +140,7 @@ def unit_records(
         proc = rng.choices(procs, weights)[0]
         p_online = min(0.95, online_share * proc.online_affinity)
         roll = rng.random()
-        channel = CHANNELS[1] if roll < p_online else CHANNELS[2] if roll < p_online + 0.02 else (
-            CHANNELS[0]
-        )
+        channel = CHANNELS[1] if roll < p_online else CHANNELS[2] if roll < p_online + 0.02 else (CHANNELS[0])
         if channel == CHANNELS[1]:
             received = _at(rng.choice(all_days), rng, 6 * 60, 23 * 60)
         else:
@@ -188,18 +185,33 @@ def unit_records(
             rating = "dissatisfied" if r < bad else "satisfied" if r < 0.6 else None
         out.append(
             Record(
-                dossier_id, unit_code, level, proc.code, proc.field, channel, received, due_at,
-                finished, online_level, proc.fully_online_eligible, digitised, e_result,
-                proc.fee, paid_online, rating,
+                dossier_id,
+                unit_code,
+                level,
+                proc.code,
+                proc.field,
+                channel,
+                received,
+                due_at,
+                finished,
+                online_level,
+                proc.fully_online_eligible,
+                digitised,
+                e_result,
+                proc.fee,
+                paid_online,
+                rating,
             )
         )
     return out
 
 
-def district_records(seed: int, district: District, district_n: int,
-                     commune_range: tuple[int, int], online_share: float) -> list[Record]:
+def district_records(
+    seed: int, district: District, district_n: int, commune_range: tuple[int, int], online_share: float
+) -> list[Record]:
     rng = rng_for(seed, "records-size", district.code)
-    recs = unit_records(seed, district.code, "huyen", district_n, online_share)
+    n_district = round(district_n * rng.uniform(0.93, 1.07))
+    recs = unit_records(seed, district.code, "huyen", n_district, online_share)
     for c in district.communes:
         n = rng.randint(*commune_range)
         recs += unit_records(seed, c.code, "xa", n, online_share * 0.85)
@@ -258,10 +270,22 @@ def _ts(v: datetime | None) -> str:
 def records_csv_gz(records: Sequence[Record]) -> bytes:
     rows = (
         [
-            r.dossier_id, r.unit_code, r.authority_level, r.procedure_code, r.field, r.channel,
-            _ts(r.received_at), _ts(r.due_at), _ts(r.finished_at), r.online_level or "",
-            _b(r.fully_online_eligible), _b(r.digitised), _b(r.electronic_result),
-            _b(r.fee_required), _b(r.paid_online), r.citizen_rating or "",
+            r.dossier_id,
+            r.unit_code,
+            r.authority_level,
+            r.procedure_code,
+            r.field,
+            r.channel,
+            _ts(r.received_at),
+            _ts(r.due_at),
+            _ts(r.finished_at),
+            r.online_level or "",
+            _b(r.fully_online_eligible),
+            _b(r.digitised),
+            _b(r.electronic_result),
+            _b(r.fee_required),
+            _b(r.paid_online),
+            r.citizen_rating or "",
         ]
         for r in records
     )

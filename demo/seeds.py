@@ -51,8 +51,15 @@ def nha_trang_2018_rows(seed: int, district: District) -> list[DossierRow]:
         postal = round(received[i] * rng.uniform(0.0, 0.01))
         overdue = round(pending[i] * rng.uniform(0.0, 0.3))
         fig = DossierFigures(
-            carried[i], received[i], online, postal, early, in_time - early, late[i],
-            pending[i] - overdue, overdue,
+            carried[i],
+            received[i],
+            online,
+            postal,
+            early,
+            in_time - early,
+            late[i],
+            pending[i] - overdue,
+            overdue,
         )
         rows.append(DossierRow(None, c.name, "xa", fig))
     return rows

@@ -61,9 +61,7 @@ def district_staff(seed: int, district: District, years: Sequence[int]) -> list[
         for cat in CATEGORIES:
             q = quotas[cat]
             fill = rng.uniform(0.9, 1.0) if cat != "Hợp đồng" else rng.uniform(0.85, 1.0)
-            out.append(
-                StaffRow(district.code, district.name, date(year, 12, 31), cat, q, round(q * fill))
-            )
+            out.append(StaffRow(district.code, district.name, date(year, 12, 31), cat, q, round(q * fill)))
     return out
 
 
@@ -87,8 +85,15 @@ def staff_xlsx(
         cell.alignment = CENTER
     r = h + 1
     for stt, row in enumerate(rows, start=1):
-        values = [stt, int(row.unit_code), row.unit_name, vn_date(row.as_of), row.category,
-                  row.quota, row.actual]
+        values = [
+            stt,
+            int(row.unit_code),
+            row.unit_name,
+            vn_date(row.as_of),
+            row.category,
+            row.quota,
+            row.actual,
+        ]
         for c, v in enumerate(values, start=1):
             ws.cell(row=r, column=c, value=v)
         r += 1

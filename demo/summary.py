@@ -10,8 +10,9 @@ from demo._common import sha256_bytes, write_bytes
 
 Family = Literal["dossiers", "dossier_records", "staff", "budget", "surveys"]
 # "load": loads cleanly; "reject": the ingest must reject the whole file;
-# "warn": loads, but a warn-level quality finding is expected.
-Outcome = Literal["load", "reject", "warn"]
+# "warn": loads, but a warn-level quality finding is expected;
+# "block": loads, but an error-level finding must stop publication (quality gate).
+Outcome = Literal["load", "reject", "warn", "block"]
 
 
 @dataclass(frozen=True)

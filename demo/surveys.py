@@ -35,18 +35,104 @@ FORM_HEADER = (
 PERSONAL_COLUMNS = ("Họ tên", "Số điện thoại", "CCCD", "Địa chỉ")
 AGG_HEADER = ("STT", "Mã đơn vị", "Đơn vị", "Cấp", "Kỳ báo cáo", "Số phiếu", "Số phiếu hài lòng")
 
-_SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Phan", "Võ", "Đặng", "Bùi",
-             "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Trương", "Đinh", "Lâm")
+_SURNAMES = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Huỳnh",
+    "Hoàng",
+    "Phan",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Trương",
+    "Đinh",
+    "Lâm",
+)
 _MIDDLE_M = ("Văn", "Hữu", "Minh", "Quốc", "Thanh", "Công", "Đức", "Hoàng")
 _MIDDLE_F = ("Thị", "Ngọc", "Thanh", "Kim", "Thu", "Mỹ", "Bích", "Hồng")
-_GIVEN_M = ("An", "Bình", "Cường", "Dũng", "Hùng", "Khoa", "Long", "Nam", "Phúc", "Quân",
-            "Sơn", "Thành", "Tuấn", "Vinh", "Tài", "Lộc", "Hiếu", "Trí")
-_GIVEN_F = ("Hà", "Hạnh", "Lan", "Linh", "Mai", "Nhung", "Phương", "Tâm", "Thảo", "Trang",
-            "Vy", "Yến", "Hương", "Ngân", "Diễm", "Loan", "Thủy", "Xuân")
-_STREETS = ("Nguyễn Huệ", "Lê Lợi", "Trần Hưng Đạo", "Hùng Vương", "Lý Thường Kiệt",
-            "Nguyễn Thái Học", "Phạm Hữu Lầu", "Tôn Đức Thắng", "Ngô Thời Nhậm", "30 tháng 4")
-_PHONE_PREFIX = ("090", "091", "093", "094", "096", "097", "098", "032", "033", "034", "035",
-                 "036", "037", "038", "039", "070", "077", "079", "081", "083", "085", "088")
+_GIVEN_M = (
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hùng",
+    "Khoa",
+    "Long",
+    "Nam",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Thành",
+    "Tuấn",
+    "Vinh",
+    "Tài",
+    "Lộc",
+    "Hiếu",
+    "Trí",
+)
+_GIVEN_F = (
+    "Hà",
+    "Hạnh",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nhung",
+    "Phương",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Vy",
+    "Yến",
+    "Hương",
+    "Ngân",
+    "Diễm",
+    "Loan",
+    "Thủy",
+    "Xuân",
+)
+_STREETS = (
+    "Nguyễn Huệ",
+    "Lê Lợi",
+    "Trần Hưng Đạo",
+    "Hùng Vương",
+    "Lý Thường Kiệt",
+    "Nguyễn Thái Học",
+    "Phạm Hữu Lầu",
+    "Tôn Đức Thắng",
+    "Ngô Thời Nhậm",
+    "30 tháng 4",
+)
+_PHONE_PREFIX = (
+    "090",
+    "091",
+    "093",
+    "094",
+    "096",
+    "097",
+    "098",
+    "032",
+    "033",
+    "034",
+    "035",
+    "036",
+    "037",
+    "038",
+    "039",
+    "070",
+    "077",
+    "079",
+    "081",
+    "083",
+    "085",
+    "088",
+)
 
 
 def _person(rng: Random, commune_names: Sequence[str], district_name: str) -> tuple[str, ...]:
@@ -70,9 +156,9 @@ def _person(rng: Random, commune_names: Sequence[str], district_name: str) -> tu
 
 
 def _answers(rng: Random, satisfied: bool) -> list[int]:
-    overall = rng.choices((4, 5), (0.45, 0.55))[0] if satisfied else rng.choices(
-        (1, 2, 3), (0.06, 0.3, 0.64)
-    )[0]
+    overall = (
+        rng.choices((4, 5), (0.45, 0.55))[0] if satisfied else rng.choices((1, 2, 3), (0.06, 0.3, 0.64))[0]
+    )
     others = [max(1, min(5, overall + rng.choice((-1, 0, 0, 0, 1)))) for _ in range(4)]
     return [*others, overall]
 
@@ -130,8 +216,15 @@ def survey_xlsx(titles: Sequence[str], rows: Sequence[SurveyRow]) -> bytes:
         cell.alignment = CENTER
     r = h + 1
     for stt, row in enumerate(rows, start=1):
-        values = [stt, int(row.unit_code), row.unit_name, "Cấp huyện", f"Năm {row.year}",
-                  row.forms, row.satisfied]
+        values = [
+            stt,
+            int(row.unit_code),
+            row.unit_name,
+            "Cấp huyện",
+            f"Năm {row.year}",
+            row.forms,
+            row.satisfied,
+        ]
         for c, v in enumerate(values, start=1):
             ws.cell(row=r, column=c, value=v)
         r += 1

@@ -76,12 +76,8 @@ def load_provinces() -> tuple[Province, ...]:
                 Commune(code=r[6], name=r[7], kind=r[8], district_code=dcode)
                 for r in sorted(drow, key=lambda r: int(r[6]))
             )
-            districts.append(
-                District(dcode, drow[0][4], drow[0][5], pcode, communes)
-            )
-        provinces.append(
-            Province(pcode, prow[0][1], prow[0][2], DEMO_PROVINCES[pcode], tuple(districts))
-        )
+            districts.append(District(dcode, drow[0][4], drow[0][5], pcode, communes))
+        provinces.append(Province(pcode, prow[0][1], prow[0][2], DEMO_PROVINCES[pcode], tuple(districts)))
     return tuple(provinces)
 
 

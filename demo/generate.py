@@ -1,0 +1,436 @@
+"""Entry points: the full demo inbox, the small hand-checkable inbox, the blocking defect."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from random import Random
+
+from demo._common import csv_bytes, nfd, pct, rng_for, vn_date
+from demo.budget import (
+    SA_DEC,
+    SA_DEC_AUG_2023,
+    SA_DEC_PLAN_2023,
+    BudgetRow,
+    budget_csv,
+    district_budget,
+)
+from demo.dossiers import CSV_HEADER as DOSSIER_CSV_HEADER
+from demo.dossiers import YEARS, DossierRow, dossier_csv_rows, dossier_xlsx, province_rows
+from demo.figures import DossierFigures, total
+from demo.records import aggregate, district_records, records_csv_gz, records_parquet
+from demo.seeds import NHA_TRANG, NHA_TRANG_HUYEN_2018, nha_trang_2018_rows
+from demo.staff import (
+    AN_LAO,
+    AN_LAO_QUOTAS,
+    AN_LAO_STATED_TOTAL,
+    CATEGORIES,
+    StaffRow,
+    district_staff,
+    staff_xlsx,
+)
+from demo.summary import DemoFile, DemoSummary, Writer
+from demo.surveys import CAO_LANH, SurveyRow, cao_lanh_forms_csv, district_survey, survey_xlsx
+from demo.units import Province, load_provinces, province
+
+DEFAULT_SEED = 20231231
+
+# district code -> (file name, district dossiers, commune dossiers range, online share)
+RECORD_DISTRICTS: dict[str, tuple[str, int, tuple[int, int], float]] = {
+    "867": ("ho_so_sa_dec_2023.csv.gz", 14_000, (600, 1_400), 0.45),
+    "709": ("ho_so_hoa_thanh_2023.parquet", 10_500, (350, 900), 0.40),
+}
+# Province-years whose aggregated dossier statistics arrive as CSV rather than xlsx.
+CSV_DOSSIER_YEARS = frozenset({("72", 2021), ("52", 2022), ("56", 2023)})
+# A CSV written in NFD Unicode (legal input; the ingest normalises to NFC).
+NFD_DOSSIER_YEARS = frozenset({("52", 2022)})
+
+REPORT_TITLE = "BÁO CÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
+
+
+def _ubnd(p: Province) -> str:
+    return f"UBND TỈNH {p.short.upper()}"
+
+
+def _level_totals(rows: list[DossierRow]) -> dict[str, dict[str, int | float]]:
+    return {
+        level: total([r.figures for r in rows if r.level == level]).expected() for level in ("huyen", "xa")
+    }
+
+
+def scaled(fig: DossierFigures, factor: float, carried_in: int, rng: Random) -> DossierFigures:
+    """A balanced sub-period version of yearly figures (H1, a quarter, a month)."""
+    received = round(fig.received * factor)
+    online = round(fig.received_online * factor)
+    postal = min(received - online, round(fig.received_postal * factor))
+    pending = min(carried_in + received, round(received * rng.uniform(0.01, 0.03)))
+    resolved = carried_in + received - pending
+    late = round(resolved * fig.resolved_late / max(fig.resolved, 1))
+    early = round((resolved - late) * fig.resolved_early / max(fig.in_time, 1))
+    overdue = round(pending * rng.uniform(0.0, 0.2))
+    return DossierFigures(
+        carried_in,
+        received,
+        online,
+        postal,
+        early,
+        resolved - late - early,
+        late,
+        pending - overdue,
+        overdue,
+    )
+
+
+def generate_demo_inbox(inbox: Path, *, seed: int = DEFAULT_SEED) -> DemoSummary:
+    """Write the full demo inbox; same seed → byte-identical files."""
+    inbox = Path(inbox)
+    inbox.mkdir(parents=True, exist_ok=True)
+    w = Writer(inbox)
+    expected: dict[str, object] = {}
+
+    # 1. Record-level exports; their aggregation is what the aggregated files say for 2023.
+    overrides: dict[tuple[str, int], DossierFigures] = {}
+    zero_pending: dict[str, frozenset[int]] = {}
+    for p in load_provinces():
+        for d in p.districts:
+            if d.code not in RECORD_DISTRICTS:
+                continue
+            name, n, commune_range, online = RECORD_DISTRICTS[d.code]
+            recs = district_records(seed, d, n, commune_range, online)
+            data = records_csv_gz(recs) if name.endswith(".csv.gz") else records_parquet(recs)
+            w.put(
+                name, "dossier_records", data, note=f"{d.name} and its communes, 2023, {len(recs)} dossiers"
+            )
+            agg = aggregate(recs)
+            for code, fig in agg.items():
+                overrides[(code, 2023)] = fig
+                zero_pending[code] = frozenset({2022})  # all resolved by 31/12/2022
+            huyen = agg[d.code]
+            xa = total([f for c, f in agg.items() if c != d.code])
+            expected[f"records/{d.code}/2023"] = {
+                "rows": len(recs),
+                "huyen": huyen.expected(),
+                "xa": xa.expected(),
+            }
+
+    # 2. Aggregated dossier statistics per province and year.
+    dossier_totals: dict[str, object] = {}
+    for p in load_provinces():
+        per_year = province_rows(seed, p, overrides, zero_pending)
+        for year in YEARS:
+            rows = per_year[year]
+            assert all(r.figures.is_balanced() for r in rows)
+            if (p.code, year) in CSV_DOSSIER_YEARS:
+                name = f"tthc_{p.slug}_nam_{year}.csv"
+                body = dossier_csv_rows(p.short, f"Năm {year}", rows)
+                data = csv_bytes(DOSSIER_CSV_HEADER, body)
+                note = "single-row header, Vietnamese number format"
+                if (p.code, year) in NFD_DOSSIER_YEARS:
+                    data = nfd(data.decode("utf-8")).encode("utf-8")
+                    note += ", text in NFD Unicode"
+            else:
+                name = f"tthc_{p.slug}_nam_{year}.xlsx"
+                data = dossier_xlsx([_ubnd(p), REPORT_TITLE, f"Năm {year}"], rows)
+                note = "two-row grouped header"
+            w.put(name, "dossiers", data, note=note)
+            dossier_totals[f"{p.slug}/{year}"] = {
+                "districts": sum(r.level == "huyen" for r in rows),
+                "communes": sum(r.level == "xa" for r in rows),
+                **_level_totals(rows),
+            }
+    expected["dossier_totals"] = dossier_totals
+
+    # 3. Seed 002: Nha Trang 2018, name-based units.
+    kh = province("56")
+    nt_rows = nha_trang_2018_rows(seed, kh.district(NHA_TRANG))
+    w.put(
+        "tthc_nha_trang_nam_2018.xlsx",
+        "dossiers",
+        dossier_xlsx([_ubnd(kh), REPORT_TITLE, "Năm 2018"], nt_rows, with_code=False),
+        note="seed 002; units by name + province from the title row",
+    )
+    expected["nha_trang_2018_huyen"] = {"unit_code": "L568", **NHA_TRANG_HUYEN_2018.expected()}
+    expected["nha_trang_2018_xa"] = {
+        "unit_code": "L568",
+        **total([r.figures for r in nt_rows if r.level == "xa"]).expected(),
+    }
+
+    # 4. Staff at 31/12 per province and year (district units).
+    for p in load_provinces():
+        for year in YEARS:
+            rows_s = [r for d in p.districts for r in district_staff(seed, d, YEARS) if r.as_of.year == year]
+            w.put(
+                f"bien_che_{p.slug}_31_12_{year}.xlsx",
+                "staff",
+                staff_xlsx(
+                    [
+                        _ubnd(p),
+                        "SỞ NỘI VỤ",
+                        "BÁO CÁO SỐ LƯỢNG BIÊN CHẾ VÀ NGƯỜI LÀM VIỆC",
+                        f"Số liệu đến ngày 31/12/{year}",
+                    ],
+                    rows_s,
+                ),
+            )
+            expected[f"staff/{p.slug}/{year}"] = {
+                "quota": sum(r.quota for r in rows_s),
+                "actual": sum(r.actual for r in rows_s),
+            }
+
+    # 5. Budget: quarterly cumulative disbursement per province and year.
+    for p in load_provinces():
+        for year in YEARS:
+            rows_b = [r for d in p.districts for r in district_budget(seed, d, year)]
+            w.put(f"giai_ngan_{p.slug}_{year}.csv", "budget", budget_csv(rows_b))
+    sd_plan, sd_disb = SA_DEC_PLAN_2023, SA_DEC_AUG_2023[1]
+    expected["sa_dec_budget_2023_08_15"] = {
+        "unit_code": f"L{SA_DEC}",
+        "as_of_date": SA_DEC_AUG_2023[0].isoformat(),
+        "plan_mvnd": sd_plan,
+        "disbursed_mvnd": sd_disb,
+        "disbursed_pct": pct(sd_disb, sd_plan),
+    }
+
+    # 6. Surveys: Cao Lãnh 2021 per form (seed 000); aggregated for the other districts.
+    dt = province("87")
+    data, forms, satisfied = cao_lanh_forms_csv(seed, dt.district(CAO_LANH))
+    w.put(
+        "khao_sat_tp_cao_lanh_2021.csv",
+        "surveys",
+        data,
+        note="seed 000; one row per form with personal columns the ingest must drop",
+    )
+    expected["cao_lanh_survey_2021"] = {
+        "unit_code": f"L{CAO_LANH}",
+        "forms": forms,
+        "satisfied_forms": satisfied,
+        "satisfied_pct": pct(satisfied, forms),
+    }
+    for p in load_provinces():
+        for year in YEARS:
+            rows_v = [
+                district_survey(seed, d, year)
+                for d in p.districts
+                if not (d.code == CAO_LANH and year == 2021)
+            ]
+            w.put(
+                f"khao_sat_{p.slug}_nam_{year}.xlsx",
+                "surveys",
+                survey_xlsx([_ubnd(p), "KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG", f"Năm {year}"], rows_v),
+            )
+
+    # 7. Planted defects, each in its own small file.
+    expected["defects"] = _write_defects(w, seed, overrides)
+    expected["counts"] = {
+        "districts": sum(len(p.districts) for p in load_provinces()),
+        "communes": sum(len(d.communes) for p in load_provinces() for d in p.districts),
+    }
+    return DemoSummary(inbox=inbox, seed=seed, files=w.sorted_files(), expected=expected)
+
+
+def _write_defects(
+    w: Writer, seed: int, overrides: dict[tuple[str, int], DossierFigures]
+) -> dict[str, object]:
+    rng = rng_for(seed, "defects")
+    out: dict[str, object] = {}
+    dt, tn, bd = province("87"), province("72"), province("52")
+
+    # (a) misspelt unit name "Thành phố Sa Đét": the whole file is rejected.
+    sd = dt.district("867")
+    q3 = scaled(overrides[("867", 2023)], 0.25, 180, rng)
+    name = "tthc_tp_sa_dec_quy_3_2023.xlsx"
+    w.put(
+        name,
+        "dossiers",
+        dossier_xlsx(
+            [_ubnd(dt), REPORT_TITLE, "Quý III/2023"],
+            [DossierRow(None, "Thành phố Sa Đét", "huyen", q3)],
+            with_code=False,
+        ),
+        outcome="reject",
+        note="misspelt unit 'Thành phố Sa Đét' (closest: Thành phố Sa Đéc)",
+    )
+    out["misspelt_unit"] = {"file": name, "row": 7, "written": "Thành phố Sa Đét", "closest": sd.name}
+
+    # (b) text typed into a number cell: rejected whole.
+    d = tn.districts[0]
+    annual = province_rows(seed, tn, overrides, {})[2023]
+    rows: list[DossierRow] = []
+    for r in annual:
+        if r.unit_code == d.code or (r.level == "xa" and r.unit_code in {c.code for c in d.communes}):
+            rows.append(replace(r, figures=scaled(r.figures, 1 / 12, r.figures.carried_in, rng)))
+    bad_unit = rows[2].unit_name
+    name = "tthc_tay_ninh_thang_6_2023.xlsx"
+    w.put(
+        name,
+        "dossiers",
+        dossier_xlsx(
+            [_ubnd(tn), REPORT_TITLE, "Tháng 6/2023"],
+            rows,
+            cell_overrides={(bad_unit, "received"): "khoảng 300"},
+        ),
+        outcome="reject",
+        note=f"'khoảng 300' typed as Tiếp nhận mới of {bad_unit}",
+    )
+    out["text_in_number"] = {
+        "file": name,
+        "row": 9,
+        "column": "Tiếp nhận mới",
+        "unit": bad_unit,
+        "text": "khoảng 300",
+    }
+
+    # (c1) seed 004: An Lão staff, totals row states 733 posts, parts add to 732.
+    al = bd.district(AN_LAO)
+    as_of = date(2023, 6, 30)
+    actual = {"Công chức": 72, "Viên chức giáo dục": 581, "Viên chức khác": 55}
+    staff_rows = [
+        StaffRow(AN_LAO, al.name, as_of, cat, AN_LAO_QUOTAS[cat], actual[cat])
+        for cat in CATEGORIES
+        if cat in AN_LAO_QUOTAS
+    ]
+    name = "bien_che_an_lao_30_06_2023.xlsx"
+    w.put(
+        name,
+        "staff",
+        staff_xlsx(
+            [
+                _ubnd(bd),
+                "UBND HUYỆN AN LÃO",
+                "BÁO CÁO TÌNH HÌNH SỬ DỤNG BIÊN CHẾ",
+                f"Số liệu đến ngày {vn_date(as_of)}",
+            ],
+            staff_rows,
+            stated_quota_total=AN_LAO_STATED_TOTAL,
+        ),
+        outcome="warn",
+        note="seed 004: 'Cộng' states 733 posts, parts add to 732",
+    )
+    out["staff_sum_of_parts"] = {
+        "file": name,
+        "unit_code": f"L{AN_LAO}",
+        "as_of_date": as_of.isoformat(),
+        "stated_total": 733,
+        "sum_of_parts": sum(r.quota for r in staff_rows),
+    }
+
+    # (c2) An Lão dossiers, first half of 2023: one commune row's parts miss its total.
+    annual_bd = province_rows(seed, bd, overrides, {})[2023]
+    h1: list[DossierRow] = []
+    for r in annual_bd:
+        if r.unit_code == AN_LAO or r.unit_code in {c.code for c in al.communes}:
+            h1.append(replace(r, figures=scaled(r.figures, 0.48, r.figures.carried_in, rng)))
+    bad = h1[3]
+    f = bad.figures
+    mistyped = replace(f, resolved_on_time=f.resolved_on_time - 10, stated_resolved=f.resolved)
+    h1[3] = replace(bad, figures=mistyped)
+    name = "tthc_an_lao_6_thang_dau_nam_2023.xlsx"
+    w.put(
+        name,
+        "dossiers",
+        dossier_xlsx([_ubnd(bd), REPORT_TITLE, "6 tháng đầu năm 2023"], h1),
+        outcome="warn",
+        note=f"{bad.unit_name}: Đã giải quyết ≠ trước hạn + đúng hạn + trễ hạn",
+    )
+    out["dossier_sum_of_parts"] = {
+        "file": name,
+        "unit_code": f"L{bad.unit_code}",
+        "period": "2023-H1",
+        "stated_resolved": mistyped.resolved,
+        "sum_of_parts": mistyped.resolved_parts,
+    }
+    return out
+
+
+def write_blocking_defect(inbox: Path) -> DemoFile:
+    """A budget file with disbursement at 200 % of plan: the quality gate must block publication."""
+    inbox = Path(inbox)
+    inbox.mkdir(parents=True, exist_ok=True)
+    w = Writer(inbox)
+    al = province("52").district(AN_LAO)
+    plan = Decimal("250000.000")
+    row = BudgetRow(AN_LAO, al.name, 2024, date(2024, 3, 31), plan, plan * 2)
+    w.put(
+        "giai_ngan_an_lao_2024_quy_1.csv",
+        "budget",
+        budget_csv([row]),
+        outcome="block",
+        note="disbursed 500.000,000 of plan 250.000,000 (200 %): blocks publication",
+    )
+    return w.files[0]
+
+
+# ------------------------------------------------------------------ small inbox
+
+_SMALL_DOSSIERS: dict[str, DossierFigures] = {
+    "866": DossierFigures(100, 20_000, 6_000, 500, 15_000, 4_800, 100, 150, 50),
+    "867": DossierFigures(200, 15_000, 7_500, 300, 10_000, 4_700, 300, 180, 20),
+    "868": DossierFigures(50, 12_000, 3_000, 120, 9_000, 2_600, 250, 190, 10),
+}
+_SMALL_STAFF: dict[str, tuple[tuple[int, int], ...]] = {  # per category: (quota, actual)
+    "866": ((12, 11), (90, 85), (900, 870), (150, 140), (60, 58), (40, 35)),
+    "867": ((11, 11), (80, 78), (700, 690), (120, 115), (50, 47), (30, 30)),
+    "868": ((10, 9), (70, 66), (600, 580), (100, 95), (40, 40), (25, 20)),
+}
+_SMALL_BUDGET: tuple[tuple[str, date, Decimal, Decimal], ...] = (
+    ("866", date(2023, 12, 31), Decimal("400000.000"), Decimal("360000.000")),
+    ("867", date(2023, 6, 30), SA_DEC_PLAN_2023, Decimal("150000.000")),
+    ("867", SA_DEC_AUG_2023[0], SA_DEC_PLAN_2023, SA_DEC_AUG_2023[1]),
+    ("868", date(2023, 12, 31), Decimal("300000.000"), Decimal("255000.000")),
+)
+_SMALL_SURVEY: dict[str, tuple[int, int]] = {"866": (500, 460), "867": (400, 380), "868": (300, 270)}
+
+
+def generate_small_inbox(inbox: Path) -> DemoSummary:
+    """Four tiny Đồng Tháp 2023 files with round, hand-checkable figures."""
+    inbox = Path(inbox)
+    inbox.mkdir(parents=True, exist_ok=True)
+    w = Writer(inbox)
+    dt = province("87")
+    expected: dict[str, object] = {}
+
+    rows = [DossierRow(c, dt.district(c).name, "huyen", f) for c, f in _SMALL_DOSSIERS.items()]
+    w.put(
+        "tthc_dong_thap_nam_2023.xlsx", "dossiers", dossier_xlsx([_ubnd(dt), REPORT_TITLE, "Năm 2023"], rows)
+    )
+    for c, f in _SMALL_DOSSIERS.items():
+        assert f.is_balanced()
+        expected[f"dossiers/L{c}/2023/huyen"] = f.expected()
+
+    staff_rows = [
+        StaffRow(c, dt.district(c).name, date(2023, 12, 31), cat, q, a)
+        for c, values in _SMALL_STAFF.items()
+        for cat, (q, a) in zip(CATEGORIES, values, strict=True)
+    ]
+    w.put(
+        "bien_che_dong_thap_31_12_2023.xlsx",
+        "staff",
+        staff_xlsx([_ubnd(dt), "SỞ NỘI VỤ", "Số liệu đến ngày 31/12/2023"], staff_rows),
+    )
+    for c, values in _SMALL_STAFF.items():
+        expected[f"staff/L{c}/2023-12-31"] = {
+            "quota": sum(q for q, _ in values),
+            "actual": sum(a for _, a in values),
+            **{cat: {"quota": q, "actual": a} for cat, (q, a) in zip(CATEGORIES, values, strict=True)},
+        }
+
+    budget_rows = [BudgetRow(c, dt.district(c).name, 2023, d, p, x) for c, d, p, x in _SMALL_BUDGET]
+    w.put("giai_ngan_dong_thap_2023.csv", "budget", budget_csv(budget_rows))
+    for r in budget_rows:
+        expected[f"budget/L{r.unit_code}/{r.as_of.isoformat()}"] = {
+            "plan_mvnd": r.plan_mvnd,
+            "disbursed_mvnd": r.disbursed_mvnd,
+            "disbursed_pct": pct(r.disbursed_mvnd, r.plan_mvnd),
+        }
+
+    survey_rows = [SurveyRow(c, dt.district(c).name, 2023, n, s) for c, (n, s) in _SMALL_SURVEY.items()]
+    w.put(
+        "khao_sat_dong_thap_nam_2023.xlsx",
+        "surveys",
+        survey_xlsx([_ubnd(dt), "KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG", "Năm 2023"], survey_rows),
+    )
+    for c, (n, s) in _SMALL_SURVEY.items():
+        expected[f"surveys/L{c}/2023/huyen"] = {"forms": n, "satisfied_forms": s, "satisfied_pct": pct(s, n)}
+    return DemoSummary(inbox=inbox, seed=0, files=w.sorted_files(), expected=expected)

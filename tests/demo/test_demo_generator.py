@@ -1,0 +1,356 @@
+from __future__ import annotations
+
+import gzip
+import hashlib
+import sqlite3
+import unicodedata
+import zipfile
+from collections import defaultdict
+from importlib import resources
+from pathlib import Path
+
+import openpyxl
+import pyarrow.parquet as pq
+import pytest
+from demo_readers import (
+    NUMBERS,
+    read_csv,
+    read_dossier_csv,
+    read_dossier_xlsx,
+    read_simple_xlsx,
+    vn_number,
+)
+
+from demo import DemoSummary, generate_demo_inbox, write_blocking_defect
+
+PROVINCES = ("52", "56", "72", "87")
+YEARS = (2021, 2022, 2023)
+SLUGS = {"52": "binh_dinh", "56": "khanh_hoa", "72": "tay_ninh", "87": "dong_thap"}
+
+
+def _official_units() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Districts and communes per province, straight from the package's sqlite."""
+    db = resources.files("vietnamadminunits") / "data" / "dataset.db"
+    con = sqlite3.connect(str(db))
+    districts: dict[str, set[str]] = defaultdict(set)
+    communes: dict[str, set[str]] = defaultdict(set)
+    for p, d, w in con.execute(
+        "SELECT provinceCode, districtCode, wardCode FROM admin_units_legacy"
+        " WHERE provinceCode IN ('52','56','72','87')"
+    ):
+        districts[p].add(d)
+        communes[p].add(w)
+    con.close()
+    return districts, communes
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _dossier_rows(path: Path) -> tuple[list[dict], dict]:
+    if path.suffix == ".xlsx":
+        _, rows, totals = read_dossier_xlsx(path)
+        return rows, totals
+    return read_dossier_csv(path)
+
+
+def _balanced(r: dict) -> bool:
+    return (
+        r["resolved"] == r["resolved_early"] + r["resolved_on_time"] + r["resolved_late"]
+        and r["carried_in"] + r["received"] == r["resolved"] + r["pending_not_due"] + r["pending_overdue"]
+        and r["received_online"] + r["received_postal"] <= r["received"]
+        and min(r[k] for k in NUMBERS) >= 0
+    )
+
+
+# ------------------------------------------------------------------ determinism
+
+
+def test_same_seed_gives_identical_bytes(demo_inbox: DemoSummary, tmp_path: Path) -> None:
+    again = generate_demo_inbox(tmp_path / "again")
+    assert [f.name for f in again.files] == [f.name for f in demo_inbox.files]
+    for f in demo_inbox.files:
+        assert _sha(demo_inbox.inbox / f.name) == _sha(again.inbox / f.name), f.name
+        assert f.sha256 == _sha(demo_inbox.inbox / f.name)
+        assert f.size_bytes == (demo_inbox.inbox / f.name).stat().st_size
+
+
+def test_other_seed_changes_the_data(demo_inbox: DemoSummary, tmp_path: Path) -> None:
+    other = generate_demo_inbox(tmp_path / "other", seed=7)
+    changed = [f.name for f in other.files if f.sha256 != demo_inbox.file(f.name).sha256]
+    assert "tthc_dong_thap_nam_2023.xlsx" in changed
+    # the seed figures do not depend on the seed
+    assert other.expected["nha_trang_2018_huyen"] == demo_inbox.expected["nha_trang_2018_huyen"]
+    assert other.expected["cao_lanh_survey_2021"] == demo_inbox.expected["cao_lanh_survey_2021"]
+
+
+def test_xlsx_carry_fixed_timestamps(demo_inbox: DemoSummary) -> None:
+    for name in demo_inbox.names():
+        if not name.endswith(".xlsx"):
+            continue
+        with zipfile.ZipFile(demo_inbox.inbox / name) as z:
+            assert {i.date_time for i in z.infolist()} == {(2024, 1, 15, 8, 0, 0)}, name
+            core = z.read("docProps/core.xml").decode()
+        assert core.count("2024-01-15T08:00:00Z") == 2, name
+
+
+def test_one_csv_arrives_in_nfd(demo_inbox: DemoSummary) -> None:
+    text = (demo_inbox.inbox / "tthc_binh_dinh_nam_2022.csv").read_bytes().decode("utf-8-sig")
+    assert unicodedata.is_normalized("NFD", text) and not unicodedata.is_normalized("NFC", text)
+    other = (demo_inbox.inbox / "tthc_tay_ninh_nam_2021.csv").read_bytes().decode("utf-8-sig")
+    assert unicodedata.is_normalized("NFC", other)
+
+
+def test_files_listed_match_the_inbox(demo_inbox: DemoSummary) -> None:
+    on_disk = sorted(p.name for p in demo_inbox.inbox.iterdir())
+    assert on_disk == [f.name for f in demo_inbox.files]
+    families = {f.family for f in demo_inbox.files}
+    assert families == {"dossiers", "dossier_records", "staff", "budget", "surveys"}
+
+
+# ------------------------------------------------------------------ coverage
+
+
+def test_every_legacy_district_and_commune_in_every_dossier_file(
+    demo_inbox: DemoSummary,
+) -> None:
+    districts, communes = _official_units()
+    assert sum(map(len, districts.values())) == 41
+    assert sum(map(len, communes.values())) == 522
+    for p in PROVINCES:
+        for year in YEARS:
+            [name] = [n for n in demo_inbox.names("dossiers") if n.startswith(f"tthc_{SLUGS[p]}_nam_{year}")]
+            rows, _ = _dossier_rows(demo_inbox.inbox / name)
+            huyen = {str(r["unit_code"]) for r in rows if r["level"] in ("Cấp huyện", "huyện")}
+            xa = {str(r["unit_code"]) for r in rows if r["level"] in ("Cấp xã", "xã")}
+            assert huyen == districts[p], name
+            assert xa == communes[p], name
+            assert len(rows) == len(huyen) + len(xa)
+
+
+# ------------------------------------------------------------------ balance
+
+
+def test_clean_dossier_rows_balance_and_totals_add_up(demo_inbox: DemoSummary) -> None:
+    checked = 0
+    for f in demo_inbox.files:
+        if f.family != "dossiers" or f.outcome != "load":
+            continue
+        rows, totals = _dossier_rows(demo_inbox.inbox / f.name)
+        for r in rows:
+            assert _balanced(r), (f.name, r)
+            checked += 1
+        for k in NUMBERS:
+            assert totals[k] == sum(r[k] for r in rows), (f.name, k)
+    assert checked > 1500
+
+
+def test_online_share_grows_and_on_time_is_realistic(demo_inbox: DemoSummary) -> None:
+    for p in PROVINCES:
+        shares = []
+        for year in YEARS:
+            t = demo_inbox.expected["dossier_totals"][f"{SLUGS[p]}/{year}"]["huyen"]
+            shares.append(t["received_online"] / t["received"])
+            assert 95 <= t["in_time_rate_pct"] <= 100
+        assert shares == sorted(shares)
+
+
+def test_xlsx_header_labels_are_exact(demo_inbox: DemoSummary) -> None:
+    ws = openpyxl.load_workbook(demo_inbox.inbox / "tthc_dong_thap_nam_2023.xlsx").active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0] == "UBND TỈNH ĐỒNG THÁP"
+    assert rows[2][0] == "Năm 2023"
+    assert rows[3] == (None,) * len(rows[3])
+    assert rows[4] == (
+        "STT", "Mã đơn vị", "Đơn vị", "Cấp", "Kỳ trước chuyển qua", "Tiếp nhận mới",
+        "Trực tuyến", "Bưu chính công ích", "Đã giải quyết", None, None, None,
+        "Đang giải quyết", None,
+    )  # fmt: skip
+    assert rows[5][8:] == ("Tổng số", "Trước hạn", "Đúng hạn", "Trễ hạn", "Chưa đến hạn", "Quá hạn")
+    merged = {str(m) for m in ws.merged_cells.ranges}
+    assert {"A5:A6", "B5:B6", "H5:H6", "I5:L5", "M5:N5"} <= merged
+    assert rows[-1][0] == "Tổng cộng"
+
+
+# ------------------------------------------------------------------ seed figures
+
+
+def test_nha_trang_2018_seed_figures(demo_inbox: DemoSummary) -> None:
+    titles, rows, _ = read_dossier_xlsx(demo_inbox.inbox / "tthc_nha_trang_nam_2018.xlsx")
+    assert "UBND TỈNH KHÁNH HÒA" in titles and "Năm 2018" in titles
+    assert "unit_code" not in rows[0]
+    [city] = [r for r in rows if r["level"] == "Cấp huyện"]
+    assert city["unit_name"] == "Thành phố Nha Trang"
+    assert (city["received"], city["resolved"], city["resolved_late"]) == (58053, 56863, 611)
+    assert city["resolved_early"] + city["resolved_on_time"] == 56252
+    xa = [r for r in rows if r["level"] == "Cấp xã"]
+    _, communes = _official_units()
+    assert "Phường Vĩnh Hải" in {r["unit_name"] for r in xa}
+    assert len(xa) == 22
+    assert sum(r["received"] for r in xa) == 75416
+    assert sum(r["resolved"] for r in xa) == 75384
+    assert sum(r["resolved_early"] + r["resolved_on_time"] for r in xa) == 75226
+    assert sum(r["resolved_late"] for r in xa) == 158
+    assert all(_balanced(r) for r in rows)
+    e = demo_inbox.expected
+    assert (
+        e["nha_trang_2018_huyen"]["resolved_rate_pct"],
+        e["nha_trang_2018_huyen"]["in_time_rate_pct"],
+        e["nha_trang_2018_huyen"]["late_rate_pct"],
+    ) == (97.95, 98.93, 1.07)
+    assert (
+        e["nha_trang_2018_xa"]["resolved_rate_pct"],
+        e["nha_trang_2018_xa"]["in_time_rate_pct"],
+        e["nha_trang_2018_xa"]["late_rate_pct"],
+    ) == (99.96, 99.79, 0.21)
+
+
+def test_sa_dec_budget_seed_and_monotonic_disbursement(demo_inbox: DemoSummary) -> None:
+    header, rows = read_csv(demo_inbox.inbox / "giai_ngan_dong_thap_2023.csv")
+    assert header == [
+        "Mã đơn vị", "Đơn vị", "Năm ngân sách", "Tính đến ngày",
+        "Kế hoạch vốn giao (triệu đồng)", "Đã giải ngân (triệu đồng)",
+    ]  # fmt: skip
+    assert ["867", "Thành phố Sa Đéc", "2023", "15/08/2023", "590.161,540", "212.901,285"] in rows
+    assert demo_inbox.expected["sa_dec_budget_2023_08_15"]["disbursed_pct"] == 36.08
+    for name in demo_inbox.names("budget"):
+        _, rows = read_csv(demo_inbox.inbox / name)
+        by_unit: dict[str, list[tuple[str, float, float]]] = defaultdict(list)
+        for code, _, _, as_of, plan, disb in rows:
+            d, m, y = as_of.split("/")
+            to_f = lambda s: float(s.replace(".", "").replace(",", "."))  # noqa: E731
+            by_unit[code].append((y + m + d, to_f(plan), to_f(disb)))
+        for code, series in by_unit.items():
+            series.sort()
+            disbursed = [s[2] for s in series]
+            assert disbursed == sorted(disbursed), (name, code)
+            assert all(s[2] <= s[1] for s in series), (name, code)
+
+
+def test_cao_lanh_survey_forms(demo_inbox: DemoSummary) -> None:
+    header, rows = read_csv(demo_inbox.inbox / "khao_sat_tp_cao_lanh_2021.csv", ",")
+    assert header[:8] == [
+        "Mã phiếu", "Mã đơn vị", "Cấp", "Ngày khảo sát", "Họ tên", "Số điện thoại", "CCCD",
+        "Địa chỉ",
+    ]  # fmt: skip
+    assert header[-1] == "Câu 5 - Hài lòng chung"
+    assert len(rows) == 600
+    assert len({r[0] for r in rows}) == 600
+    assert sum(int(r[-1]) >= 4 for r in rows) == 548
+    assert all(1 <= int(a) <= 5 for r in rows for a in r[8:])
+    assert all(r[4] and r[5].startswith("0") and len(r[6]) == 12 for r in rows)
+    # Cao Lãnh 2021 is not also in the aggregated survey table
+    _, agg, _ = read_simple_xlsx(demo_inbox.inbox / "khao_sat_dong_thap_nam_2021.xlsx")
+    assert 866 not in {r[1] for r in agg}
+
+
+def test_an_lao_staff_sum_of_parts_defect(demo_inbox: DemoSummary) -> None:
+    header, rows, totals = read_simple_xlsx(demo_inbox.inbox / "bien_che_an_lao_30_06_2023.xlsx")
+    assert header == [
+        "STT", "Mã đơn vị", "Đơn vị", "Ngày số liệu", "Loại", "Biên chế được giao", "Có mặt",
+    ]  # fmt: skip
+    assert totals[0] == "Cộng" and totals[5] == 733
+    assert sum(r[5] for r in rows) == 732
+    assert demo_inbox.file("bien_che_an_lao_30_06_2023.xlsx").outcome == "warn"
+
+
+def test_clean_staff_files_add_up(demo_inbox: DemoSummary) -> None:
+    cats = {"Cán bộ", "Công chức", "Viên chức giáo dục", "Viên chức y tế", "Viên chức khác",
+            "Hợp đồng"}  # fmt: skip
+    districts, _ = _official_units()
+    for p in PROVINCES:
+        for year in YEARS:
+            _, rows, totals = read_simple_xlsx(demo_inbox.inbox / f"bien_che_{SLUGS[p]}_31_12_{year}.xlsx")
+            assert {str(r[1]) for r in rows} == districts[p]
+            assert {r[4] for r in rows} == cats
+            assert {r[3] for r in rows} == {f"31/12/{year}"}
+            assert totals[5] == sum(r[5] for r in rows)
+            assert totals[6] == sum(r[6] for r in rows)
+
+
+def test_planted_defects(demo_inbox: DemoSummary) -> None:
+    d = demo_inbox.expected["defects"]
+    _, rows, _ = read_dossier_xlsx(demo_inbox.inbox / d["misspelt_unit"]["file"])
+    assert rows[0]["unit_name"] == "Thành phố Sa Đét"
+    _, rows, _ = read_dossier_xlsx(demo_inbox.inbox / d["text_in_number"]["file"])
+    assert [r["received"] for r in rows if isinstance(r["received"], str)] == ["khoảng 300"]
+    _, rows, _ = read_dossier_xlsx(demo_inbox.inbox / d["dossier_sum_of_parts"]["file"])
+    bad = [r for r in rows if not _balanced(r)]
+    assert len(bad) == 1
+    b = bad[0]
+    assert b["resolved"] == b["carried_in"] + b["received"] - b["pending_not_due"] - b["pending_overdue"]
+    assert b["resolved"] - (b["resolved_early"] + b["resolved_on_time"] + b["resolved_late"]) == 10
+    outcomes = {f.name: f.outcome for f in demo_inbox.files}
+    assert sorted(n for n, o in outcomes.items() if o == "reject") == sorted(
+        [d["misspelt_unit"]["file"], d["text_in_number"]["file"]]
+    )
+
+
+def test_blocking_defect(tmp_path: Path) -> None:
+    f = write_blocking_defect(tmp_path)
+    assert f.outcome == "block"
+    _, rows = read_csv(tmp_path / f.name)
+    [[_, _, _, _, plan, disb]] = rows
+    assert vn_number(disb.split(",")[0]) == 2 * vn_number(plan.split(",")[0])
+
+
+# ------------------------------------------------------------------ record-level exports
+
+
+def _aggregate_records(rows: list[dict]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        a = out[str(r["unit_code"])]
+        a["received"] += 1
+        a["received_online"] += r["channel"] == "trực tuyến"
+        a["received_postal"] += r["channel"] == "bưu chính"
+        due = str(r["due_at"])[:10]
+        fin = r["finished_at"]
+        if fin in (None, ""):
+            a["pending_not_due" if due > "2023-12-31" else "pending_overdue"] += 1
+        else:
+            fin = str(fin)[:10]
+            key = "resolved_early" if fin < due else "resolved_on_time" if fin == due else ("resolved_late")
+            a[key] += 1
+            a["resolved"] += 1
+    return out
+
+
+@pytest.mark.parametrize(
+    ("records_file", "dossier_file", "district"),
+    [
+        ("ho_so_sa_dec_2023.csv.gz", "tthc_dong_thap_nam_2023.xlsx", "867"),
+        ("ho_so_hoa_thanh_2023.parquet", "tthc_tay_ninh_nam_2023.xlsx", "709"),
+    ],
+)
+def test_records_match_aggregated_file(
+    demo_inbox: DemoSummary, records_file: str, dossier_file: str, district: str
+) -> None:
+    path = demo_inbox.inbox / records_file
+    if path.suffix == ".parquet":
+        rows = pq.read_table(path).to_pylist()
+    else:
+        import csv
+        import io
+
+        text = gzip.decompress(path.read_bytes()).decode("utf-8")
+        rows = list(csv.DictReader(io.StringIO(text)))
+    assert 5_000 < len(rows) < 30_000
+    assert len({r["dossier_id"] for r in rows}) == len(rows)
+    assert {r["authority_level"] for r in rows} == {"huyen", "xa"}
+    assert {r["channel"] for r in rows} == {"trực tiếp", "trực tuyến", "bưu chính"}
+    for r in rows:
+        assert str(r["received_at"])[:4] == "2023"
+        if r["finished_at"] not in (None, ""):
+            assert str(r["finished_at"]) > str(r["received_at"])
+    agg = _aggregate_records(rows)
+    _, file_rows, _ = read_dossier_xlsx(demo_inbox.inbox / dossier_file)
+    by_code = {str(r["unit_code"]): r for r in file_rows}
+    _, communes = _official_units()
+    assert district in agg and len(agg) > 5
+    for code, a in agg.items():
+        r = by_code[code]
+        assert r["carried_in"] == 0
+        for k in NUMBERS[1:]:
+            assert r[k] == a[k], (code, k)

@@ -1,0 +1,150 @@
+"""`parwh run` end to end on real files: ingest, dbt build, Great Expectations, publication."""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from orchestration.cli import app
+from orchestration.settings import Settings
+from tests.e2e.inbox_files import write_bad_budget, write_small_inbox
+
+runner = CliRunner()
+
+
+def _run(settings: Settings) -> tuple[int, str]:
+    result = runner.invoke(app, ["run", "--warehouse", str(settings.warehouse_dir)])
+    return result.exit_code, result.output
+
+
+def _query(settings: Settings, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(settings.latest_path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def published(warehouse_settings: Settings) -> Settings:
+    write_small_inbox(warehouse_settings.inbox_dir)
+    code, output = _run(warehouse_settings)
+    assert code == 0, output
+    return warehouse_settings
+
+
+def test_publishes_rates_computed_from_the_files(published: Settings) -> None:
+    rows = _query(
+        published,
+        "select unit_code, received, resolved, resolved_on_time, resolved_late, pending, "
+        "on_time_rate, late_rate, resolution_rate from marts.fct_dossier_stats "
+        "where period_label = '2023' and authority_level = 'huyen' order by unit_code",
+    )
+    assert [r[:6] for r in rows] == [
+        ("L866", 10000, 9800, 9700, 100, 300),
+        ("L867", 8000, 8000, 7976, 24, 0),
+        ("L868", 5000, 4000, 3600, 400, 1000),
+    ]
+    assert rows[0][6] == pytest.approx(100 * 9700 / 9800)
+    assert rows[0][7] == pytest.approx(100 * 100 / 9800)
+    assert rows[2][8] == pytest.approx(80.0)
+    assert rows[1][6] == pytest.approx(99.7)
+
+    disbursement = _query(
+        published,
+        "select unit_code, as_of_date::varchar, disbursement_rate from marts.fct_budget_disbursement "
+        "order by unit_code",
+    )
+    assert disbursement[1][:2] == ("L867", "2023-08-15")
+    assert disbursement[1][2] == pytest.approx(100 * 212901.285 / 590161.540)
+    satisfaction = _query(
+        published,
+        "select unit_code, forms, satisfied_forms, satisfaction_rate from marts.fct_survey_satisfaction "
+        "order by unit_code",
+    )
+    assert satisfaction[0] == ("L866", 600, 548, pytest.approx(100 * 548 / 600))
+
+
+def test_publishes_rankings_and_points(published: Settings) -> None:
+    ranking = _query(
+        published,
+        "select unit_code, unit_kind, rank, round(score, 4), band, total_points "
+        "from marts.rankings where rubric_id = 'par_basic' and ranking_scope = 'province' "
+        "and scope_code = 'L87' and period_label = '2023' order by rank",
+    )
+    assert ranking == [
+        ("L866", "district", 1, pytest.approx(88.3333, abs=1e-4), "Khá", pytest.approx(5.30)),
+        ("L867", "district", 2, pytest.approx(87.5), "Khá", pytest.approx(5.25)),
+        ("L868", "district", 3, pytest.approx(85.0), "Khá", pytest.approx(5.10)),
+    ]
+    points = dict(
+        _query(
+            published,
+            "select criterion_code, points from marts.fct_scores "
+            "where unit_code = 'L867' and rubric_id = 'par_basic' and period_label = '2023'",
+        )
+    )
+    assert points["3.3.1"] == pytest.approx(2.99)  # 99.7 % on time → 2.99 of 3.0 (seed 003)
+    assert points["3.3.2"] is None  # no commune data: missing, not zero
+    assert points["6.1"] == pytest.approx(0.36)
+
+
+def test_published_file_holds_every_contract_mart(published: Settings) -> None:
+    tables = {
+        r[0]
+        for r in _query(
+            published, "select table_name from information_schema.tables where table_schema = 'marts'"
+        )
+    }
+    assert {
+        "dim_admin_units",
+        "fct_dossier_stats",
+        "fct_survey_satisfaction",
+        "fct_budget_disbursement",
+        "fct_staffing",
+        "rankings",
+        "data_quality_findings",
+    } <= tables
+    # the whole country's units, legacy and current
+    counts = dict(
+        _query(published, "select admin_era, count(*) from marts.dim_admin_units group by admin_era")
+    )
+    assert counts["legacy"] > 10_000 and counts["current"] > 3_300
+
+
+def test_the_run_is_recorded_in_the_dagster_instance(published: Settings) -> None:
+    instance = dg.DagsterInstance.from_config(str(published.dagster_home))
+    runs = instance.get_runs()
+    assert len(runs) == 1
+    assert runs[0].job_name == "nightly"
+    assert runs[0].status == dg.DagsterRunStatus.SUCCESS
+
+
+def test_second_run_with_no_new_files_loads_nothing_and_publishes_again(published: Settings) -> None:
+    code, output = _run(published)
+    assert code == 0, output
+    assert "0 loaded" in output
+    assert len(_query(published, "select * from marts.rankings where period_label = '2023'")) == 6
+
+
+def test_error_check_holds_publication_back(published: Settings) -> None:
+    before = published.latest_path.read_bytes()
+    write_bad_budget(published.inbox_dir)
+    code, output = _run(published)
+    assert code == 2, output
+    assert "held publication back" in output
+    assert published.latest_path.read_bytes() == before
+    instance = dg.DagsterInstance.from_config(str(published.dagster_home))
+    latest_run = instance.get_runs(limit=1)[0]
+    assert latest_run.status == dg.DagsterRunStatus.FAILURE
+    # the finding names the file and the rule
+    con = duckdb.connect(str(published.database_path), read_only=True)
+    findings = con.execute(
+        "select rule, severity, unit_code, source_file from marts.data_quality_findings "
+        "where run_id = ? and severity = 'error'",
+        [latest_run.run_id],
+    ).fetchall()
+    con.close()
+    assert any(f[2] == "L868" and f[3] == "giai_ngan_hong_ngu_2023_sua.csv" for f in findings), findings
