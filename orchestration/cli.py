@@ -86,6 +86,7 @@ def _execute_nightly(settings: Settings) -> int:
     with console.status("Loading the pipeline definitions…"):
         import dagster as dg
 
+        from orchestration.alerts import compose_alert, deliver
         from orchestration.definitions import build_definitions
         from orchestration.instance import open_instance
         from orchestration.run_summary import summarise_run
@@ -123,6 +124,9 @@ def _execute_nightly(settings: Settings) -> int:
         return 1
     summary = summarise_run(instance, run_id, settings.database_path)
     _print_summary(summary, settings, time.monotonic() - started)
+    alert = compose_alert(summary, settings.database_path)
+    channels = deliver(alert, settings.warehouse_dir)
+    console.print(f"Alert sent ({', '.join(channels)}): {alert.subject}")
     return summary.exit_code
 
 

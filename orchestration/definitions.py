@@ -11,7 +11,13 @@ from orchestration.assets.quality import great_expectations_suites
 from orchestration.assets.transform import warehouse_dbt_models
 from orchestration.dbt_project import dbt_project
 from orchestration.resources import WarehouseResource
-from orchestration.schedules import inbox_sensor, nightly_job, nightly_schedule
+from orchestration.schedules import (
+    alert_on_failure,
+    alert_on_success,
+    inbox_sensor,
+    nightly_job,
+    nightly_schedule,
+)
 from orchestration.settings import Settings
 
 
@@ -22,7 +28,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         asset_checks=[great_expectations_suites],
         jobs=[nightly_job],
         schedules=[nightly_schedule],
-        sensors=[inbox_sensor],
+        sensors=[inbox_sensor, alert_on_success, alert_on_failure],
         resources={
             "warehouse": WarehouseResource.from_settings(settings),
             "dbt": DbtCliResource(project_dir=dbt_project),

@@ -49,3 +49,35 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
     if not any(inbox.rglob("*")):
         return dg.SkipReason(f"{inbox} is empty")
     return dg.RunRequest(run_key=fingerprint)
+
+
+def _alert_for_run(context: dg.RunStatusSensorContext) -> None:
+    from orchestration.alerts import compose_alert, deliver
+    from orchestration.run_summary import summarise_run
+
+    run = context.dagster_run
+    if run.tags.get("parwh/launched_by") == "cli":
+        return  # `parwh run` sends its own alert
+    settings = Settings.from_env()
+    summary = summarise_run(context.instance, run.run_id, settings.database_path)
+    deliver(compose_alert(summary, settings.database_path), settings.warehouse_dir)
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[nightly_job],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def alert_on_success(context: dg.RunStatusSensorContext) -> None:
+    """One alert per scheduled or sensor-started run that published."""
+    _alert_for_run(context)
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.FAILURE,
+    monitored_jobs=[nightly_job],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def alert_on_failure(context: dg.RunStatusSensorContext) -> None:
+    """One alert per scheduled or sensor-started run held back or failed."""
+    _alert_for_run(context)
