@@ -298,7 +298,10 @@ STAFFING_SUITE = Suite(
     table=STAFFING,
     asset_key=("marts", "fct_staffing"),
     required=True,
-    derived=(Derived("quota_headroom", "quota - actual"),),
+    derived=(
+        Derived("quota_headroom", "quota - actual"),
+        Derived("quota_excess", "actual - quota"),
+    ),
     rules=[
         non_negative(STAFFING, "quota"),
         non_negative(STAFFING, "actual"),
@@ -312,10 +315,10 @@ STAFFING_SUITE = Suite(
             summary_en="Actual staff above quota",
             summary_vi="Số người thực tế vượt biên chế được giao",
             message_en=(
-                "Actual staff {actual} above quota {quota} by {excess} (as of {as_of_date})"
+                "Actual staff {actual} above quota {quota} by {quota_excess} (as of {as_of_date})"
             ),
             message_vi=(
-                "Số người thực tế {actual} vượt biên chế được giao {quota} là {excess}"
+                "Số người thực tế {actual} vượt biên chế được giao {quota} là {quota_excess}"
                 " (tại ngày {as_of_date})"
             ),
         ),

@@ -1,0 +1,88 @@
+"""Great Expectations 1.x validation of pandas dataframes, returning counts only.
+
+GX is imported lazily (several seconds); one ephemeral context serves one
+`run_quality_checks` call. The SQL datasource path is avoided on purpose (DuckDB bugs in
+GX, issues #10738 and #11579): dataframes are read from DuckDB and validated in pandas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from expectations.spec import Rule
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from great_expectations.data_context import AbstractDataContext
+
+#: SUMMARY with no partial lists: counts only, never row values.
+RESULT_FORMAT: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": 0}
+DATASOURCE = "parwh_quality"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    success: bool
+    unexpected_count: int
+    element_count: int
+    error: str | None = None
+
+
+def new_context() -> AbstractDataContext:
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    context.data_sources.add_pandas(DATASOURCE)
+    return context
+
+
+def validate(
+    context: AbstractDataContext, name: str, df: pd.DataFrame, rules: Sequence[Rule]
+) -> dict[str, Outcome]:
+    """Validate `df` against `rules`; `name` must be unique within the context."""
+    import great_expectations as gx
+
+    datasource = context.data_sources.get(DATASOURCE)
+    asset = datasource.add_dataframe_asset(name=name)
+    batch_definition = asset.add_batch_definition_whole_dataframe(name)
+    suite = context.suites.add(
+        gx.ExpectationSuite(name=name, expectations=[r.to_gx_expectation() for r in rules])
+    )
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+    )
+    result = definition.run(batch_parameters={"dataframe": df}, result_format=RESULT_FORMAT)
+    outcomes: dict[str, Outcome] = {}
+    for item in result.results:
+        rule_id = str((item.expectation_config.meta or {})["rule"])
+        counts = item.result or {}
+        raised = _raised(item.exception_info)
+        outcomes[rule_id] = Outcome(
+            success=bool(item.success) and not raised,
+            unexpected_count=int(counts.get("unexpected_count") or 0),
+            element_count=int(counts.get("element_count") or len(df)),
+            error="great_expectations raised an exception" if raised else None,
+        )
+    del result
+    return outcomes
+
+
+def _raised(info: Any) -> bool:
+    """GX puts `raised_exception` at the top level or one level down, keyed by metric."""
+    if not isinstance(info, dict):
+        return False
+    if "raised_exception" in info:
+        return bool(info["raised_exception"])
+    return any(isinstance(v, dict) and v.get("raised_exception") for v in info.values())

@@ -1,0 +1,246 @@
+"""`run_quality_checks`: validate the suites with GX, record counts, list findings."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from expectations.findings import DEFAULT_CAP, list_findings, rule_finding
+from expectations.results import RuleResult, SuiteResult, worst_failed
+from expectations.spec import Rule, Suite, quote_ident
+from expectations.store import (
+    Finding,
+    append_check_results,
+    append_findings,
+    ensure_result_tables,
+    utc_now,
+)
+from expectations.suites import SUITES
+
+if TYPE_CHECKING:
+    from great_expectations.data_context import AbstractDataContext
+
+log = logging.getLogger(__name__)
+
+
+class _LazyContext:
+    """One ephemeral GX context per call, created only if some data needs validating."""
+
+    def __init__(self) -> None:
+        self._context: AbstractDataContext | None = None
+        self._names = 0
+
+    def get(self) -> AbstractDataContext:
+        if self._context is None:
+            from expectations.gx_runner import new_context
+
+            self._context = new_context()
+        return self._context
+
+    def unique_name(self, base: str) -> str:
+        self._names += 1
+        return f"{base}_{self._names}"
+
+
+def relation_exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
+    schema, _, name = relation.rpartition(".")
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables"
+        " WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?",
+        [schema or "main", name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def run_quality_checks(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    suite_names: Sequence[str] | None = None,
+    *,
+    suites: Sequence[Suite] | None = None,
+    findings_cap: int = DEFAULT_CAP,
+) -> list[SuiteResult]:
+    """Run the suites (all of `SUITES` by default, in order) against the warehouse.
+
+    Appends one row per rule to audit.check_results and, for failed rules only, up to
+    `findings_cap` findings per rule (plus a summary when capped) to
+    marts.data_quality_findings. Results carry counts only.
+    """
+    catalogue = list(suites if suites is not None else SUITES)
+    if suite_names is not None:
+        known = {s.name: s for s in catalogue}
+        unknown = [n for n in suite_names if n not in known]
+        if unknown:
+            raise ValueError(f"unknown suites: {unknown}; known: {sorted(known)}")
+        catalogue = [s for s in catalogue if s.name in set(suite_names)]
+    ensure_result_tables(con)
+    context = _LazyContext()
+    manifest_exists = relation_exists(con, "raw.file_manifest")
+    return [
+        _run_suite(con, run_id, suite, context, manifest_exists, findings_cap)
+        for suite in catalogue
+    ]
+
+
+def _run_suite(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    suite: Suite,
+    context: _LazyContext,
+    manifest_exists: bool,
+    cap: int,
+) -> SuiteResult:
+    started = time.perf_counter()
+    findings: list[Finding] = []
+    results: list[RuleResult] = []
+    note: str | None = None
+    if not relation_exists(con, suite.table):
+        if suite.required:
+            en = f"Required table {suite.table} does not exist"
+            vi = f"Bảng bắt buộc {suite.table} không tồn tại"
+            rule_id = f"{suite.name}_table_exists"
+            results.append(RuleResult(rule_id, "error", False, 0, 0, en))
+            findings.append(rule_finding(None, rule_id, "error", en, vi))
+        else:
+            results = [_passed(r, 0) for r in suite.rules]
+        note = "table does not exist"
+    else:
+        total_rows = 0
+        for where, rules in suite.rule_groups().items():
+            group_results, group_findings, n = _run_group(
+                con, suite, where, rules, context, manifest_exists, cap
+            )
+            results.extend(group_results)
+            findings.extend(group_findings)
+            total_rows += n
+        if total_rows == 0:
+            note = "table is empty" if where_free(suite) else "no rows to check"
+    by_rule = {r.rule: r for r in results}
+    ordered = [by_rule[r.rule] for r in suite.rules if r.rule in by_rule]
+    ordered += [r for r in results if r.rule not in {x.rule for x in suite.rules}]
+
+    evaluated_at = utc_now()
+    asset_key = "/".join(suite.asset_key)
+    append_check_results(
+        con,
+        [
+            (
+                run_id,
+                suite.name,
+                asset_key,
+                r.rule,
+                r.severity,
+                r.success,
+                r.unexpected_count,
+                r.element_count,
+                evaluated_at,
+            )
+            for r in ordered
+        ],
+    )
+    written = append_findings(con, run_id, findings)
+    worst = worst_failed(ordered)
+    return SuiteResult(
+        suite=suite.name,
+        asset_key=suite.asset_key,
+        success=worst is None,
+        worst_failed_severity=worst,
+        rule_results=ordered,
+        findings_written=written,
+        note=note,
+        duration_seconds=time.perf_counter() - started,
+    )
+
+
+def where_free(suite: Suite) -> bool:
+    return all(r.where is None for r in suite.rules)
+
+
+def _passed(rule: Rule, element_count: int) -> RuleResult:
+    return RuleResult(rule.rule, rule.severity, True, 0, element_count, rule.summary_en)
+
+
+def _failed_message(rule: Rule, unexpected: int, element_count: int) -> str:
+    return f"{unexpected} of {element_count} rows: {rule.summary_en}"
+
+
+def _run_group(
+    con: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    where: str | None,
+    rules: list[Rule],
+    context: _LazyContext,
+    manifest_exists: bool,
+    cap: int,
+) -> tuple[list[RuleResult], list[Finding], int]:
+    source = suite.source_sql(where)
+    results: list[RuleResult] = []
+    findings: list[Finding] = []
+    try:
+        described = con.execute(f"DESCRIBE {source}").fetchall()
+    except duckdb.Error as exc:
+        # A derived column or filter refers to a column the relation lacks.
+        log.warning("suite %s: cannot read %s: %s", suite.name, suite.table, type(exc).__name__)
+        for rule in rules:
+            en = f"{rule.rule} could not be evaluated: {suite.table} lacks columns the suite uses"
+            vi = f"Không kiểm tra được {rule.rule}: bảng {suite.table} thiếu cột cần dùng"
+            results.append(RuleResult(rule.rule, rule.severity, False, 0, 0, en))
+            findings.append(rule_finding(rule, rule.rule, rule.severity, en, vi))
+        return results, findings, 0
+    column_types = {str(row[0]): str(row[1]).upper() for row in described}
+
+    runnable: list[Rule] = []
+    for rule in rules:
+        if rule.column in column_types:
+            runnable.append(rule)
+            continue
+        en = f"{rule.rule} could not be evaluated: column {rule.column} is missing"
+        vi = f"Không kiểm tra được {rule.rule}: thiếu cột {rule.column}"
+        results.append(RuleResult(rule.rule, rule.severity, False, 0, 0, en))
+        findings.append(rule_finding(rule, rule.rule, rule.severity, en, vi))
+
+    columns = list(dict.fromkeys(r.column for r in runnable))
+    if not columns:
+        return results, findings, 0
+    select = ", ".join(quote_ident(c) for c in columns)
+    df = con.execute(f"SELECT {select} FROM ({source}) AS src").df()
+    element_count = len(df)
+    if element_count == 0:
+        results.extend(_passed(r, 0) for r in runnable)
+        return results, findings, 0
+
+    from expectations.gx_runner import validate
+
+    outcomes = validate(context.get(), context.unique_name(suite.name), df, runnable)
+    del df
+    for rule in runnable:
+        outcome = outcomes[rule.rule]
+        if outcome.success:
+            results.append(_passed(rule, outcome.element_count))
+            continue
+        results.append(
+            RuleResult(
+                rule.rule,
+                rule.severity,
+                False,
+                outcome.unexpected_count,
+                outcome.element_count,
+                outcome.error or _failed_message(rule, outcome.unexpected_count, element_count),
+            )
+        )
+        rule_findings, total = list_findings(
+            con, suite, rule, column_types, manifest_exists=manifest_exists, cap=cap
+        )
+        if total != outcome.unexpected_count:
+            log.warning(
+                "rule %s: GX counted %d unexpected rows, SQL listed %d",
+                rule.rule,
+                outcome.unexpected_count,
+                total,
+            )
+        findings.extend(rule_findings)
+    return results, findings, element_count
