@@ -37,7 +37,6 @@ months as (
     select cast(month_start as date) as month_start
     from bounds,
         range(bounds.first_month, bounds.last_month + interval 1 month, interval 1 month)
-            as spine(month_start)
 
 ),
 
@@ -72,11 +71,12 @@ active as (
         cast(latest_records.due_at as date) < periods.period_end as is_past_due_at_end
     from latest_records
     inner join periods
-        on cast(latest_records.received_at as date) <= periods.period_end
-        and (
-            latest_records.finished_at is null
-            or cast(latest_records.finished_at as date) >= periods.period_start
-        )
+        on
+            cast(latest_records.received_at as date) <= periods.period_end
+            and (
+                latest_records.finished_at is null
+                or cast(latest_records.finished_at as date) >= periods.period_start
+            )
 
 ),
 

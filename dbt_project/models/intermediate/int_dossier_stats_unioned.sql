@@ -19,10 +19,11 @@ records_without_submission as (
     select from_records.*
     from from_records
     left join submitted
-        on from_records.unit_code = submitted.unit_code
-        and from_records.authority_level = submitted.authority_level
-        and from_records.period_start = submitted.period_start
-        and from_records.period_end = submitted.period_end
+        on
+            from_records.unit_code = submitted.unit_code
+            and from_records.authority_level = submitted.authority_level
+            and from_records.period_start = submitted.period_start
+            and from_records.period_end = submitted.period_end
     where submitted.unit_code is null
 
 ),

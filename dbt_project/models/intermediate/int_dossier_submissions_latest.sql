@@ -39,11 +39,12 @@ latest_rows as (
     select data_rows.*
     from data_rows
     inner join file_versions
-        on data_rows.unit_code = file_versions.unit_code
-        and data_rows.authority_level = file_versions.authority_level
-        and data_rows.period_start = file_versions.period_start
-        and data_rows.period_end = file_versions.period_end
-        and data_rows.file_id = file_versions.file_id
+        on
+            data_rows.unit_code = file_versions.unit_code
+            and data_rows.authority_level = file_versions.authority_level
+            and data_rows.period_start = file_versions.period_start
+            and data_rows.period_end = file_versions.period_end
+            and data_rows.file_id = file_versions.file_id
     where file_versions.version_rank = 1
 
 ),

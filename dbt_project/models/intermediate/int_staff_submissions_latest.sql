@@ -36,9 +36,10 @@ latest_rows as (
     select data_rows.*
     from data_rows
     inner join file_versions
-        on data_rows.unit_code = file_versions.unit_code
-        and data_rows.as_of_date = file_versions.as_of_date
-        and data_rows.file_id = file_versions.file_id
+        on
+            data_rows.unit_code = file_versions.unit_code
+            and data_rows.as_of_date = file_versions.as_of_date
+            and data_rows.file_id = file_versions.file_id
     where file_versions.version_rank = 1
 
 ),

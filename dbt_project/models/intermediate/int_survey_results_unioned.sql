@@ -38,7 +38,7 @@ latest_submitted as (
     from data_rows
     qualify row_number() over (
         partition by unit_code, authority_level, period_start, period_end
-        order by loaded_at desc, file_id desc, source_row
+        order by loaded_at desc, file_id desc, source_row asc
     ) = 1
 
 ),
@@ -48,10 +48,11 @@ forms_without_submission as (
     select from_forms.*
     from from_forms
     left join latest_submitted
-        on from_forms.unit_code = latest_submitted.unit_code
-        and from_forms.authority_level = latest_submitted.authority_level
-        and from_forms.period_start = latest_submitted.period_start
-        and from_forms.period_end = latest_submitted.period_end
+        on
+            from_forms.unit_code = latest_submitted.unit_code
+            and from_forms.authority_level = latest_submitted.authority_level
+            and from_forms.period_start = latest_submitted.period_start
+            and from_forms.period_end = latest_submitted.period_end
     where latest_submitted.unit_code is null
 
 ),

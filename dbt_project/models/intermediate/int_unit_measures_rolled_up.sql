@@ -60,12 +60,14 @@ staff_year_end as (
         sum(actual) as actual,
         sum(vacancies) as vacancies
     from staffing
-    where as_of_date = (
-        select max(latest.as_of_date)
-        from staffing as latest
-        where latest.unit_code = staffing.unit_code
-            and year(latest.as_of_date) = year(staffing.as_of_date)
-    )
+    where
+        as_of_date = (
+            select max(latest.as_of_date)
+            from staffing as latest
+            where
+                latest.unit_code = staffing.unit_code
+                and year(latest.as_of_date) = year(staffing.as_of_date)
+        )
     group by unit_code, year(as_of_date)
 
 ),
@@ -105,38 +107,38 @@ staff_rolled_up as (
     ('staff', 'staff_rolled_up', staff_measures, false)] %}
 
 long_measures as (
-{% for family, relation, measures, has_levels in families %}
-    {%- for measure in measures %}
-    select
-        unit_code,
-        authority_level,
-        period_start,
-        period_end,
-        '{{ family }}' as source_family,
-        '{{ measure }}' as measure,
-        cast({{ measure }} as double) as measure_value,
-        figure_source
-    from {{ relation }}
-    where {{ measure }} is not null
-    {%- if has_levels %}
-    union all
-    select
-        unit_code,
-        'all' as authority_level,
-        period_start,
-        period_end,
-        '{{ family }}' as source_family,
-        '{{ measure }}' as measure,
-        sum(cast({{ measure }} as double)) as measure_value,
-        min(figure_source) as figure_source
-    from {{ relation }}
-    where {{ measure }} is not null
-    group by unit_code, period_start, period_end
-    {%- endif %}
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
-    {% if not loop.last %}union all{% endif %}
-{% endfor %}
+    {% for family, relation, measures, has_levels in families %}
+        {%- for measure in measures %}
+            select
+                unit_code,
+                authority_level,
+                period_start,
+                period_end,
+                '{{ family }}' as source_family,
+                '{{ measure }}' as measure,
+                cast({{ measure }} as double) as measure_value,
+                figure_source
+            from {{ relation }}
+            where {{ measure }} is not null
+            {%- if has_levels %}
+                union all
+                select
+                    unit_code,
+                    'all' as authority_level,
+                    period_start,
+                    period_end,
+                    '{{ family }}' as source_family,
+                    '{{ measure }}' as measure,
+                    sum(cast({{ measure }} as double)) as measure_value,
+                    min(figure_source) as figure_source
+                from {{ relation }}
+                where {{ measure }} is not null
+                group by unit_code, period_start, period_end
+            {%- endif %}
+            {% if not loop.last %}union all{% endif %}
+        {%- endfor %}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 )
 
 select * from long_measures

@@ -30,15 +30,17 @@ paired as (
         denominators.figure_source
     from indicators
     inner join measures as numerators
-        on indicators.source_family = numerators.source_family
-        and indicators.numerator = numerators.measure
+        on
+            indicators.source_family = numerators.source_family
+            and indicators.numerator = numerators.measure
     inner join measures as denominators
-        on numerators.unit_code = denominators.unit_code
-        and numerators.authority_level = denominators.authority_level
-        and numerators.period_start = denominators.period_start
-        and numerators.period_end = denominators.period_end
-        and indicators.source_family = denominators.source_family
-        and indicators.denominator = denominators.measure
+        on
+            numerators.unit_code = denominators.unit_code
+            and numerators.authority_level = denominators.authority_level
+            and numerators.period_start = denominators.period_start
+            and numerators.period_end = denominators.period_end
+            and indicators.source_family = denominators.source_family
+            and indicators.denominator = denominators.measure
 
 ),
 

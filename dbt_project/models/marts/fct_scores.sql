@@ -34,7 +34,8 @@ unit_periods as (
     from indicator_values
     inner join units
         on indicator_values.unit_code = units.unit_code
-    where indicator_values.period_kind = 'year'
+    where
+        indicator_values.period_kind = 'year'
         and units.unit_kind in ('province', 'district', 'commune')
 
 ),
@@ -56,12 +57,13 @@ applicable_criteria as (
         criteria.rounding
     from unit_periods
     inner join criteria
-        on unit_periods.unit_kind = criteria.unit_kind
-        and (
-            criteria.province_code is null
-            or criteria.province_code = unit_periods.province_code
-        )
-        and year(unit_periods.period_end) between criteria.year_from and criteria.year_to
+        on
+            unit_periods.unit_kind = criteria.unit_kind
+            and (
+                criteria.province_code is null
+                or unit_periods.province_code = criteria.province_code
+            )
+            and year(unit_periods.period_end) between criteria.year_from and criteria.year_to
 
 ),
 
@@ -74,11 +76,12 @@ measured as (
         indicator_values.denominator
     from applicable_criteria
     left join indicator_values
-        on applicable_criteria.unit_code = indicator_values.unit_code
-        and applicable_criteria.period_start = indicator_values.period_start
-        and applicable_criteria.period_end = indicator_values.period_end
-        and applicable_criteria.indicator_code = indicator_values.indicator_code
-        and applicable_criteria.authority_level = indicator_values.authority_level
+        on
+            applicable_criteria.unit_code = indicator_values.unit_code
+            and applicable_criteria.period_start = indicator_values.period_start
+            and applicable_criteria.period_end = indicator_values.period_end
+            and applicable_criteria.indicator_code = indicator_values.indicator_code
+            and applicable_criteria.authority_level = indicator_values.authority_level
 
 ),
 

@@ -25,7 +25,6 @@ final as (
         results.source_kind,
         results.forms,
         results.satisfied_forms,
-        results.forms - results.satisfied_forms as unsatisfied_forms,
         {{ safe_rate('results.satisfied_forms', 'results.forms') }} as satisfaction_rate,
         file_names.file_name as source_file,
         results.source_row

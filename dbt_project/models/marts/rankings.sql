@@ -80,7 +80,8 @@ banded as (
         (
             select bands.band_vi
             from bands
-            where bands.rubric_id = ranked.rubric_id
+            where
+                bands.rubric_id = ranked.rubric_id
                 and ranked.score >= bands.min_score
             order by bands.min_score desc
             limit 1

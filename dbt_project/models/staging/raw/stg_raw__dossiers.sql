@@ -16,7 +16,8 @@ renamed as (
         authority_level,
         cast(period_start as date) as period_start,
         cast(period_end as date) as period_end,
-        {{ period_label('cast(period_start as date)', 'cast(period_end as date)') }} as period_label,
+        {{ period_label('cast(period_start as date)', 'cast(period_end as date)') }}
+            as period_label,
         coalesce(field, '') as field_name,
         cast(carried_in as bigint) as carried_in,
         cast(received as bigint) as received,

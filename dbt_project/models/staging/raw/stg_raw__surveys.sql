@@ -16,7 +16,8 @@ renamed as (
         authority_level,
         cast(period_start as date) as period_start,
         cast(period_end as date) as period_end,
-        {{ period_label('cast(period_start as date)', 'cast(period_end as date)') }} as period_label,
+        {{ period_label('cast(period_start as date)', 'cast(period_end as date)') }}
+            as period_label,
         cast(forms as bigint) as forms,
         cast(satisfied_forms as bigint) as satisfied_forms,
         is_total_row,
