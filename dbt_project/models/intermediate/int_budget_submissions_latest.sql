@@ -54,8 +54,8 @@ summed as (
         as_of_date,
         min(file_id) as file_id,
         min(source_row) as source_row,
-        sum(plan_mvnd) as plan_mvnd,
-        sum(disbursed_mvnd) as disbursed_mvnd
+        cast(sum(plan_mvnd) as decimal(18, 3)) as plan_mvnd,
+        cast(sum(disbursed_mvnd) as decimal(18, 3)) as disbursed_mvnd
     from latest_rows
     group by unit_code, fiscal_year, as_of_date
 

@@ -34,9 +34,12 @@ bounds as (
 
 months as (
 
-    select cast(month_start as date) as month_start
-    from bounds,
-        range(bounds.first_month, bounds.last_month + interval 1 month, interval 1 month)
+    select
+        cast(
+            unnest(generate_series(first_month, last_month, interval 1 month)) as date
+        ) as month_start
+    from bounds
+    where first_month is not null
 
 ),
 

@@ -59,16 +59,16 @@ summed as (
         period_label,
         min(file_id) as file_id,
         min(source_row) as source_row,
-        sum(carried_in) as carried_in,
-        sum(received) as received,
-        sum(received_online) as received_online,
-        sum(received_postal) as received_postal,
-        sum(resolved) as resolved_submitted,
-        sum(resolved_early) as resolved_early,
-        sum(resolved_on_time_submitted) as resolved_on_time_exact,
-        sum(resolved_late) as resolved_late,
-        sum(pending_not_due) as pending_not_due,
-        sum(pending_overdue) as pending_overdue
+        cast(sum(carried_in) as bigint) as carried_in,
+        cast(sum(received) as bigint) as received,
+        cast(sum(received_online) as bigint) as received_online,
+        cast(sum(received_postal) as bigint) as received_postal,
+        cast(sum(resolved) as bigint) as resolved_submitted,
+        cast(sum(resolved_early) as bigint) as resolved_early,
+        cast(sum(resolved_on_time_submitted) as bigint) as resolved_on_time_exact,
+        cast(sum(resolved_late) as bigint) as resolved_late,
+        cast(sum(pending_not_due) as bigint) as pending_not_due,
+        cast(sum(pending_overdue) as bigint) as pending_overdue
     from latest_rows
     group by unit_code, authority_level, period_start, period_end, period_label
 

@@ -52,8 +52,8 @@ summed as (
         category,
         min(file_id) as file_id,
         min(source_row) as source_row,
-        sum(quota) as quota,
-        sum(actual) as actual
+        cast(sum(quota) as bigint) as quota,
+        cast(sum(actual) as bigint) as actual
     from latest_rows
     group by unit_code, as_of_date, category
 
