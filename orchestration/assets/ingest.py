@@ -73,11 +73,12 @@ def _family_asset(family: str, tables: list[str], description: str) -> dg.Assets
         with warehouse.connect() as con:
             ensure_schema(con)
             report = load_family(con, family, settings.quarantine_dir, context.run_id)
-        for name, message in report.files_rejected:
-            context.log.warning(f"rejected {name}: {message}")
+        for outcome in report.outcomes:
+            if outcome.status == "rejected":
+                context.log.warning(f"rejected {outcome.file_name}: {outcome.message}")
         metadata = {
-            "files_loaded": len(report.files_loaded),
-            "files_rejected": len(report.files_rejected),
+            "files_loaded": report.files_loaded,
+            "files_rejected": report.files_rejected,
             "rows_loaded": report.rows_loaded,
         }
         for table in tables:
