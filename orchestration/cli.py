@@ -15,6 +15,7 @@ import os
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,8 +85,6 @@ def _execute_nightly(settings: Settings) -> int:
     """Run the Dagster job in this process; print the summary; return the exit code."""
     _prepare(settings)
     with console.status("Loading the pipeline definitions…"):
-        import dagster as dg
-
         from orchestration.alerts import compose_alert, deliver
         from orchestration.definitions import build_definitions
         from orchestration.instance import open_instance
@@ -95,7 +94,7 @@ def _execute_nightly(settings: Settings) -> int:
         instance = open_instance(settings.dagster_home)
         job = build_definitions(settings).resolve_job_def(NIGHTLY_JOB_NAME)
 
-    run_id = dg.make_new_run_id()
+    run_id = str(uuid.uuid4())  # Dagster run ids are UUID4 strings
     outcome: dict[str, object] = {}
 
     def target() -> None:

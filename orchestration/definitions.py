@@ -7,9 +7,9 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.assets.ingest import ingest_assets
 from orchestration.assets.publish import published_rankings
-from orchestration.assets.quality import great_expectations_suites
+from orchestration.assets.quality import quality_checks
 from orchestration.assets.transform import warehouse_dbt_models
-from orchestration.dbt_project import dbt_project
+from orchestration.dbt_project import dbt_executable, dbt_project
 from orchestration.resources import WarehouseResource
 from orchestration.schedules import (
     alert_on_failure,
@@ -25,13 +25,13 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     """The Definitions for one warehouse (resources from `settings`)."""
     return dg.Definitions(
         assets=[*ingest_assets, warehouse_dbt_models, published_rankings],
-        asset_checks=[great_expectations_suites],
+        asset_checks=quality_checks,
         jobs=[nightly_job],
         schedules=[nightly_schedule],
         sensors=[inbox_sensor, alert_on_success, alert_on_failure],
         resources={
             "warehouse": WarehouseResource.from_settings(settings),
-            "dbt": DbtCliResource(project_dir=dbt_project),
+            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         },
     )
 

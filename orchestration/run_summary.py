@@ -98,6 +98,8 @@ def _failure_messages(instance: dg.DagsterInstance, run_id: str) -> list[str]:
     for record in records:
         event = record.event_log_entry.dagster_event
         error = event.step_failure_data.error if event.step_failure_data else None
+        while error is not None and error.cause is not None:
+            error = error.cause  # the user code's own exception, not Dagster's wrapper
         text = error.message.strip() if error else "step failed"
         messages.append(f"{event.step_key}: {text.splitlines()[0] if text else ''}")
     return messages

@@ -1,7 +1,5 @@
 """The nightly job, its 01:00 schedule and the inbox sensor."""
 
-from __future__ import annotations
-
 import hashlib
 from pathlib import Path
 

@@ -4,13 +4,11 @@ The file readers and loaders live in the `ingest` package; these assets only han
 connection and report what happened.
 """
 
-from __future__ import annotations
-
 import dagster as dg
+
 from ingest.admin_units import load_admin_units
 from ingest.inbox import load_family, register_inbox
 from ingest.warehouse import ensure_schema
-
 from orchestration.resources import WarehouseResource
 
 INGEST_GROUP = "ingest"

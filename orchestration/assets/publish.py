@@ -1,9 +1,8 @@
 """The gate: publish the marts only when no error-severity check of this run failed."""
 
-from __future__ import annotations
-
 import dagster as dg
 
+from orchestration.assets.quality import CHECKED_MODEL_KEYS
 from orchestration.publication import publish
 from orchestration.resources import WarehouseResource
 
@@ -35,7 +34,12 @@ def failed_error_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
 
 @dg.asset(
     key="published_rankings",
-    deps=[["marts", name] for name in PUBLISHED_MARTS if name != "data_quality_findings"],
+    # every mart, and every model a Great Expectations suite checks (the gate waits for them)
+    deps=sorted(
+        {dg.AssetKey(["marts", name]) for name in PUBLISHED_MARTS if name != "data_quality_findings"}
+        | set(CHECKED_MODEL_KEYS),
+        key=lambda key: key.to_user_string(),
+    ),
     group_name="publish",
     description="published/latest.duckdb: the marts of the last run that passed the quality gate.",
 )

@@ -1,17 +1,18 @@
 """Great Expectations suites (package `expectations`) run as Dagster asset checks.
 
-One op validates every suite (the Great Expectations context is set up once) and reports
-one check per suite on the relation it validates. The checks are blocking: the gate
-asset waits for them, and Dagster itself stops the gate when an error-severity rule
-fails. The gate (assets/publish.py) reads every check result of the run again before it
-publishes, including the dbt tests, which Dagster does not block on.
+Two ops validate the suites, each reporting one check per suite on the relation it
+validates: one on the raw tables (it runs before dbt, and an error there stops dbt), one
+on the intermediate models and marts (after dbt). The Great Expectations context is set
+up once per op. The checks are blocking: downstream assets, and the gate, wait for them,
+and Dagster itself stops the gate when an error-severity rule fails. The gate
+(assets/publish.py) reads every check result of the run again before it publishes,
+including the dbt tests, which Dagster does not block on.
 """
-
-from __future__ import annotations
 
 import dagster as dg
 
 from expectations import SUITES, run_quality_checks
+from expectations.suites import Suite
 from orchestration.resources import WarehouseResource
 
 SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warn": dg.AssetCheckSeverity.WARN}
@@ -21,39 +22,62 @@ def check_name(suite_name: str) -> str:
     return f"gx_{suite_name}"
 
 
-@dg.multi_asset_check(
-    specs=[
-        dg.AssetCheckSpec(
-            name=check_name(suite.name),
-            asset=dg.AssetKey(list(suite.asset_key)),
-            blocking=True,
-            description=f"Great Expectations suite '{suite.name}' on {suite.table}",
-        )
-        for suite in SUITES
-    ],
-    can_subset=True,
-)
-def great_expectations_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
-    selected = {key.name for key in context.selected_asset_check_keys}
-    suite_names = [suite.name for suite in SUITES if check_name(suite.name) in selected]
-    with warehouse.connect() as con:
-        results = run_quality_checks(con, context.run_id, suite_names)
-    for result in results:
-        failed = [r for r in result.rule_results if not r.success]
-        # counts only: check results never carry row values (they may hold personal data)
-        metadata: dict[str, dg.RawMetadataValue] = {
-            "rules": len(result.rule_results),
-            "rules_failed": len(failed),
-            "findings_written": result.findings_written,
-        }
-        for rule in failed:
-            metadata[f"{rule.severity}: {rule.rule}"] = (
-                f"{rule.unexpected_count} of {rule.element_count} rows"
+def suite_asset_key(suite: Suite) -> dg.AssetKey:
+    return dg.AssetKey(list(suite.asset_key))
+
+
+def _suite_checks(name: str, suites: list[Suite], description: str) -> dg.AssetChecksDefinition:
+    @dg.multi_asset_check(
+        name=name,
+        description=description,
+        specs=[
+            dg.AssetCheckSpec(
+                name=check_name(suite.name),
+                asset=suite_asset_key(suite),
+                blocking=True,
+                description=f"Great Expectations suite '{suite.name}' on {suite.table}",
             )
-        yield dg.AssetCheckResult(
-            asset_key=dg.AssetKey(list(result.asset_key)),
-            check_name=check_name(result.suite),
-            passed=result.success,
-            severity=SEVERITY.get(result.worst_failed_severity or "warn", dg.AssetCheckSeverity.WARN),
-            metadata=metadata,
-        )
+            for suite in suites
+        ],
+        can_subset=True,
+    )
+    def _checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+        selected = {key.name for key in context.selected_asset_check_keys}
+        suite_names = [suite.name for suite in suites if check_name(suite.name) in selected]
+        with warehouse.connect() as con:
+            results = run_quality_checks(con, context.run.run_id, suite_names)
+        for result in results:
+            failed = [r for r in result.rule_results if not r.success]
+            # counts only: check results never carry row values (they may hold personal data)
+            metadata: dict[str, dg.RawMetadataValue] = {
+                "rules": len(result.rule_results),
+                "rules_failed": len(failed),
+                "findings_written": result.findings_written,
+            }
+            for rule in failed:
+                metadata[f"{rule.severity}: {rule.rule}"] = (
+                    f"{rule.unexpected_count} of {rule.element_count} rows"
+                )
+            yield dg.AssetCheckResult(
+                asset_key=dg.AssetKey(list(result.asset_key)),
+                check_name=check_name(result.suite),
+                passed=result.success,
+                severity=SEVERITY[result.worst_failed_severity or "warn"],
+                metadata=metadata,
+            )
+
+    return _checks
+
+
+raw_table_checks = _suite_checks(
+    "raw_table_checks",
+    [suite for suite in SUITES if suite.asset_key[0] == "raw"],
+    "Great Expectations suites on the raw tables, before dbt.",
+)
+model_checks = _suite_checks(
+    "model_checks",
+    [suite for suite in SUITES if suite.asset_key[0] != "raw"],
+    "Great Expectations suites on the intermediate models and the marts, before publication.",
+)
+quality_checks = [raw_table_checks, model_checks]
+CHECKED_MODEL_KEYS = [suite_asset_key(s) for s in SUITES if s.asset_key[0] != "raw"]

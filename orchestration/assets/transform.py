@@ -1,7 +1,5 @@
 """The dbt models as Dagster assets (one @dbt_assets over the whole project)."""
 
-from __future__ import annotations
-
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
