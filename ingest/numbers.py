@@ -1,0 +1,138 @@
+"""Parse numbers written the Vietnamese way, the English way, or stored by Excel.
+
+Separators
+    Vietnamese documents group thousands with ``.`` and mark decimals with ``,``
+    (``58.053`` = 58053, ``91,33`` = 91.33, ``590.161,540`` = 590161.54); English ones do
+    the opposite (``58,053``, ``1,234.5``).
+
+    * Both ``.`` and ``,`` present: the last one is the decimal mark, the other groups
+      thousands (groups must have 3 digits).
+    * One kind of separator, several times: it groups thousands (``1.234.567``).
+    * One separator, once (the ambiguous case): it is a **thousands separator when it is
+      followed by exactly 3 digits and preceded by 1–3 digits other than a lone 0**
+      (``58.053`` and ``58,053`` → 58053, the Vietnamese reading of report figures);
+      otherwise it is the decimal mark (``91,33``, ``0,500``, ``1234.567``).
+      So ``1,234`` means 1234, never 1.234: write ``1,2340`` or use an Excel number.
+
+Units and words stuck after the number are ignored (``75.384 hồ sơ``, ``36%``,
+``590.161,540 triệu đồng``). Words before the number are not accepted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal, InvalidOperation
+
+from ingest.errors import NumberParseError
+from ingest.text import nfc
+
+_NUMBER = re.compile(
+    r"^(?P<sign>[+\-\u2212]?)\s*(?P<num>\d[\d.,]*)\s*(?P<suffix>[^\d]*)$",
+)
+_SUFFIX_OK = re.compile(r"^[%\w\s./()\-]*$")
+_GROUPS_OK = re.compile(r"^\d{1,3}(?:\d{3})*$")
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _fail(value: object, why: str = "", why_vi: str = "") -> NumberParseError:
+    return NumberParseError(
+        f"cannot read {_short(value)!r} as a number{': ' + why if why else ''}",
+        f"không đọc được {_short(value)!r} thành số{': ' + why_vi if why_vi else ''}",
+    )
+
+
+def _check_groups(groups: list[str], value: object) -> None:
+    """Thousands groups: first 1–3 digits, the rest exactly 3."""
+    first, rest = groups[0], groups[1:]
+    if not (1 <= len(first) <= 3) or any(len(g) != 3 for g in rest):
+        raise _fail(value, "misplaced thousands separator", "dấu phân cách hàng nghìn sai vị trí")
+
+
+def _digits_to_decimal(num: str, value: object) -> Decimal:
+    dots, commas = num.count("."), num.count(",")
+    if dots and commas:
+        decimal_mark = "." if num.rfind(".") > num.rfind(",") else ","
+        thousands = "," if decimal_mark == "." else "."
+        int_part, _, frac = num.rpartition(decimal_mark)
+        if thousands in frac or decimal_mark in int_part or not frac:
+            raise _fail(value, "mixed separators", "dấu phân cách lẫn lộn")
+        _check_groups(int_part.split(thousands), value)
+        return Decimal(int_part.replace(thousands, "") + "." + frac)
+    if dots or commas:
+        sep = "." if dots else ","
+        parts = num.split(sep)
+        if any(p == "" for p in parts):
+            raise _fail(value, "misplaced separator", "dấu phân cách sai vị trí")
+        if len(parts) > 2:
+            _check_groups(parts, value)
+            return Decimal("".join(parts))
+        int_part, frac = parts
+        if len(frac) == 3 and 1 <= len(int_part) <= 3 and int_part != "0":
+            return Decimal(int_part + frac)  # thousands separator (Vietnamese default)
+        return Decimal(int_part + "." + frac)
+    return Decimal(num)
+
+
+def parse_number(value: object) -> Decimal:
+    """Parse a number (Excel number or text) into a :class:`Decimal`.
+
+    Raises :class:`NumberParseError` for blanks, booleans, NaN and anything unreadable.
+    """
+    if isinstance(value, bool) or value is None:
+        raise _fail(value, "empty or not a number", "trống hoặc không phải số")
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise _fail(value)
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise _fail(value)
+        return Decimal(repr(value))
+    if not isinstance(value, str):
+        raise _fail(value)
+    text = nfc(value).strip().replace("\u00a0", " ")
+    m = _NUMBER.match(text)
+    if not m or not _SUFFIX_OK.match(m.group("suffix")):
+        raise _fail(value)
+    try:
+        number = _digits_to_decimal(m.group("num"), value)
+    except InvalidOperation as exc:  # pragma: no cover - regex guarantees digits
+        raise _fail(value) from exc
+    return -number if m.group("sign") in ("-", "\u2212") else number
+
+
+def parse_decimal(value: object, places: int = 3) -> Decimal:
+    """Parse an amount (money in million VND) rounded half up to ``places`` decimals."""
+    number = parse_number(value)
+    return number.quantize(Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP")
+
+
+def parse_count(value: object) -> int:
+    """Parse a count: a whole, non-negative number (``58.053`` → 58053)."""
+    number = parse_number(value)
+    if number != number.to_integral_value():
+        raise NumberParseError(
+            f"{_short(value)!r} is not a whole number (a count is expected)",
+            f"{_short(value)!r} không phải số nguyên (cần một số đếm)",
+        )
+    if number < 0:
+        raise NumberParseError(
+            f"{_short(value)!r} is negative (a count cannot be negative)",
+            f"{_short(value)!r} là số âm (số đếm không được âm)",
+        )
+    return int(number)
+
+
+def format_vi(number: Decimal | int, places: int = 0) -> str:
+    """Format a number the Vietnamese way (``590161.54`` → ``590.161,540`` with 3 places)."""
+    q = Decimal(number).quantize(Decimal(1).scaleb(-places)) if places else Decimal(int(number))
+    sign = "-" if q < 0 else ""
+    text = f"{abs(q):,.{places}f}"  # English grouping
+    return sign + text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

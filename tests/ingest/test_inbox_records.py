@@ -1,0 +1,164 @@
+"""Record-level dossier exports loaded with DuckDB's own readers."""
+
+from __future__ import annotations
+
+import gzip
+import time
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from ingest.inbox import load_family, register_inbox
+from tests.ingest.conftest import write_csv
+
+RUN = "run-r"
+HEADER = [
+    "dossier_id",
+    "unit_code",
+    "authority_level",
+    "procedure_code",
+    "field",
+    "channel",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "online_level",
+    "citizen_rating",
+]
+ROWS = [
+    [
+        "HS-1",
+        "867",
+        "huyen",
+        "1.001",
+        "Đất đai",
+        "trực tuyến",
+        "25/08/2023 08:05",
+        "30/08/2023 17:00",
+        "29/08/2023 10:00",
+        "toàn trình",
+        "hài lòng",
+    ],
+    [
+        "HS-2",
+        "867",
+        "Cấp huyện",
+        "1.002",
+        "Hộ tịch",
+        "Trực tiếp",
+        "2023-08-26 09:00:00",
+        "2023-08-31 17:00:00",
+        "",
+        "",
+        "",
+    ],
+    [
+        "HS-3",
+        "25645",
+        "xã",
+        "1.003",
+        "Hộ tịch",
+        "bưu chính công ích",
+        "1/9/2023 7:30",
+        "5/9/2023 17:00",
+        "6/9/2023 08:00",
+        "một phần",
+        "không hài lòng",
+    ],
+    [
+        "HS-4",
+        "82",
+        "tỉnh",
+        "2.001",
+        "Đầu tư",
+        "online",
+        "2025-07-15 10:00:00",
+        "2025-07-20 10:00:00",
+        "",
+        "none",
+        "none",
+    ],
+]
+
+
+def _records(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(
+        "select source_row, dossier_id, unit_code, authority_level, channel, received_at,"
+        " finished_at, online_level, citizen_rating, is_digitised from raw.dossier_records"
+        " order by source_row"
+    ).fetchall()
+
+
+def test_csv_gz_records(con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path) -> None:
+    plain = write_csv(inbox.parent / "r.csv", [HEADER, *ROWS], delimiter=";", bom=True)
+    (inbox / "ho_so_2023.csv.gz").write_bytes(gzip.compress(plain.read_bytes()))
+    outcomes = register_inbox(con, inbox, quarantine, RUN)
+    assert [(o.family, o.status) for o in outcomes] == [("dossier_records", "pending")]
+    report = load_family(con, "dossier_records", quarantine, RUN)
+    assert report.files_loaded == 1, report.outcomes
+    rows = _records(con)
+    assert rows[0] == (
+        2,
+        "HS-1",
+        "L867",
+        "huyen",
+        "truc_tuyen",
+        datetime(2023, 8, 25, 8, 5),
+        datetime(2023, 8, 29, 10, 0),
+        "toan_trinh",
+        "satisfied",
+        None,
+    )
+    assert rows[1][2:5] == ("L867", "huyen", "truc_tiep") and rows[1][6] is None
+    assert rows[2][2:5] == ("L25645", "xa", "buu_chinh")
+    assert rows[2][5] == datetime(2023, 9, 1, 7, 30) and rows[2][8] == "dissatisfied"
+    assert rows[3][2:5] == ("82", "tinh", "truc_tuyen") and rows[3][7] is None
+    m = con.execute("select unit_codes, period_labels, row_count from raw.file_manifest").fetchall()[0]
+    assert m == (["82", "L25645", "L867"], ["2023-YTD-09-01", "2025-YTD-07-15"], 4)
+
+
+def test_parquet_records_with_vietnamese_headers(
+    con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path, tmp_path: Path
+) -> None:
+    src = write_csv(
+        tmp_path / "src.csv",
+        [
+            ["Mã hồ sơ", "Mã đơn vị", "Cấp", "Kênh", "Ngày tiếp nhận", "Số hóa"],
+            ["A", "L867", "huyện", "trực tiếp", "2023-01-02 08:00:00", "có"],
+            ["B", "867", "huyện", "trực tuyến", "2023-01-03 08:00:00", "không"],
+        ],
+    )
+    scratch = duckdb.connect()
+    scratch.execute(
+        'copy (select * replace (cast("Ngày tiếp nhận" as timestamp) as "Ngày tiếp nhận")'
+        " from read_csv(?, all_varchar = true)) to '" + str(inbox / "records.parquet") + "'"
+        " (format parquet)",
+        [str(src)],
+    )
+    scratch.close()
+    register_inbox(con, inbox, quarantine, RUN)
+    assert load_family(con, "dossier_records", quarantine, RUN).files_loaded == 1
+    rows = _records(con)
+    assert [(r[1], r[2], r[4], r[9]) for r in rows] == [
+        ("A", "L867", "truc_tiep", True),
+        ("B", "L867", "truc_tuyen", False),
+    ]
+
+
+def test_many_records_are_fast(con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path) -> None:
+    n = 300_000
+    duckdb.connect().execute(
+        f"copy (select 'HS-' || i as dossier_id, case when i % 2 = 0 then '867' else '25645'"
+        f" end as unit_code, 'huyen' as authority_level, 'P' || (i % 300) as procedure_code,"
+        f" 'Hộ tịch' as field, case i % 3 when 0 then 'trực tiếp' when 1 then 'trực tuyến'"
+        f" else 'bưu chính' end as channel, strftime(timestamp '2023-01-01' + to_minutes(i),"
+        f" '%d/%m/%Y %H:%M') as received_at, '' as due_at, '' as finished_at"
+        f" from range({n}) t(i)) to '{inbox / 'big.csv'}' (header, delimiter ',')"
+    )
+    register_inbox(con, inbox, quarantine, RUN)
+    started = time.perf_counter()
+    report = load_family(con, "dossier_records", quarantine, RUN)
+    elapsed = time.perf_counter() - started
+    assert report.rows_loaded == n, report.outcomes
+    assert elapsed < 15
