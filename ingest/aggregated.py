@@ -11,13 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from ingest.admin_units import UnitResolver
 from ingest.context import FileContext, row_text
 from ingest.dates import parse_date
 from ingest.errors import IngestError, ParseError, PeriodParseError
 from ingest.headers import HeaderMatch, load_aliases, lookup_value, survey_questions
-from ingest.numbers import parse_count, parse_decimal
+from ingest.numbers import infer_decimal_mark, parse_count, parse_decimal
 from ingest.periods import Period, find_authority_level_in_text, parse_authority_level
 from ingest.text import clean, fold, is_blank
 
@@ -346,7 +347,13 @@ def _fiscal_year(p: SheetParser, cells: tuple, row: int, as_of: date) -> int:
 
 def parse_budget(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
     out: list[dict] = []
-    for row, cells, total in p.rows(rows, ("plan_mvnd", "disbursed_mvnd")):
+    data_rows = list(p.rows(rows, ("plan_mvnd", "disbursed_mvnd")))
+    # one convention per file: "100.000,000" beside "900,000" makes the latter 900
+    mark = infer_decimal_mark(
+        p.cell(cells, column) for _, cells, _ in data_rows for column in ("plan_mvnd", "disbursed_mvnd")
+    )
+    money = partial(parse_decimal, decimal_mark=mark)
+    for row, cells, total in data_rows:
         as_of = _as_of(p, cells, row)
         year = _fiscal_year(p, cells, row, as_of)
         if total:
@@ -354,8 +361,8 @@ def parse_budget(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
         else:
             unit_code, submitted = p.unit(cells, row, as_of)
         programme = p.cell(cells, "programme")
-        plan = p.parse(cells, "plan_mvnd", parse_decimal, row)
-        disbursed = p.parse(cells, "disbursed_mvnd", parse_decimal, row)
+        plan = p.parse(cells, "plan_mvnd", money, row)
+        disbursed = p.parse(cells, "disbursed_mvnd", money, row)
         out.append(
             {
                 "source_row": row,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from ingest.errors import NumberParseError
@@ -53,7 +54,7 @@ def _check_groups(groups: list[str], value: object) -> None:
         raise _fail(value, "misplaced thousands separator", "dấu phân cách hàng nghìn sai vị trí")
 
 
-def _digits_to_decimal(num: str, value: object) -> Decimal:
+def _digits_to_decimal(num: str, value: object, decimal_mark: str | None = None) -> Decimal:
     dots, commas = num.count("."), num.count(",")
     if dots and commas:
         decimal_mark = "." if num.rfind(".") > num.rfind(",") else ","
@@ -72,15 +73,47 @@ def _digits_to_decimal(num: str, value: object) -> Decimal:
             _check_groups(parts, value)
             return Decimal("".join(parts))
         int_part, frac = parts
+        if decimal_mark is not None:
+            if sep == decimal_mark:
+                return Decimal(int_part + "." + frac)
+            _check_groups(parts, value)
+            return Decimal(int_part + frac)
         if len(frac) == 3 and 1 <= len(int_part) <= 3 and int_part != "0":
             return Decimal(int_part + frac)  # thousands separator (Vietnamese default)
         return Decimal(int_part + "." + frac)
     return Decimal(num)
 
 
-def parse_number(value: object) -> Decimal:
+def infer_decimal_mark(values: Iterable[object]) -> str | None:
+    """The decimal mark a column of text numbers uses, when its values tell.
+
+    ``590.161,540`` (both marks: the last is decimal) or ``91,33`` (one mark not followed by
+    exactly three digits) settle it; a column of ``58.053``-like values alone does not
+    (None). A column mixing both conventions also gives None: each value is then read on
+    its own.
+    """
+    marks: set[str] = set()
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        m = _NUMBER.match(nfc(value).strip().replace("\u00a0", " "))
+        if not m:
+            continue
+        num = m.group("num")
+        if "." in num and "," in num:
+            marks.add("." if num.rfind(".") > num.rfind(",") else ",")
+        elif num.count(".") + num.count(",") == 1:
+            frac = num.rsplit("." if "." in num else ",", 1)[1]
+            if len(frac) != 3:
+                marks.add("." if "." in num else ",")
+    return marks.pop() if len(marks) == 1 else None
+
+
+def parse_number(value: object, decimal_mark: str | None = None) -> Decimal:
     """Parse a number (Excel number or text) into a :class:`Decimal`.
 
+    ``decimal_mark`` (``","`` or ``"."``), when the column's convention is known (see
+    :func:`infer_decimal_mark`), settles the ambiguous ``900,000``: with ``","`` it is 900.
     Raises :class:`NumberParseError` for blanks, booleans, NaN and anything unreadable.
     """
     if isinstance(value, bool) or value is None:
@@ -102,15 +135,15 @@ def parse_number(value: object) -> Decimal:
     if not m or not _SUFFIX_OK.match(m.group("suffix")):
         raise _fail(value)
     try:
-        number = _digits_to_decimal(m.group("num"), value)
+        number = _digits_to_decimal(m.group("num"), value, decimal_mark)
     except InvalidOperation as exc:  # pragma: no cover - regex guarantees digits
         raise _fail(value) from exc
     return -number if m.group("sign") in ("-", "\u2212") else number
 
 
-def parse_decimal(value: object, places: int = 3) -> Decimal:
+def parse_decimal(value: object, places: int = 3, decimal_mark: str | None = None) -> Decimal:
     """Parse an amount (money in million VND) rounded half up to ``places`` decimals."""
-    number = parse_number(value)
+    number = parse_number(value, decimal_mark)
     return number.quantize(Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP")
 
 

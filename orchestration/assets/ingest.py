@@ -48,7 +48,7 @@ def file_manifest(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     settings.inbox_dir.mkdir(parents=True, exist_ok=True)
     with warehouse.connect() as con:
         ensure_schema(con)
-        outcomes = register_inbox(con, settings.inbox_dir, settings.quarantine_dir, context.run_id)
+        outcomes = register_inbox(con, settings.inbox_dir, settings.quarantine_dir, context.run.run_id)
     by_status: dict[str, int] = {}
     for outcome in outcomes:
         by_status[outcome.status] = by_status.get(outcome.status, 0) + 1
@@ -70,7 +70,7 @@ def _family_asset(family: str, tables: list[str], description: str) -> dg.Assets
         settings = warehouse.settings
         with warehouse.connect() as con:
             ensure_schema(con)
-            report = load_family(con, family, settings.quarantine_dir, context.run_id)
+            report = load_family(con, family, settings.quarantine_dir, context.run.run_id)
         for outcome in report.outcomes:
             if outcome.status == "rejected":
                 context.log.warning(f"rejected {outcome.file_name}: {outcome.message}")

@@ -44,7 +44,7 @@ def failed_error_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
     description="published/latest.duckdb: the marts of the last run that passed the quality gate.",
 )
 def published_rankings(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    failed = failed_error_checks(context.instance, context.run_id)
+    failed = failed_error_checks(context.instance, context.run.run_id)
     if failed:
         raise dg.Failure(
             description="Quality gate: publication held back; the previous "
@@ -53,7 +53,9 @@ def published_rankings(context: dg.AssetExecutionContext, warehouse: WarehouseRe
         )
     settings = warehouse.settings
     with warehouse.connect() as con:
-        publication = publish(con, settings.published_dir, context.run_id, required_tables=PUBLISHED_MARTS)
+        publication = publish(
+            con, settings.published_dir, context.run.run_id, required_tables=PUBLISHED_MARTS
+        )
     context.log.info(f"published {publication.path.name} as {publication.latest_path}")
     return dg.MaterializeResult(
         metadata={

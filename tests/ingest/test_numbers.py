@@ -87,3 +87,21 @@ def test_english_grouping_round_trip(n: int) -> None:
 def test_only_own_error_on_arbitrary_text(text: str) -> None:
     with contextlib.suppress(NumberParseError):
         parse_number(text)
+
+
+def test_column_convention_settles_the_ambiguous_amount() -> None:
+    from ingest.numbers import infer_decimal_mark, parse_decimal
+
+    column = ["100.000,000", "590.161,540", "900,000"]
+    mark = infer_decimal_mark(column)
+    assert mark == ","
+    assert [parse_decimal(v, decimal_mark=mark) for v in column] == [
+        Decimal("100000.000"),
+        Decimal("590161.540"),
+        Decimal("900.000"),
+    ]
+    # English column: 1,234.5 and 900,000 → 900000
+    assert infer_decimal_mark(["1,234.5", "900,000"]) == "."
+    assert parse_decimal("900,000", decimal_mark=".") == Decimal("900000.000")
+    # nothing decides: each value is read on its own (58.053 → 58053)
+    assert infer_decimal_mark(["58.053", "1.234", 12]) is None
