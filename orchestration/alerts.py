@@ -28,6 +28,7 @@ import duckdb
 from orchestration.run_summary import EXIT_HELD_BACK, EXIT_PUBLISHED, RunSummary
 
 logger = logging.getLogger("parwh.alerts")
+logger.addHandler(logging.NullHandler())  # the CLI prints its own line; deployments add handlers
 
 WORST_ITEMS = 10
 

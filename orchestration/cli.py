@@ -10,6 +10,7 @@ Dagster instance under <warehouse>/dagster: the same runs `dagster dev` shows.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import sys
@@ -104,15 +105,25 @@ def _execute_nightly(settings: Settings) -> int:
                 run_id=run_id,
                 raise_on_error=False,
                 tags={"parwh/launched_by": "cli"},
-                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             )
         except Exception as exc:  # reported below, exit code 1
             outcome["error"] = exc
 
     worker = threading.Thread(target=target, name="nightly-run")
     started = time.monotonic()
-    worker.start()
-    with console.status("Nightly run: starting…") as status:
+    log_path = settings.warehouse_dir / "logs" / f"{run_id}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    # dbt and Dagster write their own output; it goes to the run's log file, the
+    # summary below goes to the terminal.
+    terminal = Console(file=sys.stdout)
+    with (
+        log_path.open("a", encoding="utf-8") as log_file,
+        contextlib.redirect_stdout(log_file),
+        contextlib.redirect_stderr(log_file),
+        terminal.status("Nightly run: starting…") as status,
+    ):
+        worker.start()
         while worker.is_alive():
             step = _current_step(instance, run_id)
             elapsed = time.monotonic() - started
@@ -122,7 +133,7 @@ def _execute_nightly(settings: Settings) -> int:
         console.print(f"[red]The run could not start: {outcome['error']}[/red]")
         return 1
     summary = summarise_run(instance, run_id, settings.database_path)
-    _print_summary(summary, settings, time.monotonic() - started)
+    _print_summary(summary, settings, time.monotonic() - started, log_path)
     alert = compose_alert(summary, settings.database_path)
     channels = deliver(alert, settings.warehouse_dir)
     console.print(f"Alert sent ({', '.join(channels)}): {alert.subject}")
@@ -143,7 +154,7 @@ def _current_step(instance, run_id: str) -> str:
     return records[0].event_log_entry.dagster_event.step_key or "running"
 
 
-def _print_summary(summary, settings: Settings, seconds: float) -> None:
+def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) -> None:
     console.rule(f"Nightly run {summary.run_id[:8]} ({seconds:.0f} s)")
     loaded = [f for f in summary.files if f.status == "loaded"]
     rejected = [f for f in summary.files if f.status == "rejected"]
@@ -178,8 +189,8 @@ def _print_summary(summary, settings: Settings, seconds: float) -> None:
     if code == 0:
         console.print(f"[green]Published[/green] {summary.published_path}")
         console.print(
-            "Open it read-only, e.g. duckdb -readonly "
-            f'{summary.published_path} "select * from marts.rankings limit 10"'
+            f"Query it read-only: duckdb.connect('{summary.published_path}', read_only=True); "
+            "example queries in docs/marts.md"
         )
     elif code == 2:
         console.print(
@@ -191,6 +202,7 @@ def _print_summary(summary, settings: Settings, seconds: float) -> None:
         for message in summary.failure_messages:
             console.print(f"  {message}")
     console.print(f"Working database: {settings.database_path}")
+    console.print(f"Run log (dbt and Dagster output): {log_path}")
 
 
 def _run_guarded(settings: Settings) -> int:

@@ -11,7 +11,7 @@ NIGHTLY_JOB_NAME = "nightly"
 
 nightly_job = dg.define_asset_job(
     NIGHTLY_JOB_NAME,
-    selection=dg.AssetSelection.all(include_sources=False),
+    selection=dg.AssetSelection.all(),
     description="Load new inbox files, dbt build, Great Expectations checks, publish.",
     executor_def=dg.in_process_executor,  # DuckDB has one writer: steps never overlap
     tags={"parwh/warehouse": "nightly"},
