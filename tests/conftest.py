@@ -22,3 +22,11 @@ def warehouse_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Setti
         monkeypatch.setenv(name, "")
     settings.export()
     return settings
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """The manifest the Dagster definitions load (`dbt parse`, only when stale)."""
+    from orchestration.dbt_project import prepare_manifest
+
+    return prepare_manifest()

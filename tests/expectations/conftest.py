@@ -338,9 +338,7 @@ def clean_rows() -> Rows:
     }
 
 
-def create_tables(
-    con: duckdb.DuckDBPyConnection, rows: Rows, skip: Iterable[str] = ()
-) -> None:
+def create_tables(con: duckdb.DuckDBPyConnection, rows: Rows, skip: Iterable[str] = ()) -> None:
     skipped = set(skip)
     for table, schema in SCHEMAS.items():
         if table in skipped:

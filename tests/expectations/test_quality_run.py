@@ -63,69 +63,146 @@ def _set(rows: dict[str, list[dict[str, Any]]], table: str, index: int, **values
 # (table, row index, changes, rule, severity, unexpected_count, numbers in the message)
 PLANTED: list[tuple[str, int, dict[str, Any], str, str, int, tuple[str, ...]]] = [
     (
-        "marts.fct_dossier_stats", 1, {"received": -5},
-        "received_non_negative", "error", 1, ("-5",),
+        "marts.fct_dossier_stats",
+        1,
+        {"received": -5},
+        "received_non_negative",
+        "error",
+        1,
+        ("-5",),
     ),
     (
-        "marts.fct_dossier_stats", 0, {"on_time_rate": 100.5},
-        "on_time_rate_within_0_100", "error", 1, ("100.5",),
+        "marts.fct_dossier_stats",
+        0,
+        {"on_time_rate": 100.5},
+        "on_time_rate_within_0_100",
+        "error",
+        1,
+        ("100.5",),
     ),
     (
-        "marts.fct_dossier_stats", 0, {"unit_code": None},
-        "dossier_stats_unit_code_not_null", "error", 1, (),
+        "marts.fct_dossier_stats",
+        0,
+        {"unit_code": None},
+        "dossier_stats_unit_code_not_null",
+        "error",
+        1,
+        (),
     ),
     (
-        "marts.fct_dossier_stats", 1, {"authority_level": "tỉnh"},
-        "authority_level_valid", "error", 1, (),
+        "marts.fct_dossier_stats",
+        1,
+        {"authority_level": "tỉnh"},
+        "authority_level_valid",
+        "error",
+        1,
+        (),
     ),
     (
-        "marts.fct_dossier_stats", 1,
-        {"period_start": __import__("datetime").date(2023, 12, 31),
-         "period_end": __import__("datetime").date(2023, 1, 1)},
-        "period_end_not_before_start", "error", 1, ("2023-01-01", "2023-12-31"),
+        "marts.fct_dossier_stats",
+        1,
+        {
+            "period_start": __import__("datetime").date(2023, 12, 31),
+            "period_end": __import__("datetime").date(2023, 1, 1),
+        },
+        "period_end_not_before_start",
+        "error",
+        1,
+        ("2023-01-01", "2023-12-31"),
     ),
     (
-        "marts.fct_dossier_stats", 0, {"resolved_parts_difference": 2, "resolved": 56865},
-        "resolved_parts_add_up", "warn", 1, ("56865", "56252", "611", "2"),
+        "marts.fct_dossier_stats",
+        0,
+        {"resolved_parts_difference": 2, "resolved": 56865},
+        "resolved_parts_add_up",
+        "warn",
+        1,
+        ("56865", "56252", "611", "2"),
     ),
     (
-        "marts.fct_dossier_stats", 1, {"balance_difference": -3, "pending": 53},
-        "dossier_balance_adds_up", "warn", 1, ("100", "1000", "1100", "1050", "53", "1103", "-3"),
+        "marts.fct_dossier_stats",
+        1,
+        {"balance_difference": -3, "pending": 53},
+        "dossier_balance_adds_up",
+        "warn",
+        1,
+        ("100", "1000", "1100", "1050", "53", "1103", "-3"),
     ),
     (
-        "marts.fct_dossier_stats", 1, {"pending_parts_difference": 7},
-        "pending_parts_add_up", "warn", 1, ("50", "45", "5", "7"),
+        "marts.fct_dossier_stats",
+        1,
+        {"pending_parts_difference": 7},
+        "pending_parts_add_up",
+        "warn",
+        1,
+        ("50", "45", "5", "7"),
     ),
     (
-        "marts.fct_survey_satisfaction", 0, {"satisfied_forms": 601},
-        "satisfied_forms_not_above_forms", "error", 1, ("601", "600"),
+        "marts.fct_survey_satisfaction",
+        0,
+        {"satisfied_forms": 601},
+        "satisfied_forms_not_above_forms",
+        "error",
+        1,
+        ("601", "600"),
     ),
     (
-        "marts.fct_budget_disbursement", 0, {"plan_mvnd": "-1.500"},
-        "plan_mvnd_non_negative", "error", 1, ("-1.5",),
+        "marts.fct_budget_disbursement",
+        0,
+        {"plan_mvnd": "-1.500"},
+        "plan_mvnd_non_negative",
+        "error",
+        1,
+        ("-1.5",),
     ),
     (
-        "marts.fct_budget_disbursement", 0, {"disbursement_rate": 120.0},
-        "disbursed_not_above_plan", "warn", 1, ("120", "212901.285", "590161.54"),
+        "marts.fct_budget_disbursement",
+        0,
+        {"disbursement_rate": 120.0},
+        "disbursed_not_above_plan",
+        "warn",
+        1,
+        ("120", "212901.285", "590161.54"),
     ),
     (
-        "marts.fct_staffing", 0, {"actual": 125},
-        "actual_staff_within_quota", "warn", 1, ("125", "120", "5", "2023-06-30"),
+        "marts.fct_staffing",
+        0,
+        {"actual": 125},
+        "actual_staff_within_quota",
+        "warn",
+        1,
+        ("125", "120", "5", "2023-06-30"),
     ),
     (
-        "marts.fct_staffing", 1, {"category": "contract"},
-        "staff_category_valid", "error", 1, (),
+        "marts.fct_staffing",
+        1,
+        {"category": "contract"},
+        "staff_category_valid",
+        "error",
+        1,
+        (),
     ),
     (
-        "intermediate.int_submitted_totals_compared", 0,
+        "intermediate.int_submitted_totals_compared",
+        0,
         {"stated_total": 733, "sum_of_parts": 732, "difference": 1},
-        "stated_total_matches_parts", "warn", 1, ("733", "732"),
+        "stated_total_matches_parts",
+        "warn",
+        1,
+        ("733", "732"),
     ),
     ("marts.rankings", 1, {"score": 100.01}, "ranking_score_within_0_100", "error", 1, ("100.01",)),
     ("marts.rankings", 1, {"rank": 0}, "ranking_rank_at_least_1", "error", 1, ("0",)),
     ("marts.rankings", 0, {"unit_code": None}, "ranking_unit_code_not_null", "error", 1, ()),
-    ("raw.dossiers", 0, {"resolved_late": -2}, "raw_dossiers_resolved_late_non_negative",
-     "error", 1, ("-2",)),
+    (
+        "raw.dossiers",
+        0,
+        {"resolved_late": -2},
+        "raw_dossiers_resolved_late_non_negative",
+        "error",
+        1,
+        ("-2",),
+    ),
 ]
 
 
@@ -192,9 +269,7 @@ def test_seed_total_mismatch_message(build: Any, rows: dict[str, list[dict[str, 
     assert (finding["unit_code"], finding["period_label"]) == ("L568", "2018")
 
 
-def test_rate_above_150_fails_error_and_warn(
-    build: Any, rows: dict[str, list[dict[str, Any]]]
-) -> None:
+def test_rate_above_150_fails_error_and_warn(build: Any, rows: dict[str, list[dict[str, Any]]]) -> None:
     _set(rows, "marts.fct_budget_disbursement", 0, disbursement_rate=160.5)
     con = build(rows)
     (result,) = run_quality_checks(con, "r", ["fct_budget_disbursement"])
@@ -204,9 +279,7 @@ def test_rate_above_150_fails_error_and_warn(
     assert "160,5%" in vi["disbursement_rate_at_most_150"]
 
 
-def test_raw_findings_name_the_file_and_period(
-    build: Any, rows: dict[str, list[dict[str, Any]]]
-) -> None:
+def test_raw_findings_name_the_file_and_period(build: Any, rows: dict[str, list[dict[str, Any]]]) -> None:
     _set(rows, "raw.dossiers", 0, received=-7)
     con = build(rows)
     (result,) = run_quality_checks(con, "r", ["raw_dossiers"])
@@ -233,9 +306,7 @@ def test_gx_and_sql_count_the_same_rows(build: Any, rows: dict[str, list[dict[st
     assert sorted(f["source_row"] for f in findings(con)) == [100, 101, 104]
 
 
-def test_findings_are_capped_with_a_summary(
-    build: Any, rows: dict[str, list[dict[str, Any]]]
-) -> None:
+def test_findings_are_capped_with_a_summary(build: Any, rows: dict[str, list[dict[str, Any]]]) -> None:
     base = rows["marts.rankings"][0]
     rows["marts.rankings"] = [{**base, "rank": 0, "unit_code": f"U{i}"} for i in range(5)]
     con = build(rows)
@@ -250,13 +321,10 @@ def test_findings_are_capped_with_a_summary(
     assert "5 dòng" in summary[0]["message_vi"]
 
 
-def test_results_and_audit_carry_no_row_values(
-    build: Any, rows: dict[str, list[dict[str, Any]]]
-) -> None:
+def test_results_and_audit_carry_no_row_values(build: Any, rows: dict[str, list[dict[str, Any]]]) -> None:
     secret = "NGUYEN_VAN_MARKER_7f3a"
     unit_marker = "UNIT_MARKER_91c2"
-    _set(rows, "marts.rankings", 0, score=150.0, unit_name=secret, band=secret,
-         unit_code=unit_marker)
+    _set(rows, "marts.rankings", 0, score=150.0, unit_name=secret, band=secret, unit_code=unit_marker)
     _set(rows, "raw.dossiers", 0, received=-1, submitted_unit=secret, field=secret)
     _set(rows, "marts.fct_staffing", 0, category=secret, actual=200)
     con = build(rows)

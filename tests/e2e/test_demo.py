@@ -1,0 +1,139 @@
+"""`parwh demo` end to end: the demo submissions, the seed figures, the planted defects."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from orchestration.cli import app
+from orchestration.settings import Settings
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, str]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        warehouse = tmp_path_factory.mktemp("demo") / "warehouse"
+        for name in ("PARWH_WAREHOUSE", "PARWH_INBOX", "DAGSTER_HOME"):
+            monkeypatch.setenv(name, "")
+        result = runner.invoke(app, ["demo", "--warehouse", str(warehouse)])
+        assert result.exit_code == 0, result.output
+        yield Settings.from_env({"PARWH_WAREHOUSE": str(warehouse)}), result.output
+
+
+def _published(settings: Settings, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(settings.latest_path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def _rate(settings: Settings, unit: str, period: str, indicator: str, level: str) -> float:
+    rows = _published(
+        settings,
+        "select round(cast(value as decimal(18, 10)), 2) from marts.fct_indicator_values "
+        "where unit_code = ? and period_label = ? and indicator_code = ? and authority_level = ?",
+        [unit, period, indicator, level],
+    )
+    assert len(rows) == 1, (unit, period, indicator, level, rows)
+    return float(rows[0][0])
+
+
+def test_seed_figures_are_reproduced(demo_warehouse) -> None:
+    settings, _ = demo_warehouse
+    # seed 002, Nha Trang 2018: city level, then its communes summed
+    assert _rate(settings, "L568", "2018", "dossier_on_time_rate", "huyen") == 98.93
+    assert _rate(settings, "L568", "2018", "dossier_late_rate", "huyen") == 1.07
+    assert _rate(settings, "L568", "2018", "dossier_resolution_rate", "huyen") == 97.95
+    assert _rate(settings, "L568", "2018", "dossier_on_time_rate", "xa") == 99.79
+    assert _rate(settings, "L568", "2018", "dossier_late_rate", "xa") == 0.21
+    assert _rate(settings, "L568", "2018", "dossier_resolution_rate", "xa") == 99.96
+    # seed 000, Cao Lãnh city 2021 survey: 548 of 600 forms
+    assert _rate(settings, "L866", "2021", "survey_satisfaction_rate", "huyen") == 91.33
+    # seed 003, Sa Đéc disbursement to 15/8/2023: 36 %
+    (rate,) = _published(
+        settings,
+        "select disbursement_rate from marts.fct_budget_disbursement "
+        "where unit_code = 'L867' and as_of_date = '2023-08-15'",
+    )[0]
+    assert round(rate) == 36
+
+
+def test_every_mart_is_published_with_demo_data(demo_warehouse) -> None:
+    settings, _ = demo_warehouse
+    for table in (
+        "dim_admin_units",
+        "fct_dossier_stats",
+        "fct_survey_satisfaction",
+        "fct_budget_disbursement",
+        "fct_staffing",
+        "fct_indicator_values",
+        "fct_scores",
+        "rankings",
+        "data_quality_findings",
+    ):
+        (count,) = _published(settings, f"select count(*) from marts.{table}")[0]
+        assert count > 0, table
+    # every district of the four provinces is ranked inside its province for 2023
+    ranked = dict(
+        _published(
+            settings,
+            "select scope_code, count(*) from marts.rankings where ranking_scope = 'province' "
+            "and unit_kind = 'district' and period_label = '2023' group by scope_code",
+        )
+    )
+    districts = dict(
+        _published(
+            settings,
+            "select province_code, count(*) from marts.dim_admin_units where unit_kind = 'district' "
+            "and province_code in ('L87', 'L72', 'L56', 'L52') group by province_code",
+        )
+    )
+    assert ranked == districts
+
+
+def test_planted_defects_are_rejected_found_and_alerted(demo_warehouse) -> None:
+    settings, output = demo_warehouse
+    assert "2 rejected" in output
+    # quarantined as <content hash>_<name>, with the error beside it
+    (error_file,) = settings.quarantine_dir.glob("*_tthc_tp_sa_dec_quy_3_2023.xlsx.error.txt")
+    error_text = error_file.read_text(encoding="utf-8")
+    assert "Sa Đét" in error_text and "L867" in error_text  # the closest candidate
+    findings = _published(
+        settings, "select rule, severity, source_file, message from marts.data_quality_findings"
+    )
+    rules = {(rule, severity) for rule, severity, _, _ in findings}
+    assert ("file_rejected", "error") in rules
+    sum_of_parts = [m for r, _, _, m in findings if r == "stated_total_matches_parts"]
+    assert any("733" in m and "732" in m for m in sum_of_parts)
+    assert "Alert sent" in output
+    assert "733" in (settings.warehouse_dir / "alerts.log").read_text(encoding="utf-8")
+
+
+def test_no_personal_data_reaches_the_warehouse(demo_warehouse) -> None:
+    settings, _ = demo_warehouse
+    survey = settings.inbox_dir / "khao_sat_tp_cao_lanh_2021.csv"
+    with survey.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    personal = {row["Số điện thoại"] for row in rows} | {row["CCCD"] for row in rows}
+    assert len(personal) > 100
+    needles = [value.encode("utf-8") for value in personal if len(value) >= 9]
+    for path in settings.warehouse_dir.rglob("*"):
+        if path.is_file() and settings.inbox_dir not in path.parents:
+            data = path.read_bytes()
+            leaked = [n for n in needles if n in data]
+            assert not leaked, f"{path} holds personal data"
+
+
+def test_quarantine_copy_is_the_rejected_file(demo_warehouse) -> None:
+    settings, _ = demo_warehouse
+    original = settings.inbox_dir / "tthc_tay_ninh_thang_6_2023.xlsx"
+    copies = [p for p in settings.quarantine_dir.iterdir() if p.suffix == ".xlsx"]
+    assert any(p.read_bytes() == original.read_bytes() for p in copies)
+    assert Path(settings.inbox_dir / "tthc_tay_ninh_thang_6_2023.xlsx").exists()  # inbox untouched
