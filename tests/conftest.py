@@ -30,3 +30,26 @@ def dbt_manifest() -> Path:
     from orchestration.dbt_project import prepare_manifest
 
     return prepare_manifest()
+
+
+_exit_status: list[int] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _exit_status.append(int(exitstatus))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave without the interpreter's final teardown.
+
+    DuckDB 2.0's nanobind bindings print pages of harmless "nanobind: leaked …" lines at
+    interpreter exit, after pytest's summary, burying the result line that people and CI
+    read. Everything pytest writes is done by now; exit with pytest's own status.
+    """
+    if _exit_status:
+        import os
+        import sys
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status[-1])
