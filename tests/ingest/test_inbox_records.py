@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -146,7 +145,9 @@ def test_parquet_records_with_vietnamese_headers(
     ]
 
 
-def test_many_records_are_fast(con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path) -> None:
+def test_many_records_load_in_one_statement(
+    con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path
+) -> None:
     n = 300_000
     duckdb.connect().execute(
         f"copy (select 'HS-' || i as dossier_id, case when i % 2 = 0 then '867' else '25645'"
@@ -157,8 +158,10 @@ def test_many_records_are_fast(con: duckdb.DuckDBPyConnection, inbox: Path, quar
         f" from range({n}) t(i)) to '{inbox / 'big.csv'}' (header, delimiter ',')"
     )
     register_inbox(con, inbox, quarantine, RUN)
-    started = time.perf_counter()
     report = load_family(con, "dossier_records", quarantine, RUN)
-    elapsed = time.perf_counter() - started
+    # speed is measured by the benchmark (bench/), never asserted here
     assert report.rows_loaded == n, report.outcomes
-    assert elapsed < 15
+    (units,) = con.execute(
+        "select list(distinct unit_code order by unit_code) from raw.dossier_records"
+    ).fetchall()[0]
+    assert units == ["L25645", "L867"]
