@@ -17,14 +17,16 @@ from expectations.store import Finding
 log = logging.getLogger(__name__)
 
 DEFAULT_CAP = 1000
-CONTEXT_COLUMNS = ("unit_code", "period_label", "source_file", "source_row")
+CONTEXT_COLUMNS = ("unit_code", "period_label", "source_file", "source_row", "finding_key")
 #: text columns whose values may appear in findings; other text is masked in messages
 TEXT_WHITELIST = frozenset({"unit_code", "period_label", "source_file"})
 MASK = "[…]"
 Lang = Literal["en", "vi"]
 
 
-def format_value(value: Any, column: str, lang: Lang) -> str:
+def format_value(
+    value: Any, column: str, lang: Lang, text_columns: frozenset[str] = TEXT_WHITELIST
+) -> str:
     """A value for a message: plain numbers (no grouping), ISO / Vietnamese dates."""
     if value is None:
         return "NULL" if lang == "en" else "trống"
@@ -48,7 +50,7 @@ def format_value(value: Any, column: str, lang: Lang) -> str:
     if isinstance(value, dt.datetime | dt.date):
         day = value.date() if isinstance(value, dt.datetime) else value
         return day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()
-    if isinstance(value, str) and column in TEXT_WHITELIST:
+    if isinstance(value, str) and column in text_columns:
         return value
     return MASK
 
@@ -58,8 +60,10 @@ class _Values(dict[str, str]):
         return "?"
 
 
-def render(template: str, row: Mapping[str, Any], lang: Lang) -> str:
-    values = _Values({k: format_value(v, k, lang) for k, v in row.items()})
+def render(
+    template: str, row: Mapping[str, Any], lang: Lang, text_columns: frozenset[str] = TEXT_WHITELIST
+) -> str:
+    values = _Values({k: format_value(v, k, lang, text_columns) for k, v in row.items()})
     return template.format_map(values)
 
 
@@ -106,6 +110,7 @@ def list_findings(
     rows = cursor.fetchall()
     total = int(rows[0][-1]) if rows else 0
     findings: list[Finding] = []
+    allowed = TEXT_WHITELIST | frozenset(suite.text_columns)
     for raw in rows:
         record = dict(zip(names, raw, strict=True))
         ctx = {name: record[f"_ctx_{name}"] for name in ctx_exprs}
@@ -116,6 +121,7 @@ def list_findings(
         for c in TEXT_WHITELIST:
             values.setdefault(c, ctx.get(c))
         source_row = ctx["source_row"]
+        key = ctx["finding_key"]
         findings.append(
             Finding(
                 rule=rule.rule,
@@ -124,8 +130,9 @@ def list_findings(
                 period_label=None if period is None else str(period),
                 source_file=None if ctx["source_file"] is None else str(ctx["source_file"]),
                 source_row=None if source_row is None else int(source_row),
-                message=render(rule.message_en, values, "en"),
-                message_vi=render(rule.message_vi, values, "vi"),
+                message=render(rule.message_en, values, "en", allowed),
+                message_vi=render(rule.message_vi, values, "vi", allowed),
+                finding_key=None if key is None else str(key),
             )
         )
     if total > cap:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from expectations.spec import Rule
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 #: SUMMARY with no partial lists: counts only, never row values.
 RESULT_FORMAT: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": 0}
 DATASOURCE = "parwh_quality"
+DOCS_SITE = "parwh_quality_docs"
+RESULTS_KEEP_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,9 @@ class Outcome:
     error: str | None = None
 
 
-def new_context() -> AbstractDataContext:
+def new_context(docs_dir: Path | None = None) -> AbstractDataContext:
+    """An ephemeral context; with `docs_dir`, validation results are kept as JSON (counts
+    only) under `docs_dir/../quality_results` and a Data Docs site is built in `docs_dir`."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
         DataContextConfig,
@@ -38,14 +43,62 @@ def new_context() -> AbstractDataContext:
         ProgressBarsConfig,
     )
 
+    defaults = InMemoryStoreBackendDefaults()
+    sites: dict[str, Any] = {}
+    if docs_dir is not None:
+        defaults.stores[defaults.validation_results_store_name] = {
+            "class_name": "ValidationResultsStore",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(results_dir(docs_dir)),
+            },
+        }
+        sites[DOCS_SITE] = {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs_dir),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }
     config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        stores=defaults.stores,
+        expectations_store_name=defaults.expectations_store_name,
+        validation_results_store_name=defaults.validation_results_store_name,
+        checkpoint_store_name=defaults.checkpoint_store_name,
+        data_docs_sites=sites,
         analytics_enabled=False,
         progress_bars=ProgressBarsConfig(globally=False),
     )
     context = gx.get_context(mode="ephemeral", project_config=config)
     context.data_sources.add_pandas(DATASOURCE)
     return context
+
+
+def results_dir(docs_dir: Path) -> Path:
+    return docs_dir.parent / f"{docs_dir.name}_results"
+
+
+def build_docs(context: AbstractDataContext) -> Path | None:
+    """Rebuild the Data Docs site (every stored result); the path of its index.html."""
+    if DOCS_SITE not in (context.list_data_docs_sites() or {}):
+        return None
+    site = Path(context.list_data_docs_sites()[DOCS_SITE]["store_backend"]["base_directory"])
+    prune_results(results_dir(site))
+    urls = context.build_data_docs(site_names=[DOCS_SITE])
+    url = urls.get(DOCS_SITE, "")
+    return Path(url.removeprefix("file://")) if url else None
+
+
+def prune_results(directory: Path, keep_days: int = RESULTS_KEEP_DAYS) -> None:
+    """Forget validation results older than `keep_days` (the site shows what is kept)."""
+    import time
+
+    cutoff = time.time() - keep_days * 86400
+    for path in directory.rglob("*.json") if directory.exists() else ():
+        if path.stat().st_mtime < cutoff:
+            path.unlink()
 
 
 def validate(

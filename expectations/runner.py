@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -30,16 +31,24 @@ log = logging.getLogger(__name__)
 class _LazyContext:
     """One ephemeral GX context per call, created only if some data needs validating."""
 
-    def __init__(self) -> None:
+    def __init__(self, docs_dir: Path | None = None) -> None:
         self._context: AbstractDataContext | None = None
         self._names = 0
+        self._docs_dir = docs_dir
 
     def get(self) -> AbstractDataContext:
         if self._context is None:
             from expectations.gx_runner import new_context
 
-            self._context = new_context()
+            self._context = new_context(self._docs_dir)
         return self._context
+
+    def build_docs(self) -> Path | None:
+        if self._docs_dir is None:
+            return None
+        from expectations.gx_runner import build_docs
+
+        return build_docs(self.get())
 
     def unique_name(self, base: str) -> str:
         self._names += 1
@@ -63,12 +72,14 @@ def run_quality_checks(
     *,
     suites: Sequence[Suite] | None = None,
     findings_cap: int = DEFAULT_CAP,
+    docs_dir: Path | None = None,
 ) -> list[SuiteResult]:
     """Run the suites (all of `SUITES` by default, in order) against the warehouse.
 
     Appends one row per rule to audit.check_results and, for failed rules only, up to
     `findings_cap` findings per rule (plus a summary when capped) to
-    marts.data_quality_findings. Results carry counts only.
+    marts.data_quality_findings. Results carry counts only. With `docs_dir`, the Great
+    Expectations Data Docs site there is rebuilt (SUMMARY results: no row values).
     """
     catalogue = list(suites if suites is not None else SUITES)
     if suite_names is not None:
@@ -78,12 +89,14 @@ def run_quality_checks(
             raise ValueError(f"unknown suites: {unknown}; known: {sorted(known)}")
         catalogue = [s for s in catalogue if s.name in set(suite_names)]
     ensure_result_tables(con)
-    context = _LazyContext()
+    context = _LazyContext(docs_dir)
     manifest_exists = relation_exists(con, "raw.file_manifest")
-    return [
+    results = [
         _run_suite(con, run_id, suite, context, manifest_exists, findings_cap)
         for suite in catalogue
     ]
+    context.build_docs()
+    return results
 
 
 def _run_suite(
@@ -98,7 +111,11 @@ def _run_suite(
     findings: list[Finding] = []
     results: list[RuleResult] = []
     note: str | None = None
-    if not relation_exists(con, suite.table):
+    prepared = _prepare_query(con, suite) if relation_exists(con, suite.table) else "ok"
+    if prepared != "ok":
+        results = [_passed(r, 0) for r in suite.rules]
+        note = prepared
+    elif not relation_exists(con, suite.table):
         if suite.required:
             en = f"Required table {suite.table} does not exist"
             vi = f"Bảng bắt buộc {suite.table} không tồn tại"
@@ -154,6 +171,22 @@ def _run_suite(
         note=note,
         duration_seconds=time.perf_counter() - started,
     )
+
+
+def _prepare_query(con: duckdb.DuckDBPyConnection, suite: Suite) -> str:
+    """Materialise a cross-table suite's query as a temp table; "ok" or why it was skipped."""
+    if suite.query is None:
+        return "ok"
+    missing = [r for r in suite.requires if not relation_exists(con, r)]
+    if missing:
+        return f"skipped: {', '.join(missing)} missing"
+    params = suite.query_params() if suite.query_params else []
+    if params is None:
+        return "skipped: not configured"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {quote_ident(suite.relation)} AS {suite.query}", list(params)
+    )
+    return "ok"
 
 
 def where_free(suite: Suite) -> bool:

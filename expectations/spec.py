@@ -12,7 +12,7 @@ taken from data; values (bounds, sets, tolerances) are always bound as parameter
 from __future__ import annotations
 
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -155,6 +155,17 @@ class Suite:
     source_file_from_manifest: bool = False
     #: compute period_label from period_start/period_end with ingest.periods.period_label
     period_label_from_dates: bool = False
+    #: cross-table rules: a SELECT (written here, never from data) materialised as a temp
+    #: table before validation; its rows are what the rules and the findings see. `table`
+    #: stays the relation the Dagster check is attached to.
+    query: str | None = None
+    #: parameters bound to `query`; returning None switches the suite off (not configured)
+    query_params: Callable[[], Sequence[Any] | None] | None = None
+    #: relations `query` reads; when one is missing the suite is skipped (passes, with a note)
+    requires: tuple[str, ...] = ()
+    #: text columns (beyond unit_code, period_label, source_file) messages may show: they
+    #: must be computed by `query` from codes and counts, never copied from submitted text
+    text_columns: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier():
@@ -164,6 +175,11 @@ class Suite:
         for rule in self.rules:
             if rule.table != self.table:
                 raise ValueError(f"{rule.rule}: table {rule.table} is not {self.table}")
+
+    @property
+    def relation(self) -> str:
+        """What the rules read: the table, or the temp table `query` is materialised into."""
+        return f"quality_{self.name}" if self.query else self.table
 
     def rule_groups(self) -> dict[str | None, list[Rule]]:
         """Rules grouped by their `where` filter (one dataframe per group)."""
@@ -181,7 +197,7 @@ class Suite:
         """
         select = ["t.*", *(f"({d.sql}) AS {quote_ident(d.name)}" for d in self.derived)]
         select.extend(extra_select)
-        sql = f"SELECT {', '.join(select)} FROM {quote_relation(self.table)} AS t"
+        sql = f"SELECT {', '.join(select)} FROM {quote_relation(self.relation)} AS t"
         if join_manifest:
             sql += (
                 " LEFT JOIN (SELECT file_id, any_value(file_name) AS _manifest_file_name"

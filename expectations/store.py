@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS marts.data_quality_findings (
     source_row BIGINT,
     message VARCHAR,
     message_vi VARCHAR,
-    found_at TIMESTAMP
+    found_at TIMESTAMP,
+    finding_key VARCHAR
 )"""
 
 
@@ -46,6 +47,8 @@ class Finding:
     source_row: int | None
     message: str
     message_vi: str
+    #: what else tells two findings of one rule, unit, period, file and row apart (a measure)
+    finding_key: str | None = None
 
 
 def utc_now() -> datetime:
@@ -58,6 +61,10 @@ def ensure_result_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE SCHEMA IF NOT EXISTS marts")
     con.execute(CHECK_RESULTS_DDL)
     con.execute(FINDINGS_DDL)
+    # ingest may have created the table first, without the columns added since
+    con.execute(
+        "ALTER TABLE marts.data_quality_findings ADD COLUMN IF NOT EXISTS finding_key VARCHAR"
+    )
 
 
 def append_check_results(
@@ -81,8 +88,8 @@ def append_findings(
     found_at = utc_now()
     con.executemany(
         "INSERT INTO marts.data_quality_findings (run_id, rule, severity, unit_code,"
-        " period_label, source_file, source_row, message, message_vi, found_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " period_label, source_file, source_row, message, message_vi, found_at, finding_key)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 run_id,
@@ -95,6 +102,7 @@ def append_findings(
                 f.message,
                 f.message_vi,
                 found_at,
+                f.finding_key,
             )
             for f in findings
         ],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from expectations.cross_suites import CROSS_SUITES
 from expectations.spec import Derived, Rule, Severity, Suite
 
 DOSSIER_STATS = "marts.fct_dossier_stats"
@@ -345,6 +346,7 @@ TOTALS_SUITE = Suite(
     name="int_submitted_totals_compared",
     table=TOTALS,
     asset_key=("intermediate", "int_submitted_totals_compared"),
+    context={"finding_key": "t.measure"},
     rules=[
         adds_up(
             TOTALS,
@@ -399,7 +401,7 @@ RAW_DOSSIERS_SUITE = Suite(
     ],
 )
 
-#: Ordered: the raw guard first, then the marts, the rankings last.
+#: Ordered: the raw guard first, then the marts, the cross-table rules, the rankings last.
 SUITES: list[Suite] = [
     RAW_DOSSIERS_SUITE,
     TOTALS_SUITE,
@@ -407,6 +409,7 @@ SUITES: list[Suite] = [
     SURVEY_SUITE,
     BUDGET_SUITE,
     STAFFING_SUITE,
+    *CROSS_SUITES,
     RANKINGS_SUITE,
 ]
 

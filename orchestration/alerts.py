@@ -8,6 +8,8 @@ configured by environment variables:
   `PARWH_ALERT_SMTP_STARTTLS=1`).
 
 Alerts carry counts, rule names, units, periods and file names — never row values.
+A finding seen in an earlier run is listed as still open with its first-seen date; a
+finding that disappeared is listed once as resolved (see `expectations.history`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from expectations.history import record_finding_history
 from orchestration.run_summary import EXIT_HELD_BACK, EXIT_PUBLISHED, RunSummary
 
 logger = logging.getLogger("parwh.alerts")
@@ -41,6 +44,7 @@ class Alert:
     text: str
     counts: dict[str, int]
     worst_items: list[dict[str, str | int | None]] = field(default_factory=list)
+    docs: str | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -50,45 +54,113 @@ class Alert:
             "subject": self.subject,
             "counts": self.counts,
             "worst_items": self.worst_items,
+            "docs": self.docs,
         }
 
 
-def _worst_findings(database: Path, run_id: str) -> list[dict[str, str | int | None]]:
+ITEM_KEYS = (
+    "status",
+    "severity",
+    "rule",
+    "unit_code",
+    "period_label",
+    "source_file",
+    "source_row",
+    "first_seen_at",
+    "message",
+)
+
+
+def ensure_history(database: Path, run_id: str) -> None:
+    """Record the run's findings history if the checks could not (a run stopped early).
+
+    Needs the working database for writing: the CLI calls this after the run, holding the
+    pipeline lock. A failure here never fails the run: the alert goes out without history.
+    """
+    if not database.exists():
+        return
+    try:
+        con = duckdb.connect(str(database))
+    except duckdb.Error as exc:
+        logger.error(f"findings history not recorded: {exc}")
+        return
+    try:
+        record_finding_history(con, run_id)
+    except duckdb.Error as exc:
+        logger.error(f"findings history not recorded: {exc}")
+    finally:
+        con.close()
+
+
+def _items(database: Path, run_id: str) -> list[dict[str, str | int | None]]:
+    """This run's findings: the worst first (errors, then new before open), resolved last."""
     if not database.exists():
         return []
     con = duckdb.connect(str(database), read_only=True)
     try:
-        exists = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'marts' and table_name = 'data_quality_findings'"
-        ).fetchone()[0]
-        if not exists:
+        tables = {
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
+        if "data_quality_finding_status" in tables:
+            sql = (
+                "select status, severity, rule, unit_code, period_label, source_file, source_row,"
+                " strftime(first_seen_at, '%Y-%m-%d') as first_seen_at, message"
+                " from marts.data_quality_finding_status where run_id = ? order by"
+                " case status when 'resolved' then 1 else 0 end,"
+                " case severity when 'error' then 0 else 1 end,"
+                " case status when 'new' then 0 else 1 end, rule, source_file, source_row, unit_code"
+            )
+        elif "data_quality_findings" in tables:
+            sql = (
+                "select 'new', severity, rule, unit_code, period_label, source_file, source_row,"
+                " null, message from marts.data_quality_findings where run_id = ? order by"
+                " case severity when 'error' then 0 else 1 end, rule, source_file, source_row"
+            )
+        else:
             return []
-        rows = con.execute(
-            "select severity, rule, unit_code, period_label, source_file, source_row, message "
-            "from marts.data_quality_findings where run_id = ? "
-            "order by case severity when 'error' then 0 else 1 end, rule, source_file, source_row "
-            "limit ?",
-            [run_id, WORST_ITEMS],
-        ).fetchall()
+        rows = con.execute(sql, [run_id]).fetchall()
     finally:
         con.close()
-    keys = ("severity", "rule", "unit_code", "period_label", "source_file", "source_row", "message")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    return [dict(zip(ITEM_KEYS, row, strict=True)) for row in rows]
+
+
+def _line(item: dict[str, str | int | None]) -> str:
+    place = ", ".join(
+        str(item[k])
+        for k in ("unit_code", "period_label", "source_file", "source_row")
+        if item[k] is not None
+    )
+    since = (
+        f" (open since {item['first_seen_at']})"
+        if item["status"] == "open" and item["first_seen_at"]
+        else ""
+    )
+    status = {"new": "NEW", "open": "still open", "resolved": "resolved"}[str(item["status"])]
+    return f"- {item['severity']} {status}{since} {item['rule']} ({place}): {item['message']}"
 
 
 def compose_alert(summary: RunSummary, database: Path) -> Alert:
+    ensure_history(database, summary.run_id)
     status = {EXIT_PUBLISHED: "published", EXIT_HELD_BACK: "held_back"}.get(summary.exit_code, "failed")
     rejected = [f for f in summary.files if f.status == "rejected"]
+    items = _items(database, summary.run_id)
+    current = [i for i in items if i["status"] != "resolved"]
+    resolved = [i for i in items if i["status"] == "resolved"]
     counts = {
         "files_loaded": sum(1 for f in summary.files if f.status == "loaded"),
         "files_rejected": len(rejected),
         "findings_error": summary.findings_by_severity.get("error", 0),
         "findings_warn": summary.findings_by_severity.get("warn", 0),
+        "findings_new": sum(1 for i in current if i["status"] == "new"),
+        "findings_open": sum(1 for i in current if i["status"] == "open"),
+        "findings_resolved": len(resolved),
         "checks_failed": summary.checks_failed,
         "checks_warned": summary.checks_warned,
     }
-    worst = _worst_findings(database, summary.run_id)
+    worst = current[:WORST_ITEMS]
     headline = {
         "published": "Đã công bố / Published",
         "held_back": "Chưa công bố: kiểm tra chất lượng không đạt / Held back by the quality gate",
@@ -98,18 +170,26 @@ def compose_alert(summary: RunSummary, database: Path) -> Alert:
         f"[PAR Warehouse] {headline}: {counts['files_rejected']} tệp bị từ chối / files rejected, "
         f"{counts['findings_error']} lỗi / errors, {counts['findings_warn']} cảnh báo / warnings"
     )
-    lines = [subject, f"Run {summary.run_id}"]
-    for item in worst:
-        place = ", ".join(
-            str(v)
-            for v in (item["unit_code"], item["period_label"], item["source_file"], item["source_row"])
-            if v is not None
-        )
-        lines.append(f"- {item['severity']} {item['rule']} ({place}): {item['message']}")
+    lines = [
+        subject,
+        f"Run {summary.run_id}",
+        f"Findings: {counts['findings_new']} new, {counts['findings_open']} still open, "
+        f"{counts['findings_resolved']} resolved since the last run",
+    ]
+    if worst:
+        lines.append(f"Worst {len(worst)} of {len(current)}:")
+        lines.extend(_line(item) for item in worst)
+    if resolved:
+        lines.append(f"Resolved ({len(resolved)}):")
+        lines.extend(_line(item) for item in resolved[:WORST_ITEMS])
     lines.append(
-        f"Full list: marts.data_quality_findings where run_id = '{summary.run_id}' in the working database"
+        f"Full list: marts.data_quality_findings and marts.data_quality_finding_status "
+        f"where run_id = '{summary.run_id}' in {database}"
     )
-    return Alert(summary.run_id, status, subject, "\n".join(lines), counts, worst)
+    if summary.docs_index is not None:
+        lines.append(f"Great Expectations Data Docs: {summary.docs_index.as_uri()}")
+    docs = summary.docs_index.as_uri() if summary.docs_index is not None else None
+    return Alert(summary.run_id, status, subject, "\n".join(lines), counts, worst, docs)
 
 
 def _send_webhook(url: str, alert: Alert) -> None:

@@ -11,12 +11,16 @@ reopen it. The current and the 7 previous publications are kept.
 from __future__ import annotations
 
 import os
+import signal
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+#: tests only: SIGKILL the publisher when it reaches this step (see `_step`)
+KILL_AT_ENV = "PARWH_PUBLISH_KILL_AT"
+STEPS = ("copied", "audited", "fsynced", "renamed", "linked", "switched")
 PUBLISHED_SCHEMA = "marts"
 KEEP_PREVIOUS = 7
 LATEST_NAME = "latest.duckdb"
@@ -37,6 +41,12 @@ class Publication:
 
 def timestamp_name(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ") + ".duckdb"
+
+
+def _step(name: str) -> None:
+    """Fault injection for the crash tests: die here, as a power cut or OOM kill would."""
+    if os.environ.get(KILL_AT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _fsync(path: Path) -> None:
@@ -142,15 +152,21 @@ def publish(
         leftover.unlink()  # a publisher killed earlier left it; it was never published
     try:
         counts = _copy_marts(working, temp_path, run_id, published_at)
+        _step("copied")
         audit_publication(temp_path, counts, required_tables)
+        _step("audited")
         _fsync(temp_path)
+        _step("fsynced")
         os.replace(temp_path, final_path)
+        _step("renamed")
         latest = published_dir / LATEST_NAME
         link_path = published_dir / ".latest.duckdb.tmp"
         if link_path.exists():
             link_path.unlink()
         os.link(final_path, link_path)
+        _step("linked")
         os.replace(link_path, latest)
+        _step("switched")
         _fsync(published_dir)
     finally:
         for path in (temp_path, published_dir / f"{temp_path.name}.wal"):

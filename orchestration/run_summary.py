@@ -40,6 +40,10 @@ class RunSummary:
     published_path: Path | None = None
     failure_messages: list[str] = field(default_factory=list)
     findings_by_severity: dict[str, int] = field(default_factory=dict)
+    #: new / open / resolved (marts.data_quality_finding_status of this run)
+    findings_by_status: dict[str, int] = field(default_factory=dict)
+    #: the Great Expectations Data Docs site (index.html), when built
+    docs_index: Path | None = None
 
     @property
     def checks_passed(self) -> int:
@@ -105,6 +109,21 @@ def _failure_messages(instance: dg.DagsterInstance, run_id: str) -> list[str]:
     return messages
 
 
+def docs_index(database: Path) -> Path:
+    """<warehouse>/docs/quality/index.html (the working database sits in <warehouse>)."""
+    return database.parent / "docs" / "quality" / "index.html"
+
+
+def summary_line(summary: RunSummary) -> str:
+    """One line for the terminal: findings by severity and status, and the Data Docs."""
+    severity = ", ".join(f"{n} {s}" for s, n in sorted(summary.findings_by_severity.items()))
+    status = ", ".join(
+        f"{summary.findings_by_status.get(s, 0)} {s}" for s in ("new", "open", "resolved")
+    )
+    docs = f"; Data Docs: {summary.docs_index}" if summary.docs_index else ""
+    return f"Findings: {severity or 'none'} ({status}){docs}"
+
+
 def summarise_run(instance: dg.DagsterInstance, run_id: str, database: Path) -> RunSummary:
     run = instance.get_run_by_id(run_id)
     summary = RunSummary(
@@ -114,6 +133,8 @@ def summarise_run(instance: dg.DagsterInstance, run_id: str, database: Path) -> 
         published_path=_published_path(instance, run_id),
         failure_messages=_failure_messages(instance, run_id),
     )
+    index = docs_index(database)
+    summary.docs_index = index if index.exists() else None
     if not database.exists():
         return summary
     con = duckdb.connect(str(database), read_only=True)
@@ -140,6 +161,13 @@ def summarise_run(instance: dg.DagsterInstance, run_id: str, database: Path) -> 
                 [run_id],
             ).fetchall():
                 summary.findings_by_severity[severity] = int(count)
+        if "marts.data_quality_finding_status" in tables:
+            for status, count in con.execute(
+                "select status, count(*) from marts.data_quality_finding_status "
+                "where run_id = ? group by status",
+                [run_id],
+            ).fetchall():
+                summary.findings_by_status[status] = int(count)
     finally:
         con.close()
     return summary

@@ -12,6 +12,7 @@ including the dbt tests, which Dagster does not block on.
 import dagster as dg
 
 from expectations import SUITES, run_quality_checks
+from expectations.history import record_finding_history
 from expectations.suites import Suite
 from orchestration.resources import WarehouseResource
 
@@ -26,7 +27,14 @@ def suite_asset_key(suite: Suite) -> dg.AssetKey:
     return dg.AssetKey(list(suite.asset_key))
 
 
-def _suite_checks(name: str, suites: list[Suite], description: str) -> dg.AssetChecksDefinition:
+def docs_dir(warehouse: WarehouseResource):
+    """The Great Expectations Data Docs site: <warehouse>/docs/quality/index.html."""
+    return warehouse.settings.warehouse_dir / "docs" / "quality"
+
+
+def _suite_checks(
+    name: str, suites: list[Suite], description: str, last: bool = False
+) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(
         name=name,
         description=description,
@@ -45,7 +53,12 @@ def _suite_checks(name: str, suites: list[Suite], description: str) -> dg.AssetC
         selected = {key.name for key in context.selected_asset_check_keys}
         suite_names = [suite.name for suite in suites if check_name(suite.name) in selected]
         with warehouse.connect() as con:
-            results = run_quality_checks(con, context.run.run_id, suite_names)
+            results = run_quality_checks(
+                con, context.run.run_id, suite_names, docs_dir=docs_dir(warehouse)
+            )
+            if last:  # every finding of the run is written: new / open / resolved
+                history = record_finding_history(con, context.run.run_id)
+                context.log.info(f"findings: {history}")
         for result in results:
             failed = [r for r in result.rule_results if not r.success]
             # counts only: check results never carry row values (they may hold personal data)
@@ -78,6 +91,7 @@ model_checks = _suite_checks(
     "model_checks",
     [suite for suite in SUITES if suite.asset_key[0] != "raw"],
     "Great Expectations suites on the intermediate models and the marts, before publication.",
+    last=True,
 )
 quality_checks = [raw_table_checks, model_checks]
 CHECKED_MODEL_KEYS = [suite_asset_key(s) for s in SUITES if s.asset_key[0] != "raw"]

@@ -20,7 +20,8 @@ def test_asset_keys_equal_relations() -> None:
 
 
 def test_templates_use_only_known_columns(schemas: dict[str, dict[str, str]]) -> None:
-    for suite in SUITES:
+    # cross-table suites read their own query's columns: tests/quality/test_cross_rules.py
+    for suite in (s for s in SUITES if s.query is None):
         columns = set(schemas[suite.table]) | {d.name for d in suite.derived}
         text = {c for c, t in schemas[suite.table].items() if t == "VARCHAR"}
         for rule in suite.rules:
