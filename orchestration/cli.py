@@ -155,6 +155,8 @@ def _current_step(instance, run_id: str) -> str:
 
 
 def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) -> None:
+    from orchestration.run_summary import summary_line
+
     console.rule(f"Nightly run {summary.run_id[:8]} ({seconds:.0f} s)")
     loaded = [f for f in summary.files if f.status == "loaded"]
     rejected = [f for f in summary.files if f.status == "rejected"]
@@ -180,11 +182,9 @@ def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) 
         if not check.passed:
             colour = "red" if check.severity == "error" else "yellow"
             console.print(f"  [{colour}]{check.severity}[/{colour}] {check.asset} {check.check_name}")
+    console.print(summary_line(summary))
     if summary.findings_by_severity:
-        counts = ", ".join(f"{n} {sev}" for sev, n in sorted(summary.findings_by_severity.items()))
-        console.print(
-            f"Findings: {counts} — query marts.data_quality_findings where run_id = '{summary.run_id}'"
-        )
+        console.print(f"  full list: marts.data_quality_findings where run_id = '{summary.run_id}'")
     code = summary.exit_code
     if code == 0:
         console.print(f"[green]Published[/green] {summary.published_path}")
