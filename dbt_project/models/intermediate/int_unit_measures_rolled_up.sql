@@ -1,16 +1,75 @@
 -- Every measure behind an indicator, per unit × authority level × period, long, for the
 -- submitting units and for every unit above them (district, province, nation) as sums
 -- of their children. authority_level 'all' sums a unit's levels.
+-- Family dossier_records carries the Decision 766 measures, which only record-level
+-- exports have: they come from the records' aggregate for every period, even where the
+-- unit also submitted an aggregated form (the official figure of the other measures).
+-- Derived measures are null unless every part is known, so a ratio's numerator and
+-- denominator always cover the same dossiers.
 {%- set dossier_measures = ['received', 'resolved', 'resolved_on_time', 'resolved_late',
-    'received_online', 'received_postal', 'pending', 'pending_overdue'] %}
+    'received_online', 'received_postal', 'pending', 'pending_overdue',
+    'resolved_on_time_or_pending_not_due', 'resolved_or_pending'] %}
+{%- set record_measures = ['received', 'resolved', 'received_fully_online',
+    'received_fully_online_eligible', 'received_digitised', 'resolved_with_electronic_result',
+    'received_fee_required', 'received_paid_online', 'resolved_satisfactory'] %}
 {%- set survey_measures = ['forms', 'satisfied_forms'] %}
 {%- set budget_measures = ['plan_mvnd', 'disbursed_mvnd'] %}
+{%- set staff_categories = ['can_bo', 'cong_chuc', 'vien_chuc_giao_duc', 'vien_chuc_y_te',
+    'vien_chuc_khac', 'hop_dong'] %}
 {%- set staff_measures = ['quota', 'actual', 'vacancies'] %}
+{%- for category in staff_categories %}
+    {%- do staff_measures.extend(['quota_' ~ category, 'actual_' ~ category,
+        'vacancies_' ~ category]) %}
+{%- endfor %}
 with
+
+dossier_stats_submitted as (
+
+    select * from {{ ref('fct_dossier_stats') }}
+
+),
+
+dossier_records_aggregated as (
+
+    select * from {{ ref('int_dossier_records_aggregated') }}
+
+),
 
 dossier_stats as (
 
-    select * from {{ ref('fct_dossier_stats') }}
+    select
+        *,
+        case
+            when resolved_on_time is not null and pending_not_due is not null
+                then resolved_on_time + pending_not_due
+        end as resolved_on_time_or_pending_not_due,
+        case
+            when resolved_on_time is not null and pending_not_due is not null
+                then resolved + pending
+        end as resolved_or_pending
+    from dossier_stats_submitted
+
+),
+
+dossier_records as (
+
+    -- 766 satisfaction with dossier handling: resolved, not rated dissatisfied, not late
+    -- (complaints are not in the exports)
+    select
+        unit_code,
+        authority_level,
+        period_start,
+        period_end,
+        received,
+        resolved,
+        received_fully_online,
+        received_fully_online_eligible,
+        received_digitised,
+        resolved_with_electronic_result,
+        received_fee_required,
+        received_paid_online,
+        resolved - resolved_rated_dissatisfied - resolved_late as resolved_satisfactory
+    from dossier_records_aggregated
 
 ),
 
@@ -58,6 +117,12 @@ staff_year_end as (
         make_date(year(as_of_date), 12, 31) as period_end,
         sum(quota) as quota,
         sum(actual) as actual,
+        {% for category in staff_categories -%}
+            sum(case when category = '{{ category }}' then quota end) as quota_{{ category }},
+            sum(case when category = '{{ category }}' then actual end) as actual_{{ category }},
+            sum(case when category = '{{ category }}' then vacancies end)
+                as vacancies_{{ category }},
+        {% endfor -%}
         sum(vacancies) as vacancies
     from staffing
     where
@@ -76,6 +141,13 @@ dossiers_rolled_up as (
 
     {{ rollup_along_unit_tree('dossier_stats',
         ['authority_level', 'period_start', 'period_end'], dossier_measures) | indent(4) }}
+
+),
+
+dossier_records_rolled_up as (
+
+    {{ rollup_along_unit_tree('dossier_records',
+        ['authority_level', 'period_start', 'period_end'], record_measures) | indent(4) }}
 
 ),
 
@@ -102,6 +174,7 @@ staff_rolled_up as (
 
 {%- set families = [
     ('dossiers', 'dossiers_rolled_up', dossier_measures, true),
+    ('dossier_records', 'dossier_records_rolled_up', record_measures, true),
     ('surveys', 'surveys_rolled_up', survey_measures, true),
     ('budget', 'budget_rolled_up', budget_measures, false),
     ('staff', 'staff_rolled_up', staff_measures, false)] %}

@@ -2,17 +2,54 @@
 -- period, as numerator, denominator and value (a percentage 0-100, unrounded). Figures of
 -- districts, provinces and the nation are sums of their children's numerators and
 -- denominators where they did not submit their own: a rate is never an average of rates.
+-- Current provinces and communes also get the periods before 1 July 2025 as sums of the
+-- legacy units they were made of (figure_source legacy_provinces / legacy_communes).
+-- Survey indicators carry a 95 % Wilson score interval.
 with
 
-measures as (
+measures_rolled_up as (
 
     select * from {{ ref('int_unit_measures_rolled_up') }}
+
+),
+
+measures_history as (
+
+    select * from {{ ref('int_unit_measures_current_history') }}
 
 ),
 
 indicators as (
 
     select * from {{ ref('indicators') }}
+
+),
+
+measures as (
+
+    select
+        unit_code,
+        authority_level,
+        period_start,
+        period_end,
+        source_family,
+        measure,
+        measure_value,
+        figure_source,
+        false as includes_split_legacy_units
+    from measures_rolled_up
+    union all
+    select
+        unit_code,
+        authority_level,
+        period_start,
+        period_end,
+        source_family,
+        measure,
+        measure_value,
+        figure_source,
+        includes_split_legacy_units
+    from measures_history
 
 ),
 
@@ -25,9 +62,12 @@ paired as (
         numerators.period_end,
         indicators.indicator_code,
         indicators.source_family,
+        indicators.uncertainty,
         numerators.measure_value as numerator,
         denominators.measure_value as denominator,
-        denominators.figure_source
+        denominators.figure_source,
+        (numerators.includes_split_legacy_units or denominators.includes_split_legacy_units)
+            as includes_split_legacy_units
     from indicators
     inner join measures as numerators
         on
@@ -57,8 +97,17 @@ final as (
         numerator,
         denominator,
         {{ safe_rate('numerator', 'denominator') }} as value,
+        case
+            when uncertainty = 'wilson_95'
+                then {{ wilson_bound('numerator', 'denominator', 'lower') }}
+        end as value_lower_95,
+        case
+            when uncertainty = 'wilson_95'
+                then {{ wilson_bound('numerator', 'denominator', 'upper') }}
+        end as value_upper_95,
         source_family,
-        figure_source
+        figure_source,
+        includes_split_legacy_units
     from paired
 
 )

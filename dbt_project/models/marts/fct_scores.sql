@@ -1,6 +1,10 @@
--- Points per unit × year × rubric criterion (seed rubric_criteria.csv). A criterion with
--- no data for the unit is 'missing': no points and no maximum, never zero; the unit's
--- score is then a percentage of the applicable maximum only.
+-- Points per unit × period × rubric criterion (seeds rubrics, rubric_criteria,
+-- rubric_threshold_steps). A rubric scores the period kinds it names (year; 766 also
+-- month and quarter). A criterion with no data for the unit is 'missing'; one whose
+-- indicator has a zero denominator (e.g. no dossiers of that kind) is 'not_applicable'.
+-- Neither earns points nor counts in the applicable maximum: never zero. Survey criteria
+-- are also scored at the bounds of the value's 95 % interval (for statistical ties).
+-- History rows of current units built from legacy units are not scored.
 with
 
 indicator_values as (
@@ -15,9 +19,21 @@ units as (
 
 ),
 
+rubrics as (
+
+    select * from {{ ref('rubrics') }}
+
+),
+
 criteria as (
 
     select * from {{ ref('rubric_criteria') }}
+
+),
+
+threshold_steps as (
+
+    select * from {{ ref('rubric_threshold_steps') }}
 
 ),
 
@@ -28,6 +44,7 @@ unit_periods as (
         indicator_values.period_label,
         indicator_values.period_start,
         indicator_values.period_end,
+        indicator_values.period_kind,
         units.unit_name,
         units.unit_kind,
         coalesce(units.province_code, units.unit_code) as province_code
@@ -35,7 +52,7 @@ unit_periods as (
     inner join units
         on indicator_values.unit_code = units.unit_code
     where
-        indicator_values.period_kind = 'year'
+        indicator_values.figure_source not like 'legacy%'
         and units.unit_kind in ('province', 'district', 'commune')
 
 ),
@@ -45,6 +62,8 @@ applicable_criteria as (
     select
         unit_periods.*,
         criteria.rubric_id,
+        criteria.province_code as rubric_province_code,
+        criteria.year_from,
         criteria.area_code,
         criteria.area_name_vi,
         criteria.criterion_code,
@@ -54,7 +73,8 @@ applicable_criteria as (
         criteria.authority_level,
         criteria.max_points,
         criteria.rule,
-        criteria.rounding
+        criteria.rounding,
+        criteria.full_points_at
     from unit_periods
     inner join criteria
         on
@@ -64,6 +84,10 @@ applicable_criteria as (
                 or unit_periods.province_code = criteria.province_code
             )
             and year(unit_periods.period_end) between criteria.year_from and criteria.year_to
+    inner join rubrics
+        on
+            criteria.rubric_id = rubrics.rubric_id
+            and '|' || rubrics.period_kinds || '|' like '%|' || unit_periods.period_kind || '|%'
 
 ),
 
@@ -72,8 +96,15 @@ measured as (
     select
         applicable_criteria.*,
         indicator_values.value as measured_value,
+        indicator_values.value_lower_95 as measured_value_lower_95,
+        indicator_values.value_upper_95 as measured_value_upper_95,
         indicator_values.numerator,
-        indicator_values.denominator
+        indicator_values.denominator,
+        case
+            when indicator_values.value is not null then 'scored'
+            when indicator_values.denominator = 0 then 'not_applicable'
+            else 'missing'
+        end as criterion_status
     from applicable_criteria
     left join indicator_values
         on
@@ -82,6 +113,54 @@ measured as (
             and applicable_criteria.period_end = indicator_values.period_end
             and applicable_criteria.indicator_code = indicator_values.indicator_code
             and applicable_criteria.authority_level = indicator_values.authority_level
+            and indicator_values.figure_source not like 'legacy%'
+
+),
+
+threshold_shares as (
+
+    -- the share of the highest step each value reaches, and the value of full points
+    select
+        measured.rubric_id,
+        measured.unit_code,
+        measured.period_start,
+        measured.period_end,
+        measured.criterion_code,
+        max(
+            case
+                when measured.measured_value >= threshold_steps.min_value
+                    then threshold_steps.points_share
+            end
+        ) as share_at_value,
+        max(
+            case
+                when measured.measured_value_lower_95 >= threshold_steps.min_value
+                    then threshold_steps.points_share
+            end
+        ) as share_at_lower_95,
+        max(
+            case
+                when measured.measured_value_upper_95 >= threshold_steps.min_value
+                    then threshold_steps.points_share
+            end
+        ) as share_at_upper_95,
+        min(
+            case
+                when threshold_steps.points_share >= 1 then threshold_steps.min_value
+            end
+        ) as full_points_step
+    from measured
+    inner join threshold_steps
+        on
+            measured.rubric_id = threshold_steps.rubric_id
+            and measured.rubric_province_code is not distinct from threshold_steps.province_code
+            and measured.year_from = threshold_steps.year_from
+            and measured.unit_kind = threshold_steps.unit_kind
+            and measured.criterion_code = threshold_steps.criterion_code
+    where measured.rule = 'threshold'
+    group by
+        measured.rubric_id, measured.unit_code, measured.period_start, measured.period_end,
+        measured.criterion_code
 
 ),
 
@@ -89,21 +168,27 @@ scored as (
 
     select
         measured.*,
+        {{ rubric_points('measured.rule', 'measured.measured_value', 'measured.max_points',
+            'measured.full_points_at', 'measured.rounding', 'threshold_shares.share_at_value')
+            | indent(8) }} as points,
+        {{ rubric_points('measured.rule', 'measured.measured_value_lower_95',
+            'measured.max_points', 'measured.full_points_at', 'measured.rounding',
+            'threshold_shares.share_at_lower_95') | indent(8) }} as points_at_lower_95,
+        {{ rubric_points('measured.rule', 'measured.measured_value_upper_95',
+            'measured.max_points', 'measured.full_points_at', 'measured.rounding',
+            'threshold_shares.share_at_upper_95') | indent(8) }} as points_at_upper_95,
         case
-            when measured.measured_value is null then null
-            when measured.rule = 'proportional' and measured.rounding = 'truncate_2'
-                then floor(
-                    cast(measured.max_points as decimal(38, 10))
-                    * least(greatest(measured.measured_value, 0), 100) / 100 * 100
-                ) / 100
-            when measured.rule = 'proportional'
-                then {{ round_half_up(
-                    'measured.max_points * least(greatest(measured.measured_value, 0), 100) / 100'
-                ) }}
-        end as points,
-        case when measured.measured_value is null then 'missing' else 'scored' end
-            as criterion_status
+            when measured.rule = 'threshold' then threshold_shares.full_points_step
+            else coalesce(measured.full_points_at, 100)
+        end as value_for_full_points
     from measured
+    left join threshold_shares
+        on
+            measured.rubric_id = threshold_shares.rubric_id
+            and measured.unit_code = threshold_shares.unit_code
+            and measured.period_start = threshold_shares.period_start
+            and measured.period_end = threshold_shares.period_end
+            and measured.criterion_code = threshold_shares.criterion_code
 
 ),
 
@@ -118,6 +203,7 @@ final as (
         period_label,
         period_start,
         period_end,
+        period_kind,
         area_code,
         area_name_vi,
         criterion_code,
@@ -126,14 +212,22 @@ final as (
         indicator_code,
         authority_level,
         measured_value,
+        measured_value_lower_95,
+        measured_value_upper_95,
         numerator,
         denominator,
         cast(points as double) as points,
         cast(max_points as double) as max_points,
-        cast(max_points as double) - cast(points as double) as points_lost,
-        case when rule = 'proportional' then 100.0 end as value_for_full_points,
+        -- on decimals: 1.0 - 0.77 is 0.23, not 0.22999999999999998
+        cast(
+            cast(max_points as decimal(38, 10)) - cast(points as decimal(38, 10)) as double
+        ) as points_lost,
+        cast(value_for_full_points as double) as value_for_full_points,
         rule,
-        criterion_status
+        rounding,
+        criterion_status,
+        cast(points_at_lower_95 as double) as points_at_lower_95,
+        cast(points_at_upper_95 as double) as points_at_upper_95
     from scored
 
 )

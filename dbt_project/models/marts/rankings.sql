@@ -1,11 +1,23 @@
 -- Units ranked by rubric score inside their province and nationally, against units of
--- the same kind only. Ties share a rank (standard competition ranking 1-2-2-4). The
--- score is the share (0-100) of the applicable maximum points that the unit earned.
+-- the same kind and the same period only (766: months, quarters and years). Ties share
+-- a rank (standard competition ranking 1-2-2-4). The score is the share (0-100) of the
+-- applicable maximum points that the unit earned; a unit is ranked when the criteria with
+-- data are worth at least the rubric's min_share_of_max_with_data of the maximum of the
+-- criteria that apply to it. Changes are against the previous period of the same kind.
+-- is_statistical_tie_with_above: the unit's score interval (survey criteria scored at the
+-- bounds of their 95 % Wilson interval) reaches the lower bound of a unit of the rank
+-- directly above (units sharing a rank are tied already and are not compared).
 with
 
 scores as (
 
     select * from {{ ref('fct_scores') }}
+
+),
+
+rubrics as (
+
+    select * from {{ ref('rubrics') }}
 
 ),
 
@@ -24,23 +36,45 @@ unit_totals as (
         unit_kind,
         province_code,
         period_label,
+        period_start,
         period_end,
+        period_kind,
         sum(points) as total_points,
-        sum(max_points) filter (where criterion_status = 'scored') as applicable_max_points,
-        count(*) filter (where criterion_status = 'missing') as missing_criteria
+        sum(coalesce(points_at_lower_95, points)) as total_points_lower_95,
+        sum(coalesce(points_at_upper_95, points)) as total_points_upper_95,
+        sum(case when criterion_status = 'scored' then max_points end)
+            as applicable_max_points,
+        sum(case when criterion_status in ('scored', 'missing') then max_points end)
+            as max_points_of_applicable_criteria,
+        sum(case when criterion_status = 'missing' then 1 else 0 end) as missing_criteria,
+        sum(case when criterion_status = 'not_applicable' then 1 else 0 end)
+            as not_applicable_criteria
     from scores
     group by
-        rubric_id, unit_code, unit_name, unit_kind, province_code, period_label, period_end
+        rubric_id, unit_code, unit_name, unit_kind, province_code, period_label,
+        period_start, period_end, period_kind
 
 ),
 
 scored_units as (
 
     select
-        *,
-        100 * cast(total_points as double) / applicable_max_points as score
+        unit_totals.*,
+        unit_totals.applicable_max_points / unit_totals.max_points_of_applicable_criteria
+            as share_of_max_with_data,
+        100 * cast(unit_totals.total_points as double) / unit_totals.applicable_max_points
+            as score,
+        100 * cast(unit_totals.total_points_lower_95 as double)
+        / unit_totals.applicable_max_points as score_lower_95,
+        100 * cast(unit_totals.total_points_upper_95 as double)
+        / unit_totals.applicable_max_points as score_upper_95
     from unit_totals
-    where applicable_max_points > 0
+    inner join rubrics
+        on unit_totals.rubric_id = rubrics.rubric_id
+    where
+        unit_totals.applicable_max_points > 0
+        and unit_totals.applicable_max_points
+        >= rubrics.min_share_of_max_with_data * unit_totals.max_points_of_applicable_criteria
 
 ),
 
@@ -49,9 +83,9 @@ scoped as (
     select
         scored_units.*,
         'province' as ranking_scope,
-        province_code as scope_code
+        scored_units.province_code as scope_code
     from scored_units
-    where unit_kind <> 'province'
+    where scored_units.unit_kind <> 'province'
     union all
     select
         scored_units.*,
@@ -68,8 +102,67 @@ ranked as (
         rank() over (
             partition by rubric_id, ranking_scope, scope_code, period_label, unit_kind
             order by round(score, 6) desc
-        ) as rank
+        ) as rank,
+        count(*) over (
+            partition by rubric_id, ranking_scope, scope_code, period_label, unit_kind
+        ) as ranked_units
     from scoped
+
+),
+
+rank_groups as (
+
+    -- the units sharing a rank, and the lowest lower bound among them
+    select
+        rubric_id,
+        ranking_scope,
+        scope_code,
+        period_label,
+        unit_kind,
+        rank,
+        min(score_lower_95) as score_lower_95
+    from ranked
+    group by rubric_id, ranking_scope, scope_code, period_label, unit_kind, rank
+
+),
+
+rank_groups_above as (
+
+    select
+        *,
+        lag(score_lower_95) over (
+            partition by rubric_id, ranking_scope, scope_code, period_label, unit_kind
+            order by rank
+        ) as score_lower_95_of_rank_above
+    from rank_groups
+
+),
+
+band_candidates as (
+
+    -- a province's own bands win over the rubric's default ones
+    select
+        ranked.rubric_id,
+        ranked.ranking_scope,
+        ranked.scope_code,
+        ranked.period_label,
+        ranked.unit_code,
+        bands.band_code,
+        bands.band_vi,
+        row_number() over (
+            partition by
+                ranked.rubric_id, ranked.ranking_scope, ranked.scope_code,
+                ranked.period_label, ranked.unit_code
+            order by
+                case when bands.province_code is null then 1 else 0 end,
+                bands.min_score desc
+        ) as band_order
+    from ranked
+    inner join bands
+        on
+            ranked.rubric_id = bands.rubric_id
+            and (bands.province_code is null or ranked.province_code = bands.province_code)
+            and ranked.score >= bands.min_score
 
 ),
 
@@ -77,30 +170,58 @@ banded as (
 
     select
         ranked.*,
-        (
-            select bands.band_vi
-            from bands
-            where
-                bands.rubric_id = ranked.rubric_id
-                and ranked.score >= bands.min_score
-            order by bands.min_score desc
-            limit 1
-        ) as band
+        rank_groups_above.score_lower_95_of_rank_above,
+        band_candidates.band_code,
+        band_candidates.band_vi as band
     from ranked
+    inner join rank_groups_above
+        on
+            ranked.rubric_id = rank_groups_above.rubric_id
+            and ranked.ranking_scope = rank_groups_above.ranking_scope
+            and ranked.scope_code = rank_groups_above.scope_code
+            and ranked.period_label = rank_groups_above.period_label
+            and ranked.unit_kind = rank_groups_above.unit_kind
+            and ranked.rank = rank_groups_above.rank
+    left join band_candidates
+        on
+            ranked.rubric_id = band_candidates.rubric_id
+            and ranked.ranking_scope = band_candidates.ranking_scope
+            and ranked.scope_code = band_candidates.scope_code
+            and ranked.period_label = band_candidates.period_label
+            and ranked.unit_code = band_candidates.unit_code
+            and band_candidates.band_order = 1
 
 ),
 
 with_change as (
 
+    -- previous period of the same kind: the one ending the day before this one starts
+    -- (year, half, quarter, month); for year-to-date periods the same period a year before
     select
-        *,
-        lag(rank) over (
-            partition by rubric_id, ranking_scope, scope_code, unit_code order by period_end
-        ) as previous_rank,
-        lag(score) over (
-            partition by rubric_id, ranking_scope, scope_code, unit_code order by period_end
-        ) as previous_score
+        banded.*,
+        previous.period_label as previous_period_label,
+        previous.rank as previous_rank,
+        previous.score as previous_score
     from banded
+    left join banded as previous
+        on
+            banded.rubric_id = previous.rubric_id
+            and banded.ranking_scope = previous.ranking_scope
+            and banded.scope_code = previous.scope_code
+            and banded.unit_code = previous.unit_code
+            and banded.period_kind = previous.period_kind
+            and (
+                (
+                    banded.period_kind in ('year', 'half', 'quarter', 'month')
+                    and previous.period_end
+                    = cast({{ dbt.dateadd('day', -1, 'banded.period_start') }} as date)
+                )
+                or (
+                    banded.period_kind = 'ytd'
+                    and previous.period_end
+                    = cast({{ dbt.dateadd('year', -1, 'banded.period_end') }} as date)
+                )
+            )
 
 ),
 
@@ -123,7 +244,21 @@ final as (
         missing_criteria,
         previous_rank,
         previous_rank - rank as rank_change,
-        score - previous_score as score_change
+        score - previous_score as score_change,
+        period_start,
+        period_kind,
+        province_code,
+        band_code,
+        ranked_units,
+        max_points_of_applicable_criteria,
+        share_of_max_with_data,
+        not_applicable_criteria,
+        score_lower_95,
+        score_upper_95,
+        coalesce(score_upper_95 >= score_lower_95_of_rank_above, false)
+            as is_statistical_tie_with_above,
+        previous_period_label,
+        previous_score
     from with_change
 
 )

@@ -1,0 +1,77 @@
+-- Where each scored unit lost points ("nội dung còn hạn chế chưa đạt điểm tuyệt đối"):
+-- one row per rubric × unit × period × criterion that earned less than its maximum,
+-- largest loss first (loss_order 1), with the value that would have earned full points.
+-- Missing and not-applicable criteria lose nothing and are not listed.
+with
+
+scores as (
+
+    select * from {{ ref('fct_scores') }}
+
+),
+
+unit_maxima as (
+
+    select
+        rubric_id,
+        unit_code,
+        period_label,
+        sum(case when criterion_status = 'scored' then max_points end) as applicable_max_points
+    from scores
+    group by rubric_id, unit_code, period_label
+
+),
+
+lost as (
+
+    select
+        scores.*,
+        unit_maxima.applicable_max_points
+    from scores
+    inner join unit_maxima
+        on
+            scores.rubric_id = unit_maxima.rubric_id
+            and scores.unit_code = unit_maxima.unit_code
+            and scores.period_label = unit_maxima.period_label
+    where
+        scores.criterion_status = 'scored'
+        and scores.points_lost > 0
+
+),
+
+final as (
+
+    select
+        rubric_id,
+        unit_code,
+        unit_name,
+        unit_kind,
+        province_code,
+        period_label,
+        period_start,
+        period_end,
+        period_kind,
+        row_number() over (
+            partition by rubric_id, unit_code, period_label
+            order by points_lost desc, criterion_code asc
+        ) as loss_order,
+        area_code,
+        area_name_vi,
+        criterion_code,
+        criterion_name_vi,
+        criterion_name_en,
+        indicator_code,
+        authority_level,
+        rule,
+        measured_value,
+        value_for_full_points,
+        value_for_full_points - measured_value as value_gap,
+        points,
+        max_points,
+        points_lost,
+        100 * points_lost / applicable_max_points as score_points_lost
+    from lost
+
+)
+
+select * from final
