@@ -134,9 +134,7 @@ def _line(item: dict[str, str | int | None]) -> str:
         if item[k] is not None
     )
     since = (
-        f" (open since {item['first_seen_at']})"
-        if item["status"] == "open" and item["first_seen_at"]
-        else ""
+        f" (open since {item['first_seen_at']})" if item["status"] == "open" and item["first_seen_at"] else ""
     )
     status = {"new": "NEW", "open": "still open", "resolved": "resolved"}[str(item["status"])]
     return f"- {item['severity']} {status}{since} {item['rule']} ({place}): {item['message']}"

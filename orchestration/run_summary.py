@@ -117,9 +117,7 @@ def docs_index(database: Path) -> Path:
 def summary_line(summary: RunSummary) -> str:
     """One line for the terminal: findings by severity and status, and the Data Docs."""
     severity = ", ".join(f"{n} {s}" for s, n in sorted(summary.findings_by_severity.items()))
-    status = ", ".join(
-        f"{summary.findings_by_status.get(s, 0)} {s}" for s in ("new", "open", "resolved")
-    )
+    status = ", ".join(f"{summary.findings_by_status.get(s, 0)} {s}" for s in ("new", "open", "resolved"))
     docs = f"; Data Docs: {summary.docs_index}" if summary.docs_index else ""
     return f"Findings: {severity or 'none'} ({status}){docs}"
 

@@ -15,6 +15,7 @@ PUBLISHED_MARTS = (
     "fct_indicator_values",
     "fct_scores",
     "rankings",
+    "mart_points_lost",
     "data_quality_findings",
 )
 

@@ -168,3 +168,15 @@ def test_records_aggregate_to_the_submitted_figures(demo_warehouse) -> None:
         con.close()
     assert units > 20  # two districts and their communes
     assert compared == []
+
+
+def test_the_example_queries_of_docs_marts_run_on_the_demo(demo_warehouse) -> None:
+    """docs/marts.md must describe what the published file holds: every example runs."""
+    import re
+
+    settings, _ = demo_warehouse
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "marts.md").read_text(encoding="utf-8")
+    queries = re.findall(r"```sql\n(.*?)```", doc, re.S)
+    assert len(queries) >= 5
+    for query in queries:
+        assert _published(settings, query), query

@@ -146,7 +146,8 @@ def test_second_run_with_no_new_files_loads_nothing_and_publishes_again(publishe
     assert "0 loaded" in output
     ranked = _query(
         published,
-        "select unit_code, ranking_scope from marts.rankings where period_label = '2023' "
+        "select unit_code, ranking_scope from marts.rankings "
+        "where rubric_id = 'par_basic' and period_label = '2023' "
         "order by unit_code, ranking_scope",
     )
     # three districts in their province and nationally; the province (sum of its districts)
