@@ -24,9 +24,7 @@ MASK = "[…]"
 Lang = Literal["en", "vi"]
 
 
-def format_value(
-    value: Any, column: str, lang: Lang, text_columns: frozenset[str] = TEXT_WHITELIST
-) -> str:
+def format_value(value: Any, column: str, lang: Lang, text_columns: frozenset[str] = TEXT_WHITELIST) -> str:
     """A value for a message: plain numbers (no grouping), ISO / Vietnamese dates."""
     if value is None:
         return "NULL" if lang == "en" else "trống"
@@ -168,13 +166,8 @@ def capped_summary(rule: Rule, total: int, cap: int) -> Finding:
         period_label=None,
         source_file=None,
         source_row=None,
-        message=(
-            f"{total} rows violate {rule.rule} ({rule.summary_en}); only the first {cap}"
-            " are listed"
-        ),
-        message_vi=(
-            f"{total} dòng vi phạm {rule.rule} ({rule.summary_vi}); chỉ liệt kê {cap} dòng đầu"
-        ),
+        message=(f"{total} rows violate {rule.rule} ({rule.summary_en}); only the first {cap} are listed"),
+        message_vi=(f"{total} dòng vi phạm {rule.rule} ({rule.summary_vi}); chỉ liệt kê {cap} dòng đầu"),
     )
 
 

@@ -91,10 +91,7 @@ def run_quality_checks(
     ensure_result_tables(con)
     context = _LazyContext(docs_dir)
     manifest_exists = relation_exists(con, "raw.file_manifest")
-    results = [
-        _run_suite(con, run_id, suite, context, manifest_exists, findings_cap)
-        for suite in catalogue
-    ]
+    results = [_run_suite(con, run_id, suite, context, manifest_exists, findings_cap) for suite in catalogue]
     context.build_docs()
     return results
 
@@ -183,9 +180,7 @@ def _prepare_query(con: duckdb.DuckDBPyConnection, suite: Suite) -> str:
     params = suite.query_params() if suite.query_params else []
     if params is None:
         return "skipped: not configured"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {quote_ident(suite.relation)} AS {suite.query}", list(params)
-    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(suite.relation)} AS {suite.query}", list(params))
     return "ok"
 
 

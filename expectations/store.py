@@ -62,9 +62,7 @@ def ensure_result_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(CHECK_RESULTS_DDL)
     con.execute(FINDINGS_DDL)
     # ingest may have created the table first, without the columns added since
-    con.execute(
-        "ALTER TABLE marts.data_quality_findings ADD COLUMN IF NOT EXISTS finding_key VARCHAR"
-    )
+    con.execute("ALTER TABLE marts.data_quality_findings ADD COLUMN IF NOT EXISTS finding_key VARCHAR")
 
 
 def append_check_results(
@@ -80,9 +78,7 @@ def append_check_results(
         )
 
 
-def append_findings(
-    con: duckdb.DuckDBPyConnection, run_id: str, findings: Sequence[Finding]
-) -> int:
+def append_findings(con: duckdb.DuckDBPyConnection, run_id: str, findings: Sequence[Finding]) -> int:
     if not findings:
         return 0
     found_at = utc_now()

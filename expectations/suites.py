@@ -75,9 +75,7 @@ DOSSIER_RATES = ("on_time_rate", "late_rate")
 NOT_TOTAL_ROW = "NOT coalesce(is_total_row, false)"
 
 
-def non_negative(
-    table: str, column: str, *, rule: str | None = None, where: str | None = None
-) -> Rule:
+def non_negative(table: str, column: str, *, rule: str | None = None, where: str | None = None) -> Rule:
     en, vi = LABELS[column]
     return Rule(
         rule=rule or f"{column}_non_negative",
@@ -269,12 +267,10 @@ BUDGET_SUITE = Suite(
             summary_en="Disbursed above plan",
             summary_vi="Giải ngân vượt kế hoạch vốn giao",
             message_en=(
-                "Disbursed above plan: {disbursed_mvnd} of {plan_mvnd} million VND"
-                " ({disbursement_rate} %)"
+                "Disbursed above plan: {disbursed_mvnd} of {plan_mvnd} million VND ({disbursement_rate} %)"
             ),
             message_vi=(
-                "Giải ngân vượt kế hoạch: {disbursed_mvnd} trên {plan_mvnd} triệu đồng"
-                " ({disbursement_rate}%)"
+                "Giải ngân vượt kế hoạch: {disbursed_mvnd} trên {plan_mvnd} triệu đồng ({disbursement_rate}%)"
             ),
         ),
         Rule(
@@ -319,9 +315,7 @@ STAFFING_SUITE = Suite(
             min=0,
             summary_en="Actual staff above quota",
             summary_vi="Số người thực tế vượt biên chế được giao",
-            message_en=(
-                "Actual staff {actual} above quota {quota} by {quota_excess} (as of {as_of_date})"
-            ),
+            message_en=("Actual staff {actual} above quota {quota} by {quota_excess} (as of {as_of_date})"),
             message_vi=(
                 "Số người thực tế {actual} vượt biên chế được giao {quota} là {quota_excess}"
                 " (tại ngày {as_of_date})"
@@ -355,8 +349,7 @@ TOTALS_SUITE = Suite(
             summary_en="A stated total must equal the sum of its parts",
             summary_vi="Dòng tổng cộng phải bằng tổng các dòng chi tiết",
             message_en=(
-                "Stated total {stated_total} but the parts add up to {sum_of_parts}"
-                " (difference {difference})"
+                "Stated total {stated_total} but the parts add up to {sum_of_parts} (difference {difference})"
             ),
             message_vi=(
                 "Tổng cộng ghi {stated_total} nhưng cộng các dòng chi tiết được {sum_of_parts}"
