@@ -8,6 +8,7 @@ from dagster_dbt import DbtCliResource
 from orchestration.assets.ingest import ingest_assets
 from orchestration.assets.publish import published_rankings
 from orchestration.assets.quality import quality_checks
+from orchestration.assets.reports import published_reports
 from orchestration.assets.transform import warehouse_dbt_models
 from orchestration.dbt_project import dbt_executable, dbt_project
 from orchestration.resources import WarehouseResource
@@ -24,7 +25,7 @@ from orchestration.settings import Settings
 def build_definitions(settings: Settings) -> dg.Definitions:
     """The Definitions for one warehouse (resources from `settings`)."""
     return dg.Definitions(
-        assets=[*ingest_assets, warehouse_dbt_models, published_rankings],
+        assets=[*ingest_assets, warehouse_dbt_models, published_rankings, published_reports],
         asset_checks=quality_checks,
         jobs=[nightly_job],
         schedules=[nightly_schedule],

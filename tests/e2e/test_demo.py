@@ -182,3 +182,15 @@ def test_the_example_queries_of_docs_marts_run_on_the_demo(demo_warehouse) -> No
     assert len(queries) >= 5
     for query in queries:
         assert _published(settings, query), query
+
+
+def test_dbt_docs_are_published_beside_the_reports(demo_warehouse) -> None:
+    import json
+
+    settings, _ = demo_warehouse
+    docs = settings.published_dir / "reports" / "dbt_docs"
+    assert (docs / "index.html").stat().st_size > 100_000
+    catalog = json.loads((docs / "catalog.json").read_text(encoding="utf-8"))
+    assert "model.par_warehouse.rankings" in catalog["nodes"]
+    columns = catalog["nodes"]["model.par_warehouse.rankings"]["columns"]
+    assert "is_statistical_tie_with_above" in columns

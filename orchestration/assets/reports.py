@@ -1,0 +1,40 @@
+"""What people read, produced after each publication from the published file only."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.dbt_project import dbt_project
+from orchestration.resources import WarehouseResource
+
+DBT_DOCS_FILES = ("index.html", "manifest.json", "catalog.json")
+
+
+def publish_dbt_docs(dbt: DbtCliResource, out_dir: Path) -> Path:
+    """`dbt docs generate` (the catalogue of every model and column), copied beside the reports."""
+    with tempfile.TemporaryDirectory(prefix="dbt-docs-") as scratch:
+        invocation = dbt.cli(
+            ["docs", "generate"], manifest=dbt_project.manifest_path, target_path=Path(scratch)
+        ).wait()
+        docs_dir = out_dir / "dbt_docs"
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        for name in DBT_DOCS_FILES:
+            shutil.copy2(invocation.target_path / name, docs_dir / name)
+    return docs_dir / "index.html"
+
+
+@dg.asset(
+    key="published_reports",
+    deps=["published_rankings"],
+    group_name="publish",
+    description="published/reports/: the dbt docs of the marts (and the reports), made after "
+    "each publication from the published file only.",
+)
+def published_reports(context: dg.AssetExecutionContext, warehouse: WarehouseResource, dbt: DbtCliResource):
+    out_dir = warehouse.settings.published_dir / "reports"
+    docs_index = publish_dbt_docs(dbt, out_dir)
+    context.log.info(f"dbt docs: {docs_index}")
+    return dg.MaterializeResult(metadata={"dbt_docs": str(docs_index)})
