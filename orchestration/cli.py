@@ -45,6 +45,12 @@ InboxOption = Annotated[
 ]
 
 
+PROVINCE_HELP = "Province: code (L87, 87) or name (Đồng Tháp)."
+PeriodOption = Annotated[
+    str | None, typer.Option("--period", help="Period, e.g. 2023, 2023-H1, Quý 3/2023 (default: latest).")
+]
+
+
 class WarehouseBusyError(RuntimeError):
     pass
 
@@ -249,6 +255,56 @@ def ui(warehouse: WarehouseOption = None) -> None:
     console.print(f"DAGSTER_HOME={settings.dagster_home}")
     dagster = Path(sys.executable).with_name("dagster")
     os.execv(str(dagster), [str(dagster), "dev", "-m", "orchestration.definitions"])
+
+
+@app.command()
+def report(
+    warehouse: WarehouseOption = None,
+    period: Annotated[
+        str | None, typer.Option(help="Period label, e.g. 2023 (default: the latest year).")
+    ] = None,
+    province: Annotated[
+        str | None, typer.Option(help="Province: code (L87, 87) or name (Đồng Tháp).")
+    ] = None,
+) -> None:
+    """Write the ranking workbooks and the HTML report from published/latest.duckdb."""
+    from reports import write_reports
+
+    settings = _resolve_settings(warehouse, None)
+    if not settings.latest_path.exists():
+        console.print(f"[red]Nothing published yet in {settings.published_dir}: run `parwh run` first.[/red]")
+        raise typer.Exit(1)
+    out_dir = settings.published_dir / "reports"
+    with console.status("Writing reports…"):
+        written = write_reports(settings.latest_path, out_dir, period=period, province=province)
+    for path in written:
+        console.print(f"  {path}")
+
+
+@app.command()
+def template(
+    source: Annotated[str, typer.Argument(help="dossiers, staff, budget or surveys.")],
+    province: Annotated[str, typer.Option(help=PROVINCE_HELP)],
+    period: PeriodOption = None,
+    out: Annotated[Path, typer.Option(help="Folder to write the template into.")] = Path("."),
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write an Excel submission template for a source family, prefilled with the province's units."""
+    from reports import TEMPLATE_SOURCES, write_template
+
+    settings = _resolve_settings(warehouse, None)
+    if source not in TEMPLATE_SOURCES:
+        console.print(f"[red]Unknown source {source!r}: choose one of {', '.join(TEMPLATE_SOURCES)}.[/red]")
+        raise typer.Exit(1)
+    if not settings.latest_path.exists():
+        console.print(f"[red]Nothing published yet in {settings.published_dir}: run `parwh run` first.[/red]")
+        raise typer.Exit(1)
+    try:
+        path = write_template(source, out, province=province, period=period, units_db=settings.latest_path)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"Template: {path}")
 
 
 @app.command()

@@ -9,6 +9,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.dbt_project import dbt_project
 from orchestration.resources import WarehouseResource
+from reports import write_reports
 
 DBT_DOCS_FILES = ("index.html", "manifest.json", "catalog.json")
 
@@ -30,11 +31,15 @@ def publish_dbt_docs(dbt: DbtCliResource, out_dir: Path) -> Path:
     key="published_reports",
     deps=["published_rankings"],
     group_name="publish",
-    description="published/reports/: the dbt docs of the marts (and the reports), made after "
-    "each publication from the published file only.",
+    description="published/reports/: ranking workbooks (Excel), the HTML report and the dbt "
+    "docs, made after each publication from the published file only.",
 )
 def published_reports(context: dg.AssetExecutionContext, warehouse: WarehouseResource, dbt: DbtCliResource):
-    out_dir = warehouse.settings.published_dir / "reports"
+    settings = warehouse.settings
+    out_dir = settings.published_dir / "reports"
+    written = write_reports(settings.latest_path, out_dir)
     docs_index = publish_dbt_docs(dbt, out_dir)
-    context.log.info(f"dbt docs: {docs_index}")
-    return dg.MaterializeResult(metadata={"dbt_docs": str(docs_index)})
+    context.log.info(f"reports: {', '.join(p.name for p in written)}; dbt docs: {docs_index}")
+    return dg.MaterializeResult(
+        metadata={"reports": "\n".join(str(p) for p in written), "dbt_docs": str(docs_index)}
+    )

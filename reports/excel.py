@@ -1,0 +1,297 @@
+"""The ranking workbook in the shape provinces publish: one sheet per ranking scope, the
+points lost per unit, the open data-quality findings and a notes sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports import queries as q
+from reports import styles as st
+
+HEADER_ROW = 4
+RUBRIC_VI = {
+    "par_basic": "Chỉ số CCHC (bộ tiêu chí cơ bản)",
+    "qd766": "Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg)",
+    "par_district_dongthap": "Chỉ số CCHC cấp huyện tỉnh Đồng Tháp",
+}
+STATUS_VI = {"new": "Mới", "open": "Chưa xử lý", "resolved": "Đã xử lý"}
+SEVERITY_VI = {"error": "Lỗi", "warn": "Cảnh báo"}
+
+
+def rubric_title(rubric: str) -> str:
+    return RUBRIC_VI.get(rubric, rubric)
+
+
+def _title(ws: Worksheet, title: str, subtitle: str) -> None:
+    ws.cell(row=1, column=1, value=title).font = st.TITLE
+    ws.cell(row=2, column=1, value=subtitle)
+
+
+def _ranking_sheet(
+    ws: Worksheet,
+    con: duckdb.DuckDBPyConnection,
+    rubric: str,
+    period: str,
+    scope: q.Row,
+    area_rows: list[q.Row],
+    points: dict[tuple[str, str], q.Row],
+    subtitle: str,
+) -> None:
+    kind_vi = q.KIND_VI.get(scope["unit_kind"], scope["unit_kind"])
+    _title(
+        ws,
+        f"BẢNG XẾP HẠNG {rubric_title(rubric).upper()} NĂM {period} — {scope['scope_name']}, {kind_vi}",
+        subtitle,
+    )
+    headers = ["STT", "Mã đơn vị", "Đơn vị"]
+    if scope["ranking_scope"] == "nation":
+        headers.append("Tỉnh")
+    headers += [f"{a['area_code']}. {a['area_name_vi']}" for a in area_rows]
+    headers += [
+        "Tổng điểm",
+        "Điểm tối đa áp dụng",
+        "Chỉ số (%)",
+        "Xếp hạng",
+        "Xếp loại",
+        "Kỳ trước",
+        "Xếp hạng kỳ trước",
+        "Thay đổi thứ hạng",
+        "Thay đổi chỉ số (%)",
+        "Tiêu chí thiếu dữ liệu",
+    ]
+    st.write_header(ws, HEADER_ROW, headers)
+    ranked = q.ranking(con, rubric, period, scope["ranking_scope"], scope["scope_code"], scope["unit_kind"])
+    prov_names: dict[str, str] = {}
+    if scope["ranking_scope"] == "nation":
+        codes = sorted({r["province_code"] for r in ranked if r["province_code"]})
+        prov_names = {c: u["unit_name"] for c, u in q.units(con, codes).items()}
+    for i, r in enumerate(ranked, start=1):
+        values: list[tuple[object, str | None]] = [(i, None), (r["unit_code"], None), (r["unit_name"], None)]
+        if scope["ranking_scope"] == "nation":
+            values.append((prov_names.get(r["province_code"], r["province_code"]), None))
+        for a in area_rows:
+            p = points.get((r["unit_code"], a["area_code"]))
+            values.append((None if p is None else p["points"], st.DEC2))
+        values += [
+            (r["total_points"], st.DEC2),
+            (r["applicable_max_points"], st.DEC2),
+            (r["score"], st.DEC2),
+            (r["rank"], st.INT),
+            (r["band"], None),
+            (r["previous_period_label"], None),
+            (r["previous_rank"], st.INT),
+            (r["rank_change"], st.SIGNED_INT),
+            (r["score_change"], st.SIGNED_DEC2),
+            (r["missing_criteria"] and int(r["missing_criteria"]), st.INT),
+        ]
+        for col, (value, fmt) in enumerate(values, start=1):
+            cell = ws.cell(row=HEADER_ROW + i, column=col, value=value)
+            if fmt:
+                cell.number_format = fmt
+    last = HEADER_ROW + len(ranked)
+    st.grid(ws, HEADER_ROW + 1, last, len(headers))
+    ws.cell(
+        row=last + 2,
+        column=1,
+        value=(
+            "Thay đổi thứ hạng: số dương là tăng hạng so với kỳ trước. Chỉ số = tổng điểm / điểm tối đa"
+            " của các tiêu chí áp dụng × 100; tiêu chí không áp dụng không tính là 0 điểm."
+        ),
+    )
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{ws.cell(row=max(last, HEADER_ROW), column=len(headers)).coordinate}"
+    st.fit_columns(ws, HEADER_ROW)
+    st.print_setup(ws, HEADER_ROW)
+
+
+POINTS_LOST_HEADERS = [
+    "STT",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Cấp đơn vị",
+    "Xếp hạng trong tỉnh",
+    "Số đơn vị xếp hạng",
+    "Thứ tự",
+    "Lĩnh vực",
+    "Tiêu chí",
+    "Cấp giải quyết",
+    "Giá trị đạt được",
+    "Giá trị để đạt điểm tối đa",
+    "Điểm đạt",
+    "Điểm tối đa",
+    "Điểm bị trừ",
+    "Chỉ số bị giảm (%)",
+]
+
+
+def _points_lost_sheet(
+    ws: Worksheet, con: duckdb.DuckDBPyConnection, rubric: str, period: str, province: str | None, sub: str
+) -> None:
+    _title(ws, f"NỘI DUNG CÒN HẠN CHẾ, CHƯA ĐẠT ĐIỂM TỐI ĐA — NĂM {period}", sub)
+    st.write_header(ws, HEADER_ROW, POINTS_LOST_HEADERS)
+    found = q.points_lost(con, rubric, period, province)
+    for i, r in enumerate(found, start=1):
+        values: list[tuple[object, str | None]] = [
+            (i, None),
+            (r["unit_code"], None),
+            (r["unit_name"], None),
+            (q.KIND_VI.get(r["unit_kind"], r["unit_kind"]), None),
+            (r["province_rank"], st.INT),
+            (r["province_ranked_units"], st.INT),
+            (r["loss_order"], st.INT),
+            (f"{r['area_code']}. {r['area_name_vi']}", None),
+            (f"{r['criterion_code']} {r['criterion_name_vi']}", None),
+            (r["authority_level"], None),
+            (r["measured_value"], st.DEC2),
+            (r["value_for_full_points"], st.DEC2),
+            (r["points"], st.DEC2),
+            (r["max_points"], st.DEC2),
+            (r["points_lost"], st.DEC2),
+            (r["score_points_lost"], st.DEC2),
+        ]
+        for col, (value, fmt) in enumerate(values, start=1):
+            cell = ws.cell(row=HEADER_ROW + i, column=col, value=value)
+            if fmt:
+                cell.number_format = fmt
+    st.grid(ws, HEADER_ROW + 1, HEADER_ROW + len(found), len(POINTS_LOST_HEADERS))
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:P{HEADER_ROW + max(len(found), 1)}"
+    st.fit_columns(ws, HEADER_ROW, max_width=70)
+    st.print_setup(ws, HEADER_ROW)
+
+
+FINDINGS_HEADERS = [
+    "STT",
+    "Trạng thái",
+    "Mức độ",
+    "Quy tắc kiểm tra",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Kỳ",
+    "Tệp",
+    "Dòng",
+    "Nội dung",
+    "Message (English)",
+    "Phát hiện lần đầu",
+]
+
+
+def _findings_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, province: str | None, sub: str) -> None:
+    _title(ws, "CÁC VẤN ĐỀ CHẤT LƯỢNG DỮ LIỆU CHƯA XỬ LÝ", sub)
+    st.write_header(ws, HEADER_ROW, FINDINGS_HEADERS)
+    found = q.open_findings(con, province)
+    for i, r in enumerate(found, start=1):
+        values: list[tuple[object, str | None]] = [
+            (i, None),
+            (STATUS_VI.get(r["status"], r["status"]), None),
+            (SEVERITY_VI.get(r["severity"], r["severity"]), None),
+            (r["rule"], None),
+            (r["unit_code"], None),
+            (r["unit_name"], None),
+            (r["period_label"], None),
+            (r["source_file"], None),
+            (r["source_row"], st.INT),
+            (r["message_vi"], None),
+            (r["message"], None),
+            (r["first_seen_at"], st.DATETIME),
+        ]
+        for col, (value, fmt) in enumerate(values, start=1):
+            cell = ws.cell(row=HEADER_ROW + i, column=col, value=value)
+            if fmt:
+                cell.number_format = fmt
+    if not found:
+        ws.cell(row=HEADER_ROW + 1, column=2, value="Không có vấn đề nào chưa xử lý.")
+    st.grid(ws, HEADER_ROW + 1, HEADER_ROW + len(found), len(FINDINGS_HEADERS))
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:L{HEADER_ROW + max(len(found), 1)}"
+    st.fit_columns(ws, HEADER_ROW, max_width=80)
+    st.print_setup(ws, HEADER_ROW)
+
+
+def _notes_sheet(ws: Worksheet, pub: q.Publication, rubric: str, period: str) -> None:
+    ws.cell(row=1, column=1, value="GHI CHÚ / NOTES").font = st.TITLE
+    lines = [
+        ("Bộ tiêu chí / rubric", rubric),
+        ("Kỳ / period", period),
+        ("Mã lần chạy công bố / publication run", pub.run_id),
+        ("Thời điểm công bố (UTC) / published at", pub.published_at),
+        (
+            "Nguồn / source",
+            "published/latest.duckdb, schema marts (rankings, fct_scores, mart_points_lost,"
+            " data_quality_finding_status)",
+        ),
+        (
+            "Định dạng số / numbers",
+            "Ô số giữ giá trị số; dấu phân cách hiển thị theo thiết lập vùng của máy"
+            " (Vietnamese: 1.234,56). Cells stay numeric; separators follow the reader's locale.",
+        ),
+        ("Thay đổi thứ hạng / rank change", "Số dương: tăng hạng so với kỳ trước cùng loại."),
+    ]
+    for i, (k, v) in enumerate(lines, start=3):
+        ws.cell(row=i, column=1, value=k).font = st.BOLD
+        cell = ws.cell(row=i, column=2, value=v)
+        if k.startswith("Thời điểm"):
+            cell.number_format = st.DATETIME
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 100
+    st.print_setup(ws, 1)
+
+
+def write_ranking_workbook(
+    con: duckdb.DuckDBPyConnection, out_path: Path, rubric: str, period: str, province: str | None
+) -> Path | None:
+    """One workbook for one rubric and period; None when the rubric has no ranking then."""
+    scopes = q.ranking_scopes(con, rubric, period, province)
+    if not scopes:
+        return None
+    pub = q.publication(con)
+    sub = (
+        f"Bộ tiêu chí: {rubric_title(rubric)} ({rubric}) · Công bố: {pub.published_at:%d/%m/%Y %H:%M} UTC"
+        if pub.published_at
+        else f"Bộ tiêu chí: {rubric_title(rubric)} ({rubric})"
+    )
+    area_rows = q.areas(con, rubric, period)
+    points = q.area_points(con, rubric, period)
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken: set[str] = set()
+    for scope in scopes:
+        kind = q.KIND_VI.get(scope["unit_kind"], scope["unit_kind"])
+        name = scope["scope_name"] if scope["ranking_scope"] == "province" else "Toàn quốc"
+        for prefix in ("Tỉnh ", "Thành phố "):
+            name = name.removeprefix(prefix)
+        ws = wb.create_sheet(st.sheet_title(f"{name} - {kind}", taken))
+        _ranking_sheet(ws, con, rubric, period, scope, area_rows, points, sub)
+    _points_lost_sheet(
+        wb.create_sheet(st.sheet_title("Điểm bị trừ", taken)), con, rubric, period, province, sub
+    )
+    _findings_sheet(wb.create_sheet(st.sheet_title("Chất lượng dữ liệu", taken)), con, province, sub)
+    _notes_sheet(wb.create_sheet(st.sheet_title("Ghi chú", taken)), pub, rubric, period)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_suffix(".tmp.xlsx")
+    wb.save(tmp)
+    tmp.replace(out_path)
+    return out_path
+
+
+def write_ranking_workbooks(
+    con: duckdb.DuckDBPyConnection, out_dir: Path, period: str | None, province: str | None
+) -> list[Path]:
+    """One workbook per rubric present (par_basic first): ``xep_hang_<rubric>_<period>.xlsx``."""
+    written: list[Path] = []
+    ordered = sorted(q.rubrics(con), key=lambda r: (r != "par_basic", r))
+    for rubric in ordered:
+        p = period or q.latest_year(con, rubric)
+        if p is None:
+            continue
+        suffix = f"_{province}" if province else ""
+        path = write_ranking_workbook(
+            con, out_dir / f"xep_hang_{rubric}_{p}{suffix}.xlsx", rubric, p, province
+        )
+        if path:
+            written.append(path)
+    return written

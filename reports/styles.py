@@ -1,0 +1,99 @@
+"""Shared spreadsheet styling: Vietnamese headers, number formats, widths, A4 landscape.
+
+Numbers stay numeric. The format codes use Excel's invariant placeholders (``,`` group,
+``.`` decimal), which Excel and LibreOffice render with the reader's locale separators: on a
+Vietnamese system (Windows "Vietnamese (Vietnam)", the norm in provincial offices) 58053.5
+shows as ``58.053,50``. No text copies of numbers, so sums, sorting and filters keep working.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+INT = "#,##0"
+DEC2 = "#,##0.00"
+DEC3 = "#,##0.000"
+PCT2 = '#,##0.00" %"'
+SIGNED_INT = "+#,##0;-#,##0;0"
+SIGNED_DEC2 = "+#,##0.00;-#,##0.00;0.00"
+DATE = "dd/mm/yyyy"
+DATETIME = "dd/mm/yyyy hh:mm"
+
+THIN = Side(style="thin", color="999999")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+INVALID_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def sheet_title(text: str, taken: set[str]) -> str:
+    """A valid, unique sheet name (≤ 31 characters, no []:*?/\\)."""
+    base = " ".join(text.translate(INVALID_SHEET_CHARS).split())[:31] or "Sheet"
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name = base[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(name.lower())
+    return name
+
+
+def write_header(ws: Worksheet, row: int, headers: list[str]) -> None:
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(row=row, column=col, value=text)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = HEADER_ALIGN
+        cell.border = BORDER
+    ws.row_dimensions[row].height = 45
+
+
+def _display_len(value: object, number_format: str) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        decimals = 2 if "0.00" in number_format else 0
+        text = f"{value:,.{decimals}f}"
+        return len(text) + (2 if "%" in number_format or "+" in number_format else 0)
+    text = unicodedata.normalize("NFC", str(value))
+    return max(len(line) for line in text.splitlines()) if text else 0
+
+
+def fit_columns(ws: Worksheet, header_row: int, min_width: int = 6, max_width: int = 60) -> None:
+    """Column widths that fit the values (headers wrap, so they count for a third)."""
+    widths: dict[int, float] = {}
+    for row in ws.iter_rows(min_row=header_row):
+        for cell in row:
+            n = _display_len(cell.value, cell.number_format)
+            if cell.row == header_row:
+                n = max(min(n, 14), max((len(w) for w in str(cell.value or "").split()), default=0))
+            widths[cell.column] = max(widths.get(cell.column, 0), n)
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = max(min_width, min(max_width, width + 2))
+
+
+def print_setup(ws: Worksheet, header_row: int) -> None:
+    """A4 landscape, fit to one page wide, header rows repeated on every page."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"1:{header_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_options.horizontalCentered = True
+
+
+def grid(ws: Worksheet, first_row: int, last_row: int, n_cols: int) -> None:
+    for r in range(first_row, last_row + 1):
+        for c in range(1, n_cols + 1):
+            ws.cell(row=r, column=c).border = BORDER

@@ -1,0 +1,53 @@
+"""One demo warehouse for the report tests (the real pipeline, run once per session)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from orchestration.cli import app
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+@pytest.fixture(scope="session")
+def published_db(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> Path:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        warehouse = tmp_path_factory.mktemp("reports_demo") / "warehouse"
+        for name in ("PARWH_WAREHOUSE", "PARWH_INBOX", "DAGSTER_HOME"):
+            monkeypatch.setenv(name, "")
+        result = CliRunner().invoke(app, ["demo", "--warehouse", str(warehouse)])
+        assert result.exit_code == 0, result.output
+    path = warehouse / "published" / "latest.duckdb"
+    assert path.is_file()
+    return path
+
+
+def find_or_install_chromium() -> str:
+    """The Chromium binary; installs the Debian package when missing and we are root.
+    Skips the calling test (with the reason) only when installing is impossible."""
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
+        pytest.skip("chromium is not installed and cannot be installed here (needs root and apt-get)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+        if done.returncode != 0:
+            pytest.skip(f"installing chromium failed ({' '.join(cmd)}): {done.stderr[-500:]}")
+    found = shutil.which("chromium")
+    if not found:
+        pytest.skip("apt-get installed chromium but no chromium binary is on PATH")
+    return found
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    return find_or_install_chromium()
