@@ -1,0 +1,406 @@
+"""One command for the national-scale benchmark (issue #6, measurement):
+
+    uv run python -m bench.run --records 1000000 [--records 10000000] --out BENCHMARKS.md
+
+For each N: generate the submissions (bench/generate.py), measure the floor and pandas on
+the same files, run the real nightly job (`parwh run`, a subprocess) for the full history,
+again with no new file (no-op night), and again with one more day of records (increment).
+Results are kept in ``<work>/results.json`` (merged by N across invocations) and the whole
+table is rewritten into ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from bench.generate import generate_history, generate_increment
+from bench.measure import (
+    MONTH_AGGREGATE_COLUMNS,
+    STAGES,
+    PandasRun,
+    PipelineRun,
+    floor_query,
+    pandas_aggregate,
+    pipeline_month_totals,
+    run_pipeline,
+)
+
+TARGETS = {
+    "pipeline_vs_floor": 3.0,
+    "peak_gb": 6.0,
+    "increment_s": 30.0,
+    "increment_growth": 1.5,
+    "noop_s": 15.0,
+}
+
+
+@dataclass
+class Result:
+    records: int
+    units: int
+    record_files: int
+    other_files: int
+    generate_s: float
+    floor_s: float
+    floor_received: int
+    pipeline_received: int
+    agree: bool
+    disagreements: int
+    full: PipelineRun
+    noop: PipelineRun | None
+    increment: PipelineRun | None
+    increment_records: int
+    pandas: list[PandasRun] = field(default_factory=list)
+    measured_at: str = ""
+    memory_limit: str = ""
+    threads: int = 0
+    fmt: str = "mixed"
+
+
+def compare(floor: pd.DataFrame, pipeline: pd.DataFrame) -> tuple[bool, int, int, int]:
+    """Floor and pipeline agree on received/online/postal per unit-month and on the totals
+    of resolved and late records. Returns (agree, rows that differ, floor total, pipeline total)."""
+    keys = ["unit_code", "month"]
+    f = floor.copy()
+    p = pipeline.copy()
+    for d in (f, p):
+        d["month"] = pd.to_datetime(d["month"]).dt.date
+    merged = f.merge(p, on=keys, how="outer", suffixes=("_f", "_p")).fillna(0)
+    per_month = ("received", "received_online", "received_postal")
+    bad = merged[
+        sum((merged[f"{c}_f"].astype("int64") != merged[f"{c}_p"].astype("int64")) for c in per_month) > 0
+    ]
+    totals_ok = all(int(f[c].sum()) == int(p[c].sum()) for c in MONTH_AGGREGATE_COLUMNS)
+    return (
+        bad.empty and totals_ok,
+        len(bad),
+        int(f["received"].sum()),
+        int(p["received"].sum()),
+    )
+
+
+def machine() -> str:
+    cores = os.cpu_count() or 0
+    mem_gb = 0.0
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemTotal:"):
+                    mem_gb = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{cores} logical cores ({cpu}), {mem_gb:.1f} GB RAM, Python {platform.python_version()}"
+
+
+def bench_one(
+    records: int,
+    work: Path,
+    *,
+    increment_records: int,
+    max_units: int | None,
+    memory_limit: str,
+    threads: int,
+    pandas_max_records: int,
+    fmt: str,
+    skip_noop: bool = False,
+    skip_increment: bool = False,
+) -> Result:
+    root = work / f"n{records}"
+    shutil.rmtree(root, ignore_errors=True)
+    inbox, warehouse, logs = root / "inbox", root / "warehouse", root / "logs"
+    started = time.perf_counter()
+    gen = generate_history(
+        inbox, records, max_units=max_units, fmt=fmt, threads=threads, memory_limit=memory_limit
+    )
+    generate_s = time.perf_counter() - started
+    floor_s, floor_df = floor_query(gen.record_files, threads=threads, memory_limit=memory_limit)
+    per_file = records / max(len(gen.record_files), 1)
+    pandas_runs = [
+        pandas_aggregate(gen.record_files, backend, pandas_max_records, per_file)
+        for backend in ("pyarrow", "numpy")
+    ]
+    kw = {"memory_limit": memory_limit, "threads": threads, "log_dir": logs}
+    full = run_pipeline("full history", inbox, warehouse, **kw)  # type: ignore[arg-type]
+    agree, bad, floor_total, pipe_total = False, -1, int(floor_df["received"].sum()), 0
+    if full.exit_code in (0, 1, 2) and (warehouse / "warehouse.duckdb").exists():
+        agree, bad, floor_total, pipe_total = compare(floor_df, pipeline_month_totals(warehouse))
+    noop = None if skip_noop else run_pipeline("no-op night", inbox, warehouse, **kw)  # type: ignore[arg-type]
+    increment = None
+    if not skip_increment:
+        generate_increment(
+            inbox, increment_records, records, max_units=max_units, fmt=fmt,
+            threads=threads, memory_limit=memory_limit,
+        )  # fmt: skip
+        increment = run_pipeline("increment", inbox, warehouse, **kw)  # type: ignore[arg-type]
+    return Result(
+        records=records, units=gen.units, record_files=len(gen.record_files),
+        other_files=len(gen.other_files), generate_s=generate_s, floor_s=floor_s,
+        floor_received=floor_total, pipeline_received=pipe_total, agree=agree, disagreements=bad,
+        full=full, noop=noop, increment=increment, increment_records=increment_records,
+        pandas=pandas_runs, measured_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        memory_limit=memory_limit, threads=threads, fmt=fmt,
+    )  # fmt: skip
+
+
+# --- persistence and rendering ---------------------------------------------------------------
+
+
+def _run_from(d: dict | None) -> PipelineRun | None:
+    return None if d is None else PipelineRun(**d)
+
+
+def result_from(d: dict) -> Result:
+    d = dict(d)
+    d["full"] = _run_from(d["full"])
+    d["noop"] = _run_from(d.get("noop"))
+    d["increment"] = _run_from(d.get("increment"))
+    d["pandas"] = [PandasRun(**p) for p in d.get("pandas", [])]
+    return Result(**d)
+
+
+def load_results(path: Path) -> dict[int, Result]:
+    if not path.exists():
+        return {}
+    return {int(k): result_from(v) for k, v in json.loads(path.read_text()).items()}
+
+
+def save_results(path: Path, results: dict[int, Result]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({str(k): asdict(v) for k, v in sorted(results.items())}, indent=1))
+
+
+def _s(v: float | None) -> str:
+    return "–" if v is None or v != v else f"{v:,.1f}"
+
+
+def _gb(mb: float) -> str:
+    return f"{mb / 1024:,.2f}"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    if not a or not b or a != a or b != b:
+        return "–"
+    return f"{a / b:,.2f}×"
+
+
+def _mark(ok: bool | None) -> str:
+    return "–" if ok is None else ("met" if ok else "**missed**")
+
+
+def render(results: dict[int, Result], not_run: list[str]) -> str:
+    rows = [results[k] for k in sorted(results)]
+    lines = [
+        "# Benchmarks: the nightly job at national scale (issue #6)",
+        "",
+        f"Machine: {machine()}.",
+        "Generated by `uv run python -m bench.run` (bench/); every number below was measured on this",
+        "machine on the date in its row. The CPU was shared with other work while measuring.",
+        "",
+        "Data: record-level dossier exports for the current 3,321 communes (plus provincial-level",
+        "dossiers, 5 %) received 1 January – 31 October 2026, one file per province × month",
+        "(even province codes Parquet, odd ones CSV.gz); staff, budget and survey CSVs for every unit;",
+        "the increment is one more day (2 November 2026) of records, one file per province.",
+        "",
+        "## Full history night (`parwh run`, first run on an empty warehouse)",
+        "",
+        "Stage seconds are Dagster step durations (ingest = admin_units, raw__file_manifest, load_*;",
+        "checks = raw_table_checks + model_checks; publish = published_rankings; reports =",
+        "published_reports). `run` = Dagster run start → end; `wall` = whole `parwh run` process.",
+        "Peak memory = largest sampled sum of RSS over the process tree (dbt included).",
+        "",
+        "| N records | date | units | record files | ingest s | dbt build s | checks s | publish s"
+        " | reports s | run s | wall s | records/s | peak GB | exit |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        f = r.full
+        st = [_s(f.stages.get(s)) for s in STAGES]
+        lines.append(
+            f"| {r.records:,} | {r.measured_at} | {r.units:,} | {r.record_files:,} | {' | '.join(st)}"
+            f" | {_s(f.run_s)} | {_s(f.wall_s)} | {r.records / f.wall_s:,.0f} | {_gb(f.peak_mb)}"
+            f" | {f.exit_code} |"
+        )
+    lines += [
+        "",
+        "## Against the floor and pandas",
+        "",
+        "Floor = one DuckDB query reading the same files and computing unit × month-of-receipt",
+        "aggregates (received, online, postal, resolved, late), same threads and memory limit.",
+        "pandas = the same aggregation (read every file, parse timestamps, concat, groupby), in a",
+        "subprocess; `sampled` = run on the first files only and scaled linearly to N.",
+        "",
+        "| N records | floor s | pipeline run ÷ floor | pandas (pyarrow) s | pandas (numpy) s"
+        " | pandas pyarrow ÷ pipeline run | pandas peak GB | floor = pipeline aggregates |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        pa_ = {p.backend: p for p in r.pandas}
+
+        def pd_cell(b: str, r: Result = r, pa_: dict[str, PandasRun] = pa_) -> str:
+            p = pa_.get(b)
+            if p is None:
+                return "not run"
+            if p.error:
+                return f"failed: {p.error}"
+            est = p.scaled_seconds(r.records)
+            return f"{_s(est)} (sampled {p.records:,})" if p.sampled else _s(est)
+
+        ppa = pa_.get("pyarrow")
+        ppa_s = ppa.scaled_seconds(r.records) if ppa and not ppa.error else None
+        peak = max((p.peak_rss_mb for p in r.pandas), default=0.0)
+        agree = (
+            f"yes ({r.floor_received:,} records)"
+            if r.agree
+            else f"**no**: floor {r.floor_received:,}, pipeline {r.pipeline_received:,},"
+            f" {r.disagreements} unit-months differ"
+        )
+        lines.append(
+            f"| {r.records:,} | {_s(r.floor_s)} | {_ratio(r.full.run_s, r.floor_s)} | {pd_cell('pyarrow')}"
+            f" | {pd_cell('numpy')} | {_ratio(ppa_s, r.full.run_s)} | {_gb(peak)} | {agree} |"
+        )
+    lines += [
+        "",
+        "## Increment and no-op night",
+        "",
+        "| N history | increment records | increment wall s | increment run s | ingest s | dbt build s"
+        " | checks s | publish s | increment peak GB | no-op wall s | no-op run s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        i, n = r.increment, r.noop
+        inc = (
+            [_s(i.wall_s), _s(i.run_s), *[_s(i.stages.get(s)) for s in STAGES[:4]], _gb(i.peak_mb)]
+            if i
+            else ["not run"] * 7
+        )
+        noop = [_s(n.wall_s), _s(n.run_s)] if n else ["not run", "not run"]
+        lines.append(f"| {r.records:,} | {r.increment_records:,} | {' | '.join(inc)} | {' | '.join(noop)} |")
+    lines += [
+        "",
+        "## dbt profile (dbt's own `run_results.json` of each night)",
+        "",
+        "| N records | night | dbt step s (Dagster) | dbt elapsed s (dbt) | slowest nodes (s) |",
+        "|---:|---|---:|---:|---|",
+    ]
+    for r in rows:
+        for run in (r.full, r.noop, r.increment):
+            if run is None:
+                continue
+            slow = "; ".join(f"{name} {sec:.1f}" for name, sec in run.dbt_slowest) or "–"
+            lines.append(
+                f"| {r.records:,} | {run.label} | {_s(run.stages.get('dbt build'))}"
+                f" | {_s(run.dbt_elapsed_s)} | {slow} |"
+            )
+    lines += ["", "## Targets", "", "| target | measured | status |", "|---|---|---|"]
+    for r in rows:
+        ratio = r.full.run_s / r.floor_s if r.full.run_s and r.floor_s else None
+        lines.append(
+            f"| pipeline ≤ 3× floor (target at 100M; here N = {r.records:,}) | {_s(ratio)}× |"
+            f" {_mark(None if ratio is None else ratio <= TARGETS['pipeline_vs_floor'])} |"
+        )
+        peak = max(x.peak_mb for x in (r.full, r.noop, r.increment) if x) / 1024
+        lines.append(f"| peak memory ≤ 6 GB (N = {r.records:,}) | {peak:.2f} GB | {_mark(peak <= 6)} |")
+        if r.increment:
+            w = r.increment.wall_s
+            lines.append(
+                f"| increment ≤ 30 s (N = {r.records:,}) | {_s(w)} s | {_mark(w <= TARGETS['increment_s'])} |"
+            )
+        if r.noop:
+            w = r.noop.wall_s
+            ok = _mark(w <= TARGETS["noop_s"])
+            lines.append(f"| no-op night ≤ 15 s (N = {r.records:,}) | {_s(w)} s | {ok} |")
+    by_n = {r.records: r for r in rows}
+    big = by_n.get(100_000_000)
+    ten = by_n.get(10_000_000)
+    if big and ten and big.increment and ten.increment:
+        g = big.increment.wall_s / ten.increment.wall_s
+        lines.append(f"| increment 100M ÷ 10M ≤ 1.5 | {g:.2f}× | {_mark(g <= TARGETS['increment_growth'])} |")
+    else:
+        lines.append("| increment 100M ÷ 10M ≤ 1.5 | not measured (100M not run) | – |")
+        incs = [r for r in rows if r.increment]
+        if len(incs) >= 2:
+            a, b = incs[0], incs[-1]
+            assert a.increment and b.increment
+            lines.append(
+                f"| (proxy) increment {b.records:,} ÷ {a.records:,} | "
+                f"{b.increment.wall_s / a.increment.wall_s:.2f}× | for information |"
+            )
+    if not_run:
+        lines += ["", "## Not run", ""] + [f"* {x}" for x in not_run]
+    return "\n".join(lines) + "\n"
+
+
+NOTES_MARKER = "<!-- bench:notes (kept when the tables above are regenerated) -->"
+
+
+def write_out(path: Path, tables: str) -> None:
+    """Write the tables; hand-written notes after NOTES_MARKER in an existing file are kept."""
+    notes = ""
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        if NOTES_MARKER in old:
+            notes = "\n" + old[old.index(NOTES_MARKER) :]
+    path.write_text(tables + notes, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    ap.add_argument("--records", type=int, action="append", default=[], help="history size N")
+    ap.add_argument("--render-only", action="store_true", help="rewrite --out from <work>/results.json")
+    ap.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"))
+    ap.add_argument("--work", type=Path, default=Path("/tmp/parwh-bench"))
+    ap.add_argument("--increment-records", type=int, default=300_000)
+    ap.add_argument("--max-units", type=int, default=None, help="fewer communes (smoke test)")
+    ap.add_argument("--memory-limit", default="4GB", help="PARWH_DUCKDB_MEMORY_LIMIT")
+    ap.add_argument("--threads", type=int, default=2, help="PARWH_DUCKDB_THREADS")
+    ap.add_argument("--pandas-max-records", type=int, default=5_000_000)
+    ap.add_argument("--format", dest="fmt", choices=("mixed", "csv", "parquet"), default="mixed")
+    ap.add_argument("--skip-noop", action="store_true")
+    ap.add_argument("--skip-increment", action="store_true")
+    ap.add_argument("--not-run", action="append", default=[], help="a line for the 'Not run' section")
+    args = ap.parse_args(argv)
+    if not args.records and not args.render_only:
+        ap.error("give at least one --records N (or --render-only)")
+    store = args.work / "results.json"
+    results = load_results(store)
+    for n in args.records:
+        print(f"[bench] N = {n:,}: generating, floor, pandas, pipeline …", flush=True)
+        results[n] = bench_one(
+            n, args.work, increment_records=args.increment_records, max_units=args.max_units,
+            memory_limit=args.memory_limit, threads=args.threads,
+            pandas_max_records=args.pandas_max_records, fmt=args.fmt,
+            skip_noop=args.skip_noop, skip_increment=args.skip_increment,
+        )  # fmt: skip
+        save_results(store, results)
+        write_out(args.out, render(results, args.not_run))
+        r = results[n]
+        print(
+            f"[bench] N = {n:,}: run {_s(r.full.run_s)} s, wall {_s(r.full.wall_s)} s,"
+            f" floor {_s(r.floor_s)} s, agree {r.agree}",
+            flush=True,
+        )
+    write_out(args.out, render(results, args.not_run))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
