@@ -112,7 +112,11 @@ def _personal_labels() -> frozenset[str]:
 
 def is_personal_label(label: object) -> bool:
     """A header of a personal column (name, phone, address, e-mail, ID number …)."""
-    words = fold(label)
+    return _is_personal_folded(fold(label))
+
+
+@lru_cache(maxsize=1 << 14)
+def _is_personal_folded(words: str) -> bool:
     if not words:
         return False
     if _PERSONAL_TOKENS.search(words):
@@ -200,6 +204,18 @@ def _match_label(aliases: AliasSet, group: str, sub: str) -> str | None:
     return aliases.lookup.get(fs)
 
 
+@lru_cache(maxsize=1 << 16)
+def _is_personal_header(group: str, sub: str) -> bool:
+    return is_personal_label(sub) or (is_personal_label(group) and not sub)
+
+
+@lru_cache(maxsize=1 << 16)
+def _match_family_label(family: str, group: str, sub: str) -> str | None:
+    # header scans try every row × reading × family: the same texts recur
+    return _match_label(load_aliases(family), group, sub)
+
+
+@lru_cache(maxsize=1 << 16)
 def _question_code(group: str, sub: str) -> str | None:
     for text in (sub, group):
         m = _QUESTION.match(fold(text))
@@ -210,18 +226,26 @@ def _question_code(group: str, sub: str) -> str | None:
     return None
 
 
-def _evaluate(family: str, rows: list[tuple], r: int, double: bool) -> HeaderMatch:
+def _evaluate(
+    family: str,
+    rows: list[tuple],
+    r: int,
+    double: bool,
+    row_labels: dict[int, tuple[str, str]] | None = None,
+) -> HeaderMatch:
     aliases = load_aliases(family)
     columns: dict[str, int] = {}
     labels: dict[int, str] = {}
     questions: dict[str, int] = {}
     personal: list[int] = []
-    for i, (g, s) in sorted(_labels(rows, r, double).items()):
+    if row_labels is None:
+        row_labels = _labels(rows, r, double)
+    for i, (g, s) in sorted(row_labels.items()):
         labels[i] = f"{g} / {s}" if g and s else (g or s)
-        if is_personal_label(s) or (is_personal_label(g) and not s):
+        if _is_personal_header(g, s):
             personal.append(i)
             continue
-        canonical = _match_label(aliases, g, s)
+        canonical = _match_family_label(family, g, s)
         if canonical and canonical not in columns:
             columns[canonical] = i
             continue
@@ -252,8 +276,9 @@ def find_header(rows: list[tuple], families: tuple[str, ...] = FAMILIES) -> Head
         for double in (False, True):
             if double and r + 1 >= len(rows):
                 continue
+            row_labels = _labels(rows, r, double)  # shared by every family's reading
             for family in families:
-                m = _evaluate(family, rows, r, double)
+                m = _evaluate(family, rows, r, double, row_labels)
                 if m.specific < MIN_SPECIFIC_MATCHES:
                     continue
                 # on a tie the single-row reading wins: a title row above a one-row header

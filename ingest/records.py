@@ -6,6 +6,7 @@ values are mapped through small DataFrames registered with DuckDB.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -140,12 +141,34 @@ def load_records(
         )
     width = max(match.labels) + 1 if match.labels else 0
     width = max(width, _file_width(path))
-    src_sql, params = _source_sql(path, width)
+    file_sql, file_params = _source_sql(path, width)
+    # The file is read and decompressed once, into a temporary table; every check and
+    # the insert below read that table (a CSV.gz scan costs far more than a table scan).
+    try:
+        con.execute(f"create or replace temp table _records_stage as {file_sql}", file_params)
+    except duckdb.Error as exc:
+        raise _unreadable_records(file_name, exc) from exc
+    try:
+        return _load_staged(con, match, file_id, file_name, loaded_at)
+    finally:
+        with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it itself
+            con.execute("drop table if exists temp._records_stage")
+
+
+def _load_staged(
+    con: duckdb.DuckDBPyConnection,
+    match: HeaderMatch,
+    file_id: str,
+    file_name: str,
+    loaded_at,
+) -> RecordsResult:
+    cols = match.columns
+    src_sql, params = "select * from temp._records_stage", []
+    plain_sql, plain_params = src_sql, []
 
     def c(name: str) -> str:
         return f"c{cols[name]}" if name in cols else "null"
 
-    plain_sql, plain_params = _source_sql(path, width, row_numbers=False)
     ts_present = [k for k in _TS_COLUMNS if k in cols]
     try:
         sample = con.execute(
@@ -280,6 +303,7 @@ def load_records(
         def cat(name: str) -> str:
             return exprs.get(name, "cast(null as varchar)")
 
+        _check_duplicates_and_units(con, match, file_name, c("dossier_id"), unit_expr)
         insert = f"""
             insert into raw.dossier_records (file_id, source_row, dossier_id, unit_code,
                 authority_level, procedure_code, field, channel, received_at, due_at,
@@ -306,46 +330,20 @@ def load_records(
             ) from exc
     finally:
         con.unregister("_ingest_value_map")
-    # Post-insert checks inside the caller's transaction.
-    dup = con.execute(
-        "select dossier_id, min(source_row), max(source_row) from raw.dossier_records"
-        " where file_id = ? group by dossier_id having count(*) > 1"
-        " order by 3 limit 1",
-        [file_id],
-    ).fetchall()
-    dup = dup[0] if dup else None
-    if dup:
-        raise _fail(
-            file_name,
-            f"duplicate dossier_id {dup[0]!r}: rows {dup[1]} and {dup[2]}",
-            f"mã hồ sơ {dup[0]!r} bị trùng: dòng {dup[1]} và dòng {dup[2]}",
-            dup[2],
-            match.column_name("dossier_id"),
-        )
-    unknown = con.execute(
-        "select r.unit_code, min(r.source_row) from raw.dossier_records r"
-        " left join raw.admin_units u on u.unit_code = r.unit_code"
-        " where r.file_id = ? and u.unit_code is null and r.unit_code <> 'VN'"
-        " group by r.unit_code order by 2 limit 1",
-        [file_id],
-    ).fetchall()
-    unknown = unknown[0] if unknown else None
-    if unknown:
-        code = str(unknown[0])
-        plain = code[1:] if code.startswith("L") else code
-        era = "legacy (before 2025-07-01)" if code.startswith("L") else "current"
-        raise _fail(
-            file_name,
-            f"unknown unit code {plain!r}: no {era} unit has this GSO code (resolved as {code})",
-            f"mã đơn vị {plain!r} không tồn tại trong danh mục đơn vị hành chính (tra theo {code})",
-            unknown[1],
-            match.column_name("unit_code"),
-        )
     stats = con.execute(
         "select count(*), list(distinct unit_code order by unit_code) from raw.dossier_records"
         " where file_id = ?",
         [file_id],
     ).fetchall()[0]
+    staged = con.execute("select count(*) from temp._records_stage").fetchall()[0][0]
+    if stats[0] != staged:  # never expected; guards against losing rows silently
+        raise _fail(
+            file_name,
+            f"internal error: {staged} rows read but {stats[0]} inserted; nothing was loaded",
+            f"lỗi nội bộ: đọc {staged} dòng nhưng ghi {stats[0]} dòng; tệp chưa được nạp",
+            None,
+            None,
+        )
     years = con.execute(
         "select year(received_at) y, max(received_at)::date from raw.dossier_records"
         " where file_id = ? group by 1 order by 1",
@@ -356,6 +354,48 @@ def load_records(
     labels = [period_label(date(y, 1, 1), end) for y, end in years]
     assert stats is not None
     return RecordsResult(rows=int(stats[0]), unit_codes=list(stats[1] or []), period_labels=labels)
+
+
+def _check_duplicates_and_units(
+    con: duckdb.DuckDBPyConnection,
+    match: HeaderMatch,
+    file_name: str,
+    dossier_col: str,
+    unit_expr: str,
+) -> None:
+    """Duplicate dossier ids and unknown unit codes, on the staged file (nothing inserted)."""
+    dup = con.execute(
+        f"select {dossier_col}, min(source_row), max(source_row) from temp._records_stage"
+        f" group by {dossier_col} having count(*) > 1 order by 3 limit 1"
+    ).fetchall()
+    if dup:
+        dossier, first, second = dup[0]
+        raise _fail(
+            file_name,
+            f"duplicate dossier_id {dossier!r}: rows {first} and {second}",
+            f"mã hồ sơ {dossier!r} bị trùng: dòng {first} và dòng {second}",
+            second,
+            match.column_name("dossier_id"),
+        )
+    unknown = con.execute(
+        f"with staged as (select {unit_expr} as unit_code, s.source_row"
+        " from temp._records_stage s)"
+        " select r.unit_code, min(r.source_row) from staged r"
+        " left join raw.admin_units u on u.unit_code = r.unit_code"
+        " where u.unit_code is null and r.unit_code <> 'VN'"
+        " group by r.unit_code order by 2 limit 1"
+    ).fetchall()
+    if unknown:
+        code, row = str(unknown[0][0]), unknown[0][1]
+        plain = code[1:] if code.startswith("L") else code
+        era = "legacy (before 2025-07-01)" if code.startswith("L") else "current"
+        raise _fail(
+            file_name,
+            f"unknown unit code {plain!r}: no {era} unit has this GSO code (resolved as {code})",
+            f"mã đơn vị {plain!r} không tồn tại trong danh mục đơn vị hành chính (tra theo {code})",
+            row,
+            match.column_name("unit_code"),
+        )
 
 
 def _file_width(path: Path) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
@@ -28,8 +29,13 @@ def fold(text: object) -> str:
     """
     if text is None:
         return ""
-    s = strip_accents(str(text)).lower()
-    return _NON_ALNUM.sub(" ", s).strip()
+    return _fold_str(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_str(text: str) -> str:
+    # header scans fold the same cell texts many times (every row × family × reading)
+    return _NON_ALNUM.sub(" ", strip_accents(text).lower()).strip()
 
 
 def fold_keep_punct(text: object) -> str:
