@@ -10,7 +10,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -132,6 +134,49 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+class InboxHashes:
+    """sha256 of inbox files, remembered by name, size, inode and change times in a JSON
+    file so that an unchanged file is not read again (a nation's history is gigabytes)."""
+
+    def __init__(self, cache_path: Path | None = None) -> None:
+        self.cache_path = cache_path
+        self._entries: dict[str, list] = {}
+        if cache_path is not None and cache_path.exists():
+            try:
+                self._entries = json.loads(cache_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self._entries = {}  # a damaged cache only costs re-hashing
+        self._dirty = False
+
+    def sha256(self, path: Path, rel: str) -> str:
+        st = path.stat()
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        entry = self._entries.get(rel)
+        if entry is not None and entry[:4] == stamp:
+            return str(entry[4])
+        digest = sha256_file(path)
+        self._entries[rel] = [*stamp, digest]
+        self._dirty = True
+        return digest
+
+    def save(self) -> None:
+        if self.cache_path is None or not self._dirty:
+            return
+        tmp = self.cache_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self._entries), encoding="utf-8")
+        os.replace(tmp, self.cache_path)
+        self._dirty = False
+
+
+def hashed_inbox_files(inbox: Path, hashes: InboxHashes) -> list[tuple[Path, str, str]]:
+    """(path, name relative to the inbox, sha256) of every inbox file, in name order."""
+    found = []
+    for path in _inbox_files(inbox) if inbox.exists() else []:
+        rel = path.relative_to(inbox).as_posix()
+        found.append((path, rel, hashes.sha256(path, rel)))
+    return found
+
+
 def _inbox_files(inbox: Path) -> list[Path]:
     files = []
     for p in inbox.rglob("*"):
@@ -193,7 +238,11 @@ def _finding(con: duckdb.DuckDBPyConnection, run_id: str, error: IngestError, fi
 
 
 def register_inbox(
-    con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path, run_id: str
+    con: duckdb.DuckDBPyConnection,
+    inbox: Path,
+    quarantine: Path,
+    run_id: str,
+    hashes: InboxHashes | None = None,
 ) -> list[FileOutcome]:
     """Record every new inbox file in ``raw.file_manifest`` (pending / duplicate /
     rejected). Files already registered under the same name and content are skipped."""
@@ -207,10 +256,9 @@ def register_inbox(
     ).fetchall():
         first_name.setdefault(fid, (fname, fam))
     outcomes: list[FileOutcome] = []
-    for path in _inbox_files(inbox) if inbox.exists() else []:
-        rel = path.relative_to(inbox).as_posix()
+    hashes = hashes or InboxHashes()
+    for path, rel, file_id in hashed_inbox_files(inbox, hashes):
         size = path.stat().st_size
-        file_id = sha256_file(path)
         if (file_id, rel) in seen:
             continue
         seen.add((file_id, rel))
@@ -253,6 +301,7 @@ def register_inbox(
                 message_vi="đã tiếp nhận",
             )
             outcomes.append(FileOutcome(rel, family, "pending", 0, "registered", "đã tiếp nhận"))
+    hashes.save()
     return outcomes
 
 

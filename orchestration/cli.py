@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -88,11 +89,12 @@ def _prepare(settings: Settings) -> None:
         prepare_manifest()
 
 
-def _execute_nightly(settings: Settings) -> int:
+def _execute_nightly(settings: Settings, *, full_refresh: bool = False) -> int:
     """Run the Dagster job in this process; print the summary; return the exit code."""
     _prepare(settings)
     with console.status("Loading the pipeline definitions…"):
         from orchestration.alerts import compose_alert, deliver
+        from orchestration.assets.transform import FULL_REFRESH_TAG
         from orchestration.definitions import build_definitions
         from orchestration.instance import open_instance
         from orchestration.run_summary import summarise_run
@@ -110,7 +112,7 @@ def _execute_nightly(settings: Settings) -> int:
                 instance=instance,
                 run_id=run_id,
                 raise_on_error=False,
-                tags={"parwh/launched_by": "cli"},
+                tags={"parwh/launched_by": "cli", **({FULL_REFRESH_TAG: "true"} if full_refresh else {})},
                 run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             )
         except Exception as exc:  # reported below, exit code 1
@@ -211,25 +213,62 @@ def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) 
     console.print(f"Run log (dbt and Dagster output): {log_path}")
 
 
-def _run_guarded(settings: Settings) -> int:
+def _skip_when_nothing_new(settings: Settings) -> bool:
+    """The fast path: nothing new in the inbox, same code as the last published night."""
+    from orchestration.night_state import nothing_new
+
+    with console.status("Looking for new files in the inbox…"):
+        last = nothing_new(settings)
+    if last is None:
+        return False
+    console.print(
+        f"Nothing new since the night of {last.finished_at} (run {last.run_id[:8]}): no new "
+        "file in the inbox and the same pipeline code, so tonight would publish the same "
+        "figures. Skipped; nothing was changed."
+    )
+    console.print(f"Published file (unchanged): {settings.latest_path}")
+    console.print("Run it anyway with: parwh run --force")
+    log = settings.warehouse_dir / "logs" / "skipped_nights.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(f"{datetime.now(UTC).isoformat(timespec='seconds')} nothing new since run {last.run_id}\n")
+    return True
+
+
+def _run_guarded(settings: Settings, *, force: bool = False, full_refresh: bool = False) -> int:
     try:
         with warehouse_lock(settings):
-            return _execute_nightly(settings)
+            if not force and not full_refresh and _skip_when_nothing_new(settings):
+                return 0
+            return _execute_nightly(settings, full_refresh=full_refresh)
     except WarehouseBusyError as exc:
         console.print(f"[red]{exc}[/red]")
         return 1
 
 
 @app.command()
-def run(inbox: InboxOption = None, warehouse: WarehouseOption = None) -> None:
+def run(
+    inbox: InboxOption = None,
+    warehouse: WarehouseOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run even when nothing is new since the last published night.")
+    ] = False,
+    full_refresh: Annotated[
+        bool,
+        typer.Option(
+            "--full-refresh",
+            help="Rebuild the incremental models from all raw records (implies --force).",
+        ),
+    ] = False,
+) -> None:
     """One nightly run: load new inbox files, dbt build, quality checks, publish.
 
-    Exit 0 when it published, 2 when the quality gate held publication back, 1 when the
-    run failed.
+    Exit 0 when it published (or when nothing was new: the night is skipped), 2 when the
+    quality gate held publication back, 1 when the run failed.
     """
     settings = _resolve_settings(warehouse, inbox)
     console.print(f"Warehouse {settings.warehouse_dir}, inbox {settings.inbox_dir}")
-    raise typer.Exit(_run_guarded(settings))
+    raise typer.Exit(_run_guarded(settings, force=force, full_refresh=full_refresh))
 
 
 @app.command()

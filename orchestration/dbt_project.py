@@ -49,8 +49,12 @@ def prepare_manifest(project: DbtProject = dbt_project) -> Path:
 
 
 def dbt_build_args(*, full_refresh: bool = False, selector: str | None = None) -> list[str]:
-    """The dbt command line of the nightly run (a pure function, unit-tested)."""
-    args = ["build"]
+    """The dbt command line of the nightly run (a pure function, unit-tested).
+
+    dbt unit tests check the SQL, not the night's data: they run in the test suite
+    (tests/e2e/test_dbt_unit_tests.py), not every night.
+    """
+    args = ["build", "--exclude-resource-type", "unit_test"]
     if full_refresh:
         args.append("--full-refresh")
     if selector:

@@ -24,6 +24,7 @@ class WarehouseResource(dg.ConfigurableResource):
     inbox_dir: str
     duckdb_memory_limit: str = "4GB"
     duckdb_threads: int = 2
+    duckdb_temp_dir: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
@@ -32,6 +33,7 @@ class WarehouseResource(dg.ConfigurableResource):
             inbox_dir=str(settings.inbox_dir),
             duckdb_memory_limit=settings.duckdb_memory_limit,
             duckdb_threads=settings.duckdb_threads,
+            duckdb_temp_dir=str(settings.spill_dir),
         )
 
     @property
@@ -41,6 +43,7 @@ class WarehouseResource(dg.ConfigurableResource):
             inbox_dir=Path(self.inbox_dir),
             duckdb_memory_limit=self.duckdb_memory_limit,
             duckdb_threads=self.duckdb_threads,
+            duckdb_temp_dir=Path(self.duckdb_temp_dir) if self.duckdb_temp_dir else None,
         )
 
     @contextmanager
@@ -52,6 +55,7 @@ class WarehouseResource(dg.ConfigurableResource):
             config={
                 "memory_limit": settings.duckdb_memory_limit,
                 "threads": settings.duckdb_threads,
+                "temp_directory": str(settings.spill_dir),
             },
         )
         try:

@@ -17,13 +17,25 @@ nightly_job = dg.define_asset_job(
     tags={"parwh/warehouse": "nightly"},
 )
 
-nightly_schedule = dg.ScheduleDefinition(
+
+@dg.schedule(
     name="nightly_at_1am",
     job=nightly_job,
     cron_schedule="0 1 * * *",
     execution_timezone="Asia/Ho_Chi_Minh",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
+def nightly_schedule(context: dg.ScheduleEvaluationContext):
+    """Every night at 01:00, unless nothing is new since the last published night."""
+    from orchestration.night_state import nothing_new
+
+    last = nothing_new(Settings.from_env())
+    if last is not None:
+        return dg.SkipReason(
+            f"nothing new since the night of {last.finished_at} (run {last.run_id}): no new "
+            "inbox file and the same pipeline code"
+        )
+    return dg.RunRequest()
 
 
 def inbox_fingerprint(inbox: Path) -> str:

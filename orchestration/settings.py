@@ -21,6 +21,7 @@ class Settings:
     inbox_dir: Path
     duckdb_memory_limit: str = "4GB"
     duckdb_threads: int = 2
+    duckdb_temp_dir: Path | None = None  # spill directory (default <warehouse>/tmp)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -33,6 +34,9 @@ class Settings:
             inbox_dir=inbox,
             duckdb_memory_limit=env.get("PARWH_DUCKDB_MEMORY_LIMIT") or "4GB",
             duckdb_threads=int(env.get("PARWH_DUCKDB_THREADS") or 2),
+            duckdb_temp_dir=Path(temp).expanduser().resolve()
+            if (temp := env.get("PARWH_DUCKDB_TEMP_DIR"))
+            else None,
         )
 
     def with_overrides(self, warehouse: Path | None = None, inbox: Path | None = None) -> Settings:
@@ -67,6 +71,21 @@ class Settings:
         return self.warehouse_dir / "quarantine"
 
     @property
+    def spill_dir(self) -> Path:
+        """Where DuckDB writes what does not fit in its memory limit."""
+        return self.duckdb_temp_dir or self.warehouse_dir / "tmp"
+
+    @property
+    def inbox_hash_cache(self) -> Path:
+        """sha256 of the inbox files already read (so unchanged files are not read again)."""
+        return self.warehouse_dir / "inbox_hashes.json"
+
+    @property
+    def last_night_path(self) -> Path:
+        """What the last published night saw (the fast path of a night with nothing new)."""
+        return self.warehouse_dir / "last_night.json"
+
+    @property
     def dagster_home(self) -> Path:
         return self.warehouse_dir / "dagster"
 
@@ -76,4 +95,5 @@ class Settings:
         os.environ["PARWH_INBOX"] = str(self.inbox_dir)
         os.environ["PARWH_DUCKDB_MEMORY_LIMIT"] = self.duckdb_memory_limit
         os.environ["PARWH_DUCKDB_THREADS"] = str(self.duckdb_threads)
+        os.environ["PARWH_DUCKDB_TEMP_DIR"] = str(self.spill_dir)
         os.environ["DAGSTER_HOME"] = str(self.dagster_home)

@@ -7,7 +7,7 @@ connection and report what happened.
 import dagster as dg
 
 from ingest.admin_units import load_admin_units
-from ingest.inbox import load_family, register_inbox
+from ingest.inbox import InboxHashes, load_family, register_inbox
 from ingest.warehouse import ensure_schema
 from orchestration.resources import WarehouseResource
 
@@ -48,7 +48,13 @@ def file_manifest(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     settings.inbox_dir.mkdir(parents=True, exist_ok=True)
     with warehouse.connect() as con:
         ensure_schema(con)
-        outcomes = register_inbox(con, settings.inbox_dir, settings.quarantine_dir, context.run.run_id)
+        outcomes = register_inbox(
+            con,
+            settings.inbox_dir,
+            settings.quarantine_dir,
+            context.run.run_id,
+            InboxHashes(settings.inbox_hash_cache),
+        )
     by_status: dict[str, int] = {}
     for outcome in outcomes:
         by_status[outcome.status] = by_status.get(outcome.status, 0) + 1

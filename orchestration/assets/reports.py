@@ -8,6 +8,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.dbt_project import dbt_project
+from orchestration.night_state import code_fingerprint, record_published_night
 from orchestration.resources import WarehouseResource
 from reports import write_reports
 
@@ -38,8 +39,18 @@ def published_reports(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     settings = warehouse.settings
     out_dir = settings.published_dir / "reports"
     written = write_reports(settings.latest_path, out_dir)
-    docs_index = publish_dbt_docs(dbt, out_dir)
+    fingerprint = code_fingerprint()
+    docs_index = out_dir / "dbt_docs" / "index.html"
+    stamp = out_dir / "dbt_docs" / "code_fingerprint.txt"
+    if not docs_index.exists() or not stamp.exists() or stamp.read_text() != fingerprint:
+        docs_index = publish_dbt_docs(dbt, out_dir)  # the catalogue changes with the code only
+        stamp.write_text(fingerprint)
+    else:
+        context.log.info("dbt docs unchanged since the code last changed: not regenerated")
     context.log.info(f"reports: {', '.join(p.name for p in written)}; dbt docs: {docs_index}")
+    selection = context.run.asset_selection
+    if not selection or dg.AssetKey("published_rankings") in selection:  # empty: the whole job
+        record_published_night(settings, context.run.run_id, fingerprint)
     return dg.MaterializeResult(
         metadata={"reports": "\n".join(str(p) for p in written), "dbt_docs": str(docs_index)}
     )

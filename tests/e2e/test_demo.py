@@ -194,3 +194,25 @@ def test_dbt_docs_are_published_beside_the_reports(demo_warehouse) -> None:
     assert "model.par_warehouse.rankings" in catalog["nodes"]
     columns = catalog["nodes"]["model.par_warehouse.rankings"]["columns"]
     assert "is_statistical_tie_with_above" in columns
+
+
+def test_dbt_unit_tests_pass_on_the_demo_warehouse(demo_warehouse, tmp_path: Path) -> None:
+    """The nightly build leaves dbt unit tests out (they check SQL, not data): they run here."""
+    import json
+    import os
+    import subprocess
+
+    from orchestration.dbt_project import DBT_PROJECT_DIR, dbt_executable
+
+    settings, _ = demo_warehouse
+    env = {**os.environ, "PARWH_WAREHOUSE": str(settings.warehouse_dir)}
+    result = subprocess.run(
+        [dbt_executable(), "test", "--select", "test_type:unit", "--target-path", str(tmp_path),
+         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
+    results = json.loads((tmp_path / "run_results.json").read_text())["results"]
+    unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
+    assert len(unit_tests) >= 7
+    assert {r["status"] for r in unit_tests} == {"pass"}

@@ -19,6 +19,11 @@ def _run(settings: Settings) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def _run_forced(settings: Settings) -> tuple[int, str]:
+    result = runner.invoke(app, ["run", "--force", "--warehouse", str(settings.warehouse_dir)])
+    return result.exit_code, result.output
+
+
 def _query(settings: Settings, sql: str, params: list | None = None) -> list[tuple]:
     con = duckdb.connect(str(settings.latest_path), read_only=True)
     try:
@@ -140,10 +145,29 @@ def test_the_run_is_recorded_in_the_dagster_instance(published_once: Settings) -
     assert runs[0].status == dg.DagsterRunStatus.SUCCESS
 
 
-def test_second_run_with_no_new_files_loads_nothing_and_publishes_again(published: Settings) -> None:
+def test_a_night_with_nothing_new_is_skipped_and_force_runs_it(published: Settings) -> None:
+    before = published.latest_path.read_bytes()
+    instance = dg.DagsterInstance.from_config(str(published.dagster_home))
+    runs_before = len(instance.get_runs())
     code, output = _run(published)
     assert code == 0, output
-    assert "0 loaded" in output
+    assert "Nothing new since" in output and "Skipped" in output
+    assert len(instance.get_runs()) == runs_before  # no Dagster run, no dbt
+    assert published.latest_path.read_bytes() == before
+    assert "nothing new since run" in (published.warehouse_dir / "logs" / "skipped_nights.log").read_text()
+
+    # a file renamed is new (same content under another name: recorded as a duplicate)
+    first = sorted(published.inbox_dir.glob("*.csv"))[0]
+    (published.inbox_dir / f"copy_of_{first.name}").write_bytes(first.read_bytes())
+    code, output = _run(published)
+    assert code == 0, output
+    assert "Nothing new" not in output and "1 already loaded before" in output
+    assert len(instance.get_runs()) == runs_before + 1
+
+    code, output = _run_forced(published)
+    assert code == 0, output
+    assert "Nothing new" not in output and "0 loaded" in output
+    assert len(instance.get_runs()) == runs_before + 2
     ranked = _query(
         published,
         "select unit_code, ranking_scope from marts.rankings "

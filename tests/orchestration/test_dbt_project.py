@@ -2,12 +2,14 @@ from orchestration.dbt_project import WarehouseDbtTranslator, dbt_build_args
 
 
 def test_nightly_dbt_command_is_a_plain_build() -> None:
-    assert dbt_build_args() == ["build"]
+    assert dbt_build_args() == ["build", "--exclude-resource-type", "unit_test"]
 
 
 def test_dbt_command_options() -> None:
     assert dbt_build_args(full_refresh=True, selector="marts") == [
         "build",
+        "--exclude-resource-type",
+        "unit_test",
         "--full-refresh",
         "--select",
         "marts",

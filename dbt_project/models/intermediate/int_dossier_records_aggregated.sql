@@ -1,126 +1,128 @@
--- Record-level dossier exports aggregated to the grain of the submitted form, for every
--- calendar month and every year-to-date period ending at a month end. A dossier finished
--- on or before its due date (compared as dates) is on time; before it, early.
--- For a period [start, end]: carried in = received before start and still open at start;
--- resolved = finished within the period; pending = still open at the end of the period,
--- overdue when its due date is before the period's last day.
+-- Record-level dossier exports at the grain of the submitted form: every calendar month
+-- (int_dossier_records_monthly) and every year-to-date period ending at a month end,
+-- derived from the months: events (received, resolved, …) are the running sums of the
+-- months, dossiers carried in are January's, dossiers still open are the last month's.
+-- A month without any active dossier inside a year is filled in so that the year to date
+-- ending there exists (nothing open, the running sums so far).
 with
 
-records as (
+monthly as (
 
-    select * from {{ ref('stg_raw__dossier_records') }}
-
-),
-
-latest_records as (
-
-    -- the same dossier exported twice (a corrected export): the latest file wins
-    select *
-    from records
-    qualify row_number() over (
-        partition by unit_code, dossier_id order by loaded_at desc, file_id desc
-    ) = 1
+    select * from {{ ref('int_dossier_records_monthly') }}
+    where carried_in + received > 0  -- rows of zeros only delete stale months
 
 ),
 
-bounds as (
+last_month as (
+
+    select max(period_start) as last_month from monthly
+
+),
+
+first_months as (
 
     select
-        date_trunc('month', min(received_at)) as first_month,
-        date_trunc('month', max(coalesce(finished_at, received_at))) as last_month
-    from latest_records
+        unit_code,
+        authority_level,
+        year(period_start) as period_year,
+        min(period_start) as first_month
+    from monthly
+    group by unit_code, authority_level, year(period_start)
 
 ),
 
-months as (
+grid as (
 
     select
+        first_months.unit_code,
+        first_months.authority_level,
+        first_months.period_year,
         cast(
-            unnest(generate_series(first_month, last_month, interval 1 month)) as date
+            unnest(
+                generate_series(
+                    first_months.first_month,
+                    least(make_date(first_months.period_year, 12, 1), last_month.last_month),
+                    interval 1 month
+                )
+            ) as date
         ) as month_start
-    from bounds
-    where first_month is not null
+    from first_months
+    cross join last_month
 
 ),
 
-periods as (
+filled as (
 
     select
-        month_start as period_start,
-        cast(last_day(month_start) as date) as period_end
-    from months
-    union all
-    select
-        make_date(year(month_start), 1, 1) as period_start,
-        cast(last_day(month_start) as date) as period_end
-    from months
-    where month(month_start) > 1
-
-),
-
-active as (
-
-    select
-        latest_records.*,
-        periods.period_start,
-        periods.period_end,
-        cast(latest_records.received_at as date) < periods.period_start as is_carried_in,
-        latest_records.finished_at is not null
-        and cast(latest_records.finished_at as date) <= periods.period_end as is_resolved,
-        cast(latest_records.finished_at as date) < cast(latest_records.due_at as date)
-            as is_early,
-        cast(latest_records.finished_at as date) = cast(latest_records.due_at as date)
-            as is_on_due_date,
-        cast(latest_records.due_at as date) < periods.period_end as is_past_due_at_end
-    from latest_records
-    inner join periods
+        grid.unit_code,
+        grid.authority_level,
+        grid.period_year,
+        grid.month_start,
+        monthly.file_id,
+        {% for measure in records_monthly_measures() -%}
+            coalesce(monthly.{{ measure }}, 0) as {{ measure }}{{ "," if not loop.last }}
+        {% endfor %}
+    from grid
+    left join monthly
         on
-            cast(latest_records.received_at as date) <= periods.period_end
-            and (
-                latest_records.finished_at is null
-                or cast(latest_records.finished_at as date) >= periods.period_start
-            )
+            grid.unit_code = monthly.unit_code
+            and grid.authority_level = monthly.authority_level
+            and grid.month_start = monthly.period_start
 
 ),
 
-aggregated as (
+year_to_date as (
+
+    select
+        unit_code,
+        authority_level,
+        make_date(period_year, 1, 1) as period_start,
+        cast(last_day(month_start) as date) as period_end,
+        min(file_id) over months_so_far as file_id,
+        coalesce(
+            max(case when month(month_start) = 1 then carried_in end) over whole_year, 0
+        ) as carried_in,
+        {% for measure in records_flow_measures() -%}
+            sum({{ measure }}) over months_so_far as {{ measure }},
+        {% endfor %}
+        {% for measure in records_stock_measures() -%}
+            {{ measure }}{{ "," if not loop.last }}
+        {% endfor %}
+    from filled
+    window
+        months_so_far as (
+            partition by unit_code, authority_level, period_year
+            order by month_start
+            rows between unbounded preceding and current row
+        ),
+        whole_year as (partition by unit_code, authority_level, period_year)
+    qualify month(month_start) > 1
+
+),
+
+months_and_years as (
 
     select
         unit_code,
         authority_level,
         period_start,
         period_end,
-        min(file_id) as file_id,
-        count(*) filter (where is_carried_in) as carried_in,
-        count(*) filter (where not is_carried_in) as received,
-        count(*) filter (where not is_carried_in and channel = 'truc_tuyen') as received_online,
-        count(*) filter (where not is_carried_in and channel = 'buu_chinh') as received_postal,
-        count(*) filter (where is_resolved) as resolved,
-        count(*) filter (where is_resolved and is_early) as resolved_early,
-        count(*) filter (where is_resolved and (is_early or is_on_due_date)) as resolved_on_time,
-        count(*) filter (
-            where is_resolved and not is_early and not is_on_due_date
-        ) as resolved_late,
-        count(*) filter (where not is_resolved) as pending,
-        count(*) filter (where not is_resolved and not is_past_due_at_end) as pending_not_due,
-        count(*) filter (where not is_resolved and is_past_due_at_end) as pending_overdue,
-        count(*) filter (
-            where not is_carried_in and online_level = 'toan_trinh'
-        ) as received_fully_online,
-        count(*) filter (
-            where not is_carried_in and is_fully_online_eligible
-        ) as received_fully_online_eligible,
-        count(*) filter (where not is_carried_in and is_digitised) as received_digitised,
-        count(*) filter (
-            where is_resolved and has_electronic_result
-        ) as resolved_with_electronic_result,
-        count(*) filter (where not is_carried_in and is_fee_required) as received_fee_required,
-        count(*) filter (where not is_carried_in and is_paid_online) as received_paid_online,
-        count(*) filter (
-            where is_resolved and citizen_rating = 'dissatisfied'
-        ) as resolved_rated_dissatisfied
-    from active
-    group by unit_code, authority_level, period_start, period_end
+        file_id,
+        {% for measure in records_monthly_measures() -%}
+            {{ measure }}{{ "," if not loop.last }}
+        {% endfor %}
+    from monthly
+    union all
+    select
+        unit_code,
+        authority_level,
+        period_start,
+        period_end,
+        file_id,
+        {% for measure in records_monthly_measures() -%}
+            cast({{ measure }} as bigint) as {{ measure }}{{ "," if not loop.last }}
+        {% endfor %}
+    from year_to_date
 
 ),
 
@@ -135,25 +137,10 @@ final as (
         'records' as source_kind,
         file_id,
         cast(null as bigint) as source_row,
-        carried_in,
-        received,
-        received_online,
-        received_postal,
-        resolved,
-        resolved_early,
-        resolved_on_time,
-        resolved_late,
-        pending,
-        pending_not_due,
-        pending_overdue,
-        received_fully_online,
-        received_fully_online_eligible,
-        received_digitised,
-        resolved_with_electronic_result,
-        received_fee_required,
-        received_paid_online,
-        resolved_rated_dissatisfied
-    from aggregated
+        {% for measure in records_monthly_measures() -%}
+            {{ measure }}{{ "," if not loop.last }}
+        {% endfor %}
+    from months_and_years
 
 )
 

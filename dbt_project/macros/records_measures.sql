@@ -1,0 +1,27 @@
+{% macro records_monthly_measures() %}
+    {#- The counts of int_dossier_records_monthly, in column order. -#}
+    {{ return([
+        'carried_in', 'received', 'received_online', 'received_postal',
+        'resolved', 'resolved_early', 'resolved_on_time', 'resolved_late',
+        'pending', 'pending_not_due', 'pending_overdue',
+        'received_fully_online', 'received_fully_online_eligible', 'received_digitised',
+        'resolved_with_electronic_result', 'received_fee_required', 'received_paid_online',
+        'resolved_rated_dissatisfied',
+    ]) }}
+{% endmacro %}
+
+{% macro records_flow_measures() %}
+    {#- Counts of events within a period: a year to date is the sum of its months. -#}
+    {{ return([
+        'received', 'received_online', 'received_postal',
+        'resolved', 'resolved_early', 'resolved_on_time', 'resolved_late',
+        'received_fully_online', 'received_fully_online_eligible', 'received_digitised',
+        'resolved_with_electronic_result', 'received_fee_required', 'received_paid_online',
+        'resolved_rated_dissatisfied',
+    ]) }}
+{% endmacro %}
+
+{% macro records_stock_measures() %}
+    {#- Dossiers still open at the period's end: a year to date takes its last month's. -#}
+    {{ return(['pending', 'pending_not_due', 'pending_overdue']) }}
+{% endmacro %}

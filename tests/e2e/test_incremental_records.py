@@ -1,0 +1,128 @@
+"""The incremental record-level model: a night's new files recompute only the unit-months they
+touch, and the result equals a full rebuild of the same records, corrections included."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+
+from ingest.admin_units import load_admin_units
+from ingest.inbox import load_family, register_inbox
+from ingest.warehouse import ensure_schema
+from orchestration.dbt_project import DBT_PROJECT_DIR, dbt_executable
+from orchestration.settings import Settings
+
+MODELS = ["+int_dossier_records_aggregated"]
+HEADER = "dossier_id,unit_code,authority_level,channel,received_at,due_at,finished_at\n"
+
+
+def _dbt_run(warehouse: Path, *extra: str) -> None:
+    env = {**os.environ, "PARWH_WAREHOUSE": str(warehouse)}
+    result = subprocess.run(
+        [dbt_executable(), "run", "--select", *MODELS, *extra,
+         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def _load_night(settings: Settings, name: str, rows: list[str]) -> None:
+    settings.inbox_dir.mkdir(parents=True, exist_ok=True)
+    (settings.inbox_dir / name).write_text(HEADER + "".join(rows), encoding="utf-8")
+    con = duckdb.connect(str(settings.database_path))
+    try:
+        ensure_schema(con)
+        load_admin_units(con)
+        register_inbox(con, settings.inbox_dir, settings.quarantine_dir, "test")
+        report = load_family(con, "dossier_records", settings.quarantine_dir, "test")
+        assert report.files_rejected == 0, report.outcomes
+    finally:
+        con.close()
+
+
+def _row(dossier: str, unit: str, received: str, due: str, finished: str = "") -> str:
+    return f"{dossier},{unit},xa,truc_tuyen,{received},{due},{finished}\n"
+
+
+def _query(path: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _aggregated(path: Path, unit: str) -> dict[str, tuple]:
+    rows = _query(
+        path,
+        "select period_label, carried_in, received, resolved, resolved_late, pending"
+        " from intermediate.int_dossier_records_aggregated"
+        f" where unit_code = '{unit}' order by period_start, period_end",
+    )
+    return {r[0]: r[1:] for r in rows}
+
+
+def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -> None:
+    a, b = "25747", "25750"  # two current communes (TP. Hồ Chí Minh), records of 2026
+    night_1 = [
+        _row(f"A{i}", a, f"2026-01-{i + 1:02d} 08:00", f"2026-01-{i + 11:02d} 17:00",
+             f"2026-01-{i + 10:02d} 10:00" if i % 3 else "")
+        for i in range(10)
+    ] + [_row("B1", b, "2026-01-05 08:00", "2026-01-20 17:00", "2026-01-15 09:00")]  # fmt: skip
+    _load_night(warehouse_settings, "ho_so_dem_1.csv", night_1)
+    _dbt_run(warehouse_settings.warehouse_dir)
+    # January: A received 10, resolved 6 (i = 1, 2, 4, 5, 7, 8), 4 open into February
+    assert _aggregated(warehouse_settings.database_path, a)["2026-01"] == (0, 10, 6, 0, 4)
+    assert "2026-01" in _aggregated(warehouse_settings.database_path, b)
+
+    night_2 = [
+        # new receipts in a month never seen before (March): every unit's open dossiers
+        # must appear in it
+        _row("A100", a, "2026-03-02 08:00", "2026-03-10 17:00", "2026-03-12 08:00"),
+        # a corrected export: A0 (open) was in fact finished late in February
+        _row("A0", a, "2026-01-01 08:00", "2026-01-11 17:00", "2026-02-20 08:00"),
+        # B's only dossier was in fact received and finished in February: January empties
+        _row("B1", b, "2026-02-03 08:00", "2026-02-20 17:00", "2026-02-10 09:00"),
+    ]
+    _load_night(warehouse_settings, "ho_so_dem_2.csv", night_2)
+    _dbt_run(warehouse_settings.warehouse_dir)  # incremental
+
+    incremental = warehouse_settings.database_path
+    rebuilt_dir = warehouse_settings.warehouse_dir.parent / "rebuilt"
+    rebuilt_dir.mkdir()
+    shutil.copy(incremental, rebuilt_dir / "warehouse.duckdb")
+    _dbt_run(rebuilt_dir, "--full-refresh")
+    rebuilt = rebuilt_dir / "warehouse.duckdb"
+
+    for unit in (a, b):
+        assert _aggregated(incremental, unit) == _aggregated(rebuilt, unit), unit
+    everything = "select * from intermediate.int_dossier_records_aggregated"
+    con = duckdb.connect(str(incremental), read_only=True)
+    try:
+        con.execute(f"attach '{rebuilt}' as rebuilt (read_only)")
+        only_incremental = con.execute(
+            f"{everything} except all {everything.replace('intermediate.', 'rebuilt.intermediate.')}"
+        ).fetchall()
+        only_rebuilt = con.execute(
+            f"{everything.replace('intermediate.', 'rebuilt.intermediate.')} except all {everything}"
+        ).fetchall()
+    finally:
+        con.close()
+    assert only_incremental == [] and only_rebuilt == []
+
+    after = _aggregated(incremental, a)
+    assert after["2026-01"] == (0, 10, 6, 0, 4)  # A0 still open at the end of January
+    assert after["2026-02"] == (4, 0, 1, 1, 3)  # carried in 4, A0 resolved late
+    assert after["2026-03"] == (3, 1, 1, 1, 3)  # A100 late (12/03 > 10/03); 3 still open
+    assert after["2026-Q1"] == (0, 11, 8, 2, 3)
+    b_after = _aggregated(incremental, b)
+    assert "2026-01" not in b_after  # the month B left empty is gone
+    assert b_after["2026-02"] == (0, 1, 1, 0, 0)
+    # the emptied month left a row of zeros behind in the incremental table only
+    marker = "select count(*) from intermediate.int_dossier_records_monthly where carried_in + received = 0"
+    assert _query(incremental, marker) == [(1,)]
+    assert _query(rebuilt, marker) == [(0,)]
