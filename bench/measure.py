@@ -44,6 +44,7 @@ class PipelineRun:
     failed_steps: list[str] = field(default_factory=list)
     dbt_elapsed_s: float | None = None  # dbt's own elapsed time (run_results.json)
     dbt_slowest: list[tuple[str, float]] = field(default_factory=list)
+    skipped: bool = False  # `parwh run` found nothing new: no Dagster run was started
 
     @property
     def peak_mb(self) -> float:
@@ -79,7 +80,14 @@ def parwh_executable() -> list[str]:
 
 
 def run_pipeline(
-    label: str, inbox: Path, warehouse: Path, *, memory_limit: str, threads: int, log_dir: Path
+    label: str,
+    inbox: Path,
+    warehouse: Path,
+    *,
+    memory_limit: str,
+    threads: int,
+    log_dir: Path,
+    extra_args: tuple[str, ...] = (),
 ) -> PipelineRun:
     """One `parwh run` process; peak memory of its process tree and per-stage timings."""
     env = dict(os.environ)
@@ -92,7 +100,8 @@ def run_pipeline(
     log_dir.mkdir(parents=True, exist_ok=True)
     slug = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
     time_file = log_dir / f"{slug}.time.txt"
-    cmd = [*parwh_executable(), "run", "--inbox", str(inbox), "--warehouse", str(warehouse)]
+    cmd = [*parwh_executable(), "run", "--inbox", str(inbox), "--warehouse", str(warehouse), *extra_args]
+    runs_before = _dagster_run_count(warehouse)
     if Path("/usr/bin/time").exists():
         cmd = ["/usr/bin/time", "-v", "-o", str(time_file), *cmd]
     peak = [0]
@@ -116,9 +125,24 @@ def run_pipeline(
         found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", time_file.read_text())
         time_mb = int(found.group(1)) / 1024 if found else 0.0
     result = PipelineRun(label, wall, code, peak[0] / 1024, time_mb)
+    if _dagster_run_count(warehouse) == runs_before:
+        result.skipped = True  # the fast path: nothing new, no Dagster run, no dbt
+        return result
     _read_dagster(result, warehouse)
     _read_dbt_timings(result, epoch_start, time.time())
     return result
+
+
+def _dagster_run_count(warehouse: Path) -> int:
+    if not (warehouse / "dagster").exists():
+        return 0
+    import dagster as dg
+
+    instance = dg.DagsterInstance.from_config(str(warehouse / "dagster"))
+    try:
+        return len(instance.get_run_records())
+    finally:
+        instance.dispose()
 
 
 DBT_TARGET = Path(__file__).resolve().parent.parent / "dbt_project" / "target"

@@ -60,6 +60,7 @@ class Result:
     noop: PipelineRun | None
     increment: PipelineRun | None
     increment_records: int
+    noop_forced: PipelineRun | None = None  # `parwh run --force` with nothing new
     pandas: list[PandasRun] = field(default_factory=list)
     measured_at: str = ""
     memory_limit: str = ""
@@ -143,7 +144,16 @@ def bench_one(
     agree, bad, floor_total, pipe_total = False, -1, int(floor_df["received"].sum()), 0
     if full.exit_code in (0, 1, 2) and (warehouse / "warehouse.duckdb").exists():
         agree, bad, floor_total, pipe_total = compare(floor_df, pipeline_month_totals(warehouse))
-    noop = None if skip_noop else run_pipeline("no-op night", inbox, warehouse, **kw)  # type: ignore[arg-type]
+    noop = noop_forced = None
+    if not skip_noop:
+        noop = run_pipeline("no-op night", inbox, warehouse, **kw)  # type: ignore[arg-type]
+        noop_forced = run_pipeline(
+            "no-op night, forced",
+            inbox,
+            warehouse,
+            extra_args=("--force",),
+            **kw,  # type: ignore[arg-type]
+        )
     increment = None
     if not skip_increment:
         generate_increment(
@@ -155,7 +165,8 @@ def bench_one(
         records=records, units=gen.units, record_files=len(gen.record_files),
         other_files=len(gen.other_files), generate_s=generate_s, floor_s=floor_s,
         floor_received=floor_total, pipeline_received=pipe_total, agree=agree, disagreements=bad,
-        full=full, noop=noop, increment=increment, increment_records=increment_records,
+        full=full, noop=noop, noop_forced=noop_forced, increment=increment,
+        increment_records=increment_records,
         pandas=pandas_runs, measured_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         memory_limit=memory_limit, threads=threads, fmt=fmt,
     )  # fmt: skip
@@ -172,6 +183,7 @@ def result_from(d: dict) -> Result:
     d = dict(d)
     d["full"] = _run_from(d["full"])
     d["noop"] = _run_from(d.get("noop"))
+    d["noop_forced"] = _run_from(d.get("noop_forced"))
     d["increment"] = _run_from(d.get("increment"))
     d["pandas"] = [PandasRun(**p) for p in d.get("pandas", [])]
     return Result(**d)
@@ -281,19 +293,27 @@ def render(results: dict[int, Result], not_run: list[str]) -> str:
         "",
         "## Increment and no-op night",
         "",
+        "No-op night = `parwh run` with no new file (skipped: nothing new, no Dagster run);",
+        "forced = `parwh run --force` on the same inbox (the whole job with nothing new).",
+        "",
         "| N history | increment records | increment wall s | increment run s | ingest s | dbt build s"
-        " | checks s | publish s | increment peak GB | no-op wall s | no-op run s |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        " | checks s | publish s | increment peak GB | no-op wall s | no-op | forced no-op wall s"
+        " | forced no-op run s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for r in rows:
-        i, n = r.increment, r.noop
+        i, n, nf = r.increment, r.noop, r.noop_forced
         inc = (
             [_s(i.wall_s), _s(i.run_s), *[_s(i.stages.get(s)) for s in STAGES[:4]], _gb(i.peak_mb)]
             if i
             else ["not run"] * 7
         )
-        noop = [_s(n.wall_s), _s(n.run_s)] if n else ["not run", "not run"]
-        lines.append(f"| {r.records:,} | {r.increment_records:,} | {' | '.join(inc)} | {' | '.join(noop)} |")
+        noop = [_s(n.wall_s), "skipped (nothing new)" if n.skipped else "ran"] if n else ["not run"] * 2
+        forced = [_s(nf.wall_s), _s(nf.run_s)] if nf else ["not run"] * 2
+        lines.append(
+            f"| {r.records:,} | {r.increment_records:,} | {' | '.join(inc)} | {' | '.join(noop)}"
+            f" | {' | '.join(forced)} |"
+        )
     lines += [
         "",
         "## dbt profile (dbt's own `run_results.json` of each night)",
@@ -302,8 +322,8 @@ def render(results: dict[int, Result], not_run: list[str]) -> str:
         "|---:|---|---:|---:|---|",
     ]
     for r in rows:
-        for run in (r.full, r.noop, r.increment):
-            if run is None:
+        for run in (r.full, r.noop_forced, r.increment):
+            if run is None or run.skipped:
                 continue
             slow = "; ".join(f"{name} {sec:.1f}" for name, sec in run.dbt_slowest) or "–"
             lines.append(
@@ -317,7 +337,12 @@ def render(results: dict[int, Result], not_run: list[str]) -> str:
             f"| pipeline ≤ 3× floor (target at 100M; here N = {r.records:,}) | {_s(ratio)}× |"
             f" {_mark(None if ratio is None else ratio <= TARGETS['pipeline_vs_floor'])} |"
         )
-        peak = max(x.peak_mb for x in (r.full, r.noop, r.increment) if x) / 1024
+        wall_ratio = r.full.wall_s / r.floor_s if r.floor_s else None
+        lines.append(
+            f"| (whole `parwh run` process) wall ÷ floor (N = {r.records:,}) | {_s(wall_ratio)}× |"
+            f" {_mark(None if wall_ratio is None else wall_ratio <= TARGETS['pipeline_vs_floor'])} |"
+        )
+        peak = max(x.peak_mb for x in (r.full, r.noop, r.noop_forced, r.increment) if x) / 1024
         lines.append(f"| peak memory ≤ 6 GB (N = {r.records:,}) | {peak:.2f} GB | {_mark(peak <= 6)} |")
         if r.increment:
             w = r.increment.wall_s

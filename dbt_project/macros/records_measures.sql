@@ -25,3 +25,11 @@
     {#- Dossiers still open at the period's end: a year to date takes its last month's. -#}
     {{ return(['pending', 'pending_not_due', 'pending_overdue']) }}
 {% endmacro %}
+
+{% macro measure_list(measures, expression) %}
+    {#- One select-list item per measure, `@` standing for the measure's name:
+        measure_list(['a', 'b'], 'sum(@) as @') → sum(a) as a, sum(b) as b -#}
+    {%- for measure in measures -%}
+        {{ expression | replace('@', measure) }}{{ ",\n        " if not loop.last }}
+    {%- endfor -%}
+{% endmacro %}

@@ -40,13 +40,17 @@ def test_bench_smoke(tmp_path: Path) -> None:
     assert f"yes ({N:,} records)" in versus[0]  # floor and pipeline agree on the totals
     assert "not run" not in night[0]
     profile = next(v for k, v in sections.items() if k.startswith("dbt profile"))
-    assert [row.split(" | ")[1] for row in profile] == ["full history", "no-op night", "increment"]
+    assert [row.split(" | ")[1] for row in profile] == ["full history", "no-op night, forced", "increment"]
+    assert "skipped (nothing new)" in night[0]
 
     stored = json.loads((work / "results.json").read_text())[str(N)]
     assert stored["agree"] and stored["floor_received"] == stored["pipeline_received"] == N
     assert stored["disagreements"] == 0
-    for night_run in ("full", "noop", "increment"):
+    assert stored["noop"]["skipped"] and stored["noop"]["exit_code"] == 0
+    assert stored["noop"]["stages"] == {}  # nothing new: no Dagster run
+    for night_run in ("full", "noop_forced", "increment"):
         run = stored[night_run]
+        assert not run["skipped"]
         assert run["exit_code"] == 0 and not run["failed_steps"]
         assert {"ingest", "dbt build", "checks", "publish"} <= set(run["stages"])
     assert (work / f"n{N}" / "inbox").is_dir()

@@ -37,10 +37,18 @@ with log.open("w") as out:
 """
 
 
-def _parwh_run(settings: Settings) -> subprocess.CompletedProcess[str]:
+def _parwh_run(settings: Settings, *extra: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PARWH_WAREHOUSE": str(settings.warehouse_dir), "COLUMNS": "200"}
     return subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "run", "--warehouse", str(settings.warehouse_dir)],
+        [
+            sys.executable,
+            "-m",
+            "orchestration.cli",
+            "run",
+            "--warehouse",
+            str(settings.warehouse_dir),
+            *extra,
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -60,7 +68,7 @@ def test_reader_never_blocked_during_a_nightly_run(warehouse_settings: Settings,
     )
     try:
         time.sleep(1.0)  # the reader is reading before the run starts
-        second = _parwh_run(warehouse_settings)
+        second = _parwh_run(warehouse_settings, "--force")  # nothing new: forced, not skipped
         time.sleep(1.0)  # and after it ends
     finally:
         stop.touch()

@@ -59,9 +59,7 @@ filled as (
         grid.period_year,
         grid.month_start,
         monthly.file_id,
-        {% for measure in records_monthly_measures() -%}
-            coalesce(monthly.{{ measure }}, 0) as {{ measure }}{{ "," if not loop.last }}
-        {% endfor %}
+        {{ measure_list(records_monthly_measures(), "coalesce(monthly.@, 0) as @") }}
     from grid
     left join monthly
         on
@@ -82,12 +80,8 @@ year_to_date as (
         coalesce(
             max(case when month(month_start) = 1 then carried_in end) over whole_year, 0
         ) as carried_in,
-        {% for measure in records_flow_measures() -%}
-            sum({{ measure }}) over months_so_far as {{ measure }},
-        {% endfor %}
-        {% for measure in records_stock_measures() -%}
-            {{ measure }}{{ "," if not loop.last }}
-        {% endfor %}
+        {{ measure_list(records_flow_measures(), "sum(@) over months_so_far as @") }},
+        {{ measure_list(records_stock_measures(), "@") }}
     from filled
     window
         months_so_far as (
@@ -108,9 +102,7 @@ months_and_years as (
         period_start,
         period_end,
         file_id,
-        {% for measure in records_monthly_measures() -%}
-            {{ measure }}{{ "," if not loop.last }}
-        {% endfor %}
+        {{ measure_list(records_monthly_measures(), "@") }}
     from monthly
     union all
     select
@@ -119,9 +111,7 @@ months_and_years as (
         period_start,
         period_end,
         file_id,
-        {% for measure in records_monthly_measures() -%}
-            cast({{ measure }} as bigint) as {{ measure }}{{ "," if not loop.last }}
-        {% endfor %}
+        {{ measure_list(records_monthly_measures(), "cast(@ as bigint) as @") }}
     from year_to_date
 
 ),
@@ -137,9 +127,7 @@ final as (
         'records' as source_kind,
         file_id,
         cast(null as bigint) as source_row,
-        {% for measure in records_monthly_measures() -%}
-            {{ measure }}{{ "," if not loop.last }}
-        {% endfor %}
+        {{ measure_list(records_monthly_measures(), "@") }}
     from months_and_years
 
 )

@@ -1,3 +1,4 @@
+-- sqlfluff:indentation:template_blocks_indent:False
 {{
     config(
         materialized='incremental',
@@ -215,7 +216,7 @@ active as (
     from scoped_records
     inner join periods
         on
-            periods.period_start >= scoped_records.scope_first_month
+            scoped_records.scope_first_month <= periods.period_start
             and cast(scoped_records.received_at as date) <= periods.period_end
             and (
                 scoped_records.finished_at is null
@@ -277,11 +278,9 @@ emptied as (
         periods.period_start,
         periods.period_end,
         cast(null as varchar) as file_id,
-        {% for measure in records_monthly_measures() -%}
-            cast(0 as bigint) as {{ measure }}{{ "," if not loop.last }}
-        {% endfor %}
+        {{ measure_list(records_monthly_measures(), "cast(0 as bigint) as @") }}
     from scope
-    inner join periods on periods.period_start >= scope.first_month
+    inner join periods on scope.first_month <= periods.period_start
     inner join {{ this }} as built
         on
             scope.unit_code = built.unit_code
