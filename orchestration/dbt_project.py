@@ -6,13 +6,15 @@ CLI and the tests; `dagster dev` prepares it itself), never parsed at import tim
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
@@ -34,17 +36,44 @@ def _newest_source_mtime(project_dir: Path) -> float:
     return newest
 
 
+# The environment that profiles.yml renders: dbt re-parses the whole project when it changes
+# (its partial-parse file records the profile), so `prepare_manifest` parses again for it.
+PROFILE_ENV = (
+    "PARWH_WAREHOUSE",
+    "PARWH_DBT_TARGET",
+    "PARWH_DUCKDB_MEMORY_LIMIT",
+    "PARWH_DUCKDB_THREADS",
+    "PARWH_DUCKDB_TEMP_DIR",
+)
+
+
+def _profile_env_stamp(project: DbtProject) -> Path:
+    return project.project_dir / "target" / "parwh_profile_env.json"
+
+
+def _profile_env() -> str:
+    return json.dumps({name: os.environ.get(name, "") for name in PROFILE_ENV}, sort_keys=True)
+
+
 def manifest_is_stale(project: DbtProject = dbt_project) -> bool:
     manifest = project.manifest_path
     if not manifest.exists():
         return True
-    return manifest.stat().st_mtime < _newest_source_mtime(project.project_dir)
+    if manifest.stat().st_mtime < _newest_source_mtime(project.project_dir):
+        return True
+    stamp = _profile_env_stamp(project)
+    return not stamp.exists() or stamp.read_text(encoding="utf-8") != _profile_env()
 
 
 def prepare_manifest(project: DbtProject = dbt_project) -> Path:
-    """Run `dbt parse` when the manifest is missing or older than the project files."""
+    """Run `dbt parse` when the manifest is missing, older than the project files, or was
+    parsed for another warehouse (then every `dbt build` would parse the project again)."""
     if manifest_is_stale(project):
-        project.preparer.prepare(project)
+        # dagster-dbt's own preparer looks for `dbt` on PATH only
+        DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+            ["parse", "--quiet"], target_path=project.target_path
+        ).wait()
+        _profile_env_stamp(project).write_text(_profile_env(), encoding="utf-8")
     return project.manifest_path
 
 
