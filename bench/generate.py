@@ -294,17 +294,20 @@ def generate_increment(
     fmt: str = "mixed",
     threads: int = 2,
     memory_limit: str = "4GB",
+    day: date = INCREMENT_DAY,
 ) -> GeneratedInbox:
-    """One more day (2 November 2026) of ``records`` dossiers, ids after the history's."""
+    """One more day (by default 2 November 2026) of ``records`` dossiers, ids after the
+    history's (``history_records`` counts every record generated before this day)."""
     units = units_frame(max_units)
     con = _connect(threads, memory_limit)
     try:
         con.register("bench_units_df", units)
         con.execute("create temp table bench_units as select * from bench_units_df")
         files = write_records(
-            con, inbox, n=records, offset=history_records, first=INCREMENT_DAY, last=INCREMENT_DAY,
-            seed=seed, n_units=len(units), tag="_ngay_02", fmt=fmt,
+            con, inbox, n=records, offset=history_records, first=day, last=day,
+            seed=seed + (day - INCREMENT_DAY).days, n_units=len(units), tag=f"_ngay_{day.day:02d}",
+            fmt=fmt,
         )  # fmt: skip
     finally:
         con.close()
-    return GeneratedInbox(inbox, records, files, [], len(units), INCREMENT_DAY, INCREMENT_DAY)
+    return GeneratedInbox(inbox, records, files, [], len(units), day, day)

@@ -18,7 +18,7 @@ import platform
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -61,6 +61,7 @@ class Result:
     increment: PipelineRun | None
     increment_records: int
     noop_forced: PipelineRun | None = None  # `parwh run --force` with nothing new
+    increment_measured_at: str = ""  # when the increment nights were last measured
     pandas: list[PandasRun] = field(default_factory=list)
     measured_at: str = ""
     memory_limit: str = ""
@@ -170,6 +171,32 @@ def bench_one(
         pandas=pandas_runs, measured_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         memory_limit=memory_limit, threads=threads, fmt=fmt,
     )  # fmt: skip
+
+
+def next_day(result: Result, work: Path, *, threads: int, memory_limit: str) -> Result:
+    """Another increment night on the warehouse a previous run built (the day after the
+    last one generated), with the no-op and forced no-op nights after it."""
+    root = work / f"n{result.records}"
+    inbox, warehouse, logs = root / "inbox", root / "warehouse", root / "logs"
+    days = sorted(int(p.name.split("_ngay_")[1][:2]) for p in inbox.glob("*_ngay_*"))
+    day = date(2026, 11, (days[-1] if days else 1) + 1)
+    history = result.records + result.increment_records * len(set(days))
+    generate_increment(
+        inbox, result.increment_records, history, fmt=result.fmt, threads=threads,
+        memory_limit=memory_limit, day=day,
+    )  # fmt: skip
+    kw = {"memory_limit": memory_limit, "threads": threads, "log_dir": logs}
+    result.increment = run_pipeline(f"increment ({day:%d/%m})", inbox, warehouse, **kw)  # type: ignore[arg-type]
+    result.noop = run_pipeline("no-op night", inbox, warehouse, **kw)  # type: ignore[arg-type]
+    result.noop_forced = run_pipeline(
+        "no-op night, forced",
+        inbox,
+        warehouse,
+        extra_args=("--force",),
+        **kw,  # type: ignore[arg-type]
+    )
+    result.increment_measured_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return result
 
 
 # --- persistence and rendering ---------------------------------------------------------------
@@ -402,12 +429,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-noop", action="store_true")
     ap.add_argument("--skip-increment", action="store_true")
     ap.add_argument("--not-run", action="append", default=[], help="a line for the 'Not run' section")
+    ap.add_argument(
+        "--next-day",
+        action="store_true",
+        help="on the warehouse already built for each N: one more day of records, then the"
+        " increment, a no-op and a forced no-op night again (after a change to the pipeline)",
+    )
     args = ap.parse_args(argv)
     if not args.records and not args.render_only:
         ap.error("give at least one --records N (or --render-only)")
     store = args.work / "results.json"
     results = load_results(store)
-    for n in args.records:
+    for n in args.records if args.next_day else []:
+        print(f"[bench] N = {n:,}: one more day on the existing history …", flush=True)
+        results[n] = next_day(results[n], args.work, threads=args.threads, memory_limit=args.memory_limit)
+        save_results(store, results)
+        write_out(args.out, render(results, args.not_run))
+    for n in [] if args.next_day else args.records:
         print(f"[bench] N = {n:,}: generating, floor, pandas, pipeline …", flush=True)
         results[n] = bench_one(
             n, args.work, increment_records=args.increment_records, max_units=args.max_units,

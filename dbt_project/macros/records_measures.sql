@@ -33,3 +33,13 @@
         {{ expression | replace('@', measure) }}{{ ",\n        " if not loop.last }}
     {%- endfor -%}
 {% endmacro %}
+
+{% macro not_materialized() %}
+    {#- A CTE read several times is materialised by DuckDB (the whole record table, spilled
+        to disk at national scale); `not materialized` lets each read push its filters. -#}
+    {{ return(adapter.dispatch('not_materialized', 'par_warehouse')()) }}
+{% endmacro %}
+
+{% macro default__not_materialized() %}{% endmacro %}
+
+{% macro duckdb__not_materialized() %}not materialized{% endmacro %}

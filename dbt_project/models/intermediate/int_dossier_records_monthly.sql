@@ -21,7 +21,7 @@
 -- `parwh run --full-refresh` rebuilds the whole table.
 with
 
-records as (
+records as {{ not_materialized() }} (
 
     select * from {{ ref('stg_raw__dossier_records') }}
 
