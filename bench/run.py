@@ -323,10 +323,11 @@ def render(results: dict[int, Result], not_run: list[str]) -> str:
         "No-op night = `parwh run` with no new file (skipped: nothing new, no Dagster run);",
         "forced = `parwh run --force` on the same inbox (the whole job with nothing new).",
         "",
-        "| N history | increment records | increment wall s | increment run s | ingest s | dbt build s"
+        "| N history | measured | increment records | increment wall s | increment run s | ingest s"
+        " | dbt build s"
         " | checks s | publish s | increment peak GB | no-op wall s | no-op | forced no-op wall s"
         " | forced no-op run s |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for r in rows:
         i, n, nf = r.increment, r.noop, r.noop_forced
@@ -338,8 +339,8 @@ def render(results: dict[int, Result], not_run: list[str]) -> str:
         noop = [_s(n.wall_s), "skipped (nothing new)" if n.skipped else "ran"] if n else ["not run"] * 2
         forced = [_s(nf.wall_s), _s(nf.run_s)] if nf else ["not run"] * 2
         lines.append(
-            f"| {r.records:,} | {r.increment_records:,} | {' | '.join(inc)} | {' | '.join(noop)}"
-            f" | {' | '.join(forced)} |"
+            f"| {r.records:,} | {r.increment_measured_at or r.measured_at} | {r.increment_records:,}"
+            f" | {' | '.join(inc)} | {' | '.join(noop)} | {' | '.join(forced)} |"
         )
     lines += [
         "",
