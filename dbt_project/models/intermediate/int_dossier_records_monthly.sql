@@ -133,6 +133,16 @@ versions as (
 
 ),
 
+{% else %}
+
+versions as (
+
+    select * from records
+
+),
+
+{% endif %}
+
 latest_records as (
 
     -- the same dossier exported twice (a corrected export): the latest file wins
@@ -143,6 +153,8 @@ latest_records as (
     ) = 1
 
 ),
+
+{% if is_incremental() %}
 
 scoped_records as (
 
@@ -155,17 +167,6 @@ scoped_records as (
 ),
 
 {% else %}
-
-latest_records as (
-
-    -- the same dossier exported twice (a corrected export): the latest file wins
-    select *
-    from records
-    qualify row_number() over (
-        partition by unit_code, dossier_id order by loaded_at desc, file_id desc
-    ) = 1
-
-),
 
 scoped_records as (
 
