@@ -89,9 +89,16 @@ def _prepare(settings: Settings) -> None:
         prepare_manifest()
 
 
-def _execute_nightly(settings: Settings, *, full_refresh: bool = False) -> int:
-    """Run the Dagster job in this process; print the summary; return the exit code."""
+def _execute_nightly(settings: Settings, *, whole: bool = False, full_refresh: bool = False) -> int:
+    """Run the Dagster job in this process; print the summary; return the exit code.
+
+    Only the part of the pipeline that tonight's new data changes runs (night_scope.py),
+    unless ``whole``."""
+    from orchestration.night_scope import SCOPE_TAG, night_scope
+
     _prepare(settings)
+    scope = night_scope(settings, whole=whole or full_refresh)
+    console.print(f"Tonight: {scope.describe()}")
     with console.status("Loading the pipeline definitions…"):
         from orchestration.alerts import compose_alert, deliver
         from orchestration.assets.transform import FULL_REFRESH_TAG
@@ -101,7 +108,13 @@ def _execute_nightly(settings: Settings, *, full_refresh: bool = False) -> int:
         from orchestration.schedules import NIGHTLY_JOB_NAME
 
         instance = open_instance(settings.dagster_home)
-        job = build_definitions(settings).resolve_job_def(NIGHTLY_JOB_NAME)
+        defs = build_definitions(settings)
+        job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
+        if scope.families is not None:
+            from orchestration.night_scope import scoped_selection
+
+            assets, checks = scoped_selection(defs.resolve_asset_graph(), scope.families)
+            job = job.get_subset(asset_selection=assets, asset_check_selection=checks)
 
     run_id = str(uuid.uuid4())  # Dagster run ids are UUID4 strings
     outcome: dict[str, object] = {}
@@ -112,7 +125,11 @@ def _execute_nightly(settings: Settings, *, full_refresh: bool = False) -> int:
                 instance=instance,
                 run_id=run_id,
                 raise_on_error=False,
-                tags={"parwh/launched_by": "cli", **({FULL_REFRESH_TAG: "true"} if full_refresh else {})},
+                tags={
+                    "parwh/launched_by": "cli",
+                    SCOPE_TAG: scope.describe(),
+                    **({FULL_REFRESH_TAG: "true"} if full_refresh else {}),
+                },
                 run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             )
         except Exception as exc:  # reported below, exit code 1
@@ -240,7 +257,7 @@ def _run_guarded(settings: Settings, *, force: bool = False, full_refresh: bool 
         with warehouse_lock(settings):
             if not force and not full_refresh and _skip_when_nothing_new(settings):
                 return 0
-            return _execute_nightly(settings, full_refresh=full_refresh)
+            return _execute_nightly(settings, whole=force, full_refresh=full_refresh)
     except WarehouseBusyError as exc:
         console.print(f"[red]{exc}[/red]")
         return 1
@@ -251,7 +268,10 @@ def run(
     inbox: InboxOption = None,
     warehouse: WarehouseOption = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Run even when nothing is new since the last published night.")
+        bool,
+        typer.Option(
+            "--force", help="Run the whole pipeline, even when nothing is new since the last published night."
+        ),
     ] = False,
     full_refresh: Annotated[
         bool,

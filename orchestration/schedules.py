@@ -26,16 +26,31 @@ nightly_job = dg.define_asset_job(
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 def nightly_schedule(context: dg.ScheduleEvaluationContext):
-    """Every night at 01:00, unless nothing is new since the last published night."""
+    """Every night at 01:00, unless nothing is new since the last published night; only the
+    part of the pipeline that the new data changes (orchestration/night_scope.py)."""
+    from orchestration.night_scope import SCOPE_TAG, night_scope, scoped_selection
     from orchestration.night_state import nothing_new
 
-    last = nothing_new(Settings.from_env())
+    settings = Settings.from_env()
+    last = nothing_new(settings)
     if last is not None:
         return dg.SkipReason(
             f"nothing new since the night of {last.finished_at} (run {last.run_id}): no new "
             "inbox file and the same pipeline code"
         )
-    return dg.RunRequest()
+    scope = night_scope(settings)
+    try:
+        graph = context.repository_def.asset_graph
+    except dg.DagsterInvariantViolationError:  # evaluated outside a code location
+        graph = None
+    if scope.families is None or graph is None:
+        return dg.RunRequest(tags={SCOPE_TAG: scope.describe()})
+    assets, checks = scoped_selection(graph, scope.families)
+    return dg.RunRequest(
+        asset_selection=sorted(assets, key=lambda key: key.to_user_string()),
+        asset_check_keys=sorted(checks, key=lambda key: key.to_user_string()),
+        tags={SCOPE_TAG: scope.describe()},
+    )
 
 
 def inbox_fingerprint(inbox: Path) -> str:

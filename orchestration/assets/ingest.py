@@ -65,7 +65,7 @@ def file_manifest(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     )
 
 
-def _family_asset(family: str, tables: list[str], description: str) -> dg.AssetsDefinition:
+def _family_asset(family: str, tables: tuple[str, ...], description: str) -> dg.AssetsDefinition:
     specs = [
         dg.AssetSpec(["raw", table], deps=[["raw", "file_manifest"]], description=description)
         for table in tables
@@ -91,17 +91,29 @@ def _family_asset(family: str, tables: list[str], description: str) -> dg.Assets
     return _load
 
 
+# source family → the raw tables its loader writes
+FAMILY_TABLES: dict[str, tuple[str, ...]] = {
+    "dossiers": ("dossiers",),
+    "dossier_records": ("dossier_records",),
+    "staff": ("staff",),
+    "budget": ("budget",),
+    "surveys": ("surveys", "survey_responses"),
+}
 dossiers = _family_asset(
-    "dossiers", ["dossiers"], "Aggregated one-stop-shop dossier statistics as submitted."
+    "dossiers", FAMILY_TABLES["dossiers"], "Aggregated one-stop-shop dossier statistics as submitted."
 )
 dossier_records = _family_asset(
-    "dossier_records", ["dossier_records"], "Record-level dossier exports, one row per dossier."
+    "dossier_records",
+    FAMILY_TABLES["dossier_records"],
+    "Record-level dossier exports, one row per dossier.",
 )
-staff = _family_asset("staff", ["staff"], "Staff counts by category against the quota.")
-budget = _family_asset("budget", ["budget"], "Cumulative public investment disbursement against the plan.")
+staff = _family_asset("staff", FAMILY_TABLES["staff"], "Staff counts by category against the quota.")
+budget = _family_asset(
+    "budget", FAMILY_TABLES["budget"], "Cumulative public investment disbursement against the plan."
+)
 surveys = _family_asset(
     "surveys",
-    ["surveys", "survey_responses"],
+    FAMILY_TABLES["surveys"],
     "Citizen survey results: aggregated, and one row per form and question (no personal data).",
 )
 

@@ -50,7 +50,11 @@ def published_reports(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     context.log.info(f"reports: {', '.join(p.name for p in written)}; dbt docs: {docs_index}")
     selection = context.run.asset_selection
     if not selection or dg.AssetKey("published_rankings") in selection:  # empty: the whole job
-        record_published_night(settings, context.run.run_id, fingerprint)
+        with warehouse.connect() as con:
+            (manifest_loaded_through,) = con.execute(
+                "select max(loaded_at) from raw.file_manifest"
+            ).fetchone() or (None,)
+        record_published_night(settings, context.run.run_id, fingerprint, manifest_loaded_through)
     return dg.MaterializeResult(
         metadata={"reports": "\n".join(str(p) for p in written), "dbt_docs": str(docs_index)}
     )

@@ -1,0 +1,99 @@
+"""Tonight's part of the pipeline: only what depends on the source families with new data.
+
+A night whose new files belong to some source families rebuilds the dbt models downstream
+of those families' raw tables, with their dbt tests, and the models whose only raw input
+is the file manifest (they name the file a figure came from; a new file adds rows that
+only its own family's models read). Every Great Expectations suite still runs: findings
+are tracked from night to night, and a suite left out would make its open findings look
+resolved. Publication copies every mart, rebuilt or not, so the published file is the same
+as a full night's (tests/e2e/test_night_scope.py compares the two).
+
+The whole pipeline runs when there is no published night to build on, when the code or a
+setting that changes results differs from that night's, for ``--force`` and
+``--full-refresh``, and whenever the warehouse cannot tell what changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import dagster as dg
+from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
+
+from orchestration.night_state import changed_families, code_fingerprint, read_last_night
+from orchestration.settings import Settings
+
+SCOPE_TAG = "parwh/scope"  # run tag: what tonight's run covers, in words
+MANIFEST_KEY = dg.AssetKey(["raw", "file_manifest"])
+PUBLICATION_KEYS = (dg.AssetKey("published_rankings"), dg.AssetKey("published_reports"))
+
+
+@dataclass(frozen=True)
+class NightScope:
+    """``families`` None: the whole pipeline; else the source families with new data."""
+
+    families: frozenset[str] | None
+    reason: str
+
+    @property
+    def is_whole(self) -> bool:
+        return self.families is None
+
+    def describe(self) -> str:
+        if self.families is None:
+            return f"whole pipeline ({self.reason})"
+        if not self.families:
+            return f"no source data changed ({self.reason}): checks and publication only"
+        return f"only what depends on {', '.join(sorted(self.families))} ({self.reason})"
+
+
+def night_scope(settings: Settings, *, whole: bool = False) -> NightScope:
+    """Decide tonight's scope from the last published night and the inbox."""
+    if whole:
+        return NightScope(None, "requested")
+    last = read_last_night(settings)
+    if last is None or not settings.latest_path.exists():
+        return NightScope(None, "no published night to build on")
+    if last.inbox_dir != str(settings.inbox_dir):
+        return NightScope(None, "another inbox than the last published night's")
+    if last.code_fingerprint != code_fingerprint():
+        return NightScope(None, "the pipeline code or its settings changed since the last published night")
+    families = changed_families(settings, last)
+    if families is None:
+        return NightScope(None, "cannot tell which source data changed")
+    return NightScope(frozenset(families), "new data since the last published night")
+
+
+def _raw_inputs(
+    graph: AssetGraph, key: dg.AssetKey, dbt_keys: set[dg.AssetKey], memo: dict[dg.AssetKey, frozenset]
+) -> frozenset[dg.AssetKey]:
+    """The non-dbt assets (raw tables) a dbt model reads, through other dbt models."""
+    if key not in memo:
+        inputs: set[dg.AssetKey] = set()
+        for parent in graph.get(key).parent_keys:
+            if parent in dbt_keys:
+                inputs |= _raw_inputs(graph, parent, dbt_keys, memo)
+            else:
+                inputs.add(parent)
+        memo[key] = frozenset(inputs)
+    return memo[key]
+
+
+def scoped_selection(
+    graph: AssetGraph, families: Iterable[str]
+) -> tuple[set[dg.AssetKey], set[dg.AssetCheckKey]]:
+    """The assets and checks of a night whose new data belongs to ``families``."""
+    from orchestration.assets.ingest import FAMILY_TABLES
+    from orchestration.assets.quality import quality_checks
+    from orchestration.assets.transform import warehouse_dbt_models
+
+    raw_keys = [dg.AssetKey(["raw", table]) for family in families for table in FAMILY_TABLES[family]]
+    dbt_keys = set(warehouse_dbt_models.keys)
+    memo: dict[dg.AssetKey, frozenset] = {}
+    manifest_readers = {key for key in dbt_keys if _raw_inputs(graph, key, dbt_keys, memo) == {MANIFEST_KEY}}
+    downstream = dg.AssetSelection.assets(*raw_keys).downstream().resolve(graph) if raw_keys else set()
+    assets = {MANIFEST_KEY, *raw_keys, *downstream, *manifest_readers, *PUBLICATION_KEYS}
+    gx_checks = {key for checks in quality_checks for key in checks.check_keys}
+    dbt_tests = {key for key in warehouse_dbt_models.check_keys if key.asset_key in assets}
+    return assets, gx_checks | dbt_tests

@@ -1,0 +1,112 @@
+"""A night with new files of one source family rebuilds only what depends on that family,
+and publishes the same marts as a night that rebuilds everything."""
+
+from __future__ import annotations
+
+import shutil
+
+import dagster as dg
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from orchestration.assets.publish import PUBLISHED_MARTS
+from orchestration.cli import app
+from orchestration.settings import Settings
+from tests.e2e.inbox_files import write_small_inbox
+
+runner = CliRunner()
+
+# Record-level exports of two of the small inbox's districts (2023): a new source family.
+RECORDS_CSV = """\
+dossier_id,unit_code,authority_level,channel,received_at,due_at,finished_at
+H1,866,huyen,truc_tuyen,2023-03-01 08:00,2023-03-10 17:00,2023-03-09 10:00
+H2,866,huyen,truc_tiep,2023-03-02 08:00,2023-03-10 17:00,2023-03-12 10:00
+H3,866,huyen,truc_tiep,2023-11-20 08:00,2024-01-10 17:00,
+H4,867,huyen,buu_chinh,2023-05-02 08:00,2023-05-20 17:00,2023-05-20 16:00
+"""
+# 866 to November 2023: received 3, resolved 2 (H1 early, H2 late), H3 still open
+
+# columns that name the run or the moment it ran, not what was computed
+RUN_COLUMNS = {"run_id", "published_at", "found_at", "first_seen_at", "last_seen_at", "checked_at"}
+
+
+def _run(settings: Settings, *flags: str) -> str:
+    result = runner.invoke(app, ["run", *flags, "--warehouse", str(settings.warehouse_dir)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _published(settings: Settings) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(settings.latest_path), read_only=True)
+    try:
+        tables = {}
+        for table in PUBLISHED_MARTS:
+            columns = [
+                name
+                for (name,) in con.execute(
+                    "select column_name from information_schema.columns"
+                    " where table_schema = 'marts' and table_name = ? order by ordinal_position",
+                    [table],
+                ).fetchall()
+                if name not in RUN_COLUMNS
+            ]
+            select = ", ".join(f'"{c}"' for c in columns)
+            rows = con.execute(f"select {select} from marts.{table}").fetchall()
+            tables[table] = sorted(rows, key=repr)
+        return tables
+    finally:
+        con.close()
+
+
+def _materialised_in_last_run(settings: Settings) -> set[str]:
+    instance = dg.DagsterInstance.from_config(str(settings.dagster_home))
+    run = instance.get_runs(limit=1)[0]
+    records = instance.get_records_for_run(
+        run_id=run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+    ).records
+    return {r.event_log_entry.dagster_event.asset_key.to_user_string() for r in records}
+
+
+@pytest.fixture
+def night_two(warehouse_settings: Settings, tmp_path) -> tuple[Settings, Settings]:
+    """The small inbox published, then a record-level export arrives; the same warehouse
+    copied, so that one copy runs the scoped night and the other the whole pipeline."""
+    write_small_inbox(warehouse_settings.inbox_dir)
+    _run(warehouse_settings)
+    records = warehouse_settings.inbox_dir / "ho_so_cao_lanh_sa_dec_2023.csv"
+    records.write_text(RECORDS_CSV, encoding="utf-8")
+    copy_dir = tmp_path / "whole"
+    shutil.copytree(warehouse_settings.warehouse_dir, copy_dir)
+    return warehouse_settings, Settings.from_env({"PARWH_WAREHOUSE": str(copy_dir)})
+
+
+def test_a_night_rebuilds_only_what_its_new_family_feeds(night_two: tuple[Settings, Settings]) -> None:
+    scoped, whole = night_two
+    output = _run(scoped)
+    assert "Tonight: only what depends on dossier_records" in output
+    built = _materialised_in_last_run(scoped)
+    assert {"marts/fct_dossier_stats", "marts/rankings", "intermediate/int_dossier_records_monthly"} <= built
+    assert "published_rankings" in built
+    # the other families' models are not rebuilt, nor are the seeds or the unit lists
+    assert not built & {"marts/fct_budget_disbursement", "marts/fct_survey_satisfaction", "raw/admin_units"}
+    assert not any(key.startswith("seeds/") or "rubrics" in key for key in built)
+
+    output = _run(whole, "--force")
+    assert "Tonight: whole pipeline" in output
+    assert "marts/fct_budget_disbursement" in _materialised_in_last_run(whole)
+
+    scoped_marts, whole_marts = _published(scoped), _published(whole)
+    for table in PUBLISHED_MARTS:
+        assert scoped_marts[table] == whole_marts[table], table
+
+    # the new records are in the published figures: 866, January to November 2023
+    con = duckdb.connect(str(scoped.latest_path), read_only=True)
+    try:
+        to_november = con.execute(
+            "select received, resolved, pending from marts.fct_dossier_stats"
+            " where unit_code = 'L866' and period_label = '2023-11M' and source_kind = 'records'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert to_november == [(3, 2, 1)]
