@@ -45,6 +45,7 @@ class PipelineRun:
     dbt_elapsed_s: float | None = None  # dbt's own elapsed time (run_results.json)
     dbt_slowest: list[tuple[str, float]] = field(default_factory=list)
     skipped: bool = False  # `parwh run` found nothing new: no Dagster run was started
+    scope: str | None = None  # what the run covered (run tag parwh/scope)
 
     @property
     def peak_mb(self) -> float:
@@ -188,6 +189,7 @@ def _read_dagster(result: PipelineRun, warehouse: Path) -> None:
             return
         run_id = runs[0].run_id
         result.run_id = run_id
+        result.scope = runs[0].tags.get("parwh/scope")
         stats = instance.get_run_stats(run_id)
         if stats.start_time and stats.end_time:
             result.run_s = stats.end_time - stats.start_time

@@ -173,20 +173,28 @@ def bench_one(
     )  # fmt: skip
 
 
-def next_day(result: Result, work: Path, *, threads: int, memory_limit: str) -> Result:
-    """Another increment night on the warehouse a previous run built (the day after the
-    last one generated), with the no-op and forced no-op nights after it."""
+def next_day(result: Result, work: Path, *, threads: int, memory_limit: str, days: int = 1) -> Result:
+    """``days`` more increment nights on the warehouse a previous run built (each the day
+    after the last one generated; the last is kept), then a no-op and a forced no-op night.
+    After a change to the pipeline the first night runs the whole pipeline (new code), so
+    ``--days 2`` measures a steady night."""
     root = work / f"n{result.records}"
     inbox, warehouse, logs = root / "inbox", root / "warehouse", root / "logs"
-    days = sorted(int(p.name.split("_ngay_")[1][:2]) for p in inbox.glob("*_ngay_*"))
-    day = date(2026, 11, (days[-1] if days else 1) + 1)
-    history = result.records + result.increment_records * len(set(days))
-    generate_increment(
-        inbox, result.increment_records, history, fmt=result.fmt, threads=threads,
-        memory_limit=memory_limit, day=day,
-    )  # fmt: skip
     kw = {"memory_limit": memory_limit, "threads": threads, "log_dir": logs}
-    result.increment = run_pipeline(f"increment ({day:%d/%m})", inbox, warehouse, **kw)  # type: ignore[arg-type]
+    for _ in range(days):
+        done = sorted(int(p.name.split("_ngay_")[1][:2]) for p in inbox.glob("*_ngay_*"))
+        day = date(2026, 11, (done[-1] if done else 1) + 1)
+        history = result.records + result.increment_records * len(set(done))
+        generate_increment(
+            inbox, result.increment_records, history, fmt=result.fmt, threads=threads,
+            memory_limit=memory_limit, day=day,
+        )  # fmt: skip
+        result.increment = run_pipeline(f"increment ({day:%d/%m})", inbox, warehouse, **kw)  # type: ignore[arg-type]
+        print(
+            f"[bench] N = {result.records:,}, {day:%d/%m}: wall {_s(result.increment.wall_s)} s,"
+            f" run {_s(result.increment.run_s)} s ({result.increment.scope})",
+            flush=True,
+        )
     result.noop = run_pipeline("no-op night", inbox, warehouse, **kw)  # type: ignore[arg-type]
     result.noop_forced = run_pipeline(
         "no-op night, forced",
@@ -322,12 +330,14 @@ def render(results: dict[int, Result], not_run: list[str]) -> str:
         "",
         "No-op night = `parwh run` with no new file (skipped: nothing new, no Dagster run);",
         "forced = `parwh run --force` on the same inbox (the whole job with nothing new).",
+        "An increment night runs only what depends on the source families with new files",
+        "(orchestration/night_scope.py); the last column is its run tag `parwh/scope`.",
         "",
         "| N history | measured | increment records | increment wall s | increment run s | ingest s"
         " | dbt build s"
         " | checks s | publish s | increment peak GB | no-op wall s | no-op | forced no-op wall s"
-        " | forced no-op run s |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+        " | forced no-op run s | the increment night covered |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|",
     ]
     for r in rows:
         i, n, nf = r.increment, r.noop, r.noop_forced
@@ -340,7 +350,8 @@ def render(results: dict[int, Result], not_run: list[str]) -> str:
         forced = [_s(nf.wall_s), _s(nf.run_s)] if nf else ["not run"] * 2
         lines.append(
             f"| {r.records:,} | {r.increment_measured_at or r.measured_at} | {r.increment_records:,}"
-            f" | {' | '.join(inc)} | {' | '.join(noop)} | {' | '.join(forced)} |"
+            f" | {' | '.join(inc)} | {' | '.join(noop)} | {' | '.join(forced)}"
+            f" | {(i.scope or '–') if i else '–'} |"
         )
     lines += [
         "",
@@ -436,6 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         help="on the warehouse already built for each N: one more day of records, then the"
         " increment, a no-op and a forced no-op night again (after a change to the pipeline)",
     )
+    ap.add_argument("--days", type=int, default=1, help="with --next-day: increment nights per N")
     args = ap.parse_args(argv)
     if not args.records and not args.render_only:
         ap.error("give at least one --records N (or --render-only)")
@@ -443,7 +455,9 @@ def main(argv: list[str] | None = None) -> int:
     results = load_results(store)
     for n in args.records if args.next_day else []:
         print(f"[bench] N = {n:,}: one more day on the existing history …", flush=True)
-        results[n] = next_day(results[n], args.work, threads=args.threads, memory_limit=args.memory_limit)
+        results[n] = next_day(
+            results[n], args.work, threads=args.threads, memory_limit=args.memory_limit, days=args.days
+        )
         save_results(store, results)
         write_out(args.out, render(results, args.not_run))
     for n in [] if args.next_day else args.records:
