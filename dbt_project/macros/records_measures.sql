@@ -43,3 +43,9 @@
 {% macro default__not_materialized() %}{% endmacro %}
 
 {% macro duckdb__not_materialized() %}not materialized{% endmacro %}
+
+{% macro signed_count(condition) %}
+    {#- Dossiers counted with their sign (+1 counted, -1 no longer counted) where the
+        condition holds: count(*) filter (where condition) when every sign is +1. -#}
+    coalesce(cast(sum(sign) filter (where {{ condition }}) as bigint), 0)
+{%- endmacro %}

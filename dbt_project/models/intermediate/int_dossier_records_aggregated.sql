@@ -9,7 +9,33 @@ with
 monthly as (
 
     select * from {{ ref('int_dossier_records_monthly') }}
-    where carried_in + received > 0  -- rows of zeros only delete stale months
+    where carried_in + received > 0  -- rows of zeros: unit-months whose dossiers moved away
+
+),
+
+record_files as (
+
+    select * from {{ ref('stg_raw__file_manifest') }}
+    where source_family = 'dossier_records' and file_status = 'loaded'
+
+),
+
+unit_files as (
+
+    -- the file a unit's record-level figures name: its latest loaded export
+    select
+        unit_code,
+        file_id
+    from (
+        select
+            file_id,
+            loaded_at,
+            unnest(unit_codes) as unit_code
+        from record_files
+    ) as file_units
+    qualify row_number() over (
+        partition by unit_code order by loaded_at desc, file_id desc
+    ) = 1
 
 ),
 
@@ -58,7 +84,6 @@ filled as (
         grid.authority_level,
         grid.period_year,
         grid.month_start,
-        monthly.file_id,
         {{ measure_list(records_monthly_measures(), "coalesce(monthly.@, 0) as @") }}
     from grid
     left join monthly
@@ -76,7 +101,6 @@ year_to_date as (
         authority_level,
         make_date(period_year, 1, 1) as period_start,
         cast(last_day(month_start) as date) as period_end,
-        min(file_id) over months_so_far as file_id,
         coalesce(
             max(case when month(month_start) = 1 then carried_in end) over whole_year, 0
         ) as carried_in,
@@ -101,7 +125,6 @@ months_and_years as (
         authority_level,
         period_start,
         period_end,
-        file_id,
         {{ measure_list(records_monthly_measures(), "@") }}
     from monthly
     union all
@@ -110,7 +133,6 @@ months_and_years as (
         authority_level,
         period_start,
         period_end,
-        file_id,
         {{ measure_list(records_monthly_measures(), "cast(@ as bigint) as @") }}
     from year_to_date
 
@@ -119,16 +141,18 @@ months_and_years as (
 final as (
 
     select
-        unit_code,
-        authority_level,
-        period_start,
-        period_end,
-        {{ period_label('period_start', 'period_end') }} as period_label,
+        months_and_years.unit_code,
+        months_and_years.authority_level,
+        months_and_years.period_start,
+        months_and_years.period_end,
+        {{ period_label('months_and_years.period_start', 'months_and_years.period_end') }}
+            as period_label,
         'records' as source_kind,
-        file_id,
+        unit_files.file_id,
         cast(null as bigint) as source_row,
-        {{ measure_list(records_monthly_measures(), "@") }}
+        {{ measure_list(records_monthly_measures(), "months_and_years.@") }}
     from months_and_years
+    left join unit_files on months_and_years.unit_code = unit_files.unit_code
 
 )
 

@@ -4,20 +4,22 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['unit_code', 'period_start'],
-        on_schema_change='fail',
+        on_schema_change='sync_all_columns',
     )
 }}
 -- Record-level dossier exports aggregated per unit × level × calendar month.
 -- A dossier is active in a month when it was received by the month's end and not finished
--- before its start; on time = finished on or before the due date (compared as dates).
+-- before its start; on time = finished on or before the due date (compared as dates). When
+-- a dossier was exported more than once (a corrected export), its latest version counts.
 --
--- Incremental: a night's new records (loaded after the last build) touch only the months
--- of their units from the earliest receipt month among them and the earlier versions of
--- the same dossiers; when a later month appears, every unit's open dossiers are counted
--- in it. Those unit-months are recomputed from every version of the dossiers active in
--- them (the latest export of a dossier wins) and replace the stored rows (delete+insert
--- on unit × month). A unit-month left without any active dossier keeps a row of zeros
--- (carried_in + received = 0) so that its old row is deleted; consumers drop such rows.
+-- Every count is a sum over dossiers, so a night adds to the stored months what its new
+-- records change: +1 for the latest new version of each dossier, -1 for the version it
+-- supersedes (the one counted until tonight), in every built month each is active in.
+-- Only the stored rows of the unit-months touched are read and replaced (delete+insert on
+-- unit × month); the history is read only to find superseded versions (dossier ids of the
+-- new records) and, on the night a later month appears, the dossiers still open then
+-- (they are active in it). A unit-month whose dossiers all moved away keeps a row of
+-- zeros (carried_in + received = 0); consumers drop such rows.
 -- `parwh run --full-refresh` rebuilds the whole table.
 with
 
@@ -26,6 +28,141 @@ records as {{ not_materialized() }} (
     select * from {{ ref('stg_raw__dossier_records') }}
 
 ),
+
+{% if is_incremental() %}
+
+built as (
+
+    select * from {{ this }}
+
+),
+
+previous_build as (
+
+    select
+        coalesce(max(records_loaded_through), timestamp '1900-01-01') as loaded_through,
+        coalesce(max(period_start), date '1900-01-01') as last_month
+    from built
+
+),
+
+latest_new as (
+
+    -- tonight's records; a dossier in two of tonight's files: the latest file wins
+    select *
+    from records
+    where loaded_at > (select previous_build.loaded_through from previous_build)
+    qualify row_number() over (
+        partition by unit_code, dossier_id order by loaded_at desc, file_id desc
+    ) = 1
+
+),
+
+superseded as (
+
+    -- the version each re-exported dossier was counted with until tonight
+    select records.*
+    from records
+    semi join latest_new
+        on
+            records.unit_code = latest_new.unit_code
+            and records.dossier_id = latest_new.dossier_id
+    where records.loaded_at <= (select previous_build.loaded_through from previous_build)
+    qualify row_number() over (
+        partition by records.unit_code, records.dossier_id
+        order by records.loaded_at desc, records.file_id desc
+    ) = 1
+
+),
+
+bounds as (
+
+    select
+        previous_build.last_month as built_through,
+        greatest(
+            previous_build.last_month,
+            cast(
+                date_trunc('month', max(coalesce(latest_new.finished_at, latest_new.received_at)))
+                as date
+            )
+        ) as last_month,
+        coalesce(max(latest_new.loaded_at), previous_build.loaded_through) as loaded_through
+    from previous_build
+    left join latest_new on true
+    group by previous_build.last_month, previous_build.loaded_through
+
+),
+
+open_in_new_months as (
+
+    -- a later month than any built: every dossier still open is active in it
+    select
+        records.unit_code,
+        records.dossier_id
+    from records
+    cross join bounds
+    where
+        bounds.last_month > bounds.built_through
+        and coalesce(cast(records.finished_at as date), date '9999-12-31')
+        >= cast(bounds.built_through + interval 1 month as date)
+
+),
+
+latest_in_new_months as (
+
+    select records.*
+    from records
+    semi join open_in_new_months
+        on
+            records.unit_code = open_in_new_months.unit_code
+            and records.dossier_id = open_in_new_months.dossier_id
+    qualify row_number() over (
+        partition by records.unit_code, records.dossier_id
+        order by records.loaded_at desc, records.file_id desc
+    ) = 1
+
+),
+
+counted as (
+
+    -- version, sign, and the months it counts in: built months take the change, new
+    -- months are counted whole
+    select
+        latest_new.*,
+        1 as sign,
+        date '0001-01-01' as count_from,
+        bounds.built_through as count_through
+    from latest_new
+    cross join bounds
+    union all
+    select
+        superseded.*,
+        -1 as sign,
+        date '0001-01-01' as count_from,
+        bounds.built_through as count_through
+    from superseded
+    cross join bounds
+    union all
+    select
+        latest_in_new_months.*,
+        1 as sign,
+        cast(bounds.built_through + interval 1 month as date) as count_from,
+        bounds.last_month as count_through
+    from latest_in_new_months
+    cross join bounds
+
+),
+
+span as (
+
+    select
+        cast(date_trunc('month', min(greatest(received_at, count_from))) as date) as first_month,
+        max(count_through) as last_month
+    from counted
+
+),
+
+{% else %}
 
 bounds as (
 
@@ -37,144 +174,28 @@ bounds as (
 
 ),
 
-{% if is_incremental() %}
-
-previous_build as (
+span as (
 
     select
-        coalesce(max(records_loaded_through), timestamp '1900-01-01') as loaded_through,
-        max(period_start) as last_month
-    from {{ this }}
+        first_month,
+        last_month
+    from bounds
 
 ),
 
-new_records as (
+counted as (
 
     select
-        unit_code,
-        dossier_id
+        records.*,
+        1 as sign,
+        bounds.first_month as count_from,
+        bounds.last_month as count_through
     from records
-    where loaded_at > (select previous_build.loaded_through from previous_build)
-
-),
-
-touched_versions as (
-
-    -- the new records and every earlier version of the same dossiers
-    select
-        records.unit_code,
-        records.received_at
-    from records
-    semi join new_records
-        on
-            records.unit_code = new_records.unit_code
-            and records.dossier_id = new_records.dossier_id
-
-),
-
-scope_of_touched as (
-
-    select
-        unit_code,
-        cast(date_trunc('month', min(received_at)) as date) as first_month
-    from touched_versions
-    group by unit_code
-
-),
-
-scope_of_new_months as (
-
-    -- a month later than any built before: open dossiers of every unit are active in it
-    select distinct
-        built.unit_code,
-        cast(previous_build.last_month + interval 1 month as date) as first_month
-    from {{ this }} as built
-    cross join previous_build
     cross join bounds
-    where bounds.last_month > previous_build.last_month
-
-),
-
-scope as (
-
-    select
-        unit_code,
-        min(first_month) as first_month
-    from (
-        select * from scope_of_touched
-        union all
-        select * from scope_of_new_months
-    ) as scopes
-    group by unit_code
-
-),
-
-candidates as (
-
-    select
-        records.unit_code,
-        records.dossier_id
-    from records
-    inner join scope on records.unit_code = scope.unit_code
-    where
-        coalesce(cast(records.finished_at as date), date '9999-12-31')
-        >= scope.first_month
-
-),
-
-versions as (
-
-    select records.*
-    from records
-    semi join candidates
-        on
-            records.unit_code = candidates.unit_code
-            and records.dossier_id = candidates.dossier_id
-
-),
-
-{% else %}
-
-versions as (
-
-    select * from records
-
-),
-
-{% endif %}
-
-latest_records as (
-
-    -- the same dossier exported twice (a corrected export): the latest file wins
-    select *
-    from versions
     qualify row_number() over (
-        partition by unit_code, dossier_id order by loaded_at desc, file_id desc
+        partition by records.unit_code, records.dossier_id
+        order by records.loaded_at desc, records.file_id desc
     ) = 1
-
-),
-
-{% if is_incremental() %}
-
-scoped_records as (
-
-    select
-        latest_records.*,
-        scope.first_month as scope_first_month
-    from latest_records
-    inner join scope on latest_records.unit_code = scope.unit_code
-
-),
-
-{% else %}
-
-scoped_records as (
-
-    select
-        latest_records.*,
-        bounds.first_month as scope_first_month
-    from latest_records
-    cross join bounds
 
 ),
 
@@ -186,7 +207,7 @@ months as (
         cast(
             unnest(generate_series(first_month, last_month, interval 1 month)) as date
         ) as period_start
-    from bounds
+    from span
     where first_month is not null
 
 ),
@@ -203,25 +224,23 @@ periods as (
 active as (
 
     select
-        scoped_records.*,
+        counted.*,
         periods.period_start,
         periods.period_end,
-        cast(scoped_records.received_at as date) < periods.period_start as is_carried_in,
-        scoped_records.finished_at is not null
-        and cast(scoped_records.finished_at as date) <= periods.period_end as is_resolved,
-        cast(scoped_records.finished_at as date) < cast(scoped_records.due_at as date)
-            as is_early,
-        cast(scoped_records.finished_at as date) = cast(scoped_records.due_at as date)
-            as is_on_due_date,
-        cast(scoped_records.due_at as date) < periods.period_end as is_past_due_at_end
-    from scoped_records
+        cast(counted.received_at as date) < periods.period_start as is_carried_in,
+        counted.finished_at is not null
+        and cast(counted.finished_at as date) <= periods.period_end as is_resolved,
+        cast(counted.finished_at as date) < cast(counted.due_at as date) as is_early,
+        cast(counted.finished_at as date) = cast(counted.due_at as date) as is_on_due_date,
+        cast(counted.due_at as date) < periods.period_end as is_past_due_at_end
+    from counted
     inner join periods
         on
-            scoped_records.scope_first_month <= periods.period_start
-            and cast(scoped_records.received_at as date) <= periods.period_end
+            periods.period_start between counted.count_from and counted.count_through
+            and cast(counted.received_at as date) <= periods.period_end
             and (
-                scoped_records.finished_at is null
-                or cast(scoped_records.finished_at as date) >= periods.period_start
+                counted.finished_at is null
+                or cast(counted.finished_at as date) >= periods.period_start
             )
 
 ),
@@ -233,35 +252,29 @@ aggregated as (
         authority_level,
         period_start,
         period_end,
-        min(file_id) as file_id,
-        count(*) filter (where is_carried_in) as carried_in,
-        count(*) filter (where not is_carried_in) as received,
-        count(*) filter (where not is_carried_in and channel = 'truc_tuyen') as received_online,
-        count(*) filter (where not is_carried_in and channel = 'buu_chinh') as received_postal,
-        count(*) filter (where is_resolved) as resolved,
-        count(*) filter (where is_resolved and is_early) as resolved_early,
-        count(*) filter (where is_resolved and (is_early or is_on_due_date)) as resolved_on_time,
-        count(*) filter (
-            where is_resolved and not is_early and not is_on_due_date
-        ) as resolved_late,
-        count(*) filter (where not is_resolved) as pending,
-        count(*) filter (where not is_resolved and not is_past_due_at_end) as pending_not_due,
-        count(*) filter (where not is_resolved and is_past_due_at_end) as pending_overdue,
-        count(*) filter (
-            where not is_carried_in and online_level = 'toan_trinh'
-        ) as received_fully_online,
-        count(*) filter (
-            where not is_carried_in and is_fully_online_eligible
-        ) as received_fully_online_eligible,
-        count(*) filter (where not is_carried_in and is_digitised) as received_digitised,
-        count(*) filter (
-            where is_resolved and has_electronic_result
-        ) as resolved_with_electronic_result,
-        count(*) filter (where not is_carried_in and is_fee_required) as received_fee_required,
-        count(*) filter (where not is_carried_in and is_paid_online) as received_paid_online,
-        count(*) filter (
-            where is_resolved and citizen_rating = 'dissatisfied'
-        ) as resolved_rated_dissatisfied
+        {{ signed_count('is_carried_in') }} as carried_in,
+        {{ signed_count('not is_carried_in') }} as received,
+        {{ signed_count("not is_carried_in and channel = 'truc_tuyen'") }} as received_online,
+        {{ signed_count("not is_carried_in and channel = 'buu_chinh'") }} as received_postal,
+        {{ signed_count('is_resolved') }} as resolved,
+        {{ signed_count('is_resolved and is_early') }} as resolved_early,
+        {{ signed_count('is_resolved and (is_early or is_on_due_date)') }} as resolved_on_time,
+        {{ signed_count('is_resolved and not is_early and not is_on_due_date') }}
+            as resolved_late,
+        {{ signed_count('not is_resolved') }} as pending,
+        {{ signed_count('not is_resolved and not is_past_due_at_end') }} as pending_not_due,
+        {{ signed_count('not is_resolved and is_past_due_at_end') }} as pending_overdue,
+        {{ signed_count("not is_carried_in and online_level = 'toan_trinh'") }}
+            as received_fully_online,
+        {{ signed_count('not is_carried_in and is_fully_online_eligible') }}
+            as received_fully_online_eligible,
+        {{ signed_count('not is_carried_in and is_digitised') }} as received_digitised,
+        {{ signed_count('is_resolved and has_electronic_result') }}
+            as resolved_with_electronic_result,
+        {{ signed_count('not is_carried_in and is_fee_required') }} as received_fee_required,
+        {{ signed_count('not is_carried_in and is_paid_online') }} as received_paid_online,
+        {{ signed_count("is_resolved and citizen_rating = 'dissatisfied'") }}
+            as resolved_rated_dissatisfied
     from active
     group by unit_code, authority_level, period_start, period_end
 
@@ -269,38 +282,41 @@ aggregated as (
 
 {% if is_incremental() %}
 
-emptied as (
+stored as (
 
-    -- stored unit-months in scope left without any active dossier: a row of zeros replaces
-    -- theirs
-    select distinct
-        scope.unit_code,
-        cast(null as varchar) as authority_level,
-        periods.period_start,
-        periods.period_end,
-        cast(null as varchar) as file_id,
-        {{ measure_list(records_monthly_measures(), "cast(0 as bigint) as @") }}
-    from scope
-    inner join periods on scope.first_month <= periods.period_start
-    inner join {{ this }} as built
+    -- every stored level of the unit-months that change (delete+insert replaces them all)
+    select built.*
+    from built
+    semi join aggregated
         on
-            scope.unit_code = built.unit_code
-            and periods.period_start = built.period_start
-    where not exists (
-        select 1
-        from aggregated
-        where
-            aggregated.unit_code = scope.unit_code
-            and aggregated.period_start = periods.period_start
-    )
+            built.unit_code = aggregated.unit_code
+            and built.period_start = aggregated.period_start
+
+),
+
+monthly as (
+
+    select
+        coalesce(aggregated.unit_code, stored.unit_code) as unit_code,
+        coalesce(aggregated.authority_level, stored.authority_level) as authority_level,
+        coalesce(aggregated.period_start, stored.period_start) as period_start,
+        coalesce(aggregated.period_end, stored.period_end) as period_end,
+        {{ measure_list(records_monthly_measures(),
+            "coalesce(stored.@, 0) + coalesce(aggregated.@, 0) as @") }}
+    from aggregated
+    full outer join stored
+        on
+            aggregated.unit_code = stored.unit_code
+            and aggregated.period_start = stored.period_start
+            and aggregated.authority_level is not distinct from stored.authority_level
 
 ),
 
 {% else %}
 
-emptied as (
+monthly as (
 
-    select * from aggregated where false
+    select * from aggregated
 
 ),
 
@@ -311,11 +327,7 @@ final as (
     select
         *,
         (select bounds.loaded_through from bounds) as records_loaded_through
-    from (
-        select * from aggregated
-        union all
-        select * from emptied
-    ) as monthly
+    from monthly
 
 )
 

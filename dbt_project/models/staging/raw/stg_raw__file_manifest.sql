@@ -15,6 +15,7 @@ renamed as (
         source_family,
         sheet_name,
         row_count,
+        unit_codes,
         status as file_status,
         message,
         message_vi,
