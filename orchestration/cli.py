@@ -100,7 +100,7 @@ def _execute_nightly(settings: Settings, *, whole: bool = False, full_refresh: b
     scope = night_scope(settings, whole=whole or full_refresh)
     console.print(f"Tonight: {scope.describe()}")
     with console.status("Loading the pipeline definitions…"):
-        from orchestration.alerts import compose_alert, deliver
+        from orchestration.alerts import compose_alert, deliver, ensure_history
         from orchestration.assets.transform import FULL_REFRESH_TAG
         from orchestration.definitions import build_definitions
         from orchestration.instance import open_instance
@@ -157,6 +157,7 @@ def _execute_nightly(settings: Settings, *, whole: bool = False, full_refresh: b
     if "error" in outcome:
         console.print(f"[red]The run could not start: {outcome['error']}[/red]")
         return 1
+    ensure_history(settings.database_path, run_id)  # a run stopped before the gate
     summary = summarise_run(instance, run_id, settings.database_path)
     _print_summary(summary, settings, time.monotonic() - started, log_path)
     alert = compose_alert(summary, settings.database_path)

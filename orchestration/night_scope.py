@@ -1,9 +1,9 @@
 """Tonight's part of the pipeline: only what depends on the source families with new data.
 
 A night whose new files belong to some source families rebuilds the dbt models downstream
-of those families' raw tables, with their dbt tests, and the models whose only raw input
-is the file manifest (they name the file a figure came from; a new file adds rows that
-only its own family's models read). Every Great Expectations suite still runs: findings
+of those families' raw tables, with their dbt tests. Models whose only raw input is the
+file manifest (they name the file a figure came from) are views, always current; a table
+of that kind would be rebuilt too. Every Great Expectations suite still runs: findings
 are tracked from night to night, and a suite left out would make its open findings look
 resolved. Publication copies every mart, rebuilt or not, so the published file is the same
 as a full night's (tests/e2e/test_night_scope.py compares the two).
@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import dagster as dg
+from dagster_dbt.metadata_set import DbtMetadataSet
 from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 
 from orchestration.night_state import changed_families, code_fingerprint, read_last_night
@@ -80,6 +81,11 @@ def _raw_inputs(
     return memo[key]
 
 
+def _is_view(graph: AssetGraph, key: dg.AssetKey) -> bool:
+    metadata = DbtMetadataSet.extract(graph.get(key).metadata)
+    return metadata.materialization_type == "view"
+
+
 def scoped_selection(
     graph: AssetGraph, families: Iterable[str]
 ) -> tuple[set[dg.AssetKey], set[dg.AssetCheckKey]]:
@@ -91,7 +97,12 @@ def scoped_selection(
     raw_keys = [dg.AssetKey(["raw", table]) for family in families for table in FAMILY_TABLES[family]]
     dbt_keys = set(warehouse_dbt_models.keys)
     memo: dict[dg.AssetKey, frozenset] = {}
-    manifest_readers = {key for key in dbt_keys if _raw_inputs(graph, key, dbt_keys, memo) == {MANIFEST_KEY}}
+    # models reading only the manifest: views are always current, tables are rebuilt
+    manifest_readers = {
+        key
+        for key in dbt_keys
+        if _raw_inputs(graph, key, dbt_keys, memo) == {MANIFEST_KEY} and not _is_view(graph, key)
+    }
     downstream = dg.AssetSelection.assets(*raw_keys).downstream().resolve(graph) if raw_keys else set()
     assets = {MANIFEST_KEY, *raw_keys, *downstream, *manifest_readers, *PUBLICATION_KEYS}
     gx_checks = {key for checks in quality_checks for key in checks.check_keys}

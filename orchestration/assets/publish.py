@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from expectations.history import record_finding_history
 from orchestration.assets.quality import CHECKED_MODEL_KEYS
 from orchestration.publication import publish
 from orchestration.resources import WarehouseResource
@@ -45,6 +46,11 @@ def failed_error_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
     description="published/latest.duckdb: the marts of the last run that passed the quality gate.",
 )
 def published_rankings(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    # Every check of the run has written its findings (a run of part of the pipeline splits
+    # the check ops into several steps): new / still open / resolved are decided once, here.
+    # A run that stops before the gate gets its history from the alert (alerts.ensure_history).
+    with warehouse.connect() as con:
+        context.log.info(f"findings: {record_finding_history(con, context.run.run_id)}")
     failed = failed_error_checks(context.instance, context.run.run_id)
     if failed:
         raise dg.Failure(

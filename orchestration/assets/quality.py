@@ -12,7 +12,6 @@ including the dbt tests, which Dagster does not block on.
 import dagster as dg
 
 from expectations import SUITES, run_quality_checks
-from expectations.history import record_finding_history
 from expectations.suites import Suite
 from orchestration.resources import WarehouseResource
 
@@ -49,9 +48,7 @@ def runs_before_dbt(suite: Suite) -> bool:
     return suite.asset_key[0] == "raw" and suite_asset_key(suite) not in FEEDS_THE_MODELS
 
 
-def _suite_checks(
-    name: str, suites: list[Suite], description: str, last: bool = False
-) -> dg.AssetChecksDefinition:
+def _suite_checks(name: str, suites: list[Suite], description: str) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(
         name=name,
         description=description,
@@ -71,9 +68,6 @@ def _suite_checks(
         suite_names = [suite.name for suite in suites if check_name(suite.name) in selected]
         with warehouse.connect() as con:
             results = run_quality_checks(con, context.run.run_id, suite_names, docs_dir=docs_dir(warehouse))
-            if last:  # every finding of the run is written: new / open / resolved
-                history = record_finding_history(con, context.run.run_id)
-                context.log.info(f"findings: {history}")
         for result in results:
             failed = [r for r in result.rule_results if not r.success]
             # counts only: check results never carry row values (they may hold personal data)
@@ -106,7 +100,6 @@ model_checks = _suite_checks(
     "model_checks",
     [suite for suite in SUITES if not runs_before_dbt(suite)],
     "Great Expectations suites on the intermediate models and the marts, before publication.",
-    last=True,
 )
 quality_checks = [raw_table_checks, model_checks]
 CHECKED_MODEL_KEYS = sorted(
