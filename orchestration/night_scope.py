@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import dagster as dg
-from dagster_dbt.metadata_set import DbtMetadataSet
 from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
+from dagster_dbt.metadata_set import DbtMetadataSet
 
 from orchestration.night_state import changed_families, code_fingerprint, read_last_night
 from orchestration.settings import Settings
