@@ -4,33 +4,33 @@
     case
         when {{ start_date }} = make_date(year({{ start_date }}), 1, 1)
             and {{ end_date }} = make_date(year({{ start_date }}), 12, 31)
-            then cast(year({{ start_date }}) as varchar)
+            then cast(year({{ start_date }}) as string)
         when {{ start_date }} = make_date(year({{ start_date }}), 1, 1)
             and {{ end_date }} = make_date(year({{ start_date }}), 6, 30)
-            then cast(year({{ start_date }}) as varchar) || '-H1'
+            then cast(year({{ start_date }}) as string) || '-H1'
         when {{ start_date }} = make_date(year({{ start_date }}), 7, 1)
             and {{ end_date }} = make_date(year({{ start_date }}), 12, 31)
-            then cast(year({{ start_date }}) as varchar) || '-H2'
+            then cast(year({{ start_date }}) as string) || '-H2'
         when day({{ start_date }}) = 1
             and {{ end_date }} = last_day({{ start_date }})
-            then cast(year({{ start_date }}) as varchar) || '-'
-                || lpad(cast(month({{ start_date }}) as varchar), 2, '0')
+            then cast(year({{ start_date }}) as string) || '-'
+                || lpad(cast(month({{ start_date }}) as string), 2, '0')
         when day({{ start_date }}) = 1
             and month({{ start_date }}) in (1, 4, 7, 10)
-            and {{ end_date }} = last_day({{ dbt.dateadd('month', 2, start_date) }})
-            then cast(year({{ start_date }}) as varchar) || '-Q'
-                || cast(quarter({{ start_date }}) as varchar)
+            and {{ end_date }} = last_day({{ start_date }} + interval 2 month)
+            then cast(year({{ start_date }}) as string) || '-Q'
+                || cast(quarter({{ start_date }}) as string)
         when {{ start_date }} = make_date(year({{ start_date }}), 1, 1)
             and {{ end_date }} = last_day({{ end_date }})
             and year({{ end_date }}) = year({{ start_date }})
-            then cast(year({{ start_date }}) as varchar) || '-'
-                || cast(month({{ end_date }}) as varchar) || 'M'
+            then cast(year({{ start_date }}) as string) || '-'
+                || cast(month({{ end_date }}) as string) || 'M'
         when {{ start_date }} = make_date(year({{ start_date }}), 1, 1)
             and year({{ end_date }}) = year({{ start_date }})
-            then cast(year({{ start_date }}) as varchar) || '-YTD-'
-                || lpad(cast(month({{ end_date }}) as varchar), 2, '0') || '-'
-                || lpad(cast(day({{ end_date }}) as varchar), 2, '0')
-        else cast({{ start_date }} as varchar) || '..' || cast({{ end_date }} as varchar)
+            then cast(year({{ start_date }}) as string) || '-YTD-'
+                || lpad(cast(month({{ end_date }}) as string), 2, '0') || '-'
+                || lpad(cast(day({{ end_date }}) as string), 2, '0')
+        else cast({{ start_date }} as string) || '..' || cast({{ end_date }} as string)
     end
 {%- endmacro %}
 
@@ -49,7 +49,7 @@
             then 'month'
         when day({{ start_date }}) = 1
             and month({{ start_date }}) in (1, 4, 7, 10)
-            and {{ end_date }} = last_day({{ dbt.dateadd('month', 2, start_date) }})
+            and {{ end_date }} = last_day({{ start_date }} + interval 2 month)
             then 'quarter'
         when {{ start_date }} = make_date(year({{ start_date }}), 1, 1)
             and year({{ end_date }}) = year({{ start_date }})

@@ -30,7 +30,7 @@ unit_files as (
         select
             file_id,
             loaded_at,
-            unnest(unit_codes) as unit_code
+            {{ unnest_list('unit_codes') }} as unit_code
         from record_files
     ) as file_units
     qualify row_number() over (
@@ -63,15 +63,10 @@ grid as (
         first_months.unit_code,
         first_months.authority_level,
         first_months.period_year,
-        cast(
-            unnest(
-                generate_series(
-                    first_months.first_month,
-                    least(make_date(first_months.period_year, 12, 1), last_month.last_month),
-                    interval 1 month
-                )
-            ) as date
-        ) as month_start
+        {{ month_series(
+            'first_months.first_month',
+            'least(make_date(first_months.period_year, 12, 1), last_month.last_month)'
+        ) }} as month_start
     from first_months
     cross join last_month
 

@@ -1,12 +1,26 @@
 -- sqlfluff:indentation:template_blocks_indent:False
+{#- a night rewrites whole months: delete+insert on DuckDB; on Spark (Parquet tables, no
+    delete) insert_overwrite of the months' partitions -#}
+{% if target.type == 'spark' %}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='insert_overwrite',
+        partition_by=['period_start'],
+        file_format='parquet',
+        on_schema_change='sync_all_columns',
+    )
+}}
+{% else %}
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
-        unique_key=['unit_code', 'period_start'],
+        unique_key=['period_start'],
         on_schema_change='sync_all_columns',
     )
 }}
+{% endif %}
 -- Record-level dossier exports aggregated per unit × level × calendar month.
 -- A dossier is active in a month when it was received by the month's end and not finished
 -- before its start; on time = finished on or before the due date (compared as dates). When
@@ -15,10 +29,10 @@
 -- Every count is a sum over dossiers, so a night adds to the stored months what its new
 -- records change: +1 for the latest new version of each dossier, -1 for the version it
 -- supersedes (the one counted until tonight), in every built month each is active in.
--- Only the stored rows of the unit-months touched are read and replaced (delete+insert on
--- unit × month); the history is read only to find superseded versions (dossier ids of the
--- new records) and, on the night a later month appears, the dossiers still open then
--- (they are active in it). A unit-month whose dossiers all moved away keeps a row of
+-- Only the stored rows of the months touched are read and rewritten (delete+insert by
+-- month; insert_overwrite of the month's partition on Spark); the history is read only
+-- to find superseded versions (dossier ids of the new records) and, on the night a later
+-- month appears, the dossiers still open then (they are active in it). A unit-month whose dossiers all moved away keeps a row of
 -- zeros (carried_in + received = 0); consumers drop such rows.
 -- `parwh run --full-refresh` rebuilds the whole table.
 with
@@ -204,9 +218,7 @@ counted as (
 months as (
 
     select
-        cast(
-            unnest(generate_series(first_month, last_month, interval 1 month)) as date
-        ) as period_start
+        {{ month_series('first_month', 'last_month') }} as period_start
     from span
     where first_month is not null
 
@@ -284,13 +296,10 @@ aggregated as (
 
 stored as (
 
-    -- every stored level of the unit-months that change (delete+insert replaces them all)
+    -- every stored row of the months that change (the months are replaced whole)
     select built.*
     from built
-    semi join aggregated
-        on
-            built.unit_code = aggregated.unit_code
-            and built.period_start = aggregated.period_start
+    semi join aggregated on built.period_start = aggregated.period_start
 
 ),
 

@@ -52,7 +52,7 @@ final as (
         compared.file_id,
         file_names.file_name as source_file,
         compared.source_row,
-        cast(null as varchar) as unit_code,
+        cast(null as string) as unit_code,
         compared.period_label,
         compared.measure,
         compared.stated_total,

@@ -75,13 +75,13 @@ nation as (
         'Việt Nam' as short_name,
         'Quốc gia' as unit_type,
         'nation' as unit_kind,
-        cast(null as varchar) as province_code,
-        cast(null as varchar) as parent_code,
+        cast(null as string) as province_code,
+        cast(null as string) as parent_code,
         cast(null as date) as valid_from,
         cast(null as date) as valid_to,
         'VN' as current_unit_code,
         false as is_split_in_2025,
-        cast(null as varchar) as current_province_code
+        cast(null as string) as current_province_code
 
 ),
 

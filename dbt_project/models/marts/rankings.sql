@@ -214,12 +214,12 @@ with_change as (
                 (
                     banded.period_kind in ('year', 'half', 'quarter', 'month')
                     and previous.period_end
-                    = cast({{ dbt.dateadd('day', -1, 'banded.period_start') }} as date)
+                    = cast(banded.period_start - interval 1 day as date)
                 )
                 or (
                     banded.period_kind = 'ytd'
                     and previous.period_end
-                    = cast({{ dbt.dateadd('year', -1, 'banded.period_end') }} as date)
+                    = cast(banded.period_end - interval 1 year as date)
                 )
             )
 
