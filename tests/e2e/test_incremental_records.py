@@ -67,12 +67,16 @@ def _aggregated(path: Path, unit: str) -> dict[str, tuple]:
 
 
 def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -> None:
-    a, b = "25747", "25750"  # two current communes (TP. Hồ Chí Minh), records of 2026
+    a, b, c = "25747", "25750", "25760"  # current communes (TP. Hồ Chí Minh), records of 2026
     night_1 = [
         _row(f"A{i}", a, f"2026-01-{i + 1:02d} 08:00", f"2026-01-{i + 11:02d} 17:00",
              f"2026-01-{i + 10:02d} 10:00" if i % 3 else "")
         for i in range(10)
-    ] + [_row("B1", b, "2026-01-05 08:00", "2026-01-20 17:00", "2026-01-15 09:00")]  # fmt: skip
+    ] + [
+        _row("B1", b, "2026-01-05 08:00", "2026-01-20 17:00", "2026-01-15 09:00"),
+        # C: nothing new on night 2, but its January is in a month night 2 rewrites
+        _row("C1", c, "2026-01-07 08:00", "2026-01-15 17:00", "2026-01-14 09:00"),
+    ]  # fmt: skip
     _load_night(warehouse_settings, "ho_so_dem_1.csv", night_1)
     _dbt_run(warehouse_settings.warehouse_dir)
     # January: A received 10, resolved 6 (i = 1, 2, 4, 5, 7, 8), 4 open into February
@@ -98,8 +102,9 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
     _dbt_run(rebuilt_dir, "--full-refresh")
     rebuilt = rebuilt_dir / "warehouse.duckdb"
 
-    for unit in (a, b):
+    for unit in (a, b, c):
         assert _aggregated(incremental, unit) == _aggregated(rebuilt, unit), unit
+    assert _aggregated(incremental, c)["2026-01"] == (0, 1, 1, 0, 0)  # C's month kept
     everything = "select * from intermediate.int_dossier_records_aggregated"
     con = duckdb.connect(str(incremental), read_only=True)
     try:
