@@ -214,5 +214,5 @@ def test_dbt_unit_tests_pass_on_the_demo_warehouse(demo_warehouse, tmp_path: Pat
     assert result.returncode == 0, result.stdout[-3000:]
     results = json.loads((tmp_path / "run_results.json").read_text())["results"]
     unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
-    assert len(unit_tests) >= 7
+    assert len(unit_tests) >= 8
     assert {r["status"] for r in unit_tests} == {"pass"}
