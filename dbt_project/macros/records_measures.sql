@@ -49,3 +49,13 @@
         condition holds: count(*) filter (where condition) when every sign is +1. -#}
     coalesce(cast(sum(sign) filter (where {{ condition }}) as bigint), 0)
 {%- endmacro %}
+
+{% macro latest_version_only(relation=none) %}
+    {#- Keeps the latest version of each dossier (the same dossier in a later export, or in
+        a later file of the same night, replaces the earlier one). -#}
+    {%- set q = relation ~ '.' if relation else '' -%}
+    qualify row_number() over (
+        partition by {{ q }}unit_code, {{ q }}dossier_id
+        order by {{ q }}loaded_at desc, {{ q }}file_id desc
+    ) = 1
+{%- endmacro %}

@@ -32,8 +32,9 @@
 -- Only the stored rows of the months touched are read and rewritten (delete+insert by
 -- month; insert_overwrite of the month's partition on Spark); the history is read only
 -- to find superseded versions (dossier ids of the new records) and, on the night a later
--- month appears, the dossiers still open then (they are active in it). A unit-month whose dossiers all moved away keeps a row of
--- zeros (carried_in + received = 0); consumers drop such rows.
+-- month appears, the dossiers still open then (they are active in it). A unit-month whose
+-- dossiers all moved away keeps a row of zeros (carried_in + received = 0); consumers
+-- drop such rows.
 -- `parwh run --full-refresh` rebuilds the whole table.
 with
 
@@ -66,9 +67,7 @@ latest_new as (
     select *
     from records
     where loaded_at > (select previous_build.loaded_through from previous_build)
-    qualify row_number() over (
-        partition by unit_code, dossier_id order by loaded_at desc, file_id desc
-    ) = 1
+    {{ latest_version_only() }}
 
 ),
 
@@ -82,10 +81,7 @@ superseded as (
             records.unit_code = latest_new.unit_code
             and records.dossier_id = latest_new.dossier_id
     where records.loaded_at <= (select previous_build.loaded_through from previous_build)
-    qualify row_number() over (
-        partition by records.unit_code, records.dossier_id
-        order by records.loaded_at desc, records.file_id desc
-    ) = 1
+    {{ latest_version_only('records') }}
 
 ),
 
@@ -130,10 +126,7 @@ latest_in_new_months as (
         on
             records.unit_code = open_in_new_months.unit_code
             and records.dossier_id = open_in_new_months.dossier_id
-    qualify row_number() over (
-        partition by records.unit_code, records.dossier_id
-        order by records.loaded_at desc, records.file_id desc
-    ) = 1
+    {{ latest_version_only('records') }}
 
 ),
 
@@ -206,10 +199,7 @@ counted as (
         bounds.last_month as count_through
     from records
     cross join bounds
-    qualify row_number() over (
-        partition by records.unit_code, records.dossier_id
-        order by records.loaded_at desc, records.file_id desc
-    ) = 1
+    {{ latest_version_only('records') }}
 
 ),
 
