@@ -22,7 +22,7 @@ import dagster as dg
 from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 from dagster_dbt.metadata_set import DbtMetadataSet
 
-from orchestration.night_state import changed_families, code_fingerprint, read_last_night
+from orchestration.night_state import changed_families, comparable_last_night
 from orchestration.settings import Settings
 
 SCOPE_TAG = "parwh/scope"  # run tag: what tonight's run covers, in words
@@ -53,17 +53,13 @@ def night_scope(settings: Settings, *, whole: bool = False) -> NightScope:
     """Decide tonight's scope from the last published night and the inbox."""
     if whole:
         return NightScope(None, "requested")
-    last = read_last_night(settings)
-    if last is None or not settings.latest_path.exists():
-        return NightScope(None, "no published night to build on")
-    if last.inbox_dir != str(settings.inbox_dir):
-        return NightScope(None, "another inbox than the last published night's")
-    if last.code_fingerprint != code_fingerprint():
-        return NightScope(None, "the pipeline code or its settings changed since the last published night")
+    last, reason = comparable_last_night(settings)
+    if last is None:
+        return NightScope(None, reason)
     families = changed_families(settings, last)
     if families is None:
         return NightScope(None, "cannot tell which source data changed")
-    return NightScope(frozenset(families), "new data since the last published night")
+    return NightScope(frozenset(families), reason)
 
 
 def _raw_inputs(

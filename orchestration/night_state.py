@@ -156,12 +156,23 @@ def changed_families(settings: Settings, last: LastNight) -> set[str] | None:
     return families
 
 
-def nothing_new(settings: Settings) -> LastNight | None:
-    """The last published night when tonight would change nothing, else ``None``."""
+def comparable_last_night(settings: Settings) -> tuple[LastNight | None, str]:
+    """The last published night if tonight can be compared with it, else ``None`` and why
+    (the whole pipeline must run)."""
     last = read_last_night(settings)
     if last is None or not settings.latest_path.exists():
-        return None
-    if last.inbox_dir != str(settings.inbox_dir) or last.code_fingerprint != code_fingerprint():
+        return None, "no published night to build on"
+    if last.inbox_dir != str(settings.inbox_dir):
+        return None, "another inbox than the last published night's"
+    if last.code_fingerprint != code_fingerprint():
+        return None, "the pipeline code or its settings changed since the last published night"
+    return last, "new data since the last published night"
+
+
+def nothing_new(settings: Settings) -> LastNight | None:
+    """The last published night when tonight would change nothing, else ``None``."""
+    last, _ = comparable_last_night(settings)
+    if last is None:
         return None
     new_files = new_inbox_files(settings)
     if new_files is None or new_files:
