@@ -27,7 +27,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from orchestration.settings import Settings
+from orchestration.settings import Settings, SettingsError, spark_missing
 
 app = typer.Typer(
     help="PAR Warehouse: nightly public-administration-reform indicators and rankings.",
@@ -75,7 +75,14 @@ def warehouse_lock(settings: Settings) -> Iterator[None]:
 
 
 def _resolve_settings(warehouse: Path | None, inbox: Path | None) -> Settings:
-    settings = Settings.from_env().with_overrides(warehouse=warehouse, inbox=inbox)
+    try:
+        settings = Settings.from_env().with_overrides(warehouse=warehouse, inbox=inbox)
+    except SettingsError as exc:
+        console.print(f"[red]Setting error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    if settings.engine == "spark" and (problem := spark_missing()):
+        console.print(f"[red]PARWH_ENGINE=spark:[/red] {problem}")
+        raise typer.Exit(1)
     settings.export()
     return settings
 

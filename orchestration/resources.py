@@ -25,6 +25,12 @@ class WarehouseResource(dg.ConfigurableResource):
     duckdb_memory_limit: str = "4GB"
     duckdb_threads: int = 2
     duckdb_temp_dir: str = ""
+    engine: str = "duckdb"
+    spark_method: str = "session"
+    spark_dir: str = ""
+    spark_landing_dir: str = ""
+    spark_tables_dir: str = ""
+    dbt_target_override: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
@@ -34,6 +40,12 @@ class WarehouseResource(dg.ConfigurableResource):
             duckdb_memory_limit=settings.duckdb_memory_limit,
             duckdb_threads=settings.duckdb_threads,
             duckdb_temp_dir=str(settings.spill_dir),
+            engine=settings.engine,
+            spark_method=settings.spark_method,
+            spark_dir=_text(settings.spark_dir),
+            spark_landing_dir=_text(settings.spark_landing_dir),
+            spark_tables_dir=_text(settings.spark_tables_dir),
+            dbt_target_override=settings.dbt_target_override or "",
         )
 
     @property
@@ -44,6 +56,12 @@ class WarehouseResource(dg.ConfigurableResource):
             duckdb_memory_limit=self.duckdb_memory_limit,
             duckdb_threads=self.duckdb_threads,
             duckdb_temp_dir=Path(self.duckdb_temp_dir) if self.duckdb_temp_dir else None,
+            engine=self.engine,
+            spark_method=self.spark_method,
+            spark_dir=_path(self.spark_dir),
+            spark_landing_dir=_path(self.spark_landing_dir),
+            spark_tables_dir=_path(self.spark_tables_dir),
+            dbt_target_override=self.dbt_target_override or None,
         )
 
     @contextmanager
@@ -62,3 +80,11 @@ class WarehouseResource(dg.ConfigurableResource):
             yield con
         finally:
             con.close()
+
+
+def _text(path: Path | None) -> str:
+    return str(path) if path else ""
+
+
+def _path(text: str) -> Path | None:
+    return Path(text) if text else None

@@ -7,12 +7,20 @@ writing the resolved values back into it (`Settings.export`), so that dbt's
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 DEFAULT_WAREHOUSE = "./warehouse"
+ENGINES = ("duckdb", "spark")
+SPARK_METHODS = ("session", "thrift")
+
+
+class SettingsError(ValueError):
+    """A setting has a value the warehouse cannot use (the message names the variable)."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,12 @@ class Settings:
     duckdb_memory_limit: str = "4GB"
     duckdb_threads: int = 2
     duckdb_temp_dir: Path | None = None  # spill directory (default <warehouse>/tmp)
+    engine: str = "duckdb"  # where dbt builds the models: duckdb (embedded) or spark
+    spark_method: str = "session"  # session (Spark inside dbt) or thrift (a cluster)
+    spark_dir: Path | None = None  # default <warehouse>/spark
+    spark_landing_dir: Path | None = None  # raw Parquet for Spark (default <spark>/landing)
+    spark_tables_dir: Path | None = None  # Spark's tables (default <spark>/tables)
+    dbt_target_override: str | None = None  # PARWH_DBT_TARGET: another output of profiles.yml
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -29,6 +43,18 @@ class Settings:
         warehouse = Path(env.get("PARWH_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser().resolve()
         inbox_value = env.get("PARWH_INBOX")
         inbox = Path(inbox_value).expanduser().resolve() if inbox_value else warehouse / "inbox"
+        engine = (env.get("PARWH_ENGINE") or "duckdb").strip().lower()
+        if engine not in ENGINES:
+            raise SettingsError(f"PARWH_ENGINE={engine!r}: expected one of {', '.join(ENGINES)}")
+        method = (env.get("PARWH_SPARK_METHOD") or "session").strip().lower()
+        if method not in SPARK_METHODS:
+            raise SettingsError(f"PARWH_SPARK_METHOD={method!r}: expected one of {', '.join(SPARK_METHODS)}")
+        target = env.get("PARWH_DBT_TARGET")
+        if target and (target == "duckdb") != (engine == "duckdb"):
+            raise SettingsError(
+                f"PARWH_DBT_TARGET={target!r} does not match PARWH_ENGINE={engine!r}: "
+                "unset PARWH_DBT_TARGET (the engine chooses the target)"
+            )
         return cls(
             warehouse_dir=warehouse,
             inbox_dir=inbox,
@@ -37,6 +63,12 @@ class Settings:
             duckdb_temp_dir=Path(temp).expanduser().resolve()
             if (temp := env.get("PARWH_DUCKDB_TEMP_DIR"))
             else None,
+            engine=engine,
+            spark_method=method,
+            spark_dir=_optional_path(env.get("PARWH_SPARK_DIR")),
+            spark_landing_dir=_optional_path(env.get("PARWH_SPARK_LANDING_DIR")),
+            spark_tables_dir=_optional_path(env.get("PARWH_SPARK_TABLES_DIR")),
+            dbt_target_override=target or None,
         )
 
     def with_overrides(self, warehouse: Path | None = None, inbox: Path | None = None) -> Settings:
@@ -76,6 +108,30 @@ class Settings:
         return self.duckdb_temp_dir or self.warehouse_dir / "tmp"
 
     @property
+    def dbt_target(self) -> str:
+        """The output of dbt_project/profiles.yml this engine builds with."""
+        if self.dbt_target_override:
+            return self.dbt_target_override
+        if self.engine == "duckdb":
+            return "duckdb"
+        return "spark_thrift" if self.spark_method == "thrift" else "spark"
+
+    @property
+    def spark_home(self) -> Path:
+        """Spark's metastore and tables (PARWH_ENGINE=spark): kept or deleted together."""
+        return self.spark_dir or self.warehouse_dir / "spark"
+
+    @property
+    def landing_dir(self) -> Path:
+        """The raw tables as Parquet, one folder per table, which Spark reads."""
+        return self.spark_landing_dir or self.spark_home / "landing"
+
+    @property
+    def tables_dir(self) -> Path:
+        """Spark's warehouse directory: the models' Parquet, <schema>.db/<model>/."""
+        return self.spark_tables_dir or self.spark_home / "tables"
+
+    @property
     def inbox_hash_cache(self) -> Path:
         """sha256 of the inbox files already read (so unchanged files are not read again)."""
         return self.warehouse_dir / "inbox_hashes.json"
@@ -97,3 +153,33 @@ class Settings:
         os.environ["PARWH_DUCKDB_THREADS"] = str(self.duckdb_threads)
         os.environ["PARWH_DUCKDB_TEMP_DIR"] = str(self.spill_dir)
         os.environ["DAGSTER_HOME"] = str(self.dagster_home)
+        os.environ["PARWH_ENGINE"] = self.engine
+        os.environ["PARWH_SPARK_METHOD"] = self.spark_method
+        # set only when chosen: profiles.yml derives the rest from PARWH_WAREHOUSE and the
+        # engine, so a value exported for one warehouse never leaks into the next
+        for name, value in (
+            ("PARWH_DBT_TARGET", self.dbt_target_override),
+            ("PARWH_SPARK_DIR", self.spark_dir),
+            ("PARWH_SPARK_LANDING_DIR", self.spark_landing_dir),
+            ("PARWH_SPARK_TABLES_DIR", self.spark_tables_dir),
+        ):
+            if value:
+                os.environ[name] = str(value)
+            else:
+                os.environ.pop(name, None)
+
+
+def _optional_path(value: str | None) -> Path | None:
+    return Path(value).expanduser().resolve() if value else None
+
+
+def spark_missing() -> str | None:
+    """Why this machine cannot build on Spark, or None when it can."""
+    if any(importlib.util.find_spec(module) is None for module in ("dbt.adapters.spark", "pyspark")):
+        return (
+            "the Spark extra is not installed: run `uv sync --extra spark` "
+            "(or `uv run --extra spark parwh …`)"
+        )
+    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        return "Spark needs Java 17 or newer: install it, or set JAVA_HOME"
+    return None

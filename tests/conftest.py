@@ -12,13 +12,22 @@ from orchestration.settings import Settings
 @pytest.fixture
 def warehouse_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """A fresh warehouse under tmp_path, exported to the environment like the CLI does."""
-    for name in ("PARWH_WAREHOUSE", "PARWH_INBOX", "DAGSTER_HOME"):
+    for name in ("PARWH_WAREHOUSE", "PARWH_INBOX", "DAGSTER_HOME", "PARWH_ENGINE", "PARWH_DBT_TARGET"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PARWH_WAREHOUSE", str(tmp_path / "warehouse"))
     monkeypatch.setenv("PARWH_DUCKDB_MEMORY_LIMIT", "2GB")
     settings = Settings.from_env()
     # export() writes os.environ directly; monkeypatch restores what it set
-    for name in ("PARWH_INBOX", "PARWH_DUCKDB_THREADS", "DAGSTER_HOME"):
+    for name in (
+        "PARWH_INBOX",
+        "PARWH_DUCKDB_THREADS",
+        "DAGSTER_HOME",
+        "PARWH_ENGINE",
+        "PARWH_SPARK_METHOD",
+        "PARWH_SPARK_DIR",
+        "PARWH_SPARK_LANDING_DIR",
+        "PARWH_SPARK_TABLES_DIR",
+    ):
         monkeypatch.setenv(name, "")
     settings.export()
     return settings

@@ -3,7 +3,10 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from ingest.parquet_landing import land_raw_tables
 from orchestration.dbt_project import dbt_build_args, dbt_project, translator
+from orchestration.resources import WarehouseResource
+from orchestration.spark_import import built_table_models, import_models
 
 # Run tag: rebuild the incremental models from all raw records (`parwh run --full-refresh`).
 FULL_REFRESH_TAG = "parwh/full_refresh"
@@ -14,7 +17,33 @@ FULL_REFRESH_TAG = "parwh/full_refresh"
     project=dbt_project,
     dagster_dbt_translator=translator,
 )
-def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """staging → intermediate → marts, with the dbt tests as asset checks."""
+def warehouse_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+):
+    """staging → intermediate → marts, with the dbt tests as asset checks.
+
+    On Spark (PARWH_ENGINE=spark) the raw tables are landed as Parquet first, and the
+    tables Spark built are read back into the working DuckDB database afterwards, so that
+    the quality checks and the publication read the same database on both engines.
+    """
+    settings = warehouse.settings
+    on_spark = settings.engine == "spark"
+    if on_spark:
+        with warehouse.connect() as con:
+            landed = land_raw_tables(con, settings.landing_dir)
+        written = [f"{item.table} ({item.rows:,} rows)" for item in landed if item.written]
+        context.log.info("Raw tables landed as Parquet for Spark: " + (", ".join(written) or "none changed"))
     full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
-    yield from dbt.cli(dbt_build_args(full_refresh=full_refresh), context=context).stream()
+    invocation = dbt.cli(dbt_build_args(full_refresh=full_refresh), context=context)
+    try:
+        yield from invocation.stream()
+    finally:
+        # also when a dbt test failed: what Spark built is read back, as DuckDB keeps it
+        if on_spark and invocation.target_path.joinpath("run_results.json").exists():
+            models = built_table_models(
+                invocation.get_artifact("manifest.json"),
+                invocation.get_artifact("run_results.json"),
+            )
+            with warehouse.connect() as con:
+                counts = import_models(con, settings.tables_dir, models)
+            context.log.info(f"Read {len(counts)} tables built by Spark into {settings.database_path}")

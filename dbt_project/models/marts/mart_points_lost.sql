@@ -51,10 +51,10 @@ final as (
         period_start,
         period_end,
         period_kind,
-        row_number() over (
+        cast(row_number() over (
             partition by rubric_id, unit_code, period_label
             order by points_lost desc, criterion_code asc
-        ) as loss_order,
+        ) as bigint) as loss_order,
         area_code,
         area_name_vi,
         criterion_code,

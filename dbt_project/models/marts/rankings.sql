@@ -46,8 +46,8 @@ unit_totals as (
             as applicable_max_points,
         sum(case when criterion_status in ('scored', 'missing') then max_points end)
             as max_points_of_applicable_criteria,
-        sum(case when criterion_status = 'missing' then 1 else 0 end) as missing_criteria,
-        sum(case when criterion_status = 'not_applicable' then 1 else 0 end)
+        count(case when criterion_status = 'missing' then 1 end) as missing_criteria,
+        count(case when criterion_status = 'not_applicable' then 1 end)
             as not_applicable_criteria
     from scores
     group by
@@ -99,10 +99,11 @@ ranked as (
 
     select
         *,
-        rank() over (
+        -- bigint on every engine (Spark's rank() is an int)
+        cast(rank() over (
             partition by rubric_id, ranking_scope, scope_code, period_label, unit_kind
-            order by round(score, 6) desc
-        ) as rank,
+            order by {{ round_half_up("score", 6) }} desc
+        ) as bigint) as rank,
         count(*) over (
             partition by rubric_id, ranking_scope, scope_code, period_label, unit_kind
         ) as ranked_units
