@@ -80,7 +80,7 @@ def _resolve_settings(warehouse: Path | None, inbox: Path | None) -> Settings:
     except SettingsError as exc:
         console.print(f"[red]Setting error:[/red] {exc}")
         raise typer.Exit(1) from exc
-    if settings.engine == "spark" and (problem := spark_missing()):
+    if settings.engine == "spark" and (problem := spark_missing(settings.spark_method)):
         console.print(f"[red]PARWH_ENGINE=spark:[/red] {problem}")
         raise typer.Exit(1)
     settings.export()
@@ -106,6 +106,13 @@ def _execute_nightly(settings: Settings, *, whole: bool = False, full_refresh: b
     _prepare(settings)
     scope = night_scope(settings, whole=whole or full_refresh)
     console.print(f"Tonight: {scope.describe()}")
+    if settings.engine == "spark":
+        where = (
+            f"Spark Thrift server {os.environ.get('PARWH_SPARK_HOST', 'localhost')}"
+            if settings.spark_method == "thrift"
+            else f"a local Spark session ({os.environ.get('PARWH_SPARK_MASTER') or 'local[2]'})"
+        )
+        console.print(f"Engine: dbt builds on {where}; Spark's tables: {settings.tables_dir}")
     with console.status("Loading the pipeline definitions…"):
         from orchestration.alerts import compose_alert, deliver, ensure_history
         from orchestration.assets.transform import FULL_REFRESH_TAG

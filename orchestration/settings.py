@@ -173,8 +173,12 @@ def _optional_path(value: str | None) -> Path | None:
     return Path(value).expanduser().resolve() if value else None
 
 
-def spark_missing() -> str | None:
+def spark_missing(method: str = "session") -> str | None:
     """Why this machine cannot build on Spark, or None when it can."""
+    if method == "thrift":  # Spark and its Java run on the cluster
+        if any(importlib.util.find_spec(module) is None for module in ("dbt.adapters.spark", "pyhive")):
+            return "PARWH_SPARK_METHOD=thrift needs `dbt-spark[PyHive]` installed (docs/deploy.md)"
+        return None
     if any(importlib.util.find_spec(module) is None for module in ("dbt.adapters.spark", "pyspark")):
         return (
             "the Spark extra is not installed: run `uv sync --extra spark` "

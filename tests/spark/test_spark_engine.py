@@ -9,7 +9,6 @@ incremental model (insert_overwrite of the touched months) and the scoped night.
 
 from __future__ import annotations
 
-import math
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +17,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from orchestration.assets.publish import PUBLISHED_MARTS
 from orchestration.cli import app
+from orchestration.publication_diff import differences
 from orchestration.settings import Settings, spark_missing
 from tests.e2e.test_night_scope import RECORDS_CSV
 
@@ -28,9 +27,6 @@ pytestmark = pytest.mark.spark
 runner = CliRunner()
 
 ENGINES = ("duckdb", "spark")
-# the run that wrote a row and when it ran differ by construction: compared as null or not
-RUN_COLUMNS = {"run_id", "found_at", "first_seen_at", "last_seen_at", "resolved_at"}
-TOLERANCE = 1e-9
 ENGINE_ENV = (
     "PARWH_WAREHOUSE",
     "PARWH_INBOX",
@@ -69,67 +65,8 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, S
     shutil.rmtree(root, ignore_errors=True)
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
-    return con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_schema = 'marts' and table_name = ? order by ordinal_position",
-        [table],
-    ).fetchall()
-
-
-def _published(settings: Settings) -> dict[str, tuple[list[tuple[str, str]], list[tuple]]]:
-    """Every published mart: its columns with their types, and its rows (run columns as
-    null or not), sorted."""
-    con = duckdb.connect(str(settings.latest_path), read_only=True)
-    try:
-        tables = {}
-        for table in PUBLISHED_MARTS:
-            columns = _columns(con, table)
-            select = ", ".join(
-                f'"{name}" is null' if name in RUN_COLUMNS else f'"{name}"' for name, _ in columns
-            )
-            rows = con.execute(f"select {select} from marts.{table}").fetchall()
-            tables[table] = (columns, sorted(rows, key=_sort_key))
-        return tables
-    finally:
-        con.close()
-
-
-def _sort_key(row: tuple) -> tuple:
-    # floats rounded for the order only; they are compared to TOLERANCE below
-    return tuple(
-        (value is None, round(value, 6) if isinstance(value, float) else repr(value)) for value in row
-    )
-
-
-def _same(left: object, right: object) -> bool:
-    if isinstance(left, float) and isinstance(right, float):
-        return math.isclose(left, right, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
-    return left == right
-
-
 def _differences(expected: Settings, actual: Settings) -> list[str]:
-    problems = []
-    duck, spark = _published(expected), _published(actual)
-    for table in PUBLISHED_MARTS:
-        (duck_columns, duck_rows), (spark_columns, spark_rows) = duck[table], spark[table]
-        if duck_columns != spark_columns:
-            problems.append(f"{table}: columns {duck_columns} != {spark_columns}")
-            continue
-        if len(duck_rows) != len(spark_rows):
-            problems.append(f"{table}: {len(duck_rows)} rows on DuckDB, {len(spark_rows)} on Spark")
-            continue
-        names = [name for name, _ in duck_columns]
-        for duck_row, spark_row in zip(duck_rows, spark_rows, strict=True):
-            unequal = [
-                f"{name}: {left!r} != {right!r}"
-                for name, left, right in zip(names, duck_row, spark_row, strict=True)
-                if not _same(left, right)
-            ]
-            if unequal:
-                problems.append(f"{table}: first different row: {'; '.join(unequal)}")
-                break
-    return problems
+    return differences(expected.latest_path, actual.latest_path)
 
 
 def test_every_published_mart_on_spark_equals_duckdb(warehouses: dict[str, Settings]) -> None:
