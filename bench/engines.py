@@ -101,8 +101,10 @@ def render(result: dict) -> str:
         "Published marts, Spark against DuckDB (orchestration/publication_diff.py, numbers to 1e-9): "
         + ("**equal**, every mart row for row." if not problems else "**different**: " + "; ".join(problems)),
         "",
-        "Slowest dbt nodes on Spark, full night (s): "
-        + "; ".join(f"{name} {seconds:.1f}" for name, seconds in spark_full.dbt_slowest),
+        "Slowest dbt nodes on Spark (s), full night: "
+        + "; ".join(f"{name} {seconds:.1f}" for name, seconds in spark_full.dbt_slowest)
+        + "; increment night: "
+        + "; ".join(f"{name} {seconds:.1f}" for name, seconds in spark_inc.dbt_slowest),
         "",
         ENGINES_END,
     ]

@@ -30,3 +30,31 @@
 {% macro spark__unnest_list(column) -%}
     explode({{ column }})
 {%- endmacro %}
+
+{% macro rewrite_by_partition(partition_column) -%}
+    {#- The config of an incremental model whose night rewrites whole partitions (months):
+        {{ config(**rewrite_by_partition('period_start')) }} -#}
+    {{ return(adapter.dispatch('rewrite_by_partition', 'par_warehouse')(partition_column)) }}
+{%- endmacro %}
+
+{% macro default__rewrite_by_partition(partition_column) -%}
+    {#- DuckDB: delete the partitions the new rows touch, then insert them -#}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'delete+insert',
+        'unique_key': [partition_column],
+        'on_schema_change': 'sync_all_columns',
+    }) }}
+{%- endmacro %}
+
+{% macro spark__rewrite_by_partition(partition_column) -%}
+    {#- Spark: Parquet has no delete (and an incremental unique_key on Parquet appends
+        duplicates); insert_overwrite replaces the partitions the new rows touch -#}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'insert_overwrite',
+        'partition_by': [partition_column],
+        'file_format': 'parquet',
+        'on_schema_change': 'sync_all_columns',
+    }) }}
+{%- endmacro %}

@@ -93,3 +93,15 @@ def test_export_sets_only_the_spark_folders_that_were_chosen(monkeypatch, tmp_pa
     assert "PARWH_SPARK_LANDING_DIR" not in os.environ
     assert "PARWH_DBT_TARGET" not in os.environ
     assert os.environ["PARWH_WAREHOUSE"] == str(tmp_path / "wh")
+
+
+def test_the_cli_names_a_wrong_engine_setting_and_touches_nothing(monkeypatch, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from orchestration.cli import app
+
+    monkeypatch.setenv("PARWH_ENGINE", "postgres")
+    result = CliRunner().invoke(app, ["run", "--warehouse", str(tmp_path / "wh")])
+    assert result.exit_code == 1
+    assert "PARWH_ENGINE='postgres'" in result.output and "duckdb, spark" in result.output
+    assert not (tmp_path / "wh").exists()

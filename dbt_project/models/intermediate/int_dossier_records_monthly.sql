@@ -1,26 +1,7 @@
 -- sqlfluff:indentation:template_blocks_indent:False
 {#- a night rewrites whole months: delete+insert on DuckDB; on Spark (Parquet tables, no
-    delete) insert_overwrite of the months' partitions -#}
-{% if target.type == 'spark' %}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='insert_overwrite',
-        partition_by=['period_start'],
-        file_format='parquet',
-        on_schema_change='sync_all_columns',
-    )
-}}
-{% else %}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key=['period_start'],
-        on_schema_change='sync_all_columns',
-    )
-}}
-{% endif %}
+    delete) insert_overwrite of the months' partitions (macros/cross_engine.sql) -#}
+{{ config(**rewrite_by_partition('period_start')) }}
 -- Record-level dossier exports aggregated per unit × level × calendar month.
 -- A dossier is active in a month when it was received by the month's end and not finished
 -- before its start; on time = finished on or before the due date (compared as dates). When
