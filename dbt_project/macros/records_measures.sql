@@ -59,3 +59,30 @@
         order by {{ q }}loaded_at desc, {{ q }}file_id desc
     ) = 1
 {%- endmacro %}
+
+{% macro records_monthly_state(stored_table, records) %}
+    {#- What int_dossier_records_monthly was built through, read before its incremental query
+        runs: {'loaded_through': a timestamp literal, 'new_months': bool}.
+        As a literal, the filter on loaded_at skips the history's row groups: Spark cannot
+        push a subquery down to Parquet, and it inlines CTEs, so it would read the whole
+        history once per reference. new_months: whether tonight's records reach a month
+        later than any stored (then the dossiers still open are counted in it); when not,
+        that part of the query, which reads the whole history, is left out. When dbt only
+        parses, both are the safe defaults. -#}
+    {%- set state = {'loaded_through': "timestamp '1900-01-01'", 'new_months': true} -%}
+    {%- if execute -%}
+        {%- set stored = run_query(
+            'select cast(max(records_loaded_through) as string), cast(max(period_start) as string)'
+            ~ ' from ' ~ stored_table).rows[0] -%}
+        {%- if stored[0] -%}
+            {%- do state.update({'loaded_through': "cast('" ~ stored[0] ~ "' as timestamp)"}) -%}
+        {%- endif -%}
+        {%- set tonight_last_month = run_query(
+            "select cast(cast(date_trunc('month', max(coalesce(finished_at, received_at))) as date)"
+            ~ ' as string) from ' ~ records
+            ~ ' where loaded_at > ' ~ state['loaded_through']).rows[0][0] -%}
+        {%- do state.update({'new_months': tonight_last_month is not none
+            and (stored[1] is none or tonight_last_month > stored[1])}) -%}
+    {%- endif -%}
+    {{ return(state) }}
+{% endmacro %}

@@ -26,6 +26,10 @@ records as {{ not_materialized() }} (
 ),
 
 {% if is_incremental() %}
+{#- what the stored table was built through, as literals (macros/records_measures.sql) -#}
+{%- set state = records_monthly_state(this, ref('stg_raw__dossier_records')) -%}
+{%- set stored_loaded_through = state['loaded_through'] -%}
+{%- set new_months = state['new_months'] %}
 
 built as (
 
@@ -36,7 +40,7 @@ built as (
 previous_build as (
 
     select
-        coalesce(max(records_loaded_through), timestamp '1900-01-01') as loaded_through,
+        {{ stored_loaded_through }} as loaded_through,
         coalesce(max(period_start), date '1900-01-01') as last_month
     from built
 
@@ -47,7 +51,7 @@ latest_new as (
     -- tonight's records; a dossier in two of tonight's files: the latest file wins
     select *
     from records
-    where loaded_at > (select previous_build.loaded_through from previous_build)
+    where loaded_at > {{ stored_loaded_through }}
     {{ latest_version_only() }}
 
 ),
@@ -61,7 +65,7 @@ superseded as (
         on
             records.unit_code = latest_new.unit_code
             and records.dossier_id = latest_new.dossier_id
-    where records.loaded_at <= (select previous_build.loaded_through from previous_build)
+    where records.loaded_at <= {{ stored_loaded_through }}
     {{ latest_version_only('records') }}
 
 ),
@@ -84,6 +88,7 @@ bounds as (
 
 ),
 
+{% if new_months -%}
 open_in_new_months as (
 
     -- a later month than any built: every dossier still open is active in it
@@ -110,6 +115,7 @@ latest_in_new_months as (
     {{ latest_version_only('records') }}
 
 ),
+{%- endif %}
 
 counted as (
 
@@ -130,6 +136,7 @@ counted as (
         bounds.built_through as count_through
     from superseded
     cross join bounds
+    {% if new_months -%}
     union all
     select
         latest_in_new_months.*,
@@ -138,6 +145,7 @@ counted as (
         bounds.last_month as count_through
     from latest_in_new_months
     cross join bounds
+    {%- endif %}
 
 ),
 
