@@ -31,6 +31,18 @@ H4,867,huyen,buu_chinh,2023-05-02 08:00,2023-05-20 17:00,2023-05-20 16:00
 RUN_COLUMNS = {"run_id", "published_at", "found_at", "first_seen_at", "last_seen_at", "checked_at"}
 
 
+def l866_records_to_november(settings: Settings) -> list[tuple]:
+    """Published record-level figures of 866 from January to November 2023."""
+    con = duckdb.connect(str(settings.latest_path), read_only=True)
+    try:
+        return con.execute(
+            "select received, resolved, pending from marts.fct_dossier_stats"
+            " where unit_code = 'L866' and period_label = '2023-11M' and source_kind = 'records'"
+        ).fetchall()
+    finally:
+        con.close()
+
+
 def _run(settings: Settings, *flags: str) -> str:
     result = runner.invoke(app, ["run", *flags, "--warehouse", str(settings.warehouse_dir)])
     assert result.exit_code == 0, result.output
@@ -101,12 +113,4 @@ def test_a_night_rebuilds_only_what_its_new_family_feeds(night_two: tuple[Settin
         assert scoped_marts[table] == whole_marts[table], table
 
     # the new records are in the published figures: 866, January to November 2023
-    con = duckdb.connect(str(scoped.latest_path), read_only=True)
-    try:
-        to_november = con.execute(
-            "select received, resolved, pending from marts.fct_dossier_stats"
-            " where unit_code = 'L866' and period_label = '2023-11M' and source_kind = 'records'"
-        ).fetchall()
-    finally:
-        con.close()
-    assert to_november == [(3, 2, 1)]
+    assert l866_records_to_november(scoped) == [(3, 2, 1)]

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from orchestration.cli import app
 from orchestration.publication_diff import differences
 from orchestration.settings import Settings, spark_missing
-from tests.e2e.test_night_scope import RECORDS_CSV
+from tests.e2e.test_night_scope import RECORDS_CSV, l866_records_to_november
 
 pytestmark = pytest.mark.spark
 
@@ -92,14 +92,7 @@ def _records_file(settings: Settings) -> Path:
 
 
 def _l866_records_to_november(settings: Settings) -> tuple[int, int, int]:
-    con = duckdb.connect(str(settings.latest_path), read_only=True)
-    try:
-        rows = con.execute(
-            "select received, resolved, pending from marts.fct_dossier_stats"
-            " where unit_code = 'L866' and period_label = '2023-11M' and source_kind = 'records'"
-        ).fetchall()
-    finally:
-        con.close()
+    rows = l866_records_to_november(settings)
     assert len(rows) <= 1, rows
     return rows[0] if rows else (0, 0, 0)
 
