@@ -16,6 +16,9 @@ _DDL = [
         status varchar, message varchar, message_vi varchar, error_sheet varchar,
         error_row bigint, error_column varchar, run_id varchar, loaded_at timestamp,
         file_path varchar)""",
+    # columns added after the first release (existing warehouses are migrated in place)
+    "alter table raw.file_manifest add column if not exists ignored_columns varchar[]",
+    "alter table raw.file_manifest add column if not exists column_map varchar",
     """create table if not exists raw.dossiers (
         file_id varchar, source_row bigint, unit_code varchar, submitted_unit varchar,
         authority_level varchar, period_start date, period_end date, field varchar,
@@ -23,6 +26,22 @@ _DDL = [
         resolved bigint, resolved_early bigint, resolved_on_time bigint, resolved_late bigint,
         pending_not_due bigint, pending_overdue bigint, is_total_row boolean,
         loaded_at timestamp)""",
+    *(
+        f"alter table raw.dossiers add column if not exists {column} bigint"
+        for column in (
+            "received_total",
+            "received_in_person",
+            "received_in_person_or_postal",
+            "received_fully_online",
+            "received_partly_online",
+            "received_out_of_area",
+            "pending",
+            "waiting_supplement",
+            "returned",
+            "withdrawn",
+            "stopped",
+        )
+    ),
     """create table if not exists raw.dossier_records (
         file_id varchar, source_row bigint, dossier_id varchar, unit_code varchar,
         authority_level varchar, procedure_code varchar, field varchar, channel varchar,
@@ -30,6 +49,8 @@ _DDL = [
         is_fully_online_eligible boolean, is_digitised boolean, has_electronic_result boolean,
         is_fee_required boolean, is_paid_online boolean, citizen_rating varchar,
         loaded_at timestamp)""",
+    # status: the portal's TrangThaiHoSo as a vocabulary code (ingest/vocabulary.yaml)
+    "alter table raw.dossier_records add column if not exists status varchar",
     """create table if not exists raw.staff (
         file_id varchar, source_row bigint, unit_code varchar, submitted_unit varchar,
         as_of_date date, category varchar, quota bigint, actual bigint, is_total_row boolean,
@@ -46,6 +67,14 @@ _DDL = [
         file_id varchar, source_row bigint, response_id varchar, unit_code varchar,
         authority_level varchar, survey_date date, question_code varchar, answer integer,
         is_overall boolean, loaded_at timestamp)""",
+    # What the reader found wrong in a file it loaded: a form identity that fails on a row,
+    # a stated rate or section total that differs from what the rows compute, a numeric
+    # column it could not map. One row per finding; the file's rows are loaded all the same.
+    """create table if not exists raw.load_findings (
+        file_id varchar, source_family varchar, sheet_name varchar, source_row bigint,
+        column_ref varchar, rule varchar, severity varchar, stated_value decimal(38,3),
+        computed_value decimal(38,3), difference decimal(38,3), message varchar,
+        message_vi varchar, loaded_at timestamp)""",
     """create table if not exists raw.admin_units (
         unit_code varchar, gso_code varchar, admin_era varchar, unit_name varchar,
         short_name varchar, unit_type varchar, unit_kind varchar, province_code varchar,
@@ -71,6 +100,7 @@ RAW_TABLES = (
     "budget",
     "surveys",
     "survey_responses",
+    "load_findings",
     "admin_units",
     "admin_unit_successions",
 )
