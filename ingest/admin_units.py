@@ -263,6 +263,14 @@ _PREFIX_RX = re.compile(
     r"^(?:ubnd |uy ban nhan dan )?(" + "|".join(p for p, _ in _TYPE_PREFIXES) + r")\s+(.+)$"
 )
 _PREFIX_TYPE = dict(_TYPE_PREFIXES)
+
+
+def names_a_unit_type(text: object) -> bool:
+    """Whether a name starts with a unit type ("Phường Lộc Thọ", "UBND huyện X", "TP. Y"):
+    a row label that does is a unit, not a field (lĩnh vực)."""
+    return bool(_PREFIX_RX.match(fold(text)))
+
+
 _PAREN_SUFFIX = re.compile(r"\s*\([^)]*\)\s*$")
 _KIND_RANK = {"province": 0, "district": 1, "commune": 2}
 _PROVINCE_ALIASES = {"hcm": "79", "tp hcm": "79", "tphcm": "79", "sai gon": "79", "hn": "01"}

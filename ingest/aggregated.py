@@ -7,37 +7,42 @@ Pure Python, no database: raises :class:`IngestError` naming sheet, row and colu
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import partial
 
-from ingest.admin_units import UnitResolver
+from ingest import vocabulary
+from ingest.admin_units import UnitResolver, names_a_unit_type
 from ingest.context import FileContext, row_text
 from ingest.dates import parse_date
 from ingest.errors import IngestError, ParseError, PeriodParseError
-from ingest.headers import HeaderMatch, load_aliases, lookup_value, survey_questions
+from ingest.form_checks import (
+    DossierFormChecks,
+    LoadFinding,
+    check_section,
+    rate_finding,
+    unmapped_numeric_columns,
+)
+from ingest.headers import HeaderMatch, load_aliases, survey_questions
 from ingest.numbers import infer_decimal_mark, parse_count, parse_decimal
 from ingest.periods import Period, find_authority_level_in_text, parse_authority_level
 from ingest.text import clean, fold, is_blank
 
-DOSSIER_COUNTS = (
-    "carried_in",
-    "received",
-    "received_online",
-    "received_postal",
-    "resolved",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending_not_due",
-    "pending_overdue",
-)
+#: the count columns of raw.dossiers (the vocabulary's measures but the combined
+#: "early or on time", which is loaded into resolved_on_time)
+DOSSIER_COUNTS = tuple(m for m in vocabulary.DOSSIER_MEASURES if m != "resolved_early_or_on_time")
+#: every measure a dossier form can state
+DOSSIER_MEASURES = vocabulary.DOSSIER_MEASURES
 KIND_LEVEL = {"province": "tinh", "district": "huyen", "commune": "xa"}
 _TOTAL_FIRST = ("tong", "total")
 _CONG_SECOND = {"chung", "toan", "tat", "so", "cac", "cong"}
-_NUMBERING = re.compile(r"^\(?([0-9]{1,3}|[a-zA-Z])\)?$")
+_NUMBERING = re.compile(r"^\(?([0-9]{1,3}|[a-zA-Z])\)?(?:\s*=.*)?$")
+_DASHES = {"-", "–", "—", "--"}
+_ORDINAL = re.compile(r"^(?:[0-9]{1,3}(?:\.[0-9]{1,3})*|[ivxIVX]{1,5}|[a-zA-Z])[.)]?$")
+_ROMAN = re.compile(r"^[ivxIVX]{1,5}[.)]?$")
+ORDINAL_HEADERS = {"stt", "tt", "so tt", "so thu tu"}
 
 
 def is_total_label(value: object) -> bool:
@@ -58,7 +63,8 @@ def _first_text(cells: tuple) -> object:
 
 
 def _is_numbering_row(cells: tuple) -> bool:
-    """The "(1) (2) (3)" or "A B 1 2 3" row that forms often put under the header."""
+    """The "(1) (2) (3)", "1 2 3 … 13" or "A | B | (1)=(2)+(3) | (2)" row that forms put
+    under the header."""
     tokens = [str(v).strip() for v in cells if not is_blank(v)]
     if len(tokens) < 3:
         return False
@@ -74,11 +80,29 @@ def _is_numbering_row(cells: tuple) -> bool:
     return len(nums) >= 2 and nums == list(range(nums[0], nums[0] + len(nums)))
 
 
+def _is_dash(value: object) -> bool:
+    return isinstance(value, str) and value.strip() in _DASHES
+
+
+@dataclass(frozen=True)
+class FormRow:
+    """A row under the header: ``data`` (loaded), ``total`` (a stated total, kept for the
+    sum-of-parts check), ``section`` (a section or group row: it sets the authority level
+    of the rows below and its figures are the section's subtotal, checked, never loaded)."""
+
+    row: int  # 1-based row number in the sheet
+    cells: tuple
+    kind: str
+    label: str | None = None
+    level: str | None = None
+
+
 @dataclass
 class ParsedSheet:
     tables: dict[str, list[dict]] = field(default_factory=dict)
     unit_codes: set[str] = field(default_factory=set)
     period_labels: set[str] = field(default_factory=set)
+    findings: list[LoadFinding] = field(default_factory=list)
 
 
 class SheetParser:
@@ -99,6 +123,14 @@ class SheetParser:
         self.sheet = sheet
         self.section_level: str | None = None
         self.out = ParsedSheet()
+        self.ordinal_idx = next(
+            (
+                i
+                for i in sorted(match.known_ignored)
+                if fold(match.paths.get(i, ("",))[-1]) in ORDINAL_HEADERS
+            ),
+            None,
+        )
 
     # -- helpers
     def error(self, message: str, message_vi: str, row: int, column: str | None = None) -> IngestError:
@@ -113,6 +145,8 @@ class SheetParser:
 
     def cell(self, cells: tuple, canonical: str) -> object:
         idx = self.m.columns.get(canonical)
+        if idx is None:
+            idx = self.m.rates.get(canonical)
         if idx is None or idx >= len(cells):
             return None
         value = cells[idx]
@@ -133,26 +167,12 @@ class SheetParser:
                 column=self.m.column_name(canonical),
             ) from exc
 
-    def unit(self, cells: tuple, row: int, on_date: date) -> tuple[str, str]:
-        code = self.cell(cells, "unit_code")
-        name = self.cell(cells, "unit_name")
-        province = self.cell(cells, "province") or self.ctx.province
-        column = self.m.column_name("unit_code" if code is not None else "unit_name")
-        if code is None and name is None:
-            if not self.ctx.unit_name:
-                raise self.error(
-                    "no unit: the row has neither a unit code nor a unit name, and the title"
-                    " rows name no unit ('Đơn vị: …')",
-                    "không xác định được đơn vị: dòng không có mã đơn vị hoặc tên đơn vị và"
-                    " phần tiêu đề không ghi 'Đơn vị: …'",
-                    row,
-                    column,
-                )
-            name, column = self.ctx.unit_name, "title rows"
+    def resolve_unit(self, code: object, name: object, row: int, on_date: date, column: str | None) -> str:
+        province = self.ctx.province
         if isinstance(code, float) and code.is_integer():
             code = int(code)
         try:
-            unit_code = self.resolver.resolve(
+            return self.resolver.resolve(
                 code=None if code is None else str(code),
                 name=None if name is None else str(name),
                 province=None if province is None else str(province),
@@ -162,6 +182,31 @@ class SheetParser:
             raise IngestError.from_parse_error(
                 exc, file_name=self.file_name, sheet=self.sheet, row=row, column=column
             ) from exc
+
+    def unit(self, cells: tuple, row: int, on_date: date) -> tuple[str, str]:
+        code = self.cell(cells, "unit_code")
+        name = self.cell(cells, "unit_name")
+        column = self.m.column_name("unit_code" if code is not None else "unit_name")
+        if code is None and name is None:
+            if not self.ctx.unit_name:
+                raise self.error(
+                    "no unit: the row has neither a unit code nor a unit name, and the title"
+                    " rows name no unit ('Đơn vị báo cáo: …')",
+                    "không xác định được đơn vị: dòng không có mã đơn vị hoặc tên đơn vị và"
+                    " phần tiêu đề không ghi 'Đơn vị báo cáo: …'",
+                    row,
+                    column,
+                )
+            name, column = self.ctx.unit_name, "title rows"
+        province = self.cell(cells, "province")
+        if province is not None and province != self.ctx.province:
+            saved, self.ctx = self.ctx, replace(self.ctx, province=str(province))
+            try:
+                unit_code = self.resolve_unit(code, name, row, on_date, column)
+            finally:
+                self.ctx = saved
+        else:
+            unit_code = self.resolve_unit(code, name, row, on_date, column)
         submitted = clean(name if name is not None else code)
         return unit_code, submitted
 
@@ -191,32 +236,101 @@ class SheetParser:
         return KIND_LEVEL.get(unit.unit_kind) if unit else None
 
     def count(self, cells: tuple, canonical: str, row: int) -> int | None:
+        if _is_dash(self.cell(cells, canonical)):
+            return 0  # "-" in a form's number cell means none
         return self.parse(cells, canonical, parse_count, row)  # type: ignore[return-value]
 
+    def label_of(self, cells: tuple) -> str | None:
+        """The row's label: its field (lĩnh vực) or unit name, else its first text."""
+        for canonical in ("field", "unit_name"):
+            value = self.cell(cells, canonical)
+            if value is not None:
+                return clean(value)
+        first = _first_text(cells)
+        return None if first is None else clean(first)
+
+    def ordinal(self, cells: tuple) -> str | None:
+        if self.ordinal_idx is None or self.ordinal_idx >= len(cells) or is_blank(cells[self.ordinal_idx]):
+            return None
+        value = cells[self.ordinal_idx]
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = clean(value).rstrip(".)")
+        return text if _ORDINAL.match(text) else None
+
     # -- row loop
-    def rows(self, all_rows: list[tuple], measures: tuple[str, ...]):
-        """Yield (row number, cells, is_total) for data rows; skips blank, numbering,
-        section and footer rows."""
+    def rows(self, all_rows: list[tuple], measures: tuple[str, ...]) -> list[FormRow]:
+        """The rows under the header, classified; blank, numbering, "Trong đó" (and the
+        "of which" rows under it) and footer rows are left out."""
         start = self.m.first_data_row
         measure_idx = [self.m.columns[c] for c in measures if c in self.m.columns]
         measure_idx += list(self.m.questions.values())
+        out: list[FormRow] = []
+        of_which = False
+        seen_data = False
+        leading = 0
         for i in range(start, len(all_rows)):
             cells = all_rows[i]
             row = i + 1
             if all(is_blank(v) for v in cells):
                 continue
-            if i == start and _is_numbering_row(cells):
+            leading += 1
+            if leading <= 3 and _is_numbering_row(cells):
                 continue
-            total = is_total_label(_first_text(cells))
+            label = self.label_of(cells)
+            total = is_total_label(label) or is_total_label(_first_text(cells))
             has_measure = any(idx < len(cells) and not is_blank(cells[idx]) for idx in measure_idx)
-            if not has_measure:
+            level = None if total else vocabulary.section_level(label)
+            ordinal = self.ordinal(cells)
+            if level is None and not has_measure and not total:
                 level = find_authority_level_in_text(row_text(cells))
-                if level:
-                    self.section_level = level  # a section heading such as "II. Cấp xã"
+            if level is not None:
+                out.append(FormRow(row, cells, "section", label, level))
+                of_which = False
                 continue
-            yield row, cells, total
-            if total:
-                return  # what follows a totals row is a footer
+            if fold(label).startswith("trong do"):
+                of_which = True  # the rows under it are parts of the row above
+                continue
+            if of_which:
+                bulleted = label is not None and label.lstrip()[:1] in ("-", "+", "*", "•", "·")
+                if bulleted or (ordinal is None and self.ordinal_idx is not None):
+                    continue
+                of_which = False
+            if ordinal is not None and _ROMAN.match(ordinal) and has_measure:
+                out.append(FormRow(row, cells, "section", label, None))  # "I", "II" groups
+                continue
+            if not has_measure:
+                continue
+            out.append(FormRow(row, cells, "total" if total else "data", label))
+            if total and seen_data:
+                break  # what follows a closing totals row is a footer
+            seen_data = seen_data or not total
+        return self._mark_groups(out)
+
+    def data_rows(
+        self, all_rows: list[tuple], measures: tuple[str, ...]
+    ) -> Iterator[tuple[int, tuple, bool]]:
+        """(row number, cells, is_total) of the data and totals rows; a section row sets the
+        authority level of the rows below it."""
+        for r in self.rows(all_rows, measures):
+            if r.kind == "section":
+                if r.level:
+                    self.section_level = r.level
+                continue
+            yield r.row, r.cells, r.kind == "total"
+
+    def _mark_groups(self, rows: list[FormRow]) -> list[FormRow]:
+        """A numbered row whose number heads the next rows' ("1" before "1.1", "1.2") is a
+        group: its figures are its parts' subtotal."""
+        ordinals = [self.ordinal(r.cells) if r.kind == "data" else None for r in rows]
+        marked: list[FormRow] = []
+        for k, r in enumerate(rows):
+            o = ordinals[k]
+            if o and any(later and later.startswith(o + ".") for later in ordinals[k + 1 :]):
+                marked.append(FormRow(r.row, r.cells, "section", r.label, None))
+            else:
+                marked.append(r)
+        return marked
 
     def note(self, unit_code: str | None, period: Period | None) -> None:
         if unit_code:
@@ -240,33 +354,160 @@ def _check_period(parser: SheetParser, period: Period | None, row: int) -> None:
         ) from exc
 
 
+# --- dossiers ------------------------------------------------------------------------------
+
+
+def _dossier_unit(p: SheetParser, r: FormRow, on_date: date) -> tuple[str, str, str | None]:
+    """(unit code, submitted unit, field) of a data row. Without a unit column, the row's
+    label is a unit when it names one ("Phường Lộc Thọ"), otherwise a field (lĩnh vực) of
+    the reporting unit named in the title block."""
+    field_value = p.cell(r.cells, "field")
+    field_text = None if field_value is None else clean(field_value)
+    has_unit_column = "unit_code" in p.m.columns or "unit_name" in p.m.columns
+    if has_unit_column or field_text is None or not names_a_unit_type(field_text):
+        unit_code, submitted = p.unit(r.cells, r.row, on_date)
+        return unit_code, submitted, field_text
+    code = p.resolve_unit(None, field_text, r.row, on_date, p.m.column_name("field"))
+    return code, field_text, None
+
+
+def _stated_counts(p: SheetParser, r: FormRow) -> dict[str, int | None]:
+    return {m: p.count(r.cells, m, r.row) for m in DOSSIER_MEASURES if m in p.m.columns}
+
+
+def _channels(stated: dict[str, int | None], cols: dict[str, int]) -> int | None:
+    for option in (
+        ("received_online", "received_in_person_or_postal"),
+        ("received_online", "received_in_person", "received_postal"),
+    ):
+        if set(option) <= set(cols) and any(stated.get(m) is not None for m in option):
+            return sum(stated.get(m) or 0 for m in option)
+    return None
+
+
+def dossier_counts(stated: dict[str, int | None], cols: dict[str, int]) -> dict[str, int | None]:
+    """raw.dossiers counts from what a form states: ``received`` is the newly received (the
+    channels' sum, or the total for handling less what was carried in, when the form gives
+    no such column), "early or on time" goes to resolved_on_time, online is its parts' sum
+    when only the parts are given."""
+    counts = {m: stated.get(m) for m in DOSSIER_COUNTS}
+    eot = stated.get("resolved_early_or_on_time")
+    if eot is not None and counts["resolved_on_time"] is None:
+        early = counts["resolved_early"]
+        counts["resolved_on_time"] = eot - early if early is not None and early <= eot else eot
+        if early is not None and early > eot:
+            counts["resolved_early"] = None
+    if counts["received_online"] is None and (
+        stated.get("received_fully_online") is not None or stated.get("received_partly_online") is not None
+    ):
+        counts["received_online"] = (stated.get("received_fully_online") or 0) + (
+            stated.get("received_partly_online") or 0
+        )
+    if counts["received"] is None:
+        total = stated.get("received_total")
+        channels = _channels(stated, cols)
+        if channels is not None:
+            counts["received"] = channels
+        elif total is not None:
+            counts["received"] = total - (stated.get("carried_in") or 0)
+    return counts
+
+
+def _dossier_rates(p: SheetParser, r: FormRow, stated: dict[str, int | None]) -> list[LoadFinding]:
+    found: list[LoadFinding] = []
+    resolved = stated.get("resolved")
+    if resolved is None and "resolved_late" in p.m.columns:
+        parts = [stated.get(m) for m in ("resolved_early", "resolved_on_time", "resolved_early_or_on_time")]
+        resolved = sum(v or 0 for v in parts) + (stated.get("resolved_late") or 0)
+    on_time = stated.get("resolved_early_or_on_time")
+    if on_time is None and "resolved_on_time" in p.m.columns:
+        on_time = (stated.get("resolved_early") or 0) + (stated.get("resolved_on_time") or 0)
+    handled = stated.get("received_total")
+    new = stated.get("received")
+    carried = stated.get("carried_in")
+    checks = {
+        "on_time_rate": (
+            on_time,
+            [resolved],
+            "(early + on time) / resolved",
+            "(trước hạn + đúng hạn) / đã giải quyết",
+        ),
+        "late_rate": (stated.get("resolved_late"), [resolved], "late / resolved", "quá hạn / đã giải quyết"),
+        "resolution_rate": (
+            resolved,
+            [handled, (carried or 0) + (new or 0) if new is not None else None, new],
+            "resolved / received",
+            "đã giải quyết / tiếp nhận",
+        ),
+    }
+    for rate, (numerator, denominators, en, vi) in checks.items():
+        raw = p.cell(r.cells, rate)
+        if raw is None or rate not in p.m.rates:
+            continue
+        f = rate_finding(p.m, p.sheet, r.row, rate, raw, numerator, denominators, en, vi)
+        if f:
+            found.append(f)
+    return found
+
+
 def parse_dossiers(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
     out: list[dict] = []
-    for row, cells, total in p.rows(rows, DOSSIER_COUNTS):
-        counts = {c: p.count(cells, c, row) for c in DOSSIER_COUNTS}
-        period = p.period(cells, row, required=not total)
-        _check_period(p, period, row)
+    checks = DossierFormChecks(p.m, p.sheet)
+    form_rows = p.rows(rows, DOSSIER_MEASURES)
+    section: tuple[FormRow, dict[str, int | None]] | None = None
+    in_section: list[tuple[int, dict[str, int | None]]] = []
+
+    def close_section() -> None:
+        if section is not None:
+            srow, sstated = section
+            p.out.findings.extend(
+                check_section(p.m, p.sheet, srow.row, srow.label or "", sstated, in_section)
+            )
+
+    for r in form_rows:
+        if r.kind == "section":
+            close_section()
+            if r.level:
+                p.section_level = r.level
+            stated = _stated_counts(p, r)
+            section = (r, stated) if any(v is not None for v in stated.values()) else None
+            in_section = []
+            continue
+        stated = _stated_counts(p, r)
+        total = r.kind == "total"
+        period = p.period(r.cells, r.row, required=not total)
+        _check_period(p, period, r.row)
         if total:
-            unit_code, submitted = None, clean(_first_text(cells))
+            unit_code, submitted, field_text = None, clean(_first_text(r.cells)), None
         else:
             assert period is not None
-            unit_code, submitted = p.unit(cells, row, period.end)
-        field_value = p.cell(cells, "field")
+            unit_code, submitted, field_text = _dossier_unit(p, r, period.end)
+            in_section.append((r.row, stated))
+            checks.check_row(r.row, stated, unit_code, period.label)
+            p.out.findings.extend(_dossier_rates(p, r, stated))
         out.append(
             {
-                "source_row": row,
+                "source_row": r.row,
                 "unit_code": unit_code,
                 "submitted_unit": submitted,
-                "authority_level": p.level(cells, row, unit_code),
+                "authority_level": p.level(r.cells, r.row, unit_code),
                 "period_start": period.start if period else None,
                 "period_end": period.end if period else None,
-                "field": None if field_value is None else clean(field_value),
-                **counts,
+                "field": field_text,
+                **dossier_counts(stated, p.m.columns),
                 "is_total_row": total,
             }
         )
         if not total:
             p.note(unit_code, period)
+    close_section()
+    misread = checks.misread_error(p.file_name)
+    if misread is not None:
+        raise misread
+    p.out.findings.extend(checks.findings)
+    p.out.findings.extend(
+        unmapped_numeric_columns(p.m, p.sheet, [(r.row, r.cells) for r in form_rows if r.kind == "data"])
+    )
     p.out.tables["dossiers"] = out
     return p.out
 
@@ -295,16 +536,19 @@ def parse_staff(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
             "thiếu cột 'Loại' (loại biên chế)",
             p.m.header_rows[-1] + 1,
         )
-    for row, cells, total in p.rows(rows, ("quota", "actual")):
+    staff_rows = list(p.data_rows(rows, ("quota", "actual")))
+    p.out.findings.extend(unmapped_numeric_columns(p.m, p.sheet, [(r, c) for r, c, t in staff_rows if not t]))
+    for row, cells, total in staff_rows:
         as_of = _as_of(p, cells, row)
         raw_category = p.cell(cells, "category")
-        category = lookup_value("staff", "category", raw_category)
+        category = None if raw_category is None else vocabulary.staff_category(raw_category)
         if category is None and not (total and raw_category is None):
+            accepted = ", ".join(t.vi for t in vocabulary.terms("staff_categories").values())
             raise p.error(
-                f"unknown staff category {clean(raw_category)!r} (expected Cán bộ, Công chức,"
-                " Viên chức giáo dục, Viên chức y tế, Viên chức khác, Hợp đồng)",
-                f"loại biên chế {clean(raw_category)!r} không hợp lệ (cần: Cán bộ, Công chức,"
-                " Viên chức giáo dục, Viên chức y tế, Viên chức khác, Hợp đồng)",
+                f"unknown staff category {clean(raw_category)!r} (expected one of: {accepted};"
+                " e.g. 'Viên chức - Giáo dục và Đào tạo', 'Hợp đồng theo NĐ 111')",
+                f"loại biên chế {clean(raw_category)!r} không xác định được (cần một trong:"
+                f" {accepted}; ví dụ 'Viên chức - Giáo dục và Đào tạo', 'Hợp đồng theo NĐ 111')",
                 row,
                 p.m.column_name("category"),
             )
@@ -347,7 +591,8 @@ def _fiscal_year(p: SheetParser, cells: tuple, row: int, as_of: date) -> int:
 
 def parse_budget(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
     out: list[dict] = []
-    data_rows = list(p.rows(rows, ("plan_mvnd", "disbursed_mvnd")))
+    data_rows = list(p.data_rows(rows, ("plan_mvnd", "disbursed_mvnd")))
+    p.out.findings.extend(unmapped_numeric_columns(p.m, p.sheet, [(r, c) for r, c, t in data_rows if not t]))
     # one convention per file: "100.000,000" beside "900,000" makes the latter 900
     mark = infer_decimal_mark(
         p.cell(cells, column) for _, cells, _ in data_rows for column in ("plan_mvnd", "disbursed_mvnd")
@@ -363,6 +608,21 @@ def parse_budget(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
         programme = p.cell(cells, "programme")
         plan = p.parse(cells, "plan_mvnd", money, row)
         disbursed = p.parse(cells, "disbursed_mvnd", money, row)
+        rate = p.cell(cells, "disbursement_rate")
+        if rate is not None and not total and isinstance(disbursed, Decimal):
+            finding = rate_finding(
+                p.m,
+                p.sheet,
+                row,
+                "disbursement_rate",
+                rate,
+                disbursed,
+                [plan if isinstance(plan, Decimal) else None],
+                "disbursed / plan",
+                "giải ngân / kế hoạch vốn",
+            )
+            if finding:
+                p.out.findings.append(finding)
         out.append(
             {
                 "source_row": row,
@@ -386,7 +646,11 @@ def parse_surveys(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
     if p.m.questions or "response_id" in p.m.columns:
         return _parse_survey_responses(p, rows)
     out: list[dict] = []
-    for row, cells, total in p.rows(rows, ("forms", "satisfied_forms")):
+    survey_rows = list(p.data_rows(rows, ("forms", "satisfied_forms")))
+    p.out.findings.extend(
+        unmapped_numeric_columns(p.m, p.sheet, [(r, c) for r, c, t in survey_rows if not t])
+    )
+    for row, cells, total in survey_rows:
         period = p.period(cells, row, required=not total)
         _check_period(p, period, row)
         if total:
@@ -423,7 +687,7 @@ def _answer(value: object) -> int:
 def _parse_survey_responses(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
     questions = {q.code: q for q in survey_questions().values()}
     out: list[dict] = []
-    for row, cells, total in p.rows(rows, ("response_id",)):
+    for row, cells, total in p.data_rows(rows, ("response_id",)):
         if total:
             continue  # a totals row of a per-form sheet carries no form
         value = p.parse(cells, "survey_date", parse_date, row)

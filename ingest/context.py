@@ -1,5 +1,13 @@
 """File-level context read from the title rows above the header and from the file name:
-period, province, authority level and unit. A column value overrides it."""
+period, province, authority level and the reporting unit. A column value overrides it.
+
+Title blocks are read cell by cell, as official forms write them side by side
+("Đơn vị báo cáo: UBND thành phố Nha Trang, tỉnh Khánh Hòa" | "Đơn vị nhận báo cáo: …";
+"Kỳ báo cáo: Năm 2018 (Từ ngày 01/01/2018 đến ngày 31/12/2018)"). A cell that names the
+period ("Kỳ báo cáo: …", "Số liệu từ ngày … đến ngày …") wins over a date met elsewhere
+in the title, and legal references ("Ban hành kèm theo Thông tư số 01/2020/TT-VPCP ngày
+21/10/2020") are never read as a period.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +20,13 @@ from ingest.periods import Period, find_authority_level_in_text, find_period_in_
 from ingest.text import clean, fold, is_blank
 
 _UNIT_LINE = re.compile(r"^(?:ten )?(?:don vi|co quan|dia phuong)(?: bao cao)?$")
+_PERIOD_LINE = re.compile(r"^(?:ky bao cao|ky|thoi gian bao cao|thoi ky bao cao|so lieu|ky so lieu)\b")
+_PERIOD_WORDS = re.compile(r"^(?:so lieu|tinh) (?:tu|den) ngay\b|^(?:tu ngay|den ngay)\b")
+_LEGAL_REFERENCE = re.compile(
+    r"\b(?:thong tu|nghi dinh|quyet dinh|ban hanh kem theo|cong van|ke hoach|bieu so|mau so)\b"
+    r"|^ngay nhan bao cao\b"
+)
+_UNIT_PREFIX = re.compile(r"^(?:ubnd|uy ban nhan dan)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -26,20 +41,50 @@ def row_text(row: tuple) -> str:
     return " ".join(clean(v) for v in row if not is_blank(v))
 
 
+def _cells(row: tuple) -> list[str]:
+    """The row's texts; a label cell ending with ':' is joined with the cell after it
+    ("Đơn vị:" | "Thành phố Sa Đéc")."""
+    texts = [clean(v) for v in row if not is_blank(v)]
+    out: list[str] = []
+    for text in texts:
+        if out and out[-1].endswith(":"):
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+    return out
+
+
+def reporting_unit_name(text: str) -> str:
+    """ "UBND thành phố Nha Trang, tỉnh Khánh Hòa" → "thành phố Nha Trang" (the province
+    is read separately)."""
+    name = _UNIT_PREFIX.sub("", clean(text))
+    head, sep, tail = name.rpartition(",")
+    if sep and re.match(r"^(?:tinh|thanh pho)\b", fold(tail)):
+        name = head
+    return _UNIT_PREFIX.sub("", name.strip(" -–")).strip()
+
+
 def extract_context(title_rows: list[tuple], file_name: str, resolver: UnitResolver) -> FileContext:
-    period = province = level = unit = None
+    period = stated_period = province = level = unit = None
     for row in title_rows:
-        text = row_text(row)
-        if not text:
-            continue
-        if ":" in text:
-            head, _, tail = text.partition(":")
-            if _UNIT_LINE.match(fold(head)) and tail.strip():
-                unit = unit or clean(tail)
-        period = period or find_period_in_text(text)
-        province = province or resolver.find_province_in_text(text)
-        level = level or find_authority_level_in_text(text)
+        for cell in _cells(row):
+            head, colon, tail = cell.partition(":")
+            folded_head = fold(head)
+            if colon and _UNIT_LINE.match(folded_head) and tail.strip():
+                unit = unit or reporting_unit_name(tail)
+                province = province or resolver.find_province_in_text(tail)
+                continue
+            if colon and fold(head).startswith("don vi nhan"):
+                continue  # the recipient's name says nothing about the report
+            if stated_period is None and (
+                (colon and _PERIOD_LINE.match(folded_head)) or _PERIOD_WORDS.match(fold(cell))
+            ):
+                stated_period = find_period_in_text(tail if colon else cell)
+            if not _LEGAL_REFERENCE.search(fold(cell)):
+                period = period or find_period_in_text(cell)
+                province = province or resolver.find_province_in_text(cell)
+            level = level or find_authority_level_in_text(cell)
     stem = PurePath(file_name).name
-    period = period or find_period_in_text(stem)
+    period = stated_period or period or find_period_in_text(stem)
     level = level or find_authority_level_in_text(stem.replace("_", " "))
     return FileContext(period=period, province=province, authority_level=level, unit_name=unit)

@@ -1,19 +1,35 @@
-"""Header detection and column matching against the alias files in ``ingest/aliases/``.
+"""Header detection and column matching.
 
-The header is the row (or pair of rows, for two-row grouped headers with merged cells)
-among the first rows of a sheet that matches the most aliases. Matching folds both sides
-(:func:`ingest.text.fold`).
+A sheet's header is a block of 1 to 4 rows (title rows may sit above it, a numbering row
+and the data below it). Each column's meaning is read from its *labels*, top to bottom: a
+merged group cell counts for every column it spans (the sheet's merged ranges where the
+file has them, otherwise a group cell continues to the right over the columns that have
+sub-labels under it), and repeated labels count once.
+
+* Columns shared by the aggregated families (unit, province, period, level, field) and the
+  columns of staff, budget, surveys and record exports are matched against the alias lists
+  in ``ingest/aliases/`` (folded: case, accents, punctuation and spacing do not matter).
+* Dossier count columns are understood by composing their labels with the vocabulary
+  (:func:`ingest.vocabulary.dossier_measure`): "Số lượng hồ sơ đã giải quyết" over "Quá
+  hạn" is ``resolved_late``; "đang giải quyết" over "Quá hạn" is ``pending_overdue``.
+
+The best reading (start row, number of header rows, family) is the one that maps the most
+family-specific columns, then the most columns, then uses the fewest rows. Every non-empty
+header column that is not mapped is kept in :attr:`HeaderMatch.ignored`, so the load can
+say what it did not read.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
 
+from ingest import vocabulary
 from ingest.text import clean, fold, is_blank
 
 ALIAS_DIR = Path(__file__).parent / "aliases"
@@ -21,10 +37,14 @@ CONFIG_DIR = Path(__file__).parent / "config"
 AGGREGATED_FAMILIES = ("dossiers", "staff", "budget", "surveys")
 FAMILIES = ("dossiers", "dossier_records", "staff", "budget", "surveys")
 HEADER_SCAN_ROWS = 30
+MAX_HEADER_ROWS = 4
 MIN_SPECIFIC_MATCHES = 2
 _TOTAL_SUBS = {"tong", "tong so", "cong", "tong cong", "so luong", "so hs"}
 _QUESTION = re.compile(r"^cau\s*(\d{1,2})\b")
 _PERSONAL_TOKENS = re.compile(r"\b(cccd|cmnd|sdt|email|e mail|dtdd)\b")
+_NUMERIC_TEXT = re.compile(r"^[+\-\u2212]?\d[\d.,]*\s*%?$")
+#: a merged range: first row, first column, last row, last column (0-based, inclusive)
+Merge = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -34,8 +54,9 @@ class AliasSet:
     specific: frozenset[str]  # canonical columns that identify this family
     groups: frozenset[str]  # folded group labels whose sub-labels only match combined
     ignore: frozenset[str]
-    values: dict[str, dict[str, str]]  # column -> folded value -> canonical value
     required: tuple[str, ...] = ()
+    # TODO(records): value lists move to ingest/vocabulary.yaml; kept until records.py reads it
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _read_yaml(path: Path) -> dict:
@@ -43,28 +64,15 @@ def _read_yaml(path: Path) -> dict:
         return yaml.safe_load(fh) or {}
 
 
-def _values(spec: dict) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
-    for column, mapping in (spec or {}).items():
-        folded: dict[str, str] = {}
-        for canonical, labels in mapping.items():
-            canonical = str(canonical)
-            folded[fold(canonical)] = canonical
-            for label in labels or []:
-                folded[fold(label)] = canonical
-        out[column] = folded
-    return out
-
-
 @cache
 def load_aliases(family: str) -> AliasSet:
     """Alias set of a family; aggregated families include ``common.yaml``."""
     spec = _read_yaml(ALIAS_DIR / f"{family}.yaml")
-    own = spec.get("columns", {})
+    own = spec.get("columns", {}) or {}
     columns: dict[str, list[str]] = {}
     ignore: set[str] = set()
+    common = _read_yaml(ALIAS_DIR / "common.yaml")
     if family in AGGREGATED_FAMILIES:
-        common = _read_yaml(ALIAS_DIR / "common.yaml")
         columns.update(common.get("columns", {}))
         ignore |= {fold(x) for x in common.get("ignore", [])}
     columns.update(own)
@@ -72,17 +80,31 @@ def load_aliases(family: str) -> AliasSet:
     for canonical, labels in columns.items():
         for label in [canonical, *(labels or [])]:
             lookup.setdefault(fold(label), canonical)
-    common_cols = set(_read_yaml(ALIAS_DIR / "common.yaml").get("columns", {}))
+    common_cols = set(common.get("columns", {}))
     specific = frozenset(c for c in own if c not in common_cols)
+    if family == "dossiers":
+        specific = specific | frozenset(vocabulary.DOSSIER_MEASURES)
     return AliasSet(
         family=family,
         lookup=lookup,
         specific=specific,
         groups=frozenset(fold(g) for g in spec.get("groups", [])),
         ignore=frozenset(ignore),
-        values=_values(spec.get("values", {})),
         required=tuple(spec.get("required", [])),
+        values=_values(spec.get("values", {})),
     )
+
+
+def _values(spec: dict) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for column, mapping in (spec or {}).items():
+        folded: dict[str, str] = {}
+        for canonical, labels in mapping.items():
+            folded[fold(canonical)] = str(canonical)
+            for label in labels or []:
+                folded[fold(label)] = str(canonical)
+        out[column] = folded
+    return out
 
 
 @dataclass(frozen=True)
@@ -124,11 +146,6 @@ def _is_personal_folded(words: str) -> bool:
     return any(words == p or words.startswith(p + " ") for p in _personal_labels())
 
 
-def lookup_value(family: str, column: str, value: object) -> str | None:
-    """Canonical value of a categorical cell (``None`` if the value is unknown)."""
-    return load_aliases(family).values.get(column, {}).get(fold(value))
-
-
 def col_letter(index: int) -> str:
     """0-based column index → Excel letters (0 → A, 27 → AB)."""
     letters = ""
@@ -144,11 +161,19 @@ class HeaderMatch:
     family: str
     header_rows: tuple[int, ...]  # 0-based indices of the header rows in the sheet
     columns: dict[str, int]  # canonical column -> 0-based column index
-    labels: dict[int, str]  # column index -> header as written ("group / sub")
+    labels: dict[int, str]  # column index -> labels as written ("group / sub")
     questions: dict[str, int] = field(default_factory=dict)  # question code -> index
     personal: list[int] = field(default_factory=list)
     specific: int = 0
     total: int = 0
+    #: non-empty header columns that map to nothing: index -> why (English, Vietnamese)
+    ignored: dict[int, tuple[str, str]] = field(default_factory=dict)
+    #: ignored columns that are known not to hold data (STT, Ghi chú)
+    known_ignored: set[int] = field(default_factory=set)
+    #: column index -> its labels, top to bottom
+    paths: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    #: stated rates (checksums, never loaded): rate name -> column index
+    rates: dict[str, int] = field(default_factory=dict)
 
     @property
     def first_data_row(self) -> int:
@@ -156,68 +181,118 @@ class HeaderMatch:
 
     def column_name(self, canonical: str) -> str | None:
         idx = self.columns.get(canonical)
+        if idx is None:
+            idx = self.rates.get(canonical)
         return None if idx is None else self.describe(idx)
 
     def describe(self, index: int) -> str:
         label = self.labels.get(index)
         return f"{col_letter(index)} ({label})" if label else col_letter(index)
 
+    def column_map(self) -> str:
+        """What the reader took each column for, in sheet order: ``C (Tổng số) → received_total``."""
+        taken = {i: c for c, i in self.columns.items()}
+        taken.update({i: f"{c} (stated rate)" for c, i in self.rates.items()})
+        taken.update({i: c for c, i in self.questions.items()})
+        return "; ".join(f"{self.describe(i)} → {taken[i]}" for i in sorted(taken))
+
+
+# --- header blocks --------------------------------------------------------------------------
+
 
 def _cell_text(value: object) -> str:
     return "" if is_blank(value) else clean(value)
 
 
-def _labels(rows: list[tuple], r: int, double: bool) -> dict[int, tuple[str, str]]:
-    """Column index -> (group label, sub label); single rows have an empty group."""
-    top = rows[r]
-    if not double:
-        return {i: ("", _cell_text(v)) for i, v in enumerate(top) if not is_blank(v)}
-    sub = rows[r + 1]
-    width = max(len(top), len(sub))
-    out: dict[int, tuple[str, str]] = {}
-    group, group_has_sub = "", False
-    for i in range(width):
-        g = _cell_text(top[i]) if i < len(top) else ""
-        s = _cell_text(sub[i]) if i < len(sub) else ""
-        if g:
-            group, group_has_sub = g, bool(s)
-        elif s and group_has_sub:
-            g = group  # merged group cell: only the top-left cell holds the text
-        if g or s:
-            out[i] = (g, s)
-    return out
+def is_numeric_cell(value: object) -> bool:
+    """A number, or text that is only a number ("58.053", "91,33%")."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and bool(_NUMERIC_TEXT.match(value.strip()))
 
 
-def _match_label(aliases: AliasSet, group: str, sub: str) -> str | None:
-    fg, fs = fold(group), fold(sub)
-    if not fg:
-        return aliases.lookup.get(fs)
-    if not fs:
-        return aliases.lookup.get(fg)
-    combined = aliases.lookup.get(f"{fg} {fs}")
-    if combined:
-        return combined
-    if fg in aliases.groups:
-        return None
-    if fs in _TOTAL_SUBS:
-        return aliases.lookup.get(fg)
-    return aliases.lookup.get(fs)
+def _is_data_like(row: Sequence) -> bool:
+    return any(is_numeric_cell(v) for v in row)
+
+
+def _filled_block(rows: list[tuple], r: int, depth: int, merges: Sequence[Merge]) -> list[list[str]]:
+    """The header block's cell texts, merged ranges filled with their top-left text, other
+    blank group cells continued from the left over the columns with sub-labels below."""
+    block = rows[r : r + depth]
+    width = max(len(row) for row in block)
+    grid = [[_cell_text(row[c]) if c < len(row) else "" for c in range(width)] for row in block]
+    covered = [[False] * width for _ in range(depth)]
+    for top, left, bottom, right in merges:
+        if bottom < r or top > r + depth - 1 or left >= width:
+            continue
+        source = rows[top][left] if top < len(rows) and left < len(rows[top]) else None
+        text = _cell_text(source)
+        for i in range(max(top, r), min(bottom, r + depth - 1) + 1):
+            for c in range(left, min(right, width - 1) + 1):
+                covered[i - r][c] = True
+                if text:
+                    grid[i - r][c] = text
+    for k in range(depth - 1):  # every row but the last can hold group cells
+        current = ""
+        current_parent: tuple[str, ...] = ()
+        for c in range(width):
+            parent = tuple(grid[j][c] for j in range(k))
+            if grid[k][c]:
+                current, current_parent = grid[k][c], parent
+                continue
+            below = any(grid[j][c] for j in range(k + 1, depth))
+            if covered[k][c] or not below or not current or parent != current_parent:
+                current = "" if not below else current
+                continue
+            grid[k][c] = current
+    return grid
+
+
+def column_paths(
+    rows: list[tuple], r: int, depth: int, merges: Sequence[Merge] = ()
+) -> dict[int, tuple[str, ...]]:
+    """Column index -> its labels top to bottom (repeats removed) for a header block."""
+    grid = _filled_block(rows, r, depth, merges)
+    paths: dict[int, tuple[str, ...]] = {}
+    for c in range(len(grid[0]) if grid else 0):
+        path: list[str] = []
+        for i in range(depth):
+            text = grid[i][c]
+            if text and (not path or fold(path[-1]) != fold(text)):
+                path.append(text)
+        if path:
+            paths[c] = tuple(path)
+    return paths
+
+
+# --- matching -------------------------------------------------------------------------------
+
+
+def _match_alias(aliases: AliasSet, path: tuple[str, ...]) -> str | None:
+    folded = [fold(p) for p in path]
+    joined = " ".join(folded)
+    if joined in aliases.lookup:
+        return aliases.lookup[joined]
+    if len(folded) >= 2:
+        pair = f"{folded[-2]} {folded[-1]}"
+        if pair in aliases.lookup:
+            return aliases.lookup[pair]
+        if any(f in aliases.groups for f in folded[:-1]):
+            return None
+        if folded[-1] in _TOTAL_SUBS:
+            return aliases.lookup.get(folded[-2])
+    return aliases.lookup.get(folded[-1])
+
+
+def _is_field_label(path: tuple[str, ...]) -> bool:
+    return fold(path[-1]).startswith("linh vuc") or fold(path[0]).startswith("linh vuc")
 
 
 @lru_cache(maxsize=1 << 16)
-def _is_personal_header(group: str, sub: str) -> bool:
-    return is_personal_label(sub) or (is_personal_label(group) and not sub)
-
-
-@lru_cache(maxsize=1 << 16)
-def _match_family_label(family: str, group: str, sub: str) -> str | None:
-    # header scans try every row × reading × family: the same texts recur
-    return _match_label(load_aliases(family), group, sub)
-
-
-@lru_cache(maxsize=1 << 16)
-def _question_code(group: str, sub: str) -> str | None:
-    for text in (sub, group):
+def _question_code(path: tuple[str, ...]) -> str | None:
+    for text in reversed(path):
         m = _QUESTION.match(fold(text))
         if m:
             q = survey_questions().get(int(m.group(1)))
@@ -226,64 +301,116 @@ def _question_code(group: str, sub: str) -> str | None:
     return None
 
 
-def _evaluate(
-    family: str,
-    rows: list[tuple],
-    r: int,
-    double: bool,
-    row_labels: dict[int, tuple[str, str]] | None = None,
-) -> HeaderMatch:
+_RATE_OF = {
+    "resolved_early_or_on_time": "on_time_rate",
+    "resolved_on_time": "on_time_rate",
+    "resolved_late": "late_rate",
+    "resolved": "resolution_rate",
+}
+
+
+def _dossier_rate(path: tuple[str, ...]) -> str | None:
+    meaning = vocabulary.read_labels(path)
+    if not meaning.is_rate or meaning.is_not_count:
+        return None
+    measure = vocabulary.compose(meaning.stage, meaning.qualifiers)
+    return _RATE_OF.get(measure or "")
+
+
+@lru_cache(maxsize=1 << 16)
+def _classify_column(family: str, path: tuple[str, ...]) -> tuple[str, str]:
+    """(kind, name): kind is ``column``, ``rate``, ``question``, ``personal``, ``known`` (a
+    recognised column without data, e.g. STT) or ``none``."""
+    if any(is_personal_label(p) for p in path):
+        return "personal", ""
     aliases = load_aliases(family)
-    columns: dict[str, int] = {}
-    labels: dict[int, str] = {}
-    questions: dict[str, int] = {}
-    personal: list[int] = []
-    if row_labels is None:
-        row_labels = _labels(rows, r, double)
-    for i, (g, s) in sorted(row_labels.items()):
-        labels[i] = f"{g} / {s}" if g and s else (g or s)
-        if _is_personal_header(g, s):
-            personal.append(i)
-            continue
-        canonical = _match_family_label(family, g, s)
-        if canonical and canonical not in columns:
-            columns[canonical] = i
-            continue
-        if family == "surveys":
-            code = _question_code(g, s)
-            if code and code not in questions:
-                questions[code] = i
-    specific = sum(1 for c in columns if c in aliases.specific) + len(questions)
-    return HeaderMatch(
-        family=family,
-        header_rows=(r, r + 1) if double else (r,),
-        columns=columns,
-        labels=labels,
-        questions=questions,
-        personal=personal,
-        specific=specific,
-        total=len(columns) + len(questions),
-    )
+    if fold(path[-1]) in aliases.ignore:
+        return "known", ""
+    if family == "dossiers":
+        if _is_field_label(path):
+            return "column", "field"
+        common = _match_alias(aliases, path)
+        if common:
+            return "column", common
+        rate = _dossier_rate(path)
+        if rate:
+            return "rate", rate
+        measure = vocabulary.dossier_measure(path)
+        return ("column", measure) if measure else ("none", "")
+    canonical = _match_alias(aliases, path)
+    if canonical and canonical.endswith("_rate"):
+        return "rate", canonical
+    if canonical:
+        return "column", canonical
+    if family == "surveys":
+        code = _question_code(path)
+        if code:
+            return "question", code
+    return "none", ""
 
 
-def find_header(rows: list[tuple], families: tuple[str, ...] = FAMILIES) -> HeaderMatch | None:
+def _evaluate(family: str, paths: dict[int, tuple[str, ...]], header_rows: tuple[int, ...]) -> HeaderMatch:
+    aliases = load_aliases(family)
+    m = HeaderMatch(family=family, header_rows=header_rows, columns={}, labels={}, paths=paths)
+    taken: dict[int, tuple[str, str]] = {}
+    for i, path in sorted(paths.items()):
+        m.labels[i] = " / ".join(path)
+        taken[i] = _classify_column(family, path)
+    if family == "dossiers":
+        has_carried_in = any(t == ("column", "carried_in") for t in taken.values())
+        for i, (kind, name) in taken.items():
+            if has_carried_in and (kind, name) == ("column", "received"):
+                meaning = vocabulary.read_labels(paths[i])
+                if "new" not in meaning.qualifiers and vocabulary.includes_carried_in(paths[i]):
+                    taken[i] = ("column", "received_total")
+    for i, (kind, name) in sorted(taken.items()):
+        if kind == "personal":
+            m.personal.append(i)
+        elif kind == "known":
+            m.ignored[i] = ("recognised, holds no data", "cột nhận biết, không chứa số liệu")
+            m.known_ignored.add(i)
+        elif kind == "column" and name not in m.columns:
+            m.columns[name] = i
+        elif kind == "rate" and name not in m.rates:
+            m.rates[name] = i
+        elif kind == "question" and name not in m.questions:
+            m.questions[name] = i
+        elif kind in ("column", "rate", "question"):
+            first = m.describe({**m.columns, **m.rates, **m.questions}[name])
+            m.ignored[i] = (f"same meaning as column {first}", f"trùng nghĩa với cột {first}")
+        else:
+            m.ignored[i] = ("not understood", "không xác định được nội dung cột")
+    m.specific = sum(1 for c in m.columns if c in aliases.specific) + len(m.questions)
+    m.total = len(m.columns) + len(m.questions)
+    return m
+
+
+def find_header(
+    rows: list[tuple],
+    families: tuple[str, ...] = FAMILIES,
+    merges: Sequence[Merge] = (),
+) -> HeaderMatch | None:
     """Best header among the first rows for the given families, or ``None``."""
     best: HeaderMatch | None = None
+    best_key: tuple = ()
     limit = min(len(rows), HEADER_SCAN_ROWS)
     for r in range(limit):
-        if all(is_blank(v) for v in rows[r]):
+        if sum(1 for v in rows[r] if not is_blank(v)) < 2 or _is_data_like(rows[r]):
             continue
-        for double in (False, True):
-            if double and r + 1 >= len(rows):
-                continue
-            row_labels = _labels(rows, r, double)  # shared by every family's reading
+        for depth in range(1, MAX_HEADER_ROWS + 1):
+            last = r + depth - 1
+            if last >= len(rows) or (
+                depth > 1 and (_is_data_like(rows[last]) or not any(not is_blank(v) for v in rows[last]))
+            ):
+                break
+            paths = column_paths(rows, r, depth, merges)
             for family in families:
-                m = _evaluate(family, rows, r, double, row_labels)
+                m = _evaluate(family, paths, tuple(range(r, r + depth)))
                 if m.specific < MIN_SPECIFIC_MATCHES:
                     continue
-                # on a tie the single-row reading wins: a title row above a one-row header
-                # must not become a "group" row
-                key = (m.specific, m.total, len(m.header_rows) == 1)
-                if best is None or key > (best.specific, best.total, len(best.header_rows) == 1):
-                    best = m
+                # on a tie the reading with fewer header rows wins: a title row above a
+                # one-row header must not become a "group" row
+                key = (m.specific, m.total, -depth)
+                if best is None or key > best_key:
+                    best, best_key = m, key
     return best

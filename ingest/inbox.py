@@ -24,7 +24,8 @@ from ingest.admin_units import UnitResolver
 from ingest.aggregated import PARSERS, SheetParser, check_duplicates
 from ingest.context import extract_context
 from ingest.errors import IngestError, ParseError, ReadError
-from ingest.headers import AGGREGATED_FAMILIES, FAMILIES, HEADER_SCAN_ROWS, find_header
+from ingest.form_checks import LoadFinding
+from ingest.headers import AGGREGATED_FAMILIES, FAMILIES, HEADER_SCAN_ROWS, HeaderMatch, find_header
 from ingest.quarantine import quarantine_file
 from ingest.readers import Sheet, file_kind, read_sheets
 from ingest.records import load_records
@@ -57,6 +58,17 @@ TABLE_SCHEMAS: dict[str, list[tuple[str, pa.DataType]]] = {
         ("pending_not_due", _I),
         ("pending_overdue", _I),
         ("is_total_row", _B),
+        ("received_total", _I),
+        ("received_in_person", _I),
+        ("received_in_person_or_postal", _I),
+        ("received_fully_online", _I),
+        ("received_partly_online", _I),
+        ("received_out_of_area", _I),
+        ("pending", _I),
+        ("waiting_supplement", _I),
+        ("returned", _I),
+        ("withdrawn", _I),
+        ("stopped", _I),
     ],
     "staff": [
         ("source_row", _I),
@@ -205,7 +217,7 @@ def classify(path: Path, file_name: str) -> dict[str, list[str | None]]:
         )
     families: dict[str, list[str | None]] = {}
     for sheet in sheets:
-        match = find_header(sheet.rows)
+        match = find_header(sheet.rows, merges=getattr(sheet, "merges", ()))
         if match is not None:
             families.setdefault(match.family, []).append(sheet.name)
     if not families:
@@ -361,6 +373,55 @@ class _Loaded:
     period_labels: list[str]
     sheets: list[str]
     skipped: list[str]
+    findings: list[LoadFinding] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    ignored_vi: list[str] = field(default_factory=list)
+    column_map: str | None = None
+
+
+def _ignored_columns(match: HeaderMatch, sheet: str | None, lang: str = "en") -> list[str]:
+    """ "K (Ghi chú): recognised, holds no data" for every header column not loaded."""
+    where = f"{sheet}!" if sheet else ""
+    return [
+        f"{where}{match.describe(i)}: {why_en if lang == 'en' else why_vi}"
+        for i, (why_en, why_vi) in sorted(match.ignored.items())
+    ]
+
+
+def _insert_findings(
+    con: duckdb.DuckDBPyConnection,
+    findings: list[LoadFinding],
+    file_id: str,
+    family: str,
+    loaded_at: datetime,
+) -> None:
+    if not findings:
+        return
+    con.executemany(
+        "insert into raw.load_findings (file_id, source_family, sheet_name, source_row, column_ref,"
+        " rule, severity, stated_value, computed_value, difference, message, message_vi,"
+        " unit_code, period_label, loaded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                file_id,
+                family,
+                f.sheet,
+                f.source_row,
+                f.column_ref,
+                f.rule,
+                f.severity,
+                f.stated,
+                f.computed,
+                f.difference,
+                f.message,
+                f.message_vi,
+                f.unit_code,
+                f.period_label,
+                loaded_at,
+            )
+            for f in findings
+        ],
+    )
 
 
 def _load_aggregated(
@@ -381,8 +442,12 @@ def _load_aggregated(
     units: set[str] = set()
     labels: set[str] = set()
     used, skipped = [], []
+    findings: list[LoadFinding] = []
+    ignored: list[str] = []
+    ignored_vi: list[str] = []
+    column_maps: list[str] = []
     for sheet in sheets:
-        match = find_header(sheet.rows, AGGREGATED_FAMILIES)
+        match = find_header(sheet.rows, AGGREGATED_FAMILIES, merges=getattr(sheet, "merges", ()))
         if match is None or match.family != family:
             if sheet.name:
                 skipped.append(sheet.name)
@@ -390,6 +455,10 @@ def _load_aggregated(
         context = extract_context(sheet.rows[: match.header_rows[0]], file_name, resolver)
         parser = SheetParser(match, context, resolver, file_name, sheet.name)
         parsed = PARSERS[family](parser, sheet.rows)
+        findings.extend(parsed.findings)
+        ignored.extend(_ignored_columns(match, sheet.name))
+        ignored_vi.extend(_ignored_columns(match, sheet.name, "vi"))
+        column_maps.append((f"{sheet.name}: " if sheet.name else "") + match.column_map())
         for table, rows in parsed.tables.items():
             start = len(tables.setdefault(table, []))
             tables[table].extend(rows)
@@ -411,7 +480,17 @@ def _load_aggregated(
     for table, rows in tables.items():
         if rows:
             _insert_table(con, table, rows, file_id, loaded_at)
-    return _Loaded(total, sorted(units), sorted(labels), used, skipped)
+    _insert_findings(con, findings, file_id, family, loaded_at)
+    return _Loaded(
+        total,
+        sorted(units),
+        sorted(labels),
+        used,
+        skipped,
+        findings,
+        ignored,
+        " | ".join(column_maps) or None,
+    )
 
 
 def _load_records_file(
@@ -495,13 +574,19 @@ def _load_one(
             done = _load_aggregated(con, family, path, file_id, file_name, resolver, loaded_at)
         en = f"loaded {done.rows} rows"
         vi = f"đã nạp {done.rows} dòng"
+        if done.findings:
+            en += f"; {len(done.findings)} warning(s) from the form's own checks"
+            vi += f"; {len(done.findings)} cảnh báo khi đối chiếu số liệu trong biểu"
+        if done.ignored:
+            en += f"; columns not loaded: {'; '.join(done.ignored)}"
+            vi += f"; các cột không nạp: {'; '.join(done.ignored_vi)}"
         if done.skipped:
             en += f"; skipped sheets (not {family}): {', '.join(done.skipped)}"
             vi += f"; bỏ qua các trang tính không thuộc loại này: {', '.join(done.skipped)}"
         con.execute(
             "update raw.file_manifest set status = 'loaded', row_count = ?, unit_codes = ?,"
             " period_labels = ?, sheet_name = coalesce(?, sheet_name), message = ?,"
-            " message_vi = ?, run_id = ?, loaded_at = ?"
+            " message_vi = ?, ignored_columns = ?, column_map = ?, run_id = ?, loaded_at = ?"
             " where file_id = ? and source_family = ? and status = 'pending'",
             [
                 done.rows,
@@ -510,6 +595,8 @@ def _load_one(
                 ", ".join(done.sheets) or None,
                 en,
                 vi,
+                done.ignored,
+                done.column_map,
                 run_id,
                 loaded_at,
                 file_id,

@@ -74,7 +74,7 @@ _DDL = [
         file_id varchar, source_family varchar, sheet_name varchar, source_row bigint,
         column_ref varchar, rule varchar, severity varchar, stated_value decimal(38,3),
         computed_value decimal(38,3), difference decimal(38,3), message varchar,
-        message_vi varchar, loaded_at timestamp)""",
+        message_vi varchar, unit_code varchar, period_label varchar, loaded_at timestamp)""",
     """create table if not exists raw.admin_units (
         unit_code varchar, gso_code varchar, admin_era varchar, unit_name varchar,
         short_name varchar, unit_type varchar, unit_kind varchar, province_code varchar,

@@ -1,0 +1,290 @@
+"""The vocabulary of submissions (``ingest/vocabulary.yaml``), declared once and read here:
+authority levels and the section rows that set them, channels, dossier statuses, online
+levels, ratings, booleans, staff categories, and the dossier measures with the words a
+form's header uses for them.
+
+A dossier header column is understood by composing its labels (:func:`dossier_measure`):
+each label, top to bottom, is cut into the longest known phrases (a stage such as "đã giải
+quyết", qualifiers such as "quá hạn", neutral words such as "trong đó"), and the deepest
+stage with every qualifier found picks the measure from the ``compose`` table. No list of
+whole header texts is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ingest.text import fold
+
+VOCABULARY_PATH = Path(__file__).parent / "vocabulary.yaml"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One value of a vocabulary: its code, labels, accepted words and portal codes."""
+
+    code: str
+    en: str
+    vi: str
+    words: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+
+
+@cache
+def _spec() -> dict:
+    with open(VOCABULARY_PATH, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _terms(section: str) -> dict[str, Term]:
+    out: dict[str, Term] = {}
+    for code, entry in (_spec().get(section) or {}).items():
+        out[str(code)] = Term(
+            code=str(code),
+            en=str(entry.get("en", code)),
+            vi=str(entry.get("vi", code)),
+            words=tuple(str(w) for w in entry.get("words") or ()),
+            codes=tuple(str(c) for c in entry.get("codes") or ()),
+        )
+    return out
+
+
+@cache
+def terms(section: str) -> dict[str, Term]:
+    """The terms of one vocabulary: ``authority_levels``, ``channels``, ``dossier_statuses``,
+    ``online_levels``, ``citizen_ratings``, ``booleans``, ``staff_categories``,
+    ``dossier_measures``."""
+    if section not in _spec():
+        raise KeyError(f"no vocabulary {section!r} in {VOCABULARY_PATH.name}")
+    return _terms(section)
+
+
+@cache
+def _word_index(section: str) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for term in terms(section).values():
+        for word in (term.code, term.vi, term.en, *term.words):
+            index.setdefault(fold(word), term.code)
+    return index
+
+
+def lookup(section: str, value: object) -> str | None:
+    """The code of a cell value in one vocabulary (folded match), or ``None``."""
+    return _word_index(section).get(fold(value))
+
+
+@cache
+def _code_index(section: str) -> dict[str, str]:
+    return {c: term.code for term in terms(section).values() for c in term.codes}
+
+
+def by_portal_code(section: str, value: object) -> str | None:
+    """The term of a portal code (``KenhThucHien`` 2 → ``truc_tuyen``, ``TrangThaiHoSo`` 7 →
+    ``withdrawn``); numbers written ``2.0`` count as ``2``."""
+    text = str(value).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    return _code_index(section).get(text)
+
+
+def channel_when_blank() -> str:
+    return str(_spec()["channel_when_blank"])
+
+
+def label(section: str, code: str, lang: str = "vi") -> str:
+    term = terms(section)[code]
+    return term.vi if lang == "vi" else term.en
+
+
+# --- authority levels and section rows ---------------------------------------------------
+
+
+@cache
+def _section_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for code, entry in _spec()["authority_levels"].items():
+        for phrase in entry.get("sections") or ():
+            index[fold(phrase)] = str(code)
+    return index
+
+
+def section_level(text: object) -> str | None:
+    """The level a section row opens ("Sở ban ngành" → tinh, "Xã, phường, thị trấn" → xa,
+    "II. Cấp huyện" → huyen); ``None`` for any other text. A leading Roman numeral, letter
+    or number ("I.", "B -", "2)") is allowed."""
+    words = fold(text).split()
+    while words and (_is_ordinal(words[0])):
+        words = words[1:]
+    return _section_index().get(" ".join(words))
+
+
+def _is_ordinal(word: str) -> bool:
+    return word in {"i", "ii", "iii", "iv", "v", "vi", "a", "b", "c", "d"} or word.isdigit()
+
+
+# --- staff categories ---------------------------------------------------------------------
+
+
+@cache
+def _staff_words() -> tuple[list[tuple[tuple[str, ...], str]], list[tuple[tuple[str, ...], str]]]:
+    spec = _spec()["staff_category_words"]
+
+    def phrases(section: dict) -> list[tuple[tuple[str, ...], str]]:
+        out = [(tuple(fold(w).split()), str(code)) for code, words in section.items() for w in words]
+        return sorted((p for p in out if p[0]), key=lambda p: -len(p[0]))
+
+    return phrases(spec["kinds"]), phrases(spec["sectors"])
+
+
+def _find_phrases(words: list[str], phrases: list[tuple[tuple[str, ...], str]]) -> list[str]:
+    found: list[str] = []
+    i = 0
+    while i < len(words):
+        for phrase, code in phrases:
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                found.append(code)
+                i += len(phrase)
+                break
+        else:
+            i += 1
+    return found
+
+
+def staff_category(text: object) -> str | None:
+    """A staff category from free text: "Công chức" → cong_chuc, "Viên chức - Giáo dục và Đào
+    tạo" and "Viên chức sự nghiệp GD&ĐT" → vien_chuc_giao_duc, "Hợp đồng theo NĐ 111" →
+    hop_dong, a sector alone ("Y tế") → viên chức of it. ``None`` when the words name no
+    category or name two (e.g. "Cán bộ, công chức")."""
+    exact = lookup("staff_categories", text)
+    if exact:
+        return exact
+    kinds_phrases, sector_phrases = _staff_words()
+    words = fold(str(text).replace("&", " ")).split()
+    kinds = set(_find_phrases(words, kinds_phrases))
+    sectors = set(_find_phrases(words, sector_phrases))
+    if len(kinds) > 1:
+        return None
+    kind = next(iter(kinds), None)
+    if kind in ("can_bo", "cong_chuc", "hop_dong"):
+        return kind
+    if len(sectors) > 1:
+        return None
+    if kind == "vien_chuc" or (kind is None and sectors):
+        return next(iter(sectors), "vien_chuc_khac")
+    return None
+
+
+# --- dossier header columns ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnMeaning:
+    """What the labels of one header column say."""
+
+    stage: str | None
+    qualifiers: frozenset[str]
+    is_rate: bool
+    stage_phrase: str | None  # the folded phrase that gave the stage
+    is_not_count: bool = False  # a date, code or note column
+
+    @property
+    def empty(self) -> bool:
+        return self.stage is None and not self.qualifiers
+
+
+@cache
+def _header_phrases() -> list[tuple[tuple[str, ...], str, str]]:
+    """(folded words, kind, concept), longest first. kind: stage, qualifier, neutral, rate."""
+    spec = _spec()["dossier_header"]
+    out: list[tuple[tuple[str, ...], str, str]] = []
+    for stage, words in spec["stages"].items():
+        out += [(tuple(fold(w).split()), "stage", str(stage)) for w in words]
+    for qualifier, words in spec["qualifiers"].items():
+        out += [(tuple(fold(w).split()), "qualifier", str(qualifier)) for w in words]
+    out += [(tuple(fold(w).split()), "neutral", "") for w in spec["neutral"]]
+    out += [(tuple(fold(w).split()), "rate", "") for w in spec["rate"]]
+    out += [(tuple(fold(w).split()), "not_count", "") for w in spec["not_counts"]]
+    return sorted((p for p in out if p[0]), key=lambda p: -len(p[0]))
+
+
+def read_labels(labels: list[str] | tuple[str, ...]) -> ColumnMeaning:
+    """Stage and qualifiers named by a column's labels (top to bottom); the deepest stage
+    wins (a sub-label refines its group)."""
+    phrases = _header_phrases()
+    stage: str | None = None
+    stage_phrase: str | None = None
+    qualifiers: set[str] = set()
+    is_rate = is_not_count = False
+    for text in labels:
+        if "%" in str(text):
+            is_rate = True
+        words = fold(text).split()
+        i = 0
+        while i < len(words):
+            for phrase, kind, concept in phrases:
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    if kind == "stage":
+                        stage, stage_phrase = concept, " ".join(phrase)
+                    elif kind == "qualifier":
+                        qualifiers.add(concept)
+                    elif kind == "rate":
+                        is_rate = True
+                    elif kind == "not_count":
+                        is_not_count = True
+                    i += len(phrase)
+                    break
+            else:
+                i += 1
+    return ColumnMeaning(stage, frozenset(qualifiers), is_rate, stage_phrase, is_not_count)
+
+
+@cache
+def _compose() -> dict[tuple[str, frozenset[str]], str]:
+    return {
+        (str(stage), frozenset(str(q) for q in quals)): str(measure)
+        for stage, quals, measure in _spec()["dossier_header"]["compose"]
+    }
+
+
+def compose(stage: str | None, qualifiers: frozenset[str]) -> str | None:
+    """The measure of a stage with qualifiers, or ``None`` when the table has no entry.
+    A qualifier without a stage takes its default stage."""
+    spec = _spec()["dossier_header"]
+    if stage is None:
+        defaults = {spec["default_stage"].get(q) for q in qualifiers} - {None}
+        if len(defaults) != 1:
+            return None
+        stage = str(next(iter(defaults)))
+    table = _compose()
+    if (stage, qualifiers) in table:
+        return table[(stage, qualifiers)]
+    droppable = frozenset(spec["droppable"])
+    return table.get((stage, qualifiers - droppable))
+
+
+def dossier_measure(labels: list[str] | tuple[str, ...]) -> str | None:
+    """The dossier measure of a header column from its labels, top to bottom; ``None`` when
+    they name none (or a rate)."""
+    meaning = read_labels(labels)
+    if meaning.empty or meaning.is_rate or meaning.is_not_count:
+        return None
+    return compose(meaning.stage, meaning.qualifiers)
+
+
+def includes_carried_in(labels: list[str] | tuple[str, ...]) -> bool:
+    """Whether a received column is stated "for handling" (Biểu II.06a: Số hồ sơ nhận giải
+    quyết, Tổng số), which includes what was carried in when the form has that column."""
+    meaning = read_labels(labels)
+    phrases = {fold(p) for p in _spec()["dossier_header"]["received_total_stages"]}
+    return meaning.stage == "received" and meaning.stage_phrase in phrases
+
+
+def measure_label(measure: str, lang: str = "vi") -> str:
+    return label("dossier_measures", measure, lang)
+
+
+DOSSIER_MEASURES: tuple[str, ...] = tuple(_spec()["dossier_measures"])
