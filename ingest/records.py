@@ -2,20 +2,41 @@
 readers: no Python loop over rows. Values never enter SQL text: the file path and options
 are parameters, columns are renamed positionally (``AS src(c0, c1, …)``) and categorical
 values are mapped through small DataFrames registered with DuckDB.
+
+Only the columns the alias list maps are read into the staging table and inserted: personal
+columns of an export (ChuHoSo, SoDienThoai, Email, DiaChi, SoCMND/CCCD, TrichYeu …) are never
+selected.
+
+The national public-service portal's sync schema is accepted as it is (MaHoSo, MaTTHC,
+TenLinhVuc / MaLinhVuc, KenhThucHien, NgayTiepNhan, NgayHenTra, NgayKetThucXuLy, NgayTra,
+TrangThaiHoSo, timestamps written ``yyyyMMddHHmmss``), as are the Vietnamese headings of the
+same exports. Categorical values (channel, status, online level, rating, booleans, level) are
+read through :mod:`ingest.vocabulary`: the portal's numeric codes (``by_portal_code``) or words
+(``lookup``).
+
+``finished_at`` is the end of processing (NgayKetThucXuLy, "Ngày kết thúc xử lý", "Ngày có kết
+quả"): the moment the unit's work ended, which is what on time is judged by (a citizen who
+collects the result days after the due date does not make the unit late). Where an export has
+no end of processing for a row, the return date (NgayTra, "Ngày trả kết quả") stands in for it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import yaml
 
+from ingest import vocabulary
+from ingest.aggregated import KIND_LEVEL
 from ingest.errors import IngestError, ParseError
-from ingest.headers import HeaderMatch, load_aliases
+from ingest.headers import ALIAS_DIR, HeaderMatch
 from ingest.periods import parse_authority_level
 from ingest.readers import file_kind, first_lines, read_csv, sniff_delimiter
 from ingest.text import clean, fold
@@ -26,8 +47,14 @@ TIMESTAMP_FORMATS = (
     "%d/%m/%Y",
     "%d-%m-%Y %H:%M",
     "%d-%m-%Y",
+    # the portal's sync schema: yyyyMMddHHmmss, as text or as an integer
+    "%Y%m%d%H%M%S",
+    "%Y%m%d%H%M",
+    "%Y%m%d",
 )
-_TS_COLUMNS = ("received_at", "due_at", "finished_at")
+_FORMATS_SHOWN_EN = "ISO, dd/mm/yyyy HH:MM or yyyyMMddHHmmss"
+_FORMATS_SHOWN_VI = "ISO, dd/mm/yyyy HH:MM hoặc yyyyMMddHHmmss"
+_TS_COLUMNS = ("received_at", "due_at", "finished_at", "returned_at")
 _BOOL_COLUMNS = {
     "fully_online_eligible": "is_fully_online_eligible",
     "digitised": "is_digitised",
@@ -35,8 +62,24 @@ _BOOL_COLUMNS = {
     "fee_required": "is_fee_required",
     "paid_online": "is_paid_online",
 }
-_CATEGORICAL = ("authority_level", "channel", "online_level", "citizen_rating", *_BOOL_COLUMNS)
+#: column -> vocabulary section its values are read with (ingest/vocabulary.yaml)
+_SECTIONS = {
+    "authority_level": "authority_levels",
+    "channel": "channels",
+    "status": "dossier_statuses",
+    "online_level": "online_levels",
+    "citizen_rating": "citizen_ratings",
+    **{column: "booleans" for column in _BOOL_COLUMNS},
+}
+_CATEGORICAL = tuple(_SECTIONS)
+#: statuses whose dossier is closed: they need a finish date (resolved, withdrawn, stopped
+#: are counted in the period of that date)
+_CLOSED_STATUSES = ("resolved", "withdrawn", "stopped")
+_TEXT_COLUMNS = ("dossier_id", "unit_code", "procedure_code", "field", "field_code")
 MAX_DISTINCT = 2000
+_FILE_UNIT = "file_unit"  # stage column holding the unit read from the file name
+_NAME_TOKEN = re.compile(r"[0-9a-z]+")
+_PORTAL_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][A-Za-z]*)+")  # MaHoSo, NgayTiepNhan, MaTTHC
 
 
 @dataclass
@@ -44,6 +87,25 @@ class RecordsResult:
     rows: int
     unit_codes: list[str]
     period_labels: list[str]
+
+
+@cache
+def _alias_spec() -> dict:
+    with open(ALIAS_DIR / "dossier_records.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def _required() -> tuple[str, ...]:
+    return tuple(_alias_spec().get("required") or ())
+
+
+def _headers_of(canonical: str) -> str:
+    """The headers a submitter may use for a column, for messages: the first Vietnamese
+    heading and the portal's name (a heading without spaces), e.g. "Ngày tiếp nhận /
+    NgayTiepNhan"."""
+    labels = [str(x) for x in (_alias_spec().get("columns") or {}).get(canonical) or ()]
+    shown = labels[:1] + [x for x in labels if _PORTAL_NAME.fullmatch(x)][:1]
+    return " / ".join(dict.fromkeys(shown)) or canonical
 
 
 def _ts_expr(col: str, first: str | None = None) -> str:
@@ -59,7 +121,7 @@ def _ts_expr(col: str, first: str | None = None) -> str:
 
 
 def _detect_format(samples: list[str]) -> str | None:
-    """The dd/mm format all sample values use, or ``None`` (ISO: DuckDB's own cast)."""
+    """The format all sample values use, or ``None`` (ISO: DuckDB's own cast)."""
     for fmt in TIMESTAMP_FORMATS:
         ok = 0
         for value in samples:
@@ -73,11 +135,24 @@ def _detect_format(samples: list[str]) -> str | None:
     return None
 
 
-def _source_sql(path: Path, width: int, row_numbers: bool = True) -> tuple[str, list]:
+def _parquet_floats(path: Path) -> set[int]:
+    """Positions of floating-point columns of a Parquet file (pandas writes integer columns
+    with gaps as doubles: 20230815143000.0, 2.0)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    return {i for i, f in enumerate(schema) if pa.types.is_floating(f.type)}
+
+
+def _source_sql(path: Path, width: int, selected: list[int], file_unit: str | None) -> tuple[str, list]:
+    """The staging query: the row number and the selected columns only, as trimmed text."""
     cols = ", ".join(f"c{i}" for i in range(width))
+    floats: set[int] = set()
     if file_kind(path) == "parquet":
         inner = f"select * from read_parquet(?) as src({cols})"
         params: list = [str(path)]
+        floats = _parquet_floats(path)
     else:
         inner = (
             "select * from read_csv(?, delim = ?, header = true, quote = '\"',"
@@ -86,25 +161,34 @@ def _source_sql(path: Path, width: int, row_numbers: bool = True) -> tuple[str, 
         )
         delim = sniff_delimiter(first_lines(path, file_kind(path) or "csv", 20))
         params = [str(path), delim, {f"c{i}": "VARCHAR" for i in range(width)}]
-    varchar = ", ".join(f"nullif(trim(cast(c{i} as varchar)), '') as c{i}" for i in range(width))
-    numbered = "row_number() over () + 1 as source_row, " if row_numbers else ""
-    sql = f"select {numbered}{varchar} from ({inner})"
-    return sql, params
 
+    def text(i: int) -> str:
+        if i in floats:  # a whole number written as a double reads as that integer
+            return (
+                f"case when c{i} = trunc(c{i}) then cast(try_cast(c{i} as bigint) as varchar)"
+                f" else cast(c{i} as varchar) end"
+            )
+        return f"cast(c{i} as varchar)"
 
-def _map_bool(value: str) -> str | None:
-    return load_aliases("dossier_records").values["boolean"].get(fold(value))
+    items = ["row_number() over () + 1 as source_row"]
+    items += [f"nullif(trim({text(i)}), '') as c{i}" for i in selected]
+    if file_unit is not None:  # in the select list, before the reader's parameters
+        items.append(f"cast(? as varchar) as {_FILE_UNIT}")
+        params.insert(0, file_unit)
+    return f"select {', '.join(items)} from ({inner})", params
 
 
 def _map_value(column: str, value: str) -> str | None:
-    if column == "authority_level":
+    """The vocabulary code of a categorical cell: the portal's numeric code first
+    (KenhThucHien 2, TrangThaiHoSo 9), then the words; ``None`` when unknown."""
+    section = _SECTIONS[column]
+    mapped = vocabulary.by_portal_code(section, value) or vocabulary.lookup(section, value)
+    if mapped is None and column == "authority_level":
         try:
             return parse_authority_level(value)
         except ParseError:
             return None
-    if column in _BOOL_COLUMNS:
-        return _map_bool(value)
-    return load_aliases("dossier_records").values[column].get(fold(value))
+    return mapped
 
 
 def _unreadable_records(file_name: str, exc: Exception) -> IngestError:
@@ -120,6 +204,73 @@ def _fail(file_name: str, en: str, vi: str, row: int | None, column: str | None)
     return IngestError(en, vi, file_name=file_name, row=row, column=column)
 
 
+def unit_codes_in_file_name(con: duckdb.DuckDBPyConnection, file_name: str) -> list[str]:
+    """GSO codes (2, 3 or 5 digits, optionally ``L``-prefixed) in a file name that name a
+    unit of the official lists: ``hoso_568_2018.csv`` → ``['568']``, ``L568_2023.csv`` →
+    ``['L568']``. A two-digit number right after a year (``2023_06``) is a month, not a
+    province."""
+    stem = Path(file_name).name.lower()
+    tokens = _NAME_TOKEN.findall(stem)
+    candidates: list[str] = []
+    for i, token in enumerate(tokens):
+        legacy = token.startswith("l") and token[1:].isdigit()
+        digits = token[1:] if legacy else token
+        if not digits.isdigit() or len(digits) not in (2, 3, 5):
+            continue
+        previous = tokens[i - 1] if i else ""
+        if len(digits) == 2 and previous.isdigit() and len(previous) == 4:
+            continue  # yyyy_mm
+        candidates.append(("L" + digits) if legacy else digits)
+    if not candidates:
+        return []
+    known = {
+        str(r[0])
+        for r in con.execute(
+            "select distinct gso_code from raw.admin_units where gso_code in (select unnest(?::varchar[]))",
+            [[c.removeprefix("L") for c in candidates]],
+        ).fetchall()
+    }
+    legacy_known = {
+        str(r[0])
+        for r in con.execute(
+            "select unit_code from raw.admin_units where unit_code in (select unnest(?::varchar[]))",
+            [[c for c in candidates if c.startswith("L")]],
+        ).fetchall()
+    }
+    found = [c for c in candidates if (c in legacy_known if c.startswith("L") else c in known)]
+    return list(dict.fromkeys(found))
+
+
+def _unit_from_file_name(con: duckdb.DuckDBPyConnection, file_name: str, row: int) -> str:
+    codes = unit_codes_in_file_name(con, file_name)
+    column = _headers_of("unit_code")
+    if len(codes) == 1:
+        return codes[0]
+    if not codes:
+        en = (
+            f"missing required column unit_code ({column}): the export has no unit column and"
+            " its file name names no unit (add the column, or put the unit's GSO code in the"
+            " file name, e.g. hoso_568_2018.csv)"
+        )
+        vi = (
+            f"thiếu cột bắt buộc mã đơn vị ({column}): tệp không có cột đơn vị và tên tệp không"
+            " chứa mã đơn vị (thêm cột này, hoặc ghi mã GSO của đơn vị vào tên tệp, ví dụ"
+            " hoso_568_2018.csv)"
+        )
+    else:
+        shown = ", ".join(codes)
+        en = (
+            f"missing required column unit_code ({column}): the export has no unit column and"
+            f" its file name names several units ({shown}); add the column or keep one code in"
+            " the file name"
+        )
+        vi = (
+            f"thiếu cột bắt buộc mã đơn vị ({column}): tệp không có cột đơn vị và tên tệp chứa"
+            f" nhiều mã đơn vị ({shown}); thêm cột này hoặc chỉ để một mã trong tên tệp"
+        )
+    raise _fail(file_name, en, vi, row, None)
+
+
 def load_records(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -130,18 +281,22 @@ def load_records(
 ) -> RecordsResult:
     """Insert one records file into ``raw.dossier_records`` (caller holds the transaction)."""
     cols = match.columns
-    missing = [c for c in load_aliases("dossier_records").required if c not in cols]
+    header_row = match.header_rows[-1] + 1
+    missing = [c for c in _required() if c not in cols]
     if missing:
+        shown = ", ".join(f"{c} ({_headers_of(c)})" for c in missing)
         raise _fail(
             file_name,
-            f"missing required column(s): {', '.join(missing)}",
-            f"thiếu cột bắt buộc: {', '.join(missing)}",
-            match.header_rows[-1] + 1,
+            f"missing required column(s): {shown}",
+            f"thiếu cột bắt buộc: {shown}",
+            header_row,
             None,
         )
+    file_unit = None if "unit_code" in cols else _unit_from_file_name(con, file_name, header_row)
     width = max(match.labels) + 1 if match.labels else 0
     width = max(width, _file_width(path))
-    file_sql, file_params = _source_sql(path, width)
+    selected = sorted(set(cols.values()))  # mapped columns only: never a personal column
+    file_sql, file_params = _source_sql(path, width, selected, file_unit)
     # The file is read and decompressed once, into a temporary table; every check and
     # the insert below read that table (a CSV.gz scan costs far more than a table scan).
     try:
@@ -149,10 +304,34 @@ def load_records(
     except duckdb.Error as exc:
         raise _unreadable_records(file_name, exc) from exc
     try:
-        return _load_staged(con, match, file_id, file_name, loaded_at)
+        return _load_staged(con, match, file_id, file_name, loaded_at, file_unit is not None)
     finally:
         with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it itself
             con.execute("drop table if exists temp._records_stage")
+
+
+def _distinct_values(
+    con: duckdb.DuckDBPyConnection, present: list[str], c, file_name: str
+) -> dict[str, list[str]]:
+    """Distinct values of the categorical columns (grouping sets, one scan)."""
+    distinct: dict[str, list[str]] = {k: [] for k in present}
+    if not present:
+        return distinct
+    sets = ", ".join(f"({c(k)})" for k in present)
+    flags = ", ".join(f"grouping({c(k)})" for k in present)
+    try:
+        groups = con.execute(
+            f"select {', '.join(c(k) for k in present)}, {flags}"
+            f" from temp._records_stage group by grouping sets ({sets})"
+        ).fetchall()
+    except duckdb.Error as exc:
+        raise _unreadable_records(file_name, exc) from exc
+    n = len(present)
+    for g in groups:
+        for i, k in enumerate(present):
+            if g[n + i] == 0 and g[i] is not None:
+                distinct[k].append(g[i])
+    return distinct
 
 
 def _load_staged(
@@ -161,83 +340,40 @@ def _load_staged(
     file_id: str,
     file_name: str,
     loaded_at,
+    unit_from_file_name: bool,
 ) -> RecordsResult:
     cols = match.columns
-    src_sql, params = "select * from temp._records_stage", []
-    plain_sql, plain_params = src_sql, []
+    stage = "temp._records_stage"
 
     def c(name: str) -> str:
+        if name == "unit_code" and unit_from_file_name:
+            return _FILE_UNIT
         return f"c{cols[name]}" if name in cols else "null"
 
-    ts_present = [k for k in _TS_COLUMNS if k in cols]
-    try:
-        sample = con.execute(
-            f"select {', '.join(c(k) for k in ts_present)} from ({plain_sql}) limit 50",
-            plain_params,
-        ).fetchall()
-    except duckdb.Error as exc:
-        raise _unreadable_records(file_name, exc) from exc
-    fmt = {k: _detect_format([r[i] for r in sample if r[i] is not None]) for i, k in enumerate(ts_present)}
+    def column_name(name: str) -> str | None:
+        return match.column_name(name)
 
-    def ts_of(name: str, prefix: str = "") -> str:
+    ts_present = [k for k in _TS_COLUMNS if k in cols]
+    fmt: dict[str, str | None] = {}
+    if ts_present:
+        try:
+            sample = con.execute(
+                f"select {', '.join(c(k) for k in ts_present)} from {stage} limit 50"
+            ).fetchall()
+        except duckdb.Error as exc:
+            raise _unreadable_records(file_name, exc) from exc
+        fmt = {
+            k: _detect_format([r[i] for r in sample if r[i] is not None]) for i, k in enumerate(ts_present)
+        }
+
+    def ts_of(name: str, prefix: str = "s.") -> str:
         if name not in cols:
             return "cast(null as timestamp)"
         return _ts_expr(f"{prefix}{c(name)}", fmt.get(name))
 
-    # Pass 1: validations, one streaming scan (the failing row is looked up only on error).
+    # 1. Categorical values → vocabulary codes (one scan for the distinct values).
     cat_present = [k for k in (*_CATEGORICAL, "field") if k in cols]
-    checks = {
-        "dossier_id": f"{c('dossier_id')} is null",
-        "unit_code": f"{c('unit_code')} is null",
-        "received_at": f"{c('received_at')} is null or {ts_of('received_at')} is null",
-        "due_at": f"{c('due_at')} is not null and {ts_of('due_at')} is null",
-        "finished_at": f"{c('finished_at')} is not null and {ts_of('finished_at')} is null",
-    }
-    # Pass 2: distinct values of the categorical columns (grouping sets, one scan).
-    sets = ", ".join(f"({c(k)})" for k in cat_present)
-    flags = ", ".join(f"grouping({c(k)})" for k in cat_present)
-    try:
-        failed = con.execute(
-            f"select {', '.join(f'bool_or({cond})' for cond in checks.values())} from ({plain_sql})",
-            plain_params,
-        ).fetchall()[0]
-        res: list[int | None] = [None] * len(checks)
-        if any(failed):
-            res = list(
-                con.execute(
-                    f"select {', '.join(f'min(source_row) filter (where {cond})' for cond in checks.values())}"  # noqa: E501
-                    f" from ({src_sql})",
-                    params,
-                ).fetchall()[0]
-            )
-        distinct: dict[str, list[str]] = {k: [] for k in cat_present}
-        if cat_present:
-            groups = con.execute(
-                f"select {', '.join(c(k) for k in cat_present)}, {flags}"
-                f" from ({plain_sql}) group by grouping sets ({sets})",
-                plain_params,
-            ).fetchall()
-            n = len(cat_present)
-            for g in groups:
-                for i, k in enumerate(cat_present):
-                    if g[n + i] == 0 and g[i] is not None:
-                        distinct[k].append(g[i])
-    except duckdb.Error as exc:
-        raise _unreadable_records(file_name, exc) from exc
-    bad_rows = dict(zip(checks, res, strict=True))
-    for name, bad in bad_rows.items():
-        if bad is None:
-            continue
-        value = con.execute(
-            f"select {c(name)} from ({src_sql}) where source_row = ?", [*params, bad]
-        ).fetchall()
-        shown = value[0][0] if value else None
-        if shown is None:
-            en, vi = f"empty {name} (required)", f"thiếu giá trị {name} (bắt buộc)"
-        else:
-            en = f"cannot read {shown[:40]!r} as a timestamp (expected ISO or dd/mm/yyyy HH:MM)"
-            vi = f"không đọc được {shown[:40]!r} thành thời điểm (cần ISO hoặc dd/mm/yyyy HH:MM)"
-        raise _fail(file_name, en, vi, bad, match.column_name(name))
+    distinct = _distinct_values(con, cat_present, c, file_name)
     mapping_rows: list[tuple[str, str, str | None]] = []
     for name, values in distinct.items():
         if name == "field":
@@ -250,22 +386,21 @@ def _load_staged(
                 f"column {name} has too many different values ({len(values)})",
                 f"cột {name} có quá nhiều giá trị khác nhau ({len(values)})",
                 None,
-                match.column_name(name),
+                column_name(name),
             )
         for v in values:
             mapped = _map_value(name, v)
             if mapped is None and fold(v) not in ("", "none", "null"):
-                row = con.execute(
-                    f"select min(source_row) from ({src_sql}) where {c(name)} = ?",
-                    [*params, v],
-                ).fetchall()[0]
-                raise _fail(
-                    file_name,
-                    f"unknown {name} value {v[:40]!r}",
-                    f"giá trị {name} không hợp lệ: {v[:40]!r}",
-                    row[0] if row else None,
-                    match.column_name(name),
-                )
+                first = f"select min(source_row) from {stage} where {c(name)} = ?"
+                row = con.execute(first, [v]).fetchall()[0]
+                en, vi = f"unknown {name} value {v[:40]!r}", f"giá trị {name} không hợp lệ: {v[:40]!r}"
+                if name == "status":
+                    en += " (the portal's TrangThaiHoSo is 1-10)"
+                    vi = f"trạng thái hồ sơ không hợp lệ: {v[:40]!r} (TrangThaiHoSo của Cổng DVC là 1-10)"
+                elif name == "channel":
+                    en += " (KenhThucHien: 1 in person, 2 online, 3 postal)"
+                    vi += " (KenhThucHien: 1 trực tiếp, 2 trực tuyến, 3 bưu chính)"
+                raise _fail(file_name, en, vi, row[0] if row else None, column_name(name))
             mapping_rows.append((name, v, None if mapped == "none" else mapped))
     mapping = pd.DataFrame(mapping_rows, columns=["col", "raw", "val"], dtype=object)
     con.register("_ingest_value_map", mapping)
@@ -281,55 +416,184 @@ def _load_staged(
                 f" on {alias}.raw = s.{c(k)}"
             )
             exprs[k] = f"{alias}.val"
-        bool_expr = {
-            target: (f"cast({exprs[k]} as boolean)" if k in exprs else "cast(null as boolean)")
-            for k, target in _BOOL_COLUMNS.items()
-        }
-        unit = c("unit_code")
-        received = ts_of("received_at", "s.")
-        unit_expr = (
-            f"case when upper(s.{unit}) like 'L%' then upper(s.{unit})"
-            f" when upper(s.{unit}) = 'VN' then 'VN'"
-            f" when {received} < timestamp '2025-07-01' then 'L' || s.{unit}"
-            f" else s.{unit} end"
+        source = f"{stage} s {' '.join(joins)}"
+        return _check_and_insert(
+            con, match, file_id, file_name, loaded_at, c, ts_of, exprs, source, unit_from_file_name
         )
-
-        def text(name: str) -> str:
-            return f"s.{c(name)}" if name in cols else "cast(null as varchar)"
-
-        def ts(name: str) -> str:
-            return ts_of(name, "s.")
-
-        def cat(name: str) -> str:
-            return exprs.get(name, "cast(null as varchar)")
-
-        _check_duplicates_and_units(con, match, file_name, c("dossier_id"), unit_expr)
-        insert = f"""
-            insert into raw.dossier_records (file_id, source_row, dossier_id, unit_code,
-                authority_level, procedure_code, field, channel, received_at, due_at,
-                finished_at, online_level, is_fully_online_eligible, is_digitised,
-                has_electronic_result, is_fee_required, is_paid_online, citizen_rating,
-                loaded_at)
-            select ?, s.source_row, {text("dossier_id")}, {unit_expr}, {cat("authority_level")},
-                {text("procedure_code")}, {text("field")}, {cat("channel")}, {ts("received_at")},
-                {ts("due_at")}, {ts("finished_at")}, {cat("online_level")},
-                {bool_expr["is_fully_online_eligible"]}, {bool_expr["is_digitised"]},
-                {bool_expr["has_electronic_result"]}, {bool_expr["is_fee_required"]},
-                {bool_expr["is_paid_online"]}, {cat("citizen_rating")}, ?
-            from ({src_sql}) s {" ".join(joins)}
-        """
-        try:
-            con.execute(insert, [file_id, loaded_at, *params])
-        except duckdb.Error as exc:
-            raise _fail(
-                file_name,
-                f"the file cannot be loaded: {str(exc).splitlines()[0][:200]}",
-                "không nạp được tệp (tệp hỏng hoặc dữ liệu không đúng định dạng)",
-                None,
-                None,
-            ) from exc
     finally:
         con.unregister("_ingest_value_map")
+
+
+def _check_and_insert(
+    con: duckdb.DuckDBPyConnection,
+    match: HeaderMatch,
+    file_id: str,
+    file_name: str,
+    loaded_at,
+    c,
+    ts_of,
+    exprs: dict[str, str],
+    source: str,
+    unit_from_file_name: bool,
+) -> RecordsResult:
+    cols = match.columns
+    stage = "temp._records_stage"
+
+    def cat(name: str) -> str:
+        return exprs.get(name, "cast(null as varchar)")
+
+    def text(name: str) -> str:
+        return f"s.{c(name)}" if name in cols else "cast(null as varchar)"
+
+    status = cat("status")
+    finished = f"coalesce({ts_of('finished_at')}, {ts_of('returned_at')})"
+    closed = ", ".join(f"'{s}'" for s in _CLOSED_STATUSES)  # constants
+
+    # 2. Row checks, one scan (the failing row is looked up only on error).
+    checks: dict[str, tuple[str, str | None]] = {  # check -> (condition, column)
+        "dossier_id": (f"s.{c('dossier_id')} is null", "dossier_id"),
+        "received_at": (
+            f"(s.{c('received_at')} is null and {status} is distinct from 'not_received')"
+            f" or (s.{c('received_at')} is not null and {ts_of('received_at')} is null)",
+            "received_at",
+        ),
+    }
+    if not unit_from_file_name:
+        checks["unit_code"] = (f"s.{c('unit_code')} is null", "unit_code")
+    for name in ("due_at", "finished_at", "returned_at"):
+        if name in cols:
+            checks[name] = (f"s.{c(name)} is not null and {ts_of(name)} is null", name)
+    if "status" in cols:
+        finish_column = next((k for k in ("finished_at", "returned_at") if k in cols), "status")
+        checks["closed_without_finish"] = (f"{status} in ({closed}) and {finished} is null", finish_column)
+    try:
+        failed = con.execute(
+            f"select {', '.join(f'bool_or({cond})' for cond, _ in checks.values())} from {source}"
+        ).fetchall()[0]
+        if any(failed):
+            first_rows = con.execute(
+                "select "
+                + ", ".join(f"min(s.source_row) filter (where {cond})" for cond, _ in checks.values())
+                + f" from {source}"
+            ).fetchall()[0]
+        else:
+            first_rows = (None,) * len(checks)
+    except duckdb.Error as exc:
+        raise _unreadable_records(file_name, exc) from exc
+    for (name, (_, column)), bad in zip(checks.items(), first_rows, strict=True):
+        if bad is None:
+            continue
+        raise _row_error(con, match, file_name, name, column, bad, c, status, source)
+
+    unit = f"s.{c('unit_code')}"
+    era_at = f"coalesce({ts_of('received_at')}, {ts_of('due_at')}, {finished}"
+    if "status" in cols:  # a dossier never received may have no date: the file's latest
+        era_at += f", (select max({ts_of('received_at', 'r.')}) from {stage} r)"
+    era_at += ")"
+    unit_expr = (
+        f"case when upper({unit}) like 'L%' then upper({unit})"
+        f" when upper({unit}) = 'VN' then 'VN'"
+        f" when {era_at} < timestamp '2025-07-01' then 'L' || {unit}"
+        f" else {unit} end"
+    )
+    _check_duplicates_and_units(con, match, file_name, c("dossier_id"), unit_expr, source)
+
+    kind_level = " ".join(f"when '{k}' then '{v}'" for k, v in KIND_LEVEL.items())  # constants
+    channel = (
+        f"coalesce({cat('channel')}, '{vocabulary.channel_when_blank()}')"  # vocabulary constant
+        if "channel" in cols
+        else "cast(null as varchar)"
+    )
+    field = cat("field") if "field" in cols else "cast(null as varchar)"
+    if "field_code" in cols:  # the field's name where the export has it, else its code
+        field = f"coalesce({field}, {text('field_code')})"
+
+    def boolean(k: str) -> str:
+        return f"cast({exprs[k]} as boolean)" if k in exprs else "cast(null as boolean)"
+
+    values = {
+        "dossier_id": text("dossier_id"),
+        "unit_code": unit_expr,
+        "stated_level": cat("authority_level"),
+        "procedure_code": text("procedure_code"),
+        "field": field,
+        "channel": channel,
+        "received_at": ts_of("received_at"),
+        "due_at": ts_of("due_at"),
+        "finished_at": finished,
+        "online_level": cat("online_level"),
+        **{target: boolean(k) for k, target in _BOOL_COLUMNS.items()},
+        "citizen_rating": cat("citizen_rating"),
+        "status": status,
+    }
+    # the level as written, else the unit's kind (a province's records are tinh, …)
+    level = f"coalesce(rec.stated_level, case units.unit_kind {kind_level} end)"
+    columns = [k for k in values if k != "stated_level"]
+    insert = f"""
+        insert into raw.dossier_records (file_id, source_row, authority_level,
+            {", ".join(columns)}, loaded_at)
+        select ?, rec.source_row, {level}, {", ".join(f"rec.{k}" for k in columns)}, ?
+        from (
+            select s.source_row, {", ".join(f"{expr} as {k}" for k, expr in values.items())}
+            from {source}
+        ) rec
+        left join raw.admin_units units on units.unit_code = rec.unit_code
+    """
+    try:
+        con.execute(insert, [file_id, loaded_at])
+    except duckdb.Error as exc:
+        raise _fail(
+            file_name,
+            f"the file cannot be loaded: {str(exc).splitlines()[0][:200]}",
+            "không nạp được tệp (tệp hỏng hoặc dữ liệu không đúng định dạng)",
+            None,
+            None,
+        ) from exc
+    return _result(con, file_id, file_name)
+
+
+def _row_error(
+    con: duckdb.DuckDBPyConnection,
+    match: HeaderMatch,
+    file_name: str,
+    check: str,
+    column: str | None,
+    row: int,
+    c,
+    status: str,
+    source: str,
+) -> IngestError:
+    """The error of a row check, with the value found in that row."""
+    shown_col = match.column_name(column) if column else None
+    if check == "closed_without_finish":
+        found = con.execute(
+            f"select s.{c('status')}, {status} from {source} where s.source_row = ?", [row]
+        ).fetchall()
+        raw, code = found[0] if found else (None, None)
+        label_en = vocabulary.label("dossier_statuses", code, "en") if code else "closed"
+        label_vi = vocabulary.label("dossier_statuses", code, "vi") if code else "đã đóng"
+        dates = " / ".join(_headers_of(k) for k in ("finished_at", "returned_at"))
+        return _fail(
+            file_name,
+            f"status {raw!r} ({label_en}) but no finish date ({dates}): a dossier that is"
+            " resolved, withdrawn or stopped is counted in the period it ended",
+            f"trạng thái {raw!r} ({label_vi}) nhưng không có ngày kết thúc ({dates}): hồ sơ đã"
+            " giải quyết, rút hoặc dừng xử lý được tính vào kỳ có ngày kết thúc",
+            row,
+            shown_col,
+        )
+    value = con.execute(f"select s.{c(check)} from {source} where s.source_row = ?", [row]).fetchall()
+    shown = value[0][0] if value else None
+    if shown is None:
+        en = f"empty {check} (required)"
+        vi = f"thiếu giá trị {check} (bắt buộc)"
+    else:
+        en = f"cannot read {shown[:40]!r} as a timestamp (expected {_FORMATS_SHOWN_EN})"
+        vi = f"không đọc được {shown[:40]!r} thành thời điểm (cần {_FORMATS_SHOWN_VI})"
+    return _fail(file_name, en, vi, row, shown_col)
+
+
+def _result(con: duckdb.DuckDBPyConnection, file_id: str, file_name: str) -> RecordsResult:
     stats = con.execute(
         "select count(*), list(distinct unit_code order by unit_code) from raw.dossier_records"
         " where file_id = ?",
@@ -346,13 +610,12 @@ def _load_staged(
         )
     years = con.execute(
         "select year(received_at) y, max(received_at)::date from raw.dossier_records"
-        " where file_id = ? group by 1 order by 1",
+        " where file_id = ? and received_at is not null group by 1 order by 1",
         [file_id],
     ).fetchall()
     from ingest.periods import period_label
 
     labels = [period_label(date(y, 1, 1), end) for y, end in years]
-    assert stats is not None
     return RecordsResult(rows=int(stats[0]), unit_codes=list(stats[1] or []), period_labels=labels)
 
 
@@ -362,6 +625,7 @@ def _check_duplicates_and_units(
     file_name: str,
     dossier_col: str,
     unit_expr: str,
+    source: str,
 ) -> None:
     """Duplicate dossier ids and unknown unit codes, on the staged file (nothing inserted)."""
     dup = con.execute(
@@ -378,8 +642,7 @@ def _check_duplicates_and_units(
             match.column_name("dossier_id"),
         )
     unknown = con.execute(
-        f"with staged as (select {unit_expr} as unit_code, s.source_row"
-        " from temp._records_stage s)"
+        f"with staged as (select {unit_expr} as unit_code, s.source_row from {source})"
         " select r.unit_code, min(r.source_row) from staged r"
         " left join raw.admin_units u on u.unit_code = r.unit_code"
         " where u.unit_code is null and r.unit_code <> 'VN'"
@@ -389,10 +652,14 @@ def _check_duplicates_and_units(
         code, row = str(unknown[0][0]), unknown[0][1]
         plain = code[1:] if code.startswith("L") else code
         era = "legacy (before 2025-07-01)" if code.startswith("L") else "current"
+        where_en = where_vi = ""
+        if "unit_code" not in match.columns:
+            where_en = ", read from the file name"
+            where_vi = ", lấy từ tên tệp"
         raise _fail(
             file_name,
-            f"unknown unit code {plain!r}: no {era} unit has this GSO code (resolved as {code})",
-            f"mã đơn vị {plain!r} không tồn tại trong danh mục đơn vị hành chính (tra theo {code})",
+            f"unknown unit code {plain!r}{where_en}: no {era} unit has this GSO code (resolved as {code})",
+            f"mã đơn vị {plain!r}{where_vi} không tồn tại trong danh mục đơn vị hành chính (tra theo {code})",
             row,
             match.column_name("unit_code"),
         )
