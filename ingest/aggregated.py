@@ -367,7 +367,14 @@ def _dossier_unit(p: SheetParser, r: FormRow, on_date: date) -> tuple[str, str, 
     if has_unit_column or field_text is None or not names_a_unit_type(field_text):
         unit_code, submitted = p.unit(r.cells, r.row, on_date)
         return unit_code, submitted, field_text
-    code = p.resolve_unit(None, field_text, r.row, on_date, p.m.column_name("field"))
+    column = p.m.column_name("field")
+    if p.ctx.unit_name:  # a ward of the reporting city: "Phường 1" is only unique within it
+        try:
+            within = f"{field_text}, {p.ctx.unit_name}"
+            return p.resolve_unit(None, within, r.row, on_date, column), field_text, None
+        except IngestError:
+            pass
+    code = p.resolve_unit(None, field_text, r.row, on_date, column)
     return code, field_text, None
 
 

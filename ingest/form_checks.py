@@ -28,6 +28,50 @@ from ingest.vocabulary import measure_label
 #: identity failures on at least this many rows, and on most checked rows, reject the file
 MISREAD_MIN_ROWS = 2
 
+#: every rule a load finding can carry, with its summary (English, Vietnamese)
+LOAD_FINDING_RULES: dict[str, tuple[str, str]] = {
+    "form_received_total_parts": (
+        "Received for handling must equal carried in + newly received",
+        "Tổng số hồ sơ nhận giải quyết phải bằng số kỳ trước chuyển qua + số mới tiếp nhận",
+    ),
+    "form_received_channel_parts": (
+        "Newly received must equal the sum of the channels",
+        "Số mới tiếp nhận phải bằng tổng các hình thức tiếp nhận",
+    ),
+    "form_received_online_parts": (
+        "Received online must equal fully online + partly online",
+        "Tiếp nhận trực tuyến phải bằng toàn trình + một phần",
+    ),
+    "form_resolved_parts": (
+        "Resolved must equal early + on time + late",
+        "Số đã giải quyết phải bằng trước hạn + đúng hạn + quá hạn",
+    ),
+    "form_pending_parts": (
+        "Pending must equal within the deadline + overdue",
+        "Số đang giải quyết phải bằng trong hạn + quá hạn",
+    ),
+    "form_balance": (
+        "Received for handling must equal resolved + pending",
+        "Số nhận giải quyết phải bằng số đã giải quyết + đang giải quyết",
+    ),
+    "form_section_total": (
+        "A section's subtotal must equal the rows under it",
+        "Dòng tổng của nhóm phải bằng tổng các dòng trong nhóm",
+    ),
+    "form_row_above_section_total": (
+        "No row may exceed its section's total",
+        "Không dòng nào được lớn hơn tổng của nhóm",
+    ),
+    "form_stated_rate": (
+        "A stated rate must equal the rate the figures give",
+        "Tỷ lệ ghi trong biểu phải bằng tỷ lệ tính từ số liệu",
+    ),
+    "form_unmapped_numeric_column": (
+        "Every column with numbers must be understood",
+        "Mọi cột có số liệu phải xác định được nội dung",
+    ),
+}
+
 
 @dataclass(frozen=True)
 class LoadFinding:

@@ -487,9 +487,10 @@ def _load_aggregated(
         sorted(labels),
         used,
         skipped,
-        findings,
-        ignored,
-        " | ".join(column_maps) or None,
+        findings=findings,
+        ignored=ignored,
+        ignored_vi=ignored_vi,
+        column_map=" | ".join(column_maps) or None,
     )
 
 

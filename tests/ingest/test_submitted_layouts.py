@@ -1,0 +1,255 @@
+"""The layouts units really send, read into the raw tables: the official form II.06a, the
+older 07a as Excel 97-2003, a vendor's export, free-text staff categories, a budget with its
+as-of date and rate in columns. Exact rows, the column map, the ignored columns and the
+findings of every broken identity."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.inbox import load_family, register_inbox
+from tests.ingest.conftest import write_csv
+from tests.ingest.format_writers import write_docx_grid, write_xls_grid, write_xlsx_grid
+from tests.ingest.layouts import (
+    budget_as_of_column,
+    ii06a_nha_trang,
+    m07a_sa_dec,
+    merge_tuples,
+    staff_free_text,
+    vendor_cao_lanh,
+)
+
+RUN = "run-layouts"
+MEASURES = (
+    "carried_in, received, received_total, received_online, received_in_person_or_postal,"
+    " resolved, resolved_early, resolved_on_time, resolved_late, pending, pending_not_due,"
+    " pending_overdue"
+)
+
+
+def _load(con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path, family: str):
+    register_inbox(con, inbox, quarantine, RUN)
+    return load_family(con, family, quarantine, RUN)
+
+
+def _findings(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(
+        "select rule, source_row, column_ref, stated_value, computed_value from raw.load_findings"
+        " order by source_row, rule"
+    ).fetchall()
+
+
+def test_ii06a_sections_numbering_title_block(con, inbox: Path, quarantine: Path) -> None:
+    layout = ii06a_nha_trang()
+    write_xlsx_grid(inbox / "bieu_II06a_2018.xlsx", layout.rows, merge_tuples(layout.merges), sheet="II.06a")
+    report = _load(con, inbox, quarantine, "dossiers")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    rows = con.execute(
+        f"select source_row, unit_code, authority_level, period_start, period_end, field, {MEASURES},"
+        " is_total_row from raw.dossiers order by source_row"
+    ).fetchall()
+    y0, y1 = date(2018, 1, 1), date(2018, 12, 31)
+    # city's own desk (section "Huyện, thị xã, thành phố"): field rows of Nha Trang (L568)
+    assert rows[0] == (11, "L568", "huyen", y0, y1, "Đất đai", 500, 23_000, 23_500, 3_000, 20_000,
+                       22_600, 10_000, 12_000, 600, 900, 800, 100, False)  # fmt: skip
+    assert [r[:3] + (r[5],) for r in rows[1:3]] == [
+        (12, "L568", "huyen", "Tư pháp - Hộ tịch"),
+        (13, "L568", "huyen", "Xây dựng"),
+    ]
+    # wards under "Xã, phường, thị trấn": unit rows at commune level, no field
+    wards = {r[1]: r for r in rows if r[2] == "xa" and not r[-1]}
+    assert len(wards) == 2 and all(r[5] is None for r in wards.values())
+    names = dict(con.execute("select unit_code, unit_name from raw.admin_units").fetchall())
+    assert sorted(names[c] for c in wards) == ["Phường Lộc Thọ", "Phường Vĩnh Hải"]
+    assert [r[6] for r in sorted(wards.values())] in ([10, 0], [0, 10])
+    # the closing "Tổng số" row is kept as a total; section rows and the numbering row are not loaded
+    assert [r[0] for r in rows] == [11, 12, 13, 15, 16, 17]
+    assert rows[-1][-1] is True and rows[-1][1] is None
+    manifest = con.execute("select column_map, ignored_columns from raw.file_manifest").fetchone()
+    assert "C (Số hồ sơ nhận giải quyết / Tổng số) → received_total" in manifest[0]
+    assert "F (Số hồ sơ nhận giải quyết / Từ kỳ trước) → carried_in" in manifest[0]
+    assert "J (Số lượng hồ sơ đã giải quyết / Quá hạn) → resolved_late" in manifest[0]
+    assert "M (Số lượng hồ sơ đang giải quyết / Quá hạn) → pending_overdue" in manifest[0]
+    assert manifest[1] == ["II.06a!A (TT): recognised, holds no data"]
+    assert _findings(con) == []
+
+
+def test_ii06a_broken_identities_are_findings_naming_row_column_numbers(
+    con, inbox: Path, quarantine: Path
+) -> None:
+    layout = ii06a_nha_trang()
+    layout.rows[10][6] = 22_590  # Đất đai: resolved total 22 590, parts add to 22 600
+    layout.rows[11][11] = 7  # Tư pháp: pending within deadline 7, total says 5
+    write_xlsx_grid(inbox / "bieu_II06a_2018.xlsx", layout.rows, merge_tuples(layout.merges))
+    report = _load(con, inbox, quarantine, "dossiers")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    assert "5 warning(s)" in report.outcomes[0].message
+    section_g = 22_600 + 31_001 + 4_000  # the section row states the sums before the edit
+    assert _findings(con) == [
+        ("form_section_total", 10, "G (Số lượng hồ sơ đã giải quyết / Tổng số)", section_g, section_g - 10),
+        ("form_section_total", 10, "L (Số lượng hồ sơ đang giải quyết / Trong hạn)", 862, 864),
+        ("form_balance", 11, "C (Số hồ sơ nhận giải quyết / Tổng số)", 23_500, 23_490),
+        ("form_resolved_parts", 11, "G (Số lượng hồ sơ đã giải quyết / Tổng số)", 22_590, 22_600),
+        ("form_pending_parts", 12, "K (Số lượng hồ sơ đang giải quyết / Tổng số)", 5, 7),
+    ]
+    message = con.execute(
+        "select message, message_vi from raw.load_findings where rule = 'form_resolved_parts'"
+    ).fetchone()
+    assert message[0] == (
+        "row 11, column G (Số lượng hồ sơ đã giải quyết / Tổng số): resolved is 22590 but resolved"
+        " early + resolved on time + resolved late (columns H + I + J) add up to 22600 (difference -10)"
+    )
+    assert message[1].startswith("dòng 11, cột G (Số lượng hồ sơ đã giải quyết / Tổng số): Số hồ sơ đã giải")
+    # the row is loaded as stated
+    assert con.execute("select resolved from raw.dossiers where source_row = 11").fetchone() == (22_590,)
+
+
+def test_columns_misread_on_most_rows_reject_the_file_with_the_column_map(
+    con, inbox: Path, quarantine: Path
+) -> None:
+    layout = ii06a_nha_trang()
+    # a vendor put "Quá hạn" (resolved late) where the form has "Đúng hạn": every resolved
+    # total then disagrees with its parts
+    for row in layout.rows[9:17]:
+        if isinstance(row[8], int):
+            row[8], row[9] = row[9], row[8] + row[9]
+    write_xlsx_grid(inbox / "bieu_sai.xlsx", layout.rows, merge_tuples(layout.merges))
+    report = _load(con, inbox, quarantine, "dossiers")
+    assert [o.status for o in report.outcomes] == ["rejected"]
+    message = report.outcomes[0].message
+    assert "the columns were probably misread" in message
+    assert "H (Số lượng hồ sơ đã giải quyết / Trước hạn) → resolved_early" in message
+    assert con.execute("select count(*) from raw.dossiers").fetchone() == (0,)
+
+
+def test_07a_layout_as_xls(con, inbox: Path, quarantine: Path) -> None:
+    layout = m07a_sa_dec()
+    write_xls_grid(inbox / "tthc_6thang_2023.xls", layout.rows, merge_tuples(layout.merges))
+    report = _load(con, inbox, quarantine, "dossiers")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    rows = con.execute(
+        "select source_row, unit_code, authority_level, period_start, period_end, field, carried_in,"
+        " received, received_total, resolved, resolved_on_time, resolved_late, pending,"
+        " pending_not_due, pending_overdue, waiting_supplement, returned from raw.dossiers"
+        " where not is_total_row order by source_row"
+    ).fetchall()
+    h1 = (date(2023, 1, 1), date(2023, 6, 30))
+    assert rows[0] == (
+        10,
+        "L867",
+        "huyen",
+        *h1,
+        "Đất đai",
+        120,
+        2_400,
+        2_520,
+        2_320,
+        2_300,
+        20,
+        200,
+        180,
+        20,
+        0,
+        0,
+    )
+    assert [(r[1], r[2], r[5]) for r in rows] == [
+        ("L867", "huyen", "Đất đai"),
+        ("L867", "huyen", "Hộ tịch"),
+        (rows[2][1], "xa", None),
+        (rows[3][1], "xa", None),
+    ]
+    assert rows[3][15] == 2  # Bổ sung of Phường 2
+    assert _findings(con) == []
+    total = con.execute("select source_row, received from raw.dossiers where is_total_row").fetchall()
+    assert total == [(15, 4_400)]
+
+
+def test_vendor_variant_csv_without_merged_cells(con, inbox: Path, quarantine: Path) -> None:
+    write_csv(inbox / "thong_ke_ho_so.csv", vendor_cao_lanh(), delimiter=";")
+    report = _load(con, inbox, quarantine, "dossiers")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    rows = con.execute(
+        "select unit_code, authority_level, period_start, period_end, carried_in, received,"
+        " received_online, received_fully_online, received_partly_online, received_out_of_area,"
+        " resolved, resolved_early, resolved_on_time, resolved_late, pending_not_due,"
+        " pending_overdue from raw.dossiers order by source_row"
+    ).fetchall()
+    q3 = (date(2023, 7, 1), date(2023, 9, 30))
+    assert rows[0] == ("L866", "huyen", *q3, 40, 1_000, 500, 300, 200, 15, 980, None, 975, 5, 55, 5)
+    assert rows[1][:2] == (rows[1][0], "xa") and rows[1][4:] == (
+        2,
+        150,
+        30,
+        10,
+        20,
+        0,
+        149,
+        None,
+        149,
+        0,
+        3,
+        0,
+    )
+    ignored = con.execute("select ignored_columns from raw.file_manifest").fetchone()[0]
+    assert ignored == ["M (Ghi chú): recognised, holds no data"]
+
+
+def test_docx_annex_table(con, inbox: Path, quarantine: Path) -> None:
+    layout = ii06a_nha_trang()
+    titles = [str(r[0]) for r in layout.rows[:5] if r and r[0]]  # the title block as paragraphs
+    grid = layout.rows[5:]
+    merges = [(r0 - 5, c0, r1 - 5, c1) for r0, c0, r1, c1 in merge_tuples(layout.merges)]
+    write_docx_grid(inbox / "bao_cao_cchc_2018.docx", grid, merges, titles=["Phụ lục 2", *titles])
+    report = _load(con, inbox, quarantine, "dossiers")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    got = con.execute(
+        "select unit_code, authority_level, field, received, resolved_late from raw.dossiers"
+        " where not is_total_row order by source_row"
+    ).fetchall()
+    assert got[:3] == [
+        ("L568", "huyen", "Đất đai", 23_000, 600),
+        ("L568", "huyen", "Tư pháp - Hộ tịch", 30_996, 11),
+        ("L568", "huyen", "Xây dựng", 4_057, 0),
+    ]
+    assert len(got) == 5
+
+
+def test_staff_free_text_categories(con, inbox: Path, quarantine: Path) -> None:
+    write_xlsx_grid(inbox / "bien_che_an_lao.xlsx", staff_free_text())
+    report = _load(con, inbox, quarantine, "staff")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    rows = con.execute(
+        "select unit_code, as_of_date, category, quota, actual from raw.staff order by source_row"
+    ).fetchall()
+    assert rows == [
+        ("L542", date(2023, 6, 30), "cong_chuc", 80, 78),
+        ("L542", date(2023, 6, 30), "vien_chuc_giao_duc", 600, 590),
+        ("L542", date(2023, 6, 30), "vien_chuc_khac", 120, 118),
+        ("L542", date(2023, 6, 30), "vien_chuc_y_te", 90, 85),
+        ("L542", date(2023, 6, 30), "hop_dong", 12, 12),
+    ]
+
+
+@pytest.mark.parametrize("as_of_header", ["Số liệu đến ngày", "Tính đến ngày"])
+def test_budget_as_of_column_and_stated_rate(con, inbox: Path, quarantine: Path, as_of_header: str) -> None:
+    sheet = budget_as_of_column(as_of_header)
+    sheet[5][5] = "55"  # Lai Vung states 55 % where 150 000 of 300 000 is 50 %
+    write_xlsx_grid(inbox / "giai_ngan_2023.xlsx", sheet)
+    report = _load(con, inbox, quarantine, "budget")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    rows = con.execute(
+        "select unit_code, fiscal_year, as_of_date, plan_mvnd, disbursed_mvnd from raw.budget"
+        " where not is_total_row order by source_row"
+    ).fetchall()
+    assert rows == [
+        ("L867", 2023, date(2023, 8, 15), Decimal("590161.540"), Decimal("212901.285")),
+        ("L876", 2023, date(2023, 8, 15), Decimal("300000.000"), Decimal("150000.000")),
+    ]
+    assert _findings(con) == [
+        ("form_stated_rate", 6, "F (Tỷ lệ giải ngân (%))", Decimal(55), Decimal("50.00"))
+    ]
