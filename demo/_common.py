@@ -103,6 +103,14 @@ def xlsx_bytes(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
+def xls_bytes(wb: object) -> bytes:
+    """An Excel 97–2003 workbook (xlwt) as bytes. xlwt writes no timestamps or document
+    properties: the same cells give the same bytes."""
+    raw = io.BytesIO()
+    wb.save(raw)  # type: ignore[attr-defined]
+    return raw.getvalue()
+
+
 def csv_bytes(
     header: Sequence[str],
     rows: Iterable[Sequence[object]],

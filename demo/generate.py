@@ -20,6 +20,7 @@ from demo.budget import (
 from demo.dossiers import CSV_HEADER as DOSSIER_CSV_HEADER
 from demo.dossiers import YEARS, DossierRow, dossier_csv_rows, dossier_xlsx, province_rows
 from demo.figures import DossierFigures, total
+from demo.ii06a import Section, ii06a_xlsx, split_by_field
 from demo.records import aggregate, district_records, records_csv_gz, records_parquet
 from demo.seeds import NHA_TRANG, NHA_TRANG_HUYEN_2018, nha_trang_2018_rows
 from demo.staff import (
@@ -29,6 +30,7 @@ from demo.staff import (
     CATEGORIES,
     StaffRow,
     district_staff,
+    staff_xls,
     staff_xlsx,
 )
 from demo.summary import DemoFile, DemoSummary, Writer
@@ -46,6 +48,20 @@ RECORD_DISTRICTS: dict[str, tuple[str, int, tuple[int, int], float]] = {
 CSV_DOSSIER_YEARS = frozenset({("72", 2021), ("52", 2022), ("56", 2023)})
 # A CSV written in NFD Unicode (legal input; the ingest normalises to NFC).
 NFD_DOSSIER_YEARS = frozenset({("52", 2022)})
+# Province-years whose staff table comes as an Excel 97–2003 .xls (an older office).
+XLS_STAFF_YEARS = frozenset({("52", 2021)})
+NHA_TRANG_FORM = "bieu_II06a_nha_trang_nam_2018.xlsx"
+# The city's own one-stop shop reports by field (lĩnh vực).
+NHA_TRANG_FIELDS = (
+    "Tư pháp - Hộ tịch",
+    "Đất đai",
+    "Xây dựng",
+    "Tài nguyên và Môi trường",
+    "Thành lập và hoạt động của hộ kinh doanh",
+    "Lao động - Thương binh và Xã hội",
+    "Giáo dục và Đào tạo",
+    "Văn hóa, Thể thao và Du lịch",
+)
 
 REPORT_TITLE = "BÁO CÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
 
@@ -80,6 +96,21 @@ def scaled(fig: DossierFigures, factor: float, carried_in: int, rng: Random) -> 
         late,
         pending - overdue,
         overdue,
+    )
+
+
+def nha_trang_2018_form(seed: int, rows: list[DossierRow]) -> bytes:
+    """Seed 002 on Biểu II.06a: the city-level figures split by field, the communes' rows."""
+    [city] = [r for r in rows if r.level == "huyen"]
+    fields = split_by_field(seed, "568-2018", city.figures, NHA_TRANG_FIELDS)
+    return ii06a_xlsx(
+        reporting_unit="UBND thành phố Nha Trang, tỉnh Khánh Hòa",
+        recipient="UBND tỉnh Khánh Hòa",
+        period_line="Kỳ báo cáo: Năm 2018 (Từ ngày 01/01/2018 đến ngày 31/12/2018)",
+        sections=[
+            Section("Huyện, thị xã, thành phố", tuple(zip(NHA_TRANG_FIELDS, fields, strict=True))),
+            Section("Xã, phường, thị trấn", tuple((r.unit_name, r.figures) for r in rows if r.level == "xa")),
+        ],
     )
 
 
@@ -142,38 +173,44 @@ def generate_demo_inbox(inbox: Path, *, seed: int = DEFAULT_SEED) -> DemoSummary
             }
     expected["dossier_totals"] = dossier_totals
 
-    # 3. Seed 002: Nha Trang 2018, name-based units.
+    # 3. Seed 002: Nha Trang 2018 on the official form Biểu số II.06a/VPCP/KSTT: the city's
+    # own desk by field (lĩnh vực) under "Huyện, thị xã, thành phố", its communes by name
+    # under "Xã, phường, thị trấn"; the unit and province from "Đơn vị báo cáo".
     kh = province("56")
     nt_rows = nha_trang_2018_rows(seed, kh.district(NHA_TRANG))
     w.put(
-        "tthc_nha_trang_nam_2018.xlsx",
+        NHA_TRANG_FORM,
         "dossiers",
-        dossier_xlsx([_ubnd(kh), REPORT_TITLE, "Năm 2018"], nt_rows, with_code=False),
-        note="seed 002; units by name + province from the title row",
+        nha_trang_2018_form(seed, nt_rows),
+        note="seed 002 on Biểu II.06a; city-level fields and communes by name, section subtotals",
     )
-    expected["nha_trang_2018_huyen"] = {"unit_code": "L568", **NHA_TRANG_HUYEN_2018.expected()}
+    # Biểu II.06a has no postal column of its own ("Trực tiếp, dịch vụ bưu chính" is one)
+    expected["nha_trang_2018_huyen"] = {
+        "unit_code": "L568",
+        **NHA_TRANG_HUYEN_2018.expected(),
+        "received_postal": None,
+    }
     expected["nha_trang_2018_xa"] = {
         "unit_code": "L568",
         **total([r.figures for r in nt_rows if r.level == "xa"]).expected(),
+        "received_postal": None,
     }
 
     # 4. Staff at 31/12 per province and year (district units).
     for p in load_provinces():
         for year in YEARS:
             rows_s = [r for d in p.districts for r in district_staff(seed, d, YEARS) if r.as_of.year == year]
-            w.put(
-                f"bien_che_{p.slug}_31_12_{year}.xlsx",
-                "staff",
-                staff_xlsx(
-                    [
-                        _ubnd(p),
-                        "SỞ NỘI VỤ",
-                        "BÁO CÁO SỐ LƯỢNG BIÊN CHẾ VÀ NGƯỜI LÀM VIỆC",
-                        f"Số liệu đến ngày 31/12/{year}",
-                    ],
-                    rows_s,
-                ),
-            )
+            titles = [
+                _ubnd(p),
+                "SỞ NỘI VỤ",
+                "BÁO CÁO SỐ LƯỢNG BIÊN CHẾ VÀ NGƯỜI LÀM VIỆC",
+                f"Số liệu đến ngày 31/12/{year}",
+            ]
+            if (p.code, year) in XLS_STAFF_YEARS:
+                name, data = f"bien_che_{p.slug}_31_12_{year}.xls", staff_xls(titles, rows_s)
+                w.put(name, "staff", data, note="Excel 97–2003 (.xls), as an older office saves it")
+            else:
+                w.put(f"bien_che_{p.slug}_31_12_{year}.xlsx", "staff", staff_xlsx(titles, rows_s))
             expected[f"staff/{p.slug}/{year}"] = {
                 "quota": sum(r.quota for r in rows_s),
                 "actual": sum(r.actual for r in rows_s),

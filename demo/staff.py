@@ -8,7 +8,7 @@ from datetime import date
 
 from openpyxl.utils import get_column_letter
 
-from demo._common import BOLD, CENTER, new_workbook, rng_for, vn_date, xlsx_bytes
+from demo._common import BOLD, CENTER, new_workbook, rng_for, vn_date, xls_bytes, xlsx_bytes
 from demo.units import District
 
 CATEGORIES: tuple[str, ...] = (
@@ -104,3 +104,45 @@ def staff_xlsx(
     for c, w in enumerate((6, 10, 28, 13, 20, 12, 10), start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     return xlsx_bytes(wb)
+
+
+def staff_xls(titles: Sequence[str], rows: Sequence[StaffRow]) -> bytes:
+    """The same table as :func:`staff_xlsx` saved as Excel 97–2003 (``.xls``), as older
+    office software still writes it: merged title rows, a blank row, the header, one row per
+    unit × category, a 'Cộng' row."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("Biên chế")
+    grid = "borders: left thin, right thin, top thin, bottom thin"
+    title = xlwt.easyxf("font: bold on; align: horiz center, vert center, wrap on")
+    head = xlwt.easyxf(f"font: bold on; align: horiz center, vert center, wrap on; {grid}")
+    cell = xlwt.easyxf(grid)
+    number = xlwt.easyxf(grid, num_format_str="#,##0")
+    bold_number = xlwt.easyxf(f"font: bold on; {grid}", num_format_str="#,##0")
+    ncols = len(HEADER)
+    for i, text in enumerate(titles):
+        ws.write_merge(i, i, 0, ncols - 1, text, title)
+    h = len(titles) + 1  # 0-based: one blank row after the titles
+    for c, label in enumerate(HEADER):
+        ws.write(h, c, label, head)
+    r = h + 1
+    for stt, row in enumerate(rows, start=1):
+        values = [
+            stt,
+            int(row.unit_code),
+            row.unit_name,
+            vn_date(row.as_of),
+            row.category,
+            row.quota,
+            row.actual,
+        ]
+        for c, v in enumerate(values):
+            ws.write(r, c, v, number if c >= 5 else cell)
+        r += 1
+    ws.write(r, 0, "Cộng", xlwt.easyxf("font: bold on"))
+    ws.write(r, 5, sum(x.quota for x in rows), bold_number)
+    ws.write(r, 6, sum(x.actual for x in rows), bold_number)
+    for c, w in enumerate((6, 10, 28, 13, 20, 12, 10)):
+        ws.col(c).width = 256 * w
+    return xls_bytes(wb)

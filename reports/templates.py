@@ -288,7 +288,7 @@ FORM_COLUMNS: tuple[FormColumn, ...] = (
     FormColumn((_RECEIVED, "Tổng số"), "received_total"),
     FormColumn((_RECEIVED, "Trong đó", "Trực tuyến"), "received_online"),
     FormColumn((_RECEIVED, "Trong đó", "Trực tiếp, dịch vụ bưu chính"), "received_in_person_or_postal"),
-    FormColumn((_RECEIVED, "Trong đó", "Từ kỳ trước"), "carried_in"),
+    FormColumn((_RECEIVED, "Từ kỳ trước"), "carried_in"),
     FormColumn((_RESOLVED, "Tổng số"), "resolved"),
     FormColumn((_RESOLVED, "Trước hạn"), "resolved_early"),
     FormColumn((_RESOLVED, "Đúng hạn"), "resolved_on_time"),

@@ -106,3 +106,61 @@ def read_simple_xlsx(path: Path) -> tuple[list[str], list[tuple], tuple]:
     data = [r for r in rows[h + 1 :] if r[0] not in ("Cộng", "Tổng cộng")]
     totals = next(r for r in rows[h + 1 :] if r[0] in ("Cộng", "Tổng cộng"))
     return list(rows[h]), data, totals
+
+
+# Biểu số II.06a/VPCP/KSTT: columns 3 … 13 as the form numbers them
+II06A_COLUMNS = (
+    "received_total",
+    "received_online",
+    "received_in_person_or_postal",
+    "carried_in",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "pending",
+    "pending_not_due",
+    "pending_overdue",
+)
+II06A_SECTIONS = {"Sở ban ngành": "tinh", "Huyện, thị xã, thành phố": "huyen", "Xã, phường, thị trấn": "xa"}
+
+
+def _ii06a_record(row: tuple) -> dict:
+    rec = {"tt": row[0], "label": row[1], **dict(zip(II06A_COLUMNS, row[2:13], strict=True))}
+    rec["received"] = rec["received_online"] + rec["received_in_person_or_postal"]  # newly received
+    return rec
+
+
+def read_ii06a_xlsx(path: Path) -> tuple[list[str], list[dict], dict]:
+    """(title texts, sections, "Tổng số" row) of a Biểu II.06a workbook. A section is
+    ``{"label", "level", "subtotal", "rows"}``; a row's ``received`` is the newly received
+    ((4) + (5)), its ``level`` the section's."""
+    ws = openpyxl.load_workbook(path).active
+    rows = list(ws.iter_rows(values_only=True))
+    h = next(i for i, r in enumerate(rows) if r[0] == "TT")
+    titles = [v for r in rows[:h] for v in r if v]
+    numbering = h + 3
+    sections: list[dict] = []
+    for r in rows[numbering + 1 :]:
+        if r[1] == "Tổng số":
+            return titles, sections, _ii06a_record(r)
+        if r[1] in II06A_SECTIONS:
+            sections.append(
+                {"label": r[1], "level": II06A_SECTIONS[r[1]], "subtotal": _ii06a_record(r), "rows": []}
+            )
+        else:
+            sections[-1]["rows"].append({**_ii06a_record(r), "level": sections[-1]["level"]})
+    raise AssertionError(f"{path.name}: no Tổng số row")
+
+
+def read_simple_xls(path: Path) -> tuple[list[str], list[tuple], tuple]:
+    """(header, data rows, totals row) of a single-row-header Excel 97–2003 workbook, read
+    with python-calamine (numbers come back as int when whole; empty cells as '')."""
+    from python_calamine import CalamineWorkbook
+
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    rows = [tuple(None if v == "" else v for v in r) for r in sheet.to_python()]
+    h = next(i for i, r in enumerate(rows) if r[0] == "STT")
+    data = [r for r in rows[h + 1 :] if r[0] not in ("Cộng", "Tổng cộng")]
+    totals = next(r for r in rows[h + 1 :] if r[0] in ("Cộng", "Tổng cộng"))
+    return list(rows[h]), data, totals

@@ -13,10 +13,13 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 from demo_readers import (
+    II06A_COLUMNS,
     NUMBERS,
     read_csv,
     read_dossier_csv,
     read_dossier_xlsx,
+    read_ii06a_xlsx,
+    read_simple_xls,
     read_simple_xlsx,
     vn_number,
 )
@@ -26,6 +29,8 @@ from demo import DemoSummary, generate_demo_inbox, write_blocking_defect
 PROVINCES = ("52", "56", "72", "87")
 YEARS = (2021, 2022, 2023)
 SLUGS = {"52": "binh_dinh", "56": "khanh_hoa", "72": "tay_ninh", "87": "dong_thap"}
+NHA_TRANG_FORM = "bieu_II06a_nha_trang_nam_2018.xlsx"
+XLS_STAFF = "bien_che_binh_dinh_31_12_2021.xls"
 
 
 def _official_units() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -49,6 +54,9 @@ def _sha(path: Path) -> str:
 
 
 def _dossier_rows(path: Path) -> tuple[list[dict], dict]:
+    if path.name.startswith("bieu_II06a_"):
+        _, sections, totals = read_ii06a_xlsx(path)
+        return [r for s in sections for r in s["rows"]], totals
     if path.suffix == ".xlsx":
         _, rows, totals = read_dossier_xlsx(path)
         return rows, totals
@@ -59,8 +67,18 @@ def _balanced(r: dict) -> bool:
     return (
         r["resolved"] == r["resolved_early"] + r["resolved_on_time"] + r["resolved_late"]
         and r["carried_in"] + r["received"] == r["resolved"] + r["pending_not_due"] + r["pending_overdue"]
-        and r["received_online"] + r["received_postal"] <= r["received"]
-        and min(r[k] for k in NUMBERS) >= 0
+        and r["received_online"] + r.get("received_postal", 0) <= r["received"]
+        and min(r[k] for k in NUMBERS if k in r) >= 0
+    )
+
+
+def _ii06a_identities(r: dict) -> bool:
+    """(3) = (4)+(5)+(6), (7) = (8)+(9)+(10), (11) = (12)+(13), (3) = (7)+(11)."""
+    return (
+        r["received_total"] == r["received_online"] + r["received_in_person_or_postal"] + r["carried_in"]
+        and r["resolved"] == r["resolved_early"] + r["resolved_on_time"] + r["resolved_late"]
+        and r["pending"] == r["pending_not_due"] + r["pending_overdue"]
+        and r["received_total"] == r["resolved"] + r["pending"]
     )
 
 
@@ -105,6 +123,10 @@ def test_one_csv_arrives_in_nfd(demo_inbox: DemoSummary) -> None:
 def test_files_listed_match_the_inbox(demo_inbox: DemoSummary) -> None:
     on_disk = sorted(p.name for p in demo_inbox.inbox.iterdir())
     assert on_disk == [f.name for f in demo_inbox.files]
+    assert len(on_disk) == 56  # README: "writes 56 deterministic submissions"
+    # the official form II.06a and an Excel 97-2003 file are among them
+    assert NHA_TRANG_FORM in on_disk and XLS_STAFF in on_disk
+    assert [n for n in on_disk if n.endswith(".xls")] == [XLS_STAFF]
     families = {f.family for f in demo_inbox.files}
     assert families == {"dossiers", "dossier_records", "staff", "budget", "surveys"}
 
@@ -142,7 +164,8 @@ def test_clean_dossier_rows_balance_and_totals_add_up(demo_inbox: DemoSummary) -
             assert _balanced(r), (f.name, r)
             checked += 1
         for k in NUMBERS:
-            assert totals[k] == sum(r[k] for r in rows), (f.name, k)
+            if k in totals:
+                assert totals[k] == sum(r[k] for r in rows), (f.name, k)
     assert checked > 1500
 
 
@@ -177,22 +200,38 @@ def test_xlsx_header_labels_are_exact(demo_inbox: DemoSummary) -> None:
 
 
 def test_nha_trang_2018_seed_figures(demo_inbox: DemoSummary) -> None:
-    titles, rows, _ = read_dossier_xlsx(demo_inbox.inbox / "tthc_nha_trang_nam_2018.xlsx")
-    assert "UBND TỈNH KHÁNH HÒA" in titles and "Năm 2018" in titles
-    assert "unit_code" not in rows[0]
-    [city] = [r for r in rows if r["level"] == "Cấp huyện"]
-    assert city["unit_name"] == "Thành phố Nha Trang"
-    assert (city["received"], city["resolved"], city["resolved_late"]) == (58053, 56863, 611)
-    assert city["resolved_early"] + city["resolved_on_time"] == 56252
-    xa = [r for r in rows if r["level"] == "Cấp xã"]
-    _, communes = _official_units()
-    assert "Phường Vĩnh Hải" in {r["unit_name"] for r in xa}
-    assert len(xa) == 22
+    """Seed 002 on Biểu II.06a: the city's desk by field under "Huyện, thị xã, thành phố",
+    the communes under "Xã, phường, thị trấn"; once, in one file (no older layout of it)."""
+    assert [n for n in demo_inbox.names() if "nha_trang" in n] == [NHA_TRANG_FORM]
+    titles, sections, totals = read_ii06a_xlsx(demo_inbox.inbox / NHA_TRANG_FORM)
+    assert "Đơn vị báo cáo: UBND thành phố Nha Trang, tỉnh Khánh Hòa" in titles
+    assert "Kỳ báo cáo: Năm 2018 (Từ ngày 01/01/2018 đến ngày 31/12/2018)" in titles
+    assert [(s["label"], s["level"]) for s in sections] == [
+        ("Huyện, thị xã, thành phố", "huyen"),
+        ("Xã, phường, thị trấn", "xa"),
+    ]
+    city, communes = sections
+    fields = city["rows"]
+    assert len(fields) == 8 and "Đất đai" in {r["label"] for r in fields}
+    assert not any(r["label"].startswith(("Thành phố", "Phường", "Xã")) for r in fields)
+    assert sum(r["received"] for r in fields) == 58053
+    assert sum(r["resolved"] for r in fields) == 56863
+    assert sum(r["resolved_late"] for r in fields) == 611
+    assert sum(r["resolved_early"] + r["resolved_on_time"] for r in fields) == 56252
+    xa = communes["rows"]
+    assert len(xa) == 22 and "Phường Vĩnh Hải" in {r["label"] for r in xa}
     assert sum(r["received"] for r in xa) == 75416
     assert sum(r["resolved"] for r in xa) == 75384
     assert sum(r["resolved_early"] + r["resolved_on_time"] for r in xa) == 75226
     assert sum(r["resolved_late"] for r in xa) == 158
-    assert all(_balanced(r) for r in rows)
+    # every row keeps the form's identities; section rows and Tổng số carry the sums
+    for s in sections:
+        assert all(_ii06a_identities(r) for r in [s["subtotal"], *s["rows"]])
+        assert [r["tt"] for r in s["rows"]] == list(range(1, len(s["rows"]) + 1))
+        for k in II06A_COLUMNS:
+            assert s["subtotal"][k] == sum(r[k] for r in s["rows"]), (s["label"], k)
+    for k in II06A_COLUMNS:
+        assert totals[k] == city["subtotal"][k] + communes["subtotal"][k], k
     e = demo_inbox.expected
     assert (
         e["nha_trang_2018_huyen"]["resolved_rate_pct"],
@@ -204,6 +243,47 @@ def test_nha_trang_2018_seed_figures(demo_inbox: DemoSummary) -> None:
         e["nha_trang_2018_xa"]["in_time_rate_pct"],
         e["nha_trang_2018_xa"]["late_rate_pct"],
     ) == (99.96, 99.79, 0.21)
+
+
+def test_ii06a_layout(demo_inbox: DemoSummary) -> None:
+    ws = openpyxl.load_workbook(demo_inbox.inbox / NHA_TRANG_FORM).active
+    rows = list(ws.iter_rows(values_only=True))
+    # the title block side by side: form number | title and period | units and unit of count
+    assert rows[0][0] == "Biểu số II.06a/VPCP/KSTT"
+    assert rows[0][9] == "Đơn vị báo cáo: UBND thành phố Nha Trang, tỉnh Khánh Hòa"
+    assert rows[1][9] == "Đơn vị nhận báo cáo: UBND tỉnh Khánh Hòa"
+    assert rows[2][9] == "Đơn vị tính: Số hồ sơ TTHC"
+    assert rows[4] == (
+        "TT", "Lĩnh vực, công việc giải quyết theo cấp", "Số hồ sơ nhận giải quyết", None, None, None,
+        "Số lượng hồ sơ đã giải quyết", None, None, None, "Số lượng hồ sơ đang giải quyết", None, None,
+    )  # fmt: skip
+    assert rows[5] == (
+        None, None, "Tổng số", "Trong đó", None, "Từ kỳ trước",
+        "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn", "Tổng số", "Trong hạn", "Quá hạn",
+    )  # fmt: skip
+    assert rows[6][3:5] == ("Trực tuyến", "Trực tiếp, dịch vụ bưu chính")
+    assert rows[7][:4] == ("(1)", "(2)", "(3)=(4)+(5)+(6)", "(4)") and rows[7][12] == "(13)"
+    merged = {str(m) for m in ws.merged_cells.ranges}
+    assert {
+        "A5:A7", "B5:B7", "C5:F5", "C6:C7", "D6:E6", "F6:F7", "G5:J5", "G6:G7", "H6:H7",
+        "I6:I7", "J6:J7", "K5:M5", "K6:K7", "L6:L7", "M6:M7",
+    } <= merged  # fmt: skip
+    assert rows[8][:2] == ("I", "Huyện, thị xã, thành phố")
+    assert rows[-1][1] == "Tổng số"
+
+
+def test_one_staff_table_arrives_as_xls(demo_inbox: DemoSummary, tmp_path: Path) -> None:
+    """An older office's Excel 97-2003 file: a real BIFF8 compound document (not an .xlsx
+    renamed), byte-stable, read back with python-calamine like the other staff tables."""
+    path = demo_inbox.inbox / XLS_STAFF
+    assert path.read_bytes()[:8] == bytes.fromhex("D0CF11E0A1B11AE1")
+    assert demo_inbox.file(XLS_STAFF).family == "staff"
+    header, rows, totals = read_simple_xls(path)
+    assert header == ["STT", "Mã đơn vị", "Đơn vị", "Ngày số liệu", "Loại", "Biên chế được giao", "Có mặt"]
+    assert len(rows) == 11 * 6  # Bình Định's 11 districts × 6 categories
+    assert totals[0] == "Cộng" and totals[5] == sum(r[5] for r in rows)
+    e = demo_inbox.expected["staff/binh_dinh/2021"]
+    assert (totals[5], totals[6]) == (e["quota"], e["actual"])
 
 
 def test_sa_dec_budget_seed_and_monotonic_disbursement(demo_inbox: DemoSummary) -> None:
@@ -261,7 +341,11 @@ def test_clean_staff_files_add_up(demo_inbox: DemoSummary) -> None:
     districts, _ = _official_units()
     for p in PROVINCES:
         for year in YEARS:
-            _, rows, totals = read_simple_xlsx(demo_inbox.inbox / f"bien_che_{SLUGS[p]}_31_12_{year}.xlsx")
+            name = f"bien_che_{SLUGS[p]}_31_12_{year}"
+            if f"{name}.xls" == XLS_STAFF:
+                _, rows, totals = read_simple_xls(demo_inbox.inbox / XLS_STAFF)
+            else:
+                _, rows, totals = read_simple_xlsx(demo_inbox.inbox / f"{name}.xlsx")
             assert {str(r[1]) for r in rows} == districts[p]
             assert {r[4] for r in rows} == cats
             assert {r[3] for r in rows} == {f"31/12/{year}"}

@@ -57,7 +57,8 @@ HEADER_MERGES = {
     "B9:B11",  # Lĩnh vực, công việc giải quyết theo cấp
     "C9:F9",  # Số hồ sơ nhận giải quyết
     "C10:C11",  # … Tổng số
-    "D10:F10",  # … Trong đó
+    "D10:E10",  # … Trong đó (Trực tuyến | Trực tiếp, dịch vụ bưu chính)
+    "F10:F11",  # … Từ kỳ trước
     "G9:J9",  # Số lượng hồ sơ đã giải quyết
     "G10:G11",
     "H10:H11",
@@ -160,11 +161,11 @@ def test_dossier_template_is_form_ii06a(published_db: Path, tmp_path: Path) -> N
         resolved, None, None, None, pending, None, None,
     )  # fmt: skip
     assert _values(ws, FORM_HEADER + 1) == (
-        None, None, "Tổng số", "Trong đó", None, None,
+        None, None, "Tổng số", "Trong đó", None, "Từ kỳ trước",
         "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn", "Tổng số", "Trong hạn", "Quá hạn",
     )  # fmt: skip
     assert _values(ws, FORM_HEADER + 2) == (
-        None, None, None, "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước",
+        None, None, None, "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", None,
         None, None, None, None, None, None, None,
     )  # fmt: skip
     assert _values(ws, NUMBERING) == tuple(f"({n})" for n in range(1, 14))
