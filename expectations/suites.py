@@ -11,6 +11,7 @@ from typing import Any
 
 from expectations.cross_suites import CROSS_SUITES
 from expectations.spec import Derived, Rule, Severity, Suite
+from ingest.vocabulary import measure_label, terms
 
 DOSSIER_STATS = "marts.fct_dossier_stats"
 SURVEY = "marts.fct_survey_satisfaction"
@@ -30,19 +31,27 @@ STAFF_CATEGORIES = (
     "hop_dong",
 )
 
-#: column -> (English label, Vietnamese label)
+#: dossier columns whose measure has another name in the vocabulary: the marts'
+#: resolved_on_time includes early dossiers
+_DOSSIER_COLUMN_MEASURE = {"resolved_on_time": "resolved_early_or_on_time"}
+
+
+def dossier_label(column: str) -> tuple[str, str]:
+    """(English, Vietnamese) label of a dossier measure column, from ingest/vocabulary.yaml
+    (declared once), capitalised to open a sentence."""
+    measure = _DOSSIER_COLUMN_MEASURE.get(column, column)
+    en, vi = measure_label(measure, "en"), measure_label(measure, "vi")
+    return en[:1].upper() + en[1:], vi[:1].upper() + vi[1:]
+
+
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence ("Số hồ sơ đã giải quyết" → "số hồ sơ đã giải quyết")."""
+    return label[:1].lower() + label[1:]
+
+
+#: column -> (English label, Vietnamese label); dossier measures come from the vocabulary
 LABELS: dict[str, tuple[str, str]] = {
-    "carried_in": ("Carried in", "Kỳ trước chuyển qua"),
-    "received": ("Received", "Tiếp nhận"),
-    "received_online": ("Received online", "Tiếp nhận trực tuyến"),
-    "received_postal": ("Received by public postal service", "Tiếp nhận qua bưu chính công ích"),
-    "resolved": ("Resolved", "Đã giải quyết"),
-    "resolved_early": ("Resolved early", "Giải quyết trước hạn"),
-    "resolved_on_time": ("Resolved on time (incl. early)", "Giải quyết đúng hạn (gồm trước hạn)"),
-    "resolved_late": ("Resolved late", "Giải quyết trễ hạn"),
-    "pending": ("Pending", "Đang giải quyết"),
-    "pending_not_due": ("Pending, not yet due", "Đang giải quyết, chưa đến hạn"),
-    "pending_overdue": ("Pending, overdue", "Đang giải quyết, quá hạn"),
+    **{column: dossier_label(column) for column in terms("dossier_measures")},
     "on_time_rate": ("On-time rate", "Tỷ lệ đúng hạn"),
     "late_rate": ("Late rate", "Tỷ lệ trễ hạn"),
     "resolution_rate": ("Resolution rate", "Tỷ lệ giải quyết"),
@@ -73,6 +82,16 @@ RAW_DOSSIER_COUNTS = tuple(c for c in DOSSIER_COUNTS if c != "pending")
 # previous period are resolved; only its sign is checked (the balance rule covers the rest).
 DOSSIER_RATES = ("on_time_rate", "late_rate")
 NOT_TOTAL_ROW = "NOT coalesce(is_total_row, false)"
+#: carried in + received = resolved + pending + waiting for supplements + withdrawn + stopped
+BALANCE_IN = ("carried_in", "received")
+BALANCE_OUT = ("resolved", "pending", "waiting_supplement", "withdrawn", "stopped")
+
+
+def _balance_terms(columns: tuple[str, ...], lang: str, values: bool) -> str:
+    index = 0 if lang == "en" else 1
+    return " + ".join(
+        _in_sentence(dossier_label(c)[index]) + (f" {{{c}}}" if values else "") for c in columns
+    )
 
 
 def non_negative(table: str, column: str, *, rule: str | None = None, where: str | None = None) -> Rule:
@@ -144,8 +163,10 @@ DOSSIER_STATS_SUITE = Suite(
     required=True,
     derived=(
         Derived("period_length_days", "date_diff('day', period_start, period_end)"),
-        Derived("balance_inflow", "carried_in + received"),
-        Derived("balance_outflow", "resolved + pending"),
+        Derived("balance_inflow", "coalesce(carried_in, 0) + received"),
+        # resolved + pending + waiting_supplement + withdrawn + stopped, nulls as 0: what
+        # balance_difference (fct_dossier_stats) subtracts
+        Derived("balance_outflow", "coalesce(carried_in, 0) + received - balance_difference"),
     ),
     rules=[
         *(non_negative(DOSSIER_STATS, c) for c in DOSSIER_COUNTS),
@@ -180,17 +201,27 @@ DOSSIER_STATS_SUITE = Suite(
             DOSSIER_STATS,
             "dossier_balance_adds_up",
             "balance_difference",
-            summary_en="Carried in + received must equal resolved + pending",
-            summary_vi="Kỳ trước chuyển qua + tiếp nhận phải bằng đã giải quyết + đang giải quyết",
+            summary_en=(
+                f"{dossier_label('carried_in')[0]} + {_balance_terms(BALANCE_IN[1:], 'en', False)}"
+                f" must equal {_balance_terms(BALANCE_OUT, 'en', False)}"
+                " (an empty measure counts as 0)"
+            ),
+            summary_vi=(
+                f"{dossier_label('carried_in')[1]} + {_balance_terms(BALANCE_IN[1:], 'vi', False)}"
+                f" phải bằng {_balance_terms(BALANCE_OUT, 'vi', False)}"
+                " (chỉ tiêu để trống tính là 0)"
+            ),
             message_en=(
-                "Carried in {carried_in} + received {received} = {balance_inflow}, but resolved"
-                " {resolved} + pending {pending} = {balance_outflow}"
-                " (difference {balance_difference})"
+                f"{dossier_label('carried_in')[0]} {{carried_in}} +"
+                f" {_balance_terms(BALANCE_IN[1:], 'en', True)} = {{balance_inflow}}, but"
+                f" {_balance_terms(BALANCE_OUT, 'en', True)} = {{balance_outflow}}"
+                " (difference {balance_difference}; an empty measure counts as 0)"
             ),
             message_vi=(
-                "Kỳ trước chuyển qua {carried_in} + tiếp nhận {received} = {balance_inflow},"
-                " nhưng đã giải quyết {resolved} + đang giải quyết {pending} = {balance_outflow}"
-                " (chênh lệch {balance_difference})"
+                f"{dossier_label('carried_in')[1]} {{carried_in}} +"
+                f" {_balance_terms(BALANCE_IN[1:], 'vi', True)} = {{balance_inflow}}, nhưng"
+                f" {_balance_terms(BALANCE_OUT, 'vi', True)} = {{balance_outflow}}"
+                " (chênh lệch {balance_difference}; chỉ tiêu để trống tính là 0)"
             ),
         ),
         adds_up(

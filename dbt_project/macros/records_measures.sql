@@ -1,5 +1,6 @@
 {% macro records_monthly_measures() %}
-    {#- The counts of int_dossier_records_monthly, in column order. -#}
+    {#- The counts of int_dossier_records_monthly, in column order (later additions at the
+        end: a stored table gains them as new columns). -#}
     {{ return([
         'carried_in', 'received', 'received_online', 'received_postal',
         'resolved', 'resolved_early', 'resolved_on_time', 'resolved_late',
@@ -7,23 +8,46 @@
         'received_fully_online', 'received_fully_online_eligible', 'received_digitised',
         'resolved_with_electronic_result', 'received_fee_required', 'received_paid_online',
         'resolved_rated_dissatisfied',
+        'received_in_person', 'received_partly_online',
+        'waiting_supplement', 'withdrawn', 'stopped',
     ]) }}
 {% endmacro %}
 
 {% macro records_flow_measures() %}
-    {#- Counts of events within a period: a year to date is the sum of its months. -#}
+    {#- Counts of events within a period: a year to date is the sum of its months. Withdrawn
+        and stopped dossiers count in the period they ended, like resolved ones. -#}
     {{ return([
         'received', 'received_online', 'received_postal',
         'resolved', 'resolved_early', 'resolved_on_time', 'resolved_late',
         'received_fully_online', 'received_fully_online_eligible', 'received_digitised',
         'resolved_with_electronic_result', 'received_fee_required', 'received_paid_online',
         'resolved_rated_dissatisfied',
+        'received_in_person', 'received_partly_online', 'withdrawn', 'stopped',
     ]) }}
 {% endmacro %}
 
 {% macro records_stock_measures() %}
     {#- Dossiers still open at the period's end: a year to date takes its last month's. -#}
-    {{ return(['pending', 'pending_not_due', 'pending_overdue']) }}
+    {{ return(['pending', 'pending_not_due', 'pending_overdue', 'waiting_supplement']) }}
+{% endmacro %}
+
+{% macro dossier_stats_measures() %}
+    {#- The measures of a dossier statistics row (int_dossier_submissions_latest,
+        int_dossier_records_aggregated, int_dossier_stats_unioned, fct_dossier_stats), in
+        column order: what a form states and what records count; null where a source has
+        no such figure. Balance: carried_in + received = resolved + pending
+        + waiting_supplement + withdrawn + stopped (a null measure counts as 0). -#}
+    {{ return([
+        'carried_in', 'received', 'received_online', 'received_postal',
+        'resolved', 'resolved_early', 'resolved_on_time', 'resolved_late',
+        'pending', 'pending_not_due', 'pending_overdue',
+        'received_fully_online', 'received_fully_online_eligible', 'received_digitised',
+        'resolved_with_electronic_result', 'received_fee_required', 'received_paid_online',
+        'resolved_rated_dissatisfied',
+        'received_total', 'received_in_person', 'received_in_person_or_postal',
+        'received_partly_online', 'received_out_of_area',
+        'waiting_supplement', 'returned', 'withdrawn', 'stopped',
+    ]) }}
 {% endmacro %}
 
 {% macro measure_list(measures, expression) %}

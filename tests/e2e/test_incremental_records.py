@@ -17,7 +17,7 @@ from orchestration.dbt_project import DBT_PROJECT_DIR, dbt_executable
 from orchestration.settings import Settings
 
 MODELS = ["+int_dossier_records_aggregated"]
-HEADER = "dossier_id,unit_code,authority_level,channel,received_at,due_at,finished_at\n"
+HEADER = "dossier_id,unit_code,authority_level,channel,received_at,due_at,finished_at,status\n"
 
 
 def _dbt_run(warehouse: Path, *extra: str) -> None:
@@ -44,8 +44,9 @@ def _load_night(settings: Settings, name: str, rows: list[str]) -> None:
         con.close()
 
 
-def _row(dossier: str, unit: str, received: str, due: str, finished: str = "") -> str:
-    return f"{dossier},{unit},xa,truc_tuyen,{received},{due},{finished}\n"
+def _row(dossier: str, unit: str, received: str, due: str, finished: str = "", status: str = "") -> str:
+    """One record; status is the portal's TrangThaiHoSo (empty: the finish date decides)."""
+    return f"{dossier},{unit},xa,truc_tuyen,{received},{due},{finished},{status}\n"
 
 
 def _query(path: Path, sql: str) -> list[tuple]:
@@ -66,8 +67,19 @@ def _aggregated(path: Path, unit: str) -> dict[str, tuple]:
     return {r[0]: r[1:] for r in rows}
 
 
+def _statuses(path: Path, unit: str) -> dict[str, tuple]:
+    """received, resolved, pending, waiting_supplement, withdrawn, stopped per period."""
+    rows = _query(
+        path,
+        "select period_label, received, resolved, pending, waiting_supplement, withdrawn, stopped"
+        " from intermediate.int_dossier_records_aggregated"
+        f" where unit_code = '{unit}' order by period_start, period_end",
+    )
+    return {r[0]: r[1:] for r in rows}
+
+
 def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -> None:
-    a, b, c = "25747", "25750", "25760"  # current communes (TP. Hồ Chí Minh), records of 2026
+    a, b, c, d = "25747", "25750", "25760", "25768"  # current communes, records of 2026
     night_1 = [
         _row(f"A{i}", a, f"2026-01-{i + 1:02d} 08:00", f"2026-01-{i + 11:02d} 17:00",
              f"2026-01-{i + 10:02d} 10:00" if i % 3 else "")
@@ -76,12 +88,20 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
         _row("B1", b, "2026-01-05 08:00", "2026-01-20 17:00", "2026-01-15 09:00"),
         # C: nothing new on night 2, but its January is in a month night 2 rewrites
         _row("C1", c, "2026-01-07 08:00", "2026-01-15 17:00", "2026-01-14 09:00"),
+        # D: dossiers with the portal's statuses (TrangThaiHoSo)
+        _row("D1", d, "2026-01-05 08:00", "2026-01-25 17:00", status="5"),  # waiting for supplements
+        _row("D2", d, "2026-01-06 08:00", "2026-01-25 17:00", status="2"),  # in process
+        _row("D3", d, "2026-01-07 08:00", "2026-01-25 17:00", status="4"),  # in process
+        _row("D4", d, "2026-01-08 08:00", "2026-01-25 17:00", "2026-01-20 08:00", "6"),  # stopped
+        _row("D5", d, "", "", status="1"),  # registered online, never received: never counts
     ]  # fmt: skip
     _load_night(warehouse_settings, "ho_so_dem_1.csv", night_1)
     _dbt_run(warehouse_settings.warehouse_dir)
     # January: A received 10, resolved 6 (i = 1, 2, 4, 5, 7, 8), 4 open into February
     assert _aggregated(warehouse_settings.database_path, a)["2026-01"] == (0, 10, 6, 0, 4)
     assert "2026-01" in _aggregated(warehouse_settings.database_path, b)
+    # D in January: received 4 (not D5), stopped 1, waiting 1, pending 2 (D2, D3)
+    assert _statuses(warehouse_settings.database_path, d)["2026-01"] == (4, 0, 2, 1, 0, 1)
 
     night_2 = [
         # new receipts in a month never seen before (March): every unit's open dossiers
@@ -91,6 +111,11 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
         _row("A0", a, "2026-01-01 08:00", "2026-01-11 17:00", "2026-02-20 08:00"),
         # B's only dossier was in fact received and finished in February: January empties
         _row("B1", b, "2026-02-03 08:00", "2026-02-20 17:00", "2026-02-10 09:00"),
+        # D's dossiers move on: D1 supplemented and resolved, D2 withdrawn, D3 refused at
+        # reception after all (it leaves January's receipts)
+        _row("D1", d, "2026-01-05 08:00", "2026-01-25 17:00", "2026-02-10 08:00", "10"),
+        _row("D2", d, "2026-01-06 08:00", "2026-01-25 17:00", "2026-02-03 08:00", "7"),
+        _row("D3", d, "2026-01-07 08:00", "2026-01-25 17:00", status="3"),
     ]
     _load_night(warehouse_settings, "ho_so_dem_2.csv", night_2)
     _dbt_run(warehouse_settings.warehouse_dir)  # incremental
@@ -102,8 +127,9 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
     _dbt_run(rebuilt_dir, "--full-refresh")
     rebuilt = rebuilt_dir / "warehouse.duckdb"
 
-    for unit in (a, b, c):
+    for unit in (a, b, c, d):
         assert _aggregated(incremental, unit) == _aggregated(rebuilt, unit), unit
+        assert _statuses(incremental, unit) == _statuses(rebuilt, unit), unit
     assert _aggregated(incremental, c)["2026-01"] == (0, 1, 1, 0, 0)  # C's month kept
     everything = "select * from intermediate.int_dossier_records_aggregated"
     con = duckdb.connect(str(incremental), read_only=True)
@@ -124,6 +150,12 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
     assert after["2026-02"] == (4, 0, 1, 1, 3)  # carried in 4, A0 resolved late
     assert after["2026-03"] == (3, 1, 1, 1, 3)  # A100 late (12/03 > 10/03); 3 still open
     assert after["2026-Q1"] == (0, 11, 8, 2, 3)
+    d_after = _statuses(incremental, d)
+    # received, resolved, pending, waiting_supplement, withdrawn, stopped
+    assert d_after["2026-01"] == (3, 0, 2, 0, 0, 1)  # D1 (now resolved) and D2 were open then
+    assert d_after["2026-02"] == (0, 1, 0, 0, 1, 0)  # carried in 2: D1 resolved, D2 withdrawn
+    assert d_after["2026-Q1"] == (3, 1, 0, 0, 1, 1)
+    assert _aggregated(incremental, d)["2026-02"][0] == 2  # carried in
     b_after = _aggregated(incremental, b)
     assert "2026-01" not in b_after  # the month B left empty is gone
     assert b_after["2026-02"] == (0, 1, 1, 0, 0)

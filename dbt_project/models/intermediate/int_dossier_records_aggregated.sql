@@ -8,7 +8,14 @@ with
 
 monthly as (
 
-    select * from {{ ref('int_dossier_records_monthly') }}
+    -- a stored month built before a measure existed has it null: nothing was counted then
+    select
+        unit_code,
+        authority_level,
+        period_start,
+        period_end,
+        {{ measure_list(records_monthly_measures(), "coalesce(@, 0) as @") }}
+    from {{ ref('int_dossier_records_monthly') }}
     where carried_in + received > 0  -- rows of zeros: unit-months whose dossiers moved away
 
 ),
@@ -145,7 +152,13 @@ final as (
         'records' as source_kind,
         unit_files.file_id,
         cast(null as bigint) as source_row,
-        {{ measure_list(records_monthly_measures(), "months_and_years.@") }}
+        {{ measure_list(records_monthly_measures(), "months_and_years.@") }},
+        -- the form's other measures, as far as records tell them
+        months_and_years.carried_in + months_and_years.received as received_total,
+        months_and_years.received_in_person + months_and_years.received_postal
+            as received_in_person_or_postal,
+        cast(null as bigint) as received_out_of_area,
+        cast(null as bigint) as returned
     from months_and_years
     left join unit_files on months_and_years.unit_code = unit_files.unit_code
 

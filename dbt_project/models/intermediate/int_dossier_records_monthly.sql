@@ -6,6 +6,12 @@
 -- A dossier is active in a month when it was received by the month's end and not finished
 -- before its start; on time = finished on or before the due date (compared as dates). When
 -- a dossier was exported more than once (a corrected export), its latest version counts.
+-- Statuses (the portal's TrangThaiHoSo, staged as vocabulary codes): a dossier never
+-- received (not_received) counts nowhere; one that ended counts, in the month it ended, as
+-- resolved (status resolved, or no status and a finish date), withdrawn or stopped; one still
+-- open at a month's end counts as waiting_supplement (its status) or pending (in process, or
+-- no status and no finish date). So carried_in + received = resolved + withdrawn + stopped
+-- + pending + waiting_supplement in every month.
 --
 -- Every count is a sum over dossiers, so a night adds to the stored months what its new
 -- records change: +1 for the latest new version of each dossier, -1 for the version it
@@ -219,8 +225,11 @@ active as (
         periods.period_start,
         periods.period_end,
         cast(counted.received_at as date) < periods.period_start as is_carried_in,
-        counted.finished_at is not null
-        and cast(counted.finished_at as date) <= periods.period_end as is_resolved,
+        -- ended by the month's end (staging leaves finished_at null while a dossier is open)
+        coalesce(cast(counted.finished_at as date) <= periods.period_end, false) as is_closed,
+        coalesce(cast(counted.finished_at as date) <= periods.period_end, false)
+        and coalesce(counted.status, 'resolved') = 'resolved' as is_resolved,
+        coalesce(counted.status = 'waiting_supplement', false) as is_waiting_supplement,
         cast(counted.finished_at as date) < cast(counted.due_at as date) as is_early,
         cast(counted.finished_at as date) = cast(counted.due_at as date) as is_on_due_date,
         cast(counted.due_at as date) < periods.period_end as is_past_due_at_end
@@ -233,6 +242,7 @@ active as (
                 counted.finished_at is null
                 or cast(counted.finished_at as date) >= periods.period_start
             )
+    where coalesce(counted.status, '') <> 'not_received'
 
 ),
 
@@ -252,9 +262,11 @@ aggregated as (
         {{ signed_count('is_resolved and (is_early or is_on_due_date)') }} as resolved_on_time,
         {{ signed_count('is_resolved and not is_early and not is_on_due_date') }}
             as resolved_late,
-        {{ signed_count('not is_resolved') }} as pending,
-        {{ signed_count('not is_resolved and not is_past_due_at_end') }} as pending_not_due,
-        {{ signed_count('not is_resolved and is_past_due_at_end') }} as pending_overdue,
+        {{ signed_count('not is_closed and not is_waiting_supplement') }} as pending,
+        {{ signed_count('not is_closed and not is_waiting_supplement and not is_past_due_at_end') }}
+            as pending_not_due,
+        {{ signed_count('not is_closed and not is_waiting_supplement and is_past_due_at_end') }}
+            as pending_overdue,
         {{ signed_count("not is_carried_in and online_level = 'toan_trinh'") }}
             as received_fully_online,
         {{ signed_count('not is_carried_in and is_fully_online_eligible') }}
@@ -265,7 +277,13 @@ aggregated as (
         {{ signed_count('not is_carried_in and is_fee_required') }} as received_fee_required,
         {{ signed_count('not is_carried_in and is_paid_online') }} as received_paid_online,
         {{ signed_count("is_resolved and citizen_rating = 'dissatisfied'") }}
-            as resolved_rated_dissatisfied
+            as resolved_rated_dissatisfied,
+        {{ signed_count("not is_carried_in and channel = 'truc_tiep'") }} as received_in_person,
+        {{ signed_count("not is_carried_in and online_level = 'mot_phan'") }}
+            as received_partly_online,
+        {{ signed_count('not is_closed and is_waiting_supplement') }} as waiting_supplement,
+        {{ signed_count("is_closed and status = 'withdrawn'") }} as withdrawn,
+        {{ signed_count("is_closed and status = 'stopped'") }} as stopped
     from active
     group by unit_code, authority_level, period_start, period_end
 

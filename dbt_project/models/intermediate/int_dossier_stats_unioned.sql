@@ -30,9 +30,29 @@ records_without_submission as (
 
 unioned as (
 
-    select * from submitted
+    select
+        unit_code,
+        authority_level,
+        period_start,
+        period_end,
+        period_label,
+        source_kind,
+        file_id,
+        source_row,
+        {{ measure_list(dossier_stats_measures(), "@") }}
+    from submitted
     union all
-    select * from records_without_submission
+    select
+        unit_code,
+        authority_level,
+        period_start,
+        period_end,
+        period_label,
+        source_kind,
+        file_id,
+        source_row,
+        {{ measure_list(dossier_stats_measures(), "@") }}
+    from records_without_submission
 
 )
 

@@ -1,6 +1,8 @@
 -- Submitted aggregated dossier statistics, one row per unit × authority level × period.
 -- A corrected submission (a later file for the same unit, level and period) replaces
--- the earlier one; rows split by field (lĩnh vực) are summed.
+-- the earlier one; rows split by field (lĩnh vực) are summed. Pending is the stated pending
+-- where the form states it, else pending not yet due + pending overdue. Waiting for
+-- supplements, returned, withdrawn and stopped are their own measures, as stated.
 with
 
 dossiers as (
@@ -68,7 +70,18 @@ summed as (
         cast(sum(resolved_on_time_submitted) as bigint) as resolved_on_time_exact,
         cast(sum(resolved_late) as bigint) as resolved_late,
         cast(sum(pending_not_due) as bigint) as pending_not_due,
-        cast(sum(pending_overdue) as bigint) as pending_overdue
+        cast(sum(pending_overdue) as bigint) as pending_overdue,
+        cast(sum(pending) as bigint) as pending_stated,
+        cast(sum(received_total) as bigint) as received_total,
+        cast(sum(received_in_person) as bigint) as received_in_person,
+        cast(sum(received_in_person_or_postal) as bigint) as received_in_person_or_postal,
+        cast(sum(received_fully_online) as bigint) as received_fully_online,
+        cast(sum(received_partly_online) as bigint) as received_partly_online,
+        cast(sum(received_out_of_area) as bigint) as received_out_of_area,
+        cast(sum(waiting_supplement) as bigint) as waiting_supplement,
+        cast(sum(returned) as bigint) as returned,
+        cast(sum(withdrawn) as bigint) as withdrawn,
+        cast(sum(stopped) as bigint) as stopped
     from latest_rows
     group by unit_code, authority_level, period_start, period_end, period_label
 
@@ -100,19 +113,31 @@ final as (
             else coalesce(resolved_early, 0) + coalesce(resolved_on_time_exact, 0)
         end as resolved_on_time,
         resolved_late,
-        case
-            when pending_not_due is null and pending_overdue is null then null
-            else coalesce(pending_not_due, 0) + coalesce(pending_overdue, 0)
-        end as pending,
+        coalesce(
+            pending_stated,
+            case
+                when pending_not_due is null and pending_overdue is null then null
+                else coalesce(pending_not_due, 0) + coalesce(pending_overdue, 0)
+            end
+        ) as pending,
         pending_not_due,
         pending_overdue,
-        cast(null as bigint) as received_fully_online,
+        received_fully_online,
         cast(null as bigint) as received_fully_online_eligible,
         cast(null as bigint) as received_digitised,
         cast(null as bigint) as resolved_with_electronic_result,
         cast(null as bigint) as received_fee_required,
         cast(null as bigint) as received_paid_online,
-        cast(null as bigint) as resolved_rated_dissatisfied
+        cast(null as bigint) as resolved_rated_dissatisfied,
+        received_total,
+        received_in_person,
+        received_in_person_or_postal,
+        received_partly_online,
+        received_out_of_area,
+        waiting_supplement,
+        returned,
+        withdrawn,
+        stopped
     from summed
 
 )

@@ -1,5 +1,6 @@
 -- One-stop-shop dossier statistics per unit × authority level × period, as submitted
--- (or aggregated from record-level exports), with the report rates.
+-- (or aggregated from record-level exports), with the report rates. Dossiers waiting for
+-- supplements, withdrawn and stopped are their own measures, neither resolved nor pending.
 with
 
 stats as (
@@ -42,11 +43,23 @@ final as (
         stats.received_fee_required,
         stats.received_paid_online,
         stats.resolved_rated_dissatisfied,
+        stats.received_total,
+        stats.received_in_person,
+        stats.received_in_person_or_postal,
+        stats.received_partly_online,
+        stats.received_out_of_area,
+        stats.waiting_supplement,
+        stats.returned,
+        stats.withdrawn,
+        stats.stopped,
         {{ safe_rate('stats.resolved_on_time', 'stats.resolved') }} as on_time_rate,
         {{ safe_rate('stats.resolved_late', 'stats.resolved') }} as late_rate,
         {{ safe_rate('stats.resolved', 'stats.received') }} as resolution_rate,
+        -- carried in + received = resolved + pending + waiting for supplements + withdrawn
+        -- + stopped; a measure the source does not state counts as 0
         coalesce(stats.carried_in, 0) + stats.received - stats.resolved - stats.pending
-            as balance_difference,
+        - coalesce(stats.waiting_supplement, 0) - coalesce(stats.withdrawn, 0)
+        - coalesce(stats.stopped, 0) as balance_difference,
         stats.resolved - stats.resolved_on_time - stats.resolved_late
             as resolved_parts_difference,
         stats.pending - stats.pending_not_due - stats.pending_overdue

@@ -18,7 +18,15 @@ renamed as (
         channel,
         cast(received_at as timestamp) as received_at,
         cast(due_at as timestamp) as due_at,
-        cast(finished_at as timestamp) as finished_at,
+        -- when the dossier was closed (resolved, withdrawn, stopped): null while it is open.
+        -- A dossier whose status says it is still in process or waiting for supplements is
+        -- open whatever date the export has; one never received is never counted.
+        case
+            when status in ('in_process', 'waiting_supplement', 'not_received')
+                then cast(null as timestamp)
+            else cast(finished_at as timestamp)
+        end as finished_at,
+        status,
         online_level,
         is_fully_online_eligible,
         is_digitised,

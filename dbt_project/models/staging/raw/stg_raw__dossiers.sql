@@ -29,6 +29,17 @@ renamed as (
         cast(resolved_late as bigint) as resolved_late,
         cast(pending_not_due as bigint) as pending_not_due,
         cast(pending_overdue as bigint) as pending_overdue,
+        cast(received_total as bigint) as received_total,
+        cast(received_in_person as bigint) as received_in_person,
+        cast(received_in_person_or_postal as bigint) as received_in_person_or_postal,
+        cast(received_fully_online as bigint) as received_fully_online,
+        cast(received_partly_online as bigint) as received_partly_online,
+        cast(received_out_of_area as bigint) as received_out_of_area,
+        cast(pending as bigint) as pending,
+        cast(waiting_supplement as bigint) as waiting_supplement,
+        cast(returned as bigint) as returned,
+        cast(withdrawn as bigint) as withdrawn,
+        cast(stopped as bigint) as stopped,
         is_total_row,
         loaded_at
     from source
