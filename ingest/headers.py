@@ -43,6 +43,7 @@ _TOTAL_SUBS = {"tong", "tong so", "cong", "tong cong", "so luong", "so hs"}
 _QUESTION = re.compile(r"^cau\s*(\d{1,2})\b")
 _PERSONAL_TOKENS = re.compile(r"\b(cccd|cmnd|sdt|email|e mail|dtdd)\b")
 _NUMERIC_TEXT = re.compile(r"^[+\-\u2212]?\d[\d.,]*\s*%?$")
+_DASHES = {"-", "–", "—", "--"}
 #: a merged range: first row, first column, last row, last column (0-based, inclusive)
 Merge = tuple[int, int, int, int]
 
@@ -205,12 +206,12 @@ def _cell_text(value: object) -> str:
 
 
 def is_numeric_cell(value: object) -> bool:
-    """A number, or text that is only a number ("58.053", "91,33%")."""
+    """A number, or text that is only a number ("58.053", "91,33%") or a dash for none."""
     if isinstance(value, bool):
         return False
     if isinstance(value, int | float):
         return True
-    return isinstance(value, str) and bool(_NUMERIC_TEXT.match(value.strip()))
+    return isinstance(value, str) and (bool(_NUMERIC_TEXT.match(value.strip())) or value.strip() in _DASHES)
 
 
 def _is_data_like(row: Sequence) -> bool:
@@ -385,32 +386,62 @@ def _evaluate(family: str, paths: dict[int, tuple[str, ...]], header_rows: tuple
     return m
 
 
+def _leaves_header_rows_out(
+    rows: list[tuple], first: int, last: int, m: HeaderMatch, merges: Sequence[Merge]
+) -> bool:
+    """Whether a reading leaves out a header row of its columns: the first non-blank row
+    under it has text (not numbers) in the columns it mapped (a sub-label row), or the row
+    right above it is a group row over a mapped column (not a title: one cell, in the
+    first column or across the whole table)."""
+    specific = load_aliases(m.family).specific
+    mapped = [i for c, i in m.columns.items() if c in specific]
+    for row in rows[last + 1 : last + 4]:
+        if all(is_blank(v) for v in row):
+            continue
+        if any(i < len(row) and not is_blank(row[i]) and not is_numeric_cell(row[i]) for i in mapped):
+            return True
+        break
+    if first > 0 and not _is_data_like(rows[first - 1]):
+        cells = [i for i, v in enumerate(rows[first - 1]) if not is_blank(v)]
+        filled = _filled_block(rows, first - 1, 1, merges)[0]
+        width = max(m.paths) + 1 if m.paths else 0
+        # a title: one cell, in the first column or spanning the whole table
+        spans = [(c0, c1) for r0, c0, _, c1 in merges if cells and r0 == first - 1 and c0 == cells[0]]
+        left, right = spans[0] if spans else (cells[0] if cells else 0,) * 2
+        is_title = len(cells) == 1 and (left == 0 or (left <= min(m.paths) and right >= width - 1))
+        if cells and not is_title:
+            return any(i < len(filled) and filled[i] for i in mapped)
+    return False
+
+
 def find_header(
     rows: list[tuple],
     families: tuple[str, ...] = FAMILIES,
     merges: Sequence[Merge] = (),
 ) -> HeaderMatch | None:
-    """Best header among the first rows for the given families, or ``None``."""
+    """Best header among the first rows for the given families, or ``None``.
+
+    Readings are compared by the family-specific columns they map, then all the columns
+    they map, then whether they leave a group or sub-label row out, then the fewest
+    header rows (a title row above a one-row header must not become a "group" row)."""
     best: HeaderMatch | None = None
     best_key: tuple = ()
     limit = min(len(rows), HEADER_SCAN_ROWS)
     for r in range(limit):
-        if sum(1 for v in rows[r] if not is_blank(v)) < 2 or _is_data_like(rows[r]):
+        if all(is_blank(v) for v in rows[r]) or _is_data_like(rows[r]):
             continue
         for depth in range(1, MAX_HEADER_ROWS + 1):
             last = r + depth - 1
-            if last >= len(rows) or (
-                depth > 1 and (_is_data_like(rows[last]) or not any(not is_blank(v) for v in rows[last]))
-            ):
+            if last >= len(rows):
+                break
+            if depth > 1 and (_is_data_like(rows[last]) or all(is_blank(v) for v in rows[last])):
                 break
             paths = column_paths(rows, r, depth, merges)
             for family in families:
                 m = _evaluate(family, paths, tuple(range(r, r + depth)))
                 if m.specific < MIN_SPECIFIC_MATCHES:
                     continue
-                # on a tie the reading with fewer header rows wins: a title row above a
-                # one-row header must not become a "group" row
-                key = (m.specific, m.total, -depth)
+                key = (m.specific, m.total, not _leaves_header_rows_out(rows, r, last, m, merges), -depth)
                 if best is None or key > best_key:
                     best, best_key = m, key
     return best
