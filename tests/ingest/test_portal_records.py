@@ -52,7 +52,7 @@ MARCH = {
     "resolved_on_time": 2,  # HS09 early (end of processing 18/3, returned 22/3), HS11
     "resolved_late": 1,  # HS10
     "pending": 3,  # HS02, HS04, HS12
-    "pending_overdue": 1,  # HS02
+    "pending_overdue": 2,  # HS02, HS12 (due 20/3, 28/3; HS04 is due in April)
     "waiting_supplement": 1,  # HS05
     "withdrawn": 1,  # HS07
     "stopped": 2,  # HS06, HS08
@@ -394,3 +394,74 @@ def test_dossier_never_received_may_have_no_date(con, inbox, quarantine, code: s
         ("A", "L568", "not_received", None),
         ("B", "L568", "in_process", datetime(2023, 3, 1, 8)),
     ]
+
+
+# --- end to end: `parwh run` (ingest, dbt build, checks, publication) on a temp warehouse ------
+
+MEASURES = (
+    "carried_in", "received", "received_online", "received_postal", "received_in_person",
+    "resolved", "resolved_on_time", "resolved_late", "pending", "pending_overdue",
+    "waiting_supplement", "withdrawn", "stopped", "balance_difference",
+)  # fmt: skip
+
+
+def _published_figures(latest: Path, unit: str) -> dict[str, dict[str, object]]:
+    con = duckdb.connect(str(latest), read_only=True)
+    try:
+        rows = con.execute(
+            f"select period_label, authority_level, source_kind, {', '.join(MEASURES)}"
+            " from marts.fct_dossier_stats where unit_code = ? order by period_start, period_end",
+            [unit],
+        ).fetchall()
+    finally:
+        con.close()
+    return {r[0]: dict(zip(("authority_level", "source_kind", *MEASURES), r[1:], strict=True)) for r in rows}
+
+
+def test_published_figures_of_a_portal_export(warehouse_settings, dbt_manifest) -> None:
+    from typer.testing import CliRunner
+
+    from orchestration.cli import app
+
+    inbox = warehouse_settings.inbox_dir
+    inbox.mkdir(parents=True, exist_ok=True)
+    write_portal_csv(inbox / "dvc_nha_trang_2023_03.csv")  # Nha Trang (568), portal schema
+    # the same export with Vietnamese headings, for Sa Đéc (867)
+    write_csv(inbox / "ho_so_sa_dec_thang_3.csv", vietnamese_rows(unit="867", ids="SD"), bom=True)
+    result = CliRunner().invoke(app, ["run", "--warehouse", str(warehouse_settings.warehouse_dir)])
+    assert result.exit_code == 0, result.output
+
+    expected = {
+        "authority_level": "huyen",
+        "source_kind": "records",
+        "carried_in": 0,
+        "received_online": MARCH["received_online"],
+        "received_postal": MARCH["received_postal"],
+        "received_in_person": MARCH["received_in_person"],
+        "received": MARCH["received"],  # 12 records, two never received (status 1 and 3)
+        "resolved": MARCH["resolved"],
+        "resolved_on_time": MARCH["resolved_on_time"],
+        "resolved_late": MARCH["resolved_late"],
+        "pending": MARCH["pending"],
+        "pending_overdue": MARCH["pending_overdue"],
+        "waiting_supplement": MARCH["waiting_supplement"],
+        "withdrawn": MARCH["withdrawn"],
+        "stopped": MARCH["stopped"],
+        "balance_difference": 0,  # 10 = 3 resolved + 3 pending + 1 waiting + 1 withdrawn + 2 stopped
+    }
+    nha_trang = _published_figures(warehouse_settings.latest_path, "L568")
+    assert nha_trang == {"2023-03": expected, "2023-Q1": expected}
+    assert _published_figures(warehouse_settings.latest_path, "L867") == nha_trang
+
+    for path in (warehouse_settings.latest_path, warehouse_settings.database_path):
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            assert_no_personal_value(con)
+            if path == warehouse_settings.database_path:
+                statuses = con.execute(
+                    "select unit_code, count(*) filter (where status = 'not_received'), count(*)"
+                    " from raw.dossier_records group by 1 order by 1"
+                ).fetchall()
+                assert statuses == [("L568", 2, 12), ("L867", 2, 12)]
+        finally:
+            con.close()
