@@ -44,6 +44,8 @@ _QUESTION = re.compile(r"^cau\s*(\d{1,2})\b")
 _PERSONAL_TOKENS = re.compile(r"\b(cccd|cmnd|sdt|email|e mail|dtdd)\b")
 _NUMERIC_TEXT = re.compile(r"^[+\-\u2212]?\d[\d.,]*\s*%?$")
 _DASHES = {"-", "–", "—", "--"}
+#: why a recognised column without data (STT, Ghi chú) is not loaded (English, Vietnamese)
+KNOWN_IGNORED = ("recognised, holds no data", "cột nhận biết, không chứa số liệu")
 #: a merged range: first row, first column, last row, last column (0-based, inclusive)
 Merge = tuple[int, int, int, int]
 
@@ -368,7 +370,7 @@ def _evaluate(family: str, paths: dict[int, tuple[str, ...]], header_rows: tuple
         if kind == "personal":
             m.personal.append(i)
         elif kind == "known":
-            m.ignored[i] = ("recognised, holds no data", "cột nhận biết, không chứa số liệu")
+            m.ignored[i] = KNOWN_IGNORED
             m.known_ignored.add(i)
         elif kind == "column" and name not in m.columns:
             m.columns[name] = i

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ingest import vocabulary
 from ingest.errors import DateParseError, PeriodParseError
 from ingest.text import fold, fold_keep_punct, nfc
 
@@ -235,23 +236,6 @@ def find_period_in_text(text: object) -> Period | None:
 
 # --- authority levels --------------------------------------------------------------------
 
-_LEVEL_WORDS = {
-    "tinh": "tinh",
-    "province": "tinh",
-    "provincial": "tinh",
-    "thanh pho truc thuoc trung uong": "tinh",
-    "huyen": "huyen",
-    "quan": "huyen",
-    "thi xa": "huyen",
-    "district": "huyen",
-    "thanh pho thuoc tinh": "huyen",
-    "xa": "xa",
-    "phuong": "xa",
-    "thi tran": "xa",
-    "commune": "xa",
-    "ward": "xa",
-    "dac khu": "xa",
-}
 _LEVEL_PREFIX = re.compile(r"^(?:ubnd|uy ban nhan dan|level)?\s*(?:cap)?\s*")
 
 
@@ -259,11 +243,10 @@ def parse_authority_level(text: object) -> str:
     """``Cấp huyện``/``Huyện``/``huyen``/``UBND cấp xã``/``xã``/``tỉnh`` → ``tinh|huyen|xa``."""
     words = fold(text)
     core = _LEVEL_PREFIX.sub("", words).strip()
-    for candidate in (core, core.replace(" ", "_"), words):
-        if candidate in _LEVEL_WORDS:
-            return _LEVEL_WORDS[candidate]
-    if core in ("tinh", "huyen", "xa"):
-        return core
+    for candidate in (core, words):
+        level = vocabulary.lookup("authority_levels", candidate)
+        if level:
+            return level
     shown = str(text)[:40]
     raise PeriodParseError(
         f"cannot read {shown!r} as an authority level (tỉnh / huyện / xã)",

@@ -209,6 +209,18 @@ def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) 
         console.print(f"  [red]rejected[/red] {line.file_name}: {line.message}")
     if rejected:
         console.print(f"  rejected files and their .error.txt are in {settings.quarantine_dir}")
+    if summary.ignored_columns:
+        console.print("Columns not loaded (raw.file_manifest.ignored_columns):")
+        for name, ignored in summary.ignored_columns.items():
+            console.print(f"  {name}: {'; '.join(ignored)}")
+    if summary.load_warnings:
+        total = sum(summary.load_warnings.values())
+        console.print(
+            f"Form checks at load: {total} warning(s) in {len(summary.load_warnings)} file(s)"
+            " (figures that do not add up; rows loaded and published with a finding, see raw.load_findings)"
+        )
+        for name, count in summary.load_warnings.items():
+            console.print(f"  [yellow]{count}[/yellow] {name}")
     if summary.rows_by_source:
         table = Table("source", "rows loaded")
         for source, rows in sorted(summary.rows_by_source.items()):

@@ -8,6 +8,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from ingest.headers import KNOWN_IGNORED
+
 EXIT_PUBLISHED = 0
 EXIT_FAILED = 1
 EXIT_HELD_BACK = 2
@@ -44,6 +46,10 @@ class RunSummary:
     findings_by_status: dict[str, int] = field(default_factory=dict)
     #: the Great Expectations Data Docs site (index.html), when built
     docs_index: Path | None = None
+    #: file -> the header columns the reader did not load, with why
+    ignored_columns: dict[str, list[str]] = field(default_factory=dict)
+    #: file -> warnings of the form's own checks at load (raw.load_findings)
+    load_warnings: dict[str, int] = field(default_factory=dict)
 
     @property
     def checks_passed(self) -> int:
@@ -122,6 +128,35 @@ def summary_line(summary: RunSummary) -> str:
     return f"Findings: {severity or 'none'} ({status}){docs}"
 
 
+def _load_results(con: duckdb.DuckDBPyConnection, tables: set[str], run_id: str, summary: RunSummary) -> None:
+    """What the reader left out and what the forms' own checks found, file by file."""
+    columns = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns"
+            " where table_schema = 'raw' and table_name = 'file_manifest'"
+        ).fetchall()
+    }
+    if "ignored_columns" in columns:
+        for name, ignored in con.execute(
+            "select file_name, ignored_columns from raw.file_manifest"
+            " where run_id = ? and status = 'loaded' and len(ignored_columns) > 0 order by file_name",
+            [run_id],
+        ).fetchall():
+            # columns recognised as holding no data (STT, Ghi chú) are listed in the manifest only
+            unknown = [c for c in ignored if not c.endswith(KNOWN_IGNORED[0])]
+            if unknown:
+                summary.ignored_columns[name] = unknown
+    if "raw.load_findings" in tables:
+        for name, count in con.execute(
+            "select m.file_name, count(*) from raw.load_findings f"
+            " join raw.file_manifest m on m.file_id = f.file_id and m.source_family = f.source_family"
+            " where m.run_id = ? and m.status = 'loaded' group by m.file_name order by m.file_name",
+            [run_id],
+        ).fetchall():
+            summary.load_warnings[name] = int(count)
+
+
 def summarise_run(instance: dg.DagsterInstance, run_id: str, database: Path) -> RunSummary:
     run = instance.get_run_by_id(run_id)
     summary = RunSummary(
@@ -152,6 +187,7 @@ def summarise_run(instance: dg.DagsterInstance, run_id: str, database: Path) -> 
                 summary.files.append(FileLine(name, family, status, rows, message))
                 if status == "loaded" and family:
                     summary.rows_by_source[family] = summary.rows_by_source.get(family, 0) + int(rows or 0)
+            _load_results(con, tables, run_id, summary)
         if "marts.data_quality_findings" in tables:
             for severity, count in con.execute(
                 "select severity, count(*) from marts.data_quality_findings "
