@@ -71,7 +71,14 @@ summed as (
         cast(sum(resolved_late) as bigint) as resolved_late,
         cast(sum(pending_not_due) as bigint) as pending_not_due,
         cast(sum(pending_overdue) as bigint) as pending_overdue,
-        cast(sum(pending) as bigint) as pending_stated,
+        -- per row: the stated pending, else its parts (a form may state it on some rows)
+        cast(sum(coalesce(
+            pending,
+            case
+                when pending_not_due is null and pending_overdue is null then null
+                else coalesce(pending_not_due, 0) + coalesce(pending_overdue, 0)
+            end
+        )) as bigint) as pending,
         cast(sum(received_total) as bigint) as received_total,
         cast(sum(received_in_person) as bigint) as received_in_person,
         cast(sum(received_in_person_or_postal) as bigint) as received_in_person_or_postal,
@@ -113,13 +120,7 @@ final as (
             else coalesce(resolved_early, 0) + coalesce(resolved_on_time_exact, 0)
         end as resolved_on_time,
         resolved_late,
-        coalesce(
-            pending_stated,
-            case
-                when pending_not_due is null and pending_overdue is null then null
-                else coalesce(pending_not_due, 0) + coalesce(pending_overdue, 0)
-            end
-        ) as pending,
+        pending,
         pending_not_due,
         pending_overdue,
         received_fully_online,
