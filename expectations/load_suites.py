@@ -12,9 +12,8 @@ Only files still loaded are reported (a file rejected later, or replaced, is not
 
 from __future__ import annotations
 
-from ingest.form_checks import LOAD_FINDING_RULES
-
 from expectations.spec import Rule, Suite
+from ingest.form_checks import LOAD_FINDING_RULES
 
 MANIFEST = "raw.file_manifest"
 

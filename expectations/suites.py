@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from expectations.cross_suites import CROSS_SUITES
+from expectations.load_suites import LOAD_FINDINGS_SUITE
 from expectations.spec import Derived, Rule, Severity, Suite
 from ingest.vocabulary import measure_label, terms
 
@@ -434,6 +435,7 @@ SUITES: list[Suite] = [
     BUDGET_SUITE,
     STAFFING_SUITE,
     *CROSS_SUITES,
+    LOAD_FINDINGS_SUITE,
     RANKINGS_SUITE,
 ]
 
