@@ -424,7 +424,7 @@ def _dossier_form(prov: q.Row, per: Period, unit_rows: list[tuple[q.Row, str]]) 
             cell.border = st.BORDER
             cell.fill = st.HEADER_FILL
     for j, col in enumerate(FORM_COLUMNS, start=1):
-        ws.cell(row=numbering, column=j, value=f"({j})")
+        ws.cell(row=numbering, column=j, value=j)
         if col.measure:  # the vocabulary's label of the measure, Vietnamese and English
             ws.cell(row=header + len(col.labels) - 1, column=j).comment = Comment(
                 f"({j}) {vocab.measure_label(col.measure)} — {vocab.measure_label(col.measure, 'en')}",
