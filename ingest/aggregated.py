@@ -25,7 +25,7 @@ from ingest.form_checks import (
     rate_finding,
     unmapped_numeric_columns,
 )
-from ingest.headers import HeaderMatch, load_aliases, survey_questions
+from ingest.headers import HeaderMatch, is_numbering_row, load_aliases, survey_questions
 from ingest.numbers import infer_decimal_mark, parse_count, parse_decimal
 from ingest.periods import Period, find_authority_level_in_text, parse_authority_level
 from ingest.text import clean, fold, is_blank
@@ -38,7 +38,6 @@ DOSSIER_MEASURES = vocabulary.DOSSIER_MEASURES
 KIND_LEVEL = {"province": "tinh", "district": "huyen", "commune": "xa"}
 _TOTAL_FIRST = ("tong", "total")
 _CONG_SECOND = {"chung", "toan", "tat", "so", "cac", "cong"}
-_NUMBERING = re.compile(r"^\(?([0-9]{1,3}|[a-zA-Z])\)?(?:\s*=.*)?$")
 _DASHES = {"-", "–", "—", "--"}
 _ORDINAL = re.compile(r"^(?:[0-9]{1,3}(?:\.[0-9]{1,3})*|[ivxIVX]{1,5}|[a-zA-Z])[.)]?$")
 _ROMAN = re.compile(r"^[ivxIVX]{1,5}[.)]?$")
@@ -60,24 +59,6 @@ def _first_text(cells: tuple) -> object:
         if isinstance(v, str) and v.strip():
             return v
     return None
-
-
-def _is_numbering_row(cells: tuple) -> bool:
-    """The "(1) (2) (3)", "1 2 3 … 13" or "A | B | (1)=(2)+(3) | (2)" row that forms put
-    under the header."""
-    tokens = [str(v).strip() for v in cells if not is_blank(v)]
-    if len(tokens) < 3:
-        return False
-    nums: list[int] = []
-    for t in tokens:
-        m = _NUMBERING.match(t)
-        if not m:
-            return False
-        if m.group(1).isdigit():
-            nums.append(int(m.group(1)))
-        elif nums:
-            return False
-    return len(nums) >= 2 and nums == list(range(nums[0], nums[0] + len(nums)))
 
 
 def _is_dash(value: object) -> bool:
@@ -127,7 +108,7 @@ class SheetParser:
             (
                 i
                 for i in sorted(match.known_ignored)
-                if fold(match.paths.get(i, ("",))[-1]) in ORDINAL_HEADERS
+                if any(fold(p) in ORDINAL_HEADERS for p in match.paths.get(i, ()))
             ),
             None,
         )
@@ -275,7 +256,7 @@ class SheetParser:
             if all(is_blank(v) for v in cells):
                 continue
             leading += 1
-            if leading <= 3 and _is_numbering_row(cells):
+            if leading <= 3 and is_numbering_row(cells):
                 continue
             label = self.label_of(cells)
             total = is_total_label(label) or is_total_label(_first_text(cells))

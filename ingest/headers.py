@@ -217,7 +217,28 @@ def is_numeric_cell(value: object) -> bool:
 
 
 def _is_data_like(row: Sequence) -> bool:
-    return any(is_numeric_cell(v) for v in row)
+    return any(is_numeric_cell(v) for v in row) or is_numbering_row(row)
+
+
+_NUMBERING = re.compile(r"^\(?([0-9]{1,3}|[a-zA-Z])\)?(?:\s*=.*)?$")
+
+
+def is_numbering_row(cells: Sequence) -> bool:
+    """The "(1) (2) (3)", "1 2 3 … 13" or "A | B | (1)=(2)+(3) | (2)" row that forms put
+    under the header."""
+    tokens = [str(v).strip() for v in cells if not is_blank(v)]
+    if len(tokens) < 3:
+        return False
+    nums: list[int] = []
+    for t in tokens:
+        m = _NUMBERING.match(t)
+        if not m:
+            return False
+        if m.group(1).isdigit():
+            nums.append(int(m.group(1)))
+        elif nums:
+            return False
+    return len(nums) >= 2 and nums == list(range(nums[0], nums[0] + len(nums)))
 
 
 def _filled_block(rows: list[tuple], r: int, depth: int, merges: Sequence[Merge]) -> list[list[str]]:
@@ -327,7 +348,7 @@ def _classify_column(family: str, path: tuple[str, ...]) -> tuple[str, str]:
     if any(is_personal_label(p) for p in path):
         return "personal", ""
     aliases = load_aliases(family)
-    if fold(path[-1]) in aliases.ignore:
+    if any(fold(p) in aliases.ignore for p in path):
         return "known", ""
     if family == "dossiers":
         if _is_field_label(path):
@@ -400,6 +421,8 @@ def _leaves_header_rows_out(
     for row in rows[last + 1 : last + 4]:
         if all(is_blank(v) for v in row):
             continue
+        if is_numbering_row(row):
+            break
         if any(i < len(row) and not is_blank(row[i]) and not is_numeric_cell(row[i]) for i in mapped):
             return True
         break

@@ -19,7 +19,8 @@ class Layout:
 
 
 # Biểu số II.06a/VPCP/KSTT, Nha Trang 2018: three fields at the city's own one-stop shop and
-# two wards under "Xã, phường, thị trấn".
+# two wards under "Xã, phường, thị trấn". The city's fields add up to seed 002's figures:
+# received 58,053, resolved 56,863, early and on time 56,252, late 611.
 II06A_TITLE = [
     [
         "Biểu số II.06a/VPCP/KSTT",
@@ -146,7 +147,7 @@ def section(label: str, rows: list[list], tt: str | None = None) -> list[list]:
 CITY_FIELDS = [
     ii06a_row(1, "Đất đai", 3_000, 20_000, 500, 10_000, 12_000, 600, 800, 100),
     ii06a_row(2, "Tư pháp - Hộ tịch", 996, 30_000, 10, 20_000, 10_990, 11, 5, 0),
-    ii06a_row(3, "Xây dựng", 57, 4_000, 0, 1_000, 3_000, 0, 57, 0),
+    ii06a_row(3, "Xây dựng", 57, 4_000, 0, 1_000, 2_262, 0, 795, 0),
 ]
 WARDS = [
     ii06a_row(1, "Phường Lộc Thọ", 200, 5_000, 10, 3_000, 2_190, 20, 0, 0),
