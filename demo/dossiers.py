@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from openpyxl.utils import get_column_letter
 
@@ -243,10 +243,34 @@ CSV_HEADER = (
 )
 
 
-def dossier_csv_rows(province_short: str, period_text: str, rows: Sequence[DossierRow]) -> list[list[str]]:
+# Columns a one-stop system adds when it counts withdrawn and stopped dossiers apart.
+STATUS_CSV_HEADER = ("Công dân rút hồ sơ", "Dừng xử lý")
+
+
+def with_statuses(seed: int, rows: Sequence[DossierRow]) -> list[DossierRow]:
+    """Rows where a few dossiers counted resolved were withdrawn by the applicant or stopped
+    (deterministic shares of a few per thousand); every row still balances."""
+    out: list[DossierRow] = []
+    for row in rows:
+        rng = rng_for(seed, "dossier-statuses", row.unit_code or row.unit_name)
+        f = row.figures
+        withdrawn = round(f.resolved * rng.uniform(0.001, 0.004))
+        stopped = round(f.resolved * rng.uniform(0.0, 0.0015))
+        out.append(replace(row, figures=f.with_withdrawn_and_stopped(withdrawn, stopped)))
+    return out
+
+
+def dossier_csv_rows(
+    province_short: str, period_text: str, rows: Sequence[DossierRow], *, statuses: bool = False
+) -> list[list[str]]:
+    """CSV rows under :data:`CSV_HEADER` (and :data:`STATUS_CSV_HEADER` with ``statuses``)."""
+
+    def numbers(f: DossierFigures) -> list[str]:
+        values = [*f.as_tuple(), *((f.withdrawn, f.stopped) if statuses else ())]
+        return [vn_int(v) for v in values]
+
     out: list[list[str]] = []
     for row in rows:
-        f = row.figures
         out.append(
             [
                 row.unit_code or "",
@@ -254,9 +278,9 @@ def dossier_csv_rows(province_short: str, period_text: str, rows: Sequence[Dossi
                 province_short,
                 period_text,
                 LEVEL_CSV[row.level],
-                *(vn_int(v) for v in f.as_tuple()),
+                *numbers(row.figures),
             ]
         )
     t = total([row.figures for row in rows])
-    out.append(["", "Tổng cộng", "", "", "", *(vn_int(v) for v in t.as_tuple())])
+    out.append(["", "Tổng cộng", "", "", "", *numbers(t)])
     return out

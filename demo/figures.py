@@ -21,6 +21,10 @@ class DossierFigures:
     pending_overdue: int
     # A stated "Đã giải quyết" total that differs from its parts (a planted defect); None = parts.
     stated_resolved: int | None = None
+    # Dossiers withdrawn by the applicant (công dân rút hồ sơ) and stopped (dừng xử lý):
+    # neither resolved nor pending. Only files with those columns state them.
+    withdrawn: int = 0
+    stopped: int = 0
 
     @property
     def resolved(self) -> int:
@@ -44,7 +48,8 @@ class DossierFigures:
     def is_balanced(self) -> bool:
         return (
             self.resolved == self.resolved_parts
-            and self.carried_in + self.received == self.resolved + self.pending
+            and self.carried_in + self.received
+            == self.resolved + self.pending + self.withdrawn + self.stopped
             and self.received_online + self.received_postal <= self.received
             and min(self.as_tuple()) >= 0
         )
@@ -77,10 +82,23 @@ class DossierFigures:
             None
             if self.stated_resolved is None and other.stated_resolved is None
             else self.resolved + other.resolved,
+            self.withdrawn + other.withdrawn,
+            self.stopped + other.stopped,
         )
 
     def with_stated_resolved(self, value: int) -> DossierFigures:
         return replace(self, stated_resolved=value)
+
+    def with_withdrawn_and_stopped(self, withdrawn: int, stopped: int) -> DossierFigures:
+        """Some of the dossiers counted resolved on time were in fact withdrawn or stopped."""
+        withdrawn = min(withdrawn, self.resolved_on_time)
+        stopped = min(stopped, self.resolved_on_time - withdrawn)
+        return replace(
+            self,
+            resolved_on_time=self.resolved_on_time - withdrawn - stopped,
+            withdrawn=withdrawn,
+            stopped=stopped,
+        )
 
     def expected(self) -> dict[str, int | float]:
         """The figures and the rates the reports publish (half up, two decimals)."""
@@ -96,6 +114,8 @@ class DossierFigures:
             "resolved_late": self.resolved_late,
             "pending_not_due": self.pending_not_due,
             "pending_overdue": self.pending_overdue,
+            "withdrawn": self.withdrawn,
+            "stopped": self.stopped,
             "resolved_rate_pct": pct(self.resolved, self.received),
             "in_time_rate_pct": pct(self.in_time, self.resolved),
             "late_rate_pct": pct(self.resolved_late, self.resolved),

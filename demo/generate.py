@@ -18,7 +18,15 @@ from demo.budget import (
     district_budget,
 )
 from demo.dossiers import CSV_HEADER as DOSSIER_CSV_HEADER
-from demo.dossiers import YEARS, DossierRow, dossier_csv_rows, dossier_xlsx, province_rows
+from demo.dossiers import STATUS_CSV_HEADER as DOSSIER_STATUS_HEADER
+from demo.dossiers import (
+    YEARS,
+    DossierRow,
+    dossier_csv_rows,
+    dossier_xlsx,
+    province_rows,
+    with_statuses,
+)
 from demo.figures import DossierFigures, total
 from demo.ii06a import Section, ii06a_xlsx, split_by_field
 from demo.records import aggregate, district_records, records_csv_gz, records_parquet
@@ -48,6 +56,8 @@ RECORD_DISTRICTS: dict[str, tuple[str, int, tuple[int, int], float]] = {
 CSV_DOSSIER_YEARS = frozenset({("72", 2021), ("52", 2022), ("56", 2023)})
 # A CSV written in NFD Unicode (legal input; the ingest normalises to NFC).
 NFD_DOSSIER_YEARS = frozenset({("52", 2022)})
+# Province-years whose CSV counts withdrawn and stopped dossiers in their own columns.
+STATUS_DOSSIER_YEARS = frozenset({("56", 2023)})
 # Province-years whose staff table comes as an Excel 97–2003 .xls (an older office).
 XLS_STAFF_YEARS = frozenset({("52", 2021)})
 NHA_TRANG_FORM = "bieu_II06a_nha_trang_nam_2018.xlsx"
@@ -155,9 +165,16 @@ def generate_demo_inbox(inbox: Path, *, seed: int = DEFAULT_SEED) -> DemoSummary
             assert all(r.figures.is_balanced() for r in rows)
             if (p.code, year) in CSV_DOSSIER_YEARS:
                 name = f"tthc_{p.slug}_nam_{year}.csv"
-                body = dossier_csv_rows(p.short, f"Năm {year}", rows)
-                data = csv_bytes(DOSSIER_CSV_HEADER, body)
+                statuses = (p.code, year) in STATUS_DOSSIER_YEARS
+                if statuses:
+                    rows = with_statuses(seed, rows)
+                    assert all(r.figures.is_balanced() for r in rows)
+                body = dossier_csv_rows(p.short, f"Năm {year}", rows, statuses=statuses)
+                header = (*DOSSIER_CSV_HEADER, *(DOSSIER_STATUS_HEADER if statuses else ()))
+                data = csv_bytes(header, body)
                 note = "single-row header, Vietnamese number format"
+                if statuses:
+                    note += ", withdrawn and stopped dossiers in their own columns"
                 if (p.code, year) in NFD_DOSSIER_YEARS:
                     data = nfd(data.decode("utf-8")).encode("utf-8")
                     note += ", text in NFD Unicode"

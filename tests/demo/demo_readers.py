@@ -33,6 +33,9 @@ DOSSIER_LABELS = {
     "Đang giải quyết quá hạn": "pending_overdue",
     "Tỉnh": "province",
     "Kỳ báo cáo": "period",
+    # a one-stop system that counts withdrawn and stopped dossiers apart
+    "Công dân rút hồ sơ": "withdrawn",
+    "Dừng xử lý": "stopped",
 }
 NUMBERS = (
     "carried_in",
@@ -83,8 +86,9 @@ def read_dossier_csv(path: Path) -> tuple[list[dict], dict]:
     data, totals = [], {}
     for r in reader:
         rec = dict(zip(fields, r, strict=True))
-        for k in NUMBERS:
-            rec[k] = vn_number(rec[k])
+        for k in (*NUMBERS, "withdrawn", "stopped"):
+            if k in rec:
+                rec[k] = vn_number(rec[k])
         if rec["unit_name"] == "Tổng cộng":
             totals = rec
         else:

@@ -66,7 +66,12 @@ def _dossier_rows(path: Path) -> tuple[list[dict], dict]:
 def _balanced(r: dict) -> bool:
     return (
         r["resolved"] == r["resolved_early"] + r["resolved_on_time"] + r["resolved_late"]
-        and r["carried_in"] + r["received"] == r["resolved"] + r["pending_not_due"] + r["pending_overdue"]
+        and r["carried_in"] + r["received"]
+        == r["resolved"]
+        + r["pending_not_due"]
+        + r["pending_overdue"]
+        + r.get("withdrawn", 0)
+        + r.get("stopped", 0)
         and r["received_online"] + r.get("received_postal", 0) <= r["received"]
         and min(r[k] for k in NUMBERS if k in r) >= 0
     )
@@ -163,10 +168,26 @@ def test_clean_dossier_rows_balance_and_totals_add_up(demo_inbox: DemoSummary) -
         for r in rows:
             assert _balanced(r), (f.name, r)
             checked += 1
-        for k in NUMBERS:
+        for k in (*NUMBERS, "withdrawn", "stopped"):
             if k in totals:
                 assert totals[k] == sum(r[k] for r in rows), (f.name, k)
     assert checked > 1500
+
+
+def test_one_csv_counts_withdrawn_and_stopped_dossiers(demo_inbox: DemoSummary) -> None:
+    """Khánh Hòa 2023 comes from a one-stop system that counts withdrawn (công dân rút hồ sơ)
+    and stopped (dừng xử lý) dossiers apart: neither resolved nor pending."""
+    header, _ = read_csv(demo_inbox.inbox / "tthc_khanh_hoa_nam_2023.csv")
+    assert header[-2:] == ["Công dân rút hồ sơ", "Dừng xử lý"]
+    rows, totals = read_dossier_csv(demo_inbox.inbox / "tthc_khanh_hoa_nam_2023.csv")
+    assert all(_balanced(r) for r in rows)
+    assert totals["withdrawn"] > 100 and totals["stopped"] > 10
+    assert sum(r["withdrawn"] > 0 for r in rows) > len(rows) // 2
+    kh = demo_inbox.expected["dossier_totals"]["khanh_hoa/2023"]["huyen"]
+    assert kh["withdrawn"] == sum(r["withdrawn"] for r in rows if r["level"] == "huyện")
+    # the other files state no such columns
+    header, _ = read_csv(demo_inbox.inbox / "tthc_tay_ninh_nam_2021.csv")
+    assert "Dừng xử lý" not in header
 
 
 def test_online_share_grows_and_on_time_is_realistic(demo_inbox: DemoSummary) -> None:

@@ -216,3 +216,50 @@ def test_dbt_unit_tests_pass_on_the_demo_warehouse(demo_warehouse, tmp_path: Pat
     unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
     assert len(unit_tests) >= 8
     assert {r["status"] for r in unit_tests} == {"pass"}
+
+
+def test_the_official_form_and_the_xls_file_are_loaded(demo_warehouse) -> None:
+    """Nha Trang 2018 arrives on Biểu II.06a (the city's desk by field, its communes by name)
+    and Bình Định's 2021 staff table as an Excel 97-2003 .xls: both load, with their units,
+    levels and figures, and the form's own checks find nothing."""
+    settings, _ = demo_warehouse
+    con = duckdb.connect(str(settings.database_path), read_only=True)
+    try:
+        manifest = dict(
+            con.execute(
+                "select file_name, status from raw.file_manifest where file_name in"
+                " ('bieu_II06a_nha_trang_nam_2018.xlsx', 'bien_che_binh_dinh_31_12_2021.xls')"
+            ).fetchall()
+        )
+        form = con.execute(
+            """select d.unit_code, d.authority_level, count(*), count(d.field),
+                      sum(d.received), sum(d.resolved), sum(d.resolved_late)
+               from raw.dossiers d join raw.file_manifest m using (file_id)
+               where m.file_name = 'bieu_II06a_nha_trang_nam_2018.xlsx' and not d.is_total_row
+               group by all order by 2, 1"""
+        ).fetchall()
+        findings = con.execute(
+            "select f.rule, f.source_row, f.message from raw.load_findings f join raw.file_manifest m"
+            " using (file_id) where m.file_name = 'bieu_II06a_nha_trang_nam_2018.xlsx'"
+        ).fetchall()
+        staff = con.execute(
+            """select count(*) filter (where not s.is_total_row), count(distinct s.unit_code),
+                      sum(s.quota) filter (where not s.is_total_row),
+                      sum(s.quota) filter (where s.is_total_row)
+               from raw.staff s join raw.file_manifest m using (file_id)
+               where m.file_name = 'bien_che_binh_dinh_31_12_2021.xls'"""
+        ).fetchone()
+    finally:
+        con.close()
+    assert manifest == {
+        "bieu_II06a_nha_trang_nam_2018.xlsx": "loaded",
+        "bien_che_binh_dinh_31_12_2021.xls": "loaded",
+    }
+    city = [r for r in form if r[1] == "huyen"]
+    communes = [r for r in form if r[1] == "xa"]
+    assert city == [("L568", "huyen", 8, 8, 58053, 56863, 611)]  # eight fields of the city's desk
+    assert len(communes) == 22 and all(r[2] == 1 and r[3] == 0 for r in communes)
+    assert sum(r[4] for r in communes) == 75416 and sum(r[6] for r in communes) == 158
+    assert findings == []
+    rows, units, quota, stated = staff
+    assert (rows, units) == (66, 11) and quota == stated  # 11 districts × 6 categories, "Cộng" agrees
