@@ -19,6 +19,7 @@ BUDGET = "marts.fct_budget_disbursement"
 STAFFING = "marts.fct_staffing"
 UNITS = "marts.dim_admin_units"
 MANIFEST = "raw.file_manifest"
+CARRIED_IN = "intermediate.int_dossier_carried_in_compared"
 FACTS = (DOSSIER_STATS, SURVEY, BUDGET, STAFFING)
 
 #: days after a period's end by which its file must have been loaded (unset: rule off)
@@ -469,6 +470,64 @@ ANOMALY_SUITE = Suite(
     ],
 )
 
+# --- (f) continuity: carried in at a period's start = pending at the previous period's end --
+
+# The comparisons are the dbt model int_dossier_carried_in_compared (engine-neutral SQL, built
+# with the dossiers); the query only adds the wording of the comparison's scope, computed from
+# codes and row numbers (field names are submitted text: never in messages).
+CARRIED_IN_QUERY = f"""
+SELECT *,
+       CASE authority_level WHEN 'tinh' THEN 'province level' WHEN 'huyen' THEN 'district level'
+            WHEN 'xa' THEN 'commune level' ELSE 'level ' || authority_level END
+       || CASE comparison_level WHEN 'unit' THEN ', all fields'
+               ELSE ', the field on row ' || source_row || ' (row ' || previous_source_row
+                    || ' of the previous file)' END AS scope_en,
+       CASE authority_level WHEN 'tinh' THEN 'cấp tỉnh' WHEN 'huyen' THEN 'cấp huyện'
+            WHEN 'xa' THEN 'cấp xã' ELSE 'cấp ' || authority_level END
+       || CASE comparison_level WHEN 'unit' THEN ', tổng các lĩnh vực'
+               ELSE ', lĩnh vực ở dòng ' || source_row || ' (dòng ' || previous_source_row
+                    || ' của tệp kỳ trước)' END AS scope_vi
+FROM {CARRIED_IN}
+"""
+
+CARRIED_IN_SUITE = Suite(
+    name="carried_in_continuity",
+    table=CARRIED_IN,
+    asset_key=("intermediate", "int_dossier_carried_in_compared"),
+    query=CARRIED_IN_QUERY,
+    requires=(CARRIED_IN,),
+    text_columns=("previous_period_label", "previous_source_file", "scope_en", "scope_vi"),
+    # unit total and fields share row numbers; several previous values differ by period
+    context={"finding_key": "t.comparison_level || ' ' || t.previous_period_label"},
+    rules=[
+        Rule(
+            rule="carried_in_matches_previous_pending",
+            severity="warn",
+            table=CARRIED_IN,
+            kind="equals_zero",
+            column="difference",
+            summary_en=(
+                "Dossiers carried in at the start of a period must equal the dossiers pending"
+                " at the end of the previous period (same unit, level and field)"
+            ),
+            summary_vi=(
+                "Số hồ sơ kỳ trước chuyển qua phải bằng số hồ sơ đang giải quyết cuối kỳ trước"
+                " (cùng đơn vị, cấp và lĩnh vực)"
+            ),
+            message_en=(
+                "Carried in {carried_in} at the start of {period_label} (file {source_file}) but"
+                " {previous_pending} pending at the end of {previous_period_label} (file"
+                " {previous_source_file}): difference {difference} ({scope_en})"
+            ),
+            message_vi=(
+                "Kỳ trước chuyển qua {carried_in} đầu kỳ {period_label} (tệp {source_file}) nhưng"
+                " cuối kỳ {previous_period_label} (tệp {previous_source_file}) còn"
+                " {previous_pending} hồ sơ đang giải quyết: chênh lệch {difference} ({scope_vi})"
+            ),
+        )
+    ],
+)
+
 CROSS_SUITES: list[Suite] = [
     TIMELINESS_SUITE,
     ACROSS_LEVELS_SUITE,
@@ -477,4 +536,5 @@ CROSS_SUITES: list[Suite] = [
     ANOMALY_SUITE,
     UNIT_VALIDITY_SUITE,
     COMPLETENESS_SUITE,
+    CARRIED_IN_SUITE,
 ]
