@@ -74,20 +74,20 @@ def _classify(start: date, end: date) -> tuple[str, str]:
         return f"{y}-{end.month}M", "ytd"
     if start == date(y, 1, 1):
         return f"{y}-YTD-{end.month:02d}-{end.day:02d}", "ytd"
-    raise PeriodParseError(
-        f"period {start}..{end} is not a year, half, quarter, month or year-to-date",
-        f"kỳ {start}..{end} không phải năm, 6 tháng, quý, tháng hay lũy kế từ đầu năm",
-    )
+    # any other span within the year (a weekly report, "từ ngày 03/7 đến ngày 09/7"): loaded
+    # and published under its dates; rubrics rank only the kinds they name
+    return f"{start.isoformat()}..{end.isoformat()}", "custom"
 
 
 def period_label(start: date, end: date) -> str:
     """Label of a period: ``2023``, ``2023-H1``, ``2023-Q3``, ``2023-06``, ``2023-9M``,
-    ``2023-YTD-08-15``. Raises :class:`PeriodParseError` for any other span."""
+    ``2023-YTD-08-15``, or ``2023-07-03..2023-07-09`` for any other span within one year.
+    Raises :class:`PeriodParseError` for a span across years."""
     return _classify(start, end)[0]
 
 
 def period_kind(start: date, end: date) -> str:
-    """``year``, ``half``, ``quarter``, ``month`` or ``ytd``."""
+    """``year``, ``half``, ``quarter``, ``month``, ``ytd`` or ``custom``."""
     return _classify(start, end)[1]
 
 

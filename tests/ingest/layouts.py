@@ -398,3 +398,26 @@ def budget_as_of_column(as_of_header: str = "Số liệu đến ngày") -> list[
         [2, "Huyện Lai Vung", "15/08/2023", "300.000,000", "150.000,000", "50"],
         [None, "Tổng cộng", None, "890.161,540", "362.901,285", None],
     ]
+
+
+# A weekly report of a commune's one-stop shop with the same three groups.
+def weekly_report() -> list[list]:
+    return [
+        ["UBND XÃ MỸ TÂN"],
+        ["BÁO CÁO TUẦN: TÌNH HÌNH TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ (từ ngày 03/07/2023 đến ngày 09/07/2023)"],
+        ["Đơn vị báo cáo: UBND xã Mỹ Tân, thành phố Cao Lãnh, tỉnh Đồng Tháp"],
+        ["Lĩnh vực", "Tiếp nhận", None, None, "Đã giải quyết", None, None, "Đang giải quyết", None],
+        [
+            None,
+            "Kỳ trước chuyển qua",
+            "Trong tuần",
+            "Trực tuyến",
+            "Tổng số",
+            "Đúng hạn",
+            "Trễ hạn",
+            "Trong hạn",
+            "Quá hạn",
+        ],
+        ["Hộ tịch", 3, 20, 5, 21, 21, 0, 2, 0],
+        ["Chứng thực", 0, 15, 0, 15, 14, 1, 0, 0],
+    ]

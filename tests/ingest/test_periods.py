@@ -73,9 +73,12 @@ def test_period_label_table(start: date, end: date, label: str) -> None:
     assert period_label(start, end) == label
 
 
-def test_period_label_rejects_other_spans() -> None:
+def test_other_spans_within_a_year_are_custom_periods() -> None:
+    # a weekly report ("từ ngày 03/7 đến ngày 09/7"), labelled as the dbt macro labels it
+    assert period_label(date(2023, 7, 3), date(2023, 7, 9)) == "2023-07-03..2023-07-09"
+    assert Period(date(2023, 3, 15), date(2023, 4, 20)).kind == "custom"
     with pytest.raises(PeriodParseError):
-        period_label(date(2023, 3, 15), date(2023, 4, 20))
+        period_label(date(2023, 12, 28), date(2024, 1, 3))
 
 
 def test_find_period_in_text() -> None:

@@ -22,6 +22,7 @@ from tests.ingest.layouts import (
     merge_tuples,
     staff_free_text,
     vendor_cao_lanh,
+    weekly_report,
 )
 
 RUN = "run-layouts"
@@ -253,3 +254,24 @@ def test_budget_as_of_column_and_stated_rate(con, inbox: Path, quarantine: Path,
     assert _findings(con) == [
         ("form_stated_rate", 6, "F (Tỷ lệ giải ngân (%))", Decimal(55), Decimal("50.00"))
     ]
+
+
+def test_weekly_report_is_a_custom_period(con, inbox: Path, quarantine: Path) -> None:
+    write_xlsx_grid(inbox / "bao_cao_tuan_27.xlsx", weekly_report())
+    report = _load(con, inbox, quarantine, "dossiers")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    rows = con.execute(
+        "select unit_code, authority_level, period_start, period_end, field, carried_in, received,"
+        " received_online, resolved, resolved_on_time, resolved_late, pending_not_due, pending_overdue"
+        " from raw.dossiers order by source_row"
+    ).fetchall()
+    week = (date(2023, 7, 3), date(2023, 7, 9))
+    code = rows[0][0]
+    assert rows == [
+        (code, "xa", *week, "Hộ tịch", 3, 20, 5, 21, 21, 0, 2, 0),
+        (code, "xa", *week, "Chứng thực", 0, 15, 0, 15, 14, 1, 0, 0),
+    ]
+    name = con.execute(
+        "select unit_name, parent_code from raw.admin_units where unit_code = ?", [code]
+    ).fetchone()
+    assert name == ("Xã Mỹ Tân", "L866")
