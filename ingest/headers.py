@@ -58,8 +58,6 @@ class AliasSet:
     groups: frozenset[str]  # folded group labels whose sub-labels only match combined
     ignore: frozenset[str]
     required: tuple[str, ...] = ()
-    # TODO(records): value lists move to ingest/vocabulary.yaml; kept until records.py reads it
-    values: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _read_yaml(path: Path) -> dict:
@@ -94,20 +92,7 @@ def load_aliases(family: str) -> AliasSet:
         groups=frozenset(fold(g) for g in spec.get("groups", [])),
         ignore=frozenset(ignore),
         required=tuple(spec.get("required", [])),
-        values=_values(spec.get("values", {})),
     )
-
-
-def _values(spec: dict) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
-    for column, mapping in (spec or {}).items():
-        folded: dict[str, str] = {}
-        for canonical, labels in mapping.items():
-            folded[fold(canonical)] = str(canonical)
-            for label in labels or []:
-                folded[fold(label)] = str(canonical)
-        out[column] = folded
-    return out
 
 
 @dataclass(frozen=True)
