@@ -265,6 +265,15 @@ _PREFIX_RX = re.compile(
 _PREFIX_TYPE = dict(_TYPE_PREFIXES)
 
 
+def _accented(text: object) -> str:
+    """Lowercase NFC text with single spaces, accents kept ("Xã Tân Thạnh" ≠ "Xã Tân Thành");
+    the "UBND" prefix dropped."""
+    words = clean(text).lower().split()
+    if words[:1] == ["ubnd"]:
+        words = words[1:]
+    return " ".join(words)
+
+
 def names_a_unit_type(text: object) -> bool:
     """Whether a name starts with a unit type ("Phường Lộc Thọ", "UBND huyện X", "TP. Y"):
     a row label that does is a unit, not a field (lĩnh vực)."""
@@ -519,6 +528,11 @@ class UnitResolver:
             hits = [c for c in hits if self.units[c].province_code == province_code]
         if parent_code:
             hits = [c for c in hits if self.units[c].parent_code == parent_code]
+        if len(hits) > 1:
+            # names equal without accents ("Xã Tân Thành", "Xã Tân Thạnh"): the accents decide
+            exact = [c for c in hits if _accented(part) in self._accented_names(c)]
+            if len(exact) == 1:
+                hits = exact
         if len(hits) > 1 and not typed:
             # an unprefixed name that is both a district and a commune: the higher level
             best = min(_KIND_RANK[self.units[c].unit_kind] for c in hits)
@@ -555,6 +569,11 @@ class UnitResolver:
             }
         )
         raise self._not_found(whole, "unit", "đơn vị", pool, fold(part), where_en, where_vi)
+
+    def _accented_names(self, code: str) -> set[str]:
+        u = self.units[code]
+        names = {_accented(u.unit_name), _accented(_PAREN_SUFFIX.sub("", u.short_name))}
+        return names | {f"{_accented(u.unit_type)} {n}" for n in names}
 
     def _not_found(
         self,

@@ -7,7 +7,7 @@ Pure Python, no database: raises :class:`IngestError` naming sheet, row and colu
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -25,7 +25,7 @@ from ingest.form_checks import (
     rate_finding,
     unmapped_numeric_columns,
 )
-from ingest.headers import HeaderMatch, is_numbering_row, load_aliases, survey_questions
+from ingest.headers import HeaderMatch, is_numbering_row, is_numeric_cell, load_aliases, survey_questions
 from ingest.numbers import infer_decimal_mark, parse_count, parse_decimal
 from ingest.periods import Period, find_authority_level_in_text, parse_authority_level
 from ingest.text import clean, fold, is_blank
@@ -35,6 +35,8 @@ from ingest.text import clean, fold, is_blank
 DOSSIER_COUNTS = tuple(m for m in vocabulary.DOSSIER_MEASURES if m != "resolved_early_or_on_time")
 #: every measure a dossier form can state
 DOSSIER_MEASURES = vocabulary.DOSSIER_MEASURES
+#: the figures of the other families' rows
+_FAMILY_MEASURES = ("quota", "actual", "plan_mvnd", "disbursed_mvnd", "forms", "satisfied_forms")
 KIND_LEVEL = {"province": "tinh", "district": "huyen", "commune": "xa"}
 _TOTAL_FIRST = ("tong", "total")
 _CONG_SECOND = {"chung", "toan", "tat", "so", "cac", "cong"}
@@ -61,6 +63,40 @@ def _first_text(cells: tuple) -> object:
     return None
 
 
+#: columns whose merged cells below the header hold one value for every row they span
+LABEL_COLUMNS = ("unit_code", "unit_name", "province", "period", "authority_level", "field", "as_of_date")
+
+
+def fill_merged_labels(
+    rows: list[tuple], merges: Sequence[tuple[int, int, int, int]], match: HeaderMatch
+) -> list[tuple]:
+    """The sheet's rows with the merged cells of its label columns filled below the header
+    (a unit name merged down over its field rows names each of them). Figures are never
+    filled: a merged number cell is not a number for every row."""
+    columns = {match.columns[c] for c in LABEL_COLUMNS if c in match.columns}
+    spans = [m for m in merges if m[0] >= match.first_data_row and m[1] in columns and m[2] > m[0]]
+    if not spans:
+        return rows
+    out = [list(r) for r in rows]
+    for top, left, bottom, right in spans:
+        value = out[top][left] if left < len(out[top]) else None
+        for i in range(top + 1, min(bottom, len(out) - 1) + 1):
+            for c in range(left, right + 1):
+                if c in columns:
+                    out[i].extend([None] * (c + 1 - len(out[i])))
+                    if is_blank(out[i][c]):
+                        out[i][c] = value
+    return [tuple(r) for r in out]
+
+
+def _is_bulleted(label: str | None, ordinal: str | None) -> bool:
+    """ "- Hộ tịch", "+ Đất đai", or a row numbered "-" or "+": an item of the row above."""
+    bullets = ("-", "+", "*", "•", "·", "–")
+    return (label is not None and label.lstrip()[:1] in bullets) or (
+        ordinal is not None and ordinal in bullets
+    )
+
+
 def _is_dash(value: object) -> bool:
     return isinstance(value, str) and value.strip() in _DASHES
 
@@ -76,6 +112,8 @@ class FormRow:
     kind: str
     label: str | None = None
     level: str | None = None
+    #: a section row that is itself the data (no row under it): the reporting unit's row
+    is_level_row: bool = False
 
 
 @dataclass
@@ -164,6 +202,17 @@ class SheetParser:
                 exc, file_name=self.file_name, sheet=self.sheet, row=row, column=column
             ) from exc
 
+    def resolve_within_reporting_unit(self, name: object, row: int, on_date: date, column: str | None) -> str:
+        """A unit named in a row, looked for under the reporting unit of the title block
+        first ("Phường 1" of the reporting city, not another city's Phường 1)."""
+        reporting = self.ctx.unit_name
+        if reporting and fold(reporting) != fold(name):
+            try:
+                return self.resolve_unit(None, f"{clean(name)}, {reporting}", row, on_date, column)
+            except IngestError:
+                pass
+        return self.resolve_unit(None, name, row, on_date, column)
+
     def unit(self, cells: tuple, row: int, on_date: date) -> tuple[str, str]:
         code = self.cell(cells, "unit_code")
         name = self.cell(cells, "unit_name")
@@ -186,6 +235,8 @@ class SheetParser:
                 unit_code = self.resolve_unit(code, name, row, on_date, column)
             finally:
                 self.ctx = saved
+        elif code is None and column != "title rows":
+            unit_code = self.resolve_within_reporting_unit(name, row, on_date, column)
         else:
             unit_code = self.resolve_unit(code, name, row, on_date, column)
         submitted = clean(name if name is not None else code)
@@ -230,6 +281,11 @@ class SheetParser:
         first = _first_text(cells)
         return None if first is None else clean(first)
 
+    def raw_ordinal(self, cells: tuple) -> str | None:
+        if self.ordinal_idx is None or self.ordinal_idx >= len(cells) or is_blank(cells[self.ordinal_idx]):
+            return None
+        return clean(cells[self.ordinal_idx])
+
     def ordinal(self, cells: tuple) -> str | None:
         if self.ordinal_idx is None or self.ordinal_idx >= len(cells) or is_blank(cells[self.ordinal_idx]):
             return None
@@ -272,8 +328,8 @@ class SheetParser:
             if fold(label).startswith("trong do"):
                 of_which = True  # the rows under it are parts of the row above
                 continue
+            bulleted = _is_bulleted(label, self.raw_ordinal(cells))
             if of_which:
-                bulleted = label is not None and label.lstrip()[:1] in ("-", "+", "*", "•", "·")
                 if bulleted or (ordinal is None and self.ordinal_idx is not None):
                     continue
                 of_which = False
@@ -282,11 +338,15 @@ class SheetParser:
                 continue
             if not has_measure:
                 continue
+            if bulleted and not total and out and out[-1].kind in ("data", "part"):
+                # "- Hộ tịch" under "1 | Phường Lộc Thọ": a part of the row above
+                out.append(FormRow(row, cells, "part", label))
+                continue
             out.append(FormRow(row, cells, "total" if total else "data", label))
             if total and seen_data:
                 break  # what follows a closing totals row is a footer
             seen_data = seen_data or not total
-        return self._mark_groups(out)
+        return self._resolve_structure(out)
 
     def data_rows(
         self, all_rows: list[tuple], measures: tuple[str, ...]
@@ -300,9 +360,12 @@ class SheetParser:
                 continue
             yield r.row, r.cells, r.kind == "total"
 
-    def _mark_groups(self, rows: list[FormRow]) -> list[FormRow]:
+    def _resolve_structure(self, rows: list[FormRow]) -> list[FormRow]:
         """A numbered row whose number heads the next rows' ("1" before "1.1", "1.2") is a
-        group: its figures are its parts' subtotal."""
+        group: its figures are its parts' subtotal. A section or group row with figures and
+        no row under it is itself the data ("I | Cấp huyện | 58.053 …" then "II | Cấp xã |
+        75.416 …": the reporting unit's figures at each level). Parts ("- Hộ tịch") are
+        left out: their row above holds them."""
         ordinals = [self.ordinal(r.cells) if r.kind == "data" else None for r in rows]
         marked: list[FormRow] = []
         for k, r in enumerate(rows):
@@ -311,7 +374,21 @@ class SheetParser:
                 marked.append(FormRow(r.row, r.cells, "section", r.label, None))
             else:
                 marked.append(r)
-        return marked
+        out: list[FormRow] = []
+        for k, r in enumerate(marked):
+            if r.kind == "part":
+                continue
+            if r.kind == "section" and self._has_figures(r.cells):
+                following = next((n for n in marked[k + 1 :] if n.kind != "part"), None)
+                if following is None or following.kind in ("section", "total"):
+                    out.append(FormRow(r.row, r.cells, "data", r.label, r.level, is_level_row=True))
+                    continue
+            out.append(r)
+        return out
+
+    def _has_figures(self, cells: tuple) -> bool:
+        idx = [i for c, i in self.m.columns.items() if c in DOSSIER_MEASURES or c in _FAMILY_MEASURES]
+        return any(i < len(cells) and is_numeric_cell(cells[i]) for i in idx)
 
     def note(self, unit_code: str | None, period: Period | None) -> None:
         if unit_code:
@@ -348,14 +425,7 @@ def _dossier_unit(p: SheetParser, r: FormRow, on_date: date) -> tuple[str, str, 
     if has_unit_column or field_text is None or not names_a_unit_type(field_text):
         unit_code, submitted = p.unit(r.cells, r.row, on_date)
         return unit_code, submitted, field_text
-    column = p.m.column_name("field")
-    if p.ctx.unit_name:  # a ward of the reporting city: "Phường 1" is only unique within it
-        try:
-            within = f"{field_text}, {p.ctx.unit_name}"
-            return p.resolve_unit(None, within, r.row, on_date, column), field_text, None
-        except IngestError:
-            pass
-    code = p.resolve_unit(None, field_text, r.row, on_date, column)
+    code = p.resolve_within_reporting_unit(field_text, r.row, on_date, p.m.column_name("field"))
     return code, field_text, None
 
 
@@ -467,6 +537,15 @@ def parse_dossiers(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
         _check_period(p, period, r.row)
         if total:
             unit_code, submitted, field_text = None, clean(_first_text(r.cells)), None
+        elif r.is_level_row:  # the reporting unit's own figures at the row's level
+            assert period is not None
+            if r.level:
+                p.section_level = r.level
+            unit_code, submitted = p.unit(r.cells, r.row, period.end)
+            field_text = None
+            in_section.append((r.row, stated))
+            checks.check_row(r.row, stated, unit_code, period.label)
+            p.out.findings.extend(_dossier_rates(p, r, stated))
         else:
             assert period is not None
             unit_code, submitted, field_text = _dossier_unit(p, r, period.end)

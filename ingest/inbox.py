@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from ingest.admin_units import UnitResolver
-from ingest.aggregated import PARSERS, SheetParser, check_duplicates
+from ingest.aggregated import PARSERS, SheetParser, check_duplicates, fill_merged_labels
 from ingest.context import extract_context
 from ingest.errors import IngestError, ParseError, ReadError
 from ingest.form_checks import LoadFinding
@@ -454,7 +454,8 @@ def _load_aggregated(
             continue
         context = extract_context(sheet.rows[: match.header_rows[0]], file_name, resolver)
         parser = SheetParser(match, context, resolver, file_name, sheet.name)
-        parsed = PARSERS[family](parser, sheet.rows)
+        rows = fill_merged_labels(sheet.rows, getattr(sheet, "merges", ()), match)
+        parsed = PARSERS[family](parser, rows)
         findings.extend(parsed.findings)
         ignored.extend(_ignored_columns(match, sheet.name))
         ignored_vi.extend(_ignored_columns(match, sheet.name, "vi"))

@@ -119,7 +119,25 @@ def section_level(text: object) -> str | None:
     words = fold(text).split()
     while words and (_is_ordinal(words[0])):
         words = words[1:]
-    return _section_index().get(" ".join(words))
+    if words[:1] == ["ubnd"]:
+        words = words[1:]
+    elif words[:4] == ["uy", "ban", "nhan", "dan"]:
+        words = words[4:]
+    exact = _section_index().get(" ".join(words))
+    if exact or not words:
+        return exact
+    # "Xã, phường, thị trấn (12 đơn vị)", "Cấp xã (xã, phường, thị trấn)": a phrase of two
+    # words or more that begins the label
+    for phrase, level in _section_prefixes():
+        if tuple(words[: len(phrase)]) == phrase:
+            return level
+    return None
+
+
+@cache
+def _section_prefixes() -> list[tuple[tuple[str, ...], str]]:
+    phrases = [(tuple(k.split()), v) for k, v in _section_index().items() if len(k.split()) >= 2]
+    return sorted(phrases, key=lambda p: -len(p[0]))
 
 
 def _is_ordinal(word: str) -> bool:

@@ -421,3 +421,46 @@ def weekly_report() -> list[list]:
         ["Hộ tịch", 3, 20, 5, 21, 21, 0, 2, 0],
         ["Chứng thực", 0, 15, 0, 15, 14, 1, 0, 0],
     ]
+
+
+# The annex table of a narrative report (seed 002's figures): one row per level of the
+# reporting city, Roman-numbered, no row under them.
+def narrative_annex() -> list[list]:
+    return [
+        ["Phụ lục 1"],
+        ["KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH NĂM 2018"],
+        ["(Kèm theo Báo cáo số 123/BC-UBND của UBND thành phố Nha Trang)"],
+        ["Đơn vị báo cáo: UBND thành phố Nha Trang, tỉnh Khánh Hòa"],
+        [
+            "TT",
+            "Cấp giải quyết",
+            "Tổng số hồ sơ tiếp nhận",
+            "Đã giải quyết",
+            None,
+            None,
+            "Tỷ lệ đúng hạn (%)",
+        ],
+        [None, None, None, "Tổng số", "Trong đó: Sớm hạn và đúng hạn", "Trễ hạn", None],
+        ["I", "Cấp huyện", "58.053", "56.863", "56.252", "611", "98,93"],
+        ["II", "Cấp xã", "75.416", "75.384", "75.226", "158", "99,79"],
+    ]
+
+
+NARRATIVE_MERGES = ["A5:A6", "B5:B6", "C5:C6", "D5:F5", "G5:G6"]
+
+
+# Communes with their fields as bulleted items under each (parts, never loaded twice), and a
+# unit cell merged down over field rows.
+def bulleted_and_merged() -> Layout:
+    rows = [
+        ["BÁO CÁO KẾT QUẢ GIẢI QUYẾT TTHC QUÝ I/2023"],
+        ["Đơn vị báo cáo: UBND thành phố Sa Đéc, tỉnh Đồng Tháp"],
+        ["STT", "Đơn vị", "Lĩnh vực", "Tiếp nhận mới", "Đã giải quyết", None, "Đang giải quyết"],
+        [None, None, None, None, "Đúng hạn", "Trễ hạn", None],
+        [1, "Phường 1", None, 30, 25, 1, 4],
+        ["-", None, "- Hộ tịch", 20, 18, 0, 2],
+        ["-", None, "- Chứng thực", 10, 7, 1, 2],
+        [2, "Phường 2", "Hộ tịch", 12, 10, 0, 2],
+        [3, None, "Chứng thực", 8, 8, 0, 0],
+    ]
+    return Layout(rows, ["A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:F3", "G3:G4", "B8:B9"])

@@ -16,10 +16,13 @@ from ingest.inbox import load_family, register_inbox
 from tests.ingest.conftest import write_csv
 from tests.ingest.format_writers import write_docx_grid, write_xls_grid, write_xlsx_grid
 from tests.ingest.layouts import (
+    NARRATIVE_MERGES,
     budget_as_of_column,
+    bulleted_and_merged,
     ii06a_nha_trang,
     m07a_sa_dec,
     merge_tuples,
+    narrative_annex,
     staff_free_text,
     vendor_cao_lanh,
     weekly_report,
@@ -275,3 +278,39 @@ def test_weekly_report_is_a_custom_period(con, inbox: Path, quarantine: Path) ->
         "select unit_name, parent_code from raw.admin_units where unit_code = ?", [code]
     ).fetchone()
     assert name == ("Xã Mỹ Tân", "L866")
+
+
+def test_narrative_annex_rows_per_level_of_the_reporting_unit(con, inbox: Path, quarantine: Path) -> None:
+    write_xlsx_grid(inbox / "phu_luc_1.xlsx", narrative_annex(), merge_tuples(NARRATIVE_MERGES))
+    report = _load(con, inbox, quarantine, "dossiers")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    rows = con.execute(
+        "select unit_code, authority_level, period_start, period_end, field, received, resolved,"
+        " resolved_early, resolved_on_time, resolved_late from raw.dossiers order by source_row"
+    ).fetchall()
+    year = (date(2018, 1, 1), date(2018, 12, 31))
+    assert rows == [
+        ("L568", "huyen", *year, None, 58_053, 56_863, None, 56_252, 611),
+        ("L568", "xa", *year, None, 75_416, 75_384, None, 75_226, 158),
+    ]
+    assert _findings(con) == []  # 98,93 % and 99,79 % are what the figures give
+
+
+def test_bulleted_parts_are_not_loaded_twice_and_merged_unit_cells_name_each_row(
+    con, inbox: Path, quarantine: Path
+) -> None:
+    layout = bulleted_and_merged()
+    write_xlsx_grid(inbox / "quy1_2023.xlsx", layout.rows, merge_tuples(layout.merges))
+    report = _load(con, inbox, quarantine, "dossiers")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    rows = con.execute(
+        "select source_row, submitted_unit, field, received, resolved_on_time from raw.dossiers"
+        " order by source_row"
+    ).fetchall()
+    assert rows == [
+        (5, "Phường 1", None, 30, 25),
+        (8, "Phường 2", "Hộ tịch", 12, 10),
+        (9, "Phường 2", "Chứng thực", 8, 8),
+    ]
+    units = con.execute("select distinct unit_code from raw.dossiers").fetchall()
+    assert len(units) == 2
