@@ -12,6 +12,7 @@ whole header texts is kept.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -114,30 +115,22 @@ def _section_index() -> dict[str, str]:
 
 def section_level(text: object) -> str | None:
     """The level a section row opens ("Sở ban ngành" → tinh, "Xã, phường, thị trấn" → xa,
-    "II. Cấp huyện" → huyen); ``None`` for any other text. A leading Roman numeral, letter
-    or number ("I.", "B -", "2)") is allowed."""
-    words = fold(text).split()
+    "II. Cấp huyện" → huyen, "Cấp xã (xã, phường, thị trấn)" → xa); ``None`` for any other
+    text ("Xã Phương Thịnh" is a commune, not a section). A leading Roman numeral, letter or
+    number ("I.", "B -", "2)"), "UBND" and a note in brackets are allowed."""
+    if text is None:
+        return None
+    words = fold(_BRACKETS.sub(" ", str(text))).split()
     while words and (_is_ordinal(words[0])):
         words = words[1:]
     if words[:1] == ["ubnd"]:
         words = words[1:]
     elif words[:4] == ["uy", "ban", "nhan", "dan"]:
         words = words[4:]
-    exact = _section_index().get(" ".join(words))
-    if exact or not words:
-        return exact
-    # "Xã, phường, thị trấn (12 đơn vị)", "Cấp xã (xã, phường, thị trấn)": a phrase of two
-    # words or more that begins the label
-    for phrase, level in _section_prefixes():
-        if tuple(words[: len(phrase)]) == phrase:
-            return level
-    return None
+    return _section_index().get(" ".join(words))
 
 
-@cache
-def _section_prefixes() -> list[tuple[tuple[str, ...], str]]:
-    phrases = [(tuple(k.split()), v) for k, v in _section_index().items() if len(k.split()) >= 2]
-    return sorted(phrases, key=lambda p: -len(p[0]))
+_BRACKETS = re.compile(r"\([^)]*\)")
 
 
 def _is_ordinal(word: str) -> bool:

@@ -382,11 +382,6 @@ def _fill(path: Path, *, saved: bool) -> dict[int, tuple[str | None, str, dict[s
             "82",
             "current",
             True,
-            marks=pytest.mark.xfail(
-                reason="the unit resolver compares names folded: 'Xã Tân Thành' and 'Xã Tân Thạnh'"
-                " (current Đồng Tháp) are ambiguous although written exactly",
-                strict=False,
-            ),
         ),
     ],
     ids=["dong-thap-2023-saved", "dong-thap-2023-formulas", "khanh-hoa-default-saved", "dong-thap-2025-q4"],
