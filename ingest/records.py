@@ -36,7 +36,7 @@ import yaml
 from ingest import vocabulary
 from ingest.aggregated import KIND_LEVEL
 from ingest.errors import IngestError, ParseError
-from ingest.headers import ALIAS_DIR, HeaderMatch
+from ingest.headers import HeaderMatch
 from ingest.periods import parse_authority_level
 from ingest.readers import file_kind, first_lines, read_csv, sniff_delimiter
 from ingest.text import clean, fold
@@ -78,6 +78,7 @@ _CLOSED_STATUSES = ("resolved", "withdrawn", "stopped")
 _TEXT_COLUMNS = ("dossier_id", "unit_code", "procedure_code", "field", "field_code")
 MAX_DISTINCT = 2000
 _FILE_UNIT = "file_unit"  # stage column holding the unit read from the file name
+ALIASES = Path(__file__).parent / "aliases" / "dossier_records.yaml"
 _NAME_TOKEN = re.compile(r"[0-9a-z]+")
 _PORTAL_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][A-Za-z]*)+")  # MaHoSo, NgayTiepNhan, MaTTHC
 
@@ -91,7 +92,7 @@ class RecordsResult:
 
 @cache
 def _alias_spec() -> dict:
-    with open(ALIAS_DIR / "dossier_records.yaml", encoding="utf-8") as fh:
+    with open(ALIASES, encoding="utf-8") as fh:
         return yaml.safe_load(fh) or {}
 
 
@@ -405,20 +406,24 @@ def _load_staged(
     mapping = pd.DataFrame(mapping_rows, columns=["col", "raw", "val"], dtype=object)
     con.register("_ingest_value_map", mapping)
     try:
-        joins, exprs = [], {}
+        joins: dict[str, str] = {}
+        exprs: dict[str, str] = {}
         for k in cat_present:
             if k == "field" and len(distinct["field"]) > MAX_DISTINCT:
                 exprs[k] = f"nfc_normalize(s.{c(k)})"
                 continue
             alias = f"m_{k}"
-            joins.append(
+            joins[k] = (
                 f"left join (select raw, val from _ingest_value_map where col = '{k}') {alias}"
                 f" on {alias}.raw = s.{c(k)}"
             )
             exprs[k] = f"{alias}.val"
-        source = f"{stage} s {' '.join(joins)}"
+        sources = (  # the insert maps every value; the row checks need the status only
+            f"{stage} s {' '.join(joins.values())}",
+            f"{stage} s {joins.get('status', '')}",
+        )
         return _check_and_insert(
-            con, match, file_id, file_name, loaded_at, c, ts_of, exprs, source, unit_from_file_name
+            con, match, file_id, file_name, loaded_at, c, ts_of, exprs, sources, unit_from_file_name
         )
     finally:
         con.unregister("_ingest_value_map")
@@ -433,11 +438,12 @@ def _check_and_insert(
     c,
     ts_of,
     exprs: dict[str, str],
-    source: str,
+    sources: tuple[str, str],
     unit_from_file_name: bool,
 ) -> RecordsResult:
     cols = match.columns
     stage = "temp._records_stage"
+    source, checked = sources
 
     def cat(name: str) -> str:
         return exprs.get(name, "cast(null as varchar)")
@@ -468,13 +474,13 @@ def _check_and_insert(
         checks["closed_without_finish"] = (f"{status} in ({closed}) and {finished} is null", finish_column)
     try:
         failed = con.execute(
-            f"select {', '.join(f'bool_or({cond})' for cond, _ in checks.values())} from {source}"
+            f"select {', '.join(f'bool_or({cond})' for cond, _ in checks.values())} from {checked}"
         ).fetchall()[0]
         if any(failed):
             first_rows = con.execute(
                 "select "
                 + ", ".join(f"min(s.source_row) filter (where {cond})" for cond, _ in checks.values())
-                + f" from {source}"
+                + f" from {checked}"
             ).fetchall()[0]
         else:
             first_rows = (None,) * len(checks)
@@ -483,7 +489,7 @@ def _check_and_insert(
     for (name, (_, column)), bad in zip(checks.items(), first_rows, strict=True):
         if bad is None:
             continue
-        raise _row_error(con, match, file_name, name, column, bad, c, status, source)
+        raise _row_error(con, match, file_name, name, column, bad, c, status, checked)
 
     unit = f"s.{c('unit_code')}"
     era_at = f"coalesce({ts_of('received_at')}, {ts_of('due_at')}, {finished}"
@@ -496,7 +502,7 @@ def _check_and_insert(
         f" when {era_at} < timestamp '2025-07-01' then 'L' || {unit}"
         f" else {unit} end"
     )
-    _check_duplicates_and_units(con, match, file_name, c("dossier_id"), unit_expr, source)
+    _check_duplicates_and_units(con, match, file_name, c("dossier_id"), unit_expr, f"{stage} s")
 
     kind_level = " ".join(f"when '{k}' then '{v}'" for k, v in KIND_LEVEL.items())  # constants
     channel = (
