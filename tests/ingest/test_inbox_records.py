@@ -165,3 +165,33 @@ def test_many_records_load_in_one_statement(
         "select list(distinct unit_code order by unit_code) from raw.dossier_records"
     ).fetchall()[0]
     assert units == ["L25645", "L867"]
+
+
+def test_values_are_read_with_the_vocabulary(
+    con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path
+) -> None:
+    """Cell values are read with ingest/vocabulary.yaml (words and the portal's codes), not
+    with lists of the alias file; an empty channel is in person."""
+    write_csv(
+        inbox / "r.csv",
+        [
+            ["dossier_id", "unit_code", "authority_level", "channel", "received_at", "status",
+             "finished_at", "paid_online"],
+            ["A", "867", "huyen", "Nộp trực tuyến", "2023-01-02 08:00", "Đã trả kết quả",
+             "2023-01-05 08:00", "Đã"],
+            ["B", "867", "huyen", "Dịch vụ bưu chính", "2023-01-02 08:00", "Chờ bổ sung", "", "0"],
+            ["C", "867", "huyen", "", "2023-01-02 08:00", "8", "2023-01-04 08:00", ""],
+            ["D", "867", "huyen", "2", "2023-01-02 08:00", "", "", "có"],
+        ],
+    )  # fmt: skip
+    register_inbox(con, inbox, quarantine, RUN)
+    assert load_family(con, "dossier_records", quarantine, RUN).files_loaded == 1
+    rows = con.execute(
+        "select dossier_id, channel, status, is_paid_online from raw.dossier_records order by 1"
+    ).fetchall()
+    assert rows == [
+        ("A", "truc_tuyen", "resolved", True),
+        ("B", "buu_chinh", "waiting_supplement", False),
+        ("C", "truc_tiep", "stopped", None),
+        ("D", "truc_tuyen", None, True),
+    ]
