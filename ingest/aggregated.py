@@ -142,6 +142,8 @@ class SheetParser:
         self.sheet = sheet
         self.section_level: str | None = None
         self.out = ParsedSheet()
+        #: 0-based index of the closing totals row, when rows follow it
+        self.stopped_at: int | None = None
         self.ordinal_idx = next(
             (
                 i
@@ -344,7 +346,8 @@ class SheetParser:
                 continue
             out.append(FormRow(row, cells, "total" if total else "data", label))
             if total and seen_data:
-                break  # what follows a closing totals row is a footer
+                self.stopped_at = i  # what follows a closing totals row: a footer or a new table
+                break
             seen_data = seen_data or not total
         return self._resolve_structure(out)
 

@@ -36,6 +36,16 @@ class FileContext:
     authority_level: str | None = None
     unit_name: str | None = None
 
+    def filled_from(self, other: FileContext) -> FileContext:
+        """This context, with what it does not say taken from ``other`` (a second table of
+        a sheet keeps the first table's title block unless its own title says otherwise)."""
+        return FileContext(
+            period=self.period or other.period,
+            province=self.province or other.province,
+            authority_level=self.authority_level or other.authority_level,
+            unit_name=self.unit_name or other.unit_name,
+        )
+
 
 def row_text(row: tuple) -> str:
     return " ".join(clean(v) for v in row if not is_blank(v))

@@ -66,6 +66,10 @@ LOAD_FINDING_RULES: dict[str, tuple[str, str]] = {
         "A stated rate must equal the rate the figures give",
         "Tỷ lệ ghi trong biểu phải bằng tỷ lệ tính từ số liệu",
     ),
+    "form_rows_after_total": (
+        "Rows with figures after the closing totals row must belong to a table",
+        "Các dòng có số liệu sau dòng tổng cộng phải thuộc một bảng",
+    ),
     "form_unmapped_numeric_column": (
         "Every column with numbers must be understood",
         "Mọi cột có số liệu phải xác định được nội dung",
@@ -484,3 +488,30 @@ def unmapped_numeric_columns(
             )
         )
     return findings
+
+
+def rows_after_total(
+    rows: Sequence[tuple], start: int, match: HeaderMatch, sheet: str | None
+) -> LoadFinding | None:
+    """A warning when rows with figures follow the closing totals row without a header of
+    their own: they were not loaded."""
+    numeric = [i + 1 for i in range(start, len(rows)) if any(is_numeric_cell(v) for v in rows[i][1:])]
+    if not numeric:
+        return None
+    first, last = numeric[0], numeric[-1]
+    return LoadFinding(
+        rule="form_rows_after_total",
+        sheet=sheet,
+        source_row=first,
+        column_ref=None,
+        stated=Decimal(len(numeric)),
+        computed=Decimal(0),
+        message=(
+            f"rows {first}–{last} hold figures after the closing totals row (row {start}) but no"
+            " header of their own: they were not loaded"
+        ),
+        message_vi=(
+            f"các dòng {first}–{last} có số liệu sau dòng tổng cộng (dòng {start}) nhưng không có"
+            " dòng tiêu đề cột riêng: không được nạp"
+        ),
+    )

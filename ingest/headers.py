@@ -428,16 +428,17 @@ def find_header(
     rows: list[tuple],
     families: tuple[str, ...] = FAMILIES,
     merges: Sequence[Merge] = (),
+    start: int = 0,
 ) -> HeaderMatch | None:
-    """Best header among the first rows for the given families, or ``None``.
+    """Best header among the first rows from ``start`` for the given families, or ``None``.
 
     Readings are compared by the family-specific columns they map, then all the columns
     they map, then whether they leave a group or sub-label row out, then the fewest
     header rows (a title row above a one-row header must not become a "group" row)."""
     best: HeaderMatch | None = None
     best_key: tuple = ()
-    limit = min(len(rows), HEADER_SCAN_ROWS)
-    for r in range(limit):
+    limit = min(len(rows), start + HEADER_SCAN_ROWS)
+    for r in range(start, limit):
         if all(is_blank(v) for v in rows[r]) or _is_data_like(rows[r]):
             continue
         for depth in range(1, MAX_HEADER_ROWS + 1):

@@ -24,7 +24,7 @@ from ingest.admin_units import UnitResolver
 from ingest.aggregated import PARSERS, SheetParser, check_duplicates, fill_merged_labels
 from ingest.context import extract_context
 from ingest.errors import IngestError, ParseError, ReadError
-from ingest.form_checks import LoadFinding
+from ingest.form_checks import LoadFinding, rows_after_total
 from ingest.headers import AGGREGATED_FAMILIES, FAMILIES, HEADER_SCAN_ROWS, HeaderMatch, find_header
 from ingest.quarantine import quarantine_file
 from ingest.readers import Sheet, file_kind, read_sheets
@@ -447,26 +447,42 @@ def _load_aggregated(
     ignored_vi: list[str] = []
     column_maps: list[str] = []
     for sheet in sheets:
-        match = find_header(sheet.rows, AGGREGATED_FAMILIES, merges=getattr(sheet, "merges", ()))
-        if match is None or match.family != family:
+        merges = getattr(sheet, "merges", ())
+        start, blocks, first_context = 0, 0, None
+        while True:  # a sheet may hold several tables, each under its own header
+            match = find_header(sheet.rows, AGGREGATED_FAMILIES, merges=merges, start=start)
+            if match is None or match.family != family:
+                break
+            context = extract_context(sheet.rows[start : match.header_rows[0]], file_name, resolver)
+            if first_context is not None:
+                context = context.filled_from(first_context)
+            first_context = first_context or context
+            parser = SheetParser(match, context, resolver, file_name, sheet.name)
+            parsed = PARSERS[family](parser, fill_merged_labels(sheet.rows, merges, match))
+            findings.extend(parsed.findings)
+            ignored.extend(_ignored_columns(match, sheet.name))
+            ignored_vi.extend(_ignored_columns(match, sheet.name, "vi"))
+            column_maps.append((f"{sheet.name}: " if sheet.name else "") + match.column_map())
+            for table, rows in parsed.tables.items():
+                offset = len(tables.setdefault(table, []))
+                tables[table].extend(rows)
+                sheet_of.setdefault(table, {}).update({offset + i: sheet.name for i in range(len(rows))})
+            units |= parsed.unit_codes
+            labels |= parsed.period_labels
+            blocks += 1
+            if parser.stopped_at is None:
+                break
+            start = parser.stopped_at + 1
+            leftover = rows_after_total(sheet.rows, start, match, sheet.name)
+            if (
+                leftover is not None
+                and find_header(sheet.rows, AGGREGATED_FAMILIES, merges=merges, start=start) is None
+            ):
+                findings.append(leftover)
+        if blocks == 0:
             if sheet.name:
                 skipped.append(sheet.name)
-            continue
-        context = extract_context(sheet.rows[: match.header_rows[0]], file_name, resolver)
-        parser = SheetParser(match, context, resolver, file_name, sheet.name)
-        rows = fill_merged_labels(sheet.rows, getattr(sheet, "merges", ()), match)
-        parsed = PARSERS[family](parser, rows)
-        findings.extend(parsed.findings)
-        ignored.extend(_ignored_columns(match, sheet.name))
-        ignored_vi.extend(_ignored_columns(match, sheet.name, "vi"))
-        column_maps.append((f"{sheet.name}: " if sheet.name else "") + match.column_map())
-        for table, rows in parsed.tables.items():
-            start = len(tables.setdefault(table, []))
-            tables[table].extend(rows)
-            sheet_of.setdefault(table, {}).update({start + i: sheet.name for i in range(len(rows))})
-        units |= parsed.unit_codes
-        labels |= parsed.period_labels
-        if sheet.name:
+        elif sheet.name:
             used.append(sheet.name)
     total = sum(len(r) for r in tables.values())
     if total == 0:

@@ -314,3 +314,43 @@ def test_bulleted_parts_are_not_loaded_twice_and_merged_unit_cells_name_each_row
     ]
     units = con.execute("select distinct unit_code from raw.dossiers").fetchall()
     assert len(units) == 2
+
+
+def test_two_tables_in_one_sheet_and_rows_after_the_total(con, inbox: Path, quarantine: Path) -> None:
+    header = ["Đơn vị", "Tiếp nhận", "Đã giải quyết", "Trễ hạn"]
+    rows = [
+        ["Đơn vị báo cáo: UBND tỉnh Đồng Tháp"],
+        ["Biểu 1: cấp huyện, 6 tháng đầu năm 2023"],
+        header,
+        ["Thành phố Sa Đéc", 100, 90, 2],
+        ["Huyện Lai Vung", 50, 45, 1],
+        ["Tổng cộng", 150, 135, 3],
+        [],
+        ["Biểu 2: cấp xã"],
+        header,
+        ["Phường 1, thành phố Sa Đéc", 30, 30, 0],
+        ["Tổng cộng", 30, 30, 0],
+        [],
+        ["Ghi chú: số liệu bổ sung", None],
+        ["Xã Tân Thành, huyện Lai Vung", 7, 7, 0],
+    ]
+    write_xlsx_grid(inbox / "hai_bang.xlsx", rows)
+    report = _load(con, inbox, quarantine, "dossiers")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    got = con.execute(
+        "select source_row, authority_level, received, is_total_row from raw.dossiers order by source_row"
+    ).fetchall()
+    assert got == [
+        (4, "huyen", 100, False),
+        (5, "huyen", 50, False),
+        (6, "huyen", 150, True),
+        (10, "xa", 30, False),
+        (11, "xa", 30, True),
+    ]
+    assert con.execute(
+        "select period_start, period_end from raw.dossiers where source_row = 10"
+    ).fetchone() == (
+        date(2023, 1, 1),
+        date(2023, 6, 30),
+    )
+    assert _findings(con) == [("form_rows_after_total", 14, None, 1, 0)]
