@@ -35,7 +35,8 @@ file_names as (
 compared as (
 
     {{ compare_totals('dossiers', 'dossiers',
-        ['received', 'resolved', 'resolved_late'], 'totals.period_label') }}
+        ['carried_in', 'received', 'resolved', 'resolved_on_time', 'resolved_late',
+         'pending_not_due', 'pending_overdue'], 'totals.period_label') }}
     union all
     {{ compare_totals('staff', 'staff', ['quota', 'actual'], none) }}
     union all
