@@ -91,10 +91,23 @@
         push a subquery down to Parquet, and it inlines CTEs, so it would read the whole
         history once per reference. new_months: whether tonight's records reach a month
         later than any stored (then the dossiers still open are counted in it); when not,
-        that part of the query, which reads the whole history, is left out. When dbt only
-        parses, both are the safe defaults. -#}
-    {%- set state = {'loaded_through': "timestamp '1900-01-01'", 'new_months': true} -%}
+        that part of the query, which reads the whole history, is left out.
+        has_every_measure: whether the stored table has every column of
+        records_monthly_measures(); a table built before a measure existed is counted again
+        whole (the model then runs its full query). When dbt only parses, these are the
+        safe defaults. -#}
+    {%- set state = {'loaded_through': "timestamp '1900-01-01'", 'new_months': true,
+        'has_every_measure': true} -%}
     {%- if execute -%}
+        {%- set stored_columns = [] -%}
+        {%- for column in adapter.get_columns_in_relation(stored_table) -%}
+            {%- do stored_columns.append(column.name | lower) -%}
+        {%- endfor -%}
+        {%- set missing = [] -%}
+        {%- for measure in records_monthly_measures() if measure not in stored_columns -%}
+            {%- do missing.append(measure) -%}
+        {%- endfor -%}
+        {%- do state.update({'has_every_measure': missing | length == 0}) -%}
         {%- set stored = run_query(
             'select cast(max(records_loaded_through) as string), cast(max(period_start) as string)'
             ~ ' from ' ~ stored_table).rows[0] -%}

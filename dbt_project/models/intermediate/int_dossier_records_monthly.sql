@@ -22,7 +22,16 @@
 -- month appears, the dossiers still open then (they are active in it). A unit-month whose
 -- dossiers all moved away keeps a row of zeros (carried_in + received = 0); consumers
 -- drop such rows.
--- `parwh run --full-refresh` rebuilds the whole table.
+-- `parwh run --full-refresh` rebuilds the whole table; so does a night whose stored table
+-- lacks a measure (built before the measure existed: its months are all counted again).
+{#- what the stored table was built through, as literals (macros/records_measures.sql) -#}
+{%- set add_to_stored = false -%}
+{%- if is_incremental() -%}
+    {%- set state = records_monthly_state(this, ref('stg_raw__dossier_records')) -%}
+    {%- set add_to_stored = state['has_every_measure'] -%}
+    {%- set stored_loaded_through = state['loaded_through'] -%}
+    {%- set new_months = state['new_months'] -%}
+{%- endif %}
 with
 
 records as {{ not_materialized() }} (
@@ -31,11 +40,7 @@ records as {{ not_materialized() }} (
 
 ),
 
-{% if is_incremental() %}
-{#- what the stored table was built through, as literals (macros/records_measures.sql) -#}
-{%- set state = records_monthly_state(this, ref('stg_raw__dossier_records')) -%}
-{%- set stored_loaded_through = state['loaded_through'] -%}
-{%- set new_months = state['new_months'] %}
+{% if add_to_stored %}
 
 built as (
 
@@ -289,7 +294,7 @@ aggregated as (
 
 ),
 
-{% if is_incremental() %}
+{% if add_to_stored %}
 
 stored as (
 
