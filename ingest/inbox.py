@@ -21,14 +21,14 @@ import duckdb
 import pyarrow as pa
 
 from ingest.admin_units import UnitResolver
-from ingest.aggregated import PARSERS, SheetParser, check_duplicates, fill_merged_labels
-from ingest.context import extract_context
+from ingest.aggregated_file import read_aggregated_file
 from ingest.errors import IngestError, ParseError, ReadError
-from ingest.form_checks import LoadFinding, rows_after_total
-from ingest.headers import AGGREGATED_FAMILIES, FAMILIES, HEADER_SCAN_ROWS, HeaderMatch, find_header
+from ingest.form_checks import LoadFinding
+from ingest.headers import AGGREGATED_FAMILIES, FAMILIES, HEADER_SCAN_ROWS, find_header
 from ingest.quarantine import quarantine_file
 from ingest.readers import Sheet, file_kind, read_sheets
 from ingest.records import load_records
+from ingest.turned import turned_table
 from ingest.warehouse import ensure_admin_units, ensure_schema
 
 log = logging.getLogger(__name__)
@@ -218,6 +218,9 @@ def classify(path: Path, file_name: str) -> dict[str, list[str | None]]:
     families: dict[str, list[str | None]] = {}
     for sheet in sheets:
         match = find_header(sheet.rows, merges=getattr(sheet, "merges", ()))
+        if match is None:
+            turned = turned_table(sheet, AGGREGATED_FAMILIES)
+            match = turned[2] if turned else None
         if match is not None:
             families.setdefault(match.family, []).append(sheet.name)
     if not families:
@@ -379,15 +382,6 @@ class _Loaded:
     column_map: str | None = None
 
 
-def _ignored_columns(match: HeaderMatch, sheet: str | None, lang: str = "en") -> list[str]:
-    """ "K (Ghi chú): recognised, holds no data" for every header column not loaded."""
-    where = f"{sheet}!" if sheet else ""
-    return [
-        f"{where}{match.describe(i)}: {why_en if lang == 'en' else why_vi}"
-        for i, (why_en, why_vi) in sorted(match.ignored.items())
-    ]
-
-
 def _insert_findings(
     con: duckdb.DuckDBPyConnection,
     findings: list[LoadFinding],
@@ -437,77 +431,21 @@ def _load_aggregated(
         sheets: list[Sheet] = read_sheets(path)
     except ReadError as exc:
         raise IngestError.from_parse_error(exc, file_name=file_name) from exc
-    tables: dict[str, list[dict]] = {}
-    sheet_of: dict[str, dict[int, str | None]] = {}
-    units: set[str] = set()
-    labels: set[str] = set()
-    used, skipped = [], []
-    findings: list[LoadFinding] = []
-    ignored: list[str] = []
-    ignored_vi: list[str] = []
-    column_maps: list[str] = []
-    for sheet in sheets:
-        merges = getattr(sheet, "merges", ())
-        start, blocks, first_context = 0, 0, None
-        while True:  # a sheet may hold several tables, each under its own header
-            match = find_header(sheet.rows, AGGREGATED_FAMILIES, merges=merges, start=start)
-            if match is None or match.family != family:
-                break
-            context = extract_context(sheet.rows[start : match.header_rows[0]], file_name, resolver)
-            if first_context is not None:
-                context = context.filled_from(first_context)
-            first_context = first_context or context
-            parser = SheetParser(match, context, resolver, file_name, sheet.name)
-            parsed = PARSERS[family](parser, fill_merged_labels(sheet.rows, merges, match))
-            findings.extend(parsed.findings)
-            ignored.extend(_ignored_columns(match, sheet.name))
-            ignored_vi.extend(_ignored_columns(match, sheet.name, "vi"))
-            column_maps.append((f"{sheet.name}: " if sheet.name else "") + match.column_map())
-            for table, rows in parsed.tables.items():
-                offset = len(tables.setdefault(table, []))
-                tables[table].extend(rows)
-                sheet_of.setdefault(table, {}).update({offset + i: sheet.name for i in range(len(rows))})
-            units |= parsed.unit_codes
-            labels |= parsed.period_labels
-            blocks += 1
-            if parser.stopped_at is None:
-                break
-            start = parser.stopped_at + 1
-            leftover = rows_after_total(sheet.rows, start, match, sheet.name)
-            if (
-                leftover is not None
-                and find_header(sheet.rows, AGGREGATED_FAMILIES, merges=merges, start=start) is None
-            ):
-                findings.append(leftover)
-        if blocks == 0:
-            if sheet.name:
-                skipped.append(sheet.name)
-        elif sheet.name:
-            used.append(sheet.name)
-    total = sum(len(r) for r in tables.values())
-    if total == 0:
-        raise IngestError(
-            "empty: the header was found but there are no data rows under it",
-            "tệp rỗng: có dòng tiêu đề cột nhưng không có dòng dữ liệu nào",
-            file_name=file_name,
-            sheet=used[0] if used else None,
-        )
-    for table, rows in tables.items():
-        check_duplicates(table, rows, file_name, sheet_of.get(table))
-    for table, rows in tables.items():
+    read = read_aggregated_file(sheets, family, file_name, resolver)
+    for table, rows in read.tables.items():
         if rows:
             _insert_table(con, table, rows, file_id, loaded_at)
-    _insert_findings(con, findings, file_id, family, loaded_at)
+    _insert_findings(con, read.findings, file_id, family, loaded_at)
     return _Loaded(
-        total,
-        sorted(units),
-        sorted(labels),
-        used,
-        skipped,
-        findings=findings,
-        ignored=ignored,
-        ignored_vi=ignored_vi,
-        column_map=" | ".join(column_maps) or None,
+        read.rows,
+        sorted(read.unit_codes),
+        sorted(read.period_labels),
+        read.sheets,
+        read.skipped,
+        findings=read.findings,
+        ignored=read.ignored,
+        ignored_vi=read.ignored_vi,
+        column_map=" | ".join(read.column_maps) or None,
     )
 
 

@@ -354,3 +354,31 @@ def test_two_tables_in_one_sheet_and_rows_after_the_total(con, inbox: Path, quar
         date(2023, 6, 30),
     )
     assert _findings(con) == [("form_rows_after_total", 14, None, 1, 0)]
+
+
+def test_a_table_written_across_is_read_turned(con, inbox: Path, quarantine: Path) -> None:
+    titles = ["Phụ lục 2", "Kết quả giải quyết TTHC năm 2018", "Đơn vị báo cáo: UBND thành phố Nha Trang"]
+    grid = [
+        ["Chỉ tiêu", "Cấp huyện", "Cấp xã"],
+        ["Tổng số hồ sơ tiếp nhận", "58.053", "75.416"],
+        ["Đã giải quyết", "56.863", "75.384"],
+        ["Trong đó: sớm hạn và đúng hạn", "56.252", "75.226"],
+        ["Trễ hạn", "611", "158"],
+        ["Tỷ lệ đúng hạn (%)", "98,93", "99,79"],
+    ]
+    write_docx_grid(inbox / "bao_cao_2018_phu_luc.docx", grid, titles=titles)
+    report = _load(con, inbox, quarantine, "dossiers")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    rows = con.execute(
+        "select unit_code, authority_level, period_start, received, resolved, resolved_on_time, resolved_late"
+        " from raw.dossiers order by source_row"
+    ).fetchall()
+    assert rows == [
+        ("L568", "huyen", date(2018, 1, 1), 58_053, 56_863, 56_252, 611),
+        ("L568", "xa", date(2018, 1, 1), 75_416, 75_384, 75_226, 158),
+    ]
+    assert _findings(con) == []
+    assert (
+        "Bảng 1 (bảng xoay: dòng ↔ cột)"
+        in con.execute("select column_map from raw.file_manifest").fetchone()[0]
+    )
