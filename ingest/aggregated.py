@@ -21,11 +21,19 @@ from ingest.errors import IngestError, ParseError, PeriodParseError
 from ingest.form_checks import (
     DossierFormChecks,
     LoadFinding,
+    channel_options,
     check_section,
     rate_finding,
     unmapped_numeric_columns,
 )
-from ingest.headers import HeaderMatch, is_numbering_row, is_numeric_cell, load_aliases, survey_questions
+from ingest.headers import (
+    HeaderMatch,
+    find_header,
+    is_numbering_row,
+    is_numeric_cell,
+    load_aliases,
+    survey_questions,
+)
 from ingest.numbers import infer_decimal_mark, parse_count, parse_decimal
 from ingest.periods import Period, find_authority_level_in_text, parse_authority_level
 from ingest.text import clean, fold, is_blank
@@ -53,7 +61,9 @@ def is_total_label(value: object) -> bool:
         return False
     if words[0] in _TOTAL_FIRST:
         return True
-    return words[0] == "cong" and (len(words) == 1 or words[1] in _CONG_SECOND)
+    # "Cộng", "Cộng chung", "Cộng (I)", "Cộng (I+II)"; not "Cộng Hòa"
+    refs = all(_ROMAN.match(w) or w.isdigit() or len(w) == 1 for w in words[1:])
+    return words[0] == "cong" and (len(words) == 1 or words[1] in _CONG_SECOND or refs)
 
 
 def _first_text(cells: tuple) -> object:
@@ -109,11 +119,13 @@ class FormRow:
 
     row: int  # 1-based row number in the sheet
     cells: tuple
-    kind: str
+    kind: str  # data, total, subtotal, section, part
     label: str | None = None
     level: str | None = None
     #: a section row that is itself the data (no row under it): the reporting unit's row
     is_level_row: bool = False
+    #: the unit named on a row without figures above this one ("1 | Phường 1" over "- Hộ tịch")
+    parent: str | None = None
 
 
 @dataclass
@@ -298,15 +310,26 @@ class SheetParser:
         return text if _ORDINAL.match(text) else None
 
     # -- row loop
+    def is_total_row(self, cells: tuple, label: str | None) -> bool:
+        texts = [label, _first_text(cells), *(self.cell(cells, c) for c in ("category", "programme"))]
+        return any(is_total_label(t) for t in texts if t is not None)
+
+    def starts_new_table(self, all_rows: list[tuple], i: int) -> bool:
+        """Whether a header of this family starts at row ``i`` (or just below it): a second
+        table of the sheet begins."""
+        match = find_header(all_rows[: i + 8], (self.m.family,), start=i)
+        return match is not None and match.header_rows[0] <= i + 1
+
     def rows(self, all_rows: list[tuple], measures: tuple[str, ...]) -> list[FormRow]:
         """The rows under the header, classified; blank, numbering, "Trong đó" (and the
-        "of which" rows under it) and footer rows are left out."""
+        "of which" rows under it) and footer rows are left out. The table ends where a new
+        header starts (another table of the sheet)."""
         start = self.m.first_data_row
         measure_idx = [self.m.columns[c] for c in measures if c in self.m.columns]
         measure_idx += list(self.m.questions.values())
         out: list[FormRow] = []
         of_which = False
-        seen_data = False
+        heading: str | None = None  # a unit named on a row without figures ("1 | Phường 1")
         leading = 0
         for i in range(start, len(all_rows)):
             cells = all_rows[i]
@@ -317,15 +340,22 @@ class SheetParser:
             if leading <= 3 and is_numbering_row(cells):
                 continue
             label = self.label_of(cells)
-            total = is_total_label(label) or is_total_label(_first_text(cells))
+            total = self.is_total_row(cells, label)
             has_measure = any(idx < len(cells) and not is_blank(cells[idx]) for idx in measure_idx)
+            numeric = any(idx < len(cells) and is_numeric_cell(cells[idx]) for idx in measure_idx)
+            after_total = any(r.kind == "total" for r in out)
             level = None if total else vocabulary.section_level(label)
+            if after_total and not total and not numeric and level is None:
+                if self.starts_new_table(all_rows, i):
+                    self.stopped_at = i - 1
+                    break
+                continue  # signatures and notes under a totals row
             ordinal = self.ordinal(cells)
             if level is None and not has_measure and not total:
                 level = find_authority_level_in_text(row_text(cells))
             if level is not None:
                 out.append(FormRow(row, cells, "section", label, level))
-                of_which = False
+                of_which, heading = False, None
                 continue
             if fold(label).startswith("trong do"):
                 of_which = True  # the rows under it are parts of the row above
@@ -337,18 +367,22 @@ class SheetParser:
                 of_which = False
             if ordinal is not None and _ROMAN.match(ordinal) and has_measure:
                 out.append(FormRow(row, cells, "section", label, None))  # "I", "II" groups
+                heading = None
                 continue
             if not has_measure:
+                if label and not total and not bulleted and names_a_unit_type(label):
+                    heading = label  # its fields follow, written "- Hộ tịch"
                 continue
-            if bulleted and not total and out and out[-1].kind in ("data", "part"):
-                # "- Hộ tịch" under "1 | Phường Lộc Thọ": a part of the row above
-                out.append(FormRow(row, cells, "part", label))
-                continue
+            if bulleted and not total:
+                if heading is not None:
+                    out.append(FormRow(row, cells, "data", label, parent=heading))
+                    continue
+                if out and out[-1].kind in ("data", "part"):
+                    # "- Hộ tịch" under "1 | Phường Lộc Thọ | 30 …": a part of the row above
+                    out.append(FormRow(row, cells, "part", label))
+                    continue
+            heading = None
             out.append(FormRow(row, cells, "total" if total else "data", label))
-            if total and seen_data:
-                self.stopped_at = i  # what follows a closing totals row: a footer or a new table
-                break
-            seen_data = seen_data or not total
         return self._resolve_structure(out)
 
     def data_rows(
@@ -360,6 +394,8 @@ class SheetParser:
             if r.kind == "section":
                 if r.level:
                     self.section_level = r.level
+                continue
+            if r.kind == "subtotal":
                 continue
             yield r.row, r.cells, r.kind == "total"
 
@@ -377,6 +413,14 @@ class SheetParser:
                 marked.append(FormRow(r.row, r.cells, "section", r.label, None))
             else:
                 marked.append(r)
+        totals = [k for k, r in enumerate(marked) if r.kind == "total"]
+        data = [k for k, r in enumerate(marked) if r.kind == "data"]
+        for k in totals:
+            # a totals row with data rows after it ("Cộng (I)" closing a section) is a
+            # subtotal; the last one closes the table (unless it opens it: "Tổng số" on top)
+            if k != totals[-1] or (data and data[-1] > k and data[0] < k):
+                r = marked[k]
+                marked[k] = FormRow(r.row, r.cells, "subtotal", r.label)
         out: list[FormRow] = []
         for k, r in enumerate(marked):
             if r.kind == "part":
@@ -424,6 +468,10 @@ def _dossier_unit(p: SheetParser, r: FormRow, on_date: date) -> tuple[str, str, 
     the reporting unit named in the title block."""
     field_value = p.cell(r.cells, "field")
     field_text = None if field_value is None else clean(field_value)
+    if r.parent is not None:  # "- Hộ tịch" under "1 | Phường 1": a field of that unit
+        column = p.m.column_name("field") or p.m.column_name("unit_name")
+        code = p.resolve_within_reporting_unit(r.parent, r.row, on_date, column)
+        return code, r.parent, (r.label or "").lstrip("-+*•·– ").strip() or None
     has_unit_column = "unit_code" in p.m.columns or "unit_name" in p.m.columns
     if has_unit_column or field_text is None or not names_a_unit_type(field_text):
         unit_code, submitted = p.unit(r.cells, r.row, on_date)
@@ -433,17 +481,44 @@ def _dossier_unit(p: SheetParser, r: FormRow, on_date: date) -> tuple[str, str, 
 
 
 def _stated_counts(p: SheetParser, r: FormRow) -> dict[str, int | None]:
-    return {m: p.count(r.cells, m, r.row) for m in DOSSIER_MEASURES if m in p.m.columns}
+    stated = {m: p.count(r.cells, m, r.row) for m in DOSSIER_MEASURES if m in p.m.columns}
+    if any(v is not None for v in stated.values()):
+        for m, v in stated.items():
+            if v is None and m in LEAF_MEASURES:
+                stated[m] = 0  # a blank leaf on a row with figures: none
+    return stated
 
 
 def _channels(stated: dict[str, int | None], cols: dict[str, int]) -> int | None:
-    for option in (
-        ("received_online", "received_in_person_or_postal"),
-        ("received_online", "received_in_person", "received_postal"),
-    ):
-        if set(option) <= set(cols) and any(stated.get(m) is not None for m in option):
+    for option in channel_options(cols):
+        if any(stated.get(m) is not None for m in option):
             return sum(stated.get(m) or 0 for m in option)
     return None
+
+
+#: measures that are a form's leaves: a blank cell on a row with figures is none (0); the
+#: totals a form states (received for handling, resolved, pending) stay blank when blank
+LEAF_MEASURES = frozenset(
+    {
+        "carried_in",
+        "received_online",
+        "received_fully_online",
+        "received_partly_online",
+        "received_in_person",
+        "received_postal",
+        "received_in_person_or_postal",
+        "resolved_early",
+        "resolved_on_time",
+        "resolved_early_or_on_time",
+        "resolved_late",
+        "pending_not_due",
+        "pending_overdue",
+        "waiting_supplement",
+        "returned",
+        "withdrawn",
+        "stopped",
+    }
+)
 
 
 def dossier_counts(stated: dict[str, int | None], cols: dict[str, int]) -> dict[str, int | None]:
@@ -516,7 +591,10 @@ def parse_dossiers(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
     checks = DossierFormChecks(p.m, p.sheet)
     form_rows = p.rows(rows, DOSSIER_MEASURES)
     section: tuple[FormRow, dict[str, int | None]] | None = None
-    in_section: list[tuple[int, dict[str, int | None]]] = []
+    in_section: list[tuple[int, dict[str, int | None]]] = []  # rows since the section row
+    since_subtotal: list[tuple[int, dict[str, int | None]]] = []  # rows a subtotal closes
+    every_row: list[tuple[int, dict[str, int | None]]] = []
+    opening_total: tuple[FormRow, dict[str, int | None]] | None = None
 
     def close_section() -> None:
         if section is not None:
@@ -532,27 +610,31 @@ def parse_dossiers(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
                 p.section_level = r.level
             stated = _stated_counts(p, r)
             section = (r, stated) if any(v is not None for v in stated.values()) else None
-            in_section = []
+            in_section, since_subtotal = [], []
             continue
         stated = _stated_counts(p, r)
+        if r.kind == "subtotal":  # "Cộng (I)": the rows above it, back to the section row
+            p.out.findings.extend(check_section(p.m, p.sheet, r.row, r.label or "", stated, since_subtotal))
+            since_subtotal = []
+            continue
         total = r.kind == "total"
         period = p.period(r.cells, r.row, required=not total)
         _check_period(p, period, r.row)
         if total:
             unit_code, submitted, field_text = None, clean(_first_text(r.cells)), None
-        elif r.is_level_row:  # the reporting unit's own figures at the row's level
-            assert period is not None
-            if r.level:
-                p.section_level = r.level
-            unit_code, submitted = p.unit(r.cells, r.row, period.end)
-            field_text = None
-            in_section.append((r.row, stated))
-            checks.check_row(r.row, stated, unit_code, period.label)
-            p.out.findings.extend(_dossier_rates(p, r, stated))
+            if not every_row:
+                opening_total = (r, stated)  # "Tổng số" above the rows it adds up
         else:
             assert period is not None
-            unit_code, submitted, field_text = _dossier_unit(p, r, period.end)
-            in_section.append((r.row, stated))
+            if r.is_level_row:  # the reporting unit's own figures at the row's level
+                if r.level:
+                    p.section_level = r.level
+                unit_code, submitted = p.unit(r.cells, r.row, period.end)
+                field_text = None
+            else:
+                unit_code, submitted, field_text = _dossier_unit(p, r, period.end)
+            for collected in (in_section, since_subtotal, every_row):
+                collected.append((r.row, stated))
             checks.check_row(r.row, stated, unit_code, period.label)
             p.out.findings.extend(_dossier_rates(p, r, stated))
         out.append(
@@ -571,6 +653,9 @@ def parse_dossiers(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
         if not total:
             p.note(unit_code, period)
     close_section()
+    if opening_total is not None:
+        trow, tstated = opening_total
+        p.out.findings.extend(check_section(p.m, p.sheet, trow.row, trow.label or "", tstated, every_row))
     misread = checks.misread_error(p.file_name)
     if misread is not None:
         raise misread

@@ -11,7 +11,7 @@ from ingest.admin_units import UnitResolver
 from ingest.aggregated import PARSERS, ParsedSheet, SheetParser, check_duplicates, fill_merged_labels
 from ingest.context import FileContext, extract_context
 from ingest.errors import IngestError
-from ingest.form_checks import LoadFinding, rows_after_total
+from ingest.form_checks import LoadFinding
 from ingest.headers import AGGREGATED_FAMILIES, HeaderMatch, Merge, find_header
 from ingest.readers import Sheet
 from ingest.turned import turned_table
@@ -90,12 +90,6 @@ def _read_sheet(sheet: Sheet, family: str, file_name: str, resolver: UnitResolve
         if parser.stopped_at is None:
             break
         start = parser.stopped_at + 1
-        leftover = rows_after_total(sheet.rows, start, match, sheet.name)
-        if (
-            leftover is not None
-            and find_header(sheet.rows, AGGREGATED_FAMILIES, merges=merges, start=start) is None
-        ):
-            out.findings.append(leftover)
     if blocks == 0:
         turned = turned_table(sheet, AGGREGATED_FAMILIES)
         if turned is not None and turned[2].family == family:

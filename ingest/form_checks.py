@@ -66,10 +66,6 @@ LOAD_FINDING_RULES: dict[str, tuple[str, str]] = {
         "A stated rate must equal the rate the figures give",
         "Tỷ lệ ghi trong biểu phải bằng tỷ lệ tính từ số liệu",
     ),
-    "form_rows_after_total": (
-        "Rows with figures after the closing totals row must belong to a table",
-        "Các dòng có số liệu sau dòng tổng cộng phải thuộc một bảng",
-    ),
     "form_unmapped_numeric_column": (
         "Every column with numbers must be understood",
         "Mọi cột có số liệu phải xác định được nội dung",
@@ -143,6 +139,19 @@ DOSSIER_IDENTITIES: tuple[Identity, ...] = (
 BALANCE_EXTRAS = ("waiting_supplement", "returned", "withdrawn", "stopped")
 
 
+def channel_options(stated: Iterable[str]) -> list[tuple[str, ...]]:
+    """The channel splits of new receipts a form can state: online + (in person or post),
+    online + in person + post, or online + in person when the form has no postal column."""
+    columns = set(stated)
+    options = [
+        ("received_online", "received_in_person_or_postal"),
+        ("received_online", "received_in_person", "received_postal"),
+    ]
+    if not columns & {"received_postal", "received_in_person_or_postal"}:
+        options.append(("received_online", "received_in_person"))
+    return [o for o in options if set(o) <= columns]
+
+
 def _sum(values: Iterable[int | None]) -> int:
     return sum(v or 0 for v in values)
 
@@ -171,8 +180,14 @@ class DossierFormChecks:
         self.tally: dict[str, IdentityTally] = {}
         stated = set(match.columns)
         self.identities: list[tuple[Identity, list[tuple[str, ...]]]] = []
+        channels = channel_options(stated)
         for identity in DOSSIER_IDENTITIES:
             options = [o for o in identity.options if set(o) <= stated]
+            if identity.name == "received_channel_parts":
+                options = channels
+            elif identity.name == "received_total_parts":
+                options = [o for o in options if len(o) == 2] + [("carried_in", *c) for c in channels]
+                options = [o for o in options if set(o) <= stated]
             if identity.total in stated and options:
                 self.identities.append((identity, options))
                 self.tally[identity.name] = IdentityTally()
@@ -488,30 +503,3 @@ def unmapped_numeric_columns(
             )
         )
     return findings
-
-
-def rows_after_total(
-    rows: Sequence[tuple], start: int, match: HeaderMatch, sheet: str | None
-) -> LoadFinding | None:
-    """A warning when rows with figures follow the closing totals row without a header of
-    their own: they were not loaded."""
-    numeric = [i + 1 for i in range(start, len(rows)) if any(is_numeric_cell(v) for v in rows[i][1:])]
-    if not numeric:
-        return None
-    first, last = numeric[0], numeric[-1]
-    return LoadFinding(
-        rule="form_rows_after_total",
-        sheet=sheet,
-        source_row=first,
-        column_ref=None,
-        stated=Decimal(len(numeric)),
-        computed=Decimal(0),
-        message=(
-            f"rows {first}–{last} hold figures after the closing totals row (row {start}) but no"
-            " header of their own: they were not loaded"
-        ),
-        message_vi=(
-            f"các dòng {first}–{last} có số liệu sau dòng tổng cộng (dòng {start}) nhưng không có"
-            " dòng tiêu đề cột riêng: không được nạp"
-        ),
-    )

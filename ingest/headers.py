@@ -358,6 +358,28 @@ def _classify_column(family: str, path: tuple[str, ...]) -> tuple[str, str]:
     return "none", ""
 
 
+def _stage_from_the_left(taken: dict[int, tuple[str, str]], paths: dict[int, tuple[str, ...]]) -> None:
+    """A flat header lists a stage, then its parts: "Đã giải quyết | Đúng hạn | Trễ hạn |
+    Đang giải quyết | Chưa đến hạn | Quá hạn". A part without a stage of its own that reads
+    as a measure already taken (the second "Quá hạn") takes the stage of the nearest column
+    to its left that names one."""
+    seen: set[str] = set()
+    stage: str | None = None
+    for i in sorted(taken):
+        kind, name = taken[i]
+        meaning = vocabulary.read_labels(paths[i])
+        if meaning.stage is not None:
+            stage = meaning.stage
+        if kind != "column":
+            continue
+        if name in seen and meaning.stage is None and stage is not None:
+            again = vocabulary.compose(stage, meaning.qualifiers)
+            if again and again not in seen:
+                taken[i] = ("column", again)
+                name = again
+        seen.add(name)
+
+
 def _evaluate(family: str, paths: dict[int, tuple[str, ...]], header_rows: tuple[int, ...]) -> HeaderMatch:
     aliases = load_aliases(family)
     m = HeaderMatch(family=family, header_rows=header_rows, columns={}, labels={}, paths=paths)
@@ -372,6 +394,7 @@ def _evaluate(family: str, paths: dict[int, tuple[str, ...]], header_rows: tuple
                 meaning = vocabulary.read_labels(paths[i])
                 if "new" not in meaning.qualifiers and vocabulary.includes_carried_in(paths[i]):
                     taken[i] = ("column", "received_total")
+        _stage_from_the_left(taken, paths)
     for i, (kind, name) in sorted(taken.items()):
         if kind == "personal":
             m.personal.append(i)
