@@ -417,6 +417,29 @@ def _evaluate(family: str, paths: dict[int, tuple[str, ...]], header_rows: tuple
     return m
 
 
+_TITLE_KEY = re.compile(
+    r"^(?:don vi|ky|thoi gian|so lieu|bieu|mau|ngay|noi nhan|kinh gui|dvt|tinh|thanh pho|huyen|xa"
+    r"|phuong|co quan|nguoi lap|dia chi)\b"
+)
+_TITLE_START = re.compile(r"^(?:bieu so|bieu|mau so|mau|phu luc|don vi tinh|dvt|ky bao cao|ngay)\b")
+
+
+def _is_title_row(row: Sequence) -> bool:
+    """A title-block line, never the first row of a header: "Đơn vị báo cáo: …", "Kỳ báo
+    cáo: …", "Biểu số II.06a/VPCP/KSTT", "Năm 2018"."""
+    from ingest.periods import find_period_in_text
+
+    texts = [clean(v) for v in row if not is_blank(v)]
+    if any(_TITLE_KEY.match(fold(t.partition(":")[0])) for t in texts if ":" in t.rstrip(":")):
+        return True
+    if len(texts) != 1:
+        return False
+    text = fold(texts[0])
+    return bool(_TITLE_START.match(text)) or (
+        find_period_in_text(texts[0]) is not None and len(text.split()) <= 6
+    )
+
+
 def _leaves_header_rows_out(
     rows: list[tuple], first: int, last: int, m: HeaderMatch, merges: Sequence[Merge]
 ) -> bool:
@@ -434,7 +457,7 @@ def _leaves_header_rows_out(
         if any(i < len(row) and not is_blank(row[i]) and not is_numeric_cell(row[i]) for i in mapped):
             return True
         break
-    if first > 0 and not _is_data_like(rows[first - 1]):
+    if first > 0 and not _is_data_like(rows[first - 1]) and not _is_title_row(rows[first - 1]):
         cells = [i for i, v in enumerate(rows[first - 1]) if not is_blank(v)]
         filled = _filled_block(rows, first - 1, 1, merges)[0]
         width = max(m.paths) + 1 if m.paths else 0
@@ -462,7 +485,7 @@ def find_header(
     best_key: tuple = ()
     limit = min(len(rows), start + HEADER_SCAN_ROWS)
     for r in range(start, limit):
-        if all(is_blank(v) for v in rows[r]) or _is_data_like(rows[r]):
+        if all(is_blank(v) for v in rows[r]) or _is_data_like(rows[r]) or _is_title_row(rows[r]):
             continue
         for depth in range(1, MAX_HEADER_ROWS + 1):
             last = r + depth - 1

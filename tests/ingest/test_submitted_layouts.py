@@ -383,3 +383,100 @@ def test_a_table_written_across_is_read_turned(con, inbox: Path, quarantine: Pat
         "Bảng 1 (bảng xoay: dòng ↔ cột)"
         in con.execute("select column_map from raw.file_manifest").fetchone()[0]
     )
+
+
+def _load_rows(con, inbox: Path, quarantine: Path, rows: list[list], name: str = "bieu.xlsx") -> list[tuple]:
+    write_xlsx_grid(inbox / name, rows)
+    report = _load(con, inbox, quarantine, "dossiers")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    return con.execute(
+        "select source_row, submitted_unit, authority_level, field, received, resolved_on_time,"
+        " resolved_late, pending_not_due, pending_overdue, is_total_row from raw.dossiers order by source_row"
+    ).fetchall()
+
+
+def test_section_subtotals_cong_i_are_checked_never_loaded(con, inbox: Path, quarantine: Path) -> None:
+    rows = _load_rows(
+        con,
+        inbox,
+        quarantine,
+        [
+            ["Đơn vị báo cáo: UBND thành phố Nha Trang, tỉnh Khánh Hòa", None, "Năm 2018"],
+            ["TT", "Lĩnh vực", "Tiếp nhận", "Đúng hạn", "Trễ hạn"],
+            ["I", "Cấp huyện"],
+            [1, "Đất đai", 100, 90, 10],
+            [2, "Hộ tịch", 50, 50, 0],
+            [None, "Cộng (I)", 150, 140, 10],
+            ["II", "Cấp xã"],
+            [1, "Phường Lộc Thọ", 30, 29, 1],
+            [None, "Cộng", 31, 29, 1],
+            [None, "Tổng cộng (I+II)", 180, 169, 11],
+            [None, "Người lập biểu", None, "Thủ trưởng đơn vị"],
+        ],
+    )
+    assert [(r[0], r[2], r[3], r[4], r[-1]) for r in rows] == [
+        (4, "huyen", "Đất đai", 100, False),
+        (5, "huyen", "Hộ tịch", 50, False),
+        (8, "xa", None, 30, False),
+        (10, "xa", None, 180, True),
+    ]
+    # the second subtotal states 31 received where its one row has 30
+    assert _findings(con) == [("form_section_total", 9, "C (Tiếp nhận)", 31, 30)]
+
+
+def test_a_unit_row_without_figures_owns_the_bulleted_fields_under_it(
+    con, inbox: Path, quarantine: Path
+) -> None:
+    rows = _load_rows(
+        con,
+        inbox,
+        quarantine,
+        [
+            ["Đơn vị báo cáo: UBND thành phố Nha Trang, tỉnh Khánh Hòa", None, "Năm 2018"],
+            ["STT", "Đơn vị / Lĩnh vực", "Tiếp nhận", "Đúng hạn", "Trễ hạn"],
+            [1, "Phường Lộc Thọ"],
+            [None, "- Hộ tịch", 20, 19, 1],
+            [None, "- Chứng thực", 10, 10, None],
+            [2, "Phường Vĩnh Hải"],
+            [None, "- Hộ tịch", 5, 5, 0],
+        ],
+    )
+    assert [(r[1], r[3], r[4], r[6]) for r in rows] == [
+        ("Phường Lộc Thọ", "Hộ tịch", 20, 1),
+        ("Phường Lộc Thọ", "Chứng thực", 10, 0),  # a blank leaf on a row with figures: none
+        ("Phường Vĩnh Hải", "Hộ tịch", 5, 0),
+    ]
+    assert len({c for (c,) in con.execute("select unit_code from raw.dossiers").fetchall()}) == 2
+
+
+def test_flat_header_parts_take_the_stage_on_their_left(con, inbox: Path, quarantine: Path) -> None:
+    rows = _load_rows(
+        con,
+        inbox,
+        quarantine,
+        [
+            ["Kỳ báo cáo: 6 tháng đầu năm 2023"],
+            ["STT", "Tên đơn vị", "Tỉnh", "Tiếp nhận mới", "Đã giải quyết", "Đúng hạn/sớm hạn", "Trễ hạn",
+             "Đang giải quyết", "Chưa đến hạn", "Quá hạn"],
+            [1, "Huyện Lai Vung", "Đồng Tháp", 500, 480, 470, 10, 60, 32, 28],
+        ],
+    )  # fmt: skip
+    assert [r[4:9] for r in rows] == [(500, 470, 10, 32, 28)]
+
+
+def test_online_and_in_person_are_the_whole_intake_without_a_postal_column(
+    con, inbox: Path, quarantine: Path
+) -> None:
+    rows = _load_rows(
+        con,
+        inbox,
+        quarantine,
+        [
+            ["Đơn vị báo cáo: UBND huyện An Lão, tỉnh Bình Định", None, "Năm 2022"],
+            ["Lĩnh vực", "Hồ sơ tồn kỳ trước", "Hồ sơ mới", None, "Đã xử lý", None, None],
+            [None, None, "Trực tuyến", "Trực tiếp", "Tổng", "Đúng hạn/sớm hạn", "Trễ hạn"],
+            ["Đất đai", 40, 300, 2_660, 2_930, 2_900, 30],
+        ],
+    )
+    assert [r[4] for r in rows] == [2_960]
+    assert _findings(con) == []

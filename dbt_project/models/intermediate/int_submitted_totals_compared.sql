@@ -35,7 +35,7 @@ file_names as (
 compared as (
 
     {{ compare_totals('dossiers', 'dossiers',
-        ['carried_in', 'received', 'resolved', 'resolved_on_time', 'resolved_late',
+        ['carried_in', 'received', 'resolved', 'resolved_on_time_submitted', 'resolved_late',
          'pending_not_due', 'pending_overdue'], 'totals.period_label') }}
     union all
     {{ compare_totals('staff', 'staff', ['quota', 'actual'], none) }}
