@@ -696,8 +696,8 @@ def parse_staff(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
     for row, cells, total in staff_rows:
         as_of = _as_of(p, cells, row)
         raw_category = p.cell(cells, "category")
-        category = None if raw_category is None else vocabulary.staff_category(raw_category)
-        if category is None and not (total and raw_category is None):
+        category = None if raw_category is None or total else vocabulary.staff_category(raw_category)
+        if category is None and not total:
             accepted = ", ".join(t.vi for t in vocabulary.terms("staff_categories").values())
             raise p.error(
                 f"unknown staff category {clean(raw_category)!r} (expected one of: {accepted};"
@@ -744,6 +744,20 @@ def _fiscal_year(p: SheetParser, cells: tuple, row: int, as_of: date) -> int:
     return year
 
 
+def _money_scale(p: SheetParser, column: str) -> Decimal:
+    """Millions of VND in one unit of an amount column: its header's unit ("(đồng)"), else
+    the title block's ("Đơn vị tính: đồng"), else million VND."""
+    idx = p.m.columns.get(column)
+    stated = vocabulary.money_scale_in_label(p.m.labels.get(idx, "")) if idx is not None else None
+    return stated or p.ctx.money_scale or Decimal(1)
+
+
+def _scaled_amount(value: object, decimal_mark: str | None, scale: Decimal) -> Decimal:
+    """An amount in million VND, to the thousand đồng (3 decimals, half up)."""
+    number = parse_decimal(value, places=9, decimal_mark=decimal_mark) * scale
+    return number.quantize(Decimal("0.001"), rounding="ROUND_HALF_UP")
+
+
 def parse_budget(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
     out: list[dict] = []
     data_rows = list(p.data_rows(rows, ("plan_mvnd", "disbursed_mvnd")))
@@ -752,7 +766,10 @@ def parse_budget(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
     mark = infer_decimal_mark(
         p.cell(cells, column) for _, cells, _ in data_rows for column in ("plan_mvnd", "disbursed_mvnd")
     )
-    money = partial(parse_decimal, decimal_mark=mark)
+    money = {
+        column: partial(_scaled_amount, decimal_mark=mark, scale=_money_scale(p, column))
+        for column in ("plan_mvnd", "disbursed_mvnd")
+    }
     for row, cells, total in data_rows:
         as_of = _as_of(p, cells, row)
         year = _fiscal_year(p, cells, row, as_of)
@@ -761,8 +778,8 @@ def parse_budget(p: SheetParser, rows: list[tuple]) -> ParsedSheet:
         else:
             unit_code, submitted = p.unit(cells, row, as_of)
         programme = p.cell(cells, "programme")
-        plan = p.parse(cells, "plan_mvnd", money, row)
-        disbursed = p.parse(cells, "disbursed_mvnd", money, row)
+        plan = p.parse(cells, "plan_mvnd", money["plan_mvnd"], row)
+        disbursed = p.parse(cells, "disbursed_mvnd", money["disbursed_mvnd"], row)
         rate = p.cell(cells, "disbursement_rate")
         if rate is not None and not total and isinstance(disbursed, Decimal):
             finding = rate_finding(

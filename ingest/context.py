@@ -11,10 +11,13 @@ in the title, and legal references ("Ban hành kèm theo Thông tư số 01/2020
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import PurePath
 
+from ingest import vocabulary
 from ingest.admin_units import UnitResolver
 from ingest.periods import Period, find_authority_level_in_text, find_period_in_text
 from ingest.text import clean, fold, is_blank
@@ -26,6 +29,11 @@ _LEGAL_REFERENCE = re.compile(
     r"\b(?:thong tu|nghi dinh|quyet dinh|ban hanh kem theo|cong van|ke hoach|bieu so|mau so)\b"
     r"|^ngay nhan bao cao\b"
 )
+_LETTERHEAD = re.compile(
+    r"^(?:ubnd|uy ban nhan dan) (?:tinh|thanh pho|thi xa|huyen|quan|xa|phuong|thi tran|dac khu) \w"
+)
+_PLACE_DATE = re.compile(r"^([^,]{3,40}),\s*ngay\b")
+_MONEY_LINE = re.compile(r"^(?:don vi tinh|dvt)$")
 _UNIT_PREFIX = re.compile(r"^(?:ubnd|uy ban nhan dan)\s+", re.IGNORECASE)
 
 
@@ -35,6 +43,8 @@ class FileContext:
     province: str | None = None
     authority_level: str | None = None
     unit_name: str | None = None
+    #: millions of VND in the unit the title block states ("Đơn vị tính: đồng")
+    money_scale: Decimal | None = None
 
     def filled_from(self, other: FileContext) -> FileContext:
         """This context, with what it does not say taken from ``other`` (a second table of
@@ -44,6 +54,7 @@ class FileContext:
             province=self.province or other.province,
             authority_level=self.authority_level or other.authority_level,
             unit_name=self.unit_name or other.unit_name,
+            money_scale=self.money_scale or other.money_scale,
         )
 
 
@@ -75,17 +86,29 @@ def reporting_unit_name(text: str) -> str:
 
 
 def extract_context(title_rows: list[tuple], file_name: str, resolver: UnitResolver) -> FileContext:
-    period = stated_period = province = level = unit = None
+    period = stated_period = province = level = unit = money = letterhead = None
     for row in title_rows:
         for cell in _cells(row):
-            head, colon, tail = cell.partition(":")
+            head, colon, tail = cell.strip("()[] ").partition(":")
             folded_head = fold(head)
+            if colon and _MONEY_LINE.match(folded_head):
+                money = money or vocabulary.money_scale(tail.strip(" .;)"))
+                continue
             if colon and _UNIT_LINE.match(folded_head) and tail.strip():
                 unit = unit or reporting_unit_name(tail)
                 province = province or resolver.find_province_in_text(tail)
                 continue
             if colon and fold(head).startswith("don vi nhan"):
                 continue  # the recipient's name says nothing about the report
+            if not colon and _LETTERHEAD.match(fold(cell)):
+                letterhead = reporting_unit_name(cell)  # the lowest one is the issuer
+                province = province or resolver.find_province_in_text(cell)
+                continue
+            place = _PLACE_DATE.match(fold(cell))
+            if place and not province:  # "Tây Ninh, ngày 05 tháng 7 năm 2023"
+                with contextlib.suppress(ValueError):
+                    resolver.resolve_province(place.group(1))
+                    province = place.group(1)
             if stated_period is None and (
                 (colon and _PERIOD_LINE.match(folded_head)) or _PERIOD_WORDS.match(fold(cell))
             ):
@@ -97,4 +120,10 @@ def extract_context(title_rows: list[tuple], file_name: str, resolver: UnitResol
     stem = PurePath(file_name).name
     period = stated_period or period or find_period_in_text(stem)
     level = level or find_authority_level_in_text(stem.replace("_", " "))
-    return FileContext(period=period, province=province, authority_level=level, unit_name=unit)
+    return FileContext(
+        period=period,
+        province=province,
+        authority_level=level,
+        unit_name=unit or letterhead,
+        money_scale=money,
+    )

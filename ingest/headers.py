@@ -279,8 +279,24 @@ def column_paths(
 # --- matching -------------------------------------------------------------------------------
 
 
+_BRACKETED = re.compile(r"\([^)]*\)")
+_DATE_TAIL = re.compile(r"\s+(?:(?:tinh )?den(?: ngay)?|tai(?: thoi diem)?|nam)\s+[\d\s]+$")
+
+
+def _alias_key(text: str) -> str:
+    """A label as alias lists write it: without a bracketed note or unit ("Kế hoạch vốn
+    (đồng)") and without a date or year at its end ("Số có mặt đến 30/6/2023")."""
+    return _DATE_TAIL.sub("", fold(_BRACKETED.sub(" ", text))).strip()
+
+
 def _match_alias(aliases: AliasSet, path: tuple[str, ...]) -> str | None:
-    folded = [fold(p) for p in path]
+    found = _match_alias_folded(aliases, [fold(p) for p in path])
+    if found is None:
+        found = _match_alias_folded(aliases, [_alias_key(p) for p in path])
+    return found
+
+
+def _match_alias_folded(aliases: AliasSet, folded: list[str]) -> str | None:
     joined = " ".join(folded)
     if joined in aliases.lookup:
         return aliases.lookup[joined]
@@ -388,11 +404,15 @@ def _evaluate(family: str, paths: dict[int, tuple[str, ...]], header_rows: tuple
         m.labels[i] = " / ".join(path)
         taken[i] = _classify_column(family, path)
     if family == "dossiers":
-        has_carried_in = any(t == ("column", "carried_in") for t in taken.values())
+        carried_groups = {paths[i][:-1] for i, t in taken.items() if t == ("column", "carried_in")}
         for i, (kind, name) in taken.items():
-            if has_carried_in and (kind, name) == ("column", "received"):
+            if carried_groups and (kind, name) == ("column", "received"):
                 meaning = vocabulary.read_labels(paths[i])
-                if "new" not in meaning.qualifiers and vocabulary.includes_carried_in(paths[i]):
+                # "Số hồ sơ nhận giải quyết / Tổng số", or a total under the same group as
+                # the carried-in column ("Tiếp nhận: Tổng | Kỳ trước chuyển sang | …"): the
+                # total for handling, carried in included
+                sibling = "total" in meaning.qualifiers and paths[i][:-1] in carried_groups - {()}
+                if "new" not in meaning.qualifiers and (vocabulary.includes_carried_in(paths[i]) or sibling):
                     taken[i] = ("column", "received_total")
         _stage_from_the_left(taken, paths)
     for i, (kind, name) in sorted(taken.items()):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -135,6 +136,41 @@ _BRACKETS = re.compile(r"\([^)]*\)")
 
 def _is_ordinal(word: str) -> bool:
     return word in {"i", "ii", "iii", "iv", "v", "vi", "a", "b", "c", "d"} or word.isdigit()
+
+
+# --- money units ------------------------------------------------------------------------
+
+
+@cache
+def _money_units() -> list[tuple[tuple[str, ...], Decimal]]:
+    out = []
+    for entry in _spec()["money_units"].values():
+        scale = Decimal(str(entry["scale"]))
+        for word in (entry["vi"], *entry.get("words", ())):
+            out.append((tuple(fold(word).split()), scale))
+    return sorted((u for u in out if u[0]), key=lambda u: -len(u[0]))
+
+
+def money_scale(text: object) -> Decimal | None:
+    """Millions of VND in one unit a text names as a whole ("đồng" → 0.000001, "Triệu
+    đồng" → 1, "tỷ đồng" → 1000); ``None`` when it names no money unit."""
+    words = tuple(fold(text).split())
+    return next((scale for phrase, scale in _money_units() if phrase == words), None)
+
+
+def money_scale_in_label(text: object) -> Decimal | None:
+    """The money unit a column header states in brackets or at its end: "Kế hoạch vốn
+    (đồng)", "Giải ngân, triệu đồng"."""
+    raw = str(text or "")
+    for inner in re.findall(r"\(([^)]*)\)", raw):
+        scale = money_scale(inner)
+        if scale is not None:
+            return scale
+    words = tuple(fold(raw).split())
+    for phrase, scale in _money_units():
+        if len(phrase) >= 2 and words[-len(phrase) :] == phrase:
+            return scale
+    return None
 
 
 # --- staff categories ---------------------------------------------------------------------
