@@ -480,3 +480,79 @@ def test_online_and_in_person_are_the_whole_intake_without_a_postal_column(
     )
     assert [r[4] for r in rows] == [2_960]
     assert _findings(con) == []
+
+
+@pytest.mark.parametrize(
+    ("unit_line", "header", "plan", "disbursed"),
+    [
+        ("Đơn vị tính: đồng", "Kế hoạch vốn giao", 590_161_540_000, 301_000_000_000),
+        (None, "Kế hoạch vốn (đồng)", 590_161_540_000, 301_000_000_000),
+        ("(ĐVT: tỷ đồng)", "Kế hoạch vốn giao", "590,16154", 301),
+        ("Đơn vị tính: triệu đồng", "Kế hoạch vốn giao", "590.161,540", "301.000"),
+    ],
+)
+def test_money_units_are_scaled_to_million_vnd(
+    con, inbox, quarantine, unit_line, header, plan, disbursed
+) -> None:
+    in_dong = "(đồng)" in header
+    rows = [
+        ["UBND TỈNH ĐỒNG THÁP"],
+        ["TÌNH HÌNH GIẢI NGÂN VỐN ĐẦU TƯ CÔNG đến ngày 30/9/2023"],
+        [unit_line],
+        ["STT", "Đơn vị", header, "Giải ngân (đồng)" if in_dong else "Giải ngân", "Tỷ lệ giải ngân (%)"],
+        [1, "Thành phố Sa Đéc", plan, disbursed, "51"],
+    ]
+    write_xlsx_grid(inbox / "giai_ngan_t9.xlsx", rows)
+    report = _load(con, inbox, quarantine, "budget")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    assert con.execute("select plan_mvnd, disbursed_mvnd from raw.budget").fetchall() == [
+        (Decimal("590161.540"), Decimal("301000.000"))
+    ]
+    assert _findings(con) == []  # 301 000 / 590 161.54 is 51 %
+
+
+def test_letterhead_names_the_reporting_unit_and_a_total_beside_carried_in_includes_it(
+    con, inbox: Path, quarantine: Path
+) -> None:
+    group = ["Tiếp nhận"] * 4 + ["Đã giải quyết"] * 3 + ["Đang giải quyết"]
+    rows = [
+        ["UBND THÀNH PHỐ SA ĐÉC"],
+        ["THỐNG KÊ TÌNH HÌNH GIẢI QUYẾT HỒ SƠ CẤP XÃ"],
+        ["Kỳ báo cáo: Quý III năm 2023"],
+        ["STT", "Đơn vị", *group],
+        ["STT", "Đơn vị", "Tổng", "Kỳ trước chuyển sang", "Trực tuyến", "Trực tiếp", "Tổng", "Đúng hạn",
+         "Trễ hạn", "Tổng"],
+        [1, "Phường 1", 300, 30, 70, 200, 290, 288, 2, 10],
+        [2, "Phường 2", 200, 25, 75, 100, 195, 195, 0, 5],
+    ]  # fmt: skip
+    write_xlsx_grid(inbox / "SaDec_xa_Q3_2023.xlsx", rows)
+    report = _load(con, inbox, quarantine, "dossiers")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    got = con.execute(
+        "select d.unit_code, u.parent_code, d.received_total, d.carried_in, d.received from raw.dossiers d"
+        " join raw.admin_units u on u.unit_code = d.unit_code order by d.source_row"
+    ).fetchall()
+    assert got == [(got[0][0], "L867", 300, 30, 270), (got[1][0], "L867", 200, 25, 175)]
+    assert _findings(con) == []
+
+
+def test_staff_totals_row_and_headers_with_dates(con, inbox: Path, quarantine: Path) -> None:
+    rows = [
+        ["UBND THÀNH PHỐ SA ĐÉC"],
+        ["Số liệu đến ngày 30/6/2023"],
+        ["STT", "Nội dung", "Biên chế được giao năm 2023", "Số có mặt đến 30/6/2023", "Ghi chú"],
+        [1, "Công chức", 75, 70, None],
+        [2, "Viên chức sự nghiệp GD&ĐT", 598, 583, None],
+        [None, "Tổng cộng", 673, 653, None],
+    ]
+    write_xlsx_grid(inbox / "bien_che.xlsx", rows)
+    report = _load(con, inbox, quarantine, "staff")
+    assert [o.status for o in report.outcomes] == ["loaded"], report.outcomes
+    got = con.execute(
+        "select category, quota, actual, is_total_row from raw.staff order by source_row"
+    ).fetchall()
+    assert got == [
+        ("cong_chuc", 75, 70, False),
+        ("vien_chuc_giao_duc", 598, 583, False),
+        (None, 673, 653, True),
+    ]
