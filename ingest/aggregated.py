@@ -35,7 +35,7 @@ from ingest.headers import (
     survey_questions,
 )
 from ingest.numbers import infer_decimal_mark, parse_count, parse_decimal
-from ingest.periods import Period, find_authority_level_in_text, parse_authority_level
+from ingest.periods import Period, find_authority_level_in_text, find_period_in_text, parse_authority_level
 from ingest.text import clean, fold, is_blank
 
 #: the count columns of raw.dossiers (the vocabulary's measures but the combined
@@ -671,6 +671,12 @@ def _as_of(p: SheetParser, cells: tuple, row: int) -> date:
     value = p.parse(cells, "as_of_date", parse_date, row)
     if isinstance(value, date):
         return value
+    # "Giải ngân đến 15/8/2023", "Số có mặt đến 30/6/2023": the figures' own date
+    for column in ("disbursed_mvnd", "actual"):
+        idx = p.m.columns.get(column)
+        stated = find_period_in_text(p.m.labels.get(idx, "")) if idx is not None else None
+        if stated is not None and stated.kind in ("ytd", "custom", "month", "quarter", "half"):
+            return stated.end
     if p.ctx.period is not None:
         return p.ctx.period.end
     raise p.error(

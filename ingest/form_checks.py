@@ -25,6 +25,8 @@ from ingest.headers import HeaderMatch, col_letter, is_numeric_cell
 from ingest.numbers import parse_number
 from ingest.vocabulary import measure_label
 
+#: how ingest.headers names a column that repeats another's meaning (English, Vietnamese)
+SAME_MEANING = ("same meaning as column", "trùng nghĩa với cột")
 #: identity failures on at least this many rows, and on most checked rows, reject the file
 MISREAD_MIN_ROWS = 2
 
@@ -484,6 +486,19 @@ def unmapped_numeric_columns(
         if not rows:
             continue
         column = match.describe(idx)
+        if why_en.startswith(SAME_MEANING[0]):
+            # two columns say the same figure: which one is meant cannot be told
+            raise IngestError(
+                f"column {column} holds figures and reads as the same measure as another column"
+                f" ({why_en}): which one to load cannot be told. The reader took:"
+                f" {match.column_map()}. Keep one column per measure (one as-of date per row)",
+                f"cột {column} có số liệu và được hiểu trùng nội dung với một cột khác ({why_vi}):"
+                f" không xác định được cột nào đúng. Cách đọc các cột: {match.column_map()}. Mỗi"
+                " chỉ tiêu chỉ ghi một cột (mỗi dòng một ngày số liệu)",
+                sheet=sheet,
+                row=match.header_rows[-1] + 1,
+                column=column,
+            )
         findings.append(
             LoadFinding(
                 rule="form_unmapped_numeric_column",

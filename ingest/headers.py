@@ -40,6 +40,8 @@ HEADER_SCAN_ROWS = 30
 MAX_HEADER_ROWS = 4
 MIN_SPECIFIC_MATCHES = 2
 _TOTAL_SUBS = {"tong", "tong so", "cong", "tong cong", "so luong", "so hs"}
+#: sub-labels that say "the amount of the group above" ("Giải ngân / Số tiền")
+_AMOUNT_SUBS = {"so tien", "gia tri", "so von", "kinh phi"}
 _QUESTION = re.compile(r"^cau\s*(\d{1,2})\b")
 _PERSONAL_TOKENS = re.compile(r"\b(cccd|cmnd|sdt|email|e mail|dtdd)\b")
 _NUMERIC_TEXT = re.compile(r"^[+\-\u2212]?\d[\d.,]*\s*%?$")
@@ -306,7 +308,7 @@ def _match_alias_folded(aliases: AliasSet, folded: list[str]) -> str | None:
             return aliases.lookup[pair]
         if any(f in aliases.groups for f in folded[:-1]):
             return None
-        if folded[-1] in _TOTAL_SUBS:
+        if folded[-1] in _TOTAL_SUBS or folded[-1] in _AMOUNT_SUBS:
             return aliases.lookup.get(folded[-2])
     return aliases.lookup.get(folded[-1])
 
@@ -490,11 +492,20 @@ def _leaves_header_rows_out(
     return False
 
 
+def closest_header(
+    rows: list[tuple], families: tuple[str, ...] = FAMILIES, merges: Sequence[Merge] = ()
+) -> HeaderMatch | None:
+    """The reading that understands the most columns, however few: what a message about a
+    file without a recognisable header can point at."""
+    return find_header(rows, families, merges, minimum=1)
+
+
 def find_header(
     rows: list[tuple],
     families: tuple[str, ...] = FAMILIES,
     merges: Sequence[Merge] = (),
     start: int = 0,
+    minimum: int = MIN_SPECIFIC_MATCHES,
 ) -> HeaderMatch | None:
     """Best header among the first rows from ``start`` for the given families, or ``None``.
 
@@ -516,7 +527,7 @@ def find_header(
             paths = column_paths(rows, r, depth, merges)
             for family in families:
                 m = _evaluate(family, paths, tuple(range(r, r + depth)))
-                if m.specific < MIN_SPECIFIC_MATCHES:
+                if m.specific < minimum:
                     continue
                 key = (m.specific, m.total, not _leaves_header_rows_out(rows, r, last, m, merges), -depth)
                 if best is None or key > best_key:

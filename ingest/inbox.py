@@ -24,7 +24,7 @@ from ingest.admin_units import UnitResolver
 from ingest.aggregated_file import read_aggregated_file
 from ingest.errors import IngestError, ParseError, ReadError
 from ingest.form_checks import LoadFinding
-from ingest.headers import AGGREGATED_FAMILIES, FAMILIES, HEADER_SCAN_ROWS, find_header
+from ingest.headers import AGGREGATED_FAMILIES, FAMILIES, HEADER_SCAN_ROWS, closest_header, find_header
 from ingest.quarantine import quarantine_file
 from ingest.readers import Sheet, file_kind, read_sheets
 from ingest.records import load_records
@@ -224,15 +224,37 @@ def classify(path: Path, file_name: str) -> dict[str, list[str | None]]:
         if match is not None:
             families.setdefault(match.family, []).append(sheet.name)
     if not families:
+        hint_en, hint_vi, row = _closest_reading(sheets)
         raise IngestError(
-            "no recognisable header: no row among the first 30 matches the column names of"
-            " dossiers, dossier_records, staff, budget or surveys (see ingest/aliases/)",
-            "không nhận ra dòng tiêu đề cột: không dòng nào trong 30 dòng đầu khớp tên cột của"
-            " biểu hồ sơ TTHC, dữ liệu hồ sơ, biên chế, giải ngân hay khảo sát",
+            "no recognisable header: no row among the first 30 names at least two columns of"
+            f" dossiers, dossier_records, staff, budget or surveys{hint_en}",
+            "không nhận ra dòng tiêu đề cột: không dòng nào trong 30 dòng đầu có ít nhất hai cột"
+            f" của biểu hồ sơ TTHC, dữ liệu hồ sơ, biên chế, giải ngân hay khảo sát{hint_vi}",
             file_name=file_name,
-            row=None,
+            row=row,
         )
     return families
+
+
+def _closest_reading(sheets: list[Sheet]) -> tuple[str, str, int | None]:
+    """What the nearest header understood and did not: the hint of a rejection."""
+    best = None
+    for sheet in sheets:
+        m = closest_header(sheet.rows, merges=getattr(sheet, "merges", ()))
+        if m is not None and (best is None or m.total > best.total):
+            best = m
+    if best is None:
+        return "", "", None
+    understood = best.column_map() or "nothing"
+    unknown = "; ".join(
+        best.describe(i) for i, why in sorted(best.ignored.items()) if i not in best.known_ignored
+    )
+    en = f". Closest: row {best.header_rows[-1] + 1} read as {best.family}: {understood}"
+    vi = f". Gần nhất: dòng {best.header_rows[-1] + 1} đọc như {best.family}: {understood}"
+    if unknown:
+        en += f"; not understood: {unknown}"
+        vi += f"; không xác định được: {unknown}"
+    return en, vi, best.header_rows[-1] + 1
 
 
 def _insert_manifest(con: duckdb.DuckDBPyConnection, **values: object) -> None:
@@ -565,6 +587,7 @@ def _load_one(
         con.rollback()
         if isinstance(exc, IngestError):
             error = exc
+            error.file_name = error.file_name or file_name
         elif isinstance(exc, ParseError):
             error = IngestError.from_parse_error(exc, file_name=file_name)
         else:

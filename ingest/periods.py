@@ -99,7 +99,7 @@ _ISO_DATE = r"(\d{4})-(\d{2})-(\d{2})"
 
 _RANGE = re.compile(rf"(?:tu ngay |tu )?{_DATE}\s*(?:-|–|den ngay|den|to)\s*{_DATE}")
 _ISO_RANGE = re.compile(rf"{_ISO_DATE}\s*(?:/|\.\.|to| - )\s*{_ISO_DATE}")
-_UNTIL = re.compile(rf"(?:den|toi) ngay\s*{_DATE}")
+_UNTIL = re.compile(rf"(?:den|toi)(?: ngay)?\s*{_DATE}")
 _UNTIL_WORDS = re.compile(rf"(?:den|toi) ngay {_DATE_WORDS}")
 _DOC_DATE = re.compile(rf"ngay\s*(?:{_DATE}|{_DATE_WORDS})")
 _N_MONTHS = re.compile(r"\b(\d{1,2}) thang (dau|cuoi)?\s*(?:nam\s*)?(\d{4})\b")

@@ -556,3 +556,26 @@ def test_staff_totals_row_and_headers_with_dates(con, inbox: Path, quarantine: P
         ("vien_chuc_giao_duc", 598, 583, False),
         (None, 673, 653, True),
     ]
+
+
+def test_the_as_of_date_in_a_header_and_two_columns_for_one_measure(
+    con, inbox: Path, quarantine: Path
+) -> None:
+    one = [
+        ["TÌNH HÌNH GIẢI NGÂN VỐN ĐẦU TƯ CÔNG NĂM 2023"],
+        ["STT", "Đơn vị", "Kế hoạch vốn giao năm 2023 (triệu đồng)", "Giải ngân đến 15/8/2023", None],
+        [None, None, None, "Số tiền (triệu đồng)", "Tỷ lệ (%)"],
+        [1, "Thành phố Sa Đéc, tỉnh Đồng Tháp", 590161.54, 212901.285, 36.08],
+    ]
+    write_xlsx_grid(inbox / "giai_ngan.xlsx", one, [(1, 0, 2, 0), (1, 1, 2, 1), (1, 2, 2, 2), (1, 3, 1, 4)])
+    two = [row[:] for row in one]
+    two[1] += ["Giải ngân đến 30/9/2023", None]
+    two[2] += ["Số tiền (triệu đồng)", "Tỷ lệ (%)"]
+    two[3] += [300000, 50.83]
+    write_xlsx_grid(inbox / "giai_ngan_2_moc.xlsx", two)
+    report = _load(con, inbox, quarantine, "budget")
+    assert [o.status for o in report.outcomes] == ["loaded", "rejected"], report.outcomes
+    assert con.execute("select as_of_date, disbursed_mvnd from raw.budget").fetchall() == [
+        (date(2023, 8, 15), Decimal("212901.285"))
+    ]
+    assert "reads as the same measure as another column" in report.outcomes[1].message
