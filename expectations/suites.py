@@ -22,15 +22,9 @@ TOTALS = "intermediate.int_submitted_totals_compared"
 RANKINGS = "marts.rankings"
 RAW_DOSSIERS = "raw.dossiers"
 
-AUTHORITY_LEVELS = ("tinh", "huyen", "xa")
-STAFF_CATEGORIES = (
-    "can_bo",
-    "cong_chuc",
-    "vien_chuc_giao_duc",
-    "vien_chuc_y_te",
-    "vien_chuc_khac",
-    "hop_dong",
-)
+#: the codes of ingest/vocabulary.yaml (declared once)
+AUTHORITY_LEVELS = tuple(terms("authority_levels"))
+STAFF_CATEGORIES = tuple(terms("staff_categories"))
 
 #: dossier columns whose measure has another name in the vocabulary: the marts'
 #: resolved_on_time includes early dossiers
