@@ -26,8 +26,11 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import os
 import re
+import struct
 import zipfile
+import zlib
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +38,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from ingest.errors import ReadError
+from ingest.limits import FileLimits, human_bytes, limits
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -89,6 +93,203 @@ def _unreadable(kind: str, exc: BaseException | None = None) -> ReadError:
     return ReadError(
         f"the {kind} file cannot be read: it is damaged, truncated or not really {kind}{why}",
         f"không đọc được tệp {kind}: tệp bị hỏng, bị cắt cụt hoặc không đúng định dạng{why}",
+    )
+
+
+# --- limits (ingest/limits.py): checked before the expensive step ------------------------
+
+
+def _count(n: int, lang: str) -> str:
+    """``1,000,000`` in English, ``1.000.000`` in Vietnamese."""
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "vi" else text
+
+
+def over_limit(
+    name: str,
+    what_en: str,
+    what_vi: str,
+    found: int | None = None,
+    *,
+    size: bool = False,
+) -> ReadError:
+    """A file over one of :class:`~ingest.limits.FileLimits` (``name``): the limit, the value
+    found (``None``: more than the limit, reading stopped there) and the environment variable
+    that raises it. ``size``: the values are bytes."""
+    limit = getattr(limits(), name)
+    env = f"PARWH_LIMIT_{name.upper()}"
+
+    def show(n: int, lang: str) -> str:
+        return human_bytes(n) if size else _count(n, lang)
+
+    found_en = f"more than {show(limit, 'en')}" if found is None else show(found, "en")
+    found_vi = f"hơn {show(limit, 'vi')}" if found is None else show(found, "vi")
+    return ReadError(
+        f"the file is too large to be read safely: {what_en} is {found_en}, over the limit of"
+        f" {show(limit, 'en')} ({name}; the warehouse administrator can raise it with the"
+        f" environment variable {env}); the whole file was rejected",
+        f"tệp quá lớn để đọc an toàn: {what_vi} là {found_vi}, vượt giới hạn {show(limit, 'vi')}"
+        f" ({name}; quản trị viên kho dữ liệu có thể nâng giới hạn bằng biến môi trường {env});"
+        " toàn bộ tệp bị từ chối",
+    )
+
+
+def _check_file_size(path: Path, lim: FileLimits) -> None:
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return  # the reader reports the file as unreadable
+    if size > lim.max_file_bytes:
+        raise over_limit("max_file_bytes", "the file's size", "dung lượng tệp", size, size=True)
+
+
+class RowLimits:
+    """Rows, columns and cells of one sheet counted while its rows stream in: the first row
+    over a limit raises, so no more than the limits is ever held. Empty rows are counted
+    but not kept until a later row holds data (trailing empty rows cost nothing)."""
+
+    def __init__(self, lim: FileLimits, where_en: str = "", where_vi: str = "") -> None:
+        self.lim = lim
+        self.where_en = where_en
+        self.where_vi = where_vi
+        self.rows: list[tuple] = []
+        self.cells = 0
+        self._seen = 0
+        self._empty = 0
+
+    @property
+    def seen(self) -> int:
+        """Rows added so far, empty ones included."""
+        return self._seen
+
+    def add(self, row: Iterable) -> None:
+        row = _trim(row)
+        self._seen += 1
+        if not row:
+            self._empty += 1
+            return
+        lim = self.lim
+        if self._seen > lim.max_sheet_rows:
+            raise over_limit(
+                "max_sheet_rows",
+                f"the number of rows{self.where_en}",
+                f"số dòng{self.where_vi}",
+                None,
+            )
+        if len(row) > lim.max_columns:
+            raise over_limit(
+                "max_columns",
+                f"the number of columns of row {self._seen}{self.where_en}",
+                f"số cột của dòng {self._seen}{self.where_vi}",
+                len(row),
+            )
+        self.cells += len(row)
+        if self.cells > lim.max_sheet_cells:
+            raise over_limit(
+                "max_sheet_cells",
+                f"the number of cells (rows × columns){self.where_en}",
+                f"số ô (dòng × cột){self.where_vi}",
+                None,
+            )
+        if self._empty:
+            self.rows.extend([()] * self._empty)
+            self._empty = 0
+        self.rows.append(row)
+
+
+def _where(sheet: str | None) -> tuple[str, str]:
+    return (f" of sheet '{sheet}'", f" của trang tính '{sheet}'") if sheet else ("", "")
+
+
+# --- zip containers (.xlsx, .ods, .docx): sizes checked before any XML is parsed ---------
+
+_LOCAL_HEADER = b"PK\x03\x04"
+
+
+def _inflated_size(fh: io.BufferedReader, info: zipfile.ZipInfo, cap: int) -> int:
+    """Bytes that really come out of one zip member, counted by inflating its compressed data
+    in chunks (never held), stopping as soon as more than ``cap`` came out: a zip directory
+    can declare a small size for a part that inflates to gigabytes."""
+    fh.seek(info.header_offset)
+    header = fh.read(30)
+    if len(header) != 30 or header[:4] != _LOCAL_HEADER:
+        raise zipfile.BadZipFile(f"no local header for {info.filename!r}")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    fh.seek(info.header_offset + 30 + name_len + extra_len)
+    if info.compress_type == zipfile.ZIP_STORED:
+        return info.compress_size
+    inflater = zlib.decompressobj(-15)
+    left, out = info.compress_size, 0
+    while left > 0 and not inflater.eof and out <= cap:
+        chunk = fh.read(min(left, 1 << 16))
+        if not chunk:
+            break
+        left -= len(chunk)
+        out += len(inflater.decompress(chunk, cap + 1 - out))
+        while inflater.unconsumed_tail and out <= cap:
+            out += len(inflater.decompress(inflater.unconsumed_tail, cap + 1 - out))
+    return out
+
+
+def check_zip(path: Path, kind: str, lim: FileLimits | None = None) -> None:
+    """Reject an ``.xlsx``/``.ods``/``.docx`` whose parts are too large before any of it is
+    parsed: first from the zip directory (each part against ``max_xml_part_bytes``, all of
+    them against ``max_unzipped_bytes``), then by inflating every deflated part in a
+    counting stream that stops at the declared size or the limit (a forged directory)."""
+    lim = lim or limits()
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        return  # not a zip, or damaged: the reader reports it
+    declared = 0
+    for info in infos:
+        if info.file_size > lim.max_xml_part_bytes:
+            raise _part_too_large(info.filename, info.file_size)
+        declared += info.file_size
+    if declared > lim.max_unzipped_bytes:
+        raise _unzipped_too_large(declared)
+    total = 0
+    try:
+        with open(path, "rb") as fh:
+            for info in infos:
+                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    continue  # read by Python's zipfile, which stops at the declared size
+                cap = min(info.file_size, lim.max_xml_part_bytes)
+                real = _inflated_size(fh, info, cap)
+                if real > lim.max_xml_part_bytes:
+                    raise _part_too_large(info.filename, None)
+                if real > info.file_size:
+                    raise ReadError(
+                        f"the {kind} file is forged or damaged: its part {info.filename!r} holds"
+                        f" more data than its zip directory declares ({human_bytes(info.file_size)})",
+                        f"tệp {kind} bị làm giả hoặc bị hỏng: phần {info.filename!r} chứa nhiều dữ liệu"
+                        f" hơn kích thước khai báo trong danh mục nén ({human_bytes(info.file_size)})",
+                    )
+                total += real
+                if total > lim.max_unzipped_bytes:
+                    raise _unzipped_too_large(None)
+    except (zipfile.BadZipFile, zlib.error, OSError, struct.error) as exc:
+        raise _unreadable(kind, exc) from exc
+
+
+def _part_too_large(name: str, found: int | None) -> ReadError:
+    return over_limit(
+        "max_xml_part_bytes",
+        f"the unpacked size of its part {name!r}",
+        f"dung lượng giải nén của phần {name!r}",
+        found,
+        size=True,
+    )
+
+
+def _unzipped_too_large(found: int | None) -> ReadError:
+    return over_limit(
+        "max_unzipped_bytes",
+        "the unpacked size of all its parts",
+        "tổng dung lượng giải nén của các phần trong tệp",
+        found,
+        size=True,
     )
 
 
@@ -161,18 +362,111 @@ def sniff_format(path: Path) -> str | None:
 # --- xlsx (openpyxl) ---------------------------------------------------------------------
 
 _MERGE_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z0-9:$]+)[\"']")
+# a <row> start tag, or a whole cell (self-closing or with its body), any namespace prefix
+_ROW_OR_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?(?:row\b(?P<row>[^>]*)>"
+    rb"|c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?:[A-Za-z_][\w.-]*:)?c>))",
+    re.S,
+)
+_ATTR_R = re.compile(rb"""\br\s*=\s*["']\$?([A-Za-z]*)\$?(\d+)["']""")
+_ATTR_T = re.compile(rb"""\bt\s*=\s*["']([A-Za-z]+)["']""")
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?f>)", re.S)
+_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v\b[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?v>)", re.S)
+_COLUMN_SUM_TERM = re.compile(r"^(?:SUM\(\$?([A-Z]+)\$?\d+:\$?([A-Z]+)\$?\d+\)|\$?([A-Z]+)\$?\d+)$")
+_CARRY = 64 << 10  # bytes kept between chunks: a cell cut at a chunk boundary is matched whole
 
 
-def _xlsx_merges(source: io.BufferedIOBase) -> list[Merge]:
-    """Merged ranges of a worksheet XML part, found by scanning its bytes: the
+def _is_column_total(formula: str, column: str) -> bool:
+    """``SUM(C5:C9)``, ``C12+C30+C45``: a formula that only adds up cells of its own column
+    (the totals rows of the warehouse's own templates). The ingest recomputes and checks
+    totals itself, so such a formula without a cached value loses no figure."""
+    terms = formula.replace(" ", "").upper().split("+")
+    for term in terms:
+        m = _COLUMN_SUM_TERM.match(term)
+        if m is None or {c for c in m.groups() if c} != {column.upper()}:
+            return False
+    return bool(terms)
+
+
+def _uncomputed_formula(attrs: bytes, body: bytes) -> str | None:
+    """The formula of a cell that has one but no cached value (written by software that does
+    not compute formulas: the figure would read as an empty cell), else ``None``."""
+    f = _FORMULA.search(body)
+    if f is None:
+        return None
+    v = _VALUE.search(body)
+    if v is not None and v.group(1):
+        return None
+    t = _ATTR_T.search(attrs)
+    if v is not None and t is not None and t.group(1) in (b"str", b"inlineStr"):
+        return None  # a formula whose computed result is the empty text
+    if b"<is" in body and b"<t" in body:
+        return None  # an inline string value
+    return (f.group(1) or b"").decode("utf-8", "replace")
+
+
+def _formula_error(sheet: str | None, ref: str, formula: str) -> ReadError:
+    where_en = f"sheet '{sheet}', " if sheet else ""
+    where_vi = f"trang tính '{sheet}', " if sheet else ""
+    shown = formula if len(formula) <= 60 else formula[:57] + "..."
+    error = ReadError(
+        f"{where_en}cell {ref} holds a formula (={shown}) with no computed value (the file was"
+        " saved by software that does not compute formulas): open the file in Excel or"
+        " LibreOffice, save it again and send it again",
+        f"{where_vi}ô {ref} chứa công thức (={shown}) chưa có giá trị đã tính (tệp được lưu bởi"
+        " phần mềm không tính công thức): hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi"
+        " gửi lại",
+    )
+    error.sheet = sheet  # type: ignore[attr-defined]
+    error.cell = ref  # type: ignore[attr-defined]
+    return error
+
+
+def _xlsx_scan(
+    source: io.BufferedIOBase, sheet: str | None = None, max_rows: int | None = None
+) -> list[Merge]:
+    """Merged ranges of a worksheet XML part, found by scanning its bytes (the
     ``<mergeCells>`` element sits after all the cells, and a full XML parse of a large sheet
-    would cost as much as reading it."""
+    would cost as much as reading it). Raises :class:`ReadError` naming the first cell within
+    the first ``max_rows`` rows that has a formula but no cached value, unless it only adds
+    up its own column (see :func:`_is_column_total`)."""
     from openpyxl.utils.cell import range_boundaries
 
     merges: set[Merge] = set()
-    tail = b""
+    carry = b""
+    row = 0
+    check = True  # cells are checked until the rows read are passed
     while chunk := source.read(1 << 20):
-        buf = tail + chunk
+        buf = carry + chunk
+        last_end = 0
+        if check and (b"<f" in buf or b":f" in buf):
+            for m in _ROW_OR_CELL.finditer(buf):
+                last_end = m.end()
+                if m.group("row") is not None:
+                    r = _ATTR_R.search(m.group("row"))
+                    row = int(r.group(2)) if r else row + 1
+                    if max_rows is not None and row > max_rows:
+                        check = False
+                        break
+                    continue
+                body = m.group("body")
+                if not body:
+                    continue
+                formula = _uncomputed_formula(m.group("attrs"), body)
+                if formula is None:
+                    continue
+                ref = _ATTR_R.search(m.group("attrs"))
+                column = ref.group(1).decode("ascii").upper() if ref else ""
+                if column and _is_column_total(formula, column):
+                    continue
+                cell_row = int(ref.group(2)) if ref else row
+                if max_rows is not None and cell_row > max_rows:
+                    continue
+                raise _formula_error(sheet, f"{column}{cell_row}" if column else f"row {cell_row}", formula)
+        elif check and max_rows is not None:
+            rows = re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br\s*=\s*[\"'](\d+)[\"']", buf)
+            if rows and int(rows[-1]) > max_rows:
+                check = False
         for ref in _MERGE_REF.findall(buf) if b"mergeCell" in buf else ():
             try:
                 min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
@@ -180,13 +474,44 @@ def _xlsx_merges(source: io.BufferedIOBase) -> list[Merge]:
                 continue
             if None not in (min_col, min_row, max_col, max_row):
                 merges.add((min_row - 1, min_col - 1, max_row - 1, max_col - 1))
-        tail = buf[-512:]  # a tag cut at the chunk boundary is found again in the next buffer
+        # keep the unmatched end (a cell cut at the boundary) and at least a tag's length
+        carry = buf[min(max(last_end, len(buf) - _CARRY), len(buf) - 512) :]
     return sorted(merges)
+
+
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si\b")
+
+
+def _check_shared_strings(path: Path, lim: FileLimits) -> None:
+    """openpyxl holds the whole shared string table in memory: count its entries first (one
+    per distinct text; a sheet within the limits has at most ``max_sheet_cells``)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if n.lower().endswith("sharedstrings.xml")]
+            for name in names:
+                count, tail = 0, b""
+                with zf.open(name) as fh:
+                    while chunk := fh.read(1 << 20):
+                        buf = tail + chunk
+                        count += len(_SHARED_STRING.findall(buf, 0, len(buf) - 8)) if len(buf) > 8 else 0
+                        tail = buf[-8:] if len(buf) > 8 else buf
+                        if count > lim.max_sheet_cells:
+                            raise over_limit(
+                                "max_sheet_cells",
+                                "the number of distinct texts (shared strings) of the workbook",
+                                "số chuỗi văn bản khác nhau (shared strings) của bảng tính",
+                                None,
+                            )
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error):
+        return  # damaged: openpyxl reports it
 
 
 def read_xlsx(path: Path, max_rows: int | None = None, kind: str = "xlsx") -> list[Sheet]:
     from openpyxl import load_workbook
 
+    lim = limits()
+    check_zip(path, kind, lim)
+    _check_shared_strings(path, lim)
     sheets: list[Sheet] = []
     try:  # a file object, not the path: openpyxl refuses paths not named .xlsx/.xlsm
         fh = open(path, "rb")  # noqa: SIM115 - closed by the with block below
@@ -201,11 +526,16 @@ def read_xlsx(path: Path, max_rows: int | None = None, kind: str = "xlsx") -> li
             for ws in wb.worksheets:
                 if hasattr(ws, "reset_dimensions"):
                     ws.reset_dimensions()  # do not trust the stored dimension
-                rows = list(ws.iter_rows(values_only=True, max_row=max_rows))
-                # the worksheet's XML part, opened as openpyxl opens it for its rows
+                # the worksheet's XML part, opened as openpyxl opens it for its rows: merges,
+                # and formulas without a computed value, before any row is read
                 with ws._get_source() as source:
-                    merges = _xlsx_merges(source)
-                sheets.append(_sheet(ws.title, rows, merges))
+                    merges = _xlsx_scan(source, ws.title, max_rows)
+                rows = RowLimits(lim, *_where(ws.title))
+                for row in ws.iter_rows(values_only=True, max_row=max_rows):
+                    rows.add(row)
+                sheets.append(_sheet(ws.title, rows.rows, merges))
+        except ReadError:
+            raise
         except Exception as exc:
             raise _unreadable(kind, exc) from exc
         finally:
@@ -238,25 +568,56 @@ def _ods_int(element: ElementTree.Element, attr: str) -> int:
         return 1
 
 
-def _ods_merges(path: Path, max_rows: int | None) -> dict[str, list[Merge]]:
+def _ods_merges(path: Path, max_rows: int | None, lim: FileLimits | None = None) -> dict[str, list[Merge]]:
     """Merged ranges of every table of an ``.ods`` file (``table:number-columns-spanned`` /
     ``number-rows-spanned``), by table name. Rows and columns are counted as calamine counts
-    them: repeated rows and cells, covered cells, rows inside header-row and row groups."""
+    them: repeated rows and cells, covered cells, rows inside header-row and row groups.
+
+    Also the limits of every table, before calamine expands it: ``number-rows-repeated`` and
+    ``number-columns-repeated`` let a few bytes of XML stand for millions of cells, so the
+    rows, columns and cells (the box calamine would hold) of the cells holding a value or a
+    merge are counted here and the first one over a limit raises :class:`ReadError`."""
+    lim = lim or limits()
     t_table, t_row = _ODS_TABLE + "table", _ODS_TABLE + "table-row"
     t_cells = (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell")
+    value_type = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
     limit = max_rows if max_rows is not None else 1 << 40
     out: dict[str, list[Merge]] = {}
     merges: list[Merge] = []
-    depth = row = col = 0
+    depth = row = col = cell_col = 0
     row_repeat = 1
+    name = ""
+    data_rows = data_cols = 0  # the box of the cells holding something, in this table
+
+    def holds_data(last_col: int) -> None:
+        nonlocal data_rows, data_cols
+        data_rows, data_cols = max(data_rows, row + row_repeat), max(data_cols, last_col)
+        where_en, where_vi = _where(name)
+        if data_rows > lim.max_sheet_rows:
+            raise over_limit(
+                "max_sheet_rows", f"the number of rows{where_en}", f"số dòng{where_vi}", data_rows
+            )
+        if data_cols > lim.max_columns:
+            raise over_limit(
+                "max_columns", f"the number of columns{where_en}", f"số cột{where_vi}", data_cols
+            )
+        if data_rows * data_cols > lim.max_sheet_cells:
+            raise over_limit(
+                "max_sheet_cells",
+                f"the number of cells (rows × columns){where_en}",
+                f"số ô (dòng × cột){where_vi}",
+                data_rows * data_cols,
+            )
+
     with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
         for event, el in ElementTree.iterparse(fh, events=("start", "end")):
             if el.tag == t_table:
                 if event == "start":
                     depth += 1
                     if depth == 1:
-                        merges = out.setdefault(el.get(_ODS_TABLE + "name", ""), [])
-                        row = 0
+                        name = el.get(_ODS_TABLE + "name", "")
+                        merges = out.setdefault(name, [])
+                        row = data_rows = data_cols = 0
                 else:
                     depth -= 1
                     el.clear()
@@ -268,10 +629,18 @@ def _ods_merges(path: Path, max_rows: int | None) -> dict[str, list[Merge]]:
                 else:
                     row += row_repeat
                     el.clear()
-            elif el.tag in t_cells and event == "start" and row < limit:
+            elif el.tag in t_cells and event == "end":
+                if el.tag == t_cells[0] and len(el) and el.get(value_type) is None:
+                    holds_data(cell_col)  # text without a declared type
+                el.clear()
+            elif el.tag in t_cells:  # start
                 col_repeat = _ods_int(el, "number-columns-repeated")
+                cell_col = col + col_repeat
                 across, down = _ods_int(el, "number-columns-spanned"), _ods_int(el, "number-rows-spanned")
-                if el.tag == t_cells[0] and (across > 1 or down > 1):
+                spans = el.tag == t_cells[0] and (across > 1 or down > 1)
+                if el.get(value_type) is not None or spans:
+                    holds_data(cell_col)
+                if spans and row < limit:
                     for r in range(row, min(row + row_repeat, limit)):
                         for c in range(col, col + col_repeat):
                             merges.append((r, c, r + down - 1, c + across - 1))
@@ -279,13 +648,38 @@ def _ods_merges(path: Path, max_rows: int | None) -> dict[str, list[Merge]]:
     return out
 
 
+def _check_calamine_sheet(sheet: object, name: str, lim: FileLimits) -> None:
+    """The rows, columns and cells of a sheet calamine has read, before they become Python
+    values (an ``.xls`` holds at most 65,536 × 256 cells)."""
+    height = int(getattr(sheet, "total_height", 0) or getattr(sheet, "height", 0) or 0)
+    width = int(getattr(sheet, "total_width", 0) or getattr(sheet, "width", 0) or 0)
+    where_en, where_vi = _where(name)
+    if height > lim.max_sheet_rows:
+        raise over_limit("max_sheet_rows", f"the number of rows{where_en}", f"số dòng{where_vi}", height)
+    if width > lim.max_columns:
+        raise over_limit("max_columns", f"the number of columns{where_en}", f"số cột{where_vi}", width)
+    if height * width > lim.max_sheet_cells:
+        raise over_limit(
+            "max_sheet_cells",
+            f"the number of cells (rows × columns){where_en}",
+            f"số ô (dòng × cột){where_vi}",
+            height * width,
+        )
+
+
 def read_calamine(path: Path, kind: str, max_rows: int | None = None, fmt: str | None = None) -> list[Sheet]:
     """Read an ``.xls`` or ``.ods`` file (``fmt``, when the content is not what the name
-    says) with python-calamine. Every worksheet, hidden ones included."""
+    says) with python-calamine. Every worksheet, hidden ones included. An ``.ods`` file's
+    parts and tables are checked against the limits before calamine reads it."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     fmt = fmt or kind
+    lim = limits()
     try:
+        ods_merges: dict[str, list[Merge]] = {}
+        if fmt == "ods":
+            check_zip(path, kind, lim)
+            ods_merges = _ods_merges(path, max_rows, lim)
         if fmt == kind:
             wb = CalamineWorkbook.from_path(str(path))
         else:  # named .xls but really .ods, …: let calamine detect the format from the bytes
@@ -297,13 +691,15 @@ def read_calamine(path: Path, kind: str, max_rows: int | None = None, fmt: str |
                 if meta.typ != SheetTypeEnum.WorkSheet:
                     continue  # chart, dialog and macro sheets hold no table
                 sheet = wb.get_sheet_by_name(meta.name)
+                _check_calamine_sheet(sheet, meta.name, lim)
                 if max_rows is not None and max_rows <= 0:
                     values: list[list] = []
                 else:  # from row 0 (skip_empty_area=False): row numbers stay the sheet's
                     values = sheet.to_python(skip_empty_area=False, nrows=max_rows)
                 merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []]
                 raw.append((meta.name, values, merges))
-        ods_merges = _ods_merges(path, max_rows) if fmt == "ods" else {}
+    except ReadError:
+        raise
     except Exception as exc:
         raise _unreadable(kind, exc) from exc
     except BaseException as exc:
@@ -422,6 +818,8 @@ def read_docx(path: Path, max_rows: int | None = None) -> list[Sheet]:
     are ignored."""
     import docx
 
+    lim = limits()
+    check_zip(path, "docx", lim)
     try:
         body = docx.Document(str(path)).element.body
     except Exception as exc:
@@ -441,9 +839,11 @@ def read_docx(path: Path, max_rows: int | None = None) -> list[Sheet]:
         titles.clear()
         if max_rows is not None:
             rows = rows[: max(0, max_rows)]
-        sheets.append(
-            _sheet(f"Bảng {len(sheets) + 1}", rows, [(a + shift, b, c + shift, d) for a, b, c, d in merges])
-        )
+        name = f"Bảng {len(sheets) + 1}"
+        bounded = RowLimits(lim, *_where(name))
+        for row in rows:
+            bounded.add(row)
+        sheets.append(_sheet(name, bounded.rows, [(a + shift, b, c + shift, d) for a, b, c, d in merges]))
     if not sheets:
         raise ReadError(
             "the Word document contains no table: the figures must be in a table",
@@ -479,14 +879,59 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _open_text(path: Path, kind: str) -> io.TextIOBase:
-    if kind == "csv.gz":
-        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")  # type: ignore[return-value]
-    return open(path, encoding="utf-8-sig", newline="")
+class _CappedStream(io.RawIOBase):
+    """A binary stream (a file, or a gzip stream's decompressed bytes) that raises
+    :class:`ReadError` as soon as more than ``cap`` bytes have come out of it: a small
+    ``.csv.gz`` can inflate to gigabytes, a CSV line can be a whole file long."""
+
+    def __init__(self, raw: io.BufferedIOBase, cap: int, limit_name: str) -> None:
+        super().__init__()
+        self._raw = raw
+        self._cap = cap
+        self._limit_name = limit_name
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        n = self._raw.readinto(buffer)
+        self.count += n or 0
+        if self.count > self._cap:
+            raise over_limit(
+                self._limit_name,
+                "the size of its text (after decompression)",
+                "dung lượng văn bản của tệp (sau khi giải nén)",
+                None,
+                size=True,
+            )
+        return n
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+def _open_text(path: Path, kind: str, cap: int | None = None) -> io.TextIOBase:
+    """The file's UTF-8 text, decompressed (``csv.gz``) as it is read, never more than
+    ``cap`` bytes of it (``max_table_text_bytes`` unless told)."""
+    raw = gzip.open(path, "rb") if kind == "csv.gz" else open(path, "rb")  # noqa: SIM115
+    capped = _CappedStream(raw, limits().max_table_text_bytes if cap is None else cap, "max_table_text_bytes")
+    return io.TextIOWrapper(io.BufferedReader(capped), encoding="utf-8-sig", newline="")
+
+
+def _not_utf8() -> ReadError:
+    return ReadError(
+        "the CSV file is not UTF-8 text (save it as 'CSV UTF-8')",
+        "tệp CSV không phải văn bản UTF-8 (hãy lưu dạng 'CSV UTF-8')",
+    )
 
 
 def first_lines(path: Path, kind: str, n: int) -> list[str]:
-    """The first ``n`` lines of a (possibly gzipped) UTF-8 text file."""
+    """The first ``n`` lines of a (possibly gzipped) UTF-8 text file (read up to
+    ``max_table_text_bytes``: a file without line breaks is rejected, not read whole)."""
     lines: list[str] = []
     try:
         with _open_text(path, kind) as fh:
@@ -495,60 +940,97 @@ def first_lines(path: Path, kind: str, n: int) -> list[str]:
                 if len(lines) >= n:
                     break
     except UnicodeDecodeError as exc:
-        raise ReadError(
-            "the CSV file is not UTF-8 text (save it as 'CSV UTF-8')",
-            "tệp CSV không phải văn bản UTF-8 (hãy lưu dạng 'CSV UTF-8')",
-        ) from exc
-    except (OSError, EOFError) as exc:
+        raise _not_utf8() from exc
+    except (OSError, EOFError, zlib.error) as exc:
         raise _unreadable("csv", exc) from exc
     return lines
 
 
 def read_csv(path: Path, kind: str = "csv", max_rows: int | None = None) -> list[Sheet]:
+    """The rows of a (possibly gzipped) CSV file, streamed: the text is decompressed and
+    parsed line by line, never more than ``max_table_text_bytes`` of it, and the rows,
+    columns and cells are counted against the sheet limits as they come."""
+    lim = limits()
+    bounded = RowLimits(lim)
     try:
         with _open_text(path, kind) as fh:
-            if max_rows is None:
-                text = fh.read()
-                lines = text.splitlines(keepends=True)
-            else:
-                lines = []
-                for line in fh:
-                    lines.append(line)
-                    if len(lines) >= max_rows:
-                        break
+            head: list[str] = []
+            for line in fh:
+                head.append(line)
+                if len(head) >= 50:
+                    break
+            if any("\x00" in ln for ln in head):
+                raise _unreadable("csv")
+            delim = sniff_delimiter(head[:40])
+            for row in csv.reader(_chain(head, fh), delimiter=delim):
+                if max_rows is not None and bounded.seen >= max_rows:
+                    break
+                bounded.add(row)
     except UnicodeDecodeError as exc:
-        raise ReadError(
-            "the CSV file is not UTF-8 text (save it as 'CSV UTF-8')",
-            "tệp CSV không phải văn bản UTF-8 (hãy lưu dạng 'CSV UTF-8')",
-        ) from exc
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise _not_utf8() from exc
+    except (OSError, EOFError, zlib.error, csv.Error) as exc:
         raise _unreadable("csv", exc) from exc
-    if any("\x00" in ln for ln in lines[:50]):
-        raise _unreadable("csv")
-    delim = sniff_delimiter(lines[:40])
-    try:
-        rows = [_trim(r) for r in csv.reader(lines, delimiter=delim)]
-    except csv.Error as exc:
-        raise _unreadable("csv", exc) from exc
-    while rows and not rows[-1]:
-        rows.pop()
-    return [Sheet(None, rows)]
+    return [Sheet(None, bounded.rows)]
+
+
+def _chain(head: list[str], rest: Iterable[str]) -> Iterator[str]:
+    yield from head
+    yield from rest
+
+
+def _parquet_rows_limit(max_rows: int | None, lim: FileLimits) -> tuple[str, int]:
+    """A whole read holds the rows in Python (``max_parquet_rows``); a header scan cannot
+    tell a record export, streamed by DuckDB, from aggregated figures (``max_record_rows``)."""
+    if max_rows is None:
+        return "max_parquet_rows", lim.max_parquet_rows
+    return "max_record_rows", lim.max_record_rows
 
 
 def read_parquet(path: Path, max_rows: int | None = None) -> list[Sheet]:
+    """The rows of a Parquet file, after checking its footer: columns, rows and (for a
+    whole read) the row groups' uncompressed size against the limits, before any data is
+    read; rows are then converted batch by batch and counted (a footer can lie)."""
     import pyarrow.parquet as pq
 
+    lim = limits()
     try:
         pf = pq.ParquetFile(path)
+        meta = pf.metadata
         names = list(pf.schema_arrow.names)
-        if max_rows is not None and max_rows <= 1:
-            return [Sheet(None, [tuple(names)])]
-        table = pf.read() if max_rows is None else next(pf.iter_batches(batch_size=max_rows), None)
     except Exception as exc:
         raise _unreadable("parquet", exc) from exc
+    if len(names) > lim.max_columns:
+        raise over_limit("max_columns", "the number of columns", "số cột", len(names))
+    limit_name, row_limit = _parquet_rows_limit(max_rows, lim)
+    if meta.num_rows > row_limit:
+        raise over_limit(limit_name, "the number of rows", "số dòng", meta.num_rows)
+    if max_rows is None:
+        unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        if unpacked > lim.max_unzipped_bytes:
+            raise over_limit(
+                "max_unzipped_bytes",
+                "the uncompressed size of its data",
+                "dung lượng dữ liệu khi giải nén",
+                unpacked,
+                size=True,
+            )
     rows: list[tuple] = [tuple(names)]
-    if table is not None:
-        rows += [tuple(r.values()) for r in table.to_pylist()]
+    if max_rows is not None and max_rows <= 1:
+        return [Sheet(None, rows)]
+    wanted = row_limit if max_rows is None else max_rows - 1
+    try:
+        for batch in pf.iter_batches(batch_size=min(65_536, max(1, wanted))):
+            take = min(batch.num_rows, wanted - (len(rows) - 1))
+            if max_rows is None and batch.num_rows > take:
+                raise over_limit(limit_name, "the number of rows", "số dòng", None)
+            columns = [c.to_pylist() for c in batch.slice(0, take).columns]
+            rows.extend(zip(*columns, strict=True) if columns else [() for _ in range(take)])
+            if len(rows) - 1 >= wanted:
+                break
+    except ReadError:
+        raise
+    except Exception as exc:
+        raise _unreadable("parquet", exc) from exc
     return [Sheet(None, rows)]
 
 
@@ -573,6 +1055,8 @@ def _read_spreadsheet(path: Path, kind: str, max_rows: int | None) -> list[Sheet
 def read_sheets(path: Path, max_rows: int | None = None) -> list[Sheet]:
     """All sheets of a file. Raises :class:`ReadError` if it cannot be read."""
     kind = file_kind(path)
+    if kind is not None:
+        _check_file_size(Path(path), limits())
     if kind in ("xlsx", "xls", "ods"):
         return _read_spreadsheet(Path(path), kind, max_rows)
     if kind == "docx":
