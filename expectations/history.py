@@ -13,6 +13,11 @@ check of a run, `record_finding_history` compares the run's findings with
 A rejected file is reported once by ingest (the same bytes are skipped afterwards), so a
 `file_rejected` finding stays open until a file of the same name is loaded.
 Recording is idempotent per run.
+
+Only a run that evaluated the checks records the history (the gate, assets/publish.py): a
+run that failed or died before it changes nothing here. The files such a run rejected
+are reported once, by that run, so the next run that records the history takes its
+`file_rejected` findings in as its own (unless the history already holds them).
 """
 
 from __future__ import annotations
@@ -99,11 +104,16 @@ def record_finding_history(con: duckdb.DuckDBPyConnection, run_id: str) -> Histo
 
 def _record(con: duckdb.DuckDBPyConnection, run_id: str, now: object) -> None:
     sticky = ", ".join(f"'{r}'" for r in STICKY_RULES)  # constants of this module
+    # this run's findings, and the rejected files of runs that never recorded the history
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _seen AS"
-        f" SELECT {FINGERPRINT_SQL} AS fingerprint, {COLUMNS}"
-        " FROM marts.data_quality_findings WHERE run_id = ?"
-        f" QUALIFY row_number() OVER (PARTITION BY {FINGERPRINT_SQL}"
+        f" WITH f AS (SELECT {FINGERPRINT_SQL} AS fingerprint, {COLUMNS}, run_id AS found_run, found_at"
+        " FROM marts.data_quality_findings)"
+        f" SELECT fingerprint, {COLUMNS} FROM f WHERE found_run = ?"
+        f" OR (rule IN ({sticky}) AND found_run NOT IN (SELECT run_id FROM audit.finding_history_runs)"
+        " AND NOT EXISTS (SELECT 1 FROM audit.finding_status AS h WHERE h.fingerprint = f.fingerprint"
+        " AND (h.resolved_at IS NULL OR h.resolved_at >= f.found_at)))"
+        " QUALIFY row_number() OVER (PARTITION BY fingerprint"
         " ORDER BY CASE severity WHEN 'error' THEN 0 ELSE 1 END) = 1",
         [run_id],
     )

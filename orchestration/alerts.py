@@ -10,6 +10,12 @@ configured by environment variables:
 Alerts carry counts, rule names, units, periods and file names — never row values.
 A finding seen in an earlier run is listed as still open with its first-seen date; a
 finding that disappeared is listed once as resolved (see `expectations.history`).
+
+Only a run that evaluated the checks (it reached the gate) records the findings history.
+The alert of a run that stopped earlier changes nothing: it lists the findings open as of
+the last run that recorded the history, as still open. Every text a submitter chose (file
+names, messages quoting them) is written with its control characters escaped
+(`run_summary.escape_control`): a file name cannot forge a line of the log or the e-mail.
 """
 
 from __future__ import annotations
@@ -27,8 +33,13 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.history import record_finding_history
-from orchestration.run_summary import EXIT_HELD_BACK, EXIT_PUBLISHED, RunSummary
+from orchestration.run_summary import (
+    EXIT_HELD_BACK,
+    EXIT_PUBLISHED,
+    RunSummary,
+    escape_control,
+    recorded_history_run,
+)
 
 logger = logging.getLogger("parwh.alerts")
 logger.addHandler(logging.NullHandler())  # the CLI prints its own line; deployments add handlers
@@ -72,38 +83,48 @@ ITEM_KEYS = (
 
 
 def ensure_history(database: Path, run_id: str) -> None:
-    """Record the run's findings history if the checks could not (a run stopped early).
+    """Kept for callers of older releases: it records nothing any more.
 
-    Needs the working database for writing: the CLI calls this after the run, holding the
-    pipeline lock. A failure here never fails the run: the alert goes out without history.
+    A run stopped before the gate did not evaluate the checks; recording its partial
+    findings would mark every finding it did not reach "resolved" (and "new" again the next
+    night, first-seen dates lost). The gate (assets/publish.py) is the only writer.
     """
-    if not database.exists():
-        return
-    try:
-        con = duckdb.connect(str(database))
-    except duckdb.Error as exc:
-        logger.error(f"findings history not recorded: {exc}")
-        return
-    try:
-        record_finding_history(con, run_id)
-    except duckdb.Error as exc:
-        logger.error(f"findings history not recorded: {exc}")
-    finally:
-        con.close()
+    del database, run_id
 
 
-def _items(database: Path, run_id: str) -> list[dict[str, str | int | None]]:
-    """This run's findings: the worst first (errors, then new before open), resolved last."""
+def _items(database: Path, run_id: str) -> tuple[list[dict[str, str | int | None]], bool, str | None]:
+    """This run's findings: the worst first (errors, then new before open), resolved last;
+    whether this run recorded the history, and the run whose history the items are.
+
+    A run that did not record the history reports the findings open as of the last run
+    that did, all as still open."""
     if not database.exists():
-        return []
-    con = duckdb.connect(str(database), read_only=True)
+        return [], False, None
     try:
+        con = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error as exc:  # busy or damaged: the alert goes out without findings
+        logger.error(f"findings not read: {exc}")
+        return [], False, None
+    try:
+        recorded, history_run = recorded_history_run(con, run_id)
         tables = {
             row[0]
             for row in con.execute(
                 "select table_name from information_schema.tables where table_schema = 'marts'"
             ).fetchall()
         }
+        if "data_quality_finding_status" in tables and not recorded:
+            if history_run is None:
+                return [], False, None
+            rows = con.execute(
+                "select 'open', severity, rule, unit_code, period_label, source_file, source_row,"
+                " strftime(first_seen_at, '%Y-%m-%d'), message"
+                " from marts.data_quality_finding_status where run_id = ? and status <> 'resolved'"
+                " order by case severity when 'error' then 0 else 1 end, first_seen_at,"
+                " rule, source_file, source_row, unit_code",
+                [history_run],
+            ).fetchall()
+            return [dict(zip(ITEM_KEYS, row, strict=True)) for row in rows], False, history_run
         if "data_quality_finding_status" in tables:
             sql = (
                 "select status, severity, rule, unit_code, period_label, source_file, source_row,"
@@ -120,16 +141,16 @@ def _items(database: Path, run_id: str) -> list[dict[str, str | int | None]]:
                 " case severity when 'error' then 0 else 1 end, rule, source_file, source_row"
             )
         else:
-            return []
+            return [], recorded, history_run
         rows = con.execute(sql, [run_id]).fetchall()
     finally:
         con.close()
-    return [dict(zip(ITEM_KEYS, row, strict=True)) for row in rows]
+    return [dict(zip(ITEM_KEYS, row, strict=True)) for row in rows], recorded, history_run
 
 
 def _line(item: dict[str, str | int | None]) -> str:
     place = ", ".join(
-        str(item[k])
+        escape_control(item[k])
         for k in ("unit_code", "period_label", "source_file", "source_row")
         if item[k] is not None
     )
@@ -137,14 +158,17 @@ def _line(item: dict[str, str | int | None]) -> str:
         f" (open since {item['first_seen_at']})" if item["status"] == "open" and item["first_seen_at"] else ""
     )
     status = {"new": "NEW", "open": "still open", "resolved": "resolved"}[str(item["status"])]
-    return f"- {item['severity']} {status}{since} {item['rule']} ({place}): {item['message']}"
+    return (
+        f"- {escape_control(item['severity'])} {status}{since} {escape_control(item['rule'])}"
+        f" ({place}): {escape_control(item['message'])}"
+    )
 
 
-def compose_alert(summary: RunSummary, database: Path) -> Alert:
-    ensure_history(database, summary.run_id)
+def compose_alert(summary: RunSummary, database: Path, notes: list[str] | None = None) -> Alert:
+    """The run's alert. ``notes``: lines said first (e.g. that the previous night died)."""
     status = {EXIT_PUBLISHED: "published", EXIT_HELD_BACK: "held_back"}.get(summary.exit_code, "failed")
     rejected = [f for f in summary.files if f.status == "rejected"]
-    items = _items(database, summary.run_id)
+    items, recorded, history_run = _items(database, summary.run_id)
     current = [i for i in items if i["status"] != "resolved"]
     resolved = [i for i in items if i["status"] == "resolved"]
     counts = {
@@ -164,25 +188,35 @@ def compose_alert(summary: RunSummary, database: Path) -> Alert:
         "held_back": "Chưa công bố: kiểm tra chất lượng không đạt / Held back by the quality gate",
         "failed": "Lỗi khi chạy / Run failed",
     }[status]
-    subject = (
-        f"[PAR Warehouse] {headline}: {counts['files_rejected']} tệp bị từ chối / files rejected, "
-        f"{counts['findings_error']} lỗi / errors, {counts['findings_warn']} cảnh báo / warnings"
+    after_death = " (sau một đêm không chạy xong / after a night that did not finish)" if notes else ""
+    subject = escape_control(
+        f"[PAR Warehouse] {headline}{after_death}: {counts['files_rejected']} tệp bị từ chối / files"
+        f" rejected, {counts['findings_error']} lỗi / errors, {counts['findings_warn']} cảnh báo / warnings"
     )
-    lines = [
-        subject,
-        f"Run {summary.run_id}",
-        f"Findings: {counts['findings_new']} new, {counts['findings_open']} still open, "
-        f"{counts['findings_resolved']} resolved since the last run",
-    ]
+    lines = [subject, f"Run {summary.run_id}", *(escape_control(note) for note in notes or [])]
+    if recorded:
+        lines.append(
+            f"Findings: {counts['findings_new']} new, {counts['findings_open']} still open, "
+            f"{counts['findings_resolved']} resolved since the last run"
+        )
+    else:
+        since = f"run {history_run}" if history_run else "no run yet"
+        lines.append(
+            "The checks did not all run: the findings history is unchanged"
+            " / Chưa kiểm tra hết: lịch sử phát hiện giữ nguyên."
+            f" Findings still open as of the last checked run ({since}): {counts['findings_open']}"
+        )
     if worst:
         lines.append(f"Worst {len(worst)} of {len(current)}:")
         lines.extend(_line(item) for item in worst)
     if resolved:
         lines.append(f"Resolved ({len(resolved)}):")
         lines.extend(_line(item) for item in resolved[:WORST_ITEMS])
+    for line in rejected[:WORST_ITEMS] if not recorded else []:  # else among the findings
+        lines.append(f"- rejected {escape_control(line.file_name)}: {escape_control(line.message)}")
     lines.append(
         f"Full list: marts.data_quality_findings and marts.data_quality_finding_status "
-        f"where run_id = '{summary.run_id}' in {database}"
+        f"where run_id = '{summary.run_id if recorded else history_run}' in {database}"
     )
     if summary.docs_index is not None:
         lines.append(f"Great Expectations Data Docs: {summary.docs_index.as_uri()}")

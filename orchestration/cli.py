@@ -6,6 +6,12 @@
 
 `parwh run` executes the Dagster job `nightly` in this process against the persistent
 Dagster instance under <warehouse>/dagster: the same runs `dagster dev` shows.
+
+A night recovers from the one before it by itself. Holding the warehouse lock, it ends
+the dbt processes a killed night left behind, marks that night's Dagster run failed, and
+runs (never skips) when the last night died (``night_started.json`` is still there),
+left files pending, or loaded files it did not publish; it says why, and so does the alert.
+Every text a submitter chose is printed as data: control characters escaped, no markup.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from orchestration.settings import Settings, SettingsError, spark_missing
@@ -96,12 +103,25 @@ def _prepare(settings: Settings) -> None:
         prepare_manifest()
 
 
-def _execute_nightly(settings: Settings, *, whole: bool = False, full_refresh: bool = False) -> int:
+def _shown(text: object) -> str:
+    """Submitter text for the terminal: one line (control characters escaped), no markup."""
+    from orchestration.run_summary import escape_control
+
+    return escape(escape_control(text))
+
+
+def _execute_nightly(
+    settings: Settings, *, whole: bool = False, full_refresh: bool = False, notes: list[str] | None = None
+) -> int:
     """Run the Dagster job in this process; print the summary; return the exit code.
 
     Only the part of the pipeline that tonight's new data changes runs (night_scope.py),
-    unless ``whole``."""
+    unless ``whole``. ``notes``: why tonight runs after a night that did not end well
+    (said again in the alert). The night is recorded as started (night_state) from just
+    before the run until it ends in any way; a record left behind tells the next night
+    that this one died."""
     from orchestration.night_scope import SCOPE_TAG, night_scope
+    from orchestration.night_state import clear_night_start, record_night_start
 
     _prepare(settings)
     scope = night_scope(settings, whole=whole or full_refresh)
@@ -114,14 +134,15 @@ def _execute_nightly(settings: Settings, *, whole: bool = False, full_refresh: b
         )
         console.print(f"Engine: dbt builds on {where}; Spark's tables: {settings.tables_dir}")
     with console.status("Loading the pipeline definitions…"):
-        from orchestration.alerts import compose_alert, deliver, ensure_history
+        from orchestration.alerts import compose_alert, deliver
         from orchestration.assets.transform import FULL_REFRESH_TAG
         from orchestration.definitions import build_definitions
-        from orchestration.instance import open_instance
+        from orchestration.instance import LAUNCHED_BY_TAG, PID_TAG, fail_abandoned_runs, open_instance
         from orchestration.run_summary import summarise_run
         from orchestration.schedules import NIGHTLY_JOB_NAME
 
         instance = open_instance(settings.dagster_home)
+        abandoned = fail_abandoned_runs(instance)
         defs = build_definitions(settings)
         job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
         if scope.families is not None:
@@ -130,6 +151,11 @@ def _execute_nightly(settings: Settings, *, whole: bool = False, full_refresh: b
             assets, checks = scoped_selection(defs.resolve_asset_graph(), scope.families)
             job = job.get_subset(asset_selection=assets, asset_check_selection=checks)
 
+    for abandoned_id in abandoned:
+        console.print(
+            f"Dagster run {abandoned_id[:8]} was left in progress by a night that died: marked failed"
+            f" / lần chạy {abandoned_id[:8]} bị bỏ dở: đã đánh dấu thất bại"
+        )
     run_id = str(uuid.uuid4())  # Dagster run ids are UUID4 strings
     outcome: dict[str, object] = {}
 
@@ -140,7 +166,8 @@ def _execute_nightly(settings: Settings, *, whole: bool = False, full_refresh: b
                 run_id=run_id,
                 raise_on_error=False,
                 tags={
-                    "parwh/launched_by": "cli",
+                    LAUNCHED_BY_TAG: "cli",
+                    PID_TAG: str(os.getpid()),
                     SCOPE_TAG: scope.describe(),
                     **({FULL_REFRESH_TAG: "true"} if full_refresh else {}),
                 },
@@ -156,27 +183,32 @@ def _execute_nightly(settings: Settings, *, whole: bool = False, full_refresh: b
     # dbt and Dagster write their own output; it goes to the run's log file, the
     # summary below goes to the terminal.
     terminal = Console(file=sys.stdout)
-    with (
-        log_path.open("a", encoding="utf-8") as log_file,
-        contextlib.redirect_stdout(log_file),
-        contextlib.redirect_stderr(log_file),
-        terminal.status("Nightly run: starting…") as status,
-    ):
-        worker.start()
-        while worker.is_alive():
-            step = _current_step(instance, run_id)
-            elapsed = time.monotonic() - started
-            status.update(f"Nightly run: {step} ({elapsed:.0f} s)")
-            worker.join(timeout=0.5)
+    record_night_start(settings, run_id)
+    try:
+        with (
+            log_path.open("a", encoding="utf-8") as log_file,
+            contextlib.redirect_stdout(log_file),
+            contextlib.redirect_stderr(log_file),
+            terminal.status("Nightly run: starting…") as status,
+        ):
+            worker.start()
+            while worker.is_alive():
+                step = _current_step(instance, run_id)
+                elapsed = time.monotonic() - started
+                status.update(f"Nightly run: {step} ({elapsed:.0f} s)")
+                worker.join(timeout=0.5)
+    finally:
+        if not worker.is_alive():  # ended, in any way: it did not die
+            clear_night_start(settings)
     if "error" in outcome:
-        console.print(f"[red]The run could not start: {outcome['error']}[/red]")
+        console.print(f"[red]The run could not start: {_shown(outcome['error'])}[/red]")
         return 1
-    ensure_history(settings.database_path, run_id)  # a run stopped before the gate
+    # the findings history is recorded by the gate only: a run stopped before it changes nothing
     summary = summarise_run(instance, run_id, settings.database_path)
     _print_summary(summary, settings, time.monotonic() - started, log_path)
-    alert = compose_alert(summary, settings.database_path)
+    alert = compose_alert(summary, settings.database_path, notes=notes)
     channels = deliver(alert, settings.warehouse_dir)
-    console.print(f"Alert sent ({', '.join(channels)}): {alert.subject}")
+    console.print(f"Alert sent ({', '.join(channels)}): {escape(alert.subject)}")
     return summary.exit_code
 
 
@@ -206,13 +238,13 @@ def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) 
         f"{len(duplicates)} already loaded before (skipped)"
     )
     for line in rejected:
-        console.print(f"  [red]rejected[/red] {line.file_name}: {line.message}")
+        console.print(f"  [red]rejected[/red] {_shown(line.file_name)}: {_shown(line.message)}")
     if rejected:
         console.print(f"  rejected files and their .error.txt are in {settings.quarantine_dir}")
     if summary.ignored_columns:
         console.print("Columns not loaded (raw.file_manifest.ignored_columns):")
         for name, ignored in summary.ignored_columns.items():
-            console.print(f"  {name}: {'; '.join(ignored)}")
+            console.print(f"  {_shown(name)}: {_shown('; '.join(ignored))}")
     if summary.load_warnings:
         total = sum(summary.load_warnings.values())
         console.print(
@@ -220,11 +252,11 @@ def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) 
             " (figures that do not add up; rows loaded and published with a finding, see raw.load_findings)"
         )
         for name, count in summary.load_warnings.items():
-            console.print(f"  [yellow]{count}[/yellow] {name}")
+            console.print(f"  [yellow]{count}[/yellow] {_shown(name)}")
     if summary.rows_by_source:
         table = Table("source", "rows loaded")
         for source, rows in sorted(summary.rows_by_source.items()):
-            table.add_row(source, f"{rows:,}")
+            table.add_row(_shown(source), f"{rows:,}")
         console.print(table)
     console.print(
         f"Checks: {summary.checks_passed} passed, {summary.checks_warned} warned, "
@@ -234,7 +266,7 @@ def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) 
         if not check.passed:
             colour = "red" if check.severity == "error" else "yellow"
             console.print(f"  [{colour}]{check.severity}[/{colour}] {check.asset} {check.check_name}")
-    console.print(summary_line(summary))
+    console.print(escape(summary_line(summary)))
     if summary.findings_by_severity:
         console.print(f"  full list: marts.data_quality_findings where run_id = '{summary.run_id}'")
     code = summary.exit_code
@@ -252,9 +284,27 @@ def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) 
     else:
         console.print("[red]The run failed[/red]:")
         for message in summary.failure_messages:
-            console.print(f"  {message}")
+            console.print(f"  {_shown(message)}")
     console.print(f"Working database: {settings.database_path}")
     console.print(f"Run log (dbt and Dagster output): {log_path}")
+
+
+def _recover(settings: Settings) -> list[str]:
+    """What a night that did not end well left behind: its dbt processes are ended; returns
+    why tonight must run (printed here, said again in the alert). Holding the lock."""
+    from orchestration.dbt_project import kill_leftover_children
+    from orchestration.night_state import reasons_to_run
+
+    for pid in kill_leftover_children(settings.warehouse_dir):
+        console.print(
+            f"Ended process {pid} (dbt) left running by a night that died"
+            f" / đã dừng tiến trình {pid} (dbt) còn sót lại từ đêm trước"
+        )
+    with console.status("Looking at the last night…"):
+        reasons = reasons_to_run(settings)
+    for reason in reasons:
+        console.print(f"[yellow]Recovery:[/yellow] {escape(reason)}")
+    return reasons
 
 
 def _skip_when_nothing_new(settings: Settings) -> bool:
@@ -282,9 +332,10 @@ def _skip_when_nothing_new(settings: Settings) -> bool:
 def _run_guarded(settings: Settings, *, force: bool = False, full_refresh: bool = False) -> int:
     try:
         with warehouse_lock(settings):
-            if not force and not full_refresh and _skip_when_nothing_new(settings):
+            notes = _recover(settings)
+            if not notes and not force and not full_refresh and _skip_when_nothing_new(settings):
                 return 0
-            return _execute_nightly(settings, whole=force, full_refresh=full_refresh)
+            return _execute_nightly(settings, whole=force, full_refresh=full_refresh, notes=notes)
     except WarehouseBusyError as exc:
         console.print(f"[red]{exc}[/red]")
         return 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,10 +22,108 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
-def dbt_executable() -> str:
+def installed_dbt() -> str:
     """The dbt installed beside this Python (found even when the venv is not on PATH)."""
     beside = Path(sys.executable).with_name("dbt")
     return str(beside) if beside.exists() else "dbt"
+
+
+# Where a dbt started by a night records its process id: <warehouse>/run_children/<pid>.
+CHILDREN_DIR = "run_children"
+WRAPPER_PATH = DBT_PROJECT_DIR / "target" / "parwh-dbt"
+WRAPPER = """#!{python}
+# Written by parwh (orchestration/dbt_project.py): runs dbt so that it dies with the
+# process that started it, and records its process id in the warehouse it writes.
+import ctypes, os, signal, sys
+parent = os.getppid()
+if sys.platform.startswith("linux"):
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        sys.exit(1)
+warehouse = os.environ.get("PARWH_WAREHOUSE")
+if warehouse:
+    children = os.path.join(warehouse, "{children}")
+    os.makedirs(children, exist_ok=True)
+    open(os.path.join(children, str(os.getpid())), "w").close()
+os.execv({dbt!r}, [{dbt!r}, *sys.argv[1:]])
+"""
+
+
+def dbt_executable() -> str:
+    """dbt behind a small wrapper that makes it die with its parent.
+
+    A night killed during `dbt build` would otherwise leave dbt running, holding the
+    DuckDB lock, and the next night would fail on it. The wrapper sets the Linux parent
+    death signal (``prctl(PR_SET_PDEATHSIG, SIGKILL)``, kept across ``exec``) and then
+    becomes dbt; dagster-dbt starts ``dbt_executable`` as given (a ``Popen`` of
+    ``[dbt_executable, *args]``). Its process id is recorded in the warehouse, so that the
+    next night can end a leftover one (:func:`kill_leftover_children`) where the signal is
+    not available. Falls back to dbt itself when the wrapper cannot be written.
+    """
+    dbt = installed_dbt()
+    text = WRAPPER.format(python=sys.executable, children=CHILDREN_DIR, dbt=dbt)
+    try:
+        if not WRAPPER_PATH.exists() or WRAPPER_PATH.read_text(encoding="utf-8") != text:
+            WRAPPER_PATH.parent.mkdir(parents=True, exist_ok=True)
+            tmp = WRAPPER_PATH.with_name(f".{WRAPPER_PATH.name}.{os.getpid()}")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.chmod(0o755)
+            os.replace(tmp, WRAPPER_PATH)
+    except OSError:
+        return dbt
+    return str(WRAPPER_PATH)
+
+
+def _environ(pid: int) -> dict[str, str]:
+    """The environment a process started with (Linux /proc); empty when not readable."""
+    try:
+        raw = Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return {}
+    pairs = (item.split(b"=", 1) for item in raw.split(b"\0") if b"=" in item)
+    return {key.decode(errors="replace"): value.decode(errors="replace") for key, value in pairs}
+
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return []
+    return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
+
+
+def is_ours(pid: int, warehouse_dir: Path) -> bool:
+    """A process of this warehouse: started with PARWH_WAREHOUSE set to it, or naming it on
+    its command line. Never this process."""
+    if pid == os.getpid():
+        return False
+    warehouse = str(warehouse_dir)
+    if _environ(pid).get("PARWH_WAREHOUSE") == warehouse:
+        return True
+    return any(warehouse in part for part in _cmdline(pid))
+
+
+def kill_leftover_children(warehouse_dir: Path) -> list[int]:
+    """End the processes an earlier night started (dbt) that still run; returns their ids.
+
+    Called at the start of a night, holding the warehouse lock, so no night of this
+    warehouse is running: a recorded process still alive is a leftover of a night that
+    died. Only processes proven ours (:func:`is_ours`) are killed; a recorded id now used by
+    another program is left alone. The records are removed.
+    """
+    children = warehouse_dir / CHILDREN_DIR
+    killed: list[int] = []
+    if not children.is_dir():
+        return killed
+    for record in sorted(children.iterdir()):
+        if record.name.isdigit() and is_ours(int(record.name), warehouse_dir):
+            try:
+                os.kill(int(record.name), signal.SIGKILL)
+                killed.append(int(record.name))
+            except ProcessLookupError:
+                pass
+        record.unlink(missing_ok=True)
+    return killed
 
 
 def _newest_source_mtime(project_dir: Path) -> float:

@@ -35,3 +35,32 @@ def runs_in_progress(instance: dg.DagsterInstance) -> list[str]:
         filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING])
     )
     return [run.run_id for run in runs]
+
+
+# Run tags of a night started by `parwh run`: who started it and in which process.
+LAUNCHED_BY_TAG = "parwh/launched_by"
+PID_TAG = "parwh/pid"
+
+
+def fail_abandoned_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Mark failed the runs of `parwh run` left STARTING or STARTED by a process that died.
+
+    Called holding the warehouse lock, before this night's run starts, so no other
+    `parwh run` of this warehouse is alive: a run one launched that is still "in progress"
+    was killed with its process (its ``parwh/pid`` tag says which). Runs started by the
+    Dagster daemon are left alone (its run monitoring covers them). Returns the run ids
+    marked failed.
+    """
+    failed = []
+    for run in instance.get_runs(
+        filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING])
+    ):
+        if run.tags.get(LAUNCHED_BY_TAG) != "cli":
+            continue
+        instance.report_run_failed(
+            run,
+            message="parwh: the process running this night died (killed or out of memory);"
+            " marked failed by the next night / tiến trình chạy đêm này đã dừng đột ngột",
+        )
+        failed.append(run.run_id)
+    return failed

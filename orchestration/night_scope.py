@@ -10,7 +10,11 @@ as a full night's (tests/e2e/test_night_scope.py compares the two).
 
 The whole pipeline runs when there is no published night to build on, when the code or a
 setting that changes results differs from that night's, for ``--force`` and
-``--full-refresh``, and whenever the warehouse cannot tell what changed.
+``--full-refresh``, whenever the warehouse cannot tell what changed, and after a night that
+died (``night_started.json`` left behind): such a night may have stopped anywhere, in the
+middle of dbt too, so everything is rebuilt rather than trusting what it left. Files it
+left pending or loaded without publishing them also make their families' part run
+(`night_state.changed_families`), for a night that failed rather than died.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import dagster as dg
 from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 from dagster_dbt.metadata_set import DbtMetadataSet
 
-from orchestration.night_state import changed_families, comparable_last_night
+from orchestration.night_state import changed_families, comparable_last_night, unfinished_night
 from orchestration.settings import Settings
 
 SCOPE_TAG = "parwh/scope"  # run tag: what tonight's run covers, in words
@@ -53,6 +57,9 @@ def night_scope(settings: Settings, *, whole: bool = False) -> NightScope:
     """Decide tonight's scope from the last published night and the inbox."""
     if whole:
         return NightScope(None, "requested")
+    died = unfinished_night(settings)
+    if died is not None:
+        return NightScope(None, died.describe())
     last, reason = comparable_last_night(settings)
     if last is None:
         return NightScope(None, reason)

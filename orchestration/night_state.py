@@ -7,6 +7,12 @@ night, and so are the settings that change results. No rule depends on the calen
 file again: `parwh run` and the 01:00 schedule skip it in about a second instead of
 starting Dagster and dbt. ``parwh run --force`` runs it anyway.
 
+A night is never skipped when the warehouse says the last one did not end well: a night
+that started and did not finish (``night_started.json``, written when a night starts and
+removed when it ends in any way, is still there), files registered but never loaded
+(``pending`` in ``raw.file_manifest``), or files loaded after the last published night
+(the warehouse is ahead of the published file). :func:`reasons_to_run` says which.
+
 No Dagster or dbt imports here: this runs before they load.
 """
 
@@ -65,6 +71,55 @@ class LastNight:
     manifest_loaded_through: str | None = None
 
 
+@dataclass(frozen=True)
+class StartedNight:
+    """The record of a night in progress: still there at the next start, the night died."""
+
+    run_id: str
+    started_at: str  # ISO 8601, UTC
+    pid: int
+
+    def describe(self) -> str:
+        return (
+            f"the night of {self.started_at} (run {self.run_id[:8]}) did not finish: running again"
+            f" / đêm {self.started_at} (lần chạy {self.run_id[:8]}) không chạy xong: chạy lại"
+        )
+
+
+def night_started_path(settings: Settings) -> Path:
+    """Beside last_night.json: present while a night runs, left behind by a night that died."""
+    return settings.warehouse_dir / "night_started.json"
+
+
+def record_night_start(settings: Settings, run_id: str) -> None:
+    """Written (atomically) when a night starts, before anything in the warehouse changes."""
+    state = StartedNight(
+        run_id=run_id, started_at=datetime.now(UTC).isoformat(timespec="seconds"), pid=os.getpid()
+    )
+    path = night_started_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(state), indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def clear_night_start(settings: Settings) -> None:
+    """The night ended (published, held back, failed): it did not die."""
+    night_started_path(settings).unlink(missing_ok=True)
+
+
+def unfinished_night(settings: Settings) -> StartedNight | None:
+    """The night that started and never ended, if any. An unreadable record (the night died
+    while writing it) counts as a night that died."""
+    path = night_started_path(settings)
+    if not path.exists():
+        return None
+    try:
+        return StartedNight(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return StartedNight(run_id="unknown", started_at="unknown", pid=0)
+
+
 def read_last_night(settings: Settings) -> LastNight | None:
     try:
         data = json.loads(settings.last_night_path.read_text(encoding="utf-8"))
@@ -92,6 +147,7 @@ def record_published_night(
     tmp = settings.last_night_path.with_suffix(".tmp")
     tmp.write_text(json.dumps(asdict(state), indent=2), encoding="utf-8")
     os.replace(tmp, settings.last_night_path)
+    clear_night_start(settings)  # a published night supersedes one that died before it
 
 
 def _query_warehouse(settings: Settings, sql: str, params: list | None = None) -> list[tuple] | None:
@@ -140,9 +196,8 @@ def changed_families(settings: Settings, last: LastNight) -> set[str] | None:
     new = _new_inbox_paths(settings)
     since = _query_warehouse(
         settings,
-        "select distinct source_family from raw.file_manifest"
-        " where loaded_at > cast(? as timestamp) and status in ('pending', 'loaded')"
-        " and source_family is not null",
+        "select distinct source_family from raw.file_manifest where source_family is not null"
+        " and (status = 'pending' or (status = 'loaded' and loaded_at > cast(? as timestamp)))",
         [last.manifest_loaded_through],
     )
     if new is None or since is None:
@@ -169,10 +224,65 @@ def comparable_last_night(settings: Settings) -> tuple[LastNight | None, str]:
     return last, "new data since the last published night"
 
 
+def pending_files(settings: Settings) -> list[str] | None:
+    """Files registered and never loaded nor rejected (a night died while loading them);
+    ``None`` when the warehouse cannot tell."""
+    rows = _query_warehouse(
+        settings, "select distinct file_name from raw.file_manifest where status = 'pending' order by 1"
+    )
+    return None if rows is None else [name for (name,) in rows]
+
+
+def loaded_after(settings: Settings, through: str) -> list[str] | None:
+    """Files loaded after ``through`` (the last published night's high-water mark): the
+    warehouse is ahead of the published file. ``None`` when the warehouse cannot tell."""
+    rows = _query_warehouse(
+        settings,
+        "select distinct file_name from raw.file_manifest"
+        " where status = 'loaded' and loaded_at > cast(? as timestamp) order by 1",
+        [through],
+    )
+    return None if rows is None else [name for (name,) in rows]
+
+
+def _names(names: list[str], limit: int = 5) -> str:
+    from orchestration.run_summary import escape_control
+
+    shown = ", ".join(escape_control(name) for name in names[:limit])
+    more = len(names) - limit
+    return shown + (f" and {more} more / và {more} tệp khác" if more > 0 else "")
+
+
+def reasons_to_run(settings: Settings, last: LastNight | None = None) -> list[str]:
+    """Why tonight must run although no inbox file is new: the last night died, files are
+    pending, or the warehouse holds data the published file does not. Empty when none."""
+    reasons = []
+    died = unfinished_night(settings)
+    if died is not None:
+        reasons.append(died.describe())
+    pending = pending_files(settings)
+    if pending:
+        reasons.append(
+            f"{len(pending)} file(s) registered but never loaded ({_names(pending)}): loading them"
+            f" / {len(pending)} tệp đã tiếp nhận nhưng chưa nạp: nạp lại"
+        )
+    last = last or read_last_night(settings)
+    if last is not None and last.manifest_loaded_through is not None:
+        ahead = loaded_after(settings, last.manifest_loaded_through)
+        if ahead:
+            reasons.append(
+                f"{len(ahead)} file(s) loaded after the last published night ({_names(ahead)}):"
+                f" publishing them / {len(ahead)} tệp đã nạp sau lần công bố gần nhất: công bố"
+            )
+    return reasons
+
+
 def nothing_new(settings: Settings) -> LastNight | None:
     """The last published night when tonight would change nothing, else ``None``."""
     last, _ = comparable_last_night(settings)
     if last is None:
+        return None
+    if reasons_to_run(settings, last):
         return None
     new_files = new_inbox_files(settings)
     if new_files is None or new_files:

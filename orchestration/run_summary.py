@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,35 @@ from ingest.headers import KNOWN_IGNORED
 EXIT_PUBLISHED = 0
 EXIT_FAILED = 1
 EXIT_HELD_BACK = 2
+
+# Characters that move the cursor, end a line or reorder text: in a file name they could
+# forge a line of a log, an alert or an e-mail, or make a name read as another.
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_REORDERING = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+def _escaped(char: str) -> str:
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def escape_control(text: object) -> str:
+    """``text`` on one line, as data: control characters (C0, DEL, C1), line and paragraph
+    separators and bidirectional overrides written as escapes (``\\n``, ``\\x1b``,
+    ``\\u202e``). Applied to every text a submitter chose (file names, sheet names, cell
+    text in messages) before it reaches the terminal, a log, an alert or an e-mail."""
+    value = "" if text is None else str(text)
+    return "".join(
+        _escaped(char)
+        if ord(char) < 0x20
+        or 0x7F <= ord(char) <= 0x9F
+        or ord(char) in _REORDERING
+        or unicodedata.category(char) in ("Zl", "Zp")
+        else char
+        for char in value
+    )
 
 
 @dataclass(frozen=True)
@@ -50,6 +80,11 @@ class RunSummary:
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
     #: file -> warnings of the form's own checks at load (raw.load_findings)
     load_warnings: dict[str, int] = field(default_factory=dict)
+    #: False when the run stopped before its checks were all evaluated: the findings
+    #: history is unchanged, ``findings_by_status`` is that of ``history_run_id``
+    history_recorded: bool = True
+    #: the last run that recorded the findings history (this one when it did)
+    history_run_id: str | None = None
 
     @property
     def checks_passed(self) -> int:
@@ -125,7 +160,32 @@ def summary_line(summary: RunSummary) -> str:
     severity = ", ".join(f"{n} {s}" for s, n in sorted(summary.findings_by_severity.items()))
     status = ", ".join(f"{summary.findings_by_status.get(s, 0)} {s}" for s in ("new", "open", "resolved"))
     docs = f"; Data Docs: {summary.docs_index}" if summary.docs_index else ""
+    if not summary.history_recorded:
+        since = f" run {summary.history_run_id[:8]}" if summary.history_run_id else " no run yet"
+        open_count = summary.findings_by_status.get("open", 0)
+        return (
+            f"Findings: {severity or 'none'}; the checks did not all run: the findings history is"
+            f" unchanged, {open_count} finding(s) still open as of{since}{docs}"
+        )
     return f"Findings: {severity or 'none'} ({status}){docs}"
+
+
+def recorded_history_run(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[bool, str | None]:
+    """Whether ``run_id`` recorded the findings history, and the last run that did."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables"
+        " where table_schema = 'audit' and table_name = 'finding_history_runs'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return False, None
+    sql = "select count(*) from audit.finding_history_runs where run_id = ?"
+    done = con.execute(sql, [run_id]).fetchone()
+    if done and done[0]:
+        return True, run_id
+    row = con.execute(
+        "select run_id from audit.finding_history_runs order by recorded_at desc limit 1"
+    ).fetchone()
+    return False, row[0] if row else None
 
 
 def _load_results(con: duckdb.DuckDBPyConnection, tables: set[str], run_id: str, summary: RunSummary) -> None:
@@ -195,13 +255,18 @@ def summarise_run(instance: dg.DagsterInstance, run_id: str, database: Path) -> 
                 [run_id],
             ).fetchall():
                 summary.findings_by_severity[severity] = int(count)
-        if "marts.data_quality_finding_status" in tables:
+        summary.history_recorded, summary.history_run_id = recorded_history_run(con, run_id)
+        if "marts.data_quality_finding_status" in tables and summary.history_run_id is not None:
             for status, count in con.execute(
                 "select status, count(*) from marts.data_quality_finding_status "
                 "where run_id = ? group by status",
-                [run_id],
+                [summary.history_run_id],
             ).fetchall():
-                summary.findings_by_status[status] = int(count)
+                if summary.history_recorded:
+                    summary.findings_by_status[status] = int(count)
+                elif status != "resolved":  # new or open then: still open now
+                    still_open = summary.findings_by_status.get("open", 0) + int(count)
+                    summary.findings_by_status["open"] = still_open
     finally:
         con.close()
     return summary

@@ -10,8 +10,14 @@ from ingest.admin_units import load_admin_units
 from ingest.inbox import InboxHashes, load_family, register_inbox
 from ingest.warehouse import ensure_schema
 from orchestration.resources import WarehouseResource
+from orchestration.run_summary import escape_control  # file names are submitter text
 
 INGEST_GROUP = "ingest"
+
+
+def _rejected_line(file_name: str, message: str | None) -> str:
+    """A log line naming a rejected file: its name and message are submitter text."""
+    return f"rejected {escape_control(file_name)}: {escape_control(message)}"
 
 
 @dg.multi_asset(
@@ -59,7 +65,7 @@ def file_manifest(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     for outcome in outcomes:
         by_status[outcome.status] = by_status.get(outcome.status, 0) + 1
         if outcome.status == "rejected":
-            context.log.warning(f"rejected {outcome.file_name}: {outcome.message}")
+            context.log.warning(_rejected_line(outcome.file_name, outcome.message))
     return dg.MaterializeResult(
         metadata={"new_files": len(outcomes), **{f"files_{k}": v for k, v in by_status.items()}}
     )
@@ -79,7 +85,7 @@ def _family_asset(family: str, tables: tuple[str, ...], description: str) -> dg.
             report = load_family(con, family, settings.quarantine_dir, context.run.run_id)
         for outcome in report.outcomes:
             if outcome.status == "rejected":
-                context.log.warning(f"rejected {outcome.file_name}: {outcome.message}")
+                context.log.warning(_rejected_line(outcome.file_name, outcome.message))
         metadata = {
             "files_loaded": report.files_loaded,
             "files_rejected": report.files_rejected,

@@ -1,16 +1,23 @@
-"""Alerts reach a real HTTP server on 127.0.0.1 as JSON, and the log file."""
+"""Alerts reach a real HTTP server on 127.0.0.1 as JSON, the log file and a real SMTP
+server; a run that did not evaluate the checks changes no findings history; file names
+cannot forge lines."""
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
+from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import duckdb
+from aiosmtpd.controller import Controller
 
+from expectations.history import record_finding_history
+from expectations.store import Finding, append_findings, ensure_result_tables
 from orchestration.alerts import compose_alert, deliver
-from orchestration.run_summary import CheckLine, FileLine, RunSummary
+from orchestration.run_summary import CheckLine, FileLine, RunSummary, escape_control
 
 
 def _database_with_findings(path: Path) -> Path:
@@ -27,8 +34,9 @@ def _database_with_findings(path: Path) -> Path:
         "'Stated total 733 but the parts add up to 732', 'Tổng 733 nhưng cộng các dòng được 732', now()), "
         "('r1', 'file_rejected', 'error', null, null, 'tthc_sa_dec.xlsx', 7, "
         "'unknown unit Thành phố Sa Đét', 'không tìm thấy đơn vị', now()), "
-        "('r0', 'file_rejected', 'error', null, null, 'old.xlsx', 1, 'old run', 'cũ', now())"
+        "('r0', 'stated_total_matches_parts', 'warn', null, null, 'old.xlsx', 1, 'old run', 'cũ', now())"
     )
+    record_finding_history(con, "r1")  # the gate of run r1 (assets/publish.py)
     con.close()
     return path
 
@@ -92,3 +100,146 @@ def test_unreachable_webhook_does_not_fail_the_run(tmp_path: Path) -> None:
     alert = compose_alert(_summary(), _database_with_findings(tmp_path / "w.duckdb"))
     channels = deliver(alert, tmp_path, env={"PARWH_ALERT_WEBHOOK_URL": "http://127.0.0.1:9/none"})
     assert channels == ["log"]
+
+
+OPEN = Finding(
+    "unit_submitted_every_family", "warn", "L868", "2023", None, None, "no staff data", "chưa nộp", "k"
+)
+REJECTED = Finding("file_rejected", "error", None, None, "ql.xlsx", 4, "unknown unit", "không rõ", None)
+TOTAL = Finding("stated_total_matches_parts", "warn", None, None, "b.xlsx", 12, "733 vs 732", "733", "q")
+
+
+def _history(database: Path) -> list[tuple]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return (
+            con.execute("select * from audit.finding_status order by fingerprint").fetchall()
+            + con.execute("select * from audit.finding_history_runs order by run_id").fetchall()
+        )
+    finally:
+        con.close()
+
+
+def test_a_run_that_did_not_evaluate_the_checks_changes_no_history(tmp_path: Path) -> None:
+    database = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(database))
+    ensure_result_tables(con)
+    append_findings(con, "n1", [OPEN, REJECTED, TOTAL])
+    record_finding_history(con, "n1")
+    # n2 failed in dbt: only the raw checks wrote findings (TOTAL among them), no gate
+    append_findings(con, "n2", [TOTAL])
+    con.close()
+    before = _history(database)
+    failed = RunSummary(run_id="n2", run_succeeded=False, findings_by_severity={"warn": 1})
+    alert = compose_alert(failed, database)
+    assert alert.status == "failed"
+    assert _history(database) == before  # nothing resolved, nothing new
+    # the findings open as of n1, all reported as still open (not "none", not resolved)
+    assert alert.counts["findings_open"] == 3
+    assert alert.counts["findings_new"] == 0 and alert.counts["findings_resolved"] == 0
+    assert "findings history is unchanged" in alert.text and "run n1" in alert.text
+    lines = [line for line in alert.text.splitlines() if line.startswith("- ")]
+    assert len(lines) == 3 and all("still open (open since" in line for line in lines)
+    assert lines[0].startswith("- error still open") and "ql.xlsx" in lines[0]  # errors first
+
+    # the next night that evaluates the checks: n1's findings still open since n1
+    con = duckdb.connect(str(database))
+    append_findings(con, "n3", [OPEN, TOTAL])
+    counts = record_finding_history(con, "n3")
+    first_seen = con.execute(
+        "select rule, first_seen_run from audit.finding_status where resolved_at is null order by rule"
+    ).fetchall()
+    con.close()
+    assert (counts.new, counts.open, counts.resolved) == (0, 3, 0)  # ql.xlsx: sticky, still open
+    assert first_seen == [
+        ("file_rejected", "n1"),
+        ("stated_total_matches_parts", "n1"),
+        ("unit_submitted_every_family", "n1"),
+    ]
+
+
+def test_a_file_rejected_by_a_failed_run_enters_the_history_at_the_next_checked_run(tmp_path: Path) -> None:
+    database = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(database))
+    ensure_result_tables(con)
+    append_findings(con, "n1", [OPEN])
+    record_finding_history(con, "n1")
+    append_findings(con, "n2", [REJECTED])  # rejected once by ingest, then the run failed
+    append_findings(con, "n3", [OPEN])
+    first = record_finding_history(con, "n3")
+    append_findings(con, "n4", [OPEN])
+    second = record_finding_history(con, "n4")
+    statuses = con.execute(
+        "select run_id, rule, status from marts.data_quality_finding_status"
+        " where rule = 'file_rejected' order by run_id"
+    ).fetchall()
+    con.close()
+    assert (first.new, first.open) == (1, 1) and (second.new, second.open) == (0, 2)
+    assert statuses == [("n3", "file_rejected", "new"), ("n4", "file_rejected", "open")]
+
+
+HOSTILE = "a\nFAKE: all clear.xlsx"
+
+
+def test_control_characters_are_escaped() -> None:
+    assert escape_control("a\nb\rc\td") == "a\\nb\\rc\\td"
+    assert escape_control("\x1b[31mred\x7f\x85") == "\\x1b[31mred\\x7f\\x85"
+    assert escape_control("x\u2028y\u2029z") == "x\\u2028y\\u2029z"
+    assert escape_control("\u202egpj.exe \u2066\u200f") == "\\u202egpj.exe \\u2066\\u200f"
+    assert escape_control("Hồ sơ TTHC — Đồng Tháp (1).xlsx") == "Hồ sơ TTHC — Đồng Tháp (1).xlsx"
+    assert escape_control(None) == ""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class _Mailbox:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd API)
+        self.messages.append(envelope.content)
+        return "250 OK"
+
+
+def test_a_file_name_cannot_forge_a_line_of_the_log_or_the_email(tmp_path: Path) -> None:
+    database = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(database))
+    ensure_result_tables(con)
+    hostile = Finding("file_rejected", "error", None, None, HOSTILE, 1, f"bad {HOSTILE}\r\u2028x", "x", None)
+    append_findings(con, "r1", [hostile])
+    record_finding_history(con, "r1")
+    con.close()
+    summary = RunSummary(
+        run_id="r1",
+        run_succeeded=True,
+        files=[FileLine(HOSTILE, None, "rejected", 0, f"cannot read {HOSTILE}")],
+        published_path=Path("/w/published/latest.duckdb"),
+        findings_by_severity={"error": 1},
+    )
+    alert = compose_alert(summary, database, notes=[f"the night of {HOSTILE} did not finish"])
+    mailbox = _Mailbox()
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    smtp.start()
+    try:
+        env = {
+            "PARWH_ALERT_SMTP_HOST": "127.0.0.1",
+            "PARWH_ALERT_SMTP_PORT": str(smtp.port),
+            "PARWH_ALERT_EMAIL_FROM": "parwh@so-noi-vu.example",
+            "PARWH_ALERT_EMAIL_TO": "analysts@so-noi-vu.example",
+        }
+        assert deliver(alert, tmp_path, env=env) == ["log", "email"]
+    finally:
+        smtp.stop()
+    log = (tmp_path / "alerts.log").read_text(encoding="utf-8")
+    mail = message_from_bytes(mailbox.messages[0], policy=policy.default)
+    body = mail.get_content().replace("\r\n", "\n")  # SMTP's line ends
+    for text in (log, body, alert.text):
+        assert not any(line.startswith("FAKE") for line in text.splitlines())
+        assert "\u2028" not in text and "\r" not in text
+        assert "a\\nFAKE: all clear.xlsx" in text
+    assert "\n" not in mail["Subject"] and "after a night that did not finish" in mail["Subject"]
+    assert "the night of a\\nFAKE: all clear.xlsx did not finish" in body
