@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 
 from ingest.errors import NumberParseError
@@ -33,6 +35,25 @@ _NUMBER = re.compile(
 )
 _SUFFIX_OK = re.compile(r"^[%\w\s./()\-]*$")
 _GROUPS_OK = re.compile(r"^\d{1,3}(?:\d{3})*$")
+
+#: The largest count a form may state: ten times the yearly dossiers of the whole country
+#: (about 10 million), far above any province's figure. A larger count is a typing error
+#: (a date or an ID typed into a count column, digits repeated) and would be published as
+#: a figure; while :func:`plausible_counts` is in force (a file being loaded) it rejects
+#: the file, naming the row and column. Declared once, here.
+MAX_COUNT = 100_000_000
+_COUNT_BOUND: ContextVar[int | None] = ContextVar("parwh_count_bound", default=None)
+
+
+@contextmanager
+def plausible_counts(bound: int = MAX_COUNT) -> Iterator[int]:
+    """While in force, :func:`parse_count` refuses a count above ``bound`` (the loaders
+    wrap a file's reading in it; the parser alone reads any whole number)."""
+    token = _COUNT_BOUND.set(bound)
+    try:
+        yield bound
+    finally:
+        _COUNT_BOUND.reset(token)
 
 
 def _short(value: object) -> str:
@@ -159,6 +180,12 @@ def parse_count(value: object) -> int:
         raise NumberParseError(
             f"{_short(value)!r} is negative (a count cannot be negative)",
             f"{_short(value)!r} là số âm (số đếm không được âm)",
+        )
+    bound = _COUNT_BOUND.get()
+    if bound is not None and number > bound:
+        raise NumberParseError(
+            f"{_short(value)!r} is not a plausible count (more than {format_vi(bound)})",
+            f"{_short(value)!r} không phải số đếm hợp lý (lớn hơn {format_vi(bound)})",
         )
     return int(number)
 

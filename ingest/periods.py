@@ -8,14 +8,34 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
 from ingest import vocabulary
+from ingest.dates import DateWindow, active_window, outside_window_error, plausible_dates
 from ingest.errors import DateParseError, PeriodParseError
+from ingest.numbers import plausible_counts
 from ingest.text import fold, fold_keep_punct, nfc
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+@contextmanager
+def plausible_values(run_date: date | None = None) -> Iterator[DateWindow]:
+    """The door's plausibility checks, in force while a file is read: every date parsed
+    (:func:`ingest.dates.parse_date`) and every period built (:class:`Period`) within the
+    plausible window, every count (:func:`ingest.numbers.parse_count`) at most
+    :data:`ingest.numbers.MAX_COUNT`. A value outside rejects the file with its row and
+    column (the readers add them). Yields the date window."""
+    with plausible_dates(run_date) as window, plausible_counts():
+        yield window
+
+
+class PeriodOutOfWindow(PeriodParseError):
+    """A period with a date outside the plausible window (``Năm 9999``): never a period
+    merely not found, so :func:`find_period_in_text` lets it through to reject the file."""
 
 
 def _month_end(year: int, month: int) -> date:
@@ -33,6 +53,15 @@ class Period:
                 f"period ends ({self.end}) before it starts ({self.start})",
                 f"kỳ báo cáo kết thúc ({self.end}) trước khi bắt đầu ({self.start})",
             )
+        # While a file is loaded (ingest.dates.plausible_dates) a period must lie within
+        # the plausible window: a form of "Năm 9999" would make the models build month
+        # series up to 9999. Outside loading (tests, reports) any real period is accepted.
+        window = active_window()
+        if window is not None:
+            for day in (self.start, self.end):
+                if not window.contains(day):
+                    error = outside_window_error(day, window, "the period's date", "ngày của kỳ báo cáo")
+                    raise PeriodOutOfWindow(error.message_en, error.message_vi)
 
     @property
     def label(self) -> str:
@@ -230,6 +259,8 @@ def find_period_in_text(text: object) -> Period | None:
         if period is not None:
             period_label(period.start, period.end)
         return period
+    except PeriodOutOfWindow:
+        raise  # a period is stated, and it is implausible: the file is rejected for it
     except (PeriodParseError, DateParseError):
         return None
 

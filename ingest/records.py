@@ -23,9 +23,14 @@ no end of processing for a row, the return date (NgayTra, "Ngày trả kết qu�
 from __future__ import annotations
 
 import contextlib
+import os
 import re
-from dataclasses import dataclass
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -35,7 +40,9 @@ import yaml
 
 from ingest import vocabulary
 from ingest.aggregated import KIND_LEVEL
+from ingest.dates import LOCAL_TIME_ZONE, DateWindow, date_window
 from ingest.errors import IngestError, ParseError
+from ingest.form_checks import LoadFinding
 from ingest.headers import HeaderMatch
 from ingest.periods import parse_authority_level
 from ingest.readers import file_kind, first_lines, read_csv, sniff_delimiter
@@ -83,11 +90,28 @@ _NAME_TOKEN = re.compile(r"[0-9a-z]+")
 _PORTAL_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][A-Za-z]*)+")  # MaHoSo, NgayTiepNhan, MaTTHC
 
 
+#: an ISO timestamp that states its offset: ``2023-07-01T00:30:00+07:00``, ``…Z``, and
+#: DuckDB's text of a Parquet ``timestamp[tz=UTC]`` (``2023-06-30 17:30:00+00``). A time
+#: must come before the offset: ``01-07-2023`` ends in ``-2023`` and is no offset.
+_OFFSET = r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|[+-]\d{2}(:?\d{2})?)$"
+#: characters DuckDB's file readers expand as a glob pattern
+_GLOB_CHARACTERS = frozenset("*?[]{}")
+#: rule of a row whose end of processing is dated before its reception (raw.load_findings)
+RULE_FINISHED_BEFORE_RECEIVED = "records_finished_before_received"
+#: rule of a row whose due date is before its reception
+RULE_DUE_BEFORE_RECEIVED = "records_due_before_received"
+#: findings written per rule and file: beyond it, one more finding counts the rest (a
+#: corrupted export must not turn into a million findings in every published workbook)
+MAX_ROW_FINDINGS = 500
+
+
 @dataclass
 class RecordsResult:
     rows: int
     unit_codes: list[str]
     period_labels: list[str]
+    #: the warnings written to raw.load_findings for this file (dates in the wrong order)
+    findings: list[LoadFinding] = field(default_factory=list)
 
 
 @cache
@@ -110,14 +134,27 @@ def _headers_of(canonical: str) -> str:
 
 
 def _ts_expr(col: str, first: str | None = None) -> str:
-    """Timestamp parsing expression; ``first`` is the format seen in the file's first rows,
-    tried first (DuckDB's coalesce only evaluates later arguments where needed)."""
+    """Timestamp parsing expression, in the province's local time; ``first`` is the format
+    seen in the file's first rows, tried first (DuckDB's coalesce only evaluates later
+    arguments where needed).
+
+    A timestamp that states its offset (``+07:00``, ``Z``, a Parquet ``timestamp[tz=UTC]``)
+    is converted to Asia/Ho_Chi_Minh with DuckDB's bundled ICU (``at time zone``): a dossier
+    received at 00:30 +07:00 on 1 July is received on 1 July, not at 17:30 UTC on 30 June.
+    A naive timestamp is local time already and is taken as written.
+    """
     formats = ", ".join(f"'{f}'" for f in TIMESTAMP_FORMATS if f != first)  # constants
     if first is None:
-        return f"coalesce(try_cast({col} as timestamp), try_strptime({col}, [{formats}]))"
-    return (
-        f"coalesce(try_strptime({col}, '{first}'), try_cast({col} as timestamp),"
-        f" try_strptime({col}, [{formats}]))"
+        naive = f"coalesce(try_cast({col} as timestamp), try_strptime({col}, [{formats}]))"
+    else:
+        naive = (
+            f"coalesce(try_strptime({col}, '{first}'), try_cast({col} as timestamp),"
+            f" try_strptime({col}, [{formats}]))"
+        )
+    return (  # the pattern and the zone are constants of this module
+        f"case when regexp_matches({col}, '{_OFFSET}')"
+        f" then try_cast({col} as timestamptz) at time zone '{LOCAL_TIME_ZONE}'"
+        f" else {naive} end"
     )
 
 
@@ -272,6 +309,36 @@ def _unit_from_file_name(con: duckdb.DuckDBPyConnection, file_name: str, row: in
     raise _fail(file_name, en, vi, row, None)
 
 
+@contextlib.contextmanager
+def literal_path(path: Path, kind: str) -> Iterator[Path]:
+    """The file under a name DuckDB reads as itself and nothing else.
+
+    DuckDB's ``read_csv(?)`` and ``read_parquet(?)`` take a path parameter as a glob
+    pattern (``*``, ``?``, ``[…]``, ``{…}``): ``ho_so_*.csv.gz`` read three other files and
+    ``ho_so_c[1].csv.gz`` read ``ho_so_c1.csv.gz``. The file is given to DuckDB as a hard
+    link (a symbolic link across file systems) named ``records.<kind>`` in a private
+    temporary directory, whose path is checked to hold no glob character; the directory is
+    removed afterwards. The submitted name never reaches DuckDB.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="parwh_records_"))
+    try:
+        link = folder / f"records.{kind}"
+        if _GLOB_CHARACTERS & set(str(link)):
+            raise IngestError(
+                f"the temporary directory {folder} has a glob character in its path; set TMPDIR"
+                " to a plain directory",
+                f"thư mục tạm {folder} có ký tự đại diện trong đường dẫn; đặt TMPDIR là một thư"
+                " mục có tên thông thường",
+            )
+        try:
+            os.link(path, link)
+        except OSError:
+            os.symlink(Path(path).resolve(), link)
+        yield link
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def load_records(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -279,8 +346,26 @@ def load_records(
     file_id: str,
     file_name: str,
     loaded_at,
+    window: DateWindow | None = None,
 ) -> RecordsResult:
-    """Insert one records file into ``raw.dossier_records`` (caller holds the transaction)."""
+    """Insert one records file into ``raw.dossier_records`` (caller holds the transaction).
+
+    ``window`` is the plausible date window (default :func:`ingest.dates.date_window` of
+    today); DuckDB reads the file through :func:`literal_path`.
+    """
+    with literal_path(path, file_kind(path) or "csv") as literal:
+        return _load_literal(con, literal, match, file_id, file_name, loaded_at, window or date_window())
+
+
+def _load_literal(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    match: HeaderMatch,
+    file_id: str,
+    file_name: str,
+    loaded_at,
+    window: DateWindow,
+) -> RecordsResult:
     cols = match.columns
     header_row = match.header_rows[-1] + 1
     missing = [c for c in _required() if c not in cols]
@@ -305,7 +390,7 @@ def load_records(
     except duckdb.Error as exc:
         raise _unreadable_records(file_name, exc) from exc
     try:
-        return _load_staged(con, match, file_id, file_name, loaded_at, file_unit is not None)
+        return _load_staged(con, match, file_id, file_name, loaded_at, file_unit is not None, window)
     finally:
         with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it itself
             con.execute("drop table if exists temp._records_stage")
@@ -342,6 +427,7 @@ def _load_staged(
     file_name: str,
     loaded_at,
     unit_from_file_name: bool,
+    window: DateWindow,
 ) -> RecordsResult:
     cols = match.columns
     stage = "temp._records_stage"
@@ -423,7 +509,7 @@ def _load_staged(
             f"{stage} s {joins.get('status', '')}",
         )
         return _check_and_insert(
-            con, match, file_id, file_name, loaded_at, c, ts_of, exprs, sources, unit_from_file_name
+            con, match, file_id, file_name, loaded_at, c, ts_of, exprs, sources, unit_from_file_name, window
         )
     finally:
         con.unregister("_ingest_value_map")
@@ -440,6 +526,7 @@ def _check_and_insert(
     exprs: dict[str, str],
     sources: tuple[str, str],
     unit_from_file_name: bool,
+    window: DateWindow,
 ) -> RecordsResult:
     cols = match.columns
     stage = "temp._records_stage"
@@ -490,6 +577,7 @@ def _check_and_insert(
         if bad is None:
             continue
         raise _row_error(con, match, file_name, name, column, bad, c, status, checked)
+    _check_window(con, match, file_name, c, ts_of, window)
 
     unit = f"s.{c('unit_code')}"
     era_at = f"coalesce({ts_of('received_at')}, {ts_of('due_at')}, {finished}"
@@ -555,7 +643,9 @@ def _check_and_insert(
             None,
             None,
         ) from exc
-    return _result(con, file_id, file_name)
+    result = _result(con, file_id, file_name)
+    result.findings = _flag_date_order(con, match, file_id, c, loaded_at)
+    return result
 
 
 def _row_error(
@@ -679,3 +769,186 @@ def _file_width(path: Path) -> int:
         return len(pq.read_schema(path).names)
     sheet = read_csv(path, kind or "csv", max_rows=1)[0]
     return len(sheet.rows[0]) if sheet.rows else 0
+
+
+def _check_window(
+    con: duckdb.DuckDBPyConnection,
+    match: HeaderMatch,
+    file_name: str,
+    c,
+    ts_of,
+    window: DateWindow,
+) -> None:
+    """Every date of the file (received, due, finished, returned) within the plausible
+    window, or the file is rejected: one scan of the staged file counts the rows outside
+    and finds the first, per column.
+
+    Two records dated 9999 made ``dbt build`` build month series up to 9999 and run out of
+    memory every night; a date outside the window is a typing error that no figure should
+    carry. The message names the first offending row (file row, the header is row 1), the
+    column as submitted, the value as written, the window and how many rows are affected.
+    """
+    present = [k for k in _TS_COLUMNS if k in match.columns]
+    if not present:
+        return
+    outside = {k: f"cast({ts_of(k)} as date) not between ?::date and ?::date" for k in present}
+    items = [f"count(*) filter (where {' or '.join(outside.values())})"]
+    for k in present:
+        items += [f"min(s.source_row) filter (where {outside[k]})"]
+    params: list = [window.earliest, window.latest] * len(present) * 2
+    try:
+        found = con.execute(f"select {', '.join(items)} from temp._records_stage s", params).fetchall()[0]
+    except duckdb.Error as exc:
+        raise _unreadable_records(file_name, exc) from exc
+    affected = int(found[0] or 0)
+    if not affected:
+        return
+    firsts = [(row, i) for i, row in enumerate(found[1:]) if row is not None]
+    row, i = min(firsts)
+    name = present[i]
+    value = con.execute(
+        f"select s.{c(name)} from temp._records_stage s where s.source_row = ?", [row]
+    ).fetchall()
+    shown = str(value[0][0])[:40] if value and value[0][0] is not None else ""
+    header = match.column_name(name) or _headers_of(name)
+    raise _fail(
+        file_name,
+        f"the date {shown!r} in column {header!r} (row {row}) is outside the plausible window"
+        f" {window.shown}; {affected} row(s) of the file have a date outside it. Nothing of"
+        " the file was loaded (set PARWH_EARLIEST_DATE / PARWH_LATEST_DATE_MARGIN_DAYS if the"
+        " window is wrong)",
+        f"ngày {shown!r} ở cột {header!r} (dòng {row}) nằm ngoài khoảng ngày hợp lý"
+        f" {window.shown}; {affected} dòng của tệp có ngày nằm ngoài khoảng này. Tệp chưa được"
+        " nạp (đặt PARWH_EARLIEST_DATE / PARWH_LATEST_DATE_MARGIN_DAYS nếu khoảng này sai)",
+        row,
+        header,
+    )
+
+
+#: rule -> (the later date of the pair as loaded, the stage columns it may come from)
+_ORDER_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
+    RULE_FINISHED_BEFORE_RECEIVED: ("finished_at", ("finished_at", "returned_at")),
+    RULE_DUE_BEFORE_RECEIVED: ("due_at", ("due_at",)),
+}
+_ORDER_MESSAGES: dict[str, tuple[str, str]] = {  # constants: DuckDB format() strings
+    RULE_FINISHED_BEFORE_RECEIVED: (
+        "finished on {} (column {}) before it was received on {}: the row is loaded but counts"
+        " in no month's figures (a dossier counts from its reception to its end); correct the"
+        " dates and submit the export again",
+        "kết thúc ngày {} (cột {}) trước ngày tiếp nhận {}: dòng được nạp nhưng không được tính"
+        " vào số liệu của tháng nào (hồ sơ được tính từ ngày tiếp nhận đến ngày kết thúc); sửa"
+        " ngày và gửi lại tệp",
+    ),
+    RULE_DUE_BEFORE_RECEIVED: (
+        "due on {} (column {}) before it was received on {}: the row is loaded and counted as"
+        " submitted (late if resolved after the due date, overdue while pending); correct the"
+        " dates and submit the export again",
+        "hẹn trả ngày {} (cột {}) trước ngày tiếp nhận {}: dòng được nạp và tính theo số liệu đã"
+        " gửi (quá hạn nếu giải quyết sau ngày hẹn, quá hạn khi đang giải quyết); sửa ngày và"
+        " gửi lại tệp",
+    ),
+}
+
+
+def _flag_date_order(
+    con: duckdb.DuckDBPyConnection,
+    match: HeaderMatch,
+    file_id: str,
+    c,
+    loaded_at,
+) -> list[LoadFinding]:
+    """A finding in ``raw.load_findings`` for each loaded row finished, or due, on a date
+    before it was received (dates compared as dates, as the models count them), written in
+    the file's transaction; returned for the file's message.
+
+    Decision: such rows are loaded, not the file rejected, and each is flagged with its file
+    row and column. A finished-before-received row is active in no month (the models count
+    a dossier from its reception to its end), so it adds to no figure: it is missing from
+    the figures, never counted wrongly, and the finding says so. A due-before-received row
+    is counted as submitted (late, or overdue while pending) and the finding says so. The
+    rest of the export (usually a whole day of a province) is published rather than held
+    back for one mistyped date. ``stated_value`` is the days from reception to the later
+    date (negative), ``computed_value`` 0, so the finding's difference is never zero. At most
+    :data:`MAX_ROW_FINDINGS` rows per rule are listed; one more finding counts the rest.
+    """
+    findings: list[LoadFinding] = []
+    for rule, (loaded, sources) in _ORDER_RULES.items():
+        present = [k for k in sources if k in match.columns]
+        if not present:
+            continue
+        # the header the row's date came from (finished_at, else returned_at)
+        column = "case " + " ".join(f"when s.{c(k)} is not null then ?" for k in present) + " end"
+        headers = [match.column_name(k) or k for k in present]
+        message_en, message_vi = _ORDER_MESSAGES[rule]
+        bad = f"r.file_id = ? and cast(r.{loaded} as date) < cast(r.received_at as date)"  # constants
+        days = f"date_diff('day', cast(r.received_at as date), cast(r.{loaded} as date))"
+
+        def shown(col: str) -> str:
+            return f"strftime(r.{col}, '%d/%m/%Y')"
+
+        selected = f"""
+            select r.source_row, {column} as column_ref, {days} as days, r.unit_code,
+                strftime(r.received_at, '%Y-%m') as period_label,
+                {shown(loaded)} as later, {shown("received_at")} as received
+            from raw.dossier_records r
+            join temp._records_stage s on s.source_row = r.source_row
+            where {bad}
+        """
+        total = con.execute(f"select count(*) from ({selected})", [*headers, file_id]).fetchall()[0][0]
+        if not total:
+            continue
+        con.execute(
+            f"""
+            insert into raw.load_findings (file_id, source_family, sheet_name, source_row,
+                column_ref, rule, severity, stated_value, computed_value, difference, message,
+                message_vi, unit_code, period_label, loaded_at)
+            select ?, 'dossier_records', null, source_row, column_ref, ?, 'warn', days, 0, days,
+                format(?, later, column_ref, received), format(?, later, column_ref, received),
+                unit_code, period_label, ?
+            from ({selected})
+            order by source_row
+            limit {MAX_ROW_FINDINGS}
+            """,
+            [file_id, rule, message_en, message_vi, loaded_at, *headers, file_id],
+        )
+        if total > MAX_ROW_FINDINGS:
+            more = total - MAX_ROW_FINDINGS
+            con.execute(
+                "insert into raw.load_findings (file_id, source_family, source_row, column_ref,"
+                " rule, severity, stated_value, computed_value, difference, message, message_vi,"
+                " loaded_at) values (?, 'dossier_records', null, ?, ?, 'warn', ?, 0, ?, ?, ?, ?)",
+                [
+                    file_id,
+                    headers[0],
+                    rule,
+                    -more,
+                    -more,
+                    f"{more} more row(s) of the file have the same problem (the first"
+                    f" {MAX_ROW_FINDINGS} are listed one by one)",
+                    f"còn {more} dòng khác của tệp có cùng lỗi ({MAX_ROW_FINDINGS} dòng đầu được"
+                    " liệt kê từng dòng)",
+                    loaded_at,
+                ],
+            )
+    rows = con.execute(
+        "select rule, source_row, column_ref, stated_value, computed_value, message, message_vi,"
+        " unit_code, period_label from raw.load_findings where file_id = ? and rule in (?, ?)"
+        " order by rule, source_row nulls last",
+        [file_id, RULE_FINISHED_BEFORE_RECEIVED, RULE_DUE_BEFORE_RECEIVED],
+    ).fetchall()
+    for rule, row, column, stated, computed, en, vi, unit, period in rows:
+        findings.append(
+            LoadFinding(
+                rule=rule,
+                sheet=None,
+                source_row=row,
+                column_ref=column,
+                stated=Decimal(stated) if stated is not None else None,
+                computed=Decimal(computed) if computed is not None else None,
+                message=en,
+                message_vi=vi,
+                unit_code=unit,
+                period_label=period,
+            )
+        )
+    return findings
