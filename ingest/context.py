@@ -14,13 +14,14 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import PurePath
 
 from ingest import vocabulary
 from ingest.admin_units import UnitResolver
 from ingest.periods import Period, find_authority_level_in_text, find_period_in_text
-from ingest.text import clean, fold, is_blank
+from ingest.text import clean, fold, fold_keep_punct, is_blank
 
 _UNIT_LINE = re.compile(r"^(?:ten )?(?:don vi|co quan|dia phuong)(?: bao cao)?$")
 _PERIOD_LINE = re.compile(r"^(?:ky bao cao|ky|thoi gian bao cao|thoi ky bao cao|so lieu|ky so lieu)\b")
@@ -127,3 +128,31 @@ def extract_context(title_rows: list[tuple], file_name: str, resolver: UnitResol
         unit_name=unit or letterhead,
         money_scale=money,
     )
+
+
+# "Tây Ninh, ngày 05 tháng 7 năm 2023", "TP. Cao Lãnh, ngày 15/7/2023" (folded, punctuation kept)
+_SUBMITTED_WORDS = re.compile(
+    r"^[^,:;]{2,60},\s*ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*(?:,\s*)?nam\s*(\d{4})\b"
+)
+_SUBMITTED_NUMERIC = re.compile(r"^[^,:;]{2,60},\s*ngay\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
+
+
+def submission_date(rows: list[tuple] | list[list]) -> date | None:
+    """The date a form states it was signed: its place-and-date line ("Tây Ninh, ngày 05
+    tháng 7 năm 2023"), the first one met in ``rows``; ``None`` when there is none or the
+    day is blank ("ngày … tháng … năm 2023"). Why: of two versions of one submission the one
+    submitted later wins, and the file's own date says so better than its name."""
+    for row in rows:
+        for value in row:
+            if not isinstance(value, str) or "," not in value:
+                continue
+            text = fold_keep_punct(value)
+            found = _SUBMITTED_WORDS.match(text) or _SUBMITTED_NUMERIC.match(text)
+            if found is None or _LEGAL_REFERENCE.search(fold(text.split(",", 1)[0])):
+                continue
+            day, month, year = (int(g) for g in found.groups())
+            if not 2000 <= year <= 2100:
+                continue
+            with contextlib.suppress(ValueError):
+                return date(year, month, day)
+    return None

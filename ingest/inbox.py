@@ -1,33 +1,44 @@
 """Register inbox files in ``raw.file_manifest`` and load pending files family by family.
 
 * :func:`register_inbox` hashes every file of the inbox, records new ones as ``pending``
-  (classified by their header), ``duplicate`` (content already seen) or ``rejected``.
-* :func:`load_family` loads the pending files of one family, each file in one
+  (classified by their header), ``duplicate`` (content already seen) or ``rejected``;
+  hidden files (``.name``) and Office lock files (``~$name``) are recorded once as
+  ``skipped``, never read.
+* :func:`load_family` loads the pending files of one family in the order they were
+  submitted (the title block's date, else the file's modification time), each file in one
   transaction: a bad file lands zero rows, is quarantined with an ``.error.txt`` and
   reported in ``marts.data_quality_findings``. Inbox files are never modified.
+
+File names are submitter text: the manifest's ``file_name`` is the name with undecodable
+bytes and control characters escaped (:func:`ingest.text.printable_name`), so it can be
+stored, logged and mailed; ``file_path`` keeps the real path to read the file.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
 
 from ingest.admin_units import UnitResolver
 from ingest.aggregated_file import read_aggregated_file
+from ingest.context import submission_date
 from ingest.errors import IngestError, ParseError, ReadError
 from ingest.form_checks import LoadFinding
 from ingest.headers import AGGREGATED_FAMILIES, FAMILIES, HEADER_SCAN_ROWS, closest_header, find_header
 from ingest.quarantine import quarantine_file
 from ingest.readers import Sheet, file_kind, read_sheets
 from ingest.records import load_records
+from ingest.text import printable_name
 from ingest.turned import turned_table
 from ingest.warehouse import ensure_admin_units, ensure_schema
 
@@ -119,7 +130,7 @@ TABLE_SCHEMAS: dict[str, list[tuple[str, pa.DataType]]] = {
 class FileOutcome:
     file_name: str
     family: str | None
-    status: str  # pending, duplicate, loaded, rejected
+    status: str  # pending, duplicate, loaded, rejected, skipped
     rows: int = 0
     message: str = ""
     message_vi: str = ""
@@ -180,29 +191,107 @@ class InboxHashes:
         self._dirty = False
 
 
+#: a pending file whose loading was started this many times without finishing (the process
+#: died: out of memory, a reader fault) is rejected instead of loaded again
+MAX_LOAD_ATTEMPTS = 2
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+#: ``file_path`` of a file whose name is not UTF-8: its bytes, base64 (an absolute path
+#: never starts with this)
+_PATH_BYTES_PREFIX = "b64:"
+
+
 def hashed_inbox_files(inbox: Path, hashes: InboxHashes) -> list[tuple[Path, str, str]]:
-    """(path, name relative to the inbox, sha256) of every inbox file, in name order."""
+    """(path, printable name relative to the inbox, sha256) of every inbox file that is
+    neither hidden nor an Office lock file, in name order."""
     found = []
-    for path in _inbox_files(inbox) if inbox.exists() else []:
-        rel = path.relative_to(inbox).as_posix()
+    for path in _scan_inbox(inbox)[0] if inbox.exists() else []:
+        rel = inbox_name(inbox, path)
         found.append((path, rel, hashes.sha256(path, rel)))
     return found
 
 
-def _inbox_files(inbox: Path) -> list[Path]:
-    files = []
+def inbox_name(inbox: Path, path: Path) -> str:
+    """The file's name relative to the inbox as stored and shown: ``/``-separated, with
+    undecodable bytes and control characters escaped (``bao_cao_\\xff.xlsx``)."""
+    return printable_name(path.relative_to(inbox).as_posix())
+
+
+def _skip_reason(rel: Path) -> tuple[str, str] | None:
+    """Why a file is not read (English, Vietnamese), or ``None`` when it is read."""
+    for part in rel.parts:
+        if part.startswith("~$"):
+            return (
+                "skipped: Office lock file (written while someone has the workbook open; not a submission)",
+                "bỏ qua: tệp khóa của Office (tạo ra khi có người đang mở bảng tính; không phải báo cáo)",
+            )
+        if part.startswith("."):
+            return (
+                "skipped: hidden file or folder (its name starts with '.'); rename it to have it loaded",
+                "bỏ qua: tệp hoặc thư mục ẩn (tên bắt đầu bằng '.'); đổi tên nếu cần nạp",
+            )
+    return None
+
+
+def _scan_inbox(inbox: Path) -> tuple[list[Path], list[tuple[Path, tuple[str, str]]]]:
+    """The files to read, and the hidden and lock files with why they are skipped, both in
+    name order. Symbolic links are not followed."""
+    files: list[Path] = []
+    skipped: list[tuple[Path, tuple[str, str]]] = []
     for p in inbox.rglob("*"):
-        rel = p.relative_to(inbox)
-        if any(part.startswith((".", "~$")) for part in rel.parts):
-            continue  # hidden files and Office lock files
-        if p.is_file() and not p.is_symlink():
+        if not p.is_file() or p.is_symlink():
+            continue
+        reason = _skip_reason(p.relative_to(inbox))
+        if reason is None:
             files.append(p)
-    return sorted(files, key=lambda p: p.relative_to(inbox).as_posix())
+        else:
+            skipped.append((p, reason))
+    files.sort(key=lambda p: p.relative_to(inbox).as_posix())
+    skipped.sort(key=lambda item: item[0].relative_to(inbox).as_posix())
+    return files, skipped
+
+
+def _inbox_files(inbox: Path) -> list[Path]:
+    return _scan_inbox(inbox)[0]
+
+
+def stored_path(path: Path) -> str:
+    """``file_path`` for the manifest: the absolute path, or its bytes in base64 when the
+    name is not UTF-8 (DuckDB stores valid UTF-8 only)."""
+    text = str(path.resolve())
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _PATH_BYTES_PREFIX + base64.b64encode(os.fsencode(text)).decode("ascii")
+    return text
+
+
+def read_path(stored: str | None) -> Path:
+    """The real path of a manifest's ``file_path`` (see :func:`stored_path`)."""
+    if stored and stored.startswith(_PATH_BYTES_PREFIX):
+        return Path(os.fsdecode(base64.b64decode(stored[len(_PATH_BYTES_PREFIX) :])))
+    return Path(stored or "")
+
+
+def _modified_at(path: Path) -> datetime | None:
+    """The file's modification time (its arrival in the inbox), naive UTC like ``loaded_at``."""
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
+    except OSError:
+        return None
+
+
+def _local_date(moment: datetime) -> date:
+    return moment.replace(tzinfo=UTC).astimezone(LOCAL_TZ).date()
 
 
 def classify(path: Path, file_name: str) -> dict[str, list[str | None]]:
     """Families found in a file → the sheets holding them. Raises :class:`IngestError`
     for unreadable, empty or unrecognisable files."""
+    return _classify(path, file_name)[0]
+
+
+def _classify(path: Path, file_name: str) -> tuple[dict[str, list[str | None]], list[Sheet]]:
+    """:func:`classify`, with the first rows of the sheets it read (for the title block)."""
     if path.stat().st_size == 0:
         raise IngestError("the file is empty", "tệp rỗng", file_name=file_name)
     try:
@@ -233,7 +322,7 @@ def classify(path: Path, file_name: str) -> dict[str, list[str | None]]:
             file_name=file_name,
             row=row,
         )
-    return families
+    return families, sheets
 
 
 def _closest_reading(sheets: list[Sheet]) -> tuple[str, str, int | None]:
@@ -266,11 +355,31 @@ def _insert_manifest(con: duckdb.DuckDBPyConnection, **values: object) -> None:
 
 
 def _finding(con: duckdb.DuckDBPyConnection, run_id: str, error: IngestError, file_name: str) -> None:
+    _insert_finding(
+        con, run_id, "file_rejected", "error", file_name, str(error), error.full_message_vi, row=error.row
+    )
+
+
+def _insert_finding(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    rule: str,
+    severity: str,
+    file_name: str,
+    message: str,
+    message_vi: str,
+    *,
+    row: int | None = None,
+    unit_code: str | None = None,
+    period_label: str | None = None,
+) -> None:
+    """A finding of tonight's run in ``marts.data_quality_findings`` (reported and published
+    with the checks' findings)."""
     con.execute(
         "insert into marts.data_quality_findings (run_id, rule, severity, unit_code,"
         " period_label, source_file, source_row, message, message_vi, found_at)"
-        " values (?, 'file_rejected', 'error', null, null, ?, ?, ?, ?, ?)",
-        [run_id, file_name, error.row, str(error), error.full_message_vi, _now()],
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [run_id, rule, severity, unit_code, period_label, file_name, row, message, message_vi, _now()],
     )
 
 
@@ -306,7 +415,9 @@ def register_inbox(
             size_bytes=size,
             run_id=run_id,
             loaded_at=now,
-            file_path=str(path.resolve()),
+            file_path=stored_path(path),
+            file_modified_at=_modified_at(path),
+            load_attempts=0,
         )
         if file_id in first_name:
             original, fam = first_name[file_id]
@@ -318,13 +429,14 @@ def register_inbox(
             outcomes.append(FileOutcome(rel, fam, "duplicate", 0, en, vi))
             continue
         try:
-            families = classify(path, rel)
+            families, read = _classify(path, rel)
         except IngestError as exc:
             _reject_new(con, path, rel, file_id, base, exc, quarantine, run_id)
             first_name[file_id] = (rel, None)
             outcomes.append(FileOutcome(rel, None, "rejected", 0, str(exc), exc.full_message_vi))
             continue
         first_name[file_id] = (rel, next(iter(families)))
+        submitted_on = submission_date([row for sheet in read for row in sheet.rows])
         for family, sheets in families.items():
             names = [s for s in sheets if s is not None]
             _insert_manifest(
@@ -336,9 +448,47 @@ def register_inbox(
                 sheet_name=", ".join(names) if names else None,
                 message="registered",
                 message_vi="đã tiếp nhận",
+                submitted_on=submitted_on,
             )
             outcomes.append(FileOutcome(rel, family, "pending", 0, "registered", "đã tiếp nhận"))
+    outcomes += _register_skipped(con, inbox, run_id, seen)
     hashes.save()
+    return outcomes
+
+
+def _register_skipped(
+    con: duckdb.DuckDBPyConnection, inbox: Path, run_id: str, seen: set[tuple[str, str]]
+) -> list[FileOutcome]:
+    """Record each hidden or Office lock file once as ``skipped``, with why, so that the run
+    can say so. They are never read (a lock file is open elsewhere, ``.DS_Store`` is not a
+    submission) and are no error: the id is the hash of the name, not of the content, so a
+    lock file rewritten every time the workbook is saved is recorded once."""
+    outcomes = []
+    for path, (en, vi) in _scan_inbox(inbox)[1] if inbox.exists() else []:
+        rel = inbox_name(inbox, path)
+        file_id = hashlib.sha256(b"skipped\0" + os.fsencode(path.relative_to(inbox).as_posix())).hexdigest()
+        if (file_id, rel) in seen:
+            continue
+        seen.add((file_id, rel))
+        try:
+            size: int | None = path.stat().st_size
+        except OSError:
+            size = None  # a lock file may vanish while the inbox is read
+        _insert_manifest(
+            con,
+            file_id=file_id,
+            file_name=rel,
+            size_bytes=size,
+            run_id=run_id,
+            loaded_at=_now(),
+            file_path=stored_path(path),
+            source_family=None,
+            status="skipped",
+            row_count=0,
+            message=en,
+            message_vi=vi,
+        )
+        outcomes.append(FileOutcome(rel, None, "skipped", 0, en, vi))
     return outcomes
 
 
@@ -484,6 +634,14 @@ def _load_records_file(
             "dữ liệu hồ sơ chi tiết phải gửi dạng .csv, .csv.gz hoặc .parquet",
             file_name=file_name,
         )
+    if stored_path(path).startswith(_PATH_BYTES_PREFIX):
+        raise IngestError(
+            "the file's name is not valid UTF-8 text (shown with \\x escapes); record exports"
+            " are read by name, so rename the file (letters, digits, '_') and send it again",
+            "tên tệp không phải văn bản UTF-8 hợp lệ (hiển thị dạng \\x); tệp dữ liệu hồ sơ được"
+            " đọc theo tên, hãy đổi tên tệp (chữ, số, '_') rồi gửi lại",
+            file_name=file_name,
+        )
     try:
         sheet = read_sheets(path, max_rows=HEADER_SCAN_ROWS + 5)[0]
     except ReadError as exc:
@@ -500,23 +658,71 @@ def _load_records_file(
     return _Loaded(res.rows, res.unit_codes, res.period_labels, [], [])
 
 
+@dataclass(frozen=True)
+class _Pending:
+    """A pending file of the manifest, with what orders it among tonight's files."""
+
+    file_id: str
+    file_name: str
+    path: Path
+    submitted_on: date | None
+    modified_at: datetime | None
+    attempts: int
+
+    def submitted_key(self) -> tuple[date, datetime, str]:
+        """Earlier submissions first: the title block's date, else the local date of the
+        file's modification time; then the modification time; then the name."""
+        moment = self.modified_at or datetime.min
+        day = self.submitted_on or (_local_date(self.modified_at) if self.modified_at else date.min)
+        return (day, moment, self.file_name)
+
+
+def _pending_files(con: duckdb.DuckDBPyConnection, family: str) -> list[_Pending]:
+    """The pending files of ``family`` in submission order (see :meth:`_Pending.submitted_key`).
+    Why: of two versions of one submission loaded in one night, dbt keeps the one loaded last
+    (the later ``loaded_at``), which must be the one submitted later, whatever the names."""
+    found = []
+    for file_id, file_name, file_path, submitted_on, modified_at, attempts in con.execute(
+        "select file_id, file_name, file_path, submitted_on, file_modified_at,"
+        " coalesce(load_attempts, 0) from raw.file_manifest"
+        " where status = 'pending' and source_family = ? order by file_name",
+        [family],
+    ).fetchall():
+        path = read_path(file_path)
+        if modified_at is None:  # registered before the column existed
+            modified_at = _modified_at(path)
+        found.append(_Pending(file_id, file_name, path, submitted_on, modified_at, int(attempts)))
+    return sorted(found, key=_Pending.submitted_key)
+
+
 def load_family(con: duckdb.DuckDBPyConnection, family: str, quarantine: Path, run_id: str) -> FamilyReport:
-    """Load every pending file of ``family``; one transaction per file."""
+    """Load every pending file of ``family`` in submission order; one transaction per file.
+
+    Before a file is loaded its ``load_attempts`` is raised and committed: a file whose
+    loading killed the process twice (out of memory, a reader fault) is rejected instead
+    of loaded a third time, so that one file never stops every following night."""
     if family not in FAMILIES:
         raise ValueError(f"unknown family {family!r}; expected one of {', '.join(FAMILIES)}")
     ensure_admin_units(con)
     quarantine = Path(quarantine)
     report = FamilyReport(family)
-    pending = con.execute(
-        "select file_id, file_name, file_path from raw.file_manifest"
-        " where status = 'pending' and source_family = ? order by file_name",
-        [family],
-    ).fetchall()
+    pending = _pending_files(con, family)
     resolver = UnitResolver.from_connection(con) if pending and family != "dossier_records" else None
-    for file_id, file_name, file_path in pending:
-        outcome = _load_one(
-            con, family, Path(file_path or ""), file_id, file_name, resolver, quarantine, run_id
-        )
+    last_loaded_at: datetime | None = None
+    for item in pending:
+        if item.attempts >= MAX_LOAD_ATTEMPTS:
+            outcome = _reject_crashed(con, family, item, quarantine, run_id)
+        else:
+            con.execute(
+                "update raw.file_manifest set load_attempts = coalesce(load_attempts, 0) + 1"
+                " where file_id = ? and source_family = ? and status = 'pending'",
+                [item.file_id, family],
+            )  # committed now: a crash while loading leaves the attempt counted
+            loaded_at = _now()
+            if last_loaded_at is not None and loaded_at <= last_loaded_at:
+                loaded_at = last_loaded_at + timedelta(microseconds=1)  # strictly in order
+            last_loaded_at = loaded_at
+            outcome = _load_one(con, family, item, resolver, quarantine, run_id, loaded_at)
         report.outcomes.append(outcome)
         if outcome.status == "loaded":
             report.files_loaded += 1
@@ -526,17 +732,34 @@ def load_family(con: duckdb.DuckDBPyConnection, family: str, quarantine: Path, r
     return report
 
 
+def _reject_crashed(
+    con: duckdb.DuckDBPyConnection, family: str, item: _Pending, quarantine: Path, run_id: str
+) -> FileOutcome:
+    """Reject a file whose loading stopped the process :data:`MAX_LOAD_ATTEMPTS` times. No
+    copy is kept in quarantine (reading it again to remove personal columns could stop the
+    process once more); the ``.error.txt`` names it, and the inbox still holds it."""
+    error = IngestError(
+        f"this file stopped {item.attempts} runs while it was being loaded (out of memory or a"
+        " reader fault); it is not loaded again. Check it (size, rows, columns) and send a"
+        " corrected file under a new name",
+        f"tệp này đã làm dừng {item.attempts} lần chạy khi đang nạp (hết bộ nhớ hoặc lỗi đọc tệp);"
+        " không nạp lại. Kiểm tra tệp (dung lượng, số dòng, số cột) rồi gửi lại tệp đã sửa",
+        file_name=item.file_name,
+    )
+    _reject_pending(con, family, None, item.file_id, item.file_name, error, quarantine, run_id)
+    return FileOutcome(item.file_name, family, "rejected", 0, str(error), error.full_message_vi)
+
+
 def _load_one(
     con: duckdb.DuckDBPyConnection,
     family: str,
-    path: Path,
-    file_id: str,
-    file_name: str,
+    item: _Pending,
     resolver: UnitResolver | None,
     quarantine: Path,
     run_id: str,
+    loaded_at: datetime,
 ) -> FileOutcome:
-    loaded_at = _now()
+    path, file_id, file_name = item.path, item.file_id, item.file_name
     con.begin()
     try:
         if not path.is_file():
@@ -561,6 +784,9 @@ def _load_one(
         if done.skipped:
             en += f"; skipped sheets (not {family}): {', '.join(done.skipped)}"
             vi += f"; bỏ qua các trang tính không thuộc loại này: {', '.join(done.skipped)}"
+        for replaced_en, replaced_vi in _note_replaced(con, family, item, done, run_id):
+            en += f"; warning: {replaced_en}"
+            vi += f"; cảnh báo: {replaced_vi}"
         con.execute(
             "update raw.file_manifest set status = 'loaded', row_count = ?, unit_codes = ?,"
             " period_labels = ?, sheet_name = coalesce(?, sheet_name), message = ?,"
@@ -601,10 +827,69 @@ def _load_one(
         return FileOutcome(file_name, family, "rejected", 0, str(error), error.full_message_vi)
 
 
+def _note_replaced(
+    con: duckdb.DuckDBPyConnection, family: str, item: _Pending, done: _Loaded, run_id: str
+) -> list[tuple[str, str]]:
+    """Files loaded earlier tonight that this one replaces (same family, a unit and a period
+    in common; it was submitted later, so it was loaded after them and wins): one finding
+    each in ``marts.data_quality_findings`` and the (English, Vietnamese) warnings for the
+    manifest message. Why: two versions in one night used to be decided silently."""
+    if not done.unit_codes or not done.period_labels:
+        return []
+    earlier = con.execute(
+        "select file_name, submitted_on, file_modified_at, unit_codes, period_labels"
+        " from raw.file_manifest where status = 'loaded' and source_family = ? and run_id = ?"
+        " and file_id <> ? and list_has_any(unit_codes, ?) and list_has_any(period_labels, ?)"
+        " order by loaded_at",
+        [family, run_id, item.file_id, done.unit_codes, done.period_labels],
+    ).fetchall()
+    notes = []
+    for other, other_on, other_modified, units, periods in earlier:
+        common_units = sorted(set(units) & set(done.unit_codes))
+        common_periods = sorted(set(periods) & set(done.period_labels))
+        when_en, when_vi = _submitted_words(item.submitted_on, item.modified_at)
+        was_en, was_vi = _submitted_words(other_on, other_modified)
+        en = (
+            f"{item.file_name} replaces {other}: same unit, same period, submitted later"
+            f" ({when_en}; {other}: {was_en}); units {', '.join(common_units)}, period"
+            f" {', '.join(common_periods)}"
+        )
+        vi = (
+            f"{item.file_name} thay thế {other}: cùng đơn vị, cùng kỳ, nộp sau ({when_vi};"
+            f" {other}: {was_vi}); đơn vị {', '.join(common_units)}, kỳ {', '.join(common_periods)}"
+        )
+        _insert_finding(
+            con,
+            run_id,
+            "same_night_version_replaced",
+            "warn",
+            item.file_name,
+            en,
+            vi,
+            unit_code=common_units[0],
+            period_label=common_periods[0],
+        )
+        notes.append((en, vi))
+    return notes
+
+
+def _submitted_words(submitted_on: date | None, modified_at: datetime | None) -> tuple[str, str]:
+    """When a file was submitted, in words: its own date, else its arrival time (local)."""
+    if submitted_on is not None:
+        return f"dated {submitted_on:%d/%m/%Y}", f"ngày {submitted_on:%d/%m/%Y}"
+    if modified_at is not None:
+        local = modified_at.replace(tzinfo=UTC).astimezone(LOCAL_TZ)
+        return (
+            f"no date in the file, arrived {local:%d/%m/%Y %H:%M}",
+            f"tệp không ghi ngày, đến lúc {local:%H:%M ngày %d/%m/%Y}",
+        )
+    return "date unknown", "không rõ ngày"
+
+
 def _reject_pending(
     con: duckdb.DuckDBPyConnection,
     family: str,
-    path: Path,
+    path: Path | None,
     file_id: str,
     file_name: str,
     error: IngestError,
@@ -627,5 +912,6 @@ def _reject_pending(
             family,
         ],
     )
-    quarantine_file(path if path.is_file() else None, file_id, file_name, quarantine, error, family)
-    _finding(con, run_id, error, file_name)
+    _finding(con, run_id, error, file_name)  # before the copy: reading it may fail again
+    keep = path if path is not None and path.is_file() else None
+    quarantine_file(keep, file_id, file_name, quarantine, error, family)

@@ -19,6 +19,14 @@ _DDL = [
     # columns added after the first release (existing warehouses are migrated in place)
     "alter table raw.file_manifest add column if not exists ignored_columns varchar[]",
     "alter table raw.file_manifest add column if not exists column_map varchar",
+    # attempts to load a pending file, committed before each attempt: a file that kills the
+    # process (out of memory, a reader fault) is rejected after two, never blocks the nights
+    "alter table raw.file_manifest add column if not exists load_attempts integer",
+    # when the file was submitted: the date of its title block's place-and-date line
+    # ("Tây Ninh, ngày 15 tháng 7 năm 2023") and its modification time (its arrival); the
+    # later of two versions of a submission loaded in one night is loaded last and wins
+    "alter table raw.file_manifest add column if not exists submitted_on date",
+    "alter table raw.file_manifest add column if not exists file_modified_at timestamp",
     """create table if not exists raw.dossiers (
         file_id varchar, source_row bigint, unit_code varchar, submitted_unit varchar,
         authority_level varchar, period_start date, period_end date, field varchar,
