@@ -49,6 +49,19 @@ os.execv({dbt!r}, [{dbt!r}, *sys.argv[1:]])
 """
 
 
+def child_wrapper(program: str, path: Path) -> Path:
+    """Write (when changed) an executable at ``path`` that becomes ``program`` after making
+    it die with its parent and recording its process id in ``$PARWH_WAREHOUSE``."""
+    text = WRAPPER.format(python=sys.executable, children=CHILDREN_DIR, dbt=program)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.chmod(0o755)
+        os.replace(tmp, path)
+    return path
+
+
 def dbt_executable() -> str:
     """dbt behind a small wrapper that makes it die with its parent.
 
@@ -56,22 +69,15 @@ def dbt_executable() -> str:
     DuckDB lock, and the next night would fail on it. The wrapper sets the Linux parent
     death signal (``prctl(PR_SET_PDEATHSIG, SIGKILL)``, kept across ``exec``) and then
     becomes dbt; dagster-dbt starts ``dbt_executable`` as given (a ``Popen`` of
-    ``[dbt_executable, *args]``). Its process id is recorded in the warehouse, so that the
-    next night can end a leftover one (:func:`kill_leftover_children`) where the signal is
-    not available. Falls back to dbt itself when the wrapper cannot be written.
+    ``[dbt_executable, *args]``, from the step's thread, which lives as long as dbt). Its
+    process id is recorded in the warehouse, so that the next night can end a leftover one
+    (:func:`kill_leftover_children`) where the signal is not available. Falls back to dbt
+    itself when the wrapper cannot be written.
     """
-    dbt = installed_dbt()
-    text = WRAPPER.format(python=sys.executable, children=CHILDREN_DIR, dbt=dbt)
     try:
-        if not WRAPPER_PATH.exists() or WRAPPER_PATH.read_text(encoding="utf-8") != text:
-            WRAPPER_PATH.parent.mkdir(parents=True, exist_ok=True)
-            tmp = WRAPPER_PATH.with_name(f".{WRAPPER_PATH.name}.{os.getpid()}")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.chmod(0o755)
-            os.replace(tmp, WRAPPER_PATH)
+        return str(child_wrapper(installed_dbt(), WRAPPER_PATH))
     except OSError:
-        return dbt
-    return str(WRAPPER_PATH)
+        return installed_dbt()
 
 
 def _environ(pid: int) -> dict[str, str]:

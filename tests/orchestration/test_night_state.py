@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -10,14 +17,29 @@ import pytest
 
 from ingest.inbox import InboxHashes, register_inbox, sha256_file
 from ingest.warehouse import ensure_schema
+from orchestration.dbt_project import (
+    CHILDREN_DIR,
+    child_wrapper,
+    dbt_executable,
+    installed_dbt,
+    kill_leftover_children,
+)
+from orchestration.instance import LAUNCHED_BY_TAG, PID_TAG, fail_abandoned_runs, open_instance
 from orchestration.night_scope import night_scope
 from orchestration.night_state import (
     changed_families,
+    clear_night_start,
     code_fingerprint,
+    loaded_after,
     new_inbox_files,
+    night_started_path,
     nothing_new,
+    pending_files,
     read_last_night,
+    reasons_to_run,
+    record_night_start,
     record_published_night,
+    unfinished_night,
 )
 from orchestration.settings import Settings
 
@@ -31,6 +53,17 @@ def _register(settings: Settings) -> None:
         con.close()
 
 
+BUDGET = "Mã đơn vị;Năm ngân sách;Kế hoạch vốn giao;Đã giải ngân\n866;2023;100;50\n"
+
+
+def _mark_loaded(settings: Settings) -> None:
+    con = duckdb.connect(str(settings.database_path))
+    try:
+        con.execute("update raw.file_manifest set status = 'loaded' where status = 'pending'")
+    finally:
+        con.close()
+
+
 @pytest.fixture
 def registered(warehouse_settings: Settings) -> Settings:
     inbox = warehouse_settings.inbox_dir
@@ -38,6 +71,7 @@ def registered(warehouse_settings: Settings) -> Settings:
     (inbox / "a.csv").write_text("Mã đơn vị;Biên chế được giao\n866;10\n", encoding="utf-8")
     warehouse_settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     _register(warehouse_settings)
+    _mark_loaded(warehouse_settings)  # the night that registered it loaded it
     warehouse_settings.published_dir.mkdir(parents=True)
     warehouse_settings.latest_path.write_bytes(b"published")
     record_published_night(warehouse_settings, "run-1", code_fingerprint())
@@ -115,6 +149,8 @@ def test_changed_families_are_those_of_new_files_and_of_files_not_yet_published(
     _register(registered)
     (registered.inbox_dir / "b.csv").unlink()
     assert changed_families(registered, read_last_night(registered)) == {"budget"}
+    _mark_loaded(registered)
+    assert changed_families(registered, read_last_night(registered)) == {"budget"}
     _published_through_now(registered)
     assert changed_families(registered, read_last_night(registered)) == set()
 
@@ -147,3 +183,175 @@ def test_the_schedule_requests_only_what_the_new_files_feed(registered: Settings
     checks = {key.asset_key.to_user_string() for key in request.asset_check_keys}
     assert "marts/fct_staffing" in checks  # every Great Expectations suite still runs
     assert request.tags["parwh/scope"].startswith("only what depends on budget")
+
+
+# --- recovery: a night that died or failed is never followed by a skipped night ---
+
+
+def test_a_night_that_died_is_not_followed_by_a_skip(registered: Settings) -> None:
+    _published_through_now(registered)
+    assert nothing_new(registered) is not None
+    record_night_start(registered, "0123456789abcdef")  # then the process was killed
+    died = unfinished_night(registered)
+    assert died is not None and died.run_id == "0123456789abcdef" and died.pid == os.getpid()
+    assert nothing_new(registered) is None
+    reasons = reasons_to_run(registered)
+    assert len(reasons) == 1
+    assert reasons[0].startswith(
+        f"the night of {died.started_at} (run 01234567) did not finish: running again"
+    )
+    scope = night_scope(registered)
+    assert scope.is_whole and "did not finish" in scope.describe()
+    # a night that ended (in any way) or published removes the record
+    clear_night_start(registered)
+    assert unfinished_night(registered) is None and nothing_new(registered) is not None
+    record_night_start(registered, "r2")
+    _published_through_now(registered)
+    assert unfinished_night(registered) is None
+
+
+def test_a_record_cut_short_counts_as_a_night_that_died(registered: Settings) -> None:
+    night_started_path(registered).write_text('{"run_id": "ab', encoding="utf-8")
+    died = unfinished_night(registered)
+    assert died is not None and died.run_id == "unknown"
+    assert nothing_new(registered) is None
+
+
+def test_files_left_pending_are_loaded_by_the_next_night(registered: Settings) -> None:
+    # a night registered b.csv and died while loading it; the record of the published
+    # night says "through now" (a clock set back, or a record from before the death)
+    (registered.inbox_dir / "b.csv").write_text(BUDGET, encoding="utf-8")
+    _register(registered)
+    _published_through_now(registered)
+    assert new_inbox_files(registered) == []  # what the skip used to look at
+    assert pending_files(registered) == ["b.csv"]
+    assert nothing_new(registered) is None
+    assert any("1 file(s) registered but never loaded (b.csv)" in r for r in reasons_to_run(registered))
+    # pending whatever its registration time: its family is in tonight's part
+    assert changed_families(registered, read_last_night(registered)) == {"budget"}
+    _mark_loaded(registered)
+    assert pending_files(registered) == []
+    assert nothing_new(registered) is not None
+
+
+def test_files_loaded_after_the_published_night_are_published(registered: Settings) -> None:
+    (registered.inbox_dir / "b.csv").write_text(BUDGET, encoding="utf-8")
+    _register(registered)
+    _mark_loaded(registered)  # then the night failed in dbt, or died before publishing
+    con = duckdb.connect(str(registered.database_path))
+    con.execute("update raw.file_manifest set loaded_at = timestamp '2026-01-02 00:00'")
+    con.close()
+    record_published_night(registered, "run-1", code_fingerprint(), datetime(2026, 1, 1))
+    assert nothing_new(registered) is None
+    assert loaded_after(registered, "2026-01-01T00:00:00") == ["b.csv"]
+    assert any("loaded after the last published night (b.csv)" in r for r in reasons_to_run(registered))
+    assert changed_families(registered, read_last_night(registered)) == {"budget"}
+    record_published_night(registered, "run-2", code_fingerprint(), datetime(2026, 1, 2))
+    assert reasons_to_run(registered) == [] and nothing_new(registered) is not None
+
+
+def test_file_names_in_the_reasons_are_escaped(registered: Settings) -> None:
+    con = duckdb.connect(str(registered.database_path))
+    con.execute("update raw.file_manifest set file_name = 'a\nFAKE: all clear.csv', status = 'pending'")
+    con.close()
+    (reason,) = reasons_to_run(registered)
+    assert "\n" not in reason and "a\\nFAKE: all clear.csv" in reason
+
+
+def _sleeper(env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(["sleep", "60"], env={**os.environ, **env})
+
+
+def test_leftover_children_of_this_warehouse_are_ended(tmp_path) -> None:
+    warehouse = tmp_path / "w"
+    children = warehouse / CHILDREN_DIR
+    children.mkdir(parents=True)
+    ours = _sleeper({"PARWH_WAREHOUSE": str(warehouse)})
+    other = _sleeper({"PARWH_WAREHOUSE": str(tmp_path / "other")})  # a recorded id reused
+    try:
+        for process in (ours, other):
+            (children / str(process.pid)).touch()
+        (children / "999999999").touch()  # long gone
+        assert kill_leftover_children(warehouse) == [ours.pid]
+        assert ours.wait(timeout=10) == -signal.SIGKILL
+        assert other.poll() is None
+        assert list(children.iterdir()) == []
+    finally:
+        for process in (ours, other):
+            process.kill()
+            process.wait()
+
+
+def test_dbt_runs_behind_the_wrapper() -> None:
+    wrapper = dbt_executable()
+    assert wrapper != installed_dbt() and os.access(wrapper, os.X_OK)
+    assert installed_dbt() in Path(wrapper).read_text(encoding="utf-8")
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting to be reaped by init is dead)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_child_started_through_the_wrapper_dies_with_its_parent(tmp_path) -> None:
+    """The wrapper sets the parent death signal and records the process in the warehouse;
+    `sleep` stands for dbt (the same wrapper, another program)."""
+    warehouse = tmp_path / "w"
+    wrapper = child_wrapper(shutil.which("sleep") or "/bin/sleep", tmp_path / "wrapped-sleep")
+    # a parent starts the wrapper like dagster-dbt does (Popen), then is killed
+    script = (
+        "import subprocess, time\n"
+        f"p = subprocess.Popen([{str(wrapper)!r}, '120'])\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PARWH_WAREHOUSE": str(warehouse)},
+        text=True,
+    )
+    child = int(parent.stdout.readline())
+    record = warehouse / CHILDREN_DIR / str(child)
+    deadline = time.monotonic() + 20
+    while not (record.exists() and "sleep" in Path(f"/proc/{child}/cmdline").read_text()):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert _alive(child)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _alive(child):
+        assert time.monotonic() < deadline, "the child outlived its parent"
+        time.sleep(0.05)
+
+
+def test_runs_left_started_by_a_killed_night_are_marked_failed(tmp_path) -> None:
+    instance = open_instance(tmp_path / "dagster")
+
+    @dg.op
+    def noop() -> None:
+        pass
+
+    @dg.job
+    def night() -> None:
+        noop()
+
+    def started(tags: dict[str, str]) -> str:
+        run = instance.create_run_for_job(night, tags=tags)
+        instance.handle_run_event(
+            run.run_id,
+            dg.DagsterEvent(event_type_value=dg.DagsterEventType.RUN_START.value, job_name=run.job_name),
+        )
+        return run.run_id
+
+    killed = started({LAUNCHED_BY_TAG: "cli", PID_TAG: "999999999"})
+    daemon = started({})  # launched by the Dagster daemon: its run monitoring decides
+    assert instance.get_run_by_id(killed).status == dg.DagsterRunStatus.STARTED
+    assert fail_abandoned_runs(instance) == [killed]
+    assert instance.get_run_by_id(killed).status == dg.DagsterRunStatus.FAILURE
+    assert instance.get_run_by_id(daemon).status == dg.DagsterRunStatus.STARTED
+    assert fail_abandoned_runs(instance) == []
