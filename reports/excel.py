@@ -1,5 +1,10 @@
 """The ranking workbook in the shape provinces publish: one sheet per ranking scope, the
-points lost per unit, the open data-quality findings and a notes sheet."""
+points lost per unit, the open data-quality findings and a notes sheet.
+
+Every cell is written through :func:`put`: text is always a string cell, never a formula,
+whatever it starts with. File names, sheet names and messages come from submitters; a
+rejected file named ``=HYPERLINK(…)`` must show as that text, not as a live link.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL_CHARACTERS
+from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import queries as q
@@ -22,13 +29,26 @@ STATUS_VI = {"new": "Mới", "open": "Chưa xử lý", "resolved": "Đã xử l�
 SEVERITY_VI = {"error": "Lỗi", "warn": "Cảnh báo"}
 
 
+def put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
+    """Write ``value`` into a cell as data: a ``str`` becomes a string cell (``t="s"``) with
+    the same text even when it starts with ``=`` (openpyxl would make it a formula); control
+    characters a workbook cannot hold are shown as ``\\x1b`` instead of failing the report."""
+    if isinstance(value, str):
+        text = _ILLEGAL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+        cell = ws.cell(row=row, column=column)
+        cell.value = text
+        cell.data_type = "s"  # never "f": submitted text is not a formula
+        return cell
+    return ws.cell(row=row, column=column, value=value)
+
+
 def rubric_title(rubric: str) -> str:
     return RUBRIC_VI.get(rubric, rubric)
 
 
 def _title(ws: Worksheet, title: str, subtitle: str) -> None:
-    ws.cell(row=1, column=1, value=title).font = st.TITLE
-    ws.cell(row=2, column=1, value=subtitle)
+    put(ws, 1, 1, title).font = st.TITLE
+    put(ws, 2, 1, subtitle)
 
 
 def _ranking_sheet(
@@ -89,18 +109,17 @@ def _ranking_sheet(
             (r["missing_criteria"] and int(r["missing_criteria"]), st.INT),
         ]
         for col, (value, fmt) in enumerate(values, start=1):
-            cell = ws.cell(row=HEADER_ROW + i, column=col, value=value)
+            cell = put(ws, HEADER_ROW + i, col, value)
             if fmt:
                 cell.number_format = fmt
     last = HEADER_ROW + len(ranked)
     st.grid(ws, HEADER_ROW + 1, last, len(headers))
-    ws.cell(
-        row=last + 2,
-        column=1,
-        value=(
-            "Thay đổi thứ hạng: số dương là tăng hạng so với kỳ trước. Chỉ số = tổng điểm / điểm tối đa"
-            " của các tiêu chí áp dụng × 100; tiêu chí không áp dụng không tính là 0 điểm."
-        ),
+    put(
+        ws,
+        last + 2,
+        1,
+        "Thay đổi thứ hạng: số dương là tăng hạng so với kỳ trước. Chỉ số = tổng điểm / điểm tối đa"
+        " của các tiêu chí áp dụng × 100; tiêu chí không áp dụng không tính là 0 điểm.",
     )
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{ws.cell(row=max(last, HEADER_ROW), column=len(headers)).coordinate}"
@@ -154,7 +173,7 @@ def _points_lost_sheet(
             (r["score_points_lost"], st.DEC2),
         ]
         for col, (value, fmt) in enumerate(values, start=1):
-            cell = ws.cell(row=HEADER_ROW + i, column=col, value=value)
+            cell = put(ws, HEADER_ROW + i, col, value)
             if fmt:
                 cell.number_format = fmt
     st.grid(ws, HEADER_ROW + 1, HEADER_ROW + len(found), len(POINTS_LOST_HEADERS))
@@ -200,11 +219,11 @@ def _findings_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, province: str
             (r["first_seen_at"], st.DATETIME),
         ]
         for col, (value, fmt) in enumerate(values, start=1):
-            cell = ws.cell(row=HEADER_ROW + i, column=col, value=value)
+            cell = put(ws, HEADER_ROW + i, col, value)
             if fmt:
                 cell.number_format = fmt
     if not found:
-        ws.cell(row=HEADER_ROW + 1, column=2, value="Không có vấn đề nào chưa xử lý.")
+        put(ws, HEADER_ROW + 1, 2, "Không có vấn đề nào chưa xử lý.")
     st.grid(ws, HEADER_ROW + 1, HEADER_ROW + len(found), len(FINDINGS_HEADERS))
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2)
     ws.auto_filter.ref = f"A{HEADER_ROW}:L{HEADER_ROW + max(len(found), 1)}"
@@ -213,7 +232,7 @@ def _findings_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, province: str
 
 
 def _notes_sheet(ws: Worksheet, pub: q.Publication, rubric: str, period: str) -> None:
-    ws.cell(row=1, column=1, value="GHI CHÚ / NOTES").font = st.TITLE
+    put(ws, 1, 1, "GHI CHÚ / NOTES").font = st.TITLE
     lines = [
         ("Bộ tiêu chí / rubric", rubric),
         ("Kỳ / period", period),
@@ -232,8 +251,8 @@ def _notes_sheet(ws: Worksheet, pub: q.Publication, rubric: str, period: str) ->
         ("Thay đổi thứ hạng / rank change", "Số dương: tăng hạng so với kỳ trước cùng loại."),
     ]
     for i, (k, v) in enumerate(lines, start=3):
-        ws.cell(row=i, column=1, value=k).font = st.BOLD
-        cell = ws.cell(row=i, column=2, value=v)
+        put(ws, i, 1, k).font = st.BOLD
+        cell = put(ws, i, 2, v)
         if k.startswith("Thời điểm"):
             cell.number_format = st.DATETIME
     ws.column_dimensions["A"].width = 40
