@@ -405,7 +405,10 @@ def _uncomputed_formula(attrs: bytes, body: bytes) -> str | None:
     return (f.group(1) or b"").decode("utf-8", "replace")
 
 
-def _formula_error(sheet: str | None, ref: str, formula: str) -> ReadError:
+def _formula_error(sheet: str | None, column: str, row: int, formula: str) -> ReadError:
+    """The refusal of a formula without a computed value; carries ``sheet``, ``cell``,
+    ``row`` (1-based) and ``column`` (letters) for the caller's location."""
+    ref = f"{column}{row}" if column else f"row {row}"
     where_en = f"sheet '{sheet}', " if sheet else ""
     where_vi = f"trang tính '{sheet}', " if sheet else ""
     shown = formula if len(formula) <= 60 else formula[:57] + "..."
@@ -419,6 +422,8 @@ def _formula_error(sheet: str | None, ref: str, formula: str) -> ReadError:
     )
     error.sheet = sheet  # type: ignore[attr-defined]
     error.cell = ref  # type: ignore[attr-defined]
+    error.row = row  # type: ignore[attr-defined]
+    error.column = column or None  # type: ignore[attr-defined]
     return error
 
 
@@ -462,7 +467,7 @@ def _xlsx_scan(
                 cell_row = int(ref.group(2)) if ref else row
                 if max_rows is not None and cell_row > max_rows:
                     continue
-                raise _formula_error(sheet, f"{column}{cell_row}" if column else f"row {cell_row}", formula)
+                raise _formula_error(sheet, column, cell_row, formula)
         elif check and max_rows is not None:
             rows = re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br\s*=\s*[\"'](\d+)[\"']", buf)
             if rows and int(rows[-1]) > max_rows:

@@ -423,7 +423,7 @@ def test_openpyxl_formula_without_cached_value_is_refused_naming_the_cell(tmp_pa
     assert "sheet 'Biểu 1', cell F12" in error.message_en and "=E12-52" in error.message_en
     assert "ô F12 chứa công thức" in error.message_vi and "trang tính 'Biểu 1'" in error.message_vi
     assert "LibreOffice" in error.message_vi
-    assert (error.sheet, error.cell) == ("Biểu 1", "F12")  # type: ignore[attr-defined]
+    assert (error.sheet, error.cell, error.row, error.column) == ("Biểu 1", "F12", 12, "F")  # type: ignore[attr-defined]
     # the smallest reproducer
     wb = Workbook()
     wb.active["A1"] = "=1+1"
