@@ -135,6 +135,12 @@ class FileOutcome:
     message: str = ""
     message_vi: str = ""
 
+    def __post_init__(self) -> None:
+        # logged and shown as one line each: no control character from a name or a cell
+        self.file_name = printable_name(self.file_name)
+        self.message = printable_name(self.message)
+        self.message_vi = printable_name(self.message_vi)
+
 
 @dataclass
 class FamilyReport:
@@ -346,7 +352,16 @@ def _closest_reading(sheets: list[Sheet]) -> tuple[str, str, int | None]:
     return en, vi, best.header_rows[-1] + 1
 
 
+#: manifest columns holding submitter text (names, messages quoting cells): stored printable
+_TEXT_COLUMNS = ("file_name", "sheet_name", "message", "message_vi", "error_sheet", "error_column")
+
+
+def _printable(value: object) -> object:
+    return printable_name(value) if isinstance(value, str) else value
+
+
 def _insert_manifest(con: duckdb.DuckDBPyConnection, **values: object) -> None:
+    values = {k: _printable(v) if k in _TEXT_COLUMNS else v for k, v in values.items()}
     cols = list(values)
     con.execute(
         f"insert into raw.file_manifest ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
@@ -379,7 +394,18 @@ def _insert_finding(
         "insert into marts.data_quality_findings (run_id, rule, severity, unit_code,"
         " period_label, source_file, source_row, message, message_vi, found_at)"
         " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [run_id, rule, severity, unit_code, period_label, file_name, row, message, message_vi, _now()],
+        [
+            run_id,
+            rule,
+            severity,
+            unit_code,
+            period_label,
+            printable_name(file_name),
+            row,
+            printable_name(message),
+            printable_name(message_vi),
+            _now(),
+        ],
     )
 
 
@@ -796,11 +822,11 @@ def _load_one(
                 done.rows,
                 done.unit_codes,
                 done.period_labels,
-                ", ".join(done.sheets) or None,
-                en,
-                vi,
-                done.ignored,
-                done.column_map,
+                printable_name(", ".join(done.sheets)) or None,
+                printable_name(en),
+                printable_name(vi),
+                [printable_name(c) for c in done.ignored],
+                _printable(done.column_map),
                 run_id,
                 loaded_at,
                 file_id,
@@ -901,9 +927,9 @@ def _reject_pending(
         " message_vi = ?, error_sheet = ?, error_row = ?, error_column = ?, run_id = ?,"
         " loaded_at = ? where file_id = ? and source_family = ? and status = 'pending'",
         [
-            str(error),
-            error.full_message_vi,
-            error.sheet,
+            printable_name(str(error)),
+            printable_name(error.full_message_vi),
+            _printable(error.sheet),
             error.row,
             error.column,
             run_id,
