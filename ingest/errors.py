@@ -3,18 +3,27 @@
 Parsers raise :class:`ParseError` (a ``ValueError``) or one of its subclasses, with an
 English and a Vietnamese message. Loaders catch them and raise :class:`IngestError`,
 which adds the location (file, sheet, row, column) a submitter needs to fix the file.
+
+Messages are masked where they are made: a value that looks personal (an ID or phone
+number, an e-mail or street address, declared in ``ingest/config/personal.yaml``) quoted
+from a cell is masked (``079203001234`` → ``07********34``) before the message reaches the
+manifest, the findings, the reports, the alert or the logs. A shifted CSV row can put a
+personal value in any column, so every message is masked, whatever it quotes.
 """
 
 from __future__ import annotations
+
+from ingest.personal import mask_text
 
 
 class ParseError(ValueError):
     """A value could not be understood. Carries an English and a Vietnamese message."""
 
     def __init__(self, message: str, message_vi: str | None = None) -> None:
+        message = mask_text(message)
         super().__init__(message)
         self.message_en = message
-        self.message_vi = message_vi or message
+        self.message_vi = mask_text(message_vi) if message_vi else message
 
 
 class NumberParseError(ParseError):
@@ -56,13 +65,14 @@ class IngestError(Exception):
         row: int | None = None,
         column: str | None = None,
     ) -> None:
+        message_en = mask_text(message_en)
         super().__init__(message_en)
         self.file_name = file_name
         self.sheet = sheet
         self.row = row
         self.column = column
         self.message_en = message_en
-        self.message_vi = message_vi or message_en
+        self.message_vi = mask_text(message_vi) if message_vi else message_en
 
     @classmethod
     def from_parse_error(

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import yaml
 
-from ingest import vocabulary
+from ingest import personal, vocabulary
 from ingest.text import clean, fold, is_blank
 
 ALIAS_DIR = Path(__file__).parent / "aliases"
@@ -43,7 +43,6 @@ _TOTAL_SUBS = {"tong", "tong so", "cong", "tong cong", "so luong", "so hs"}
 #: sub-labels that say "the amount of the group above" ("Giải ngân / Số tiền")
 _AMOUNT_SUBS = {"so tien", "gia tri", "so von", "kinh phi"}
 _QUESTION = re.compile(r"^cau\s*(\d{1,2})\b")
-_PERSONAL_TOKENS = re.compile(r"\b(cccd|cmnd|sdt|email|e mail|dtdd)\b")
 _NUMERIC_TEXT = re.compile(r"^[+\-\u2212]?\d[\d.,]*\s*%?$")
 _DASHES = {"-", "–", "—", "--"}
 #: why a recognised column without data (STT, Ghi chú) is not loaded (English, Vietnamese)
@@ -116,24 +115,10 @@ def survey_questions() -> dict[int, Question]:
     }
 
 
-@lru_cache(maxsize=1)
-def _personal_labels() -> frozenset[str]:
-    spec = _read_yaml(ALIAS_DIR / "surveys.yaml")
-    return frozenset(fold(x) for x in spec.get("personal", []))
-
-
 def is_personal_label(label: object) -> bool:
-    """A header of a personal column (name, phone, address, e-mail, ID number …)."""
-    return _is_personal_folded(fold(label))
-
-
-@lru_cache(maxsize=1 << 14)
-def _is_personal_folded(words: str) -> bool:
-    if not words:
-        return False
-    if _PERSONAL_TOKENS.search(words):
-        return True
-    return any(words == p or words.startswith(p + " ") for p in _personal_labels())
+    """A header of a personal column (name, phone, address, e-mail, ID number …), as
+    declared once in ``ingest/config/personal.yaml`` (see :mod:`ingest.personal`)."""
+    return personal.is_personal_label(label)
 
 
 def col_letter(index: int) -> str:
