@@ -11,6 +11,7 @@ after the reader exits, so only that reader counts."""
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import struct
@@ -125,11 +126,13 @@ def write_csv_gz_bomb(path: Path, text_mb: int = 70) -> Path:
     return path
 
 
-def _xlsx_parts(tmp: Path) -> dict[str, bytes]:
+def _xlsx_parts() -> dict[str, bytes]:
+    """The parts of a one-row workbook written by openpyxl (in memory)."""
     wb = Workbook()
     wb.active.append(SURVEY_HEADER)
-    wb.save(tmp)
-    with zipfile.ZipFile(tmp) as zf:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with zipfile.ZipFile(buffer) as zf:
         return {n: zf.read(n) for n in zf.namelist()}
 
 
@@ -141,7 +144,7 @@ _SHEET_TAIL = b"</sheetData></worksheet>"
 def write_xlsx_bomb(path: Path, sheet_mb: int = 300) -> Path:
     """An ``.xlsx`` whose sheet XML (no ``<dimension>``) is ``sheet_mb`` MB of repeated
     ``<row>`` elements, over ``max_xml_part_bytes`` (256 MB), streamed into the zip."""
-    parts = _xlsx_parts(path.with_suffix(".seed.xlsx"))
+    parts = _xlsx_parts()
     row = b'<row><c t="inlineStr"><is><t>866</t></is></c><c><v>600</v></c><c><v>548</v></c></row>'
     block = row * (MB // len(row))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
@@ -181,7 +184,7 @@ def lie_about_size(path: Path, part: str, declared: int) -> Path:
 def write_lying_xlsx(path: Path, real_mb: int = 40) -> Path:
     """An ``.xlsx`` whose sheet inflates to ``real_mb`` MB while its zip directory declares
     a few kilobytes (within every limit, so only the inflated bytes can reveal it)."""
-    parts = _xlsx_parts(path.with_suffix(".seed.xlsx"))
+    parts = _xlsx_parts()
     row = b"<row><c><v>1</v></c></row>"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts.items():
@@ -326,6 +329,7 @@ def test_bombs_are_rejected_at_registration_and_quarantined(
     write_ods_repeat_bomb(inbox / "bom.ods")
     write_parquet_bomb(inbox / "khao_sat_bom.parquet")
     registered = {o.file_name: o for o in register_inbox(con, inbox, quarantine, "run-1")}
+    assert len(registered) == 4
     assert registered["bien_che_bom.xlsx"].status == "rejected"
     assert "max_xml_part_bytes" in registered["bien_che_bom.xlsx"].message
     assert registered["bom.ods"].status == "rejected"
