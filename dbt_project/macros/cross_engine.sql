@@ -7,14 +7,39 @@
     {{ return(adapter.dispatch('month_series', 'par_warehouse')(start_date, end_date)) }}
 {%- endmacro %}
 
+{% macro plausible_months() -%}
+    {#- The first and last month a series may hold: the plausible date window of ingest
+        (ingest/dates.py: PARWH_EARLIEST_DATE, default 2000-01-01, to the run date +
+        PARWH_LATEST_DATE_MARGIN_DAYS, default 366). Ingest rejects a file with a date
+        outside it; this bound only keeps a date loaded before that check (9999) from
+        making a series of 96,000 months per unit and running the build out of memory. -#}
+    {%- set earliest = env_var('PARWH_EARLIEST_DATE', '') or '2000-01-01' -%}
+    {%- set margin = (env_var('PARWH_LATEST_DATE_MARGIN_DAYS', '') or '366') | int -%}
+    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', earliest) -%}
+        {{ exceptions.raise_compiler_error(
+            'PARWH_EARLIEST_DATE=' ~ earliest ~ ': expected an ISO date (yyyy-mm-dd)') }}
+    {%- endif -%}
+    {{ return((
+        "cast(date_trunc('month', date '" ~ earliest ~ "') as date)",
+        "cast(date_trunc('month', current_date + interval " ~ margin ~ " day) as date)"
+    )) }}
+{%- endmacro %}
+
 {% macro default__month_series(start_date, end_date) -%}
-    cast(unnest(generate_series({{ start_date }}, {{ end_date }}, interval 1 month)) as date)
+    {%- set bounds = plausible_months() -%}
+    cast(unnest(generate_series(
+        greatest({{ start_date }}, {{ bounds[0] }}),
+        least({{ end_date }}, {{ bounds[1] }}),
+        interval 1 month)) as date)
 {%- endmacro %}
 
 {% macro spark__month_series(start_date, end_date) -%}
     {#- sequence() fails when start > end (DuckDB returns no rows): guarded -#}
-    explode(case when {{ start_date }} <= {{ end_date }}
-        then sequence({{ start_date }}, {{ end_date }}, interval 1 month)
+    {%- set bounds = plausible_months() -%}
+    {%- set first = "greatest(" ~ start_date ~ ", " ~ bounds[0] ~ ")" -%}
+    {%- set last = "least(" ~ end_date ~ ", " ~ bounds[1] ~ ")" -%}
+    explode(case when {{ first }} <= {{ last }}
+        then sequence({{ first }}, {{ last }}, interval 1 month)
         else array() end)
 {%- endmacro %}
 
