@@ -246,6 +246,8 @@ def loaded_after(settings: Settings, through: str) -> list[str] | None:
 
 
 def _names(names: list[str], limit: int = 5) -> str:
+    """File names (submitter text) on one line, control characters escaped."""
+    # imported here: it loads Dagster, and only a night that runs anyway names files
     from orchestration.run_summary import escape_control
 
     shown = ", ".join(escape_control(name) for name in names[:limit])
