@@ -22,6 +22,7 @@ it is too large) no copy is kept, and the ``.error.txt`` says so.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import re
 import tempfile
@@ -32,7 +33,7 @@ import duckdb
 
 from ingest.errors import IngestError, ReadError
 from ingest.headers import FAMILIES, HEADER_SCAN_ROWS, find_header, is_personal_label
-from ingest.limits import limits
+from ingest.limits import human_bytes, limits
 from ingest.personal import looks_personal, mask_cell, mask_text, sql_mask
 from ingest.readers import Sheet, file_kind, first_lines, read_sheets, sniff_delimiter
 from ingest.text import is_blank, strip_accents
@@ -171,6 +172,7 @@ def _literal(text: str) -> str:
 def _connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with bounded memory, for streaming one copy."""
     con = duckdb.connect(config={"threads": 1, "memory_limit": _COPY_MEMORY})
+    con.execute("set enable_progress_bar = false")
     con.execute("set preserve_insertion_order = true")
     return con
 
@@ -260,11 +262,59 @@ class _NoCopy(Exception):
     """No scrubbed copy can be written; ``args`` are the English and Vietnamese reasons."""
 
 
-def _stream_table(path: Path, kind: str, dest: Path) -> list[str]:
+def _table_caps(kind: str, family: str | None) -> tuple[int, int]:
+    """(rows, bytes of text) a copy may hold: a record export's limits, or those of a file
+    of aggregated figures or survey responses (read whole by the readers)."""
+    lim = limits()
+    if family in (None, "dossier_records"):
+        return lim.max_record_rows, lim.max_record_text_bytes
+    rows = lim.max_parquet_rows if kind == "parquet" else lim.max_sheet_rows
+    return rows, lim.max_table_text_bytes
+
+
+def _text_bytes_over(path: Path, kind: str, cap: int) -> bool:
+    """True when the text of a CSV file (decompressed: a ``.csv.gz`` is inflated in chunks,
+    never whole) is longer than ``cap`` bytes; a 14 MB bomb stops at the cap."""
+    if kind != "csv.gz":
+        return path.stat().st_size > cap
+    total = 0
+    with gzip.open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            total += len(chunk)
+            if total > cap:
+                return True
+    return False
+
+
+def _check_size(path: Path, kind: str, family: str | None) -> int:
+    """The row cap of the copy; raises :class:`_NoCopy` when the file is over a limit
+    (checked before DuckDB reads it: the rows a Parquet file declares, the bytes of text)."""
+    rows, text_bytes = _table_caps(kind, family)
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            declared = pq.ParquetFile(path).metadata.num_rows
+        except Exception:  # damaged: DuckDB reports it
+            declared = 0
+        if declared > rows:
+            raise _NoCopy(
+                f"No copy kept: the file has more than {rows} rows.",
+                f"Không lưu bản sao: tệp có hơn {rows} dòng.",
+            )
+    elif _text_bytes_over(path, kind, text_bytes):
+        raise _NoCopy(
+            f"No copy kept: the file holds more than {human_bytes(text_bytes)} of text.",
+            f"Không lưu bản sao: tệp chứa hơn {human_bytes(text_bytes)} văn bản.",
+        )
+    return rows
+
+
+def _stream_table(path: Path, kind: str, dest: Path, family: str | None) -> list[str]:
     """Stream a CSV or Parquet file into its scrubbed copy ``dest`` with DuckDB; returns
     the labels of the removed columns. The file is reached through a link of a fixed name,
     so its own name (``*``, ``?``, ``[…]``, quotes) never reaches DuckDB."""
-    cap = limits().max_record_rows
+    cap = _check_size(path, kind, family)
     suffix = {"csv": ".csv", "csv.gz": ".csv.gz", "parquet": ".parquet"}[kind]
     with tempfile.TemporaryDirectory(prefix="parwh-quarantine-") as tmp:
         link = Path(tmp) / f"source{suffix}"
@@ -299,7 +349,9 @@ def _removing_on_failure(dest: Path, write: Callable[[], list[str]]) -> list[str
         raise
 
 
-def _write_copy(path: Path, name: str, kind: str | None, quarantine: Path) -> tuple[Path, list[str]]:
+def _write_copy(
+    path: Path, name: str, kind: str | None, quarantine: Path, family: str | None
+) -> tuple[Path, list[str]]:
     """Write the scrubbed copy; returns its path and the removed column labels. Raises
     :class:`_NoCopy` when none can be written."""
     if kind in WORKBOOK_KINDS:
@@ -314,7 +366,7 @@ def _write_copy(path: Path, name: str, kind: str | None, quarantine: Path) -> tu
         return dest, _removing_on_failure(dest, lambda: _write_xlsx(sheets, dest))
     if kind in TABLE_KINDS:
         dest = _unique(quarantine / name)
-        return dest, _removing_on_failure(dest, lambda: _stream_table(path, kind, dest))
+        return dest, _removing_on_failure(dest, lambda: _stream_table(path, kind, dest, family))
     raise _NoCopy(
         "No copy kept: a file of this type cannot be checked for personal data.",
         "Không lưu bản sao: không thể kiểm tra thông tin cá nhân trong loại tệp này.",
@@ -331,8 +383,8 @@ def quarantine_file(
 ) -> Path:
     """Write the scrubbed copy of a rejected file into ``quarantine`` (or none, when it
     cannot be written) and ``.error.txt`` beside it. Returns the path of the error file.
-    ``family`` is the family the file was read as (kept for the callers; every copy is
-    scrubbed the same way)."""
+    ``family`` is the family the file was read as: it sets the size a copy may have (a
+    record export's limits, or those of aggregated figures)."""
     quarantine.mkdir(parents=True, exist_ok=True)
     name = safe_name(file_name, file_id)
     kind = file_kind(name)
@@ -340,7 +392,7 @@ def quarantine_file(
     dest: Path | None = None
     if path is not None and path.exists():
         try:
-            dest, removed = _write_copy(path, name, kind, quarantine)
+            dest, removed = _write_copy(path, name, kind, quarantine, family)
             shown = ", ".join(removed)
             if removed:
                 notes += [

@@ -382,3 +382,71 @@ def test_no_copy_when_it_cannot_be_scrubbed(tmp_path: Path, name: str, content: 
     assert [p.name for p in (tmp_path / "q").iterdir()] == [error_file.name]
     note = error_file.read_text(encoding="utf-8")
     assert "No copy kept" in note and why in note and "Không lưu bản sao" in note
+
+
+def test_no_copy_of_a_file_over_the_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARWH_LIMIT_MAX_TABLE_TEXT_BYTES", str(1 << 20))
+    monkeypatch.setenv("PARWH_LIMIT_MAX_PARQUET_ROWS", "10")
+    line = f"KS-1,{NAME},{PHONE},867,5\n".encode()
+    bomb = tmp_path / "khao_sat.csv.gz"  # 2 MB of text in a few KB: never inflated whole
+    bomb.write_bytes(
+        gzip.compress(b"M\xc3\xa3 phi\xe1\xba\xbfu,H\xe1\xbb\x8d t\xc3\xaan,SDT,Ma,Cau 1\n" + line * 60_000)
+    )
+    error_file = _quarantine(tmp_path, bomb, bomb.name, "surveys")
+    assert "No copy kept: the file holds more than 1 MB of text." in error_file.read_text(encoding="utf-8")
+    rows = tmp_path / "khao_sat.parquet"
+    pq.write_table(pa.table({"Mã phiếu": [f"KS-{i}" for i in range(11)], "Câu 1": [5] * 11}), rows)
+    error_file = _quarantine(tmp_path, rows, rows.name, "surveys")
+    assert "No copy kept: the file has more than 10 rows." in error_file.read_text(encoding="utf-8")
+    assert sorted(p.name for p in (tmp_path / "q").iterdir()) == [
+        "abababababab_khao_sat.csv.gz.error.txt",
+        "abababababab_khao_sat.parquet.error.txt",
+    ]
+
+
+_STREAM_SCRIPT = """
+import gzip, resource, sys
+from pathlib import Path
+from ingest.errors import IngestError
+from ingest.quarantine import quarantine_file
+
+source, quarantine = Path(sys.argv[1]), Path(sys.argv[2])
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+error = IngestError("bad", "hỏng", file_name=source.name)
+quarantine_file(source, "cd" * 32, source.name, quarantine, error, "dossier_records")
+print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def test_a_large_record_export_is_scrubbed_in_bounded_memory(tmp_path: Path) -> None:
+    """200 MB of CSV text (a few MB gzipped) is copied by DuckDB in batches: the process
+    grows by far less than the file (measured with ``resource`` in its own process)."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "ho_so_867_2023.csv.gz"
+    row = f"HS-{{n}},{NAME},{PHONE},{CCCD},867,1,03/07/2023 08:00,ghi chú {CCCD} {'x' * 60}\n"
+    block = "".join(row.format(n=n) for n in range(10_000)).encode()
+    with gzip.open(source, "wb", compresslevel=1) as fh:
+        fh.write("Mã hồ sơ,Họ và tên,Số điện thoại,CCCD,Mã đơn vị,Kênh,Ngày tiếp nhận,Ghi chú\n".encode())
+        for _ in range(200 * (1 << 20) // len(block)):
+            fh.write(block)
+    result = subprocess.run(
+        [sys.executable, "-c", _STREAM_SCRIPT, str(source), str(tmp_path / "q")],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+    )
+    before_kb, peak_kb = (int(x) for x in result.stdout.split()[-2:])
+    assert (peak_kb - before_kb) * 1024 < 150 * (1 << 20), (before_kb, peak_kb)
+    copy = tmp_path / "q" / "cdcdcdcdcdcd_ho_so_867_2023.csv.gz"
+    with gzip.open(copy, "rt", encoding="utf-8") as fh:
+        header = fh.readline()
+        first = fh.readline()
+        tail_ok = all(
+            CCCD not in line and NAME not in line for _, line in zip(range(50_000), fh, strict=False)
+        )
+    assert header.strip() == "Mã hồ sơ,Mã đơn vị,Kênh,Ngày tiếp nhận,Ghi chú"
+    assert first.startswith("HS-0,867,1,03/07/2023 08:00,ghi chú 07********34 ")
+    assert tail_ok
