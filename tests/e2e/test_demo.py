@@ -132,11 +132,17 @@ def test_no_personal_data_reaches_the_warehouse(demo_warehouse) -> None:
             assert not leaked, f"{path} holds personal data"
 
 
-def test_quarantine_copy_is_the_rejected_file(demo_warehouse) -> None:
+def test_quarantine_copy_holds_the_rejected_files_cells(demo_warehouse) -> None:
+    """The quarantine keeps a copy written by the scrubber (never the submitted bytes) with
+    the rejected file's cells."""
+    from ingest.readers import read_sheets
+
     settings, _ = demo_warehouse
     original = settings.inbox_dir / "tthc_tay_ninh_thang_6_2023.xlsx"
+    expected = [s.rows for s in read_sheets(original)]
     copies = [p for p in settings.quarantine_dir.iterdir() if p.suffix == ".xlsx"]
-    assert any(p.read_bytes() == original.read_bytes() for p in copies)
+    assert any([s.rows for s in read_sheets(p)] == expected for p in copies)
+    assert not any(p.read_bytes() == original.read_bytes() for p in copies)
     assert Path(settings.inbox_dir / "tthc_tay_ninh_thang_6_2023.xlsx").exists()  # inbox untouched
 
 

@@ -403,13 +403,19 @@ def test_quarantine_scrubs_new_formats_into_xlsx(tmp_path: Path, kind: str) -> N
     assert sorted(str(r) for r in ws.merged_cells.ranges) == ["A2:A3", "B2:C2"]
 
 
-def test_quarantine_copies_unscrubbed_new_formats_as_they_are(tmp_path: Path) -> None:
+def test_quarantine_keeps_a_rewritten_copy_of_new_formats_never_the_original(tmp_path: Path) -> None:
+    """Every kept copy is written by the scrubber (an .xlsx for any workbook), never the
+    submitted bytes, with the same cells once personal columns are gone."""
+    from ingest.readers import read_sheets
+
     path = _write_all(tmp_path)["ods"]
     error = IngestError("bad", "hỏng", file_name=path.name)
     error_file = quarantine_file(path, "cd" * 32, "bieu.ods", tmp_path / "q", error, "dossiers")
     copy = error_file.with_name(error_file.name.removesuffix(".error.txt"))
-    assert copy.name == "cdcdcdcdcdcd_bieu.ods"
-    assert copy.read_bytes() == path.read_bytes()
+    assert copy.name == "cdcdcdcdcdcd_bieu.xlsx"
+    assert copy.read_bytes() != path.read_bytes()
+    original, kept = read_sheets(path), read_sheets(copy)
+    assert [s.rows for s in kept] == [s.rows for s in original]
 
 
 @pytest.mark.parametrize("kind", ["xls", "ods", "docx"])
@@ -422,4 +428,5 @@ def test_quarantine_of_damaged_new_formats(tmp_path: Path, kind: str) -> None:
     assert "No copy kept" in error_file.read_text(encoding="utf-8")
     assert [p.name for p in qdir.iterdir()] == [error_file.name]
     error_file = quarantine_file(path, "ef" * 32, path.name, qdir, error, None)
-    assert (qdir / f"efefefefefef_bad.{kind}").read_bytes() == path.read_bytes()
+    assert "No copy kept" in error_file.read_text(encoding="utf-8")  # unreadable: cannot be scrubbed
+    assert not (qdir / f"efefefefefef_bad.{kind}").exists()
