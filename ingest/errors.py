@@ -84,13 +84,15 @@ class IngestError(Exception):
         row: int | None = None,
         column: str | None = None,
     ) -> IngestError:
+        """The rejection of a parse error; a location the error carries itself (a reader's
+        ``sheet``, ``row``, ``column`` attributes) fills what the caller does not give."""
         return cls(
             error.message_en,
             error.message_vi,
             file_name=file_name,
-            sheet=sheet,
-            row=row,
-            column=column,
+            sheet=sheet if sheet is not None else getattr(error, "sheet", None),
+            row=row if row is not None else getattr(error, "row", None),
+            column=column if column is not None else getattr(error, "column", None),
         )
 
     def location(self) -> str:

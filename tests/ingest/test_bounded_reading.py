@@ -470,3 +470,22 @@ def test_formula_with_cached_value_and_column_totals_are_read(tmp_path: Path) ->
         for name, data in parts.items():
             zout.writestr(name, data)
     assert read_sheets(tmp_path / "excel.xlsx")[0].rows[1] == ("Tổng", 3)
+
+
+def test_formula_rejection_names_sheet_row_and_column_in_the_manifest(
+    con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path
+) -> None:
+    """The refusal's location reaches ``raw.file_manifest`` as columns, not only as text."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Biên chế"
+    ws.append(["Mã đơn vị", "Đơn vị", "Ngày", "Loại", "Biên chế giao", "Hiện có"])
+    ws.append(["H807", "TP Sa Đéc", "2023-12-31", "Công chức", 100, "=E3*2"])
+    ws.append(["H807", "TP Sa Đéc", "2023-12-31", "Viên chức", 80, 75])
+    wb.save(inbox / "bien_che.xlsx")
+    outcome = register_inbox(con, inbox, quarantine, "run-1")[0]
+    assert outcome.status == "rejected"
+    row = con.execute(
+        "select error_sheet, error_row, error_column from raw.file_manifest where file_name = 'bien_che.xlsx'"
+    ).fetchone()
+    assert row == ("Biên chế", 2, "F")
