@@ -161,8 +161,12 @@ class HeaderMatch:
         return None if idx is None else self.describe(idx)
 
     def describe(self, index: int) -> str:
+        """``C (Tổng số)``: the column and its label; a label that looks personal (a data
+        row taken for a header) is not quoted: ``C (…)``."""
         label = self.labels.get(index)
-        return f"{col_letter(index)} ({label})" if label else col_letter(index)
+        if not label:
+            return col_letter(index)
+        return f"{col_letter(index)} ({label})" if personal.quotable(label) else f"{col_letter(index)} (…)"
 
     def column_map(self) -> str:
         """What the reader took each column for, in sheet order: ``C (Tổng số) → received_total``."""

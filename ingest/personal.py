@@ -53,6 +53,8 @@ class PersonalSpec:
     #: folded word sequences removed before matching (signature lines)
     not_personal: tuple[str, ...]
     values: tuple[ValuePattern, ...]
+    #: folded family names: a short capitalised text starting with one looks like a name
+    family_names: frozenset[str] = frozenset()
 
 
 @cache
@@ -99,6 +101,7 @@ def spec() -> PersonalSpec:
         words=words,
         not_personal=tuple(fold(x) for x in raw.get("not_personal") or []),
         values=tuple(values),
+        family_names=frozenset(fold(x) for x in raw.get("family_names") or []),
     )
 
 
@@ -152,6 +155,23 @@ def mask_text(text: str) -> str:
 def looks_personal(text: str) -> bool:
     """True when ``text`` holds a value that looks personal."""
     return bool(text) and mask_text(text) != nfc(text)
+
+
+def looks_like_person_name(text: object) -> bool:
+    """Two to five capitalised words, the first a declared family name ("Nguyễn Thị Mẫu
+    Thử"): a person's name where a header or label was expected."""
+    if not isinstance(text, str):
+        return False
+    words = nfc(text).split()
+    if not 2 <= len(words) <= 5 or not all(w.isalpha() and w[0].isupper() for w in words):
+        return False
+    return fold(words[0]) in spec().family_names
+
+
+def quotable(text: object) -> bool:
+    """Whether a submitted text (a header label, a sheet name) may be quoted in a message:
+    not when it holds a value that looks personal or looks like a person's name."""
+    return not (isinstance(text, str) and (looks_personal(text) or looks_like_person_name(text)))
 
 
 def mask_number(value: int | float) -> object:

@@ -450,3 +450,37 @@ def test_a_large_record_export_is_scrubbed_in_bounded_memory(tmp_path: Path) -> 
     assert header.strip() == "Mã hồ sơ,Mã đơn vị,Kênh,Ngày tiếp nhận,Ghi chú"
     assert first.startswith("HS-0,867,1,03/07/2023 08:00,ghi chú 07********34 ")
     assert tail_ok
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nguyễn Thị Mẫu Thử", True),
+        ("Trần Văn An", True),
+        ("Tổng số hồ sơ", False),
+        ("Đã giải quyết", False),
+        ("Nguyễn", False),  # one word
+        ("Ghi chú", False),
+        ("Lê Lợi nhận 12 hồ sơ", False),  # not all capitalised words
+    ],
+)
+def test_a_persons_name_is_recognised_where_a_label_was_expected(text: str, expected: bool) -> None:
+    from ingest.personal import looks_like_person_name
+
+    assert looks_like_person_name(text) is expected
+
+
+def test_an_unmapped_column_whose_label_is_a_name_is_not_quoted() -> None:
+    """A data row taken for a header: the columns not loaded are named by letter only."""
+    from ingest.aggregated_file import ignored_columns
+    from ingest.headers import find_header
+
+    rows = [
+        ("Mã đơn vị", "Đơn vị", "Số phiếu phát ra", "Số phiếu hài lòng", "Nguyễn Thị Mẫu Thử", "Ghi chú lạ"),
+        ("H807", "TP Sa Đéc", 100, 90, "x", "y"),
+    ]
+    match = find_header(rows)
+    assert match is not None
+    text = "; ".join(ignored_columns(match, None))
+    assert "Mẫu Thử" not in text and "E (…)" in text
+    assert "F (Ghi chú lạ)" in text  # an ordinary label is still quoted
