@@ -72,6 +72,15 @@ LOAD_FINDING_RULES: dict[str, tuple[str, str]] = {
         "Every column with numbers must be understood",
         "Mọi cột có số liệu phải xác định được nội dung",
     ),
+    # record exports (ingest/records.py): rows loaded, each flagged
+    "records_finished_before_received": (
+        "A dossier cannot finish before it is received",
+        "Hồ sơ không thể kết thúc trước ngày tiếp nhận",
+    ),
+    "records_due_before_received": (
+        "A dossier cannot be due before it is received",
+        "Ngày hẹn trả không thể trước ngày tiếp nhận",
+    ),
 }
 
 
