@@ -174,6 +174,7 @@ def compose_alert(summary: RunSummary, database: Path, notes: list[str] | None =
     counts = {
         "files_loaded": sum(1 for f in summary.files if f.status == "loaded"),
         "files_rejected": len(rejected),
+        "files_skipped": sum(1 for f in summary.files if f.status == "skipped"),
         "findings_error": summary.findings_by_severity.get("error", 0),
         "findings_warn": summary.findings_by_severity.get("warn", 0),
         "findings_new": sum(1 for i in current if i["status"] == "new"),
@@ -205,6 +206,11 @@ def compose_alert(summary: RunSummary, database: Path, notes: list[str] | None =
             "The checks did not all run: the findings history is unchanged"
             " / Chưa kiểm tra hết: lịch sử phát hiện giữ nguyên."
             f" Findings still open as of the last checked run ({since}): {counts['findings_open']}"
+        )
+    if counts["files_skipped"]:
+        lines.append(
+            f"{counts['files_skipped']} tệp ẩn hoặc tệp khóa của Office không được đọc / hidden or"
+            " Office lock file(s) not read (raw.file_manifest, status 'skipped')"
         )
     if worst:
         lines.append(f"Worst {len(worst)} of {len(current)}:")

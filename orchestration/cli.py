@@ -233,12 +233,16 @@ def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) 
     loaded = [f for f in summary.files if f.status == "loaded"]
     rejected = [f for f in summary.files if f.status == "rejected"]
     duplicates = [f for f in summary.files if f.status == "duplicate"]
+    skipped = [f for f in summary.files if f.status == "skipped"]
     console.print(
         f"Files: {len(loaded)} loaded, {len(rejected)} rejected, "
         f"{len(duplicates)} already loaded before (skipped)"
+        + (f", {len(skipped)} hidden or Office lock file(s) not read" if skipped else "")
     )
     for line in rejected:
         console.print(f"  [red]rejected[/red] {_shown(line.file_name)}: {_shown(line.message)}")
+    for line in skipped:
+        console.print(f"  [dim]not read[/dim] {_shown(line.file_name)}: {_shown(line.message)}")
     if rejected:
         console.print(f"  rejected files and their .error.txt are in {settings.quarantine_dir}")
     if summary.ignored_columns:

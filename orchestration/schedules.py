@@ -77,14 +77,13 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
 
 
 def _alert_for_run(context: dg.RunStatusSensorContext) -> None:
-    from orchestration.alerts import compose_alert, deliver, ensure_history
+    from orchestration.alerts import compose_alert, deliver
     from orchestration.run_summary import summarise_run
 
     run = context.dagster_run
     if run.tags.get("parwh/launched_by") == "cli":
         return  # `parwh run` sends its own alert
     settings = Settings.from_env()
-    ensure_history(settings.database_path, run.run_id)  # a run stopped before the gate
     summary = summarise_run(context.instance, run.run_id, settings.database_path)
     deliver(compose_alert(summary, settings.database_path), settings.warehouse_dir)
 

@@ -243,3 +243,14 @@ def test_a_file_name_cannot_forge_a_line_of_the_log_or_the_email(tmp_path: Path)
         assert "a\\nFAKE: all clear.xlsx" in text
     assert "\n" not in mail["Subject"] and "after a night that did not finish" in mail["Subject"]
     assert "the night of a\\nFAKE: all clear.xlsx did not finish" in body
+
+
+def test_hidden_and_lock_files_are_counted_not_reported_as_findings(tmp_path: Path) -> None:
+    database = _database_with_findings(tmp_path / "w.duckdb")
+    summary = _summary()
+    summary.files.append(FileLine("~$bien_che.xlsx", None, "skipped", 0, "skipped: Office lock file"))
+    alert = compose_alert(summary, database)
+    assert alert.counts["files_skipped"] == 1 and alert.counts["files_rejected"] == 1
+    assert "1 tệp ẩn hoặc tệp khóa của Office không được đọc" in alert.text
+    assert "~$bien_che.xlsx" not in alert.text  # counted, not listed: no noise
+    assert "không được đọc" not in compose_alert(_summary(), database).text
