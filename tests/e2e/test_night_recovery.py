@@ -42,6 +42,7 @@ from tests.e2e.inbox_files import write_small_inbox
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTILE_NAME = "a\nFAKE: all clear.csv"
+LOCK_FILE = "~$giai_ngan.xlsx"  # an Office lock file: listed as not read, never loaded
 BUDGET_FILE = "giai_ngan_dong_thap_2023.csv"
 RANDOM = random.Random(15)  # seeded: a failing kill point can be replayed
 NIGHT_TIMEOUT = 900
@@ -50,6 +51,7 @@ NIGHT_TIMEOUT = 900
 def _inbox(folder: Path, *, with_budget: bool = True) -> Path:
     write_small_inbox(folder)
     (folder / HOSTILE_NAME).write_text("hello;world\n1;2\n", encoding="utf-8")
+    (folder / LOCK_FILE).write_bytes(b"\x0cuser\x00" * 20)
     if not with_budget:
         (folder / BUDGET_FILE).unlink()
     return folder
@@ -231,6 +233,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code, output = _night(root / "A", _inbox(root / "inbox"))
     assert code == 0, output
     assert "a\\nFAKE: all clear.csv" in output
+    assert "1 hidden or Office lock file(s) not read" in output and f"not read {LOCK_FILE}" in output
     _assert_no_forged_line(output)
     return root / "A"
 
