@@ -661,14 +661,6 @@ def _load_records_file(
             "dữ liệu hồ sơ chi tiết phải gửi dạng .csv, .csv.gz hoặc .parquet",
             file_name=file_name,
         )
-    if stored_path(path).startswith(_PATH_BYTES_PREFIX):
-        raise IngestError(
-            "the file's name is not valid UTF-8 text (shown with \\x escapes); record exports"
-            " are read by name, so rename the file (letters, digits, '_') and send it again",
-            "tên tệp không phải văn bản UTF-8 hợp lệ (hiển thị dạng \\x); tệp dữ liệu hồ sơ được"
-            " đọc theo tên, hãy đổi tên tệp (chữ, số, '_') rồi gửi lại",
-            file_name=file_name,
-        )
     try:
         sheet = read_sheets(path, max_rows=HEADER_SCAN_ROWS + 5)[0]
     except ReadError as exc:
