@@ -21,7 +21,6 @@ from tests.ingest.conftest import write_csv, write_xlsx
 
 RUN = "run-h"
 SURVEY_HEADER = ["Mã đơn vị", "Kỳ báo cáo", "Số phiếu", "Số phiếu hài lòng"]
-RECORD_HEADER = ["dossier_id", "unit_code", "authority_level", "procedure_code", "received_at", "due_at"]
 
 
 def _bytes_path(directory: Path, name: bytes, content: bytes) -> None:
