@@ -678,6 +678,12 @@ def _load_records_file(
     return _Loaded(res.rows, res.unit_codes, res.period_labels, [], [], findings=res.findings)
 
 
+# Families whose later submission replaces the earlier one whole for a unit and period, and
+# the raw table holding such submissions. Record exports and survey forms are not: their
+# files add up (a dossier or a form sent again is replaced one by one, in dbt).
+WHOLE_SUBMISSION_TABLES = {"dossiers": "dossiers", "staff": "staff", "budget": "budget", "surveys": "surveys"}
+
+
 @dataclass(frozen=True)
 class _Pending:
     """A pending file of the manifest, with what orders it among tonight's files."""
@@ -855,18 +861,22 @@ def _note_replaced(
     in common; it was submitted later, so it was loaded after them and wins): one finding
     each in ``marts.data_quality_findings`` and the (English, Vietnamese) warnings for the
     manifest message. Why: two versions in one night used to be decided silently."""
-    if not done.unit_codes or not done.period_labels:
+    table = WHOLE_SUBMISSION_TABLES.get(family)
+    if table is None or not done.unit_codes or not done.period_labels:
         return []
     earlier = con.execute(
-        "select file_name, submitted_on, file_modified_at, unit_codes, period_labels"
-        " from raw.file_manifest where status = 'loaded' and source_family = ? and run_id = ?"
-        " and file_id <> ? and list_has_any(unit_codes, ?) and list_has_any(period_labels, ?)"
-        " order by loaded_at",
-        [family, run_id, item.file_id, done.unit_codes, done.period_labels],
+        "select m.file_name, m.submitted_on, m.file_modified_at, m.unit_codes, m.period_labels"
+        " from raw.file_manifest as m where m.status = 'loaded' and m.source_family = ?"
+        " and m.run_id = ? and m.file_id <> ? and list_has_any(m.unit_codes, ?)"
+        " and list_has_any(m.period_labels, ?)"
+        f" and exists (select 1 from raw.{table} as t where t.file_id = m.file_id)"
+        f" and exists (select 1 from raw.{table} as t where t.file_id = ?)"
+        " order by m.loaded_at",
+        [family, run_id, item.file_id, done.unit_codes, done.period_labels, item.file_id],
     ).fetchall()
     notes = []
     for other, other_on, other_modified, units, periods in earlier:
-        common_units = sorted(set(units) & set(done.unit_codes))
+        common_units = _unit_names(con, sorted(set(units) & set(done.unit_codes)))
         common_periods = sorted(set(periods) & set(done.period_labels))
         when_en, when_vi = _submitted_words(item.submitted_on, item.modified_at)
         was_en, was_vi = _submitted_words(other_on, other_modified)
@@ -887,11 +897,23 @@ def _note_replaced(
             item.file_name,
             en,
             vi,
-            unit_code=common_units[0],
+            unit_code=sorted(set(units) & set(done.unit_codes))[0],
             period_label=common_periods[0],
         )
         notes.append((en, vi))
     return notes
+
+
+def _unit_names(con: duckdb.DuckDBPyConnection, codes: list[str]) -> list[str]:
+    """``Thành phố Sa Đéc (L866)``: units as users read them."""
+    names = dict(
+        con.execute(
+            "select unit_code, any_value(unit_name) from raw.admin_units"
+            " where list_contains(?, unit_code) group by unit_code",
+            [codes],
+        ).fetchall()
+    )
+    return [f"{names[c]} ({c})" if names.get(c) else c for c in codes]
 
 
 def _submitted_words(submitted_on: date | None, modified_at: datetime | None) -> tuple[str, str]:

@@ -248,6 +248,27 @@ def test_same_night_versions_without_a_date_the_later_arrival_wins(
     ).fetchall() == [("a.csv", "L866")]
 
 
+def test_files_that_add_up_are_not_versions_of_each_other(
+    con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path
+) -> None:
+    """Two record exports of one unit and month add up (a dossier sent twice is replaced one
+    by one in dbt): no "replaces" warning between them. Whole submissions name the unit."""
+    head = "Mã hồ sơ,Mã đơn vị,Kênh,Ngày tiếp nhận,Ngày hẹn trả\n"
+    (inbox / "ho_so_1.csv").write_text(head + "HS-1,867,1,2023-08-02 08:00,2023-08-09 17:00\n", "utf-8")
+    (inbox / "ho_so_2.csv").write_text(head + "HS-2,867,1,2023-08-03 08:00,2023-08-10 17:00\n", "utf-8")
+    write_csv(inbox / "a.csv", [SURVEY_HEADER, ["866", "2023", "100", "95"]])
+    write_csv(inbox / "b.csv", [SURVEY_HEADER, ["866", "2023", "100", "70"]])
+    register_inbox(con, inbox, quarantine, RUN)
+    assert load_family(con, "dossier_records", quarantine, RUN).files_loaded == 2
+    assert load_family(con, "surveys", quarantine, RUN).files_loaded == 2
+    findings = con.execute(
+        "select source_file, message_vi from marts.data_quality_findings"
+        " where rule = 'same_night_version_replaced'"
+    ).fetchall()
+    assert [f[0] for f in findings] in (["a.csv"], ["b.csv"])
+    assert "đơn vị Thành phố Cao Lãnh (L866), kỳ 2023" in findings[0][1]
+
+
 def test_a_file_with_two_attempts_is_rejected_not_loaded_again(
     con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path
 ) -> None:
