@@ -223,6 +223,16 @@ def inbox_name(inbox: Path, path: Path) -> str:
     return printable_name(path.relative_to(inbox).as_posix())
 
 
+SYMLINK_REASON = (
+    "skipped: a symbolic link (links are never followed: copy the file itself into the inbox)",
+    "bỏ qua: liên kết tượng trưng (không đi theo liên kết: hãy chép chính tệp vào hộp thư đến)",
+)
+SPECIAL_FILE_REASON = (
+    "skipped: not a regular file (a pipe, socket or device)",
+    "bỏ qua: không phải tệp thông thường (đường ống, socket hoặc thiết bị)",
+)
+
+
 def _skip_reason(rel: Path) -> tuple[str, str] | None:
     """Why a file is not read (English, Vietnamese), or ``None`` when it is read."""
     for part in rel.parts:
@@ -240,14 +250,18 @@ def _skip_reason(rel: Path) -> tuple[str, str] | None:
 
 
 def _scan_inbox(inbox: Path) -> tuple[list[Path], list[tuple[Path, tuple[str, str]]]]:
-    """The files to read, and the hidden and lock files with why they are skipped, both in
-    name order. Symbolic links are not followed."""
+    """The files to read, and the files not read (hidden and lock files, symbolic links,
+    pipes and devices) with why, both in name order. Symbolic links are never followed."""
     files: list[Path] = []
     skipped: list[tuple[Path, tuple[str, str]]] = []
     for p in inbox.rglob("*"):
-        if not p.is_file() or p.is_symlink():
-            continue
         reason = _skip_reason(p.relative_to(inbox))
+        if reason is None and p.is_symlink():
+            reason = SYMLINK_REASON  # never followed: it may point anywhere on the machine
+        elif not p.is_symlink() and p.is_dir():
+            continue
+        elif reason is None and not p.is_file():
+            reason = SPECIAL_FILE_REASON  # a FIFO, socket or device: reading it could hang
         if reason is None:
             files.append(p)
         else:
@@ -486,10 +500,11 @@ def register_inbox(
 def _register_skipped(
     con: duckdb.DuckDBPyConnection, inbox: Path, run_id: str, seen: set[tuple[str, str]]
 ) -> list[FileOutcome]:
-    """Record each hidden or Office lock file once as ``skipped``, with why, so that the run
-    can say so. They are never read (a lock file is open elsewhere, ``.DS_Store`` is not a
-    submission) and are no error: the id is the hash of the name, not of the content, so a
-    lock file rewritten every time the workbook is saved is recorded once."""
+    """Record each file not read (hidden or Office lock file, symbolic link, pipe or device)
+    once as ``skipped``, with why, so that the run can say so. They are never read (a lock
+    file is open elsewhere, ``.DS_Store`` is not a submission, a link may point anywhere, a
+    pipe may never end) and are no error: the id is the hash of the name, not of the
+    content, so a lock file rewritten every time the workbook is saved is recorded once."""
     outcomes = []
     for path, (en, vi) in _scan_inbox(inbox)[1] if inbox.exists() else []:
         rel = inbox_name(inbox, path)
@@ -498,7 +513,7 @@ def _register_skipped(
             continue
         seen.add((file_id, rel))
         try:
-            size: int | None = path.stat().st_size
+            size: int | None = path.lstat().st_size  # a link's own size, never its target's
         except OSError:
             size = None  # a lock file may vanish while the inbox is read
         _insert_manifest(

@@ -248,6 +248,32 @@ def test_same_night_versions_without_a_date_the_later_arrival_wins(
     ).fetchall() == [("a.csv", "L866")]
 
 
+def test_links_and_pipes_are_listed_as_skipped_never_followed_or_opened(
+    con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    write_csv(outside / "bi_mat.csv", [SURVEY_HEADER, ["867", "2023", "7", "7"]])
+    os.symlink(outside / "bi_mat.csv", inbox / "lien_ket.csv")
+    os.symlink(outside, inbox / "thu_muc_ngoai")
+    os.mkfifo(inbox / "ong.csv")  # opening it would block the night
+    write_csv(inbox / "khao_sat.csv", [SURVEY_HEADER, ["866", "2023", "100", "90"]])
+    outcomes = register_inbox(con, inbox, quarantine, RUN)
+    assert sorted((o.file_name, o.status) for o in outcomes) == [
+        ("khao_sat.csv", "pending"),
+        ("lien_ket.csv", "skipped"),
+        ("ong.csv", "skipped"),
+        ("thu_muc_ngoai", "skipped"),
+    ]
+    m = _manifest(con)
+    assert m["lien_ket.csv"][2].startswith("skipped: a symbolic link")
+    assert m["thu_muc_ngoai"][3].startswith("bỏ qua: liên kết tượng trưng")
+    assert m["ong.csv"][2].startswith("skipped: not a regular file")
+    assert load_family(con, "surveys", quarantine, RUN).files_loaded == 1
+    assert con.execute("select unit_code from raw.surveys").fetchall() == [("L866",)]
+    assert register_inbox(con, inbox, quarantine, "run-2") == []
+
+
 def test_files_that_add_up_are_not_versions_of_each_other(
     con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path
 ) -> None:
