@@ -13,17 +13,17 @@ personal value in any column, so every message is masked, whatever it quotes.
 
 from __future__ import annotations
 
-from ingest.personal import mask_text
+from ingest.personal import mask_message, quotable
 
 
 class ParseError(ValueError):
     """A value could not be understood. Carries an English and a Vietnamese message."""
 
     def __init__(self, message: str, message_vi: str | None = None) -> None:
-        message = mask_text(message)
+        message = mask_message(message)
         super().__init__(message)
         self.message_en = message
-        self.message_vi = mask_text(message_vi) if message_vi else message
+        self.message_vi = mask_message(message_vi) if message_vi else message
 
 
 class NumberParseError(ParseError):
@@ -65,14 +65,14 @@ class IngestError(Exception):
         row: int | None = None,
         column: str | None = None,
     ) -> None:
-        message_en = mask_text(message_en)
+        message_en = mask_message(message_en)
         super().__init__(message_en)
         self.file_name = file_name
-        self.sheet = sheet
+        self.sheet = sheet if quotable(sheet) else "…"  # a sheet named after a person
         self.row = row
         self.column = column
         self.message_en = message_en
-        self.message_vi = mask_text(message_vi) if message_vi else message_en
+        self.message_vi = mask_message(message_vi) if message_vi else message_en
 
     @classmethod
     def from_parse_error(

@@ -21,7 +21,7 @@ import hashlib
 import json
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pyarrow as pa
 
+from ingest import personal
 from ingest.admin_units import UnitResolver
 from ingest.aggregated_file import read_aggregated_file
 from ingest.context import submission_date
@@ -316,7 +317,7 @@ def _classify(path: Path, file_name: str) -> tuple[dict[str, list[str | None]], 
     if path.stat().st_size == 0:
         raise IngestError("the file is empty", "tệp rỗng", file_name=file_name)
     try:
-        sheets = read_sheets(path, max_rows=HEADER_SCAN_ROWS + 5)
+        sheets = private_sheet_names(read_sheets(path, max_rows=HEADER_SCAN_ROWS + 5))
     except ReadError as exc:
         raise IngestError.from_parse_error(exc, file_name=file_name) from exc
     if not any(any(row) for s in sheets for row in s.rows):
@@ -365,6 +366,19 @@ def _closest_reading(sheets: list[Sheet]) -> tuple[str, str, int | None]:
         en += f"; not understood: {unknown}"
         vi += f"; không xác định được: {unknown}"
     return en, vi, best.header_rows[-1] + 1
+
+
+def private_sheet_names(sheets: list[Sheet]) -> list[Sheet]:
+    """The sheets with a name that looks personal (a person's name, an ID or phone number:
+    "Hoàng Thị Mỹ Duyên 0791…") renamed ``Trang tính 2 (tên ẩn)`` before anything reads or
+    quotes it: sheet names are only labels, and they reach the manifest, messages and
+    findings."""
+    return [
+        replace(sheet, name=f"Trang tính {n} (tên ẩn)")
+        if sheet.name and not personal.quotable(sheet.name)
+        else sheet
+        for n, sheet in enumerate(sheets, 1)
+    ]
 
 
 #: manifest columns holding submitter text (names, messages quoting cells): stored printable
@@ -642,7 +656,7 @@ def _load_aggregated(
     loaded_at: datetime,
 ) -> _Loaded:
     try:
-        sheets: list[Sheet] = read_sheets(path)
+        sheets: list[Sheet] = private_sheet_names(read_sheets(path))
     except ReadError as exc:
         raise IngestError.from_parse_error(exc, file_name=file_name) from exc
     read = read_aggregated_file(sheets, family, file_name, resolver)

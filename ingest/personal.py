@@ -55,6 +55,8 @@ class PersonalSpec:
     values: tuple[ValuePattern, ...]
     #: folded family names: a short capitalised text starting with one looks like a name
     family_names: frozenset[str] = frozenset()
+    #: the family names as written (with accents), for the SQL pattern
+    family_name_forms: tuple[str, ...] = ()
 
 
 @cache
@@ -102,6 +104,7 @@ def spec() -> PersonalSpec:
         not_personal=tuple(fold(x) for x in raw.get("not_personal") or []),
         values=tuple(values),
         family_names=frozenset(fold(x) for x in raw.get("family_names") or []),
+        family_name_forms=tuple(raw.get("family_names") or []),
     )
 
 
@@ -168,10 +171,23 @@ def looks_like_person_name(text: object) -> bool:
     return fold(words[0]) in spec().family_names
 
 
+def starts_with_person_name(text: object) -> bool:
+    """The text's leading capitalised words (two to five) look like a person's name:
+    "Hoàng Thị Mỹ Duyên 0791…"."""
+    if not isinstance(text, str):
+        return False
+    lead: list[str] = []
+    for word in nfc(text).split():
+        if not (word.isalpha() and word[0].isupper()) or len(lead) == 5:
+            break
+        lead.append(word)
+    return len(lead) >= 2 and looks_like_person_name(" ".join(lead))
+
+
 def quotable(text: object) -> bool:
     """Whether a submitted text (a header label, a sheet name) may be quoted in a message:
-    not when it holds a value that looks personal or looks like a person's name."""
-    return not (isinstance(text, str) and (looks_personal(text) or looks_like_person_name(text)))
+    not when it holds a value that looks personal or starts like a person's name."""
+    return not (isinstance(text, str) and (looks_personal(text) or starts_with_person_name(text)))
 
 
 def mask_number(value: int | float) -> object:
@@ -191,10 +207,25 @@ def mask_number(value: int | float) -> object:
     return value
 
 
+NAME_MASK = "***"
+_QUOTED = re.compile(r"""(['"])([^'"\n]{1,120})\1""")
+
+
+def mask_message(text: str) -> str:
+    """A message as shown to users: values that look personal masked (:func:`mask_text`) and
+    a quoted value that looks like a person's name hidden (``cannot read '…' as a date``:
+    a shifted row put a name into a date column)."""
+    if not isinstance(text, str):
+        return text
+    out = mask_text(text)
+    return _QUOTED.sub(lambda m: f"{m[1]}…{m[1]}" if starts_with_person_name(m[2].strip()) else m[0], out)
+
+
 def mask_cell(value: object) -> object:
-    """A kept cell: text masked, ID-sized whole numbers masked, anything else unchanged."""
+    """A kept cell: text masked, a cell that looks like a person's name replaced, ID-sized
+    whole numbers masked, anything else unchanged."""
     if isinstance(value, str):
-        return mask_text(value)
+        return NAME_MASK if looks_like_person_name(value.strip()) else mask_text(value)
     if isinstance(value, (int, float)):
         return mask_number(value)
     return value
@@ -212,4 +243,12 @@ def sql_mask(expr: str) -> str:
     for p in spec().values:
         for _ in range(p.passes):
             out = f"regexp_replace({out}, {_sql_literal(p.pattern)}, {_sql_literal(p.replacement)}, 'g')"
-    return out
+    is_name = f"regexp_full_match(nfc_normalize(trim({expr})), {_sql_literal(_name_pattern())})"
+    return f"(case when {is_name} then '{NAME_MASK}' else {out} end)"
+
+
+@cache
+def _name_pattern() -> str:
+    """:func:`looks_like_person_name` as an RE2 pattern (a whole cell, NFC)."""
+    names = "|".join(sorted((nfc(n) for n in spec().family_name_forms), key=len, reverse=True))
+    return rf"(?:{names})(?: \p{{Lu}}\p{{Ll}}*){{1,4}}"

@@ -198,7 +198,7 @@ def test_values_that_look_personal_are_masked(text: str, masked: str) -> None:
     assert mask_text(text) == masked
     # DuckDB masks the same way (the streamed copies of CSV and Parquet files)
     con = duckdb.connect()
-    assert con.execute(f"select {sql_mask('?')}", [text]).fetchone()[0] == masked
+    assert con.execute(f"select {sql_mask('x')} from (select ? as x)", [text]).fetchone()[0] == masked
 
 
 def test_numbers_of_id_length_are_masked_in_kept_cells() -> None:
@@ -484,3 +484,61 @@ def test_an_unmapped_column_whose_label_is_a_name_is_not_quoted() -> None:
     text = "; ".join(ignored_columns(match, None))
     assert "Mẫu Thử" not in text and "E (…)" in text
     assert "F (Ghi chú lạ)" in text  # an ordinary label is still quoted
+
+
+def test_a_name_from_a_shifted_row_is_never_quoted_nor_kept_in_the_copy(tmp_path: Path) -> None:
+    """A row shifted by one column puts a person's name into the survey date column: the
+    rejection names row and column but not the value, and the scrubbed copy hides it."""
+    import duckdb
+
+    from ingest.inbox import load_family, register_inbox
+
+    inbox, quarantine = tmp_path / "inbox", tmp_path / "q"
+    inbox.mkdir()
+    (inbox / "khao_sat_lech.csv").write_text(
+        "Mã phiếu,Mã đơn vị,Cấp,Ngày khảo sát,Họ tên,Câu 1 - Hài lòng chung\n"
+        "P-1,866,huyện,06/09/2021,Nguyễn Thị Mẫu Thử,5\n"
+        "P-2,866,huyện,Hoàng Thị Mỹ Duyên,079188004321,5\n",
+        encoding="utf-8",
+    )
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    register_inbox(con, inbox, quarantine, "r1")
+    load_family(con, "surveys", quarantine, "r1")
+    status, message, message_vi, row, column = con.execute(
+        "select status, message, message_vi, error_row, error_column from raw.file_manifest"
+    ).fetchone()
+    assert status == "rejected" and row == 3 and "Ngày khảo sát" in column
+    kept = [p.read_bytes().decode("utf-8", "replace") for p in quarantine.iterdir()]
+    for text in [
+        message,
+        message_vi,
+        *kept,
+        *(str(r) for r in con.execute("from marts.data_quality_findings").fetchall()),
+    ]:
+        assert "Duyên" not in text and "Mẫu Thử" not in text and "079188004321" not in text
+
+
+def test_a_sheet_named_after_a_person_is_renamed_at_the_door(tmp_path: Path) -> None:
+    import duckdb
+    from openpyxl import Workbook
+
+    from ingest.inbox import load_family, register_inbox
+
+    inbox, quarantine = tmp_path / "inbox", tmp_path / "q"
+    inbox.mkdir()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Hoàng Thị Mỹ Duyên 0791880043"
+    ws.append(["Mã phiếu", "Mã đơn vị", "Cấp", "Ngày khảo sát", "Câu 1 - Hài lòng chung"])
+    ws.append(["P-1", "866", "huyện", "06/09/2021", 5])
+    wb.create_sheet("0987654321 duyen@example.vn").append(["ghi chú"])
+    wb.save(inbox / "khao_sat.xlsx")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    register_inbox(con, inbox, quarantine, "r1")
+    load_family(con, "surveys", quarantine, "r1")
+    rows = con.execute(
+        "select status, sheet_name, message, message_vi, column_map from raw.file_manifest"
+    ).fetchall()
+    assert rows[0][0] == "loaded" and rows[0][1] == "Trang tính 1 (tên ẩn)"
+    text = " ".join(str(v) for v in rows[0])
+    assert "Duyên" not in text and "0987654321" not in text and "duyen@" not in text
