@@ -19,6 +19,8 @@ GOOD = (
     HEADER
     + "T-1,867,1,03/07/2023 08:00,10/07/2023 17:00,07/07/2023 10:00\n"
     + "T-2,867,2,2023-07-01T00:30:00+07:00,2023-07-12T17:00:00+07:00,\n"
+    # finished before it was received, in the same month: flagged, counted in no month
+    + "T-3,867,1,20/07/2023 08:00,27/07/2023 17:00,05/07/2023 09:00\n"
 )
 BAD = (
     HEADER
@@ -57,7 +59,7 @@ def test_records_dated_9999_are_rejected_and_the_night_publishes(warehouse_setti
     )
     assert [m[:5] for m in manifest] == [
         ("ho_so_866_2023.csv", "rejected", 0, 3, "D (Ngày tiếp nhận)"),
-        ("ho_so_867_2023.csv", "loaded", 2, None, None),
+        ("ho_so_867_2023.csv", "loaded", 3, None, None),
     ]
     assert "'01/01/9999 08:00'" in manifest[0][5] and "2 row(s)" in manifest[0][5]
     assert "outside the plausible window" in manifest[0][5]
@@ -83,6 +85,12 @@ def test_records_dated_9999_are_rejected_and_the_night_publishes(warehouse_setti
         "select source_file, severity from marts.data_quality_findings where rule = 'file_rejected'",
     )
     assert rejected == [("ho_so_866_2023.csv", "error")]
+    flagged = _query(
+        settings.latest_path,
+        "select source_file, severity from marts.data_quality_findings"
+        " where rule = 'records_finished_before_received'",
+    )
+    assert flagged == [("ho_so_867_2023.csv", "warn")]
 
     # the next plain night is normal: nothing pending, nothing new, no error
     code_again, output_again = _run(settings)

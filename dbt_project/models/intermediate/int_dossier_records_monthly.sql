@@ -247,7 +247,11 @@ active as (
                 counted.finished_at is null
                 or cast(counted.finished_at as date) >= periods.period_start
             )
-    where coalesce(counted.status, '') <> 'not_received'
+    where
+        coalesce(counted.status, '') <> 'not_received'
+        -- finished before it was received (flagged at load, records_finished_before_received):
+        -- active in no month, never counted
+        and coalesce(cast(counted.finished_at as date) >= cast(counted.received_at as date), true)
 
 ),
 
