@@ -229,10 +229,14 @@ def _map_value(column: str, value: str) -> str | None:
     return mapped
 
 
+_TEMP_LINK = re.compile(r"[\"']?[^\s\"']*parwh_records_[^/\s\"']*/records\.[a-z.]+[\"']?")
+
+
 def _unreadable_records(file_name: str, exc: Exception) -> IngestError:
+    # DuckDB names the private link it read (literal_path): the submitter knows the file
+    why = _TEMP_LINK.sub("the file", (str(exc).splitlines() or [""])[0])[:200]
     return IngestError(
-        "the file cannot be read completely (damaged, truncated or inconsistent columns):"
-        f" {str(exc).splitlines()[0][:200]}",
+        f"the file cannot be read completely (damaged, truncated or inconsistent columns): {why}",
         "không đọc được toàn bộ tệp (tệp hỏng, bị cắt cụt hoặc số cột không đồng nhất)",
         file_name=file_name,
     )

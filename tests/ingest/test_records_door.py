@@ -297,3 +297,16 @@ def test_absurd_count_in_a_form_is_rejected(con, inbox, quarantine) -> None:
 def test_count_at_the_bound_loads(con, inbox, quarantine) -> None:
     status, rows, *_ = _load_surveys(con, inbox, quarantine, [["867", "Năm 2023", str(MAX_COUNT), "9"]])
     assert (status, rows) == ("loaded", 1)
+
+
+def test_a_truncated_export_is_rejected_without_the_private_link_in_its_reason(
+    con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path
+) -> None:
+    rows = [HEADER] + [_row(f"HS-{i}", "03/07/2023 08:00", "10/07/2023 17:00") for i in range(2000)]
+    whole = _gz(inbox / "tmp.csv.gz", rows).read_bytes()
+    (inbox / "tmp.csv.gz").unlink()
+    (inbox / "ho_so_cut.csv.gz").write_bytes(whole[: len(whole) // 2])
+    _load(con, inbox, quarantine)
+    status, _, _, _, message, _ = _manifest(con)["ho_so_cut.csv.gz"]
+    assert status == "rejected" and "ho_so_cut.csv.gz" in message
+    assert "parwh_records_" not in message and "records.csv.gz" not in message
