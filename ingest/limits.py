@@ -28,8 +28,22 @@ class FileLimits:
     #: bytes of one XML part of an .xlsx, .ods or .docx file after decompression (a sheet,
     #: the shared strings, the document)
     max_xml_part_bytes: int = 256 * MB
-    #: bytes of all parts of an .xlsx, .ods or .docx file after decompression
+    #: bytes of all parts of an .xlsx, .ods or .docx file after decompression; also the bytes
+    #: of a Parquet file's row groups (from its footer) and of its values once decoded (a
+    #: dictionary-encoded value counts once per row it stands for)
     max_unzipped_bytes: int = 512 * MB
+    #: XML elements (start tags) of one part of an .xlsx or .docx file that is parsed whole
+    #: (a Word document's body, a workbook's structure); sheets and shared strings, which are
+    #: streamed, are bounded by the sheet limits instead. A real report has a few hundred
+    #: thousand at most; each costs a parser about 150 bytes
+    max_xml_elements: int = 2_000_000
+    #: XML elements of the stylesheet of an .xlsx file (``xl/styles.xml``: cell formats,
+    #: fonts, fills, borders, number formats and their children), each of which becomes a
+    #: Python object of about 2 KB; Excel itself allows 64,000 cell formats, a real workbook
+    #: has a few hundred to a few thousand
+    max_style_elements: int = 200_000
+    #: characters of one CSV cell (Python's csv module refuses longer fields)
+    max_csv_cell_chars: int = 131_072
     #: rows of one sheet (or table) of aggregated figures
     max_sheet_rows: int = 100_000
     #: columns of one sheet (or table, or record export)

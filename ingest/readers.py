@@ -27,6 +27,7 @@ import csv
 import gzip
 import io
 import os
+import posixpath
 import re
 import struct
 import zipfile
@@ -206,17 +207,54 @@ def _where(sheet: str | None) -> tuple[str, str]:
 _LOCAL_HEADER = b"PK\x03\x04"
 
 
-def _inflated_size(fh: io.BufferedReader, info: zipfile.ZipInfo, cap: int) -> int:
+class _TagCounter:
+    """Start tags (``<name``) in a stream of XML bytes fed in chunks: every ``<`` that does
+    not open an end tag, a processing instruction, a comment or a declaration. Counted on
+    the bytes, before any parser holds them (a ``<`` inside a comment or a CDATA section is
+    counted too: the count errs on the high side)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lt_at_end = False
+        self.xml: bool | None = None  # not known until the first byte that is not a space
+
+    def feed(self, data: bytes) -> None:
+        if self.xml is None:
+            # XML a parser would take starts with "<" after spaces and a byte order mark, or
+            # is UTF-16/32 (counted too, end tags included: the count errs on the high side);
+            # an image or other binary part starts otherwise and is not counted
+            head = data.lstrip(b" \t\r\n\xef\xbb\xbf")
+            if not head:
+                return
+            self.xml = head[:1] in (b"<", b"\x00", b"\xff", b"\xfe")
+        if not self.xml:
+            return
+        n = data.count(b"<") - data.count(b"</") - data.count(b"<?") - data.count(b"<!")
+        if self._lt_at_end and data[:1] in (b"/", b"?", b"!"):
+            n -= 1
+        self._lt_at_end = data.endswith(b"<")
+        self.count += n
+
+
+def _inflated_size(
+    fh: io.BufferedReader, info: zipfile.ZipInfo, cap: int, counter: _TagCounter | None = None
+) -> int:
     """Bytes that really come out of one zip member, counted by inflating its compressed data
     in chunks (never held), stopping as soon as more than ``cap`` came out: a zip directory
-    can declare a small size for a part that inflates to gigabytes."""
+    can declare a small size for a part that inflates to gigabytes. ``counter`` is fed the
+    bytes as they come out."""
     fh.seek(info.header_offset)
     header = fh.read(30)
     if len(header) != 30 or header[:4] != _LOCAL_HEADER:
         raise zipfile.BadZipFile(f"no local header for {info.filename!r}")
     name_len, extra_len = struct.unpack("<HH", header[26:30])
     fh.seek(info.header_offset + 30 + name_len + extra_len)
+    feed = counter.feed if counter is not None else (lambda data: None)
     if info.compress_type == zipfile.ZIP_STORED:
+        left = min(info.compress_size, cap + 1)
+        while left > 0 and (chunk := fh.read(min(left, 1 << 16))):
+            left -= len(chunk)
+            feed(chunk)
         return info.compress_size
     inflater = zlib.decompressobj(-15)
     left, out = info.compress_size, 0
@@ -225,23 +263,34 @@ def _inflated_size(fh: io.BufferedReader, info: zipfile.ZipInfo, cap: int) -> in
         if not chunk:
             break
         left -= len(chunk)
-        out += len(inflater.decompress(chunk, cap + 1 - out))
-        while inflater.unconsumed_tail and out <= cap:
-            out += len(inflater.decompress(inflater.unconsumed_tail, cap + 1 - out))
+        data = inflater.decompress(chunk, min(cap + 1 - out, 1 << 20))  # at most 1 MB held
+        out += len(data)
+        feed(data)
+        while out <= cap and not inflater.eof:  # what a full output buffer held back
+            data = inflater.decompress(inflater.unconsumed_tail, min(cap + 1 - out, 1 << 20))
+            if not data:
+                break
+            out += len(data)
+            feed(data)
     return out
 
 
-def check_zip(path: Path, kind: str, lim: FileLimits | None = None) -> None:
+def check_zip(path: Path, kind: str, lim: FileLimits | None = None) -> dict[str, int]:
     """Reject an ``.xlsx``/``.ods``/``.docx`` whose parts are too large before any of it is
     parsed: first from the zip directory (each part against ``max_xml_part_bytes``, all of
     them against ``max_unzipped_bytes``), then by inflating every deflated part in a
-    counting stream that stops at the declared size or the limit (a forged directory)."""
+    counting stream that stops at the declared size or the limit (a forged directory).
+
+    Returns the XML elements (start tags, counted on the inflated bytes) of every part, by
+    name (0 for a part that is not XML), for the format's own element limits: a few
+    hundred kilobytes of zip can hold millions of empty elements, which a parser building
+    the whole tree turns into gigabytes."""
     lim = lim or limits()
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
-        return  # not a zip, or damaged: the reader reports it
+        return {}  # not a zip, or damaged: the reader reports it
     declared = 0
     for info in infos:
         if info.file_size > lim.max_xml_part_bytes:
@@ -250,13 +299,21 @@ def check_zip(path: Path, kind: str, lim: FileLimits | None = None) -> None:
     if declared > lim.max_unzipped_bytes:
         raise _unzipped_too_large(declared)
     total = 0
+    elements: dict[str, int] = {}
     try:
         with open(path, "rb") as fh:
             for info in infos:
+                counter = _TagCounter()
                 if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                    continue  # read by Python's zipfile, which stops at the declared size
+                    # read by Python's zipfile, which stops at the declared size
+                    with zipfile.ZipFile(path) as zf, zf.open(info) as part:
+                        while chunk := part.read(1 << 16):
+                            counter.feed(chunk)
+                    elements[info.filename] = counter.count
+                    continue
                 cap = min(info.file_size, lim.max_xml_part_bytes)
-                real = _inflated_size(fh, info, cap)
+                real = _inflated_size(fh, info, cap, counter)
+                elements[info.filename] = counter.count
                 if real > lim.max_xml_part_bytes:
                     raise _part_too_large(info.filename, None)
                 if real > info.file_size:
@@ -269,8 +326,32 @@ def check_zip(path: Path, kind: str, lim: FileLimits | None = None) -> None:
                 total += real
                 if total > lim.max_unzipped_bytes:
                     raise _unzipped_too_large(None)
-    except (zipfile.BadZipFile, zlib.error, OSError, struct.error) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, struct.error, EOFError, NotImplementedError) as exc:
         raise _unreadable(kind, exc) from exc
+    return elements
+
+
+def _too_many_elements(name: str, found: int, limit_name: str = "max_xml_elements") -> ReadError:
+    if limit_name == "max_style_elements":
+        return over_limit(
+            limit_name,
+            f"the number of cell formats and other style elements of its part {name!r}",
+            f"số định dạng ô và các phần tử định dạng khác của phần {name!r}",
+            found,
+        )
+    return over_limit(
+        limit_name,
+        f"the number of XML elements of its part {name!r}",
+        f"số phần tử XML của phần {name!r}",
+        found,
+    )
+
+
+def _check_elements(elements: dict[str, int], names: Iterable[str], lim: FileLimits) -> None:
+    """Parts parsed whole (``names``) against ``max_xml_elements``."""
+    for name in names:
+        if elements.get(name, 0) > lim.max_xml_elements:
+            raise _too_many_elements(name, elements[name])
 
 
 def _part_too_large(name: str, found: int | None) -> ReadError:
@@ -325,6 +406,13 @@ def _is_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
+def _head_of(zf: zipfile.ZipFile, name: str) -> str:
+    """The first bytes of a zip member (a ``mimetype`` that claims gigabytes is not read
+    whole)."""
+    with zf.open(name) as fh:
+        return fh.read(256).decode("ascii", "replace")
+
+
 def sniff_format(path: Path) -> str | None:
     """What a spreadsheet or Word file really is, from its first bytes: ``xlsx``, ``ods``,
     ``docx``, ``ole`` (an OLE2 compound file: Excel 97–2003 ``.xls``, Word ``.doc``, or a
@@ -341,7 +429,7 @@ def sniff_format(path: Path) -> str | None:
         try:
             with zipfile.ZipFile(path) as zf:
                 names = zf.namelist()
-                mime = zf.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
+                mime = _head_of(zf, "mimetype") if "mimetype" in names else ""
         except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError):
             return None
         if "opendocument.spreadsheet" in mime and "content.xml" in names:
@@ -484,22 +572,117 @@ def _xlsx_scan(
     return sorted(merges)
 
 
-_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si\b")
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?si(?=[\s/>])")
+_CT_SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+# parts openpyxl's read-only mode never parses (pivot caches and the calculation chain can
+# be large in real workbooks; the theme is kept as bytes); a chartsheet pointed at one of
+# them is parsed, and counted
+_XLSX_UNREAD = re.compile(r"^xl/(?:pivotCache/|theme/|calcChain\.xml$)", re.I)
 
 
-def _check_shared_strings(path: Path, lim: FileLimits) -> None:
+def _xml_items(zf: zipfile.ZipFile, name: str, tag: str) -> list[dict[str, str]]:
+    """The attributes of every ``tag`` element (any namespace) of a small XML part (its
+    elements already counted against ``max_xml_elements``); nothing if it is missing or
+    not XML (openpyxl then reports the file)."""
+    out: list[dict[str, str]] = []
+    try:
+        with zf.open(name) as fh:
+            for _, el in ElementTree.iterparse(fh):
+                if el.tag.rsplit("}", 1)[-1] == tag:
+                    out.append(dict(el.attrib))
+                el.clear()
+    except (KeyError, ElementTree.ParseError, OSError, EOFError, zlib.error, ValueError, zipfile.BadZipFile):
+        pass
+    return out
+
+
+def _part_target(source: str, target: str) -> str:
+    """A relationship's target as a part name, as openpyxl resolves it."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+def _workbook_types() -> tuple[str, ...]:
+    """The content types openpyxl takes for the workbook part, in its order."""
+    from openpyxl.xml.constants import XLSM, XLSX, XLTM, XLTX
+
+    return (XLSX, XLSM, XLTX, XLTM)
+
+
+def _check_xlsx_parts(path: Path, elements: dict[str, int], lim: FileLimits) -> set[str]:
+    """The parts openpyxl parses whole against ``max_xml_elements`` (the stylesheet against
+    ``max_style_elements``), before it opens the file; returns the shared string parts
+    (streamed by openpyxl, bounded by the number of their entries instead).
+
+    Worksheets (streamed in read-only mode) and the parts openpyxl never parses are left
+    out; they are found as openpyxl finds them: the workbook and the shared strings by their
+    content type in ``[Content_Types].xml``, the sheets by the workbook's relationships."""
+    content_types = "[Content_Types].xml"
+    _check_elements(elements, [content_types], lim)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        return set()
+    with zf:
+        overrides = {
+            o.get("PartName", "").lstrip("/"): o.get("ContentType", "")
+            for o in _xml_items(zf, content_types, "Override")
+        }
+        workbook = next(
+            (n for t in _workbook_types() for n, c in overrides.items() if c == t), "xl/workbook.xml"
+        )
+        rels = posixpath.join(posixpath.dirname(workbook), "_rels", posixpath.basename(workbook) + ".rels")
+        _check_elements(elements, [workbook, rels], lim)
+        worksheets: set[str] = set()
+        chartsheets: set[str] = set()
+        shared = {n for n, t in overrides.items() if t == _CT_SHARED_STRINGS}
+        shared |= {n for n in elements if n.lower().endswith("sharedstrings.xml")}
+        for rel in _xml_items(zf, rels, "Relationship"):
+            kind, target = rel.get("Type", ""), _part_target(workbook, rel.get("Target", ""))
+            if kind == _REL_TYPE + "worksheet":
+                worksheets.add(target)
+            elif "chartsheet" in kind:
+                chartsheets.add(target)
+            elif kind == _REL_TYPE + "sharedStrings":
+                shared.add(target)
+        if not worksheets:
+            worksheets = {n for n in elements if re.fullmatch(r"xl/worksheets/[^/]+\.xml", n, re.I)}
+    styles = {"xl/styles.xml"} | {n for n, t in overrides.items() if t.endswith("spreadsheetml.styles+xml")}
+    for name in sorted(styles):
+        if elements.get(name, 0) > lim.max_style_elements:
+            raise _too_many_elements(name, elements[name], "max_style_elements")
+    unread = {n for n in elements if _XLSX_UNREAD.match(n)}
+    streamed = (worksheets | shared | unread | styles) - chartsheets
+    _check_elements(elements, sorted(set(elements) - streamed), lim)
+    return shared
+
+
+def _check_shared_strings(path: Path, lim: FileLimits, names: Iterable[str] | None = None) -> None:
     """openpyxl holds the whole shared string table in memory: count its entries first (one
-    per distinct text; a sheet within the limits has at most ``max_sheet_cells``)."""
+    per distinct text; a sheet within the limits has at most ``max_sheet_cells``). ``names``:
+    the shared string parts (by default those named ``sharedStrings.xml``); openpyxl finds
+    its part by content type, whatever its name."""
     try:
         with zipfile.ZipFile(path) as zf:
-            names = [n for n in zf.namelist() if n.lower().endswith("sharedstrings.xml")]
-            for name in names:
+            if names is None:
+                names = [n for n in zf.namelist() if n.lower().endswith("sharedstrings.xml")]
+            present = set(zf.namelist())
+            for name in sorted(n for n in names if n in present):
                 count, tail = 0, b""
                 with zf.open(name) as fh:
                     while chunk := fh.read(1 << 20):
                         buf = tail + chunk
-                        count += len(_SHARED_STRING.findall(buf, 0, len(buf) - 8)) if len(buf) > 8 else 0
-                        tail = buf[-8:] if len(buf) > 8 else buf
+                        # up to the last "<" before the final bytes: a match holds no other
+                        # "<", so none is cut there; the rest waits for the next chunk
+                        cut = buf.rfind(b"<", 0, max(0, len(buf) - 64))
+                        if cut > 0:
+                            count += len(_SHARED_STRING.findall(buf, 0, cut))
+                            tail = buf[cut:]
+                        else:  # no "<" before the final bytes but maybe the first one
+                            count += 1 if cut == 0 and _SHARED_STRING.match(buf) else 0
+                            tail = buf[-64:]
                         if count > lim.max_sheet_cells:
                             raise over_limit(
                                 "max_sheet_cells",
@@ -507,6 +690,15 @@ def _check_shared_strings(path: Path, lim: FileLimits) -> None:
                                 "số chuỗi văn bản khác nhau (shared strings) của bảng tính",
                                 None,
                             )
+                if count + len(_SHARED_STRING.findall(tail)) > lim.max_sheet_cells:
+                    raise over_limit(
+                        "max_sheet_cells",
+                        "the number of distinct texts (shared strings) of the workbook",
+                        "số chuỗi văn bản khác nhau (shared strings) của bảng tính",
+                        None,
+                    )
+    except ReadError:  # a ValueError: not to be taken for a damaged zip below
+        raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error):
         return  # damaged: openpyxl reports it
 
@@ -515,8 +707,8 @@ def read_xlsx(path: Path, max_rows: int | None = None, kind: str = "xlsx") -> li
     from openpyxl import load_workbook
 
     lim = limits()
-    check_zip(path, kind, lim)
-    _check_shared_strings(path, lim)
+    elements = check_zip(path, kind, lim)
+    _check_shared_strings(path, lim, _check_xlsx_parts(path, elements, lim))
     sheets: list[Sheet] = []
     try:  # a file object, not the path: openpyxl refuses paths not named .xlsx/.xlsm
         fh = open(path, "rb")  # noqa: SIM115 - closed by the with block below
@@ -824,7 +1016,10 @@ def read_docx(path: Path, max_rows: int | None = None) -> list[Sheet]:
     import docx
 
     lim = limits()
-    check_zip(path, "docx", lim)
+    # python-docx builds the whole tree of every XML part it knows (the document, its
+    # styles, numbering, headers…): every part's elements are counted first
+    elements = check_zip(path, "docx", lim)
+    _check_elements(elements, sorted(elements), lim)
     try:
         body = docx.Document(str(path)).element.body
     except Exception as exc:
@@ -951,12 +1146,16 @@ def first_lines(path: Path, kind: str, n: int) -> list[str]:
     return lines
 
 
+_SNIFF_LINE_CHARS = 65_536  # of each line of the sample the delimiter is guessed from
+
+
 def read_csv(path: Path, kind: str = "csv", max_rows: int | None = None) -> list[Sheet]:
     """The rows of a (possibly gzipped) CSV file, streamed: the text is decompressed and
     parsed line by line, never more than ``max_table_text_bytes`` of it, and the rows,
     columns and cells are counted against the sheet limits as they come."""
     lim = limits()
     bounded = RowLimits(lim)
+    field_limit = csv.field_size_limit()  # process-wide: restored below
     try:
         with _open_text(path, kind) as fh:
             head: list[str] = []
@@ -966,15 +1165,29 @@ def read_csv(path: Path, kind: str = "csv", max_rows: int | None = None) -> list
                     break
             if any("\x00" in ln for ln in head):
                 raise _unreadable("csv")
-            delim = sniff_delimiter(head[:40])
+            # the sample's lines cut short: a cell over the limit is refused below, by row
+            delim = sniff_delimiter([ln[:_SNIFF_LINE_CHARS] for ln in head[:40]])
+            csv.field_size_limit(lim.max_csv_cell_chars)
             for row in csv.reader(_chain(head, fh), delimiter=delim):
                 if max_rows is not None and bounded.seen >= max_rows:
                     break
                 bounded.add(row)
     except UnicodeDecodeError as exc:
         raise _not_utf8() from exc
-    except (OSError, EOFError, zlib.error, csv.Error) as exc:
+    except csv.Error as exc:
+        if "field limit" in str(exc):  # "field larger than field limit (131072)"
+            row_no = bounded.seen + 1
+            raise over_limit(
+                "max_csv_cell_chars",
+                f"the number of characters of a cell of row {row_no}",
+                f"số ký tự của một ô ở dòng {row_no}",
+                None,
+            ) from exc
         raise _unreadable("csv", exc) from exc
+    except (OSError, EOFError, zlib.error) as exc:
+        raise _unreadable("csv", exc) from exc
+    finally:
+        csv.field_size_limit(field_limit)
     return [Sheet(None, bounded.rows)]
 
 
@@ -991,16 +1204,60 @@ def _parquet_rows_limit(max_rows: int | None, lim: FileLimits) -> tuple[str, int
     return "max_record_rows", lim.max_record_rows
 
 
+def _decoded_bytes(array) -> int:  # noqa: ANN001 - a pyarrow Array
+    """What a column of a batch weighs once every value is decoded (as ``to_pylist`` makes
+    them): a dictionary-encoded value counts once per row that refers to it, nested values
+    are counted inside their lists and structs, and every value at least 8 bytes (the
+    reference its row holds)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(array)
+    kind = array.type
+    if pa.types.is_dictionary(kind):
+        values, indices = array.dictionary, array.indices
+        if n == 0 or len(values) == 0:
+            return 8 * n
+        if (
+            pa.types.is_binary(values.type)
+            or pa.types.is_string(values.type)
+            or pa.types.is_large_binary(values.type)
+            or pa.types.is_large_string(values.type)
+        ):
+            lengths = pc.take(pc.binary_length(values), indices)
+            return int(pc.sum(lengths).as_py() or 0) + 8 * n
+        per_value = -(-_decoded_bytes(values) // len(values))
+        return per_value * n
+    if pa.types.is_struct(kind):
+        return sum(_decoded_bytes(child) for child in array.flatten()) + 8 * n
+    if pa.types.is_map(kind):
+        return _decoded_bytes(array.keys) + _decoded_bytes(array.items) + 8 * n
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
+        return _decoded_bytes(array.flatten()) + 8 * n
+    return int(array.nbytes) + 8 * n
+
+
 def read_parquet(path: Path, max_rows: int | None = None) -> list[Sheet]:
     """The rows of a Parquet file, after checking its footer: columns, rows and (for a
     whole read) the row groups' uncompressed size against the limits, before any data is
-    read; rows are then converted batch by batch and counted (a footer can lie)."""
+    read; rows are then converted batch by batch and counted (a footer can lie), each batch's
+    decoded size counted against ``max_unzipped_bytes`` before it becomes Python values
+    (text columns are read dictionary-encoded: one long text shared by every row through
+    the dictionary is a few kilobytes on disk and gigabytes once decoded)."""
     import pyarrow.parquet as pq
 
     lim = limits()
     try:
-        pf = pq.ParquetFile(path)
-        meta = pf.metadata
+        meta = pq.read_metadata(path)
+        # text and binary columns stay dictionary-encoded as they are read: a dictionary
+        # value shared by many rows is held once, and its decoded size counted below
+        # before any of it becomes Python values
+        texts = [
+            meta.schema.column(i).path
+            for i in range(meta.num_columns)
+            if meta.schema.column(i).physical_type == "BYTE_ARRAY"
+        ]
+        pf = pq.ParquetFile(path, read_dictionary=texts or None)
         names = list(pf.schema_arrow.names)
     except Exception as exc:
         raise _unreadable("parquet", exc) from exc
@@ -1023,12 +1280,23 @@ def read_parquet(path: Path, max_rows: int | None = None) -> list[Sheet]:
     if max_rows is not None and max_rows <= 1:
         return [Sheet(None, rows)]
     wanted = row_limit if max_rows is None else max_rows - 1
+    decoded = 0
     try:
         for batch in pf.iter_batches(batch_size=min(65_536, max(1, wanted))):
             take = min(batch.num_rows, wanted - (len(rows) - 1))
             if max_rows is None and batch.num_rows > take:
                 raise over_limit(limit_name, "the number of rows", "số dòng", None)
-            columns = [c.to_pylist() for c in batch.slice(0, take).columns]
+            batch = batch.slice(0, take)
+            decoded += sum(_decoded_bytes(c) for c in batch.columns)
+            if decoded > lim.max_unzipped_bytes:
+                raise over_limit(
+                    "max_unzipped_bytes",
+                    "the size of its values once decoded",
+                    "dung lượng các giá trị của tệp sau khi giải mã",
+                    None,
+                    size=True,
+                )
+            columns = [c.to_pylist() for c in batch.columns]
             rows.extend(zip(*columns, strict=True) if columns else [() for _ in range(take)])
             if len(rows) - 1 >= wanted:
                 break

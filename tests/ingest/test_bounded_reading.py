@@ -14,6 +14,7 @@ import gzip
 import io
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -284,6 +285,98 @@ def test_csv_without_line_breaks_is_refused_not_read_whole(tmp_path: Path) -> No
     assert peak < READER_PEAK_MB, peak
 
 
+def _write_part(
+    path: Path, parts: dict[str, bytes], name: str, head: bytes, unit: bytes, count: int, tail: bytes
+) -> Path:
+    """A zip holding ``parts`` and ``name`` = ``head`` + ``unit`` × ``count`` + ``tail``,
+    streamed into the zip."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for part, data in parts.items():
+            if part != name:
+                zf.writestr(part, data)
+        with zf.open(name, "w", force_zip64=True) as out:
+            out.write(head)
+            block = unit * 65_536
+            for _ in range(count // 65_536):
+                out.write(block)
+            out.write(unit * (count % 65_536))
+            out.write(tail)
+    return path
+
+
+def write_docx_paragraph_bomb(path: Path, paragraphs: int = 2_000_001) -> Path:
+    """A valid one-table Word document whose body also holds ``paragraphs`` empty ``<w:p/>``
+    (a few kilobytes each 100,000 of them): python-docx would build every one of them."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Kỳ báo cáo: Năm 2023")
+    table = document.add_table(rows=2, cols=len(SURVEY_HEADER))
+    for c, (h, v) in enumerate(zip(SURVEY_HEADER, SURVEY_ROW, strict=True)):
+        table.cell(0, c).text = h
+        table.cell(1, c).text = v
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    body = parts["word/document.xml"]
+    cut = body.index(b"<w:body>") + len(b"<w:body>")
+    return _write_part(path, parts, "word/document.xml", body[:cut], b"<w:p/>", paragraphs, body[cut:])
+
+
+def write_xlsx_styles_bomb(path: Path, formats: int = 200_001) -> Path:
+    """An ``.xlsx`` whose stylesheet declares ``formats`` cell formats (each one a Python
+    object of about 2 KB once openpyxl reads it)."""
+    head = (
+        b'<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<fonts count="1"><font/></fonts><fills count="1"><fill/></fills>'
+        b'<borders count="1"><border/></borders>'
+        b'<cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="%d">' % formats
+    )
+    xf = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    return _write_part(path, _xlsx_parts(), "xl/styles.xml", head, xf, formats, b"</cellXfs></styleSheet>")
+
+
+_SST_HEAD = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+def write_shared_strings_bomb(path: Path, strings: int = 2_000_001, part: str = "xl/strs.xml") -> Path:
+    """An ``.xlsx`` with ``strings`` shared strings in ``part``, declared as openpyxl finds
+    it (by its content type; and in the workbook's relationships)."""
+    parts = _xlsx_parts()
+    for name in [n for n in parts if n.lower().endswith("sharedstrings.xml")]:
+        del parts[name]
+    override = (
+        f'<Override PartName="/{part}" ContentType="application/vnd.openxmlformats-officedocument'
+        '.spreadsheetml.sharedStrings+xml"/></Types>'
+    ).encode()
+    types = re.sub(rb"<Override[^>]*sharedStrings\+xml\"/>", b"", parts["[Content_Types].xml"])
+    parts["[Content_Types].xml"] = types.replace(b"</Types>", override)
+    rel = (
+        '<Relationship Id="rIdSS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        f'sharedStrings" Target="{part.removeprefix("xl/")}"/></Relationships>'
+    ).encode()
+    rels = re.sub(
+        rb"<Relationship [^>]*relationships/sharedStrings\"[^>]*/>", b"", parts["xl/_rels/workbook.xml.rels"]
+    )
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(b"</Relationships>", rel)
+    return _write_part(path, parts, part, _SST_HEAD, b"<si><t>ab</t></si>", strings, b"</sst>")
+
+
+def write_parquet_dictionary_bomb(path: Path, rows: int = 40, value_mb: int = 16) -> Path:
+    """A survey Parquet file whose ``rows`` rows share one ``value_mb`` MB text through its
+    dictionary (a few kilobytes on disk; 640 MB of values once decoded)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = {name: pa.array([value] * rows) for name, value in zip(SURVEY_HEADER, SURVEY_ROW, strict=True)}
+    columns["Ghi chú"] = pa.DictionaryArray.from_arrays(
+        pa.array([0] * rows, pa.int32()), pa.array(["B" * (value_mb * MB)])
+    )
+    pq.write_table(pa.table(columns), path, compression="zstd")
+    return path
+
+
 @pytest.fixture(scope="module")
 def xlsx_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_xlsx_bomb(tmp_path_factory.mktemp("bomb") / "bien_che_bom.xlsx")
@@ -317,6 +410,63 @@ def test_ods_whose_repeated_rows_expand_to_millions_of_cells_is_refused_before_c
     assert_limit_error(result, "max_sheet_rows")
     assert "1,000,001" in result["en"] and "'Biểu'" in result["en"]
     assert peak < READER_PEAK_MB, peak
+
+
+def test_docx_of_millions_of_empty_paragraphs_is_refused_before_python_docx(tmp_path: Path) -> None:
+    path = write_docx_paragraph_bomb(tmp_path / "bom.docx")
+    assert path.stat().st_size < 200_000
+    for max_rows in (35, None):
+        result, peak = read_in_child(path, max_rows=max_rows)
+        assert_limit_error(result, "max_xml_elements")
+        assert "'word/document.xml'" in result["en"] and "2,000,0" in result["en"]
+        assert "phần tử XML" in result["vi"]
+        assert peak < READER_PEAK_MB, peak
+
+
+def test_xlsx_whose_stylesheet_holds_millions_of_formats_is_refused_before_openpyxl(tmp_path: Path) -> None:
+    path = write_xlsx_styles_bomb(tmp_path / "bom_dinh_dang.xlsx")
+    assert path.stat().st_size < 200_000
+    result, peak = read_in_child(path, max_rows=35)
+    assert_limit_error(result, "max_style_elements")
+    assert "'xl/styles.xml'" in result["en"] and "cell formats" in result["en"]
+    assert "định dạng ô" in result["vi"]
+    assert peak < READER_PEAK_MB, peak
+
+
+@pytest.mark.parametrize("part", ["xl/strs.xml", "xl/sharedStrings.xml"])
+def test_xlsx_shared_strings_are_counted_wherever_the_content_type_puts_them(
+    tmp_path: Path, part: str
+) -> None:
+    path = write_shared_strings_bomb(tmp_path / "bom_chuoi.xlsx", part=part)
+    assert path.stat().st_size < 200_000
+    result, peak = read_in_child(path, max_rows=35)
+    assert_limit_error(result, "max_sheet_cells")
+    assert "shared strings" in result["en"] and "more than 2,000,000" in result["en"]
+    assert peak < READER_PEAK_MB, peak
+
+
+def test_parquet_value_shared_through_its_dictionary_is_counted_once_per_row(tmp_path: Path) -> None:
+    path = write_parquet_dictionary_bomb(tmp_path / "khao_sat_tu_dien.parquet")
+    assert path.stat().st_size < 100_000
+    for max_rows in (35, None):  # 34 rows of 16 MB are already over 512 MB
+        result, peak = read_in_child(path, max_rows=max_rows)
+        assert_limit_error(result, "max_unzipped_bytes")
+        assert "once decoded" in result["en"] and "sau khi giải mã" in result["vi"]
+        assert peak < READER_PEAK_MB, peak
+    # a dictionary-encoded text column of a real file reads as before
+    small = write_parquet_dictionary_bomb(tmp_path / "nho.parquet", rows=3, value_mb=0)
+    assert read_sheets(small)[0].rows == [(*SURVEY_HEADER, "Ghi chú"), *[(*SURVEY_ROW, "")] * 3]
+
+
+def test_csv_cell_over_the_field_limit_is_named_with_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "o_qua_dai.csv"
+    path.write_text(";".join(SURVEY_HEADER) + "\n" + ";".join(SURVEY_ROW) + ';"' + "x" * 200_000 + '"\n')
+    with pytest.raises(ReadError) as caught:
+        read_sheets(path)
+    error = caught.value
+    assert "a cell of row 2" in error.message_en and "ô ở dòng 2" in error.message_vi
+    assert "PARWH_LIMIT_MAX_CSV_CELL_CHARS" in error.message_en and "131,072" in error.message_en
+    assert "damaged" not in error.message_en
 
 
 def test_bombs_are_rejected_at_registration_and_quarantined(
@@ -382,6 +532,16 @@ def _small_csv(path: Path, rows: int, columns: int = 3) -> Path:
         ("max_columns", 4, lambda p: write_parquet_bomb(p / "a.parquet", rows=3), "is 6"),
         ("max_sheet_cells", 50, lambda p: _small_csv(p / "a.csv", 20), "more than 50"),
         ("max_parquet_rows", 5, lambda p: write_parquet_bomb(p / "a.parquet", rows=6), "is 6"),
+        ("max_xml_elements", 8, lambda p: _small_xlsx(p / "a.xlsx", 20), "XML elements of its part '"),
+        (
+            "max_xml_elements",
+            50,
+            lambda p: write_docx_paragraph_bomb(p / "a.docx", 60),
+            "'word/document.xml'",
+        ),
+        ("max_style_elements", 20, lambda p: _small_xlsx(p / "a.xlsx", 20), "'xl/styles.xml'"),
+        ("max_unzipped_bytes", 1000, lambda p: write_parquet_bomb(p / "a.parquet", rows=100), "once decoded"),
+        ("max_csv_cell_chars", 3, lambda p: _small_csv(p / "a.csv", 20), "row 1"),
     ],
 )
 def test_each_limit_is_taken_from_the_environment(
