@@ -362,6 +362,10 @@ def run(
             help="Rebuild the incremental models from all raw records (implies --force).",
         ),
     ] = False,
+    create_inbox: Annotated[
+        bool,
+        typer.Option("--create-inbox", help="Create the inbox folder if missing (else an error)."),
+    ] = False,
 ) -> None:
     """One nightly run: load new inbox files, dbt build, quality checks, publish.
 
@@ -369,6 +373,16 @@ def run(
     quality gate held publication back, 1 when the run failed.
     """
     settings = _resolve_settings(warehouse, inbox)
+    if not settings.inbox_dir.is_dir():
+        if not create_inbox:
+            console.print(
+                f"[red]Không tìm thấy hộp thư đến / Inbox not found: {settings.inbox_dir}[/red]\n"
+                "Kiểm tra lại đường dẫn (--inbox, PARWH_INBOX); nếu đây là hộp thư mới, chạy lại với"
+                " --create-inbox / Check the path; for a new inbox, run again with --create-inbox."
+                " Nothing was run or changed."
+            )
+            raise typer.Exit(1)
+        settings.inbox_dir.mkdir(parents=True, exist_ok=True)
     console.print(f"Warehouse {settings.warehouse_dir}, inbox {settings.inbox_dir}")
     raise typer.Exit(_run_guarded(settings, force=force, full_refresh=full_refresh))
 
@@ -407,6 +421,9 @@ def report(
     province: Annotated[
         str | None, typer.Option(help="Province: code (L87, 87) or name (Đồng Tháp).")
     ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder to write into (default: published/reports).")
+    ] = None,
 ) -> None:
     """Write the ranking workbooks and the HTML report from published/latest.duckdb."""
     from reports import write_reports
@@ -415,11 +432,38 @@ def report(
     if not settings.latest_path.exists():
         console.print(f"[red]Nothing published yet in {settings.published_dir}: run `parwh run` first.[/red]")
         raise typer.Exit(1)
-    out_dir = settings.published_dir / "reports"
+    if period is not None:
+        period = _published_period(settings.latest_path, period)
+    out_dir = out or settings.published_dir / "reports"
     with console.status("Writing reports…"):
         written = write_reports(settings.latest_path, out_dir, period=period, province=province)
     for path in written:
         console.print(f"  {path}")
+
+
+def _published_period(published: Path, period: str) -> str:
+    """The published period label ``period`` names ("2023", "2023-Q3", "Quý 3/2023",
+    "6 tháng đầu năm 2023"); exits with the list of published periods when none matches."""
+    import duckdb
+
+    from ingest.periods import find_period_in_text
+
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        rows = con.execute("select distinct period_label from marts.rankings order by 1").fetchall()
+        labels = [r[0] for r in rows]
+    finally:
+        con.close()
+    if period in labels:
+        return period
+    parsed = find_period_in_text(period)
+    if parsed is not None and parsed.label in labels:
+        return parsed.label
+    console.print(
+        f"[red]Kỳ báo cáo không có trong bảng xếp hạng đã công bố / No published ranking for period"
+        f" {period!r}.[/red] Các kỳ đã công bố / Published periods: {', '.join(labels) or '(none)'}"
+    )
+    raise typer.Exit(1)
 
 
 @app.command()

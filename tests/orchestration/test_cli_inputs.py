@@ -1,0 +1,77 @@
+"""The CLI refuses what it cannot act on before touching anything: a missing inbox (a
+mistyped path used to run the whole pipeline on nothing) and a report period that was never
+published (it used to write "báo cáo năm nonsense", and "Quý 3/2023" made a sub-folder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from orchestration.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("PARWH_WAREHOUSE", "PARWH_INBOX", "DAGSTER_HOME", "PARWH_ENGINE", "PARWH_DBT_TARGET"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_a_missing_inbox_is_an_error_and_nothing_runs(tmp_path: Path, clean_env: None) -> None:
+    warehouse, inbox = tmp_path / "wh", tmp_path / "hop_thu_go_nham"
+    result = runner.invoke(app, ["run", "--inbox", str(inbox), "--warehouse", str(warehouse)])
+    assert result.exit_code == 1, result.output
+    output = " ".join(result.output.split())
+    assert "Inbox not found" in output and "Không tìm thấy hộp thư đến" in output
+    assert "--create-inbox" in output
+    assert not inbox.exists()
+    assert not (warehouse / "warehouse.duckdb").exists() and not (warehouse / "dagster").exists()
+
+
+def _published(warehouse: Path, labels: list[str]) -> Path:
+    published = warehouse / "published" / "latest.duckdb"
+    published.parent.mkdir(parents=True)
+    con = duckdb.connect(str(published))
+    con.execute("create schema marts")
+    con.execute("create table marts.rankings (period_label varchar)")
+    con.executemany("insert into marts.rankings values (?)", [[label] for label in labels])
+    con.close()
+    return published
+
+
+def test_a_report_period_never_published_is_refused_with_the_published_ones(
+    tmp_path: Path, clean_env: None
+) -> None:
+    warehouse = tmp_path / "wh"
+    _published(warehouse, ["2022", "2023", "2023-Q3"])
+    result = runner.invoke(app, ["report", "--period", "nonsense", "--warehouse", str(warehouse)])
+    assert result.exit_code == 1, result.output
+    output = " ".join(result.output.split())  # the console wraps long lines
+    assert "No published ranking for period 'nonsense'" in output
+    assert "Published periods: 2022, 2023, 2023-Q3" in output
+    assert not (warehouse / "published" / "reports").exists()
+
+
+@pytest.mark.parametrize(
+    ("asked", "label"),
+    [("2023", "2023"), ("Quý 3/2023", "2023-Q3"), ("quý III năm 2023", "2023-Q3"), ("2023-Q3", "2023-Q3")],
+)
+def test_a_report_period_is_read_as_the_published_label(tmp_path: Path, asked: str, label: str) -> None:
+    from orchestration.cli import _published_period
+
+    published = _published(tmp_path, ["2023", "2023-Q3"])
+    assert _published_period(published, asked) == label
+
+
+def test_a_period_of_the_right_shape_but_not_published_is_refused(tmp_path: Path) -> None:
+    import typer
+
+    from orchestration.cli import _published_period
+
+    published = _published(tmp_path, ["2023"])
+    with pytest.raises(typer.Exit):
+        _published_period(published, "Quý 2/2023")
