@@ -334,8 +334,15 @@ def _skip_when_nothing_new(settings: Settings) -> bool:
 
 
 def _run_guarded(settings: Settings, *, force: bool = False, full_refresh: bool = False) -> int:
+    from orchestration.db_lock import lock_holder
+
     try:
         with warehouse_lock(settings):
+            holder = lock_holder(settings.database_path)
+            if holder is not None:
+                en, vi = holder.describe()
+                console.print(f"[red]Không chạy được / Cannot run:[/red] {vi} / {en}. Nothing was changed.")
+                return 1
             notes = _recover(settings)
             if not notes and not force and not full_refresh and _skip_when_nothing_new(settings):
                 return 0

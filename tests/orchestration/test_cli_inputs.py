@@ -75,3 +75,36 @@ def test_a_period_of_the_right_shape_but_not_published_is_refused(tmp_path: Path
     published = _published(tmp_path, ["2023"])
     with pytest.raises(typer.Exit):
         _published_period(published, "Quý 2/2023")
+
+
+def test_a_reader_holding_the_working_database_is_named_in_one_line(tmp_path: Path, clean_env: None) -> None:
+    """A notebook or DBeaver holding warehouse.duckdb open (even read-only): the night does not
+    start, and one line names the process and what to do."""
+    import subprocess
+    import sys
+
+    warehouse = tmp_path / "wh"
+    (warehouse / "inbox").mkdir(parents=True)
+    duckdb.connect(str(warehouse / "warehouse.duckdb")).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True);"
+            " print('open', flush=True); time.sleep(60)",
+            str(warehouse / "warehouse.duckdb"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        result = runner.invoke(app, ["run", "--warehouse", str(warehouse)])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 1, result.output
+    output = " ".join(result.output.split())
+    assert f"open in process {holder.pid}" in output and "time.sleep(60)" in output
+    assert f"mở bởi tiến trình {holder.pid}" in output and "published/latest.duckdb" in output
+    assert not (warehouse / "dagster").exists()  # nothing started
