@@ -164,8 +164,14 @@ def _line(item: dict[str, str | int | None]) -> str:
     )
 
 
-def compose_alert(summary: RunSummary, database: Path, notes: list[str] | None = None) -> Alert:
-    """The run's alert. ``notes``: lines said first (e.g. that the previous night died)."""
+def compose_alert(
+    summary: RunSummary,
+    database: Path,
+    notes: list[str] | None = None,
+    unpublished_since: str | None = None,
+) -> Alert:
+    """The run's alert. ``notes``: lines said first (e.g. that the previous night died);
+    ``unpublished_since``: since when nothing has been published (a night that did not)."""
     status = {EXIT_PUBLISHED: "published", EXIT_HELD_BACK: "held_back"}.get(summary.exit_code, "failed")
     rejected = [f for f in summary.files if f.status == "rejected"]
     items, recorded, history_run = _items(database, summary.run_id)
@@ -195,6 +201,8 @@ def compose_alert(summary: RunSummary, database: Path, notes: list[str] | None =
         f" rejected, {counts['findings_error']} lỗi / errors, {counts['findings_warn']} cảnh báo / warnings"
     )
     lines = [subject, f"Run {summary.run_id}", *(escape_control(note) for note in notes or [])]
+    if unpublished_since:
+        lines.append(escape_control(unpublished_since))
     if recorded:
         lines.append(
             f"Findings: {counts['findings_new']} new, {counts['findings_open']} still open, "

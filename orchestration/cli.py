@@ -205,11 +205,29 @@ def _execute_nightly(
         return 1
     # the findings history is recorded by the gate only: a run stopped before it changes nothing
     summary = summarise_run(instance, run_id, settings.database_path)
+    since = _not_published_since(settings) if summary.exit_code != 0 else None
     _print_summary(summary, settings, time.monotonic() - started, log_path)
-    alert = compose_alert(summary, settings.database_path, notes=notes)
+    if since is not None:
+        console.print(f"[red]{_shown(since)}[/red]")
+    alert = compose_alert(summary, settings.database_path, notes=notes, unpublished_since=since)
     channels = deliver(alert, settings.warehouse_dir)
     console.print(f"Alert sent ({', '.join(channels)}): {escape(alert.subject)}")
     return summary.exit_code
+
+
+def _not_published_since(settings: Settings) -> str:
+    """What a night that did not publish leaves: since when nothing has been published, said
+    by every such night until one publishes."""
+    from orchestration.night_state import read_last_night
+
+    last = read_last_night(settings)
+    if last is None or not settings.latest_path.exists():
+        return "Chưa có lần công bố nào / Nothing has been published yet."
+    return (
+        f"Không có công bố mới từ {last.finished_at} (lần chạy {last.run_id[:8]}) / Nothing"
+        f" published since {last.finished_at} (run {last.run_id[:8]}): {settings.latest_path}"
+        " is still that night's."
+    )
 
 
 def _current_step(instance, run_id: str) -> str:

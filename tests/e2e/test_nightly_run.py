@@ -192,6 +192,9 @@ def test_error_check_holds_publication_back(published: Settings) -> None:
     code, output = _run(published)
     assert code == 2, output
     assert "held publication back" in output
+    assert "Nothing published since" in " ".join(output.split())
+    alert = (published.warehouse_dir / "alerts.log").read_text(encoding="utf-8")
+    assert "Nothing published since" in alert.rsplit("[PAR Warehouse]", 1)[-1]
     assert published.latest_path.read_bytes() == before
     instance = dg.DagsterInstance.from_config(str(published.dagster_home))
     latest_run = instance.get_runs(limit=1)[0]

@@ -254,3 +254,11 @@ def test_hidden_and_lock_files_are_counted_not_reported_as_findings(tmp_path: Pa
     assert "1 tệp ẩn hoặc tệp khóa của Office không được đọc" in alert.text
     assert "~$bien_che.xlsx" not in alert.text  # counted, not listed: no noise
     assert "không được đọc" not in compose_alert(_summary(), database).text
+
+
+def test_a_night_that_did_not_publish_says_since_when(tmp_path: Path) -> None:
+    database = _database_with_findings(tmp_path / "w.duckdb")
+    since = "Nothing published since 2026-11-30T01:02:03+00:00 (run abcd1234)"
+    alert = compose_alert(_summary(), database, unpublished_since=since)
+    assert since in alert.text.splitlines()
+    assert "Nothing published since" not in compose_alert(_summary(), database).text
