@@ -24,6 +24,10 @@ STEPS = ("copied", "audited", "fsynced", "renamed", "linked", "switched")
 PUBLISHED_SCHEMA = "marts"
 KEEP_PREVIOUS = 7
 LATEST_NAME = "latest.duckdb"
+#: the storage format of the published file: that of DuckDB 1.0, which every DuckDB client
+#: and driver since 1.0 reads (the CLI, ODBC and JDBC drivers analysts' SQL tools bundle
+#: lag behind the Python package; a 2.0 file is refused by them, "version number 69")
+PUBLISHED_STORAGE_VERSION = "v1.0.0"
 
 
 class PublicationError(RuntimeError):
@@ -70,7 +74,7 @@ def _copy_marts(
     ]
     if not tables:
         raise PublicationError("the working database has no marts to publish")
-    working.execute("attach ? as publication", [str(target)])
+    working.execute(f"attach ? as publication (storage_version '{PUBLISHED_STORAGE_VERSION}')", [str(target)])
     try:
         working.execute(f"create schema publication.{PUBLISHED_SCHEMA}")
         working.execute("create schema publication.meta")
