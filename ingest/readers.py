@@ -789,22 +789,7 @@ def _ods_merges(path: Path, max_rows: int | None, lim: FileLimits | None = None)
     def holds_data(last_col: int) -> None:
         nonlocal data_rows, data_cols
         data_rows, data_cols = max(data_rows, row + row_repeat), max(data_cols, last_col)
-        where_en, where_vi = _where(name)
-        if data_rows > lim.max_sheet_rows:
-            raise over_limit(
-                "max_sheet_rows", f"the number of rows{where_en}", f"số dòng{where_vi}", data_rows
-            )
-        if data_cols > lim.max_columns:
-            raise over_limit(
-                "max_columns", f"the number of columns{where_en}", f"số cột{where_vi}", data_cols
-            )
-        if data_rows * data_cols > lim.max_sheet_cells:
-            raise over_limit(
-                "max_sheet_cells",
-                f"the number of cells (rows × columns){where_en}",
-                f"số ô (dòng × cột){where_vi}",
-                data_rows * data_cols,
-            )
+        _check_extent(data_rows, data_cols, name, lim)
 
     with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
         for event, el in ElementTree.iterparse(fh, events=("start", "end")):
@@ -850,17 +835,22 @@ def _check_calamine_sheet(sheet: object, name: str, lim: FileLimits) -> None:
     values (an ``.xls`` holds at most 65,536 × 256 cells)."""
     height = int(getattr(sheet, "total_height", 0) or getattr(sheet, "height", 0) or 0)
     width = int(getattr(sheet, "total_width", 0) or getattr(sheet, "width", 0) or 0)
+    _check_extent(height, width, name, lim)
+
+
+def _check_extent(rows: int, columns: int, name: str, lim: FileLimits) -> None:
+    """A sheet's extent against ``max_sheet_rows``, ``max_columns`` and ``max_sheet_cells``."""
     where_en, where_vi = _where(name)
-    if height > lim.max_sheet_rows:
-        raise over_limit("max_sheet_rows", f"the number of rows{where_en}", f"số dòng{where_vi}", height)
-    if width > lim.max_columns:
-        raise over_limit("max_columns", f"the number of columns{where_en}", f"số cột{where_vi}", width)
-    if height * width > lim.max_sheet_cells:
+    if rows > lim.max_sheet_rows:
+        raise over_limit("max_sheet_rows", f"the number of rows{where_en}", f"số dòng{where_vi}", rows)
+    if columns > lim.max_columns:
+        raise over_limit("max_columns", f"the number of columns{where_en}", f"số cột{where_vi}", columns)
+    if rows * columns > lim.max_sheet_cells:
         raise over_limit(
             "max_sheet_cells",
             f"the number of cells (rows × columns){where_en}",
             f"số ô (dòng × cột){where_vi}",
-            height * width,
+            rows * columns,
         )
 
 
