@@ -43,7 +43,8 @@ def failed_error_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
         key=lambda key: key.to_user_string(),
     ),
     group_name="publish",
-    description="published/latest.duckdb: the marts of the last run that passed the quality gate.",
+    description="published/latest.duckdb and published/parquet/latest/ (one Parquet file per mart "
+    "and schema.json): the marts of the last run that passed the quality gate.",
 )
 def published_rankings(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     # Every check of the run has written its findings (a run of part of the pipeline splits
@@ -63,11 +64,16 @@ def published_rankings(context: dg.AssetExecutionContext, warehouse: WarehouseRe
         publication = publish(
             con, settings.published_dir, context.run.run_id, required_tables=PUBLISHED_MARTS
         )
-    context.log.info(f"published {publication.path.name} as {publication.latest_path}")
+    context.log.info(
+        f"published {publication.path.name} as {publication.latest_path}"
+        f" and as Parquet in {publication.parquet_latest_path}"
+    )
     return dg.MaterializeResult(
         metadata={
             "path": str(publication.latest_path),
             "file": publication.path.name,
+            "parquet": str(publication.parquet_latest_path),
+            "parquet_set": str(publication.parquet_path),
             **{f"rows.{table}": count for table, count in publication.row_counts.items()},
         }
     )
