@@ -1,14 +1,23 @@
-"""Write, audit, publish on real DuckDB files."""
+"""Write, audit, publish on real DuckDB files and Parquet sets."""
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
-from orchestration.publication import PublicationError, prune_old_publications, publish
+from orchestration.publication import (
+    PublicationError,
+    prune_old_parquet_sets,
+    prune_old_publications,
+    publish,
+)
 
 
 def _working_db(path: Path, ranks: list[tuple[str, int]]) -> duckdb.DuckDBPyConnection:
@@ -89,3 +98,155 @@ def test_keeps_current_and_seven_previous(tmp_path: Path) -> None:
     remaining = sorted(p.name for p in published.glob("*.duckdb"))
     assert len(remaining) == 9  # latest + current + 7 previous
     assert "20260100T000000000000Z.duckdb" not in remaining
+
+
+# --- the Parquet set -------------------------------------------------------------------
+
+
+def _typed_working_db(path: Path, run: int) -> duckdb.DuckDBPyConnection:
+    """A `rankings` mart as dbt writes it (its columns documented in the dbt YAML), and a
+    mart with every type the marts use, exact decimals and a HUGEINT sum among them."""
+    con = _working_db(path, [("L867", 1), ("L866", 2), ("L868", 2 + run)])
+    con.execute(
+        "create or replace table marts.fct_budget_disbursement as select"
+        " 'L' || (860 + i) as unit_code, cast(i as integer) as fiscal_year_rank,"
+        " cast(i * 1234.567 + ? as decimal(18, 3)) as disbursed_mvnd,"
+        " sum(cast(4611686018427387904 + i as bigint)) over () as huge_total,"
+        " i / 3 as ratio, date '2023-12-31' - cast(i as integer) as as_of_date,"
+        " timestamp '2024-01-05 01:02:03.456789' as loaded_at, i % 2 = 0 as is_even"
+        " from range(1, 8) t(i)",
+        [run],
+    )
+    return con
+
+
+def _parquet_rows(path: Path) -> list[tuple]:
+    table = pq.read_table(path)
+    return [tuple(row.values()) for row in table.to_pylist()]
+
+
+def test_parquet_set_beside_the_duckdb_file(tmp_path: Path) -> None:
+    con = _typed_working_db(tmp_path / "w.duckdb", run=1)
+    published = tmp_path / "published"
+    publication = publish(con, published, "run-1", required_tables=("rankings",))
+    con.close()
+
+    latest = published / "parquet" / "latest"
+    assert latest.is_symlink() and os.readlink(latest) == publication.path.stem
+    assert publication.parquet_latest_path == latest
+    assert publication.parquet_path == published / "parquet" / publication.path.stem
+    assert sorted(p.name for p in (latest / "marts").iterdir()) == [
+        "fct_budget_disbursement.parquet",
+        "rankings.parquet",
+    ]
+    schema = json.loads((latest / "schema.json").read_text(encoding="utf-8"))
+    assert schema["run_id"] == "run-1"
+    assert schema["duckdb_file"] == publication.path.name
+    assert schema["published_at"] == publication.published_at.isoformat().replace("+00:00", "Z")
+    assert {name: mart["rows"] for name, mart in schema["marts"].items()} == {
+        "fct_budget_disbursement": 7,
+        "rankings": 3,
+    }
+    # descriptions come from the dbt YAML of the marts
+    rankings = schema["marts"]["rankings"]
+    assert rankings["file"] == "marts/rankings.parquet"
+    assert rankings["description"].startswith("Units ranked by rubric score")
+    assert [c["description"] for c in rankings["columns"]] == [
+        "Ranked unit.",
+        "Standard competition rank within scope, period and unit kind.",
+    ]
+    budget = {c["name"]: c for c in schema["marts"]["fct_budget_disbursement"]["columns"]}
+    assert budget["disbursed_mvnd"] == {
+        "name": "disbursed_mvnd",
+        "duckdb_type": "DECIMAL(18,3)",
+        "parquet_type": "INT64 DECIMAL(18,3)",
+        "arrow_type": "decimal128(18, 3)",
+        "description": budget["disbursed_mvnd"]["description"],
+    }
+    assert budget["disbursed_mvnd"]["description"]  # documented in _marts.yml
+    assert budget["huge_total"]["duckdb_type"] == "HUGEINT"
+    assert budget["huge_total"]["arrow_type"] == "decimal128(38, 0)"  # never a float
+    assert budget["as_of_date"]["arrow_type"] == "date32[day]"
+    assert budget["loaded_at"]["arrow_type"] == "timestamp[us]"
+
+    # the Parquet values are the published values, exactly
+    arrow_types = {
+        f.name: str(f.type) for f in pq.read_schema(latest / "marts" / "fct_budget_disbursement.parquet")
+    }
+    assert arrow_types == {name: c["arrow_type"] for name, c in budget.items()}
+    rows = sorted(_parquet_rows(latest / "marts" / "fct_budget_disbursement.parquet"))
+    assert rows[0][:4] == ("L861", 1, Decimal("1235.567"), 7 * 4611686018427387904 + 28)
+    assert rows[6][2] == Decimal("8642.969")
+    assert rows[0][6] == datetime(2024, 1, 5, 1, 2, 3, 456789)
+    latest_db = duckdb.connect(str(published / "latest.duckdb"), read_only=True)
+    try:
+        published_rows = latest_db.execute(
+            "select * from marts.fct_budget_disbursement order by unit_code"
+        ).fetchall()
+    finally:
+        latest_db.close()
+    assert rows == published_rows
+    assert sorted(_parquet_rows(latest / "marts" / "rankings.parquet")) == [
+        ("L866", 2),
+        ("L867", 1),
+        ("L868", 3),
+    ]
+    assert not [p.name for p in (published / "parquet").iterdir() if p.name.startswith(".")]
+
+
+def test_a_new_parquet_set_replaces_the_old_one_which_is_kept(tmp_path: Path) -> None:
+    published = tmp_path / "published"
+    con = _typed_working_db(tmp_path / "w.duckdb", run=1)
+    first = publish(con, published, "run-1")
+    reader_folder = (published / "parquet" / "latest").resolve()  # a reader resolves the link once
+    con.close()
+    con = _typed_working_db(tmp_path / "w.duckdb", run=2)
+    second = publish(con, published, "run-2", now=first.published_at + timedelta(seconds=1))
+    con.close()
+
+    latest = published / "parquet" / "latest"
+    assert os.readlink(latest) == second.path.stem
+    assert json.loads((latest / "schema.json").read_text())["run_id"] == "run-2"
+    assert sorted(_parquet_rows(latest / "marts" / "rankings.parquet"))[-1] == ("L868", 4)
+    # the previous set stays with the previous DuckDB file, whole
+    assert reader_folder == first.parquet_path and first.path.exists()
+    assert json.loads((reader_folder / "schema.json").read_text())["run_id"] == "run-1"
+    assert sorted(_parquet_rows(reader_folder / "marts" / "rankings.parquet"))[-1] == ("L868", 3)
+    assert sorted(_parquet_rows(reader_folder / "marts" / "fct_budget_disbursement.parquet"))[0][
+        2
+    ] == Decimal("1235.567")
+
+
+def test_a_failed_publication_leaves_the_parquet_set_untouched(tmp_path: Path) -> None:
+    published = tmp_path / "published"
+    con = _typed_working_db(tmp_path / "w.duckdb", run=1)
+    first = publish(con, published, "run-1")
+    files = {p: p.read_bytes() for p in first.parquet_path.rglob("*") if p.is_file()}
+    con.execute("insert into marts.rankings values ('B', null)")
+    with pytest.raises(PublicationError, match="without unit or rank"):
+        publish(con, published, "run-2", now=first.published_at + timedelta(seconds=1))
+    con.close()
+    assert os.readlink(published / "parquet" / "latest") == first.path.stem
+    assert {p: p.read_bytes() for p in first.parquet_path.rglob("*") if p.is_file()} == files
+    assert sorted(p.name for p in (published / "parquet").iterdir()) == [first.path.stem, "latest"]
+
+
+def test_parquet_sets_pruned_with_their_publications(tmp_path: Path) -> None:
+    published = tmp_path / "published"
+    sets = published / "parquet"
+    sets.mkdir(parents=True)
+    stamps = [f"20260101T0000{i:02d}000000Z" for i in range(10)]
+    for stamp in stamps:
+        (published / f"{stamp}.duckdb").write_bytes(b"x")
+        (sets / stamp / "marts").mkdir(parents=True)
+    (sets / "latest").symlink_to(stamps[-1])
+    (sets / "notes").mkdir()  # not a set: never touched
+    assert len(prune_old_publications(published)) == 2
+    removed = prune_old_parquet_sets(published)
+    assert sorted(p.name for p in removed) == stamps[:2]
+    assert sorted(p.name for p in sets.iterdir()) == sorted([*stamps[2:], "latest", "notes"])
+    # the current set is kept even when its DuckDB file is gone
+    (sets / "latest").unlink()
+    (sets / "latest").symlink_to(stamps[2])
+    (published / f"{stamps[2]}.duckdb").unlink()
+    assert prune_old_parquet_sets(published) == []
