@@ -258,6 +258,9 @@ UNIT_VALIDITY_SUITE = Suite(
 
 # --- (d) completeness (reporting rate) and timeliness ---------------------------------------
 
+#: missing units named in a completeness message; the finding's `details` lists them all
+COMPLETENESS_NAMED = 10
+
 COMPLETENESS_QUERY = f"""
 WITH submitted AS (
     SELECT DISTINCT 'dossiers' AS source_family, year(period_end) AS year, unit_code
@@ -267,7 +270,7 @@ WITH submitted AS (
     UNION SELECT 'staff', year(as_of_date), unit_code FROM {STAFFING}
 ),
 units AS (
-    SELECT unit_code, unit_kind, valid_from, valid_to,
+    SELECT unit_code, unit_name, unit_kind, parent_code, valid_from, valid_to,
            CASE WHEN unit_kind = 'province' THEN unit_code ELSE province_code END AS province_code
     FROM {UNITS}
 ),
@@ -280,7 +283,8 @@ scope AS (
     GROUP BY ALL
 ),
 expected AS (
-    SELECT sc.source_family, sc.year, sc.province_code, u.unit_code, u.unit_kind
+    SELECT sc.source_family, sc.year, sc.province_code, u.unit_code, u.unit_name, u.unit_kind,
+           u.parent_code
     FROM scope AS sc JOIN units AS u ON u.province_code = sc.province_code
     WHERE (u.unit_kind = 'district'
            OR (u.unit_kind = 'commune' AND sc.communes_submitted
@@ -289,20 +293,65 @@ expected AS (
       AND (u.valid_to IS NULL OR u.valid_to >= make_date(sc.year, 1, 1))
 ),
 marked AS (
-    SELECT e.*, CASE WHEN s.unit_code IS NULL THEN 0 ELSE 1 END AS submitted
+    SELECT e.*, s.unit_code IS NOT NULL AS is_submitted
     FROM expected AS e
     LEFT JOIN submitted AS s USING (source_family, year, unit_code)
 ),
+missing AS (
+    -- districts first, then communes by district; a commune is named with its district
+    SELECT m.source_family, m.year, m.province_code, m.unit_code, m.unit_kind, m.parent_code,
+           coalesce(m.unit_name, m.unit_code) AS unit_name, p.unit_name AS parent_name,
+           coalesce(m.unit_name, m.unit_code)
+               || CASE WHEN m.unit_kind = 'commune' AND p.unit_name IS NOT NULL
+                       THEN ' (' || p.unit_name || ')' ELSE '' END AS shown_name,
+           row_number() OVER (
+               PARTITION BY m.source_family, m.year, m.province_code
+               ORDER BY m.unit_kind <> 'district', p.unit_name, m.unit_name, m.unit_code
+           ) AS position
+    FROM marked AS m LEFT JOIN units AS p ON p.unit_code = m.parent_code
+    WHERE NOT m.is_submitted
+),
+missing_lists AS (
+    SELECT source_family, year, province_code,
+           string_agg(shown_name, ', ' ORDER BY position)
+               FILTER (WHERE position <= {COMPLETENESS_NAMED}) AS named,
+           list({{'unit_code': unit_code, 'unit_name': unit_name, 'unit_kind': unit_kind,
+                  'parent_code': parent_code, 'parent_name': parent_name}} ORDER BY position)
+               AS missing_units
+    FROM missing GROUP BY ALL
+),
 rates AS (
     SELECT source_family, year, province_code, count(*) AS expected_units,
-           sum(submitted) AS reported_units,
-           100.0 * sum(submitted) / count(*) AS reporting_rate
+           count(*) FILTER (WHERE is_submitted) AS reported_units
     FROM marked GROUP BY ALL
+),
+final AS (
+    SELECT r.province_code AS unit_code, coalesce(pu.unit_name, r.province_code) AS province_name,
+           r.source_family, CAST(r.year AS VARCHAR) AS period_label, r.expected_units,
+           r.reported_units, r.expected_units - r.reported_units AS units_missing,
+           100.0 * r.reported_units / r.expected_units AS reporting_rate,
+           coalesce(l.named, '') AS named,
+           l.missing_units
+    FROM rates AS r
+    LEFT JOIN missing_lists AS l USING (source_family, year, province_code)
+    LEFT JOIN units AS pu ON pu.unit_code = r.province_code
 )
-SELECT m.unit_code, m.unit_kind, m.source_family, {_FAMILY_VI} AS family_vi,
-       CAST(m.year AS VARCHAR) AS period_label, m.province_code, m.submitted,
-       r.expected_units, r.reported_units, r.reporting_rate
-FROM marked AS m JOIN rates AS r USING (source_family, year, province_code)
+SELECT unit_code, province_name, source_family, {_FAMILY_VI} AS family_vi, period_label,
+       expected_units, reported_units, units_missing, reporting_rate,
+       named || CASE WHEN units_missing > {COMPLETENESS_NAMED}
+                     THEN ', … and ' || (units_missing - {COMPLETENESS_NAMED})
+                          || ' more (every unit: column details)' ELSE '' END AS missing_names_en,
+       named || CASE WHEN units_missing > {COMPLETENESS_NAMED}
+                     THEN ', … và ' || (units_missing - {COMPLETENESS_NAMED})
+                          || ' đơn vị khác (danh sách đầy đủ: cột details)' ELSE '' END
+           AS missing_names_vi,
+       CASE WHEN units_missing > 0 THEN CAST(to_json({{
+           'province_code': unit_code, 'province_name': province_name,
+           'source_family': source_family, 'period_label': period_label,
+           'expected_units': expected_units, 'reported_units': reported_units,
+           'reporting_rate_percent': round(reporting_rate, 2), 'missing_units': missing_units
+       }}) AS VARCHAR) END AS details
+FROM final
 """
 
 COMPLETENESS_SUITE = Suite(
@@ -311,27 +360,40 @@ COMPLETENESS_SUITE = Suite(
     asset_key=("marts", "dim_admin_units"),
     query=COMPLETENESS_QUERY,
     requires=FACTS,
-    text_columns=("source_family", "family_vi", "province_code"),
+    # names come from the official unit list (dim_admin_units), never from submitted text
+    text_columns=(
+        "source_family",
+        "family_vi",
+        "province_name",
+        "missing_names_en",
+        "missing_names_vi",
+    ),
     context={"finding_key": "t.source_family"},
+    details_column="details",
     rules=[
         Rule(
             rule="unit_submitted_every_family",
             severity="warn",
             table=UNITS,
-            kind="between",
-            column="submitted",
-            min=1,
-            summary_en="Every expected unit submits each source family every year",
-            summary_vi="Mọi đơn vị phải nộp đủ từng loại báo cáo hằng năm",
+            kind="equals_zero",
+            column="units_missing",
+            summary_en=(
+                "Every expected unit submits each source family every year (one finding per"
+                " province, year and source, naming the units that did not)"
+            ),
+            summary_vi=(
+                "Mọi đơn vị phải nộp đủ từng loại báo cáo hằng năm (mỗi tỉnh, năm và loại báo"
+                " cáo một phát hiện, nêu tên các đơn vị chưa nộp)"
+            ),
             message_en=(
-                "{unit_code} submitted no {source_family} data for {period_label}; reporting"
-                " rate of province {province_code}: {reporting_rate} % ({reported_units} of"
-                " {expected_units} units)"
+                "{province_name}: {units_missing} of {expected_units} units submitted no"
+                " {source_family} data for {period_label} (reporting rate {reporting_rate} %,"
+                " {reported_units} of {expected_units}): {missing_names_en}"
             ),
             message_vi=(
-                "{unit_code} chưa nộp số liệu {family_vi} năm {period_label}; tỷ lệ báo cáo của"
-                " tỉnh {province_code}: {reporting_rate}% ({reported_units}/{expected_units}"
-                " đơn vị)"
+                "{province_name}: thiếu số liệu {family_vi} năm {period_label} của"
+                " {units_missing}/{expected_units} đơn vị (tỷ lệ nộp {reporting_rate} %,"
+                " {reported_units}/{expected_units} đơn vị): {missing_names_vi}"
             ),
         )
     ],

@@ -92,6 +92,8 @@ def list_findings(
     extra = [f"{expr} AS {quote_ident('_ctx_' + name)}" for name, expr in ctx_exprs.items()]
     ctx_select = [quote_ident(f"_ctx_{name}") for name in ctx_exprs]
     fields = dict.fromkeys(template_fields(rule.message_en) + template_fields(rule.message_vi))
+    if suite.details_column and suite.details_column in column_types:
+        fields[suite.details_column] = None
     selected = [f for f in fields if f in column_types]
     predicate, params = rule.violation_sql(column_types.get(rule.column, "") in FLOAT_TYPES)
     source = suite.source_sql(rule.where, extra_select=extra, join_manifest=join_manifest)
@@ -120,6 +122,7 @@ def list_findings(
             values.setdefault(c, ctx.get(c))
         source_row = ctx["source_row"]
         key = ctx["finding_key"]
+        details = record.get(suite.details_column) if suite.details_column else None
         findings.append(
             Finding(
                 rule=rule.rule,
@@ -131,6 +134,7 @@ def list_findings(
                 message=render(rule.message_en, values, "en", allowed),
                 message_vi=render(rule.message_vi, values, "vi", allowed),
                 finding_key=None if key is None else str(key),
+                details=None if details is None else str(details),
             )
         )
     if total > cap:

@@ -166,6 +166,9 @@ class Suite:
     #: text columns (beyond unit_code, period_label, source_file) messages may show: they
     #: must be computed by `query` from codes and counts, never copied from submitted text
     text_columns: tuple[str, ...] = ()
+    #: a column of `query` (JSON text computed from codes, names of the official unit list
+    #: and counts) stored whole in the finding's `details`: what a grouped finding stands for
+    details_column: str | None = None
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier():

@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS marts.data_quality_findings (
     message VARCHAR,
     message_vi VARCHAR,
     found_at TIMESTAMP,
-    finding_key VARCHAR
+    finding_key VARCHAR,
+    details VARCHAR
 )"""
 
 
@@ -49,6 +50,8 @@ class Finding:
     message_vi: str
     #: what else tells two findings of one rule, unit, period, file and row apart (a measure)
     finding_key: str | None = None
+    #: JSON with what a grouped finding stands for (e.g. every unit missing), else None
+    details: str | None = None
 
 
 def utc_now() -> datetime:
@@ -63,6 +66,7 @@ def ensure_result_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(FINDINGS_DDL)
     # ingest may have created the table first, without the columns added since
     con.execute("ALTER TABLE marts.data_quality_findings ADD COLUMN IF NOT EXISTS finding_key VARCHAR")
+    con.execute("ALTER TABLE marts.data_quality_findings ADD COLUMN IF NOT EXISTS details VARCHAR")
 
 
 def append_check_results(
@@ -84,8 +88,8 @@ def append_findings(con: duckdb.DuckDBPyConnection, run_id: str, findings: Seque
     found_at = utc_now()
     con.executemany(
         "INSERT INTO marts.data_quality_findings (run_id, rule, severity, unit_code,"
-        " period_label, source_file, source_row, message, message_vi, found_at, finding_key)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " period_label, source_file, source_row, message, message_vi, found_at, finding_key,"
+        " details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 run_id,
@@ -99,6 +103,7 @@ def append_findings(con: duckdb.DuckDBPyConnection, run_id: str, findings: Seque
                 f.message_vi,
                 found_at,
                 f.finding_key,
+                f.details,
             )
             for f in findings
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import duckdb
@@ -12,13 +13,15 @@ from expectations import run_quality_checks
 from expectations.cross_suites import CROSS_SUITES, DEADLINE_ENV
 
 D = dt.date
-UNITS = [  # unit_code, unit_kind, province_code, parent_code, valid_from, valid_to
-    ("L87", "province", None, None, None, D(2025, 6, 30)),
-    ("L866", "district", "L87", "L87", None, D(2025, 6, 30)),
-    ("L867", "district", "L87", "L87", None, D(2025, 6, 30)),
-    ("L30001", "commune", "L87", "L866", None, D(2025, 6, 30)),
-    ("L30002", "commune", "L87", "L866", None, D(2025, 6, 30)),
-    ("82", "province", None, None, D(2025, 7, 1), None),
+UNITS = [  # unit_code, unit_name, unit_kind, province_code, parent_code, valid_from, valid_to
+    ("L87", "Tỉnh Đồng Tháp", "province", None, None, None, D(2025, 6, 30)),
+    ("L866", "Thành phố Cao Lãnh", "district", "L87", "L87", None, D(2025, 6, 30)),
+    ("L867", "Thành phố Sa Đéc", "district", "L87", "L87", None, D(2025, 6, 30)),
+    ("L30001", "Phường 1", "commune", "L87", "L866", None, D(2025, 6, 30)),
+    ("L30002", "Phường 2", "commune", "L87", "L866", None, D(2025, 6, 30)),
+    # twelve communes of Sa Đéc that sent nothing for 2023 (named 'Xã 03' … 'Xã 14')
+    *((f"L301{i:02d}", f"Xã {i:02d}", "commune", "L87", "L867", None, D(2025, 6, 30)) for i in range(3, 15)),
+    ("82", "Tỉnh Đồng Tháp", "province", None, None, D(2025, 7, 1), None),
 ]
 
 
@@ -32,10 +35,10 @@ def _build(path: Path) -> duckdb.DuckDBPyConnection:
     for schema in ("marts", "raw"):
         con.execute(f"create schema {schema}")
     con.execute(
-        "create table marts.dim_admin_units(unit_code varchar, unit_kind varchar,"
+        "create table marts.dim_admin_units(unit_code varchar, unit_name varchar, unit_kind varchar,"
         " province_code varchar, parent_code varchar, valid_from date, valid_to date)"
     )
-    con.executemany("insert into marts.dim_admin_units values (?, ?, ?, ?, ?, ?)", UNITS)
+    con.executemany("insert into marts.dim_admin_units values (?, ?, ?, ?, ?, ?, ?)", UNITS)
     con.execute(
         "create table marts.fct_dossier_stats(unit_code varchar, authority_level varchar,"
         " period_label varchar, period_start date, period_end date, received bigint,"
@@ -104,7 +107,7 @@ def checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, list
         r.rule: (r.severity, r.unexpected_count) for s in results for r in s.rule_results if not r.success
     }
     findings = con.execute(
-        "select rule, unit_code, period_label, source_file, finding_key, message, message_vi"
+        "select rule, unit_code, period_label, source_file, finding_key, message, message_vi, details"
         " from marts.data_quality_findings order by rule, unit_code, period_label"
     ).fetchall()
     con.close()
@@ -125,8 +128,9 @@ def test_each_planted_defect_fails_exactly_its_rule(checked) -> None:
         "ytd_disbursed_not_shrinking": ("warn", 1),
         "received_within_unit_history": ("warn", 1),
         "unit_code_valid_for_period": ("error", 2),
-        # L867 sent no dossiers 2019-2022 nor budget 2023; L866 no dossiers 2025
-        "unit_submitted_every_family": ("warn", 6),
+        # one finding per province, year and source: L867 sent no dossiers 2019-2022 nor
+        # budget 2023; L866 no dossiers 2025; twelve communes no dossiers 2023
+        "unit_submitted_every_family": ("warn", 7),
     }
 
 
@@ -147,8 +151,11 @@ def test_messages_name_the_figures(checked) -> None:
     assert "no longer valid (valid until 2025-06-30)" in units["L867"]
     (missing,) = [f for f in _messages(findings, "unit_submitted_every_family") if f[4] == "budget"]
     # 2023 budget: L866 submitted, L867 did not → Đồng Tháp 1 of 2 districts, 50 %
-    assert missing[1:3] == ("L867", "2023") and missing[4] == "budget"
-    assert "reporting rate of province L87: 50 % (1 of 2 units)" in missing[5]
+    assert missing[1:3] == ("L87", "2023") and missing[4] == "budget"
+    assert missing[5] == (
+        "Tỉnh Đồng Tháp: 1 of 2 units submitted no budget data for 2023 (reporting rate 50 %,"
+        " 1 of 2): Thành phố Sa Đéc"
+    )
     (late,) = _messages(findings, "submitted_by_deadline")
     assert late[3] == "late.csv" and "46 days after the deadline 2023-10-15" in late[5]
 
@@ -169,3 +176,35 @@ def test_data_docs_are_built_without_row_values(checked, tmp_path: Path) -> None
     for page in pages:
         # unit codes and file names of the violating rows never reach the docs
         assert "L999" not in page and "late.csv" not in page
+
+
+def test_missing_submissions_are_one_finding_per_province_naming_the_units(checked) -> None:
+    """Twelve communes of one province without 2023 dossiers: one finding, not twelve, with
+    the province's reporting rate, the units by name (ten in the message, all in details)."""
+    _, findings = checked
+    grouped = [
+        f for f in _messages(findings, "unit_submitted_every_family") if f[2] == "2023" and f[4] == "dossiers"
+    ]
+    assert len(grouped) == 1
+    rule, unit, period, source_file, key, en, vi, details = grouped[0]
+    assert (unit, period, source_file, key) == ("L87", "2023", None, "dossiers")
+    # expected: 2 districts + 14 communes; submitted: both districts and Phường 1, Phường 2
+    assert vi.startswith(
+        "Tỉnh Đồng Tháp: thiếu số liệu hồ sơ TTHC năm 2023 của 12/16 đơn vị (tỷ lệ nộp 25 %,"
+        " 4/16 đơn vị): Xã 03 (Thành phố Sa Đéc), Xã 04 (Thành phố Sa Đéc),"
+    )
+    assert vi.endswith("Xã 12 (Thành phố Sa Đéc), … và 2 đơn vị khác (danh sách đầy đủ: cột details)")
+    assert "Xã 13" not in vi and "L301" not in vi  # names, not codes; the rest in details
+    assert en.startswith("Tỉnh Đồng Tháp: 12 of 16 units submitted no dossiers data for 2023")
+    assert en.endswith("… and 2 more (every unit: column details)")
+    listed = json.loads(details)
+    assert (listed["expected_units"], listed["reported_units"]) == (16, 4)
+    assert listed["reporting_rate_percent"] == 25
+    assert [u["unit_code"] for u in listed["missing_units"]] == [f"L301{i:02d}" for i in range(3, 15)]
+    assert listed["missing_units"][-1] == {
+        "unit_code": "L30114",
+        "unit_name": "Xã 14",
+        "unit_kind": "commune",
+        "parent_code": "L867",
+        "parent_name": "Thành phố Sa Đéc",
+    }
