@@ -525,5 +525,10 @@ def prepare() -> None:
     console.print("dbt manifest ready")
 
 
+from orchestration.submission_commands import register as _register_submission_commands  # noqa: E402
+
+_register_submission_commands(app)
+
+
 if __name__ == "__main__":
     app()

@@ -14,7 +14,11 @@ setting that changes results differs from that night's, for ``--force`` and
 died (``night_started.json`` left behind): such a night may have stopped anywhere, in the
 middle of dbt too, so everything is rebuilt rather than trusting what it left. Files it
 left pending or loaded without publishing them also make their families' part run
-(`night_state.changed_families`), for a night that failed rather than died.
+(`night_state.changed_families`), for a night that failed rather than died, and so do the
+submissions withdrawn since the last published night (`parwh withdraw`): their families'
+models are rebuilt without the withdrawn rows. The incremental record-level model only
+adds what new records change, so withdrawing a record export drops it
+(orchestration/withdrawal.py) and tonight's part rebuilds it from all records.
 """
 
 from __future__ import annotations

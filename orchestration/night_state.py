@@ -10,8 +10,10 @@ starting Dagster and dbt. ``parwh run --force`` runs it anyway.
 A night is never skipped when the warehouse says the last one did not end well: a night
 that started and did not finish (``night_started.json``, written when a night starts and
 removed when it ends in any way, is still there), files registered but never loaded
-(``pending`` in ``raw.file_manifest``), or files loaded after the last published night
-(the warehouse is ahead of the published file). :func:`reasons_to_run` says which.
+(``pending`` in ``raw.file_manifest``), files loaded after the last published night
+(the warehouse is ahead of the published file), or submissions withdrawn since it
+(`parwh withdraw`: their rows are gone from the working tables, the published file still
+counts them). :func:`reasons_to_run` says which.
 
 No Dagster or dbt imports here: this runs before they load.
 """
@@ -188,8 +190,9 @@ def new_inbox_files(settings: Settings) -> list[str] | None:
 
 def changed_families(settings: Settings, last: LastNight) -> set[str] | None:
     """Source families whose raw data may differ from the last published night's: those of
-    the new inbox files (recognised by their header, as registration will) and those of the
-    files registered or loaded since that night (a night that failed or was held back).
+    the new inbox files (recognised by their header, as registration will), those of the
+    files registered or loaded since that night (a night that failed or was held back) and
+    those of the submissions withdrawn since it.
     ``None`` when that cannot be told: the whole pipeline must run."""
     if last.manifest_loaded_through is None:
         return None
@@ -200,9 +203,11 @@ def changed_families(settings: Settings, last: LastNight) -> set[str] | None:
         " and (status = 'pending' or (status = 'loaded' and loaded_at > cast(? as timestamp)))",
         [last.manifest_loaded_through],
     )
-    if new is None or since is None:
+    withdrawn = withdrawn_since(settings, last)
+    if new is None or since is None or withdrawn is None:
         return None
     families = {family for (family,) in since}
+    families.update(family for _, withdrawn_families in withdrawn for family in withdrawn_families)
     for path, rel in new:
         try:
             families.update(classify(path, rel))
@@ -245,6 +250,43 @@ def loaded_after(settings: Settings, through: str) -> list[str] | None:
     return None if rows is None else [name for (name,) in rows]
 
 
+def _naive_utc(iso: str) -> datetime | None:
+    """``last_night.json``'s ISO time as the naive UTC timestamps the warehouse stores."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def withdrawn_since(settings: Settings, last: LastNight) -> list[tuple[str, list[str]]] | None:
+    """(file name, source families) of the submissions withdrawn (`parwh withdraw`) after
+    the last published night: the published file still counts their rows. No night runs
+    during a withdrawal (it takes the warehouse lock), so "after the night finished" is
+    "not published yet". ``None`` when the warehouse cannot tell."""
+    since = _naive_utc(last.finished_at)
+    if since is None:
+        return None
+    exists = _query_warehouse(
+        settings,
+        "select count(*) from information_schema.tables"
+        " where table_schema = 'raw' and table_name = 'submission_withdrawals'",
+    )
+    if exists is None:
+        return None
+    if not exists[0][0]:
+        return []  # nothing was ever withdrawn
+    rows = _query_warehouse(
+        settings,
+        "select file_name, source_families from raw.submission_withdrawals"
+        " where withdrawn_at > ? order by withdrawn_at",
+        [since],
+    )
+    return None if rows is None else [(name, list(families or [])) for name, families in rows]
+
+
 def _names(names: list[str], limit: int = 5) -> str:
     """File names (submitter text) on one line, control characters escaped."""
     # imported here: it loads Dagster, and only a night that runs anyway names files
@@ -257,7 +299,8 @@ def _names(names: list[str], limit: int = 5) -> str:
 
 def reasons_to_run(settings: Settings, last: LastNight | None = None) -> list[str]:
     """Why tonight must run although no inbox file is new: the last night died, files are
-    pending, or the warehouse holds data the published file does not. Empty when none."""
+    pending, the warehouse holds data the published file does not, or submissions were
+    withdrawn since the last publication. Empty when none."""
     reasons = []
     died = unfinished_night(settings)
     if died is not None:
@@ -275,6 +318,22 @@ def reasons_to_run(settings: Settings, last: LastNight | None = None) -> list[st
             reasons.append(
                 f"{len(ahead)} file(s) loaded after the last published night ({_names(ahead)}):"
                 f" publishing them / {len(ahead)} tệp đã nạp sau lần công bố gần nhất: công bố"
+            )
+        withdrawn = withdrawn_since(settings, last)
+        if withdrawn:
+            names = [name for name, _ in withdrawn]
+            reasons.append(
+                f"Rút hồ sơ / Withdrawn: {_names(names)} — {len(names)} submission(s) withdrawn after"
+                " the last published night: rebuilding what depended on them / đã rút sau lần công bố"
+                " gần nhất: dựng lại phần số liệu phụ thuộc"
+                + (
+                    "; PARWH_ENGINE=spark: run `parwh run --full-refresh` so that record-level"
+                    " figures forget them / chạy `parwh run --full-refresh` để số liệu hồ sơ chi tiết"
+                    " bỏ các bản ghi đã rút"
+                    if settings.engine == "spark"
+                    and any("dossier_records" in families for _, families in withdrawn)
+                    else ""
+                )
             )
     return reasons
 
