@@ -455,3 +455,36 @@ def describe_rules(suites: list[Suite] | None = None) -> list[dict[str, Any]]:
                 }
             )
     return catalogue
+
+
+#: rules written outside the suites (by ingest), in words
+INGEST_RULES: dict[str, tuple[str, str]] = {
+    "file_rejected": (
+        "A submitted file was rejected (none of its rows were loaded)",
+        "Tệp nộp bị từ chối (không dòng nào của tệp được nạp)",
+    ),
+    "same_night_version_replaced": (
+        "A later version of the same submission, received the same night, replaced this one",
+        "Bản nộp sau của cùng báo cáo, nhận trong cùng đêm, đã thay thế bản này",
+    ),
+}
+
+
+def rule_titles(suites: list[Suite] | None = None) -> dict[str, tuple[str, str]]:
+    """rule id -> (English, Vietnamese) description, for every rule that writes findings."""
+    titles = dict(INGEST_RULES)
+    for suite in suites if suites is not None else SUITES:
+        for rule in suite.rules:
+            titles.setdefault(rule.rule, (rule.summary_en, rule.summary_vi))
+    return titles
+
+
+_TITLES: dict[str, tuple[str, str]] = {}
+
+
+def rule_title(rule: str, lang: str = "vi") -> str:
+    """A rule in words (``lang`` "vi" or "en"); the rule id itself when it is not known."""
+    if not _TITLES:
+        _TITLES.update(rule_titles())
+    en, vi = _TITLES.get(rule, (rule, rule))
+    return vi if lang == "vi" else en

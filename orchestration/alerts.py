@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import smtplib
 import urllib.request
 from collections.abc import Mapping
@@ -33,6 +34,9 @@ from pathlib import Path
 
 import duckdb
 
+from expectations.history import FINGERPRINT_SQL
+from expectations.impact import TIER_BLOCKS, TIER_RANKING, FindingScope
+from expectations.suites import rule_title
 from orchestration.run_summary import (
     EXIT_HELD_BACK,
     EXIT_PUBLISHED,
@@ -45,6 +49,8 @@ logger = logging.getLogger("parwh.alerts")
 logger.addHandler(logging.NullHandler())  # the CLI prints its own line; deployments add handlers
 
 WORST_ITEMS = 10
+#: resolved findings listed one by one; more are counted by rule
+RESOLVED_LISTED = 5
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,14 @@ ITEM_KEYS = (
     "first_seen_at",
     "message",
 )
+#: read with the items, used to place and order them; not sent in ``worst_items``
+_EXTRA_KEYS = ("message_vi", "details")
+#: the fingerprint (expectations.history) of a finding row aliased ``d``
+_FINGERPRINT_OF_D = re.sub(
+    r"\b(rule|unit_code|period_label|source_file|source_row|finding_key)\b", r"d.\1", FINGERPRINT_SQL
+)
+SEVERITY_WORDS = {"error": "lỗi", "warn": "cảnh báo"}
+STATUS_WORDS = {"new": ("NEW", "mới"), "open": ("still open", "còn mở"), "resolved": ("resolved", "đã xử lý")}
 
 
 def ensure_history(database: Path, run_id: str) -> None:
@@ -92,19 +106,52 @@ def ensure_history(database: Path, run_id: str) -> None:
     del database, run_id
 
 
-def _items(database: Path, run_id: str) -> tuple[list[dict[str, str | int | None]], bool, str | None]:
-    """This run's findings: the worst first (errors, then new before open), resolved last;
-    whether this run recorded the history, and the run whose history the items are.
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns"
+            " where table_schema = 'marts' and table_name = ?",
+            [table],
+        ).fetchall()
+    }
+
+
+def _details_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """The ``details`` of a status row, from the same run's finding (same fingerprint)."""
+    if "details" not in _columns(con, "data_quality_findings"):
+        return "null"
+    return (
+        "(select any_value(d.details) from marts.data_quality_findings d"
+        f" where d.run_id = s.run_id and {_FINGERPRINT_OF_D} = s.fingerprint)"
+    )
+
+
+def _latest_ranked_year(con: duckdb.DuckDBPyConnection, tables: set[str]) -> list[str] | None:
+    """The period the nightly reports rank (the latest year); None (any) without rankings."""
+    if "rankings" not in tables:
+        return None
+    row = con.execute("select max(period_label) from marts.rankings where period_kind = 'year'").fetchone()
+    return [row[0]] if row and row[0] else None
+
+
+def _items(
+    database: Path, run_id: str
+) -> tuple[list[dict[str, str | int | None]], bool, str | None, list[str] | None]:
+    """This run's findings in the order people should read them (expectations.impact:
+    errors that block publication, then warnings on units ranked in the latest ranked year,
+    then the rest; new before still open), resolved last; whether this run recorded the
+    history, the run whose history the items are, and the ranked period used.
 
     A run that did not record the history reports the findings open as of the last run
     that did, all as still open."""
     if not database.exists():
-        return [], False, None
+        return [], False, None, None
     try:
         con = duckdb.connect(str(database), read_only=True)
     except duckdb.Error as exc:  # busy or damaged: the alert goes out without findings
         logger.error(f"findings not read: {exc}")
-        return [], False, None
+        return [], False, None, None
     try:
         recorded, history_run = recorded_history_run(con, run_id)
         tables = {
@@ -113,55 +160,79 @@ def _items(database: Path, run_id: str) -> tuple[list[dict[str, str | int | None
                 "select table_name from information_schema.tables where table_schema = 'marts'"
             ).fetchall()
         }
+        keys = (*ITEM_KEYS, *_EXTRA_KEYS)
         if "data_quality_finding_status" in tables and not recorded:
             if history_run is None:
-                return [], False, None
-            rows = con.execute(
+                return [], False, None, None
+            sql = (
                 "select 'open', severity, rule, unit_code, period_label, source_file, source_row,"
-                " strftime(first_seen_at, '%Y-%m-%d'), message"
-                " from marts.data_quality_finding_status where run_id = ? and status <> 'resolved'"
-                " order by case severity when 'error' then 0 else 1 end, first_seen_at,"
-                " rule, source_file, source_row, unit_code",
-                [history_run],
-            ).fetchall()
-            return [dict(zip(ITEM_KEYS, row, strict=True)) for row in rows], False, history_run
-        if "data_quality_finding_status" in tables:
+                f" strftime(first_seen_at, '%Y-%m-%d'), message, message_vi, {_details_sql(con)}"
+                " from marts.data_quality_finding_status s where run_id = ? and status <> 'resolved'"
+            )
+            run = history_run
+        elif "data_quality_finding_status" in tables:
             sql = (
                 "select status, severity, rule, unit_code, period_label, source_file, source_row,"
-                " strftime(first_seen_at, '%Y-%m-%d') as first_seen_at, message"
-                " from marts.data_quality_finding_status where run_id = ? order by"
-                " case status when 'resolved' then 1 else 0 end,"
-                " case severity when 'error' then 0 else 1 end,"
-                " case status when 'new' then 0 else 1 end, rule, source_file, source_row, unit_code"
+                " strftime(first_seen_at, '%Y-%m-%d') as first_seen_at, message, message_vi,"
+                f" {_details_sql(con)} from marts.data_quality_finding_status s where run_id = ?"
             )
+            run = run_id
         elif "data_quality_findings" in tables:
+            details = "details" if "details" in _columns(con, "data_quality_findings") else "null"
             sql = (
                 "select 'new', severity, rule, unit_code, period_label, source_file, source_row,"
-                " null, message from marts.data_quality_findings where run_id = ? order by"
-                " case severity when 'error' then 0 else 1 end, rule, source_file, source_row"
+                f" null, message, message_vi, {details} from marts.data_quality_findings where run_id = ?"
             )
+            run = run_id
         else:
-            return [], recorded, history_run
-        rows = con.execute(sql, [run_id]).fetchall()
+            return [], recorded, history_run, None
+        found = [dict(zip(keys, row, strict=True)) for row in con.execute(sql, [run]).fetchall()]
+        periods = _latest_ranked_year(con, tables)
+        scope = FindingScope.load(con, found, periods)
+        items = scope.annotate(found)
     finally:
         con.close()
-    return [dict(zip(ITEM_KEYS, row, strict=True)) for row in rows], recorded, history_run
+    return items, recorded, history_run, periods
 
 
 def _line(item: dict[str, str | int | None]) -> str:
-    place = ", ".join(
-        escape_control(item[k])
-        for k in ("unit_code", "period_label", "source_file", "source_row")
-        if item[k] is not None
-    )
+    """One finding in words: severity and status, the rule described, the unit by name
+    (code in brackets), period, file and row, the message in Vietnamese and English."""
+    unit = item["unit_code"]
+    name = item.get("unit_name")
+    where = [f"{name} ({unit})" if name and unit else unit or item.get("units_touched") or None]
+    where += [item["period_label"], item["source_file"]]
+    where.append(f"dòng / row {item['source_row']}" if item["source_row"] is not None else None)
+    place = ", ".join(escape_control(w) for w in where if w)
+    status_en, status_vi = STATUS_WORDS[str(item["status"])]
     since = (
         f" (open since {item['first_seen_at']})" if item["status"] == "open" and item["first_seen_at"] else ""
     )
-    status = {"new": "NEW", "open": "still open", "resolved": "resolved"}[str(item["status"])]
-    return (
-        f"- {escape_control(item['severity'])} {status}{since} {escape_control(item['rule'])}"
-        f" ({place}): {escape_control(item['message'])}"
+    severity = str(item["severity"])
+    rule = str(item["rule"])
+    title = (
+        f"{rule_title(rule, 'vi')} / {rule_title(rule, 'en')} ({rule})" if rule_title(rule) != rule else rule
     )
+    message_vi = item.get("message_vi")
+    message = escape_control(item["message"])
+    if message_vi and message_vi != item["message"]:
+        message = f"{escape_control(message_vi)} / {message}"
+    return (
+        f"- {escape_control(severity)} {status_en}{since}"
+        f" [{SEVERITY_WORDS.get(severity, escape_control(severity))}, {status_vi}]:"
+        f" {escape_control(title)}{' — ' + place if place else ''}: {message}"
+    )
+
+
+def _public(item: dict[str, str | int | None]) -> dict[str, str | int | None]:
+    """An item as sent in the JSON (no details list: it can name hundreds of units)."""
+    public = {k: item[k] for k in ITEM_KEYS}
+    public["unit_name"] = item.get("unit_name")
+    public["rule_vi"] = rule_title(str(item["rule"]), "vi")
+    public["rule_en"] = rule_title(str(item["rule"]), "en")
+    public["message_vi"] = item.get("message_vi")
+    public["priority"] = item.get("tier")
+    return public
 
 
 def compose_alert(
@@ -174,15 +245,23 @@ def compose_alert(
     ``unpublished_since``: since when nothing has been published (a night that did not)."""
     status = {EXIT_PUBLISHED: "published", EXIT_HELD_BACK: "held_back"}.get(summary.exit_code, "failed")
     rejected = [f for f in summary.files if f.status == "rejected"]
-    items, recorded, history_run = _items(database, summary.run_id)
+    items, recorded, history_run, ranked_periods = _items(database, summary.run_id)
     current = [i for i in items if i["status"] != "resolved"]
     resolved = [i for i in items if i["status"] == "resolved"]
+    if recorded:
+        errors = summary.findings_by_severity.get("error", 0)
+        warnings = summary.findings_by_severity.get("warn", 0)
+    else:
+        # the run did not evaluate every check: what is open is the last checked run's
+        # findings, not the few this run wrote before it stopped (never "0 errors")
+        errors = sum(1 for i in current if i["severity"] == "error")
+        warnings = sum(1 for i in current if i["severity"] == "warn")
     counts = {
         "files_loaded": sum(1 for f in summary.files if f.status == "loaded"),
         "files_rejected": len(rejected),
         "files_skipped": sum(1 for f in summary.files if f.status == "skipped"),
-        "findings_error": summary.findings_by_severity.get("error", 0),
-        "findings_warn": summary.findings_by_severity.get("warn", 0),
+        "findings_error": errors,
+        "findings_warn": warnings,
         "findings_new": sum(1 for i in current if i["status"] == "new"),
         "findings_open": sum(1 for i in current if i["status"] == "open"),
         "findings_resolved": len(resolved),
@@ -196,9 +275,15 @@ def compose_alert(
         "failed": "Lỗi khi chạy / Run failed",
     }[status]
     after_death = " (sau một đêm không chạy xong / after a night that did not finish)" if notes else ""
+    if recorded:
+        findings_words = f"{errors} lỗi / errors, {warnings} cảnh báo / warnings"
+    elif history_run is not None:
+        findings_words = f"{errors} lỗi / errors, {warnings} cảnh báo / warnings còn mở / still open"
+    else:
+        findings_words = "chưa có lần kiểm tra nào / no checked run yet"
     subject = escape_control(
         f"[PAR Warehouse] {headline}{after_death}: {counts['files_rejected']} tệp bị từ chối / files"
-        f" rejected, {counts['findings_error']} lỗi / errors, {counts['findings_warn']} cảnh báo / warnings"
+        f" rejected, {findings_words}"
     )
     lines = [subject, f"Run {summary.run_id}", *(escape_control(note) for note in notes or [])]
     if unpublished_since:
@@ -214,6 +299,7 @@ def compose_alert(
             "The checks did not all run: the findings history is unchanged"
             " / Chưa kiểm tra hết: lịch sử phát hiện giữ nguyên."
             f" Findings still open as of the last checked run ({since}): {counts['findings_open']}"
+            f" ({errors} lỗi / errors, {warnings} cảnh báo / warnings)"
         )
     if counts["files_skipped"]:
         lines.append(
@@ -221,11 +307,28 @@ def compose_alert(
             " Office lock file(s) not read (raw.file_manifest, status 'skipped')"
         )
     if worst:
-        lines.append(f"Worst {len(worst)} of {len(current)}:")
+        blocking = sum(1 for i in current if i["tier"] == TIER_BLOCKS)
+        ranking = sum(1 for i in current if i["tier"] == TIER_RANKING)
+        period = ", ".join(ranked_periods) if ranked_periods else "mọi kỳ / any period"
+        lines.append(
+            f"Cần xem trước / Read first: {len(worst)} of {len(current)}, in this order: {blocking}"
+            f" lỗi chặn công bố / errors that block publication, {ranking} cảnh báo về đơn vị được"
+            f" xếp hạng ({period}) / warnings on units ranked for {period},"
+            f" {len(current) - blocking - ranking} khác / other:"
+        )
         lines.extend(_line(item) for item in worst)
-    if resolved:
+    if len(resolved) > RESOLVED_LISTED:  # e.g. findings regrouped by a new release: counted by rule
+        lines.append(f"Đã xử lý / Resolved ({len(resolved)}):")
+        by_rule: dict[str, int] = {}
+        for item in resolved:
+            by_rule[str(item["rule"])] = by_rule.get(str(item["rule"]), 0) + 1
+        lines.extend(
+            f"- {n} × {rule_title(rule, 'vi')} / {rule_title(rule, 'en')} ({escape_control(rule)})"
+            for rule, n in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+    elif resolved:
         lines.append(f"Resolved ({len(resolved)}):")
-        lines.extend(_line(item) for item in resolved[:WORST_ITEMS])
+        lines.extend(_line(item) for item in resolved)
     for line in rejected[:WORST_ITEMS] if not recorded else []:  # else among the findings
         lines.append(f"- rejected {escape_control(line.file_name)}: {escape_control(line.message)}")
     lines.append(
@@ -235,7 +338,7 @@ def compose_alert(
     if summary.docs_index is not None:
         lines.append(f"Great Expectations Data Docs: {summary.docs_index.as_uri()}")
     docs = summary.docs_index.as_uri() if summary.docs_index is not None else None
-    return Alert(summary.run_id, status, subject, "\n".join(lines), counts, worst, docs)
+    return Alert(summary.run_id, status, subject, "\n".join(lines), counts, [_public(i) for i in worst], docs)
 
 
 def _send_webhook(url: str, alert: Alert) -> None:

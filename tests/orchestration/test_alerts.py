@@ -262,3 +262,158 @@ def test_a_night_that_did_not_publish_says_since_when(tmp_path: Path) -> None:
     alert = compose_alert(_summary(), database, unpublished_since=since)
     assert since in alert.text.splitlines()
     assert "Nothing published since" not in compose_alert(_summary(), database).text
+
+
+def _ranked_warehouse(path: Path) -> Path:
+    """Units, the 2023 ranking of Đồng Tháp's districts, a staff table's rows, and findings
+    of every kind (run r1, recorded by its gate)."""
+    con = duckdb.connect(str(path))
+    ensure_result_tables(con)
+    con.execute(
+        "create table marts.dim_admin_units(unit_code varchar, unit_name varchar, unit_kind varchar,"
+        " parent_code varchar, province_code varchar)"
+    )
+    con.execute(
+        "insert into marts.dim_admin_units values ('L87', 'Tỉnh Đồng Tháp', 'province', null, null),"
+        " ('L866', 'Thành phố Cao Lãnh', 'district', 'L87', 'L87'),"
+        " ('L875', 'Huyện Lấp Vò', 'district', 'L87', 'L87'),"
+        " ('L30001', 'Phường 1', 'commune', 'L866', 'L87'),"
+        " ('L56', 'Tỉnh Khánh Hòa', 'province', null, null),"
+        " ('L22408', 'Xã Cam Tân', 'commune', 'L570', 'L56')"
+    )
+    con.execute(
+        "create table marts.rankings(unit_code varchar, period_label varchar, period_kind varchar,"
+        " rank bigint)"
+    )
+    con.execute(
+        "insert into marts.rankings values ('L866', '2023', 'year', 1), ('L875', '2023', 'year', 2),"
+        " ('L866', '2021', 'year', 2), ('L875', '2021', 'year', 1)"
+    )
+    con.execute("create table marts.fct_staffing(unit_code varchar, as_of_date date, source_file varchar)")
+    con.execute("insert into marts.fct_staffing values ('L875', '2023-06-30', 'bien_che_lap_vo.xlsx')")
+    completeness = json.dumps(
+        {"missing_units": [{"unit_code": "L22408", "unit_name": "Xã Cam Tân"}] * 1}, ensure_ascii=False
+    )
+    append_findings(
+        con,
+        "r1",
+        [
+            # a year nobody ranks now, with a long list of missing units: listed last
+            Finding(
+                "unit_submitted_every_family",
+                "warn",
+                "L56",
+                "2018",
+                None,
+                None,
+                "Tỉnh Khánh Hòa: 118 of 141 units submitted no dossiers data for 2018",
+                "Tỉnh Khánh Hòa: thiếu số liệu hồ sơ TTHC năm 2018 của 118/141 đơn vị",
+                "dossiers",
+                completeness,
+            ),
+            # a commune of a ranked district, in the ranked year
+            Finding(
+                "resolved_parts_add_up",
+                "warn",
+                "L30001",
+                "2023-H1",
+                "tthc_cao_lanh.xlsx",
+                10,
+                "Resolved 585 ≠ on time 575 + late 0",
+                "Đã giải quyết 585 ≠ đúng hạn 575 + trễ hạn 0",
+            ),
+            # a totals row without a unit, in a ranked district's staff table
+            Finding(
+                "stated_total_matches_parts",
+                "warn",
+                None,
+                None,
+                "bien_che_lap_vo.xlsx",
+                12,
+                "Stated total 733 but the parts add up to 732",
+                "Tổng cộng ghi 733 nhưng được 732",
+                "quota",
+            ),
+            # the ranked district, but an older year
+            Finding(
+                "actual_staff_within_quota",
+                "warn",
+                "L866",
+                "2021-12-31",
+                "bien_che_2021.xlsx",
+                8,
+                "Actual staff 101 above quota 100 by 1",
+                "Số người thực tế 101 vượt biên chế 100 là 1",
+            ),
+            Finding(
+                "file_rejected",
+                "error",
+                None,
+                None,
+                "tthc_sa_dec.xlsx",
+                7,
+                "unknown unit 'Thành phố Sa Đét'",
+                "không tìm thấy đơn vị 'Thành phố Sa Đét'",
+            ),
+        ],
+    )
+    record_finding_history(con, "r1")
+    con.close()
+    return path
+
+
+def test_alert_orders_by_what_blocks_or_changes_a_ranking_and_names_units(tmp_path: Path) -> None:
+    database = _ranked_warehouse(tmp_path / "w.duckdb")
+    summary = RunSummary(
+        run_id="r1",
+        run_succeeded=True,
+        published_path=None,
+        findings_by_severity={"error": 1, "warn": 4},
+        checks=[CheckLine("raw/file_manifest", "gx_file_manifest", False, "error")],
+    )
+    alert = compose_alert(summary, database)
+    # the error first, then the two warnings on units ranked for 2023 (the latest ranked
+    # year), then the rest; not by how many units a finding names
+    assert [(i["rule"], i["priority"]) for i in alert.worst_items] == [
+        ("file_rejected", 0),
+        ("resolved_parts_add_up", 1),
+        ("stated_total_matches_parts", 1),
+        ("actual_staff_within_quota", 2),
+        ("unit_submitted_every_family", 2),
+    ]
+    lines = [line for line in alert.text.splitlines() if line.startswith("- ")]
+    assert len(lines) == 5
+    assert (
+        "1 lỗi chặn công bố / errors that block publication, 2 cảnh báo về đơn vị được xếp hạng (2023)"
+        in (alert.text)
+    )
+    # names, not codes: the unit by name (code in brackets), the rule in words
+    assert "Phường 1 (L30001), 2023-H1, tthc_cao_lanh.xlsx, dòng / row 10" in lines[1]
+    assert "Đã giải quyết phải bằng đúng hạn (gồm trước hạn) + trễ hạn" in lines[1]
+    # the totals row without a unit is placed by its file's rows
+    assert "— Huyện Lấp Vò, bien_che_lap_vo.xlsx" in lines[2]
+    assert "Dòng tổng cộng phải bằng tổng các dòng chi tiết" in lines[2]
+    assert "Tỉnh Khánh Hòa (L56), 2018" in lines[4] and "118/141" in lines[4]
+    assert "Tệp nộp bị từ chối" in lines[0] and "Thành phố Sa Đét" in lines[0]
+    assert alert.worst_items[1]["unit_name"] == "Phường 1"
+    assert alert.worst_items[1]["rule_vi"] == "Đã giải quyết phải bằng đúng hạn (gồm trước hạn) + trễ hạn"
+
+
+def test_after_a_failed_run_the_alert_counts_the_open_findings(tmp_path: Path) -> None:
+    database = _ranked_warehouse(tmp_path / "w.duckdb")
+    # r2 stopped in dbt (the lock on warehouse.duckdb): no checks, no findings of its own
+    failed = RunSummary(run_id="r2", run_succeeded=False, failure_messages=["dbt failed"])
+    alert = compose_alert(failed, database)
+    assert alert.status == "failed"
+    assert alert.counts["findings_error"] == 1 and alert.counts["findings_warn"] == 4
+    assert alert.subject.endswith("1 lỗi / errors, 4 cảnh báo / warnings còn mở / still open")
+    assert ": 0 lỗi" not in alert.text and "Findings: none" not in alert.text
+    assert (
+        "Findings still open as of the last checked run (run r1): 5 (1 lỗi / errors, 4 cảnh báo" in alert.text
+    )
+    assert [i["rule"] for i in alert.worst_items][:2] == ["file_rejected", "resolved_parts_add_up"]
+    # before any checked run there is nothing to count: said so, not "0 errors"
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    first = compose_alert(RunSummary(run_id="r0", run_succeeded=False), empty)
+    assert "no checked run yet" in first.subject and "0 lỗi" not in first.subject
