@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -41,7 +41,28 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
+
+
+class PlainWhenPiped(Console):
+    """The CLI's console. On a terminal, rich as usual; when the output is not a terminal (a
+    file, a pipe, a log collector) every printed text is one logical line per line: never
+    wrapped at the console's width (80 columns when piped), so paths stay whole and lines
+    can be searched. Rich writes no colour codes there and its spinners (``status``) draw
+    nothing. Emoji codes (``:name:``) are never replaced: file names may contain them."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        if not self.is_terminal:
+            kwargs.setdefault("soft_wrap", True)
+        super().print(*objects, **kwargs)
+
+    def rule(self, title: Any = "", **kwargs: Any) -> None:
+        if self.is_terminal:
+            super().rule(title, **kwargs)
+        else:  # a heading of its own, not a line of box characters 80 columns wide
+            self.print(f"== {title} ==" if title else "==")
+
+
+console = PlainWhenPiped(emoji=False)
 
 WarehouseOption = Annotated[
     Path | None,
@@ -100,7 +121,15 @@ def _prepare(settings: Settings) -> None:
 
     prepare_dagster_home(settings.dagster_home)
     with console.status("Preparing the dbt manifest (dbt parse)…"):
-        prepare_manifest()
+        prepare_manifest(target=settings.dbt_target_dir)
+    _prune_dbt_runs(settings)
+
+
+def _prune_dbt_runs(settings: Settings) -> None:
+    """dbt's folders of older runs under <warehouse>/dbt/target: the last PARWH_KEEP_DBT_RUNS kept."""
+    from orchestration.dbt_project import prune_dbt_runs
+
+    prune_dbt_runs(settings.dbt_target_dir, settings.keep_dbt_runs)
 
 
 def _shown(text: object) -> str:
@@ -203,6 +232,7 @@ def _execute_nightly(
     if "error" in outcome:
         console.print(f"[red]The run could not start: {_shown(outcome['error'])}[/red]")
         return 1
+    _prune_dbt_runs(settings)
     # the findings history is recorded by the gate only: a run stopped before it changes nothing
     summary = summarise_run(instance, run_id, settings.database_path)
     since = _not_published_since(settings) if summary.exit_code != 0 else None
@@ -275,19 +305,29 @@ def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) 
         )
         for name, count in summary.load_warnings.items():
             console.print(f"  [yellow]{count}[/yellow] {_shown(name)}")
-    if summary.rows_by_source:
+    if summary.rows_by_source and console.is_terminal:
         table = Table("source", "rows loaded")
         for source, rows in sorted(summary.rows_by_source.items()):
             table.add_row(_shown(source), f"{rows:,}")
         console.print(table)
+    elif summary.rows_by_source:  # piped: plain lines, no box characters
+        loaded_rows = ", ".join(f"{_shown(s)} {n:,}" for s, n in sorted(summary.rows_by_source.items()))
+        console.print(f"Rows loaded / số dòng đã nạp: {loaded_rows}")
     console.print(
         f"Checks: {summary.checks_passed} passed, {summary.checks_warned} warned, "
         f"{summary.checks_failed} failed"
     )
-    for check in summary.checks:
-        if not check.passed:
-            colour = "red" if check.severity == "error" else "yellow"
-            console.print(f"  [{colour}]{check.severity}[/{colour}] {check.asset} {check.check_name}")
+    failed = sorted(
+        (c for c in summary.checks if not c.passed), key=lambda c: (c.severity != "error", c.asset)
+    )
+    for check in failed:
+        colour = "red" if check.severity == "error" else "yellow"
+        label = "lỗi / error" if check.severity == "error" else "cảnh báo / warning"
+        vi, en = check.words()
+        console.print(
+            f"  [{colour}]{label}[/{colour}] {escape(vi)} / {escape(en)}"
+            f" [dim]({escape(check.check_name)} on {escape(check.asset)})[/dim]"
+        )
     console.print(escape(summary_line(summary)))
     if summary.findings_by_severity:
         console.print(f"  full list: marts.data_quality_findings where run_id = '{summary.run_id}'")
@@ -298,17 +338,84 @@ def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) 
             f"Query it read-only: duckdb.connect('{summary.published_path}', read_only=True); "
             "example queries in docs/marts.md"
         )
+        _print_reports(summary)
     elif code == 2:
         console.print(
             "[red]Quality gate held publication back[/red]: an error-severity check failed; "
             f"{settings.latest_path} is unchanged."
         )
+        _print_blocking(summary)
     else:
         console.print("[red]The run failed[/red]:")
         for message in summary.failure_messages:
             console.print(f"  {_shown(message)}")
     console.print(f"Working database: {settings.database_path}")
     console.print(f"Run log (dbt and Dagster output): {log_path}")
+    console.print(f"dbt's files of this run (artifacts, dbt.log): {settings.dbt_target_dir}")
+
+
+def _print_reports(summary) -> None:
+    """The files written for people, with their paths (read from the run's event log)."""
+    console.print("Báo cáo đã ghi / Reports written:")
+    workbooks = [p for p in summary.reports if p.suffix == ".xlsx"]
+    pages = [p for p in summary.reports if p.suffix != ".xlsx"]
+    for path in workbooks:
+        console.print(f"  bảng xếp hạng / ranking workbook (Excel): {_shown(path)}")
+    for path in pages:
+        console.print(f"  báo cáo / HTML report: {_shown(path)}")
+    if summary.dbt_docs is not None:
+        console.print(f"  tài liệu dữ liệu / dbt docs (every mart and column): {_shown(summary.dbt_docs)}")
+    if summary.docs_index is not None:
+        console.print(f"  kiểm tra chất lượng / Data Docs (quality checks): {_shown(summary.docs_index)}")
+    if summary.parquet_dir is not None:
+        console.print(f"  Parquet (one file per mart): {_shown(summary.parquet_dir)}")
+
+
+BLOCKING_SHOWN = 20
+
+
+def _print_blocking(summary) -> None:
+    """Each finding that held publication back, in words: unit by name, file, what resolves it."""
+    if not summary.blocking:
+        console.print(
+            "  Không có phát hiện lỗi nào gắn với một tệp / No error finding tied to a file: the"
+            " failed error checks above name what to correct (see the run log)."
+        )
+        return
+    total = sum(b.count for b in summary.blocking)
+    console.print(
+        f"Phát hiện chặn công bố / Findings that block publication: {total}"
+        f" in {len(summary.blocking)} group(s) (rule, unit, file)"
+    )
+    for item in summary.blocking[:BLOCKING_SHOWN]:
+        vi_rule, en_rule = check_rule_words(item.rule)
+        unit = item.unit_name or item.unit_code or "(không rõ đơn vị / unit unknown)"
+        if item.unit_name and item.unit_code:
+            unit = f"{item.unit_name} ({item.unit_code})"
+        where = (
+            f"tệp / file {_shown(item.source_file)}"
+            if item.source_file
+            else "không gắn với tệp nào / not tied to a file"
+        )
+        times = f" ×{item.count}" if item.count > 1 else ""
+        do_vi, do_en = item.command()
+        console.print(f"  [red]•[/red] {_shown(vi_rule)} / {_shown(en_rule)}{times}")
+        console.print(f"    đơn vị / unit: {_shown(unit)}; {where}")
+        if item.message_vi or item.message_en:
+            console.print(f"    {_shown(item.message_vi)} / {_shown(item.message_en)}")
+        console.print(f"    cách xử lý / to resolve: {_shown(do_vi)} / {_shown(do_en)}")
+    if len(summary.blocking) > BLOCKING_SHOWN:
+        console.print(
+            f"  … {len(summary.blocking) - BLOCKING_SHOWN} more group(s):"
+            f" marts.data_quality_findings where run_id = '{summary.run_id}' and severity = 'error'"
+        )
+
+
+def check_rule_words(rule: str) -> tuple[str, str]:
+    """A Great Expectations rule id in words (vi, en)."""
+    from orchestration.run_summary import rule_words
+
+    return rule_words(rule)
 
 
 def _recover(settings: Settings) -> list[str]:

@@ -2,12 +2,24 @@
 
 The manifest is prepared before Definitions are loaded (`prepare_manifest`, called by the
 CLI and the tests; `dagster dev` prepares it itself), never parsed at import time.
+
+Where dbt writes. What belongs to the code stays in the checkout, in ``dbt_project/target/``:
+the prepared ``manifest.json`` that the Dagster definitions are built from at import (one
+per checkout, like the code it is parsed from) and the ``parwh-dbt`` wrapper (it names this
+environment's Python and dbt). What a warehouse's runs produce goes under the warehouse,
+``<warehouse>/dbt/target/`` (``DBT_TARGET_PATH``, exported by ``Settings.export``): the
+partial-parse state of the project parsed for that warehouse's profile, and a folder per
+dbt command of a run (dagster-dbt's ``<step>-<run id[:7]>-<random>``: the artifacts and that
+command's ``dbt.log``), pruned to the last ``PARWH_KEEP_DBT_RUNS`` runs
+(:func:`prune_dbt_runs`); ``dbt parse`` logs to ``<warehouse>/dbt/logs/``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import signal
 import sys
 from collections.abc import Mapping
@@ -164,34 +176,113 @@ PROFILE_ENV = (
 )
 
 
-def _profile_env_stamp(project: DbtProject) -> Path:
-    return project.project_dir / "target" / "parwh_profile_env.json"
+STAMP_NAME = "parwh_profile_env.json"
+PARTIAL_PARSE = "partial_parse.msgpack"
+
+
+def _code_target(project: DbtProject) -> Path:
+    return project.project_dir / project.target_path
+
+
+def dbt_target_dir(project: DbtProject = dbt_project) -> Path:
+    """Where this process's dbt commands write: ``$DBT_TARGET_PATH`` (the warehouse's
+    ``dbt/target``, exported by the CLI) when set to an absolute path, else the checkout's
+    ``dbt_project/target`` (a `dagster dev` started by hand without the settings)."""
+    value = os.environ.get("DBT_TARGET_PATH")
+    if value and Path(value).is_absolute():
+        return Path(value)
+    return _code_target(project)
+
+
+def _profile_env_stamp(project: DbtProject, target: Path | None = None) -> Path:
+    return (target or _code_target(project)) / STAMP_NAME
 
 
 def _profile_env() -> str:
     return json.dumps({name: os.environ.get(name, "") for name in PROFILE_ENV}, sort_keys=True)
 
 
-def manifest_is_stale(project: DbtProject = dbt_project) -> bool:
+def _stamp_matches(stamp: Path) -> bool:
+    return stamp.exists() and stamp.read_text(encoding="utf-8") == _profile_env()
+
+
+def manifest_is_stale(project: DbtProject = dbt_project, target: Path | None = None) -> bool:
+    """The checkout's manifest is missing, older than the project files or parsed for another
+    profile; or ``target`` (the warehouse's dbt target) has no partial-parse state for this
+    profile (every dbt command of the night would then parse the whole project)."""
     manifest = project.manifest_path
     if not manifest.exists():
         return True
     if manifest.stat().st_mtime < _newest_source_mtime(project.project_dir):
         return True
-    stamp = _profile_env_stamp(project)
-    return not stamp.exists() or stamp.read_text(encoding="utf-8") != _profile_env()
+    if not _stamp_matches(_profile_env_stamp(project)):
+        return True
+    target = target or dbt_target_dir(project)
+    if target != _code_target(project):
+        return not (target / PARTIAL_PARSE).exists() or not _stamp_matches(
+            _profile_env_stamp(project, target)
+        )
+    return False
 
 
-def prepare_manifest(project: DbtProject = dbt_project) -> Path:
+def _replace_file(source: Path, destination: Path) -> None:
+    """Copy ``source`` over ``destination`` atomically (a reader sees the old or the new)."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    tmp = destination.with_name(f".{destination.name}.{os.getpid()}")
+    shutil.copyfile(source, tmp)
+    os.replace(tmp, destination)
+
+
+def prepare_manifest(project: DbtProject = dbt_project, target: Path | None = None) -> Path:
     """Run `dbt parse` when the manifest is missing, older than the project files, or was
-    parsed for another warehouse (then every `dbt build` would parse the project again)."""
-    if manifest_is_stale(project):
+    parsed for another warehouse (then every `dbt build` would parse the project again).
+
+    It parses into ``target`` (default :func:`dbt_target_dir`: the warehouse's dbt target),
+    where dagster-dbt finds the partial-parse state for the night's dbt commands, and puts
+    the manifest where the Dagster definitions read it (``dbt_project/target/manifest.json``).
+    Returns that path."""
+    target = target or dbt_target_dir(project)
+    if manifest_is_stale(project, target):
+        log_dir = target.parent / "logs" if target != _code_target(project) else target
         # dagster-dbt's own preparer looks for `dbt` on PATH only
         DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
-            ["parse", "--quiet"], target_path=project.target_path
+            ["parse", "--quiet", "--log-path", str(log_dir)], target_path=target
         ).wait()
+        if target != _code_target(project):
+            _replace_file(target / "manifest.json", project.manifest_path)
+            _profile_env_stamp(project, target).write_text(_profile_env(), encoding="utf-8")
+        _profile_env_stamp(project).parent.mkdir(parents=True, exist_ok=True)
         _profile_env_stamp(project).write_text(_profile_env(), encoding="utf-8")
     return project.manifest_path
+
+
+# A folder dagster-dbt makes for one dbt command: `<step>-<run id[:7]>-<7 random>`, or the
+# 7 random characters alone when there is no run (the characters start a UUID4: hex).
+_RUN_FOLDER = re.compile(r"^(?:(?P<step>.+)-(?P<run>[0-9a-f]{7})-)?(?P<random>[0-9a-f]{7})$")
+
+
+def prune_dbt_runs(target: Path, keep: int) -> list[Path]:
+    """Remove the folders of dbt commands older than the last ``keep`` runs under ``target``
+    (the warehouse's dbt target); returns what was removed. The folders of one run (its
+    build, a docs command) count as one; only folders named as dagster-dbt names them are
+    touched, never the partial-parse state or anything else a person put there."""
+    if keep < 1 or not target.is_dir():
+        return []
+    runs: dict[str, list[Path]] = {}
+    newest: dict[str, float] = {}
+    for folder in target.iterdir():
+        match = _RUN_FOLDER.match(folder.name)
+        if not match or not folder.is_dir() or folder.is_symlink():
+            continue
+        run = match.group("run") or folder.name
+        runs.setdefault(run, []).append(folder)
+        newest[run] = max(newest.get(run, 0.0), folder.stat().st_mtime)
+    removed: list[Path] = []
+    for run in sorted(runs, key=lambda r: newest[r], reverse=True)[keep:]:
+        for folder in runs[run]:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return sorted(removed)
 
 
 def dbt_build_args(*, full_refresh: bool = False, selector: str | None = None) -> list[str]:

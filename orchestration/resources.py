@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.settings import Settings
+from orchestration.settings import DEFAULT_KEEP_DBT_RUNS, Settings
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -31,6 +31,7 @@ class WarehouseResource(dg.ConfigurableResource):
     spark_landing_dir: str = ""
     spark_tables_dir: str = ""
     dbt_target_override: str = ""
+    keep_dbt_runs: int = DEFAULT_KEEP_DBT_RUNS
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
@@ -46,6 +47,7 @@ class WarehouseResource(dg.ConfigurableResource):
             spark_landing_dir=_text(settings.spark_landing_dir),
             spark_tables_dir=_text(settings.spark_tables_dir),
             dbt_target_override=settings.dbt_target_override or "",
+            keep_dbt_runs=settings.keep_dbt_runs,
         )
 
     @property
@@ -62,6 +64,7 @@ class WarehouseResource(dg.ConfigurableResource):
             spark_landing_dir=_path(self.spark_landing_dir),
             spark_tables_dir=_path(self.spark_tables_dir),
             dbt_target_override=self.dbt_target_override or None,
+            keep_dbt_runs=self.keep_dbt_runs,
         )
 
     @contextmanager

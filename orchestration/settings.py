@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 DEFAULT_WAREHOUSE = "./warehouse"
+#: PARWH_KEEP_DBT_RUNS: how many runs' dbt target folders (artifacts and dbt.log) are kept
+DEFAULT_KEEP_DBT_RUNS = 10
 ENGINES = ("duckdb", "spark")
 SPARK_METHODS = ("session", "thrift")
 
@@ -36,6 +38,7 @@ class Settings:
     spark_landing_dir: Path | None = None  # raw Parquet for Spark (default <spark>/landing)
     spark_tables_dir: Path | None = None  # Spark's tables (default <spark>/tables)
     dbt_target_override: str | None = None  # PARWH_DBT_TARGET: another output of profiles.yml
+    keep_dbt_runs: int = DEFAULT_KEEP_DBT_RUNS  # PARWH_KEEP_DBT_RUNS: dbt run folders kept
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -55,6 +58,11 @@ class Settings:
                 f"PARWH_DBT_TARGET={target!r} does not match PARWH_ENGINE={engine!r}: "
                 "unset PARWH_DBT_TARGET (the engine chooses the target)"
             )
+        keep_text = (env.get("PARWH_KEEP_DBT_RUNS") or str(DEFAULT_KEEP_DBT_RUNS)).strip()
+        if not keep_text.isdigit() or int(keep_text) < 1:
+            raise SettingsError(
+                f"PARWH_KEEP_DBT_RUNS={keep_text!r}: expected a whole number of runs, 1 or more"
+            )
         return cls(
             warehouse_dir=warehouse,
             inbox_dir=inbox,
@@ -69,6 +77,7 @@ class Settings:
             spark_landing_dir=_optional_path(env.get("PARWH_SPARK_LANDING_DIR")),
             spark_tables_dir=_optional_path(env.get("PARWH_SPARK_TABLES_DIR")),
             dbt_target_override=target or None,
+            keep_dbt_runs=int(keep_text),
         )
 
     def with_overrides(self, warehouse: Path | None = None, inbox: Path | None = None) -> Settings:
@@ -145,6 +154,18 @@ class Settings:
     def dagster_home(self) -> Path:
         return self.warehouse_dir / "dagster"
 
+    @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's target path for this warehouse: the partial-parse state of the project parsed
+        for it, and a folder per dbt command of a run (artifacts and its dbt.log), pruned to
+        the last ``keep_dbt_runs`` runs. Not in the code checkout (dbt_project/target)."""
+        return self.warehouse_dir / "dbt" / "target"
+
+    @property
+    def dbt_log_dir(self) -> Path:
+        """dbt's log path for the commands that have no folder of their own (dbt parse)."""
+        return self.warehouse_dir / "dbt" / "logs"
+
     def export(self) -> None:
         """Write the resolved settings into this process's environment (read by dbt, Dagster)."""
         os.environ["PARWH_WAREHOUSE"] = str(self.warehouse_dir)
@@ -155,6 +176,10 @@ class Settings:
         os.environ["DAGSTER_HOME"] = str(self.dagster_home)
         os.environ["PARWH_ENGINE"] = self.engine
         os.environ["PARWH_SPARK_METHOD"] = self.spark_method
+        os.environ["PARWH_KEEP_DBT_RUNS"] = str(self.keep_dbt_runs)
+        # read by dagster-dbt (a folder per dbt command under it) and by dbt itself
+        os.environ["DBT_TARGET_PATH"] = str(self.dbt_target_dir)
+        os.environ["DBT_LOG_PATH"] = str(self.dbt_log_dir)
         # set only when chosen: profiles.yml derives the rest from PARWH_WAREHOUSE and the
         # engine, so a value exported for one warehouse never leaks into the next
         for name, value in (
