@@ -26,11 +26,14 @@ Tiers, the order in which people read findings:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+
+from expectations.history import FINGERPRINT_SQL
 
 Finding = dict[str, Any]
 Touch = tuple[str, str | None]
@@ -44,6 +47,10 @@ TIER_WORDS = {
     TIER_OTHER: ("other", "khác"),
 }
 _STATUS_ORDER = {"new": 0, "open": 1, "resolved": 2}
+#: the fingerprint (expectations.history) of a finding row aliased ``d``
+_FINGERPRINT_OF_D = re.sub(
+    r"\b(rule|unit_code|period_label|source_file|source_row|finding_key)\b", r"d.\1", FINGERPRINT_SQL
+)
 
 #: (fact mart, period expression) whose rows name the file they came from
 _FACT_PERIODS = (
@@ -77,6 +84,22 @@ def missing_units(details: str | None) -> list[str]:
         return []
     listed = parsed.get("missing_units") if isinstance(parsed, dict) else None
     return [str(u["unit_code"]) for u in listed or [] if isinstance(u, dict) and u.get("unit_code")]
+
+
+def details_sql(con: duckdb.DuckDBPyConnection, status_alias: str = "s") -> str:
+    """SQL for the ``details`` of a ``marts.data_quality_finding_status`` row (aliased
+    ``status_alias``): its finding of the same run (same fingerprint); NULL when the findings
+    table has no such column (written by an older release)."""
+    has = con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_catalog = current_database()"
+        " AND table_schema = 'marts' AND table_name = 'data_quality_findings' AND column_name = 'details'"
+    ).fetchone()
+    if not has or not has[0]:
+        return "NULL"
+    return (
+        "(SELECT any_value(d.details) FROM marts.data_quality_findings AS d"
+        f" WHERE d.run_id = {status_alias}.run_id AND {_FINGERPRINT_OF_D} = {status_alias}.fingerprint)"
+    )
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:

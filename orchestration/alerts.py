@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import smtplib
 import urllib.request
 from collections.abc import Mapping
@@ -34,8 +33,7 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.history import FINGERPRINT_SQL
-from expectations.impact import TIER_BLOCKS, TIER_RANKING, FindingScope
+from expectations.impact import TIER_BLOCKS, TIER_RANKING, FindingScope, details_sql
 from expectations.suites import rule_title
 from orchestration.run_summary import (
     EXIT_HELD_BACK,
@@ -88,10 +86,6 @@ ITEM_KEYS = (
 )
 #: read with the items, used to place and order them; not sent in ``worst_items``
 _EXTRA_KEYS = ("message_vi", "details")
-#: the fingerprint (expectations.history) of a finding row aliased ``d``
-_FINGERPRINT_OF_D = re.sub(
-    r"\b(rule|unit_code|period_label|source_file|source_row|finding_key)\b", r"d.\1", FINGERPRINT_SQL
-)
 SEVERITY_WORDS = {"error": "lỗi", "warn": "cảnh báo"}
 STATUS_WORDS = {"new": ("NEW", "mới"), "open": ("still open", "còn mở"), "resolved": ("resolved", "đã xử lý")}
 
@@ -115,16 +109,6 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
             [table],
         ).fetchall()
     }
-
-
-def _details_sql(con: duckdb.DuckDBPyConnection) -> str:
-    """The ``details`` of a status row, from the same run's finding (same fingerprint)."""
-    if "details" not in _columns(con, "data_quality_findings"):
-        return "null"
-    return (
-        "(select any_value(d.details) from marts.data_quality_findings d"
-        f" where d.run_id = s.run_id and {_FINGERPRINT_OF_D} = s.fingerprint)"
-    )
 
 
 def _latest_ranked_year(con: duckdb.DuckDBPyConnection, tables: set[str]) -> list[str] | None:
@@ -166,7 +150,7 @@ def _items(
                 return [], False, None, None
             sql = (
                 "select 'open', severity, rule, unit_code, period_label, source_file, source_row,"
-                f" strftime(first_seen_at, '%Y-%m-%d'), message, message_vi, {_details_sql(con)}"
+                f" strftime(first_seen_at, '%Y-%m-%d'), message, message_vi, {details_sql(con)}"
                 " from marts.data_quality_finding_status s where run_id = ? and status <> 'resolved'"
             )
             run = history_run
@@ -174,7 +158,7 @@ def _items(
             sql = (
                 "select status, severity, rule, unit_code, period_label, source_file, source_row,"
                 " strftime(first_seen_at, '%Y-%m-%d') as first_seen_at, message, message_vi,"
-                f" {_details_sql(con)} from marts.data_quality_finding_status s where run_id = ?"
+                f" {details_sql(con)} from marts.data_quality_finding_status s where run_id = ?"
             )
             run = run_id
         elif "data_quality_findings" in tables:

@@ -196,19 +196,39 @@ FINDINGS_HEADERS = [
     "Nội dung",
     "Message (English)",
     "Phát hiện lần đầu",
+    "Ảnh hưởng",
+    "Đơn vị liên quan",
+    "Mã quy tắc",
+    "Chi tiết (JSON)",
 ]
+#: Excel holds at most 32,767 characters in a cell
+CELL_LIMIT = 32_000
 
 
-def _findings_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, province: str | None, sub: str) -> None:
+def _cell_text(text: str | None) -> str | None:
+    if text is None or len(text) <= CELL_LIMIT:
+        return text
+    return text[:CELL_LIMIT] + " … (bị cắt / cut: marts.data_quality_findings.details)"
+
+
+PRIORITY_VI = {0: "Chặn công bố", 1: "Ảnh hưởng xếp hạng kỳ {period}", 2: "Khác"}
+
+
+def _findings_sheet(
+    ws: Worksheet, con: duckdb.DuckDBPyConnection, province: str | None, period: str, sub: str
+) -> None:
+    """Open findings of the province (all provinces without one), in reading order: errors
+    that block publication, warnings on units ranked in ``period``, the rest; rules in
+    words, units by name, a grouped finding's full list of units in "Chi tiết (JSON)"."""
     _title(ws, "CÁC VẤN ĐỀ CHẤT LƯỢNG DỮ LIỆU CHƯA XỬ LÝ", sub)
     st.write_header(ws, HEADER_ROW, FINDINGS_HEADERS)
-    found = q.open_findings(con, province)
+    found = q.open_findings(con, province, period)
     for i, r in enumerate(found, start=1):
         values: list[tuple[object, str | None]] = [
             (i, None),
             (STATUS_VI.get(r["status"], r["status"]), None),
             (SEVERITY_VI.get(r["severity"], r["severity"]), None),
-            (r["rule"], None),
+            (r["rule_vi"], None),
             (r["unit_code"], None),
             (r["unit_name"], None),
             (r["period_label"], None),
@@ -217,6 +237,10 @@ def _findings_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, province: str
             (r["message_vi"], None),
             (r["message"], None),
             (r["first_seen_at"], st.DATETIME),
+            (PRIORITY_VI[r["tier"]].format(period=period), None),
+            (r["units_touched"] or ("" if r["attributable"] else "không xác định được đơn vị"), None),
+            (r["rule"], None),
+            (_cell_text(r["details"]), None),
         ]
         for col, (value, fmt) in enumerate(values, start=1):
             cell = put(ws, HEADER_ROW + i, col, value)
@@ -226,7 +250,8 @@ def _findings_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, province: str
         put(ws, HEADER_ROW + 1, 2, "Không có vấn đề nào chưa xử lý.")
     st.grid(ws, HEADER_ROW + 1, HEADER_ROW + len(found), len(FINDINGS_HEADERS))
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:L{HEADER_ROW + max(len(found), 1)}"
+    last = ws.cell(row=HEADER_ROW + max(len(found), 1), column=len(FINDINGS_HEADERS)).coordinate
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}"
     st.fit_columns(ws, HEADER_ROW, max_width=80)
     st.print_setup(ws, HEADER_ROW)
 
@@ -288,7 +313,7 @@ def write_ranking_workbook(
     _points_lost_sheet(
         wb.create_sheet(st.sheet_title("Điểm bị trừ", taken)), con, rubric, period, province, sub
     )
-    _findings_sheet(wb.create_sheet(st.sheet_title("Chất lượng dữ liệu", taken)), con, province, sub)
+    _findings_sheet(wb.create_sheet(st.sheet_title("Chất lượng dữ liệu", taken)), con, province, period, sub)
     _notes_sheet(wb.create_sheet(st.sheet_title("Ghi chú", taken)), pub, rubric, period)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_suffix(".tmp.xlsx")

@@ -25,6 +25,10 @@ TRENDS: list[tuple[str, str | None, str, str]] = [
 ]
 LEVEL_OF_KIND = {"district": "huyen", "commune": "xa", "province": "all"}
 MAX_FINDINGS = 300
+#: findings listed in a last-ranked unit's box (the rest are counted)
+CARD_FINDINGS = 6
+PRIORITY_VI = {0: "Chặn công bố", 1: "Ảnh hưởng xếp hạng", 2: "Khác"}
+PRIORITY_EN = {0: "Blocks publication", 1: "Touches a ranking", 2: "Other"}
 
 CSS = """
 body{font-family:'Segoe UI',Roboto,Arial,sans-serif;margin:24px;color:#222;max-width:1300px}
@@ -49,6 +53,24 @@ def t(vi: str, en: str) -> str:
     return f"<span class='vi'>{vi}</span><span class='en'>{en}</span>"
 
 
+def _where(f: q.Row) -> str:
+    """The unit by name (code in brackets), else the units a file-level finding touches."""
+    if f["unit_code"]:
+        return f"{escape(f['unit_name'] or f['unit_code'])} ({escape(f['unit_code'])})"
+    if f["units_touched"]:
+        return escape(f["units_touched"])
+    return t("không xác định được đơn vị", "unit not known")
+
+
+def _card_item(f: q.Row) -> str:
+    return (
+        f"<li><b>{t(escape(f['rule_vi']), escape(f['rule_en']))}</b> — {_where(f)}"
+        f"{', ' + escape(f['period_label']) if f['period_label'] else ''}"
+        f"{', ' + escape(f['source_file']) if f['source_file'] else ''}: "
+        f"{t(escape(f['message_vi'] or ''), escape(f['message'] or ''))}</li>"
+    )
+
+
 def _province_section(
     con: duckdb.DuckDBPyConnection, rubric: str, period: str, scope: q.Row, idx: int
 ) -> str:
@@ -66,7 +88,9 @@ def _province_section(
         for p in q.points_lost(con, rubric, period, scope["scope_code"])
         if p["unit_code"] == last["unit_code"]
     ]
-    findings = [f for f in q.open_findings(con, scope["scope_code"]) if f["unit_code"] == last["unit_code"]]
+    # every open finding on the unit or one of its communes, in the period shown (a grouped
+    # completeness finding through the units it lists, a staff table's total through its file)
+    findings = [f for f in q.open_findings(con, None, period) if q.concerns(f, last["unit_code"], period)]
     missing = [f for f in findings if f["rule"] == "unit_submitted_every_family"]
     loss_items = (
         "".join(
@@ -82,21 +106,32 @@ def _province_section(
     )
     if findings:
         complete = (
-            t(
-                f"{len(findings)} vấn đề dữ liệu chưa xử lý, trong đó {len(missing)} lần thiếu báo cáo",
-                f"{len(findings)} open data-quality findings, {len(missing)} missing submissions",
+            "<span data-complete='false'>"
+            + t(
+                f"chưa đầy đủ — {len(findings)} vấn đề chất lượng dữ liệu chưa xử lý về đơn vị này hoặc"
+                f" đơn vị trực thuộc trong kỳ {escape(period)}, trong đó {len(missing)} về thiếu báo cáo:",
+                f"not complete — {len(findings)} open data-quality findings on this unit or its"
+                f" subordinate units in {escape(period)}, {len(missing)} about missing submissions:",
             )
-            + "<ul>"
-            + "".join(
-                f"<li>{escape(f['period_label'] or '')}: {t(escape(f['message_vi'] or ''), escape(f['message'] or ''))}</li>"  # noqa: E501
-                for f in findings[:6]
-            )
+            + "</span><ul>"
+            + "".join(_card_item(f) for f in findings[:CARD_FINDINGS])
             + "</ul>"
+            + (
+                f"<p>{t(f'… và {len(findings) - CARD_FINDINGS} vấn đề khác (mục Chất lượng dữ liệu)', f'… and {len(findings) - CARD_FINDINGS} more (Data quality section)')}</p>"  # noqa: E501
+                if len(findings) > CARD_FINDINGS
+                else ""
+            )
         )
     else:
-        complete = t(
-            "Dữ liệu đầy đủ: không có vấn đề chất lượng dữ liệu nào chưa xử lý.",
-            "Data complete: no open data-quality findings.",
+        complete = (
+            "<span data-complete='true'>"
+            + t(
+                f"đầy đủ: không có vấn đề chất lượng dữ liệu nào chưa xử lý về đơn vị này hoặc đơn vị"
+                f" trực thuộc trong kỳ {escape(period)}.",
+                f"complete: no open data-quality finding on this unit or its subordinate units in"
+                f" {escape(period)}.",
+            )
+            + "</span>"
         )
     parts.append(
         f"<div class='card' data-last-unit='{escape(last['unit_code'])}'><b>{t('Xếp cuối', 'Ranks last')}:"
@@ -200,14 +235,15 @@ def _comparable_section(con: duckdb.DuckDBPyConnection, province_code: str | Non
     return "".join(parts)
 
 
-def _findings_section(con: duckdb.DuckDBPyConnection, province_code: str | None) -> str:
-    found = q.open_findings(con, province_code)
+def _findings_section(con: duckdb.DuckDBPyConnection, province_code: str | None, period: str) -> str:
+    found = q.open_findings(con, province_code, period)
     head = "".join(
         f"<th>{h}</th>"
         for h in (
+            t("Ảnh hưởng", "Priority"),
             t("Mức độ", "Severity"),
             t("Trạng thái", "Status"),
-            t("Quy tắc", "Rule"),
+            t("Quy tắc kiểm tra", "Check"),
             t("Đơn vị", "Unit"),
             t("Kỳ", "Period"),
             t("Tệp, dòng", "File, row"),
@@ -215,9 +251,12 @@ def _findings_section(con: duckdb.DuckDBPyConnection, province_code: str | None)
         )
     )
     body = "".join(
-        f"<tr><td>{t(SEVERITY_VI.get(f['severity'], f['severity']), f['severity'])}</td>"
-        f"<td>{t(STATUS_VI.get(f['status'], f['status']), f['status'])}</td><td>{escape(f['rule'] or '')}</td>"  # noqa: E501
-        f"<td>{escape(f['unit_name'] or f['unit_code'] or '')}</td><td>{escape(f['period_label'] or '')}</td>"
+        f"<tr data-rule='{escape(f['rule'] or '')}' data-tier='{f['tier']}'>"
+        f"<td>{t(PRIORITY_VI[f['tier']], PRIORITY_EN[f['tier']])}</td>"
+        f"<td>{t(SEVERITY_VI.get(f['severity'], f['severity']), f['severity'])}</td>"
+        f"<td>{t(STATUS_VI.get(f['status'], f['status']), f['status'])}</td>"
+        f"<td>{t(escape(f['rule_vi']), escape(f['rule_en']))}</td>"
+        f"<td>{_where(f)}</td><td>{escape(f['period_label'] or '')}</td>"
         f"<td>{escape(f['source_file'] or '')}{', ' + str(f['source_row']) if f['source_row'] else ''}</td>"
         f"<td>{t(escape(f['message_vi'] or ''), escape(f['message'] or ''))}</td></tr>"
         for f in found[:MAX_FINDINGS]
@@ -227,10 +266,13 @@ def _findings_section(con: duckdb.DuckDBPyConnection, province_code: str | None)
         if len(found) > MAX_FINDINGS
         else ""
     )
-    errors = sum(1 for f in found if f["severity"] == "error")
+    errors = sum(1 for f in found if f["tier"] == 0)
+    ranking = sum(1 for f in found if f["tier"] == 1)
+    where_vi = " của tỉnh đã chọn" if province_code else ""
+    where_en = " of the chosen province" if province_code else ""
     return (
         f"<h2 id='findings'>{t('Vấn đề chất lượng dữ liệu chưa xử lý', 'Open data-quality findings')}</h2>"
-        f"<p>{t(f'{len(found)} vấn đề ({errors} lỗi)', f'{len(found)} findings ({errors} errors)')}</p>"
+        f"<p id='findings-count'>{t(f'{len(found)} vấn đề{where_vi}: {errors} lỗi chặn công bố, {ranking} cảnh báo về đơn vị được xếp hạng năm {escape(period)}, {len(found) - errors - ranking} khác (xếp theo thứ tự đó)', f'{len(found)} findings{where_en}: {errors} errors that block publication, {ranking} warnings on units ranked for {escape(period)}, {len(found) - errors - ranking} other (in that order)')}</p>"  # noqa: E501
         f"<table id='findings-table'><tr>{head}</tr>{body}</table>{more}"
     )
 
@@ -265,7 +307,7 @@ def render_html(
 <li><a href='#findings'>{t("Chất lượng dữ liệu", "Data quality")}</a></li></ul>
 {"".join(sections)}
 {_comparable_section(con, province_code)}
-{_findings_section(con, province_code)}
+{_findings_section(con, province_code, period)}
 <script>{SCRIPT}</script>
 </body></html>
 """

@@ -12,6 +12,9 @@ from typing import Any
 
 import duckdb
 
+from expectations.impact import FindingScope, details_sql, period_covers
+from expectations.suites import rule_title
+
 Row = dict[str, Any]
 
 KIND_VI = {"nation": "toàn quốc", "province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
@@ -42,6 +45,16 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
         con.execute(
             "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
             [schema, table],
+        ).fetchone()[0]  # type: ignore[index]
+    )
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.columns"
+            " where table_schema = 'marts' and table_name = ? and column_name = ?",
+            [table, column],
         ).fetchone()[0]  # type: ignore[index]
     )
 
@@ -183,28 +196,56 @@ def points_lost(
     )
 
 
-def open_findings(con: duckdb.DuckDBPyConnection, province_code: str | None = None) -> list[Row]:
-    """Findings still open in the publication's run: ``data_quality_finding_status`` rows with
-    status new/open, or, without that table, every finding of the publication's run."""
+def open_findings(
+    con: duckdb.DuckDBPyConnection, province_code: str | None = None, period: str | None = None
+) -> list[Row]:
+    """Findings still open in the publication's run (``data_quality_finding_status`` rows
+    with status new/open, or, without that table, every finding of the publication's run),
+    in reading order (``expectations.impact``): errors that block publication, then warnings
+    that touch a unit ranked in ``period`` (any ranked period when None), then the rest.
+
+    With ``province_code``, only the findings that touch the province or one of its units
+    (a grouped finding through the units it lists, a file's totals row through the file's
+    rows), and those no unit can be told for (a rejected file), marked ``attributable``
+    False. Each row has the rule in words (``rule_vi``, ``rule_en``), the unit's name, the
+    names of the units it touches (``units_touched``), its ``tier`` and ``lineages`` (each
+    touched unit with its ancestors, and the period) for :func:`concerns`."""
     pub = publication(con)
-    unit_filter = """(? is null or f.unit_code is null or f.unit_code = ?
-                      or u.province_code = ? or u.unit_code = ?)"""
     if _has_table(con, "marts", "data_quality_finding_status"):
-        sql = f"""select f.status, f.severity, f.rule, f.unit_code, u.unit_name, f.period_label,
-                        f.source_file, f.source_row, f.message_vi, f.message, f.first_seen_at
-                 from marts.data_quality_finding_status f
-                 left join marts.dim_admin_units u on u.unit_code = f.unit_code
-                 where f.status in ('new', 'open') and (? is null or f.run_id = ?) and {unit_filter}"""
+        sql = f"""select s.status, s.severity, s.rule, s.unit_code, u.unit_name, s.period_label,
+                        s.source_file, s.source_row, s.message_vi, s.message, s.first_seen_at,
+                        {details_sql(con, "s")} as details
+                 from marts.data_quality_finding_status s
+                 left join marts.dim_admin_units u on u.unit_code = s.unit_code
+                 where s.status in ('new', 'open') and (? is null or s.run_id = ?)"""
     else:
+        details = "f.details" if _has_column(con, "data_quality_findings", "details") else "null"
         sql = f"""select 'new' as status, f.severity, f.rule, f.unit_code, u.unit_name, f.period_label,
-                        f.source_file, f.source_row, f.message_vi, f.message, f.found_at as first_seen_at
+                        f.source_file, f.source_row, f.message_vi, f.message, f.found_at as first_seen_at,
+                        {details} as details
                  from marts.data_quality_findings f
                  left join marts.dim_admin_units u on u.unit_code = f.unit_code
-                 where (? is null or f.run_id = ?) and {unit_filter}"""
-    sql += """ order by case f.severity when 'error' then 0 when 'warn' then 1 else 2 end,
-                       f.rule, f.unit_code nulls first, f.period_label, f.source_file, f.source_row"""
-    p = province_code
-    return rows(con, sql, [pub.run_id, pub.run_id, p, p, p, p])
+                 where (? is null or f.run_id = ?)"""
+    found = rows(con, sql, [pub.run_id, pub.run_id])
+    scope = FindingScope.load(con, found, [period] if period else None)
+    result = []
+    for f in scope.annotate(found):
+        f["lineages"] = [(tuple(scope.lineage(u)), p) for u, p in scope.touches(f)]
+        f["attributable"] = bool(f["lineages"])
+        f["rule_vi"] = rule_title(f["rule"], "vi")
+        f["rule_en"] = rule_title(f["rule"], "en")
+        if province_code is None or not f["attributable"] or concerns(f, province_code):
+            result.append(f)
+    return result
+
+
+def concerns(finding: Row, unit_code: str, period: str | None = None) -> bool:
+    """Whether an :func:`open_findings` row touches ``unit_code`` or one of its descendants,
+    in ``period`` (a finding of ``2023-H1`` or ``2023-12-31`` concerns ``2023``)."""
+    return any(
+        unit_code in lineage and (period is None or period_covers(touched, period))
+        for lineage, touched in finding["lineages"]
+    )
 
 
 def indicator_series(
