@@ -59,7 +59,7 @@ class Settings:
                 "unset PARWH_DBT_TARGET (the engine chooses the target)"
             )
         keep_text = (env.get("PARWH_KEEP_DBT_RUNS") or str(DEFAULT_KEEP_DBT_RUNS)).strip()
-        if not keep_text.isdigit() or int(keep_text) < 1:
+        if not (keep_text.isascii() and keep_text.isdigit()) or int(keep_text) < 1:
             raise SettingsError(
                 f"PARWH_KEEP_DBT_RUNS={keep_text!r}: expected a whole number of runs, 1 or more"
             )

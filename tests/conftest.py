@@ -27,6 +27,9 @@ def warehouse_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Setti
         "PARWH_SPARK_DIR",
         "PARWH_SPARK_LANDING_DIR",
         "PARWH_SPARK_TABLES_DIR",
+        "PARWH_KEEP_DBT_RUNS",
+        "DBT_TARGET_PATH",
+        "DBT_LOG_PATH",
     ):
         monkeypatch.setenv(name, "")
     settings.export()

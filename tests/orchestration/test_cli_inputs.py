@@ -50,7 +50,7 @@ def test_a_report_period_never_published_is_refused_with_the_published_ones(
     _published(warehouse, ["2022", "2023", "2023-Q3"])
     result = runner.invoke(app, ["report", "--period", "nonsense", "--warehouse", str(warehouse)])
     assert result.exit_code == 1, result.output
-    output = " ".join(result.output.split())  # the console wraps long lines
+    output = result.output
     assert "No published ranking for period 'nonsense'" in output
     assert "Published periods: 2022, 2023, 2023-Q3" in output
     assert not (warehouse / "published" / "reports").exists()
@@ -104,7 +104,22 @@ def test_a_reader_holding_the_working_database_is_named_in_one_line(tmp_path: Pa
         holder.kill()
         holder.wait()
     assert result.exit_code == 1, result.output
+    # one line, even when the output is not a terminal (it was wrapped at 80 columns)
+    line = next(line for line in result.output.splitlines() if f"open in process {holder.pid}" in line)
+    assert "time.sleep(60)" in line and f"mở bởi tiến trình {holder.pid}" in line
     output = " ".join(result.output.split())
     assert f"open in process {holder.pid}" in output and "time.sleep(60)" in output
     assert f"mở bởi tiến trình {holder.pid}" in output and "published/latest.duckdb" in output
     assert not (warehouse / "dagster").exists()  # nothing started
+
+
+def test_a_bad_number_of_dbt_runs_to_keep_is_a_setting_error(
+    tmp_path: Path, clean_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARWH_KEEP_DBT_RUNS", "mười")
+    result = runner.invoke(app, ["run", "--create-inbox", "--warehouse", str(tmp_path / "wh")])
+    assert result.exit_code == 1, result.output
+    assert "Setting error: PARWH_KEEP_DBT_RUNS='mười': expected a whole number of runs, 1 or more" in (
+        result.output.splitlines()
+    )
+    assert not (tmp_path / "wh").exists()

@@ -1,4 +1,20 @@
-from orchestration.dbt_project import WarehouseDbtTranslator, dbt_build_args
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from orchestration.dbt_project import (
+    DBT_PROJECT_DIR,
+    WarehouseDbtTranslator,
+    dbt_build_args,
+    dbt_project,
+    dbt_target_dir,
+    manifest_is_stale,
+    prepare_manifest,
+    prune_dbt_runs,
+)
+from orchestration.settings import Settings, SettingsError
 
 
 def test_nightly_dbt_command_is_a_plain_build() -> None:
@@ -28,3 +44,55 @@ def test_asset_keys_equal_warehouse_relations() -> None:
     assert translator.get_asset_key(model).path == ["marts", "rankings"]
     assert translator.get_asset_key(source).path == ["raw", "dossiers"]
     assert translator.get_group_name(model) == "marts"
+
+
+def _run_folder(target: Path, name: str, mtime: float) -> Path:
+    folder = target / name
+    (folder / "compiled").mkdir(parents=True)
+    (folder / "run_results.json").write_text("{}")
+    os.utime(folder, (mtime, mtime))
+    return folder
+
+
+def test_dbt_run_folders_are_pruned_to_the_last_runs(tmp_path: Path) -> None:
+    """A run's folders (its dbt build, a docs command) count as one run; the partial-parse
+    state and anything not named as dagster-dbt names its folders is left alone."""
+    target = tmp_path / "dbt" / "target"
+    target.mkdir(parents=True)
+    (target / "partial_parse.msgpack").write_bytes(b"state")
+    (target / "ghi_chu_cua_toi").mkdir()  # a person's folder
+    oldest = _run_folder(target, "warehouse_dbt_models-aaaaaaa-0123456", 1_000)
+    old_docs = _run_folder(target, "published_reports-aaaaaaa-89abcde", 1_100)
+    middle = _run_folder(target, "warehouse_dbt_models-bbbbbbb-1111111", 2_000)
+    newest = _run_folder(target, "warehouse_dbt_models-ccccccc-2222222", 3_000)
+    loose = _run_folder(target, "3333333", 500)  # a command without a run (oldest)
+    removed = prune_dbt_runs(target, keep=2)
+    assert removed == sorted([oldest, old_docs, loose])
+    assert sorted(p.name for p in target.iterdir()) == sorted(
+        ["partial_parse.msgpack", "ghi_chu_cua_toi", middle.name, newest.name]
+    )
+    assert prune_dbt_runs(target, keep=2) == []
+    assert prune_dbt_runs(tmp_path / "missing", keep=2) == []
+
+
+def test_prepare_parses_into_the_warehouse_and_keeps_the_manifest_in_the_checkout(
+    warehouse_settings: Settings, dbt_manifest: Path
+) -> None:
+    target = warehouse_settings.dbt_target_dir
+    assert os.environ["DBT_TARGET_PATH"] == str(target)
+    assert dbt_target_dir() == target
+    assert manifest_is_stale(target=target)  # nothing parsed for this warehouse yet
+    manifest = prepare_manifest()
+    assert manifest == dbt_project.manifest_path == DBT_PROJECT_DIR / "target" / "manifest.json"
+    assert (target / "partial_parse.msgpack").exists()
+    assert json.loads((target / "manifest.json").read_text())["metadata"]["adapter_type"] == "duckdb"
+    assert (warehouse_settings.dbt_log_dir / "dbt.log").exists()
+    assert not manifest_is_stale(target=target)
+
+
+def test_keep_dbt_runs_is_a_setting() -> None:
+    assert Settings.from_env({"PARWH_WAREHOUSE": "/tmp/w"}).keep_dbt_runs == 10
+    assert Settings.from_env({"PARWH_WAREHOUSE": "/tmp/w", "PARWH_KEEP_DBT_RUNS": "3"}).keep_dbt_runs == 3
+    for bad in ("0", "-1", "ten"):
+        with pytest.raises(SettingsError, match="PARWH_KEEP_DBT_RUNS"):
+            Settings.from_env({"PARWH_WAREHOUSE": "/tmp/w", "PARWH_KEEP_DBT_RUNS": bad})
