@@ -130,7 +130,7 @@ def run_pipeline(
         result.skipped = True  # the fast path: nothing new, no Dagster run, no dbt
         return result
     _read_dagster(result, warehouse)
-    _read_dbt_timings(result, epoch_start, time.time())
+    _read_dbt_timings(result, epoch_start, time.time(), warehouse / "dbt" / "target")
     return result
 
 
@@ -149,19 +149,23 @@ def _dagster_run_count(warehouse: Path) -> int:
 DBT_TARGET = Path(__file__).resolve().parent.parent / "dbt_project" / "target"
 
 
-def _read_dbt_timings(result: PipelineRun, start: float, end: float, top: int = 6) -> None:
+def _read_dbt_timings(
+    result: PipelineRun, start: float, end: float, target: Path = DBT_TARGET, top: int = 6
+) -> None:
     """dbt's per-node timings from the run_results.json of this run's `dbt build`: dagster-dbt
-    writes it under ``dbt_project/target/warehouse_dbt_models-<run id[:7]>-<hash>/`` (the
-    target directory is shared with other dbt users, so the run id decides, not the time)."""
+    writes it under ``<warehouse>/dbt/target/warehouse_dbt_models-<run id[:7]>-<hash>/``
+    (``dbt_project/target`` before; the run id decides, not the time)."""
     import json
+
+    folder = target if target.is_dir() else DBT_TARGET
 
     found: list[Path] = []
     if result.run_id:
-        found = list(DBT_TARGET.glob(f"warehouse_dbt_models-{result.run_id[:7]}-*/run_results.json"))
+        found = list(folder.glob(f"warehouse_dbt_models-{result.run_id[:7]}-*/run_results.json"))
     if not found:  # fallback: the time window of the run
         found = [
             p
-            for p in DBT_TARGET.glob("warehouse_dbt_models-*/run_results.json")
+            for p in folder.glob("warehouse_dbt_models-*/run_results.json")
             if start <= p.stat().st_mtime <= end + 1
         ]
     if not found:
