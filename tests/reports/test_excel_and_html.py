@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -75,9 +76,78 @@ def test_ranking_workbook(reports_dir: Path, published_db: Path) -> None:
     lost_rows = [[c.value for c in row] for row in lost.iter_rows(min_row=5) if row[2].value == name]
     assert lost_rows and all(r[14] > 0 for r in lost_rows)
     findings = wb["Chất lượng dữ liệu"]
-    assert [c.value for c in findings[4]][:4] == ["STT", "Trạng thái", "Mức độ", "Quy tắc kiểm tra"]
-    rules = {row[3].value for row in findings.iter_rows(min_row=5)}
-    assert "file_rejected" in rules and "unit_submitted_every_family" in rules
+    headers = [c.value for c in findings[4]]
+    assert headers[:4] == ["STT", "Trạng thái", "Mức độ", "Quy tắc kiểm tra"]
+    assert headers[-4:] == ["Ảnh hưởng", "Đơn vị liên quan", "Mã quy tắc", "Chi tiết (JSON)"]
+    found = [[c.value for c in row] for row in findings.iter_rows(min_row=5)]
+    rules = [row[14] for row in found]
+    assert "file_rejected" in rules
+    # Khánh Hòa's missing 2018 submissions: one finding naming the units, not one per unit
+    (missing,) = [row for row in found if row[14] == "unit_submitted_every_family"]
+    assert missing[4] == "L56" and missing[5] == "Tỉnh Khánh Hòa" and missing[6] == "2018"
+    assert "tỷ lệ nộp" in missing[9] and "L22" not in missing[9]  # names, not codes
+    assert len(json.loads(missing[15])["missing_units"]) > 100
+    # errors that block publication first, then warnings on units ranked in 2023, the rest
+    assert rules[0] == "file_rejected" and missing[12] == "Khác"
+    order = {"Chặn công bố": 0, "Ảnh hưởng xếp hạng kỳ 2023": 1, "Khác": 2}
+    assert [order[row[12]] for row in found] == sorted(order[row[12]] for row in found)
+    # the rule in words where people read it, the code beside it
+    assert found[0][3] == "Tệp nộp bị từ chối (không dòng nào của tệp được nạp)"
+    assert len(found) < 20
+
+
+def _last_district_of(published_db: Path, province: str) -> str:
+    con = duckdb.connect(str(published_db), read_only=True)
+    try:
+        (code,) = con.execute(
+            "select unit_code from marts.rankings where rubric_id = 'par_basic'"
+            " and ranking_scope = 'province' and scope_code = ? and unit_kind = 'district'"
+            " and period_label = '2023' order by rank desc, unit_name desc limit 1",
+            [province],
+        ).fetchone()  # type: ignore[misc]
+    finally:
+        con.close()
+    return code
+
+
+def test_province_reports_show_that_provinces_findings(
+    published_db: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    out = tmp_path_factory.mktemp("binh_dinh")
+    written = write_reports(published_db, out, province="L52")
+    assert {p.name for p in written} >= {
+        "xep_hang_par_basic_2023_L52.xlsx",
+        "bao_cao_par_basic_2023_L52.html",
+    }
+    sheet = load_workbook(out / "xep_hang_par_basic_2023_L52.xlsx")["Chất lượng dữ liệu"]
+    found = [[c.value for c in row] for row in sheet.iter_rows(min_row=5)]
+    # Khánh Hòa's missing submissions are not Bình Định's; An Lão's staff table is (its
+    # totals row has no unit: placed through the file's rows)
+    assert "unit_submitted_every_family" not in [row[14] for row in found]
+    (staff,) = [row for row in found if row[14] == "stated_total_matches_parts"]
+    assert staff[13] == "Huyện An Lão" and "733" in staff[9]
+    # rejected files no unit can be told for stay in every province's list, said so
+    assert {row[13] for row in found if row[14] == "file_rejected"} == {"không xác định được đơn vị"}
+    html = (out / "bao_cao_par_basic_2023_L52.html").read_text(encoding="utf-8")
+    table = html.split("id='findings-table'")[1]
+    assert "data-rule='stated_total_matches_parts'" in table
+    assert "data-rule='unit_submitted_every_family'" not in table
+
+
+def test_the_last_units_box_names_the_open_findings_on_it_and_its_communes(
+    reports_dir: Path, published_db: Path
+) -> None:
+    html = (reports_dir / "bao_cao_par_basic_2023.html").read_text(encoding="utf-8")
+    cards = dict(re.findall(r"<div class='card' data-last-unit='(L\w+)'>(.*?)</div>", html, re.S))
+    last = _last_district_of(published_db, "L52")
+    assert last == "L542"  # Huyện An Lão, the demo's staff table stating 733 posts for 732
+    card = cards[last]
+    assert "data-complete='false'" in card and "không có vấn đề" not in card
+    assert "Tổng cộng ghi 733" in card  # its own staff table (a totals row with no unit)
+    assert "Xã An Trung (L21613)" in card  # one of its communes (2023-H1 dossiers)
+    assert "3 vấn đề chất lượng dữ liệu chưa xử lý" in card
+    # a district with no open finding on it or its communes in 2023 says complete
+    assert any("data-complete='true'" in c for c in cards.values())
 
 
 def test_html_report_renders_in_chromium(
