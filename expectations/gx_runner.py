@@ -81,12 +81,18 @@ def results_dir(docs_dir: Path) -> Path:
 
 
 def build_docs(context: AbstractDataContext) -> Path | None:
-    """Rebuild the Data Docs site (every stored result); the path of its index.html."""
+    """Rebuild the Data Docs site (every stored result); the path of its index.html.
+
+    The site opens offline: the styles and scripts GX takes from CDNs are copied into it and
+    every page refers to them by relative path (`data_docs_offline.bundle_assets`)."""
+    from expectations.data_docs_offline import bundle_assets
+
     if DOCS_SITE not in (context.list_data_docs_sites() or {}):
         return None
     site = Path(context.list_data_docs_sites()[DOCS_SITE]["store_backend"]["base_directory"])
     prune_results(results_dir(site))
     urls = context.build_data_docs(site_names=[DOCS_SITE])
+    bundle_assets(site)
     url = urls.get(DOCS_SITE, "")
     return Path(url.removeprefix("file://")) if url else None
 

@@ -1,5 +1,7 @@
 """What people read, produced after each publication from the published file only."""
 
+import logging
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -7,25 +9,49 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from expectations.data_docs_offline import external_references
 from orchestration.dbt_project import dbt_project
 from orchestration.night_state import code_fingerprint, record_published_night
 from orchestration.resources import WarehouseResource
 from reports import write_reports
 
-DBT_DOCS_FILES = ("index.html", "manifest.json", "catalog.json")
+log = logging.getLogger(__name__)
+
+#: beside the page, for tools that read dbt's artefacts (the page itself needs neither)
+DBT_DOCS_FILES = ("manifest.json", "catalog.json")
+#: dbt docs' usage tracker, loaded only when the manifest allows tracking (ours does not:
+#: `send_anonymous_usage_stats: false`); emptied so that the page can never fetch it
+DBT_DOCS_TRACKER = re.compile(r"""(["'])//[\w.-]+\.cloudfront\.net/[\w./-]*sp\.js\1""")
+
+
+def offline_dbt_docs(page: str) -> tuple[str, list[str]]:
+    """dbt's static page with its tracker emptied, and what it would still fetch from the
+    network (nothing, unless a dbt upgrade adds a font or a script from a CDN)."""
+    page = DBT_DOCS_TRACKER.sub('""', page)
+    return page, external_references(page)
 
 
 def publish_dbt_docs(dbt: DbtCliResource, out_dir: Path) -> Path:
-    """`dbt docs generate` (the catalogue of every model and column), copied beside the reports."""
+    """`dbt docs generate --static` (the catalogue of every model and column): one
+    self-contained page, the manifest and catalogue inlined, that opens from disk with no
+    server and no network, published as dbt_docs/index.html beside the reports."""
     with tempfile.TemporaryDirectory(prefix="dbt-docs-") as scratch:
         invocation = dbt.cli(
-            ["docs", "generate"], manifest=dbt_project.manifest_path, target_path=Path(scratch)
+            ["docs", "generate", "--static"], manifest=dbt_project.manifest_path, target_path=Path(scratch)
         ).wait()
+        static_page = invocation.target_path / "static_index.html"
+        page, online = offline_dbt_docs(static_page.read_text(encoding="utf-8"))
+        if online:  # published all the same: the page still works where the network is open
+            log.warning("the dbt docs page loads from the network: %s", ", ".join(online))
         docs_dir = out_dir / "dbt_docs"
         docs_dir.mkdir(parents=True, exist_ok=True)
         for name in DBT_DOCS_FILES:
             shutil.copy2(invocation.target_path / name, docs_dir / name)
-    return docs_dir / "index.html"
+        index = docs_dir / "index.html"
+        tmp = docs_dir / ".index.html.tmp"
+        tmp.write_text(page, encoding="utf-8")
+        tmp.replace(index)  # a reader never sees half a page
+    return index
 
 
 @dg.asset(
