@@ -250,6 +250,32 @@ def test_files_loaded_after_the_published_night_are_published(registered: Settin
     assert reasons_to_run(registered) == [] and nothing_new(registered) is not None
 
 
+def test_a_withdrawal_after_the_published_night_is_a_reason_to_run(registered: Settings) -> None:
+    """`parwh withdraw` after the last publication: the published file still counts the
+    withdrawn rows, so the next night runs (its family only) and says why; the night
+    after it has nothing new again, even with the withdrawn file back in the inbox."""
+    from orchestration.withdrawal import withdraw
+
+    (registered.inbox_dir / "b.csv").write_text(BUDGET, encoding="utf-8")
+    _register(registered)
+    _mark_loaded(registered)
+    _published_through_now(registered)
+    assert nothing_new(registered) is not None
+    done = withdraw(registered, "b.csv", "sai đơn vị", user="tester")
+    assert done.moved_to == registered.warehouse_dir / "withdrawn" / "b.csv"
+    assert nothing_new(registered) is None
+    (reason,) = reasons_to_run(registered)
+    assert reason.startswith("Rút hồ sơ / Withdrawn: b.csv — 1 submission(s) withdrawn after")
+    assert changed_families(registered, read_last_night(registered)) == {"budget"}
+    assert night_scope(registered).families == {"budget"}
+
+    time.sleep(1.1)  # last_night.json keeps whole seconds: a withdrawal in that second counts
+    _published_through_now(registered)  # tonight published without it
+    assert reasons_to_run(registered) == [] and nothing_new(registered) is not None
+    shutil.copy(done.moved_to, registered.inbox_dir / "b.csv")  # put back by mistake
+    assert new_inbox_files(registered) == [] and nothing_new(registered) is not None
+
+
 def test_file_names_in_the_reasons_are_escaped(registered: Settings) -> None:
     con = duckdb.connect(str(registered.database_path))
     con.execute("update raw.file_manifest set file_name = 'a\nFAKE: all clear.csv', status = 'pending'")
