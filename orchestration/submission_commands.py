@@ -61,8 +61,10 @@ def withdraw(
         typer.Option("--inbox", help="Inbox the file was submitted to (default: $PARWH_INBOX)."),
     ] = None,
 ) -> None:
-    """Withdraw a loaded submission: its rows leave the working tables, the file moves to
-    <warehouse>/withdrawn/, and the next `parwh run` rebuilds and publishes without it.
+    """Take back a loaded submission; the next `parwh run` publishes without it (see docs/operating.md).
+
+    Its rows leave the working tables in one transaction, an audit record is written to
+    raw.submission_withdrawals, and the file moves to <warehouse>/withdrawn/.
 
     Exit 0 when withdrawn (or re-admitted), 1 when nothing was changed (unknown or ambiguous
     file, no reason, a night running)."""
@@ -176,8 +178,10 @@ def submissions(
         typer.Option("--warehouse", help="Warehouse directory (default: $PARWH_WAREHOUSE or ./warehouse)."),
     ] = None,
 ) -> None:
-    """List the submitted files: loaded, replaced (by which file), withdrawn (when, why, by
-    whom), rejected (why), duplicate, skipped, pending. Read-only.
+    """List the submitted files and what became of them (loaded, replaced, withdrawn, rejected…).
+
+    Statuses: loaded, replaced (by which file), withdrawn (when, why, by whom), rejected
+    (why), duplicate, skipped, pending. Read-only.
 
     A table on a terminal; one tab-separated line per file (with a header line) when the
     output goes to a file or a pipe."""
