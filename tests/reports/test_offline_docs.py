@@ -251,3 +251,40 @@ def test_data_docs_open_offline(browser: str, warehouse: Path, tmp_path: Path) -
     assert styles["jquery"] == "3.7.1" and styles["bootstrap_table"], styles
     assert styles["navbar_position"] == "sticky", styles
     assert styles["icon_font_loaded"], styles
+
+
+def test_bundling_rewrites_by_depth_and_names_what_it_cannot_bundle(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No browser: the page rewriting itself, on a page two folders down."""
+    from expectations.data_docs_offline import bundle_assets
+
+    site = tmp_path / "quality"
+    (site / "static" / "images").mkdir(parents=True)
+    (site / "static" / "images" / "logo-long.png").write_bytes(b"png")
+    page = site / "expectations" / "deep" / "suite.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        '<link rel="stylesheet" href="https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css"/>'
+        '<script src="https://cdn.jsdelivr.net/npm/vega@5"></script>'
+        '<script src="https://code.jquery.com/jquery-3.7.1.min.js"></script>'
+        '<script src="https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js" '
+        'integrity="sha384-x" crossorigin="anonymous"></script>'
+        '<script src="https://example.org/new-widget.js"></script>'
+        '<img src="https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png?d=1">'
+        '<a href="https://greatexpectations.io">Great Expectations</a>',
+        encoding="utf-8",
+    )
+    with caplog.at_level("WARNING"):
+        assert bundle_assets(site) == [page]
+    text = page.read_text(encoding="utf-8")
+    assert text == (
+        '<link rel="stylesheet" href="../../static/vendor/bootstrap/bootstrap.min.css">'
+        '<script src="../../static/vendor/jquery/jquery.min.js"></script>'
+        '<script src="https://example.org/new-widget.js"></script>'
+        '<img src="../../static/images/logo-long.png">'
+        '<a href="https://greatexpectations.io">Great Expectations</a>'
+    )
+    assert (site / "static" / "vendor" / "jquery" / "jquery.min.js").is_file()
+    assert "https://example.org/new-widget.js" in caplog.text and str(page) in caplog.text
+    assert bundle_assets(site) == []  # idempotent
