@@ -219,6 +219,17 @@ def _public(item: dict[str, str | int | None]) -> dict[str, str | int | None]:
     return public
 
 
+def _why_tonight_ran(notes: list[str]) -> str:
+    """The subject's words for why a night ran although no inbox file was new."""
+    if any("did not finish" in note for note in notes):
+        return " (sau một đêm không chạy xong / after a night that did not finish)"
+    if any(note.startswith("Rút hồ sơ / Withdrawn") for note in notes):
+        return " (sau khi rút hồ sơ / after a withdrawal)"
+    if notes:
+        return " (xử lý tiếp việc còn dở / finishing what earlier nights left)"
+    return ""
+
+
 def compose_alert(
     summary: RunSummary,
     database: Path,
@@ -258,7 +269,7 @@ def compose_alert(
         "held_back": "Chưa công bố: kiểm tra chất lượng không đạt / Held back by the quality gate",
         "failed": "Lỗi khi chạy / Run failed",
     }[status]
-    after_death = " (sau một đêm không chạy xong / after a night that did not finish)" if notes else ""
+    after_death = _why_tonight_ran(notes or [])
     if recorded:
         findings_words = f"{errors} lỗi / errors, {warnings} cảnh báo / warnings"
     elif history_run is not None:

@@ -432,8 +432,14 @@ def _recover(settings: Settings) -> list[str]:
     with console.status("Looking at the last night…"):
         reasons = reasons_to_run(settings)
     for reason in reasons:
-        console.print(f"[yellow]Recovery:[/yellow] {escape(reason)}")
+        console.print(f"[yellow]Lý do chạy / Why tonight runs:[/yellow] {escape(reason)}")
     return reasons
+
+
+def _spark_records_withdrawn(settings: Settings) -> bool:
+    from orchestration.night_state import spark_records_withdrawn
+
+    return spark_records_withdrawn(settings)
 
 
 def _skip_when_nothing_new(settings: Settings) -> bool:
@@ -469,6 +475,8 @@ def _run_guarded(settings: Settings, *, force: bool = False, full_refresh: bool 
                 console.print(f"[red]Không chạy được / Cannot run:[/red] {vi} / {en}. Nothing was changed.")
                 return 1
             notes = _recover(settings)
+            if not full_refresh and _spark_records_withdrawn(settings):
+                full_refresh = True
             if not notes and not force and not full_refresh and _skip_when_nothing_new(settings):
                 return 0
             return _execute_nightly(settings, whole=force, full_refresh=full_refresh, notes=notes)

@@ -287,6 +287,20 @@ def withdrawn_since(settings: Settings, last: LastNight) -> list[tuple[str, list
     return None if rows is None else [(name, list(families or [])) for name, families in rows]
 
 
+def _records_among(withdrawn: list[tuple[str, list[str]]]) -> bool:
+    return any("dossier_records" in families for _, families in withdrawn)
+
+
+def spark_records_withdrawn(settings: Settings) -> bool:
+    """On Spark, a record export withdrawn since the last published night: the incremental
+    records model lives in Spark's tables, so tonight rebuilds it whole (``--full-refresh``)."""
+    if settings.engine != "spark":
+        return False
+    last = read_last_night(settings)
+    withdrawn = withdrawn_since(settings, last) if last is not None else None
+    return bool(withdrawn) and _records_among(withdrawn)
+
+
 def _names(names: list[str], limit: int = 5) -> str:
     """File names (submitter text) on one line, control characters escaped."""
     # imported here: it loads Dagster, and only a night that runs anyway names files
@@ -327,11 +341,10 @@ def reasons_to_run(settings: Settings, last: LastNight | None = None) -> list[st
                 " the last published night: rebuilding what depended on them / đã rút sau lần công bố"
                 " gần nhất: dựng lại phần số liệu phụ thuộc"
                 + (
-                    "; PARWH_ENGINE=spark: run `parwh run --full-refresh` so that record-level"
-                    " figures forget them / chạy `parwh run --full-refresh` để số liệu hồ sơ chi tiết"
-                    " bỏ các bản ghi đã rút"
-                    if settings.engine == "spark"
-                    and any("dossier_records" in families for _, families in withdrawn)
+                    "; PARWH_ENGINE=spark: record-level models rebuilt whole (as --full-refresh) so"
+                    " that they forget them / số liệu hồ sơ chi tiết được dựng lại toàn bộ để bỏ các"
+                    " bản ghi đã rút"
+                    if settings.engine == "spark" and _records_among(withdrawn)
                     else ""
                 )
             )

@@ -117,8 +117,9 @@ def withdraw(
         )
     if done.spark_full_refresh:
         typer.secho(
-            "  PARWH_ENGINE=spark: chạy `parwh run --full-refresh` để số liệu hồ sơ chi tiết bỏ các bản ghi"
-            " đã rút / run `parwh run --full-refresh` so that record-level figures forget them",
+            "  PARWH_ENGINE=spark: đêm tới dựng lại toàn bộ số liệu hồ sơ chi tiết (như --full-refresh)"
+            " để bỏ các bản ghi đã rút / the next night rebuilds record-level figures whole (as"
+            " --full-refresh) so that they forget them",
             fg="yellow",
         )
     if done.moved_to is not None:

@@ -30,21 +30,23 @@ def published_db(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -
 
 def find_or_install_chromium() -> str:
     """The Chromium binary; installs the Debian package when missing and we are root.
-    Skips the calling test (with the reason) only when installing is impossible."""
+    Fails the calling test with the reason when it can be neither found nor installed
+    (.ci/run installs it; by hand: apt-get install chromium)."""
     for name in CHROMIUM_NAMES:
         found = shutil.which(name)
         if found:
             return found
     if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
-        pytest.skip("chromium is not installed and cannot be installed here (needs root and apt-get)")
+        pytest.fail("chromium is not installed and cannot be installed here (needs root and apt-get):"
+            " run `apt-get install chromium`")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
         if done.returncode != 0:
-            pytest.skip(f"installing chromium failed ({' '.join(cmd)}): {done.stderr[-500:]}")
+            pytest.fail(f"installing chromium failed ({' '.join(cmd)}): {done.stderr[-500:]}")
     found = shutil.which("chromium")
     if not found:
-        pytest.skip("apt-get installed chromium but no chromium binary is on PATH")
+        pytest.fail("apt-get installed chromium but no chromium binary is on PATH")
     return found
 
 
