@@ -368,7 +368,8 @@ def _print_reports(summary) -> None:
     if summary.docs_index is not None:
         console.print(f"  kiểm tra chất lượng / Data Docs (quality checks): {_shown(summary.docs_index)}")
     if summary.parquet_dir is not None:
-        console.print(f"  Parquet (one file per mart): {_shown(summary.parquet_dir)}")
+        where = _shown(summary.parquet_dir)
+        console.print(f"  Parquet (mỗi bảng một tệp / one file per mart, schema.json): {where}")
 
 
 BLOCKING_SHOWN = 20

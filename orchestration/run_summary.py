@@ -442,8 +442,8 @@ def summarise_run(instance: dg.DagsterInstance, run_id: str, database: Path) -> 
         failure_messages=_failure_messages(instance, run_id),
     )
     summary.reports, summary.dbt_docs = _reports_written(instance, run_id)
-    # published/parquet/: one Parquet file per mart (written with each publication)
-    parquet = database.parent / "published" / "parquet"
+    # published/parquet/latest/: one Parquet file per mart and schema.json (each publication)
+    parquet = database.parent / "published" / "parquet" / "latest"
     summary.parquet_dir = parquet if summary.published_path is not None and parquet.is_dir() else None
     index = docs_index(database)
     summary.docs_index = index if index.exists() else None

@@ -123,9 +123,9 @@ def test_the_summary_lists_the_reports_written_with_their_paths(nights: Nights) 
     assert _line_with(output, "dbt docs").endswith(str(docs))
     data_docs = nights.settings.warehouse_dir / "docs" / "quality" / "index.html"
     assert _line_with(output, "Data Docs (quality checks)").endswith(str(data_docs))
-    parquet = nights.settings.published_dir / "parquet"
-    if parquet.is_dir():  # the Parquet export, when this release writes it
-        assert _line_with(output, "Parquet").endswith(str(parquet))
+    parquet = nights.settings.published_dir / "parquet" / "latest"
+    assert (parquet / "schema.json").is_file()
+    assert _line_with(output, "Parquet").endswith(str(parquet))
 
 
 def test_piped_output_is_plain_and_unwrapped(nights: Nights) -> None:
