@@ -17,7 +17,7 @@ concern every period.
 
 Tiers, the order in which people read findings:
 
-0. errors: they hold the publication back;
+0. errors: a file rejected, or a failed error check that holds the publication back;
 1. warnings that touch a unit ranked in the ranked period (itself, or through one of its
    descendants);
 2. the rest.
@@ -42,7 +42,7 @@ TIER_BLOCKS = 0
 TIER_RANKING = 1
 TIER_OTHER = 2
 TIER_WORDS = {
-    TIER_BLOCKS: ("blocks publication", "chặn công bố"),
+    TIER_BLOCKS: ("error", "lỗi"),
     TIER_RANKING: ("touches a ranked unit", "ảnh hưởng đơn vị được xếp hạng"),
     TIER_OTHER: ("other", "khác"),
 }

@@ -307,7 +307,8 @@ def compose_alert(
         period = ", ".join(ranked_periods) if ranked_periods else "mọi kỳ / any period"
         lines.append(
             f"Cần xem trước / Read first: {len(worst)} of {len(current)}, in this order: {blocking}"
-            f" lỗi chặn công bố / errors that block publication, {ranking} cảnh báo về đơn vị được"
+            f" lỗi (tệp bị từ chối, kiểm tra chặn công bố) / errors (rejected files, checks that block"
+            f" publication), {ranking} cảnh báo về đơn vị được"
             f" xếp hạng ({period}) / warnings on units ranked for {period},"
             f" {len(current) - blocking - ranking} khác / other:"
         )

@@ -410,7 +410,7 @@ select f.rule, f.unit_code, u.unit_name, f.source_file,
        count(*) as findings, min(f.message_vi) as message_vi, min(f.message) as message_en
 from marts.data_quality_findings f
 left join {units} u on u.unit_code = f.unit_code
-where f.run_id = ? and f.severity = 'error'
+where f.run_id = ? and f.severity = 'error' and f.rule <> 'file_rejected'  -- listed as rejected files
 group by all
 order by f.source_file nulls last, f.rule, f.unit_code
 """

@@ -272,7 +272,7 @@ def _findings_section(con: duckdb.DuckDBPyConnection, province_code: str | None,
     where_en = " of the chosen province" if province_code else ""
     return (
         f"<h2 id='findings'>{t('Vấn đề chất lượng dữ liệu chưa xử lý', 'Open data-quality findings')}</h2>"
-        f"<p id='findings-count'>{t(f'{len(found)} vấn đề{where_vi}: {errors} lỗi chặn công bố, {ranking} cảnh báo về đơn vị được xếp hạng năm {escape(period)}, {len(found) - errors - ranking} khác (xếp theo thứ tự đó)', f'{len(found)} findings{where_en}: {errors} errors that block publication, {ranking} warnings on units ranked for {escape(period)}, {len(found) - errors - ranking} other (in that order)')}</p>"  # noqa: E501
+        f"<p id='findings-count'>{t(f'{len(found)} vấn đề{where_vi}: {errors} lỗi (tệp bị từ chối, kiểm tra chặn công bố), {ranking} cảnh báo về đơn vị được xếp hạng năm {escape(period)}, {len(found) - errors - ranking} khác (xếp theo thứ tự đó)', f'{len(found)} findings{where_en}: {errors} errors (rejected files, checks that block publication), {ranking} warnings on units ranked for {escape(period)}, {len(found) - errors - ranking} other (in that order)')}</p>"  # noqa: E501
         f"<table id='findings-table'><tr>{head}</tr>{body}</table>{more}"
     )
 

@@ -384,8 +384,8 @@ def test_alert_orders_by_what_blocks_or_changes_a_ranking_and_names_units(tmp_pa
     lines = [line for line in alert.text.splitlines() if line.startswith("- ")]
     assert len(lines) == 5
     assert (
-        "1 lỗi chặn công bố / errors that block publication, 2 cảnh báo về đơn vị được xếp hạng (2023)"
-        in (alert.text)
+        "1 lỗi (tệp bị từ chối, kiểm tra chặn công bố) / errors (rejected files, checks that block"
+        " publication), 2 cảnh báo về đơn vị được xếp hạng (2023)" in alert.text
     )
     # names, not codes: the unit by name (code in brackets), the rule in words
     assert "Phường 1 (L30001), 2023-H1, tthc_cao_lanh.xlsx, dòng / row 10" in lines[1]

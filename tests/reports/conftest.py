@@ -37,8 +37,10 @@ def find_or_install_chromium() -> str:
         if found:
             return found
     if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
-        pytest.fail("chromium is not installed and cannot be installed here (needs root and apt-get):"
-            " run `apt-get install chromium`")
+        pytest.fail(
+            "chromium is not installed and cannot be installed here (needs root and apt-get):"
+            " run `apt-get install chromium`"
+        )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)

@@ -94,7 +94,7 @@ def test_findings_are_ordered_by_what_blocks_or_changes_the_ranking_shown(publis
         found_2023 = q.open_findings(con, None, "2023")
         found_2018 = q.open_findings(con, None, "2018")
     assert [(f["rule"], f["tier"]) for f in found_2023] == [
-        ("file_rejected", 0),  # blocks publication
+        ("file_rejected", 0),  # an error: read first
         ("resolved_parts_add_up", 1),  # a commune of An Lão, ranked in 2023
         ("stated_total_matches_parts", 1),  # An Lão's staff table (no unit: through its file)
         ("actual_staff_within_quota", 2),  # An Lão, but 2021
