@@ -5,7 +5,7 @@
 Reads the history that `python -m bench.run --records N` generated (<work>/n<N>/inbox):
 its files without the increment days make the full night, the first increment day
 (2 November 2026) the next night. Each engine gets its own warehouse (the inbox files are
-hard-linked). After both, the published marts are compared (orchestration.publication_diff).
+hard-linked). After both, the published marts are compared (publication.diff).
 Writes <work>/engines.json and a section of --out between ENGINES_BEGIN and ENGINES_END
 (after the notes marker, so that `bench.run` keeps it).
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench.measure import STAGES, PipelineRun, run_pipeline
 from bench.run import NOTES_MARKER, machine
-from orchestration.publication_diff import differences
+from publication.diff import differences
 
 ENGINES = ("duckdb", "spark")
 ENGINES_BEGIN = "<!-- bench:engines (written by python -m bench.engines) -->"
@@ -98,7 +98,7 @@ def render(result: dict) -> str:
     lines += [f"| {label} | {_cell(d)} | {_cell(s)} | {_ratio(s, d)} |" for label, d, s in rows]
     lines += [
         "",
-        "Published marts, Spark against DuckDB (orchestration/publication_diff.py, numbers to 1e-9): "
+        "Published marts, Spark against DuckDB (publication/diff.py, numbers to 1e-9): "
         + ("**equal**, every mart row for row." if not problems else "**different**: " + "; ".join(problems)),
         "",
         "Slowest dbt nodes on Spark (s), full night: "

@@ -77,7 +77,7 @@ def parwh_executable() -> list[str]:
     candidate = Path(sys.executable).parent / "parwh"
     if candidate.exists():
         return [str(candidate)]
-    return [sys.executable, "-c", "from orchestration.cli import app; app()"]
+    return [sys.executable, "-c", "from cli.main import app; app()"]
 
 
 def run_pipeline(

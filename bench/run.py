@@ -331,7 +331,7 @@ def render(results: dict[int, Result], not_run: list[str]) -> str:
         "No-op night = `parwh run` with no new file (skipped: nothing new, no Dagster run);",
         "forced = `parwh run --force` on the same inbox (the whole job with nothing new).",
         "An increment night runs only what depends on the source families with new files",
-        "(orchestration/night_scope.py); the last column is its run tag `parwh/scope`.",
+        "(night/scope.py); the last column is its run tag `parwh/scope`.",
         "",
         "| N history | measured | increment records | increment wall s | increment run s | ingest s"
         " | dbt build s"

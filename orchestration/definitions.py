@@ -5,12 +5,12 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.assets.ingest import ingest_assets
-from orchestration.assets.publish import published_rankings
+from engines.dbt import dbt_executable, dbt_project
+from orchestration.assets.inbox_loading import ingest_assets
+from orchestration.assets.publication import published_rankings
 from orchestration.assets.quality import quality_checks
-from orchestration.assets.reports import published_reports
+from orchestration.assets.report_files import published_reports
 from orchestration.assets.transform import warehouse_dbt_models
-from orchestration.dbt_project import dbt_executable, dbt_project
 from orchestration.resources import WarehouseResource
 from orchestration.schedules import (
     alert_on_failure,
@@ -19,7 +19,7 @@ from orchestration.schedules import (
     nightly_job,
     nightly_schedule,
 )
-from orchestration.settings import Settings
+from settings import Settings
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:

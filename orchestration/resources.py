@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.settings import DEFAULT_KEEP_DBT_RUNS, Settings
+from settings import DEFAULT_KEEP_DBT_RUNS, Settings
 
 
 class WarehouseResource(dg.ConfigurableResource):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.settings import Settings
+from settings import Settings
 
 NIGHTLY_JOB_NAME = "nightly"
 
@@ -27,9 +27,9 @@ nightly_job = dg.define_asset_job(
 )
 def nightly_schedule(context: dg.ScheduleEvaluationContext):
     """Every night at 01:00, unless nothing is new since the last published night; only the
-    part of the pipeline that the new data changes (orchestration/night_scope.py)."""
-    from orchestration.night_scope import SCOPE_TAG, night_scope, scoped_selection
-    from orchestration.night_state import nothing_new
+    part of the pipeline that the new data changes (night/scope.py)."""
+    from night.scope import SCOPE_TAG, night_scope, scoped_selection
+    from night.state import nothing_new
 
     settings = Settings.from_env()
     last = nothing_new(settings)
@@ -77,8 +77,8 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
 
 
 def _alert_for_run(context: dg.RunStatusSensorContext) -> None:
-    from orchestration.alerts import compose_alert, deliver
-    from orchestration.run_summary import summarise_run
+    from night.alerts import compose_alert, deliver
+    from night.summary import summarise_run
 
     run = context.dagster_run
     if run.tags.get("parwh/launched_by") == "cli":

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.settings import Settings
+from settings import Settings
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def warehouse_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Setti
 @pytest.fixture(scope="session")
 def dbt_manifest() -> Path:
     """The manifest the Dagster definitions load (`dbt parse`, only when stale)."""
-    from orchestration.dbt_project import prepare_manifest
+    from engines.dbt import prepare_manifest
 
     return prepare_manifest()
 

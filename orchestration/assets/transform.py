@@ -3,10 +3,10 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from engines.dbt import dbt_build_args, dbt_project, translator
+from engines.spark_readback import built_table_models, import_models
 from ingest.parquet_landing import land_raw_tables
-from orchestration.dbt_project import dbt_build_args, dbt_project, translator
 from orchestration.resources import WarehouseResource
-from orchestration.spark_import import built_table_models, import_models
 
 # Run tag: rebuild the incremental models from all raw records (`parwh run --full-refresh`).
 FULL_REFRESH_TAG = "parwh/full_refresh"

@@ -9,8 +9,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from orchestration.cli import app
-from orchestration.settings import Settings
+from cli.main import app
+from settings import Settings
 
 runner = CliRunner()
 
@@ -208,7 +208,7 @@ def test_dbt_unit_tests_pass_on_the_demo_warehouse(demo_warehouse, tmp_path: Pat
     import os
     import subprocess
 
-    from orchestration.dbt_project import DBT_PROJECT_DIR, dbt_executable
+    from engines.dbt import DBT_PROJECT_DIR, dbt_executable
 
     settings, _ = demo_warehouse
     env = {**os.environ, "PARWH_WAREHOUSE": str(settings.warehouse_dir)}

@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 from typer.testing import CliRunner
 
-from orchestration.cli import app
-from orchestration.settings import Settings
+from cli.main import app
+from settings import Settings
 
 runner = CliRunner()
 HEADER = "Mã hồ sơ,Mã đơn vị,Kênh,Ngày tiếp nhận,Ngày hẹn trả,Ngày kết thúc xử lý\n"

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import duckdb
 
+from engines.dbt import DBT_PROJECT_DIR, dbt_executable
 from ingest.admin_units import load_admin_units
 from ingest.inbox import load_family, register_inbox
 from ingest.warehouse import ensure_schema
-from orchestration.dbt_project import DBT_PROJECT_DIR, dbt_executable
-from orchestration.settings import Settings
+from settings import Settings
 
 MODELS = ["+int_dossier_records_aggregated"]
 HEADER = "dossier_id,unit_code,authority_level,channel,received_at,due_at,finished_at,status\n"

@@ -37,7 +37,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.publication_diff import differences
+from publication.diff import differences
 from tests.e2e.inbox_files import write_small_inbox
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,7 +82,7 @@ def _start(warehouse: Path, inbox: Path, *extra: str) -> Night:
             [
                 sys.executable,
                 "-m",
-                "orchestration.cli",
+                "cli.main",
                 "run",
                 "--inbox",
                 str(inbox),

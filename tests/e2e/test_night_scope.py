@@ -10,9 +10,9 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from orchestration.assets.publish import PUBLISHED_MARTS
-from orchestration.cli import app
-from orchestration.settings import Settings
+from cli.main import app
+from orchestration.assets.publication import PUBLISHED_MARTS
+from settings import Settings
 from tests.e2e.inbox_files import write_small_inbox
 
 runner = CliRunner()

@@ -7,8 +7,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from orchestration.cli import app
-from orchestration.settings import Settings
+from cli.main import app
+from settings import Settings
 from tests.e2e.inbox_files import write_bad_budget, write_small_inbox
 
 runner = CliRunner()

@@ -8,8 +8,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from orchestration.cli import app
-from orchestration.settings import Settings
+from cli.main import app
+from settings import Settings
 
 runner = CliRunner()
 

@@ -14,8 +14,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from orchestration.cli import app
-from orchestration.settings import Settings
+from cli.main import app
+from settings import Settings
 from tests.ingest.conftest import write_csv
 from tests.ingest.format_writers import write_docx_grid, write_xls_grid, write_xlsx_grid
 from tests.ingest.layouts import (

@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 from typer.testing import CliRunner
 
-from orchestration.cli import app
-from orchestration.publication_diff import differences
-from orchestration.settings import Settings
-from orchestration.withdrawal import os_user, withdraw
+from cli.main import app
+from publication.diff import differences
+from settings import Settings
+from submissions.withdrawal import os_user, withdraw
 from tests.e2e.inbox_files import write_bad_budget, write_small_inbox
 from tests.e2e.test_incremental_records import _aggregated, _dbt_run, _differences, _load_night, _row
 

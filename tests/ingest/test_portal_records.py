@@ -421,7 +421,7 @@ def _published_figures(latest: Path, unit: str) -> dict[str, dict[str, object]]:
 def test_published_figures_of_a_portal_export(warehouse_settings, dbt_manifest) -> None:
     from typer.testing import CliRunner
 
-    from orchestration.cli import app
+    from cli.main import app
 
     inbox = warehouse_settings.inbox_dir
     inbox.mkdir(parents=True, exist_ok=True)

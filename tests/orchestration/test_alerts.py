@@ -16,8 +16,8 @@ from aiosmtpd.controller import Controller
 
 from expectations.history import record_finding_history
 from expectations.store import Finding, append_findings, ensure_result_tables
-from orchestration.alerts import compose_alert, deliver
-from orchestration.run_summary import CheckLine, FileLine, RunSummary, escape_control
+from night.alerts import compose_alert, deliver
+from night.summary import CheckLine, FileLine, RunSummary, escape_control
 
 
 def _database_with_findings(path: Path) -> Path:

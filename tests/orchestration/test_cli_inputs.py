@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from orchestration.cli import app
+from cli.main import app
 
 runner = CliRunner()
 
@@ -61,7 +61,7 @@ def test_a_report_period_never_published_is_refused_with_the_published_ones(
     [("2023", "2023"), ("Quý 3/2023", "2023-Q3"), ("quý III năm 2023", "2023-Q3"), ("2023-Q3", "2023-Q3")],
 )
 def test_a_report_period_is_read_as_the_published_label(tmp_path: Path, asked: str, label: str) -> None:
-    from orchestration.cli import _published_period
+    from cli.main import _published_period
 
     published = _published(tmp_path, ["2023", "2023-Q3"])
     assert _published_period(published, asked) == label
@@ -70,7 +70,7 @@ def test_a_report_period_is_read_as_the_published_label(tmp_path: Path, asked: s
 def test_a_period_of_the_right_shape_but_not_published_is_refused(tmp_path: Path) -> None:
     import typer
 
-    from orchestration.cli import _published_period
+    from cli.main import _published_period
 
     published = _published(tmp_path, ["2023"])
     with pytest.raises(typer.Exit):

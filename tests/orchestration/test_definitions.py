@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.settings import Settings
+from settings import Settings
 
 
 def test_definitions_load_with_the_nightly_job(dbt_manifest, tmp_path) -> None:
@@ -32,7 +32,7 @@ def test_module_level_definitions_for_dagster_dev(dbt_manifest) -> None:
 
 
 def test_the_gate_waits_for_every_checked_model(dbt_manifest, tmp_path) -> None:
-    from orchestration.assets.publish import published_rankings
+    from orchestration.assets.publication import published_rankings
     from orchestration.assets.quality import CHECKED_MODEL_KEYS
 
     upstream = set(published_rankings.asset_deps[dg.AssetKey("published_rankings")])

@@ -15,18 +15,17 @@ import dagster as dg
 import duckdb
 import pytest
 
-from ingest.inbox import InboxHashes, register_inbox, sha256_file
-from ingest.warehouse import ensure_schema
-from orchestration.dbt_project import (
+from engines.dbt import (
     CHILDREN_DIR,
     child_wrapper,
     dbt_executable,
     installed_dbt,
     kill_leftover_children,
 )
-from orchestration.instance import LAUNCHED_BY_TAG, PID_TAG, fail_abandoned_runs, open_instance
-from orchestration.night_scope import night_scope
-from orchestration.night_state import (
+from ingest.inbox import InboxHashes, register_inbox, sha256_file
+from ingest.warehouse import ensure_schema
+from night.scope import night_scope
+from night.state import (
     changed_families,
     clear_night_start,
     code_fingerprint,
@@ -41,7 +40,8 @@ from orchestration.night_state import (
     record_published_night,
     unfinished_night,
 )
-from orchestration.settings import Settings
+from orchestration.instance import LAUNCHED_BY_TAG, PID_TAG, fail_abandoned_runs, open_instance
+from settings import Settings
 
 
 def _register(settings: Settings) -> None:
@@ -254,7 +254,7 @@ def test_a_withdrawal_after_the_published_night_is_a_reason_to_run(registered: S
     """`parwh withdraw` after the last publication: the published file still counts the
     withdrawn rows, so the next night runs (its family only) and says why; the night
     after it has nothing new again, even with the withdrawn file back in the inbox."""
-    from orchestration.withdrawal import withdraw
+    from submissions.withdrawal import withdraw
 
     (registered.inbox_dir / "b.csv").write_text(BUDGET, encoding="utf-8")
     _register(registered)

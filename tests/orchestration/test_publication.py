@@ -12,7 +12,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.publication import (
+from publication.swap import (
     PublicationError,
     prune_old_parquet_sets,
     prune_old_publications,

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.assets.publish import PUBLISHED_MARTS
-from orchestration.publication_diff import differences
+from orchestration.assets.publication import PUBLISHED_MARTS
+from publication.diff import differences
 
 
 def _publication(path: Path, statements: list[str] = ()) -> Path:  # type: ignore[assignment]

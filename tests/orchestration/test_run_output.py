@@ -21,10 +21,10 @@ import dagster as dg
 import pytest
 from typer.testing import CliRunner
 
-from orchestration.cli import app
-from orchestration.dbt_project import dbt_project
-from orchestration.run_summary import RunSummary, check_words, summary_line
-from orchestration.settings import Settings
+from cli.main import app
+from engines.dbt import dbt_project
+from night.summary import RunSummary, check_words, summary_line
+from settings import Settings
 from tests.e2e.inbox_files import write_bad_budget, write_small_inbox
 
 ANSI = re.compile(r"\x1b\[")

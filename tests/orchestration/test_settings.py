@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.settings import Settings, SettingsError
+from settings import Settings, SettingsError
 
 
 def test_defaults_put_everything_under_the_warehouse(tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_export_sets_only_the_spark_folders_that_were_chosen(monkeypatch, tmp_pa
 def test_the_cli_names_a_wrong_engine_setting_and_touches_nothing(monkeypatch, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from orchestration.cli import app
+    from cli.main import app
 
     monkeypatch.setenv("PARWH_ENGINE", "postgres")
     result = CliRunner().invoke(app, ["run", "--warehouse", str(tmp_path / "wh")])

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.spark_import import SparkModel, built_table_models, import_models
+from engines.spark_readback import SparkModel, built_table_models, import_models
 
 
 def _write(con: duckdb.DuckDBPyConnection, folder: Path, sql: str, partition: str | None = None) -> None:

@@ -11,13 +11,13 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from cli.main import app
 from ingest.admin_units import load_admin_units
 from ingest.inbox import load_family, register_inbox
 from ingest.warehouse import ensure_schema
-from orchestration.cli import app
-from orchestration.settings import Settings
-from orchestration.submissions import SubmissionError, WarehouseBusy, list_submissions
-from orchestration.withdrawal import readmit, withdraw
+from settings import Settings
+from submissions.listing import SubmissionError, WarehouseBusy, list_submissions
+from submissions.withdrawal import readmit, withdraw
 from tests.e2e.inbox_files import BUDGET_CSV, write_bad_budget, write_small_inbox
 
 runner = CliRunner()

@@ -15,8 +15,8 @@ from aiosmtpd.controller import Controller
 
 from expectations.history import record_finding_history
 from expectations.store import Finding, append_findings, ensure_result_tables
-from orchestration.alerts import compose_alert, deliver
-from orchestration.run_summary import RunSummary
+from night.alerts import compose_alert, deliver
+from night.summary import RunSummary
 
 COMPLETENESS = Finding(
     "unit_submitted_every_family",

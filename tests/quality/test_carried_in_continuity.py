@@ -31,11 +31,11 @@ import duckdb
 import pytest
 from openpyxl import Workbook
 
+from engines.dbt import DBT_PROJECT_DIR, dbt_executable
 from expectations import run_quality_checks
 from ingest.admin_units import load_admin_units
 from ingest.inbox import load_family, register_inbox
 from ingest.warehouse import ensure_schema
-from orchestration.dbt_project import DBT_PROJECT_DIR, dbt_executable
 
 RULE = "carried_in_matches_previous_pending"
 MODEL = "int_dossier_carried_in_compared"

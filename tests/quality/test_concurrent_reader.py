@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from orchestration.settings import Settings
+from settings import Settings
 from tests.e2e.inbox_files import write_small_inbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +43,7 @@ def _parwh_run(settings: Settings, *extra: str) -> subprocess.CompletedProcess[s
         [
             sys.executable,
             "-m",
-            "orchestration.cli",
+            "cli.main",
             "run",
             "--warehouse",
             str(settings.warehouse_dir),

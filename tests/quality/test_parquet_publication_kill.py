@@ -14,14 +14,14 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from orchestration.publication import KILL_AT_ENV, LATEST_NAME, STEPS, publish
+from publication.swap import KILL_AT_ENV, LATEST_NAME, STEPS, publish
 
 ROWS = 50_000
 
 PUBLISHER = """
 import sys, duckdb
 from pathlib import Path
-from orchestration.publication import publish
+from publication.swap import publish
 con = duckdb.connect(sys.argv[1])
 publish(con, Path(sys.argv[2]), sys.argv[3], required_tables=("rankings",))
 con.close()

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publication import KILL_AT_ENV, LATEST_NAME, STEPS, publish
+from publication.swap import KILL_AT_ENV, LATEST_NAME, STEPS, publish
 
 ROWS = 1_500_000
 KILLS = 24
@@ -23,7 +23,7 @@ KILLS = 24
 PUBLISHER = """
 import sys, duckdb
 from pathlib import Path
-from orchestration.publication import publish
+from publication.swap import publish
 con = duckdb.connect(sys.argv[1])
 publish(con, Path(sys.argv[2]), sys.argv[3], required_tables=("rankings",))
 con.close()

@@ -14,13 +14,13 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
+from cli.main import app
 from ingest import vocabulary as vocab
 from ingest.admin_units import load_admin_units
 from ingest.inbox import load_family, register_inbox
 from ingest.periods import Period, parse_period
 from ingest.text import fold
 from ingest.warehouse import ensure_schema
-from orchestration.cli import app
 from reports import TEMPLATE_SOURCES, write_template
 from reports.templates import (
     FORM_COLUMNS,

@@ -17,9 +17,9 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from orchestration.cli import app
-from orchestration.publication_diff import differences
-from orchestration.settings import Settings, spark_missing
+from cli.main import app
+from publication.diff import differences
+from settings import Settings, spark_missing
 from tests.e2e.test_night_scope import RECORDS_CSV, l866_records_to_november
 
 pytestmark = pytest.mark.spark

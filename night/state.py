@@ -31,7 +31,7 @@ import duckdb
 
 from ingest.errors import IngestError
 from ingest.inbox import InboxHashes, classify, hashed_inbox_files
-from orchestration.settings import Settings
+from settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CODE_FOLDERS = ("dbt_project", "ingest", "expectations", "orchestration", "reports")
@@ -304,7 +304,7 @@ def spark_records_withdrawn(settings: Settings) -> bool:
 def _names(names: list[str], limit: int = 5) -> str:
     """File names (submitter text) on one line, control characters escaped."""
     # imported here: it loads Dagster, and only a night that runs anyway names files
-    from orchestration.run_summary import escape_control
+    from night.summary import escape_control
 
     shown = ", ".join(escape_control(name) for name in names[:limit])
     more = len(names) - limit

@@ -3,7 +3,7 @@
 Used to check that another engine publishes what DuckDB publishes (tests/spark, and the
 engines benchmark), and by an operator moving the warehouse to a Spark cluster:
 
-    uv run python -m orchestration.publication_diff published/latest.duckdb other/latest.duckdb
+    uv run python -m publication.diff published/latest.duckdb other/latest.duckdb
 
 Columns must match in name, order and type. Rows are compared as multisets; numbers to a
 relative or absolute tolerance (1e-9: engines add floating-point numbers in different
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.assets.publish import PUBLISHED_MARTS
+from orchestration.assets.publication import PUBLISHED_MARTS
 
 RUN_COLUMNS = frozenset({"run_id", "found_at", "first_seen_at", "last_seen_at", "resolved_at"})
 TOLERANCE = 1e-9

@@ -1,11 +1,11 @@
 """`parwh withdraw` and `parwh submissions`: the typer commands over
-orchestration/withdrawal.py and orchestration/submissions.py.
+submissions/withdrawal.py and submissions/listing.py.
 
     parwh withdraw FILE|HASH --reason "…"   take back a loaded submission
     parwh withdraw --undo FILE|HASH          re-admit a withdrawn one (loaded by the next night)
     parwh submissions [--unit] [--period] [--status]
 
-Registered on the `parwh` app by orchestration/cli.py (``register(app)``). The cli helpers
+Registered on the `parwh` app by cli/main.py (``register(app)``). The cli helpers
 are imported inside the commands: cli.py imports this module at its end.
 """
 
@@ -17,11 +17,11 @@ from typing import Annotated
 
 import typer
 
-from orchestration.submissions import STATUSES, Submission, SubmissionError
+from submissions.listing import STATUSES, Submission, SubmissionError
 
 
 def _settings(warehouse: Path | None, inbox: Path | None = None):
-    from orchestration.cli import _resolve_settings
+    from cli.main import _resolve_settings
 
     return _resolve_settings(warehouse, inbox)
 
@@ -68,8 +68,8 @@ def withdraw(
 
     Exit 0 when withdrawn (or re-admitted), 1 when nothing was changed (unknown or ambiguous
     file, no reason, a night running)."""
-    from orchestration.withdrawal import readmit
-    from orchestration.withdrawal import withdraw as withdraw_submission
+    from submissions.withdrawal import readmit
+    from submissions.withdrawal import withdraw as withdraw_submission
 
     settings = _settings(warehouse, inbox)
     if undo:
@@ -94,7 +94,7 @@ def withdraw(
         f"Đã rút hồ sơ / Withdrawn: {sub.file_name} (sha256 {sub.short_hash}; {', '.join(sub.families)})"
     )
     if sub.unit_codes or sub.period_labels:
-        from orchestration.submissions import open_read_only, unit_names
+        from submissions.listing import open_read_only, unit_names
 
         con = open_read_only(settings)
         try:
@@ -186,7 +186,7 @@ def submissions(
 
     A table on a terminal; one tab-separated line per file (with a header line) when the
     output goes to a file or a pipe."""
-    from orchestration.submissions import list_submissions, status_counts
+    from submissions.listing import list_submissions, status_counts
 
     settings = _settings(warehouse)
     try:

@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from ingest.text import fold, printable_name
-from orchestration.settings import Settings
+from settings import Settings
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 WITHDRAWALS_TABLE = "raw.submission_withdrawals"
@@ -139,7 +139,7 @@ def open_read_only(settings: Settings) -> duckdb.DuckDBPyConnection:
 
 def busy_error(settings: Settings, exc: Exception | None = None) -> WarehouseBusy:
     """Who holds the working database, in words (a night, or another program)."""
-    from orchestration.db_lock import lock_holder
+    from night.db_lock import lock_holder
 
     holder = lock_holder(settings.database_path)
     if holder is None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from engines.dbt import dbt_project
 from expectations.data_docs_offline import external_references
-from orchestration.dbt_project import dbt_project
-from orchestration.night_state import code_fingerprint, record_published_night
+from night.state import code_fingerprint, record_published_night
 from orchestration.resources import WarehouseResource
 from reports import write_reports
 

@@ -9,8 +9,8 @@ import dagster as dg
 from ingest.admin_units import load_admin_units
 from ingest.inbox import InboxHashes, load_family, register_inbox
 from ingest.warehouse import ensure_schema
+from night.summary import escape_control  # file names are submitter text
 from orchestration.resources import WarehouseResource
-from orchestration.run_summary import escape_control  # file names are submitter text
 
 INGEST_GROUP = "ingest"
 

@@ -4,8 +4,8 @@ import dagster as dg
 
 from expectations.history import record_finding_history
 from orchestration.assets.quality import CHECKED_MODEL_KEYS
-from orchestration.publication import publish
 from orchestration.resources import WarehouseResource
+from publication.swap import publish
 
 PUBLISHED_MARTS = (
     "dim_admin_units",

@@ -34,7 +34,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from orchestration.settings import Settings, SettingsError, spark_missing
+from settings import Settings, SettingsError, spark_missing
 
 app = typer.Typer(
     help="PAR Warehouse: nightly public-administration-reform indicators and rankings.",
@@ -116,7 +116,7 @@ def _resolve_settings(warehouse: Path | None, inbox: Path | None) -> Settings:
 
 
 def _prepare(settings: Settings) -> None:
-    from orchestration.dbt_project import prepare_manifest
+    from engines.dbt import prepare_manifest
     from orchestration.instance import prepare_dagster_home
 
     prepare_dagster_home(settings.dagster_home)
@@ -127,14 +127,14 @@ def _prepare(settings: Settings) -> None:
 
 def _prune_dbt_runs(settings: Settings) -> None:
     """dbt's folders of older runs under <warehouse>/dbt/target: the last PARWH_KEEP_DBT_RUNS kept."""
-    from orchestration.dbt_project import prune_dbt_runs
+    from engines.dbt import prune_dbt_runs
 
     prune_dbt_runs(settings.dbt_target_dir, settings.keep_dbt_runs)
 
 
 def _shown(text: object) -> str:
     """Submitter text for the terminal: one line (control characters escaped), no markup."""
-    from orchestration.run_summary import escape_control
+    from night.summary import escape_control
 
     return escape(escape_control(text))
 
@@ -149,8 +149,8 @@ def _execute_nightly(
     (said again in the alert). The night is recorded as started (night_state) from just
     before the run until it ends in any way; a record left behind tells the next night
     that this one died."""
-    from orchestration.night_scope import SCOPE_TAG, night_scope
-    from orchestration.night_state import clear_night_start, record_night_start
+    from night.scope import SCOPE_TAG, night_scope
+    from night.state import clear_night_start, record_night_start
 
     _prepare(settings)
     scope = night_scope(settings, whole=whole or full_refresh)
@@ -163,11 +163,11 @@ def _execute_nightly(
         )
         console.print(f"Engine: dbt builds on {where}; Spark's tables: {settings.tables_dir}")
     with console.status("Loading the pipeline definitions…"):
-        from orchestration.alerts import compose_alert, deliver
+        from night.alerts import compose_alert, deliver
+        from night.summary import summarise_run
         from orchestration.assets.transform import FULL_REFRESH_TAG
         from orchestration.definitions import build_definitions
         from orchestration.instance import LAUNCHED_BY_TAG, PID_TAG, fail_abandoned_runs, open_instance
-        from orchestration.run_summary import summarise_run
         from orchestration.schedules import NIGHTLY_JOB_NAME
 
         instance = open_instance(settings.dagster_home)
@@ -175,7 +175,7 @@ def _execute_nightly(
         defs = build_definitions(settings)
         job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
         if scope.families is not None:
-            from orchestration.night_scope import scoped_selection
+            from night.scope import scoped_selection
 
             assets, checks = scoped_selection(defs.resolve_asset_graph(), scope.families)
             job = job.get_subset(asset_selection=assets, asset_check_selection=checks)
@@ -248,7 +248,7 @@ def _execute_nightly(
 def _not_published_since(settings: Settings) -> str:
     """What a night that did not publish leaves: since when nothing has been published, said
     by every such night until one publishes."""
-    from orchestration.night_state import read_last_night
+    from night.state import read_last_night
 
     last = read_last_night(settings)
     if last is None or not settings.latest_path.exists():
@@ -275,7 +275,7 @@ def _current_step(instance, run_id: str) -> str:
 
 
 def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) -> None:
-    from orchestration.run_summary import summary_line
+    from night.summary import summary_line
 
     console.rule(f"Nightly run {summary.run_id[:8]} ({seconds:.0f} s)")
     loaded = [f for f in summary.files if f.status == "loaded"]
@@ -414,7 +414,7 @@ def _print_blocking(summary) -> None:
 
 def check_rule_words(rule: str) -> tuple[str, str]:
     """A Great Expectations rule id in words (vi, en)."""
-    from orchestration.run_summary import rule_words
+    from night.summary import rule_words
 
     return rule_words(rule)
 
@@ -422,8 +422,8 @@ def check_rule_words(rule: str) -> tuple[str, str]:
 def _recover(settings: Settings) -> list[str]:
     """What a night that did not end well left behind: its dbt processes are ended; returns
     why tonight must run (printed here, said again in the alert). Holding the lock."""
-    from orchestration.dbt_project import kill_leftover_children
-    from orchestration.night_state import reasons_to_run
+    from engines.dbt import kill_leftover_children
+    from night.state import reasons_to_run
 
     for pid in kill_leftover_children(settings.warehouse_dir):
         console.print(
@@ -438,14 +438,14 @@ def _recover(settings: Settings) -> list[str]:
 
 
 def _spark_records_withdrawn(settings: Settings) -> bool:
-    from orchestration.night_state import spark_records_withdrawn
+    from night.state import spark_records_withdrawn
 
     return spark_records_withdrawn(settings)
 
 
 def _skip_when_nothing_new(settings: Settings) -> bool:
     """The fast path: nothing new in the inbox, same code as the last published night."""
-    from orchestration.night_state import nothing_new
+    from night.state import nothing_new
 
     with console.status("Looking for new files in the inbox…"):
         last = nothing_new(settings)
@@ -466,7 +466,7 @@ def _skip_when_nothing_new(settings: Settings) -> bool:
 
 
 def _run_guarded(settings: Settings, *, force: bool = False, full_refresh: bool = False) -> int:
-    from orchestration.db_lock import lock_holder
+    from night.db_lock import lock_holder
 
     try:
         with warehouse_lock(settings):
@@ -641,7 +641,7 @@ def prepare() -> None:
     console.print("dbt manifest ready")
 
 
-from orchestration.submission_commands import register as _register_submission_commands  # noqa: E402
+from cli.submission_commands import register as _register_submission_commands  # noqa: E402
 
 _register_submission_commands(app)
 

@@ -217,7 +217,7 @@ def _dbt_tests(manifest: Path) -> dict[str, Mapping[str, Any]]:
 
 @cache
 def _dbt_test_nodes() -> dict[str, Mapping[str, Any]]:
-    from orchestration.dbt_project import dbt_project
+    from engines.dbt import dbt_project
 
     return _dbt_tests(dbt_project.manifest_path)
 

@@ -18,7 +18,7 @@ left pending or loaded without publishing them also make their families' part ru
 submissions withdrawn since the last published night (`parwh withdraw`): their families'
 models are rebuilt without the withdrawn rows. The incremental record-level model only
 adds what new records change, so withdrawing a record export drops it
-(orchestration/withdrawal.py) and tonight's part rebuilds it from all records.
+(submissions/withdrawal.py) and tonight's part rebuilds it from all records.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ import dagster as dg
 from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 from dagster_dbt.metadata_set import DbtMetadataSet
 
-from orchestration.night_state import changed_families, comparable_last_night, unfinished_night
-from orchestration.settings import Settings
+from night.state import changed_families, comparable_last_night, unfinished_night
+from settings import Settings
 
 SCOPE_TAG = "parwh/scope"  # run tag: what tonight's run covers, in words
 MANIFEST_KEY = dg.AssetKey(["raw", "file_manifest"])
@@ -97,7 +97,7 @@ def scoped_selection(
     graph: AssetGraph, families: Iterable[str]
 ) -> tuple[set[dg.AssetKey], set[dg.AssetCheckKey]]:
     """The assets and checks of a night whose new data belongs to ``families``."""
-    from orchestration.assets.ingest import FAMILY_TABLES
+    from orchestration.assets.inbox_loading import FAMILY_TABLES
     from orchestration.assets.quality import quality_checks
     from orchestration.assets.transform import warehouse_dbt_models
 

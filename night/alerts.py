@@ -35,7 +35,7 @@ import duckdb
 
 from expectations.impact import TIER_BLOCKS, TIER_RANKING, FindingScope, details_sql
 from expectations.suites import rule_title
-from orchestration.run_summary import (
+from night.summary import (
     EXIT_HELD_BACK,
     EXIT_PUBLISHED,
     RunSummary,

@@ -51,8 +51,8 @@ import duckdb
 
 from ingest.inbox import read_path, sha256_file
 from ingest.text import printable_name
-from orchestration.settings import Settings
-from orchestration.submissions import (
+from settings import Settings
+from submissions.listing import (
     REPLACEMENT_KEYS,
     WITHDRAWALS_TABLE,
     Submission,
@@ -123,8 +123,8 @@ def ensure_audit_table(con: duckdb.DuckDBPyConnection) -> None:
 def exclusive_warehouse(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse lock of `parwh run` (one pipeline process per warehouse) and a writing
     connection. Raises :class:`SubmissionError` when a night or another program holds it."""
-    from orchestration.cli import WarehouseBusyError, warehouse_lock
-    from orchestration.db_lock import lock_holder
+    from cli.main import WarehouseBusyError, warehouse_lock
+    from night.db_lock import lock_holder
 
     if not settings.database_path.exists():
         raise SubmissionError(
