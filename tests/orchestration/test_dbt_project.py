@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.dbt_project import (
+from engines.dbt import (
     DBT_PROJECT_DIR,
     WarehouseDbtTranslator,
     dbt_build_args,
@@ -14,7 +14,7 @@ from orchestration.dbt_project import (
     prepare_manifest,
     prune_dbt_runs,
 )
-from orchestration.settings import Settings, SettingsError
+from settings import Settings, SettingsError
 
 
 def test_nightly_dbt_command_is_a_plain_build() -> None:

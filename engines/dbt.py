@@ -1,0 +1,318 @@
+"""The dbt project, declared once, and how Dagster names its models.
+
+The manifest is prepared before Definitions are loaded (`prepare_manifest`, called by the
+CLI and the tests; `dagster dev` prepares it itself), never parsed at import time.
+
+Where dbt writes. What belongs to the code stays in the checkout, in ``dbt_project/target/``:
+the prepared ``manifest.json`` that the Dagster definitions are built from at import (one
+per checkout, like the code it is parsed from) and the ``parwh-dbt`` wrapper (it names this
+environment's Python and dbt). What a warehouse's runs produce goes under the warehouse,
+``<warehouse>/dbt/target/`` (``DBT_TARGET_PATH``, exported by ``Settings.export``): the
+partial-parse state of the project parsed for that warehouse's profile, and a folder per
+dbt command of a run (dagster-dbt's ``<step>-<run id[:7]>-<random>``: the artifacts and that
+command's ``dbt.log``), pruned to the last ``PARWH_KEEP_DBT_RUNS`` runs
+(:func:`prune_dbt_runs`); ``dbt parse`` logs to ``<warehouse>/dbt/logs/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def installed_dbt() -> str:
+    """The dbt installed beside this Python (found even when the venv is not on PATH)."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else "dbt"
+
+
+# Where a dbt started by a night records its process id: <warehouse>/run_children/<pid>.
+CHILDREN_DIR = "run_children"
+WRAPPER_PATH = DBT_PROJECT_DIR / "target" / "parwh-dbt"
+WRAPPER = """#!{python}
+# Written by parwh (engines/dbt.py): runs dbt so that it dies with the
+# process that started it, and records its process id in the warehouse it writes.
+import ctypes, os, signal, sys
+parent = os.getppid()
+if sys.platform.startswith("linux"):
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        sys.exit(1)
+warehouse = os.environ.get("PARWH_WAREHOUSE")
+if warehouse:
+    children = os.path.join(warehouse, "{children}")
+    os.makedirs(children, exist_ok=True)
+    open(os.path.join(children, str(os.getpid())), "w").close()
+os.execv({dbt!r}, [{dbt!r}, *sys.argv[1:]])
+"""
+
+
+def child_wrapper(program: str, path: Path) -> Path:
+    """Write (when changed) an executable at ``path`` that becomes ``program`` after making
+    it die with its parent and recording its process id in ``$PARWH_WAREHOUSE``."""
+    text = WRAPPER.format(python=sys.executable, children=CHILDREN_DIR, dbt=program)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.chmod(0o755)
+        os.replace(tmp, path)
+    return path
+
+
+def dbt_executable() -> str:
+    """dbt behind a small wrapper that makes it die with its parent.
+
+    A night killed during `dbt build` would otherwise leave dbt running, holding the
+    DuckDB lock, and the next night would fail on it. The wrapper sets the Linux parent
+    death signal (``prctl(PR_SET_PDEATHSIG, SIGKILL)``, kept across ``exec``) and then
+    becomes dbt; dagster-dbt starts ``dbt_executable`` as given (a ``Popen`` of
+    ``[dbt_executable, *args]``, from the step's thread, which lives as long as dbt). Its
+    process id is recorded in the warehouse, so that the next night can end a leftover one
+    (:func:`kill_leftover_children`) where the signal is not available. Falls back to dbt
+    itself when the wrapper cannot be written.
+    """
+    try:
+        return str(child_wrapper(installed_dbt(), WRAPPER_PATH))
+    except OSError:
+        return installed_dbt()
+
+
+def _environ(pid: int) -> dict[str, str]:
+    """The environment a process started with (Linux /proc); empty when not readable."""
+    try:
+        raw = Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return {}
+    pairs = (item.split(b"=", 1) for item in raw.split(b"\0") if b"=" in item)
+    return {key.decode(errors="replace"): value.decode(errors="replace") for key, value in pairs}
+
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return []
+    return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
+
+
+def is_ours(pid: int, warehouse_dir: Path) -> bool:
+    """A process of this warehouse: started with PARWH_WAREHOUSE set to it, or naming it on
+    its command line. Never this process."""
+    if pid == os.getpid():
+        return False
+    warehouse = str(warehouse_dir)
+    if _environ(pid).get("PARWH_WAREHOUSE") == warehouse:
+        return True
+    return any(warehouse in part for part in _cmdline(pid))
+
+
+def kill_leftover_children(warehouse_dir: Path) -> list[int]:
+    """End the processes an earlier night started (dbt) that still run; returns their ids.
+
+    Called at the start of a night, holding the warehouse lock, so no night of this
+    warehouse is running: a recorded process still alive is a leftover of a night that
+    died. Only processes proven ours (:func:`is_ours`) are killed; a recorded id now used by
+    another program is left alone. The records are removed.
+    """
+    children = warehouse_dir / CHILDREN_DIR
+    killed: list[int] = []
+    if not children.is_dir():
+        return killed
+    for record in sorted(children.iterdir()):
+        if record.name.isdigit() and is_ours(int(record.name), warehouse_dir):
+            try:
+                os.kill(int(record.name), signal.SIGKILL)
+                killed.append(int(record.name))
+            except ProcessLookupError:
+                pass
+        record.unlink(missing_ok=True)
+    return killed
+
+
+def _newest_source_mtime(project_dir: Path) -> float:
+    newest = (project_dir / "dbt_project.yml").stat().st_mtime
+    for folder in ("models", "macros", "seeds", "tests"):
+        for path in (project_dir / folder).rglob("*"):
+            if path.is_file():
+                newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+# The environment that profiles.yml renders: dbt re-parses the whole project when it changes
+# (its partial-parse file records the profile), so `prepare_manifest` parses again for it.
+PROFILE_ENV = (
+    "PARWH_WAREHOUSE",
+    "PARWH_DBT_TARGET",
+    "PARWH_DUCKDB_MEMORY_LIMIT",
+    "PARWH_DUCKDB_THREADS",
+    "PARWH_DUCKDB_TEMP_DIR",
+    "PARWH_ENGINE",
+    "PARWH_SPARK_METHOD",
+    "PARWH_SPARK_DIR",
+    "PARWH_SPARK_LANDING_DIR",
+    "PARWH_SPARK_TABLES_DIR",
+    "PARWH_SPARK_MASTER",
+    "PARWH_SPARK_DRIVER_MEMORY",
+    "PARWH_SPARK_SHUFFLE_PARTITIONS",
+    "PARWH_SPARK_HOST",
+    "PARWH_SPARK_PORT",
+    "PARWH_SPARK_USER",
+    "PARWH_SPARK_THREADS",
+)
+
+
+STAMP_NAME = "parwh_profile_env.json"
+PARTIAL_PARSE = "partial_parse.msgpack"
+
+
+def _code_target(project: DbtProject) -> Path:
+    return project.project_dir / project.target_path
+
+
+def dbt_target_dir(project: DbtProject = dbt_project) -> Path:
+    """Where this process's dbt commands write: ``$DBT_TARGET_PATH`` (the warehouse's
+    ``dbt/target``, exported by the CLI) when set to an absolute path, else the checkout's
+    ``dbt_project/target`` (a `dagster dev` started by hand without the settings)."""
+    value = os.environ.get("DBT_TARGET_PATH")
+    if value and Path(value).is_absolute():
+        return Path(value)
+    return _code_target(project)
+
+
+def _profile_env_stamp(project: DbtProject, target: Path | None = None) -> Path:
+    return (target or _code_target(project)) / STAMP_NAME
+
+
+def _profile_env() -> str:
+    return json.dumps({name: os.environ.get(name, "") for name in PROFILE_ENV}, sort_keys=True)
+
+
+def _stamp_matches(stamp: Path) -> bool:
+    return stamp.exists() and stamp.read_text(encoding="utf-8") == _profile_env()
+
+
+def manifest_is_stale(project: DbtProject = dbt_project, target: Path | None = None) -> bool:
+    """The checkout's manifest is missing, older than the project files or parsed for another
+    profile; or ``target`` (the warehouse's dbt target) has no partial-parse state for this
+    profile (every dbt command of the night would then parse the whole project)."""
+    manifest = project.manifest_path
+    if not manifest.exists():
+        return True
+    if manifest.stat().st_mtime < _newest_source_mtime(project.project_dir):
+        return True
+    if not _stamp_matches(_profile_env_stamp(project)):
+        return True
+    target = target or dbt_target_dir(project)
+    if target != _code_target(project):
+        return not (target / PARTIAL_PARSE).exists() or not _stamp_matches(
+            _profile_env_stamp(project, target)
+        )
+    return False
+
+
+def _replace_file(source: Path, destination: Path) -> None:
+    """Copy ``source`` over ``destination`` atomically (a reader sees the old or the new)."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    tmp = destination.with_name(f".{destination.name}.{os.getpid()}")
+    shutil.copyfile(source, tmp)
+    os.replace(tmp, destination)
+
+
+def prepare_manifest(project: DbtProject = dbt_project, target: Path | None = None) -> Path:
+    """Run `dbt parse` when the manifest is missing, older than the project files, or was
+    parsed for another warehouse (then every `dbt build` would parse the project again).
+
+    It parses into ``target`` (default :func:`dbt_target_dir`: the warehouse's dbt target),
+    where dagster-dbt finds the partial-parse state for the night's dbt commands, and puts
+    the manifest where the Dagster definitions read it (``dbt_project/target/manifest.json``).
+    Returns that path."""
+    target = target or dbt_target_dir(project)
+    if manifest_is_stale(project, target):
+        log_dir = target.parent / "logs" if target != _code_target(project) else target
+        # dagster-dbt's own preparer looks for `dbt` on PATH only
+        DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+            ["parse", "--quiet", "--log-path", str(log_dir)], target_path=target
+        ).wait()
+        if target != _code_target(project):
+            _replace_file(target / "manifest.json", project.manifest_path)
+            _profile_env_stamp(project, target).write_text(_profile_env(), encoding="utf-8")
+        _profile_env_stamp(project).parent.mkdir(parents=True, exist_ok=True)
+        _profile_env_stamp(project).write_text(_profile_env(), encoding="utf-8")
+    return project.manifest_path
+
+
+# A folder dagster-dbt makes for one dbt command: `<step>-<run id[:7]>-<7 random>`, or the
+# 7 random characters alone when there is no run (the characters start a UUID4: hex).
+_RUN_FOLDER = re.compile(r"^(?:(?P<step>.+)-(?P<run>[0-9a-f]{7})-)?(?P<random>[0-9a-f]{7})$")
+
+
+def prune_dbt_runs(target: Path, keep: int) -> list[Path]:
+    """Remove the folders of dbt commands older than the last ``keep`` runs under ``target``
+    (the warehouse's dbt target); returns what was removed. The folders of one run (its
+    build, a docs command) count as one; only folders named as dagster-dbt names them are
+    touched, never the partial-parse state or anything else a person put there."""
+    if keep < 1 or not target.is_dir():
+        return []
+    runs: dict[str, list[Path]] = {}
+    newest: dict[str, float] = {}
+    for folder in target.iterdir():
+        match = _RUN_FOLDER.match(folder.name)
+        if not match or not folder.is_dir() or folder.is_symlink():
+            continue
+        run = match.group("run") or folder.name
+        runs.setdefault(run, []).append(folder)
+        newest[run] = max(newest.get(run, 0.0), folder.stat().st_mtime)
+    removed: list[Path] = []
+    for run in sorted(runs, key=lambda r: newest[r], reverse=True)[keep:]:
+        for folder in runs[run]:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return sorted(removed)
+
+
+def dbt_build_args(*, full_refresh: bool = False, selector: str | None = None) -> list[str]:
+    """The dbt command line of the nightly run (a pure function, unit-tested).
+
+    dbt unit tests check the SQL, not the night's data: they run in the test suite
+    (tests/e2e/test_dbt_unit_tests.py), not every night.
+    """
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    if full_refresh:
+        args.append("--full-refresh")
+    if selector:
+        args += ["--select", selector]
+    return args
+
+
+class WarehouseDbtTranslator(DagsterDbtTranslator):
+    """Dagster keys equal warehouse relations: marts/fct_dossier_stats is marts.fct_dossier_stats."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        schema = dbt_resource_props.get("config", {}).get("schema") or "main"
+        return dg.AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "transform"
+
+
+translator = WarehouseDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
