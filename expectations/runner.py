@@ -174,12 +174,12 @@ def _prepare_query(con: duckdb.DuckDBPyConnection, suite: Suite) -> str:
     """Materialise a cross-table suite's query as a temp table; "ok" or why it was skipped."""
     if suite.query is None:
         return "ok"
-    missing = [r for r in suite.requires if not relation_exists(con, r)]
-    if missing:
-        return f"skipped: {', '.join(missing)} missing"
     params = suite.query_params() if suite.query_params else []
     if params is None:
         return "skipped: not configured"
+    missing = [r for r in suite.requires if not relation_exists(con, r)]
+    if missing:
+        return f"skipped: {', '.join(missing)} missing"
     con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(suite.relation)} AS {suite.query}", list(params))
     return "ok"
 

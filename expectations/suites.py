@@ -18,7 +18,7 @@ DOSSIER_STATS = "marts.fct_dossier_stats"
 SURVEY = "marts.fct_survey_satisfaction"
 BUDGET = "marts.fct_budget_disbursement"
 STAFFING = "marts.fct_staffing"
-TOTALS = "intermediate.int_submitted_totals_compared"
+TOTALS = "quality.int_submitted_totals_compared"
 RANKINGS = "marts.rankings"
 RAW_DOSSIERS = "raw.dossiers"
 
@@ -365,7 +365,7 @@ STAFFING_SUITE = Suite(
 TOTALS_SUITE = Suite(
     name="int_submitted_totals_compared",
     table=TOTALS,
-    asset_key=("intermediate", "int_submitted_totals_compared"),
+    asset_key=("quality", "int_submitted_totals_compared"),
     context={"finding_key": "t.measure"},
     rules=[
         adds_up(

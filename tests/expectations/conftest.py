@@ -76,7 +76,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "source_file": "VARCHAR",
         "source_row": "BIGINT",
     },
-    "intermediate.int_submitted_totals_compared": {
+    "quality.int_submitted_totals_compared": {
         "source_family": "VARCHAR",
         "source_file": "VARCHAR",
         "source_row": "BIGINT",
@@ -276,7 +276,7 @@ def clean_rows() -> Rows:
                 "source_row": 6,
             },
         ],
-        "intermediate.int_submitted_totals_compared": [
+        "quality.int_submitted_totals_compared": [
             {
                 "source_family": "dossiers",
                 "source_file": "nha_trang_2018.xlsx",

@@ -177,7 +177,7 @@ PLANTED: list[tuple[str, int, dict[str, Any], str, str, int, tuple[str, ...]]] =
         (),
     ),
     (
-        "intermediate.int_submitted_totals_compared",
+        "quality.int_submitted_totals_compared",
         0,
         {"stated_total": 733, "sum_of_parts": 732, "difference": 1},
         "stated_total_matches_parts",
@@ -249,7 +249,7 @@ def test_planted_violation_fails_exactly_its_rule(
 def test_seed_total_mismatch_message(build: Any, rows: dict[str, list[dict[str, Any]]]) -> None:
     _set(
         rows,
-        "intermediate.int_submitted_totals_compared",
+        "quality.int_submitted_totals_compared",
         0,
         stated_total=733,
         sum_of_parts=732,
@@ -340,7 +340,7 @@ def test_results_and_audit_carry_no_row_values(build: Any, rows: dict[str, list[
 
 def test_missing_and_empty_tables(build: Any, rows: dict[str, list[dict[str, Any]]]) -> None:
     rows["marts.fct_survey_satisfaction"] = []
-    con = build(rows, skip=["intermediate.int_submitted_totals_compared", "marts.rankings"])
+    con = build(rows, skip=["quality.int_submitted_totals_compared", "marts.rankings"])
     results = {r.suite: r for r in run_quality_checks(con, "r")}
     survey = results["fct_survey_satisfaction"]
     assert survey.success and survey.note == "table is empty"

@@ -39,6 +39,8 @@ from ingest.warehouse import ensure_schema
 
 RULE = "carried_in_matches_previous_pending"
 MODEL = "int_dossier_carried_in_compared"
+#: the rule's view (models/quality) over MODEL
+VIEW = "carried_in_continuity"
 HEADER = [
     "Mã đơn vị",
     "Đơn vị",
@@ -135,7 +137,7 @@ def _dbt_build(warehouse: Path, target: Path) -> None:
         "PARWH_DUCKDB_MEMORY_LIMIT": "2GB",
     }
     result = subprocess.run(
-        [dbt_executable(), "build", "--select", f"+{MODEL}",
+        [dbt_executable(), "build", "--select", f"+{VIEW}",
          "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
          "--target-path", str(target), "--log-path", str(target / "logs")],
         env=env, capture_output=True, text=True, check=False,

@@ -11,6 +11,7 @@ import pytest
 
 from expectations import run_quality_checks
 from expectations.cross_suites import CROSS_SUITES, DEADLINE_ENV
+from expectations.quality_views import build_quality_views
 
 D = dt.date
 UNITS = [  # unit_code, unit_name, unit_kind, province_code, parent_code, valid_from, valid_to
@@ -97,12 +98,19 @@ def _build(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-@pytest.fixture
-def checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, list[tuple]]:
-    monkeypatch.setenv(DEADLINE_ENV, "15")
-    con = _build(tmp_path / "w.duckdb")
-    docs = tmp_path / "docs" / "quality"
-    results = run_quality_checks(con, "r1", [s.name for s in CROSS_SUITES], docs_dir=docs)
+@pytest.fixture(scope="module")
+def checked_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, list[tuple], Path]:
+    """The hand-made warehouse, its quality views built by dbt (models/quality), checked once."""
+    root = tmp_path_factory.mktemp("cross_rules")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv(DEADLINE_ENV, "15")
+        database = root / "warehouse.duckdb"
+        _build(database).close()
+        # no intermediate schema here: carried_in_continuity (tests/quality/test_carried_in_continuity.py)
+        build_quality_views(database, exclude=["carried_in_continuity"])
+        con = duckdb.connect(str(database))
+        docs = root / "docs" / "quality"
+        results = run_quality_checks(con, "r1", [s.name for s in CROSS_SUITES], docs_dir=docs)
     failed = {
         r.rule: (r.severity, r.unexpected_count) for s in results for r in s.rule_results if not r.success
     }
@@ -111,7 +119,12 @@ def checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, list
         " from marts.data_quality_findings order by rule, unit_code, period_label"
     ).fetchall()
     con.close()
-    return failed, findings
+    return failed, findings, root
+
+
+@pytest.fixture
+def checked(checked_run: tuple[dict, list[tuple], Path]) -> tuple[dict, list[tuple]]:
+    return checked_run[0], checked_run[1]
 
 
 def _messages(findings: list[tuple], rule: str) -> list[tuple]:
@@ -168,8 +181,8 @@ def test_timeliness_is_off_without_a_deadline(tmp_path: Path, monkeypatch: pytes
     assert result.success and result.note == "skipped: not configured"
 
 
-def test_data_docs_are_built_without_row_values(checked, tmp_path: Path) -> None:
-    index = tmp_path / "docs" / "quality" / "index.html"
+def test_data_docs_are_built_without_row_values(checked_run) -> None:
+    index = checked_run[2] / "docs" / "quality" / "index.html"
     assert index.exists()
     pages = [p.read_text(encoding="utf-8") for p in index.parent.rglob("*.html")]
     assert any("unit_submitted_every_family" in page or "submission_completeness" in page for page in pages)

@@ -1,3 +1,5 @@
+{{ config(materialized="table", enabled=true) }}
+
 -- Every totals row of a submitted file against the sum of its parts, per measure.
 -- A difference is a sum-of-parts finding (seed 004: 733 posts stated, parts add to 732).
 with

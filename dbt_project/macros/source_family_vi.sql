@@ -1,0 +1,11 @@
+{#- The Vietnamese name of a source family (dossiers, surveys, budget, staff), for the
+    finding messages of the quality views (models/quality). -#}
+{% macro source_family_vi(column) -%}
+    case {{ column }}
+        when 'dossiers' then 'hồ sơ TTHC'
+        when 'surveys' then 'khảo sát'
+        when 'budget' then 'giải ngân'
+        when 'staff' then 'biên chế'
+        else {{ column }}
+    end
+{%- endmacro %}
