@@ -34,7 +34,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from settings import Settings, SettingsError, spark_missing
+from settings import Settings, SettingsError, environment, spark_missing
 
 app = typer.Typer(
     help="PAR Warehouse: nightly public-administration-reform indicators and rankings.",
@@ -157,9 +157,9 @@ def _execute_nightly(
     console.print(f"Tonight: {scope.describe()}")
     if settings.engine == "spark":
         where = (
-            f"Spark Thrift server {os.environ.get('PARWH_SPARK_HOST', 'localhost')}"
+            f"Spark Thrift server {environment().get('PARWH_SPARK_HOST', 'localhost')}"
             if settings.spark_method == "thrift"
-            else f"a local Spark session ({os.environ.get('PARWH_SPARK_MASTER') or 'local[2]'})"
+            else f"a local Spark session ({environment().get('PARWH_SPARK_MASTER') or 'local[2]'})"
         )
         console.print(f"Engine: dbt builds on {where}; Spark's tables: {settings.tables_dir}")
     with console.status("Loading the pipeline definitions…"):

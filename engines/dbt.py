@@ -29,6 +29,8 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
 
+from settings import environment
+
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -188,7 +190,7 @@ def dbt_target_dir(project: DbtProject = dbt_project) -> Path:
     """Where this process's dbt commands write: ``$DBT_TARGET_PATH`` (the warehouse's
     ``dbt/target``, exported by the CLI) when set to an absolute path, else the checkout's
     ``dbt_project/target`` (a `dagster dev` started by hand without the settings)."""
-    value = os.environ.get("DBT_TARGET_PATH")
+    value = environment().get("DBT_TARGET_PATH")
     if value and Path(value).is_absolute():
         return Path(value)
     return _code_target(project)
@@ -199,7 +201,7 @@ def _profile_env_stamp(project: DbtProject, target: Path | None = None) -> Path:
 
 
 def _profile_env() -> str:
-    return json.dumps({name: os.environ.get(name, "") for name in PROFILE_ENV}, sort_keys=True)
+    return json.dumps({name: environment().get(name, "") for name in PROFILE_ENV}, sort_keys=True)
 
 
 def _stamp_matches(stamp: Path) -> bool:

@@ -5,7 +5,6 @@ Day-first is the only slash order accepted (Vietnamese usage): ``5/8/2023`` is 5
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from ingest.errors import DateParseError
 from ingest.text import nfc
+from settings import environment
 
 EXCEL_EPOCH = date(1899, 12, 30)
 _MIN_SERIAL, _MAX_SERIAL = 1, 2958465  # 1900-01-01 .. 9999-12-31
@@ -134,7 +134,7 @@ def date_window(run_date: date | None = None, env: dict[str, str] | None = None)
     """The window in force: ``PARWH_EARLIEST_DATE`` (ISO, default 2000-01-01) to the run
     date + ``PARWH_LATEST_DATE_MARGIN_DAYS`` (default 366: a due date a year ahead is
     plausible, a finish date after it is not)."""
-    env = dict(os.environ) if env is None else env
+    env = dict(environment()) if env is None else env
     run_date = run_date or local_today()
     earliest = DEFAULT_EARLIEST
     if raw := (env.get(_EARLIEST_ENV) or "").strip():

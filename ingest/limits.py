@@ -12,8 +12,9 @@ field's name in upper case), e.g. ``PARWH_LIMIT_MAX_RECORD_ROWS=50000000``.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, fields
+
+from settings import environment
 
 MB = 1 << 20
 
@@ -59,7 +60,7 @@ class FileLimits:
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> FileLimits:
-        env = dict(os.environ) if env is None else env
+        env = dict(environment()) if env is None else env
         values: dict[str, int] = {}
         for f in fields(cls):
             raw = env.get(f"PARWH_LIMIT_{f.name.upper()}")

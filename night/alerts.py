@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import smtplib
 import urllib.request
 from collections.abc import Mapping
@@ -42,6 +41,7 @@ from night.summary import (
     escape_control,
     recorded_history_run,
 )
+from settings import environment
 
 logger = logging.getLogger("parwh.alerts")
 logger.addHandler(logging.NullHandler())  # the CLI prints its own line; deployments add handlers
@@ -366,7 +366,7 @@ def deliver(alert: Alert, warehouse_dir: Path, env: Mapping[str, str] | None = N
 
     A channel that fails is logged and skipped: an alert problem never fails the run.
     """
-    env = os.environ if env is None else env
+    env = environment() if env is None else env
     delivered = []
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     warehouse_dir.mkdir(parents=True, exist_ok=True)

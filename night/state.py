@@ -31,10 +31,22 @@ import duckdb
 
 from ingest.errors import IngestError
 from ingest.inbox import InboxHashes, classify, hashed_inbox_files
-from settings import Settings
+from settings import Settings, environment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CODE_FOLDERS = ("dbt_project", "ingest", "expectations", "orchestration", "reports")
+CODE_FOLDERS = (
+    "dbt_project",
+    "ingest",
+    "expectations",
+    "orchestration",
+    "reports",
+    "cli",
+    "settings",
+    "night",
+    "publication",
+    "engines",
+    "submissions",
+)
 CODE_FILES = ("pyproject.toml", "uv.lock")  # package versions (the admin unit lists come from one)
 CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".csv", ".md", ".html"}
 SKIPPED_FOLDERS = {"target", "logs", "dbt_packages", "__pycache__"}
@@ -59,7 +71,7 @@ def code_fingerprint() -> str:
         if path.exists():
             digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     for name in RESULT_SETTINGS:
-        digest.update(f"{name}={os.environ.get(name, '')}\n".encode())
+        digest.update(f"{name}={environment().get(name, '')}\n".encode())
     return digest.hexdigest()
 
 

@@ -36,6 +36,8 @@ import duckdb
 import pyarrow.parquet as pq
 import yaml
 
+from settings import environment
+
 #: tests only: SIGKILL the publisher when it reaches this step (see `_step`)
 KILL_AT_ENV = "PARWH_PUBLISH_KILL_AT"
 STEPS = (
@@ -92,7 +94,7 @@ def timestamp_name(moment: datetime) -> str:
 
 def _step(name: str) -> None:
     """Fault injection for the crash tests: die here, as a power cut or OOM kill would."""
-    if os.environ.get(KILL_AT_ENV) == name:
+    if environment().get(KILL_AT_ENV) == name:
         os.kill(os.getpid(), signal.SIGKILL)
 
 

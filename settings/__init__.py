@@ -3,6 +3,10 @@
 Every setting is listed in `.env.example`. The CLI's flags override the environment by
 writing the resolved values back into it (`Settings.export`), so that dbt's
 `profiles.yml`, the Dagster resources and any subprocess all read one value.
+
+This is the one module that reads the process environment (issue 17): every other module
+asks it, through `Settings` or `environment()` (alerts, file limits, the date window, dbt's
+profile variables, the crash tests' fault injection).
 """
 
 from __future__ import annotations
@@ -19,6 +23,12 @@ DEFAULT_WAREHOUSE = "./warehouse"
 DEFAULT_KEEP_DBT_RUNS = 10
 ENGINES = ("duckdb", "spark")
 SPARK_METHODS = ("session", "thrift")
+
+
+def environment() -> Mapping[str, str]:
+    """The process environment, read here only: a module that needs a variable that is not a
+    field of `Settings` (PARWH_ALERT_*, PARWH_LIMIT_*, …) takes it from this mapping."""
+    return os.environ
 
 
 class SettingsError(ValueError):
@@ -166,31 +176,43 @@ class Settings:
         """dbt's log path for the commands that have no folder of their own (dbt parse)."""
         return self.warehouse_dir / "dbt" / "logs"
 
+    def as_environ(self) -> dict[str, str]:
+        """The resolved settings as the environment variables they are read from (what
+        `export` writes; `Settings.from_env(settings.as_environ())` is these settings again)."""
+        environ = {
+            "PARWH_WAREHOUSE": str(self.warehouse_dir),
+            "PARWH_INBOX": str(self.inbox_dir),
+            "PARWH_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
+            "PARWH_DUCKDB_THREADS": str(self.duckdb_threads),
+            "PARWH_DUCKDB_TEMP_DIR": str(self.spill_dir),
+            "PARWH_ENGINE": self.engine,
+            "PARWH_SPARK_METHOD": self.spark_method,
+            "PARWH_KEEP_DBT_RUNS": str(self.keep_dbt_runs),
+        }
+        for name, value in self._chosen():
+            if value:
+                environ[name] = str(value)
+        return environ
+
+    def _chosen(self) -> tuple[tuple[str, object], ...]:
+        return (
+            ("PARWH_DBT_TARGET", self.dbt_target_override),
+            ("PARWH_SPARK_DIR", self.spark_dir),
+            ("PARWH_SPARK_LANDING_DIR", self.spark_landing_dir),
+            ("PARWH_SPARK_TABLES_DIR", self.spark_tables_dir),
+        )
+
     def export(self) -> None:
         """Write the resolved settings into this process's environment (read by dbt, Dagster)."""
-        os.environ["PARWH_WAREHOUSE"] = str(self.warehouse_dir)
-        os.environ["PARWH_INBOX"] = str(self.inbox_dir)
-        os.environ["PARWH_DUCKDB_MEMORY_LIMIT"] = self.duckdb_memory_limit
-        os.environ["PARWH_DUCKDB_THREADS"] = str(self.duckdb_threads)
-        os.environ["PARWH_DUCKDB_TEMP_DIR"] = str(self.spill_dir)
+        os.environ.update(self.as_environ())
         os.environ["DAGSTER_HOME"] = str(self.dagster_home)
-        os.environ["PARWH_ENGINE"] = self.engine
-        os.environ["PARWH_SPARK_METHOD"] = self.spark_method
-        os.environ["PARWH_KEEP_DBT_RUNS"] = str(self.keep_dbt_runs)
         # read by dagster-dbt (a folder per dbt command under it) and by dbt itself
         os.environ["DBT_TARGET_PATH"] = str(self.dbt_target_dir)
         os.environ["DBT_LOG_PATH"] = str(self.dbt_log_dir)
         # set only when chosen: profiles.yml derives the rest from PARWH_WAREHOUSE and the
         # engine, so a value exported for one warehouse never leaks into the next
-        for name, value in (
-            ("PARWH_DBT_TARGET", self.dbt_target_override),
-            ("PARWH_SPARK_DIR", self.spark_dir),
-            ("PARWH_SPARK_LANDING_DIR", self.spark_landing_dir),
-            ("PARWH_SPARK_TABLES_DIR", self.spark_tables_dir),
-        ):
-            if value:
-                os.environ[name] = str(value)
-            else:
+        for name, value in self._chosen():
+            if not value:
                 os.environ.pop(name, None)
 
 
