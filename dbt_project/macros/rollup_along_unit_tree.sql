@@ -15,7 +15,7 @@ with
 
 units as (
 
-    select unit_code, unit_kind, parent_code from {{ ref('dim_admin_units') }}
+    select unit_code, unit_kind, parent_code from {{ ref('int_admin_units') }}
 
 ),
 

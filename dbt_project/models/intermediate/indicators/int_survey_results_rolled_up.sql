@@ -4,7 +4,7 @@ with
 
 survey_results as (
 
-    select * from {{ ref('fct_survey_satisfaction') }}
+    select * from {{ ref('int_survey_results_unioned') }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 dossier_stats_submitted as (
 
-    select * from {{ ref('fct_dossier_stats') }}
+    select * from {{ ref('int_dossier_stats_unioned') }}
 
 ),
 

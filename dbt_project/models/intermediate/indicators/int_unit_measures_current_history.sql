@@ -15,7 +15,7 @@ measures as (
 
 units as (
 
-    select * from {{ ref('dim_admin_units') }}
+    select * from {{ ref('int_admin_units') }}
 
 ),
 

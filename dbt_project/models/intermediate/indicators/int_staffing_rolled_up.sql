@@ -2,9 +2,18 @@
 -- and by category, for the reporting units and every unit above them.
 with
 
+staff as (
+
+    select * from {{ ref('int_staff_submissions_latest') }}
+
+),
+
 staffing as (
 
-    select * from {{ ref('fct_staffing') }}
+    select
+        *,
+        quota - actual as vacancies
+    from staff
 
 ),
 

@@ -1,5 +1,6 @@
 -- Administrative units of the whole country, legacy (before 1 July 2025) and current,
 -- with the current unit each legacy unit became, and the nation ('VN') as the root.
+-- The unit tree every roll-up climbs; published as marts.dim_admin_units.
 with
 
 units as (

@@ -4,7 +4,7 @@ with
 
 budget as (
 
-    select * from {{ ref('fct_budget_disbursement') }}
+    select * from {{ ref('int_budget_submissions_latest') }}
 
 ),
 
