@@ -179,7 +179,8 @@ def mart_descriptions(models_dir: Path = DBT_MARTS_MODELS_DIR) -> dict[str, dict
     found: dict[str, dict] = {}
     if not models_dir.is_dir():
         return found
-    for path in sorted([*models_dir.glob("*.yml"), *models_dir.glob("*.yaml")]):
+    # one YAML per folder (core/, indicators/, scoring/): every YAML below models/marts
+    for path in sorted([*models_dir.rglob("*.yml"), *models_dir.rglob("*.yaml")]):
         try:
             document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError):

@@ -163,7 +163,7 @@ def test_parquet_set_beside_the_duckdb_file(tmp_path: Path) -> None:
         "arrow_type": "decimal128(18, 3)",
         "description": budget["disbursed_mvnd"]["description"],
     }
-    assert budget["disbursed_mvnd"]["description"]  # documented in _marts.yml
+    assert budget["disbursed_mvnd"]["description"]  # documented in models/marts/core/_core.yml
     assert budget["huge_total"]["duckdb_type"] == "HUGEINT"
     assert budget["huge_total"]["arrow_type"] == "decimal128(38, 0)"  # never a float
     assert budget["as_of_date"]["arrow_type"] == "date32[day]"
