@@ -32,12 +32,14 @@ import pyarrow as pa
 from ingest import personal
 from ingest.admin_units import UnitResolver
 from ingest.aggregated_file import read_aggregated_file
+from ingest.bookkeeping import Finding, append_findings
 from ingest.context import submission_date
 from ingest.errors import IngestError, ParseError, ReadError
 from ingest.form_checks import LoadFinding
 from ingest.headers import AGGREGATED_FAMILIES, FAMILIES, HEADER_SCAN_ROWS, closest_header, find_header
 from ingest.periods import plausible_values
 from ingest.quarantine import quarantine_file
+from ingest.raw_tables import raw_table
 from ingest.readers import Sheet, file_kind, read_sheets
 from ingest.records import load_records
 from ingest.text import printable_name
@@ -46,86 +48,10 @@ from ingest.warehouse import ensure_admin_units, ensure_schema
 
 log = logging.getLogger(__name__)
 
-_D = pa.date32()
-_TS = pa.timestamp("us")
-_S = pa.string()
-_I = pa.int64()
-_B = pa.bool_()
-TABLE_SCHEMAS: dict[str, list[tuple[str, pa.DataType]]] = {
-    "dossiers": [
-        ("source_row", _I),
-        ("unit_code", _S),
-        ("submitted_unit", _S),
-        ("authority_level", _S),
-        ("period_start", _D),
-        ("period_end", _D),
-        ("field", _S),
-        ("carried_in", _I),
-        ("received", _I),
-        ("received_online", _I),
-        ("received_postal", _I),
-        ("resolved", _I),
-        ("resolved_early", _I),
-        ("resolved_on_time", _I),
-        ("resolved_late", _I),
-        ("pending_not_due", _I),
-        ("pending_overdue", _I),
-        ("is_total_row", _B),
-        ("received_total", _I),
-        ("received_in_person", _I),
-        ("received_in_person_or_postal", _I),
-        ("received_fully_online", _I),
-        ("received_partly_online", _I),
-        ("received_out_of_area", _I),
-        ("pending", _I),
-        ("waiting_supplement", _I),
-        ("returned", _I),
-        ("withdrawn", _I),
-        ("stopped", _I),
-    ],
-    "staff": [
-        ("source_row", _I),
-        ("unit_code", _S),
-        ("submitted_unit", _S),
-        ("as_of_date", _D),
-        ("category", _S),
-        ("quota", _I),
-        ("actual", _I),
-        ("is_total_row", _B),
-    ],
-    "budget": [
-        ("source_row", _I),
-        ("unit_code", _S),
-        ("submitted_unit", _S),
-        ("fiscal_year", pa.int32()),
-        ("as_of_date", _D),
-        ("programme", _S),
-        ("plan_mvnd", pa.decimal128(18, 3)),
-        ("disbursed_mvnd", pa.decimal128(18, 3)),
-        ("is_total_row", _B),
-    ],
-    "surveys": [
-        ("source_row", _I),
-        ("unit_code", _S),
-        ("submitted_unit", _S),
-        ("authority_level", _S),
-        ("period_start", _D),
-        ("period_end", _D),
-        ("forms", _I),
-        ("satisfied_forms", _I),
-        ("is_total_row", _B),
-    ],
-    "survey_responses": [
-        ("source_row", _I),
-        ("response_id", _S),
-        ("unit_code", _S),
-        ("authority_level", _S),
-        ("survey_date", _D),
-        ("question_code", _S),
-        ("answer", pa.int32()),
-        ("is_overall", _B),
-    ],
-}
+#: the columns of the tables the aggregated loaders insert through Arrow (file_id and
+#: loaded_at are added by the insert), as declared in the sources YAML (ingest/raw_tables.py)
+AGGREGATED_TABLES = ("dossiers", "staff", "budget", "surveys", "survey_responses")
+TABLE_SCHEMAS: dict[str, pa.Schema] = {name: raw_table(name).arrow_schema() for name in AGGREGATED_TABLES}
 
 
 @dataclass
@@ -419,21 +345,20 @@ def _insert_finding(
 ) -> None:
     """A finding of tonight's run in ``marts.data_quality_findings`` (reported and published
     with the checks' findings)."""
-    con.execute(
-        "insert into marts.data_quality_findings (run_id, rule, severity, unit_code,"
-        " period_label, source_file, source_row, message, message_vi, found_at)"
-        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    append_findings(
+        con,
+        run_id,
         [
-            run_id,
-            rule,
-            severity,
-            unit_code,
-            period_label,
-            printable_name(file_name),
-            row,
-            printable_name(message),
-            printable_name(message_vi),
-            _now(),
+            Finding(
+                rule=rule,
+                severity=severity,
+                unit_code=unit_code,
+                period_label=period_label,
+                source_file=printable_name(file_name),
+                source_row=row,
+                message=printable_name(message),
+                message_vi=printable_name(message_vi),
+            )
         ],
     )
 
@@ -584,7 +509,7 @@ def _insert_table(
     file_id: str,
     loaded_at: datetime,
 ) -> None:
-    schema = pa.schema(TABLE_SCHEMAS[table])
+    schema = TABLE_SCHEMAS[table]
     batch = pa.Table.from_pylist(rows, schema=schema)
     cols = ", ".join(schema.names)
     con.register("_ingest_batch", batch)
