@@ -37,4 +37,4 @@ def test_the_gate_waits_for_every_checked_model(dbt_manifest, tmp_path) -> None:
 
     upstream = set(published_rankings.asset_deps[dg.AssetKey("published_rankings")])
     assert set(CHECKED_MODEL_KEYS) <= upstream
-    assert dg.AssetKey(["intermediate", "int_submitted_totals_compared"]) in upstream
+    assert dg.AssetKey(["quality", "int_submitted_totals_compared"]) in upstream

@@ -41,37 +41,83 @@ children as (
 
 ),
 
-compared as (
+joined as (
 
+    -- only where every child valid in the period submitted
     select
         parents.unit_code,
         parents.authority_level,
         parents.period_label,
         parents.source_file,
         parents.source_row,
+        parents.received,
+        parents.resolved,
+        parents.resolved_late,
         children.child_rows,
-        measures.measure,
-        measures.stated_total,
-        measures.sum_of_children
+        children.received as children_received,
+        children.resolved as children_resolved,
+        children.resolved_late as children_resolved_late
     from facts as parents
-    inner join children using (unit_code, authority_level, period_start, period_end)
-    cross join lateral (
-        values
-        ('received', parents.received, children.received),
-        ('resolved', parents.resolved, children.resolved),
-        ('resolved_late', parents.resolved_late, children.resolved_late)
-    ) as measures (measure, stated_total, sum_of_children)
-    where
-        measures.stated_total is not null
-        and measures.sum_of_children is not null
-        -- only where every child valid in the period submitted
-        and children.child_rows = (
-            select count(*) from units as kids
-            where
-                kids.parent_code = parents.unit_code
-                and (kids.valid_from is null or kids.valid_from <= parents.period_start)
-                and (kids.valid_to is null or kids.valid_to >= parents.period_end)
-        )
+    inner join children
+        on
+            parents.unit_code = children.unit_code
+            and parents.authority_level = children.authority_level
+            and parents.period_start = children.period_start
+            and parents.period_end = children.period_end
+    where children.child_rows = (
+        select count(*) from units as kids
+        where
+            kids.parent_code = parents.unit_code
+            and (kids.valid_from is null or kids.valid_from <= parents.period_start)
+            and (kids.valid_to is null or kids.valid_to >= parents.period_end)
+    )
+
+),
+
+measures as (
+
+    select
+        unit_code,
+        authority_level,
+        period_label,
+        source_file,
+        source_row,
+        child_rows,
+        'received' as measure,
+        received as stated_total,
+        children_received as sum_of_children
+    from joined
+    union all
+    select
+        unit_code,
+        authority_level,
+        period_label,
+        source_file,
+        source_row,
+        child_rows,
+        'resolved' as measure,
+        resolved as stated_total,
+        children_resolved as sum_of_children
+    from joined
+    union all
+    select
+        unit_code,
+        authority_level,
+        period_label,
+        source_file,
+        source_row,
+        child_rows,
+        'resolved_late' as measure,
+        resolved_late as stated_total,
+        children_resolved_late as sum_of_children
+    from joined
+
+),
+
+compared as (
+
+    select * from measures
+    where stated_total is not null and sum_of_children is not null
 
 ),
 

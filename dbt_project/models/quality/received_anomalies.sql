@@ -16,7 +16,7 @@ yearly as (
     select
         unit_code,
         authority_level,
-        year(period_end) as year,
+        year(period_end) as year,  -- noqa: RF04
         period_label,
         received,
         source_file,
@@ -64,7 +64,12 @@ final as (
         0.6745 * (yearly.received - history.history_median)
         / greatest(history.history_mad, 0.05 * abs(history.history_median), 1.0) as robust_z
     from yearly
-    inner join history using (unit_code, authority_level, year)
+    inner join
+        history
+        on
+            yearly.unit_code = history.unit_code
+            and yearly.authority_level = history.authority_level
+            and yearly.year = history.year
 
 )
 

@@ -43,25 +43,25 @@ submitted as (
 
     select distinct
         'dossiers' as source_family,
-        year(period_end) as year,
+        year(period_end) as year,  -- noqa: RF04
         unit_code
     from dossier_stats
     union
     select
-        'surveys',
-        year(period_end),
+        'surveys' as source_family,
+        year(period_end) as year,
         unit_code
     from surveys
     union
     select
-        'budget',
-        fiscal_year,
+        'budget' as source_family,
+        fiscal_year as year,
         unit_code
     from budget
     union
     select
-        'staff',
-        year(as_of_date),
+        'staff' as source_family,
+        year(as_of_date) as year,
         unit_code
     from staffing
 

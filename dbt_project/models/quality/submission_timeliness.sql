@@ -59,25 +59,25 @@ period_ends as (
     union all
     select
         file_id,
-        max(period_end)
+        max(period_end) as period_end
     from surveys
     group by file_id
     union all
     select
         file_id,
-        max(as_of_date)
+        max(as_of_date) as period_end
     from staff
     group by file_id
     union all
     select
         file_id,
-        max(as_of_date)
+        max(as_of_date) as period_end
     from budget
     group by file_id
     union all
     select
         file_id,
-        last_day(max(received_at))
+        last_day(max(received_at)) as period_end
     from dossier_records
     group by file_id
 
@@ -122,7 +122,7 @@ final as (
             files.loaded_on
         ) as days_late
     from files
-    inner join file_period_ends using (file_id)
+    inner join file_period_ends on files.file_id = file_period_ends.file_id
     cross join params
     where params.deadline_days is not null
 

@@ -46,7 +46,7 @@ facts as (
     from dossier_stats
     union all
     select
-        'surveys',
+        'surveys' as source_family,
         unit_code,
         period_label,
         period_start,
@@ -56,21 +56,21 @@ facts as (
     from surveys
     union all
     select
-        'budget',
+        'budget' as source_family,
         unit_code,
         period_label,
-        make_date(fiscal_year, 1, 1),
-        as_of_date,
+        make_date(fiscal_year, 1, 1) as period_start,
+        as_of_date as period_end,
         source_file,
         source_row
     from budget
     union all
     select
-        'staff',
+        'staff' as source_family,
         unit_code,
-        strftime(as_of_date, '%Y-%m-%d'),
-        as_of_date,
-        as_of_date,
+        strftime(as_of_date, '%Y-%m-%d') as period_label,
+        as_of_date as period_start,
+        as_of_date as period_end,
         source_file,
         source_row
     from staffing
