@@ -166,14 +166,19 @@ def areas(con: duckdb.DuckDBPyConnection, rubric: str, period: str) -> list[Row]
 
 
 def area_points(con: duckdb.DuckDBPyConnection, rubric: str, period: str) -> dict[tuple[str, str], Row]:
-    """(unit_code, area_code) → points, max_points of the criteria with data."""
+    """(unit_code, area_code) → points, max_points of the criteria that apply (scored or
+    missing), missing: read from marts.fct_area_scores, where the rule of what counts lives."""
+    if not _has_table(con, "marts", "fct_area_scores"):
+        raise RuntimeError(
+            "bản công bố này cũ, chưa có marts.fct_area_scores; hãy chạy `parwh run` lại"
+            " / this publication predates marts.fct_area_scores; run `parwh run` again"
+        )
     found = rows(
         con,
-        """select unit_code, area_code, sum(points) as points,
-                  sum(max_points) filter (where criterion_status not in ('not_applicable')) as max_points,
-                  count(*) filter (where criterion_status = 'missing') as missing
-           from marts.fct_scores where rubric_id = ? and period_label = ?
-           group by all""",
+        """select unit_code, area_code, total_points as points,
+                  max_points_of_applicable_criteria as max_points,
+                  missing_criteria as missing
+           from marts.fct_area_scores where rubric_id = ? and period_label = ?""",
         [rubric, period],
     )
     return {(r["unit_code"], r["area_code"]): r for r in found}

@@ -16,33 +16,9 @@ data_rows as (
 
 ),
 
-file_versions as (
-
-    select
-        unit_code,
-        fiscal_year,
-        as_of_date,
-        file_id,
-        row_number() over (
-            partition by unit_code, fiscal_year, as_of_date
-            order by max(loaded_at) desc, file_id desc
-        ) as version_rank
-    from data_rows
-    group by unit_code, fiscal_year, as_of_date, file_id
-
-),
-
 latest_rows as (
 
-    select data_rows.*
-    from data_rows
-    inner join file_versions
-        on
-            data_rows.unit_code = file_versions.unit_code
-            and data_rows.fiscal_year = file_versions.fiscal_year
-            and data_rows.as_of_date = file_versions.as_of_date
-            and data_rows.file_id = file_versions.file_id
-    where file_versions.version_rank = 1
+    {{ latest_submission('data_rows', ['unit_code', 'fiscal_year', 'as_of_date']) | indent(4) }}
 
 ),
 

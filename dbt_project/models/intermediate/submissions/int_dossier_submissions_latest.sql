@@ -19,35 +19,10 @@ data_rows as (
 
 ),
 
-file_versions as (
-
-    select
-        unit_code,
-        authority_level,
-        period_start,
-        period_end,
-        file_id,
-        row_number() over (
-            partition by unit_code, authority_level, period_start, period_end
-            order by max(loaded_at) desc, file_id desc
-        ) as version_rank
-    from data_rows
-    group by unit_code, authority_level, period_start, period_end, file_id
-
-),
-
 latest_rows as (
 
-    select data_rows.*
-    from data_rows
-    inner join file_versions
-        on
-            data_rows.unit_code = file_versions.unit_code
-            and data_rows.authority_level = file_versions.authority_level
-            and data_rows.period_start = file_versions.period_start
-            and data_rows.period_end = file_versions.period_end
-            and data_rows.file_id = file_versions.file_id
-    where file_versions.version_rank = 1
+    {{ latest_submission('data_rows',
+        ['unit_code', 'authority_level', 'period_start', 'period_end']) | indent(4) }}
 
 ),
 

@@ -12,11 +12,7 @@ responses as (
 latest_responses as (
 
     -- a form sent again in a corrected file: the latest file wins
-    select *
-    from responses
-    qualify dense_rank() over (
-        partition by unit_code, response_id order by loaded_at desc, file_id desc
-    ) = 1
+    {{ latest_submission('responses', ['unit_code', 'response_id']) | indent(4) }}
 
 ),
 

@@ -22,8 +22,16 @@ data_rows as (
 
 ),
 
+latest_rows as (
+
+    {{ latest_submission('data_rows',
+        ['unit_code', 'authority_level', 'period_start', 'period_end']) | indent(4) }}
+
+),
+
 latest_submitted as (
 
+    -- one row per key: a submitted aggregate states each key once (the first row if not)
     select
         unit_code,
         authority_level,
@@ -35,10 +43,10 @@ latest_submitted as (
         source_row,
         forms,
         satisfied_forms
-    from data_rows
+    from latest_rows
     qualify row_number() over (
         partition by unit_code, authority_level, period_start, period_end
-        order by loaded_at desc, file_id desc, source_row asc
+        order by source_row asc
     ) = 1
 
 ),

@@ -10,14 +10,21 @@ scores as (
 
 ),
 
+area_scores as (
+
+    select * from {{ ref('fct_area_scores') }}
+
+),
+
 unit_maxima as (
 
+    -- the applicable maximum of the unit: the sum of its areas' (fct_area_scores)
     select
         rubric_id,
         unit_code,
         period_label,
-        sum(case when criterion_status = 'scored' then max_points end) as applicable_max_points
-    from scores
+        sum(applicable_max_points) as applicable_max_points
+    from area_scores
     group by rubric_id, unit_code, period_label
 
 ),

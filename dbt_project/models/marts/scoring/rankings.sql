@@ -9,9 +9,9 @@
 -- directly above (units sharing a rank are tied already and are not compared).
 with
 
-scores as (
+area_scores as (
 
-    select * from {{ ref('fct_scores') }}
+    select * from {{ ref('fct_area_scores') }}
 
 ),
 
@@ -29,6 +29,7 @@ bands as (
 
 unit_totals as (
 
+    -- a unit's totals: the sums of its areas' (fct_area_scores decides what counts)
     select
         rubric_id,
         unit_code,
@@ -39,17 +40,14 @@ unit_totals as (
         period_start,
         period_end,
         period_kind,
-        sum(points) as total_points,
-        sum(coalesce(points_at_lower_95, points)) as total_points_lower_95,
-        sum(coalesce(points_at_upper_95, points)) as total_points_upper_95,
-        sum(case when criterion_status = 'scored' then max_points end)
-            as applicable_max_points,
-        sum(case when criterion_status in ('scored', 'missing') then max_points end)
-            as max_points_of_applicable_criteria,
-        count(case when criterion_status = 'missing' then 1 end) as missing_criteria,
-        count(case when criterion_status = 'not_applicable' then 1 end)
-            as not_applicable_criteria
-    from scores
+        sum(total_points) as total_points,
+        sum(total_points_lower_95) as total_points_lower_95,
+        sum(total_points_upper_95) as total_points_upper_95,
+        sum(applicable_max_points) as applicable_max_points,
+        sum(max_points_of_applicable_criteria) as max_points_of_applicable_criteria,
+        cast(sum(missing_criteria) as bigint) as missing_criteria,
+        cast(sum(not_applicable_criteria) as bigint) as not_applicable_criteria
+    from area_scores
     group by
         rubric_id, unit_code, unit_name, unit_kind, province_code, period_label,
         period_start, period_end, period_kind
