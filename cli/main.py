@@ -17,24 +17,25 @@ Every text a submitter chose is printed as data: control characters escaped, no 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from settings import Settings, SettingsError, environment, spark_missing
+from cli.common import console, resolve_settings
+from night.db_lock import WarehouseBusyError, warehouse_lock
+from settings import Settings, environment
+
+if TYPE_CHECKING:  # imported when used: `parwh --help` answers without them
+    from night.scope import NightPlan
 
 app = typer.Typer(
     help="PAR Warehouse: nightly public-administration-reform indicators and rankings.",
@@ -42,27 +43,6 @@ app = typer.Typer(
     add_completion=False,
 )
 
-
-class PlainWhenPiped(Console):
-    """The CLI's console. On a terminal, rich as usual; when the output is not a terminal (a
-    file, a pipe, a log collector) every printed text is one logical line per line: never
-    wrapped at the console's width (80 columns when piped), so paths stay whole and lines
-    can be searched. Rich writes no colour codes there and its spinners (``status``) draw
-    nothing. Emoji codes (``:name:``) are never replaced: file names may contain them."""
-
-    def print(self, *objects: Any, **kwargs: Any) -> None:
-        if not self.is_terminal:
-            kwargs.setdefault("soft_wrap", True)
-        super().print(*objects, **kwargs)
-
-    def rule(self, title: Any = "", **kwargs: Any) -> None:
-        if self.is_terminal:
-            super().rule(title, **kwargs)
-        else:  # a heading of its own, not a line of box characters 80 columns wide
-            self.print(f"== {title} ==" if title else "==")
-
-
-console = PlainWhenPiped(emoji=False)
 
 WarehouseOption = Annotated[
     Path | None,
@@ -78,41 +58,6 @@ PROVINCE_HELP = "Province: code (L87, 87) or name (Đồng Tháp)."
 PeriodOption = Annotated[
     str | None, typer.Option("--period", help="Period, e.g. 2023, 2023-H1, Quý 3/2023 (default: latest).")
 ]
-
-
-class WarehouseBusyError(RuntimeError):
-    pass
-
-
-@contextmanager
-def warehouse_lock(settings: Settings) -> Iterator[None]:
-    """One pipeline process per warehouse (DuckDB allows one writer)."""
-    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    lock_path = settings.warehouse_dir / ".pipeline.lock"
-    with lock_path.open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise WarehouseBusyError(
-                f"another parwh run is using {settings.warehouse_dir}; try again when it ends"
-            ) from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _resolve_settings(warehouse: Path | None, inbox: Path | None) -> Settings:
-    try:
-        settings = Settings.from_env().with_overrides(warehouse=warehouse, inbox=inbox)
-    except SettingsError as exc:
-        console.print(f"[red]Setting error:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    if settings.engine == "spark" and (problem := spark_missing(settings.spark_method)):
-        console.print(f"[red]PARWH_ENGINE=spark:[/red] {problem}")
-        raise typer.Exit(1)
-    settings.export()
-    return settings
 
 
 def _prepare(settings: Settings) -> None:
@@ -139,21 +84,19 @@ def _shown(text: object) -> str:
     return escape(escape_control(text))
 
 
-def _execute_nightly(
-    settings: Settings, *, whole: bool = False, full_refresh: bool = False, notes: list[str] | None = None
-) -> int:
+def _execute_nightly(settings: Settings, plan: NightPlan) -> int:
     """Run the Dagster job in this process; print the summary; return the exit code.
 
-    Only the part of the pipeline that tonight's new data changes runs (night_scope.py),
-    unless ``whole``. ``notes``: why tonight runs after a night that did not end well
-    (said again in the alert). The night is recorded as started (night_state) from just
+    Only the part of the pipeline that tonight's new data changes runs (``plan.scope``,
+    night/scope.py). ``plan.reasons``: why tonight runs after a night that did not end well
+    (said again in the alert). The night is recorded as started (night/state.py) from just
     before the run until it ends in any way; a record left behind tells the next night
     that this one died."""
-    from night.scope import SCOPE_TAG, night_scope
+    from night.scope import SCOPE_TAG
     from night.state import clear_night_start, record_night_start
 
+    scope, full_refresh = plan.scope, plan.full_refresh
     _prepare(settings)
-    scope = night_scope(settings, whole=whole or full_refresh)
     console.print(f"Tonight: {scope.describe()}")
     if settings.engine == "spark":
         where = (
@@ -163,8 +106,7 @@ def _execute_nightly(
         )
         console.print(f"Engine: dbt builds on {where}; Spark's tables: {settings.tables_dir}")
     with console.status("Loading the pipeline definitions…"):
-        from night.alerts import compose_alert, deliver
-        from night.summary import summarise_run
+        from night.finish import finish_night
         from orchestration.assets.transform import FULL_REFRESH_TAG
         from orchestration.definitions import build_definitions
         from orchestration.instance import LAUNCHED_BY_TAG, PID_TAG, fail_abandoned_runs, open_instance
@@ -175,7 +117,7 @@ def _execute_nightly(
         defs = build_definitions(settings)
         job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
         if scope.families is not None:
-            from night.scope import scoped_selection
+            from orchestration.selection import scoped_selection
 
             assets, checks = scoped_selection(defs.resolve_asset_graph(), scope.families)
             job = job.get_subset(asset_selection=assets, asset_check_selection=checks)
@@ -234,30 +176,15 @@ def _execute_nightly(
         return 1
     _prune_dbt_runs(settings)
     # the findings history is recorded by the gate only: a run stopped before it changes nothing
-    summary = summarise_run(instance, run_id, settings.database_path)
-    since = _not_published_since(settings) if summary.exit_code != 0 else None
-    _print_summary(summary, settings, time.monotonic() - started, log_path)
-    if since is not None:
-        console.print(f"[red]{_shown(since)}[/red]")
-    alert = compose_alert(summary, settings.database_path, notes=notes, unpublished_since=since)
-    channels = deliver(alert, settings.warehouse_dir)
-    console.print(f"Alert sent ({', '.join(channels)}): {escape(alert.subject)}")
-    return summary.exit_code
 
+    def show(summary, since: str | None) -> None:
+        _print_summary(summary, settings, time.monotonic() - started, log_path)
+        if since is not None:
+            console.print(f"[red]{_shown(since)}[/red]")
 
-def _not_published_since(settings: Settings) -> str:
-    """What a night that did not publish leaves: since when nothing has been published, said
-    by every such night until one publishes."""
-    from night.state import read_last_night
-
-    last = read_last_night(settings)
-    if last is None or not settings.latest_path.exists():
-        return "Chưa có lần công bố nào / Nothing has been published yet."
-    return (
-        f"Không có công bố mới từ {last.finished_at} (lần chạy {last.run_id[:8]}) / Nothing"
-        f" published since {last.finished_at} (run {last.run_id[:8]}): {settings.latest_path}"
-        " is still that night's."
-    )
+    end = finish_night(instance, run_id, settings, notes=plan.reasons, show=show)
+    console.print(f"Alert sent ({', '.join(end.channels)}): {escape(end.alert.subject)}")
+    return end.summary.exit_code
 
 
 def _current_step(instance, run_id: str) -> str:
@@ -437,20 +364,8 @@ def _recover(settings: Settings) -> list[str]:
     return reasons
 
 
-def _spark_records_withdrawn(settings: Settings) -> bool:
-    from night.state import spark_records_withdrawn
-
-    return spark_records_withdrawn(settings)
-
-
-def _skip_when_nothing_new(settings: Settings) -> bool:
+def _say_skipped(settings: Settings, last) -> None:
     """The fast path: nothing new in the inbox, same code as the last published night."""
-    from night.state import nothing_new
-
-    with console.status("Looking for new files in the inbox…"):
-        last = nothing_new(settings)
-    if last is None:
-        return False
     console.print(
         f"Nothing new since the night of {last.finished_at} (run {last.run_id[:8]}): no new "
         "file in the inbox and the same pipeline code, so tonight would publish the same "
@@ -458,15 +373,11 @@ def _skip_when_nothing_new(settings: Settings) -> bool:
     )
     console.print(f"Published file (unchanged): {settings.latest_path}")
     console.print("Run it anyway with: parwh run --force")
-    log = settings.warehouse_dir / "logs" / "skipped_nights.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("a", encoding="utf-8") as fh:
-        fh.write(f"{datetime.now(UTC).isoformat(timespec='seconds')} nothing new since run {last.run_id}\n")
-    return True
 
 
 def _run_guarded(settings: Settings, *, force: bool = False, full_refresh: bool = False) -> int:
     from night.db_lock import lock_holder
+    from night.scope import plan_night, record_skipped_night
 
     try:
         with warehouse_lock(settings):
@@ -476,11 +387,13 @@ def _run_guarded(settings: Settings, *, force: bool = False, full_refresh: bool 
                 console.print(f"[red]Không chạy được / Cannot run:[/red] {vi} / {en}. Nothing was changed.")
                 return 1
             notes = _recover(settings)
-            if not full_refresh and _spark_records_withdrawn(settings):
-                full_refresh = True
-            if not notes and not force and not full_refresh and _skip_when_nothing_new(settings):
+            with console.status("Looking for new files in the inbox…"):
+                plan = plan_night(settings, force=force, full_refresh=full_refresh, reasons=notes)
+            if plan.skipped:
+                _say_skipped(settings, plan.skipped_since)
+                record_skipped_night(settings, plan.skipped_since)
                 return 0
-            return _execute_nightly(settings, whole=force, full_refresh=full_refresh, notes=notes)
+            return _execute_nightly(settings, plan)
     except WarehouseBusyError as exc:
         console.print(f"[red]{exc}[/red]")
         return 1
@@ -513,7 +426,7 @@ def run(
     Exit 0 when it published (or when nothing was new: the night is skipped), 2 when the
     quality gate held publication back, 1 when the run failed.
     """
-    settings = _resolve_settings(warehouse, inbox)
+    settings = resolve_settings(warehouse, inbox)
     if not settings.inbox_dir.is_dir():
         if not create_inbox:
             console.print(
@@ -531,7 +444,7 @@ def run(
 @app.command()
 def demo(warehouse: WarehouseOption = None) -> None:
     """Write the demo submissions into <warehouse>/inbox and run the nightly job once."""
-    settings = _resolve_settings(warehouse, None)
+    settings = resolve_settings(warehouse, None)
     inbox = settings.warehouse_dir / "inbox"
     settings = settings.with_overrides(inbox=inbox)
     settings.export()
@@ -546,7 +459,7 @@ def demo(warehouse: WarehouseOption = None) -> None:
 @app.command()
 def ui(warehouse: WarehouseOption = None) -> None:
     """Start the Dagster UI (dagster dev) on this warehouse's runs, lineage and checks."""
-    settings = _resolve_settings(warehouse, None)
+    settings = resolve_settings(warehouse, None)
     _prepare(settings)
     console.print(f"DAGSTER_HOME={settings.dagster_home}")
     dagster = Path(sys.executable).with_name("dagster")
@@ -569,7 +482,7 @@ def report(
     """Write the ranking workbooks and the HTML report from published/latest.duckdb."""
     from reports import write_reports
 
-    settings = _resolve_settings(warehouse, None)
+    settings = resolve_settings(warehouse, None)
     if not settings.latest_path.exists():
         console.print(f"[red]Nothing published yet in {settings.published_dir}: run `parwh run` first.[/red]")
         raise typer.Exit(1)
@@ -618,7 +531,7 @@ def template(
     """Write an Excel submission template for a source family, prefilled with the province's units."""
     from reports import TEMPLATE_SOURCES, write_template
 
-    settings = _resolve_settings(warehouse, None)
+    settings = resolve_settings(warehouse, None)
     if source not in TEMPLATE_SOURCES:
         console.print(f"[red]Unknown source {source!r}: choose one of {', '.join(TEMPLATE_SOURCES)}.[/red]")
         raise typer.Exit(1)
@@ -636,7 +549,7 @@ def template(
 @app.command()
 def prepare() -> None:
     """Prepare the dbt manifest (dbt parse) so that `dagster dev` can load the definitions."""
-    settings = _resolve_settings(None, None)
+    settings = resolve_settings(None, None)
     _prepare(settings)
     console.print("dbt manifest ready")
 

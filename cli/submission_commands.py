@@ -5,8 +5,7 @@ submissions/withdrawal.py and submissions/listing.py.
     parwh withdraw --undo FILE|HASH          re-admit a withdrawn one (loaded by the next night)
     parwh submissions [--unit] [--period] [--status]
 
-Registered on the `parwh` app by cli/main.py (``register(app)``). The cli helpers
-are imported inside the commands: cli.py imports this module at its end.
+Registered on the `parwh` app by cli/main.py (``register(app)``).
 """
 
 from __future__ import annotations
@@ -17,13 +16,12 @@ from typing import Annotated
 
 import typer
 
+from cli.common import resolve_settings
 from submissions.listing import STATUSES, Submission, SubmissionError
 
 
 def _settings(warehouse: Path | None, inbox: Path | None = None):
-    from cli.main import _resolve_settings
-
-    return _resolve_settings(warehouse, inbox)
+    return resolve_settings(warehouse, inbox)
 
 
 def _fail(action_vi: str, action_en: str, exc: SubmissionError) -> typer.Exit:

@@ -1,4 +1,5 @@
-"""Who holds the working database: one line a user can act on, before a night starts.
+"""Who holds the working database: one line a user can act on, before a night starts; and
+the warehouse lock (one pipeline process per warehouse: `parwh run`, `parwh withdraw`).
 
 DuckDB allows one writing process, and a reader holding ``warehouse.duckdb`` open (even
 read-only, e.g. DBeaver or a notebook) stops a night's writer. Without this check the night
@@ -7,11 +8,16 @@ failed deep inside dbt with a cut-off message and the holder only in the run log
 
 from __future__ import annotations
 
+import fcntl
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from settings import Settings
 
 _HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.*?) \(PID (?P<pid>\d+)\)")
 
@@ -64,3 +70,25 @@ def lock_holder(database: Path) -> LockHolder | None:
         pid = int(match["pid"])
         return LockHolder(pid, match["program"], _command_line(pid))
     return None
+
+
+class WarehouseBusyError(RuntimeError):
+    pass
+
+
+@contextmanager
+def warehouse_lock(settings: Settings) -> Iterator[None]:
+    """One pipeline process per warehouse (DuckDB allows one writer)."""
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = settings.warehouse_dir / ".pipeline.lock"
+    with lock_path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise WarehouseBusyError(
+                f"another parwh run is using {settings.warehouse_dir}; try again when it ends"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

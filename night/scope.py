@@ -1,4 +1,6 @@
-"""Tonight's part of the pipeline: only what depends on the source families with new data.
+"""Whether tonight runs, and what: `plan_night`, called by `parwh run` and by the 01:00
+schedule alike. Tonight's part of the pipeline is only what depends on the source families
+with new data (the Dagster selection of that part: orchestration/selection.py).
 
 A night whose new files belong to some source families rebuilds the dbt models downstream
 of those families' raw tables, with their dbt tests. Models whose only raw input is the
@@ -23,19 +25,21 @@ adds what new records change, so withdrawing a record export drops it
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-import dagster as dg
-from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
-from dagster_dbt.metadata_set import DbtMetadataSet
-
-from night.state import changed_families, comparable_last_night, unfinished_night
+from night.state import (
+    LastNight,
+    changed_families,
+    comparable_last_night,
+    nothing_new,
+    reasons_to_run,
+    spark_records_withdrawn,
+    unfinished_night,
+)
 from settings import Settings
 
 SCOPE_TAG = "parwh/scope"  # run tag: what tonight's run covers, in words
-MANIFEST_KEY = dg.AssetKey(["raw", "file_manifest"])
-PUBLICATION_KEYS = (dg.AssetKey("published_rankings"), dg.AssetKey("published_reports"))
 
 
 @dataclass(frozen=True)
@@ -73,45 +77,56 @@ def night_scope(settings: Settings, *, whole: bool = False) -> NightScope:
     return NightScope(frozenset(families), reason)
 
 
-def _raw_inputs(
-    graph: AssetGraph, key: dg.AssetKey, dbt_keys: set[dg.AssetKey], memo: dict[dg.AssetKey, frozenset]
-) -> frozenset[dg.AssetKey]:
-    """The non-dbt assets (raw tables) a dbt model reads, through other dbt models."""
-    if key not in memo:
-        inputs: set[dg.AssetKey] = set()
-        for parent in graph.get(key).parent_keys:
-            if parent in dbt_keys:
-                inputs |= _raw_inputs(graph, parent, dbt_keys, memo)
-            else:
-                inputs.add(parent)
-        memo[key] = frozenset(inputs)
-    return memo[key]
+@dataclass(frozen=True)
+class NightPlan:
+    """Tonight's decision. ``skipped_since``: the published night that tonight would repeat
+    (nothing new: the night is skipped); else ``scope`` says what runs."""
+
+    reasons: list[str] = field(default_factory=list)  # why tonight must run (said in the alert)
+    skipped_since: LastNight | None = None
+    scope: NightScope | None = None
+    full_refresh: bool = False  # rebuild the incremental models from all records
+
+    @property
+    def skipped(self) -> bool:
+        return self.skipped_since is not None
 
 
-def _is_view(graph: AssetGraph, key: dg.AssetKey) -> bool:
-    metadata = DbtMetadataSet.extract(graph.get(key).metadata)
-    return metadata.materialization_type == "view"
+def plan_night(
+    settings: Settings,
+    *,
+    force: bool = False,
+    full_refresh: bool = False,
+    reasons: list[str] | None = None,
+) -> NightPlan:
+    """Skip or run, and what to run. ``reasons``: why tonight must run, when the caller has
+    already worked them out (`parwh run` prints them as it finds them); else found here.
+
+    A night runs when there is a reason (the last night died, files pending, loaded or
+    withdrawn after the last publication), for ``force`` and ``full_refresh``, and when the
+    inbox or the code changed; on Spark a record export withdrawn since the last publication
+    makes it a full refresh (`night.state.spark_records_withdrawn`)."""
+    reasons = reasons_to_run(settings) if reasons is None else reasons
+    if not full_refresh and spark_records_withdrawn(settings):
+        full_refresh = True
+    if not reasons and not force and not full_refresh:
+        last = nothing_new(settings)
+        if last is not None:
+            return NightPlan(reasons=reasons, skipped_since=last)
+    scope = night_scope(settings, whole=force or full_refresh)
+    return NightPlan(reasons=reasons, scope=scope, full_refresh=full_refresh)
 
 
-def scoped_selection(
-    graph: AssetGraph, families: Iterable[str]
-) -> tuple[set[dg.AssetKey], set[dg.AssetCheckKey]]:
-    """The assets and checks of a night whose new data belongs to ``families``."""
-    from orchestration.assets.inbox_loading import FAMILY_TABLES
-    from orchestration.assets.quality import quality_checks
-    from orchestration.assets.transform import warehouse_dbt_models
+def skip_message(last: LastNight) -> str:
+    return (
+        f"nothing new since the night of {last.finished_at} (run {last.run_id}): no new "
+        "inbox file and the same pipeline code"
+    )
 
-    raw_keys = [dg.AssetKey(["raw", table]) for family in families for table in FAMILY_TABLES[family]]
-    dbt_keys = set(warehouse_dbt_models.keys)
-    memo: dict[dg.AssetKey, frozenset] = {}
-    # models reading only the manifest: views are always current, tables are rebuilt
-    manifest_readers = {
-        key
-        for key in dbt_keys
-        if _raw_inputs(graph, key, dbt_keys, memo) == {MANIFEST_KEY} and not _is_view(graph, key)
-    }
-    downstream = dg.AssetSelection.assets(*raw_keys).downstream().resolve(graph) if raw_keys else set()
-    assets = {MANIFEST_KEY, *raw_keys, *downstream, *manifest_readers, *PUBLICATION_KEYS}
-    gx_checks = {key for checks in quality_checks for key in checks.check_keys}
-    dbt_tests = {key for key in warehouse_dbt_models.check_keys if key.asset_key in assets}
-    return assets, gx_checks | dbt_tests
+
+def record_skipped_night(settings: Settings, last: LastNight) -> None:
+    """One line in <warehouse>/logs/skipped_nights.log per night skipped (CLI or schedule)."""
+    log = settings.warehouse_dir / "logs" / "skipped_nights.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(f"{datetime.now(UTC).isoformat(timespec='seconds')} nothing new since run {last.run_id}\n")

@@ -27,29 +27,30 @@ nightly_job = dg.define_asset_job(
 )
 def nightly_schedule(context: dg.ScheduleEvaluationContext):
     """Every night at 01:00, unless nothing is new since the last published night; only the
-    part of the pipeline that the new data changes (night/scope.py)."""
-    from night.scope import SCOPE_TAG, night_scope, scoped_selection
-    from night.state import nothing_new
+    part of the pipeline that the new data changes. The decision is `parwh run`'s
+    (night.scope.plan_night)."""
+    from night.scope import SCOPE_TAG, plan_night, record_skipped_night, skip_message
+    from orchestration.assets.transform import FULL_REFRESH_TAG
+    from orchestration.selection import scoped_selection
 
     settings = Settings.from_env()
-    last = nothing_new(settings)
-    if last is not None:
-        return dg.SkipReason(
-            f"nothing new since the night of {last.finished_at} (run {last.run_id}): no new "
-            "inbox file and the same pipeline code"
-        )
-    scope = night_scope(settings)
+    plan = plan_night(settings)
+    if plan.skipped:
+        record_skipped_night(settings, plan.skipped_since)
+        return dg.SkipReason(skip_message(plan.skipped_since))
+    scope = plan.scope
+    tags = {SCOPE_TAG: scope.describe(), **({FULL_REFRESH_TAG: "true"} if plan.full_refresh else {})}
     try:
         graph = context.repository_def.asset_graph
     except dg.DagsterInvariantViolationError:  # evaluated outside a code location
         graph = None
     if scope.families is None or graph is None:
-        return dg.RunRequest(tags={SCOPE_TAG: scope.describe()})
+        return dg.RunRequest(tags=tags)
     assets, checks = scoped_selection(graph, scope.families)
     return dg.RunRequest(
         asset_selection=sorted(assets, key=lambda key: key.to_user_string()),
         asset_check_keys=sorted(checks, key=lambda key: key.to_user_string()),
-        tags={SCOPE_TAG: scope.describe()},
+        tags=tags,
     )
 
 
@@ -77,15 +78,12 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
 
 
 def _alert_for_run(context: dg.RunStatusSensorContext) -> None:
-    from night.alerts import compose_alert, deliver
-    from night.summary import summarise_run
+    from night.finish import finish_night
 
     run = context.dagster_run
     if run.tags.get("parwh/launched_by") == "cli":
-        return  # `parwh run` sends its own alert
-    settings = Settings.from_env()
-    summary = summarise_run(context.instance, run.run_id, settings.database_path)
-    deliver(compose_alert(summary, settings.database_path), settings.warehouse_dir)
+        return  # `parwh run` ends its own night (the same night.finish)
+    finish_night(context.instance, run.run_id, Settings.from_env())
 
 
 @dg.run_status_sensor(

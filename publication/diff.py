@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.assets.publication import PUBLISHED_MARTS
+from publication.marts import PUBLISHED_MARTS
 
 RUN_COLUMNS = frozenset({"run_id", "found_at", "first_seen_at", "last_seen_at", "resolved_at"})
 TOLERANCE = 1e-9

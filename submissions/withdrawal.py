@@ -123,8 +123,7 @@ def ensure_audit_table(con: duckdb.DuckDBPyConnection) -> None:
 def exclusive_warehouse(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse lock of `parwh run` (one pipeline process per warehouse) and a writing
     connection. Raises :class:`SubmissionError` when a night or another program holds it."""
-    from cli.main import WarehouseBusyError, warehouse_lock
-    from night.db_lock import lock_holder
+    from night.db_lock import WarehouseBusyError, lock_holder, warehouse_lock
 
     if not settings.database_path.exists():
         raise SubmissionError(

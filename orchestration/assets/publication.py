@@ -1,24 +1,19 @@
-"""The gate: publish the marts only when no error-severity check of this run failed."""
+"""The publication asset (`published_rankings`): the quality gate, then the file swap.
+
+The gate (`failed_error_checks`) holds publication back when an error-severity check of this
+run failed; the file swap is `publication.swap.publish` (no Dagster there); the reports
+made from the published file are another asset (`report_files.py`). The night is recorded as
+published here (`night.state.record_published_night`), by the step that publishes it.
+"""
 
 import dagster as dg
 
 from expectations.history import record_finding_history
+from night.state import code_fingerprint, record_published_night
 from orchestration.assets.quality import CHECKED_MODEL_KEYS
 from orchestration.resources import WarehouseResource
+from publication.marts import PUBLISHED_MARTS
 from publication.swap import publish
-
-PUBLISHED_MARTS = (
-    "dim_admin_units",
-    "fct_dossier_stats",
-    "fct_survey_satisfaction",
-    "fct_budget_disbursement",
-    "fct_staffing",
-    "fct_indicator_values",
-    "fct_scores",
-    "rankings",
-    "mart_points_lost",
-    "data_quality_findings",
-)
 
 
 def failed_error_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
@@ -64,6 +59,10 @@ def published_rankings(context: dg.AssetExecutionContext, warehouse: WarehouseRe
         publication = publish(
             con, settings.published_dir, context.run.run_id, required_tables=PUBLISHED_MARTS
         )
+        (manifest_loaded_through,) = con.execute(
+            "select max(loaded_at) from raw.file_manifest"
+        ).fetchone() or (None,)
+    record_published_night(settings, context.run.run_id, code_fingerprint(), manifest_loaded_through)
     context.log.info(
         f"published {publication.path.name} as {publication.latest_path}"
         f" and as Parquet in {publication.parquet_latest_path}"

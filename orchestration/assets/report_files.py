@@ -1,4 +1,6 @@
-"""What people read, produced after each publication from the published file only."""
+"""The reports asset: what people read (workbooks, the HTML report, the dbt docs), made after
+each publication from the published file only. The night itself is recorded as published by
+the publication asset (publication.py)."""
 
 import logging
 import re
@@ -11,7 +13,7 @@ from dagster_dbt import DbtCliResource
 
 from engines.dbt import dbt_project
 from expectations.data_docs_offline import external_references
-from night.state import code_fingerprint, record_published_night
+from night.state import code_fingerprint
 from orchestration.resources import WarehouseResource
 from reports import write_reports
 
@@ -74,13 +76,6 @@ def published_reports(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     else:
         context.log.info("dbt docs unchanged since the code last changed: not regenerated")
     context.log.info(f"reports: {', '.join(p.name for p in written)}; dbt docs: {docs_index}")
-    selection = context.run.asset_selection
-    if not selection or dg.AssetKey("published_rankings") in selection:  # empty: the whole job
-        with warehouse.connect() as con:
-            (manifest_loaded_through,) = con.execute(
-                "select max(loaded_at) from raw.file_manifest"
-            ).fetchone() or (None,)
-        record_published_night(settings, context.run.run_id, fingerprint, manifest_loaded_through)
     return dg.MaterializeResult(
         metadata={"reports": "\n".join(str(p) for p in written), "dbt_docs": str(docs_index)}
     )

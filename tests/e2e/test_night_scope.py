@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from orchestration.assets.publication import PUBLISHED_MARTS
+from publication.marts import PUBLISHED_MARTS
 from settings import Settings
 from tests.e2e.inbox_files import write_small_inbox
 

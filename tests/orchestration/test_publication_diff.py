@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.assets.publication import PUBLISHED_MARTS
 from publication.diff import differences
+from publication.marts import PUBLISHED_MARTS
 
 
 def _publication(path: Path, statements: list[str] = ()) -> Path:  # type: ignore[assignment]

@@ -1,0 +1,16 @@
+"""The published marts: the tables of `published/latest.duckdb` and of the Parquet set, in
+the order they are written. A contract with the analysts (docs/marts.md): add, never rename.
+Read by the publication asset, `publication.diff` and the tests, none of which need Dagster."""
+
+PUBLISHED_MARTS = (
+    "dim_admin_units",
+    "fct_dossier_stats",
+    "fct_survey_satisfaction",
+    "fct_budget_disbursement",
+    "fct_staffing",
+    "fct_indicator_values",
+    "fct_scores",
+    "rankings",
+    "mart_points_lost",
+    "data_quality_findings",
+)

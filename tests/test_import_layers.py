@@ -1,0 +1,126 @@
+"""The project's packages import one another one way: no cycle between packages, none between
+modules (imports inside functions count too: a late import hides a cycle, it does not remove
+it), and no private Dagster import (``dagster._…``)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = (
+    "cli",
+    "settings",
+    "night",
+    "publication",
+    "engines",
+    "submissions",
+    "orchestration",
+    "ingest",
+    "expectations",
+    "reports",
+    "demo",
+)
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports() -> dict[str, set[str]]:
+    """Each project module and the project modules it imports (anywhere in its body)."""
+    modules = {
+        _module_name(path): path for package in PACKAGES for path in sorted((ROOT / package).rglob("*.py"))
+    }
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if isinstance(node, ast.Import):
+                found = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                # `from reports import queries`: the module reports.queries, not the package
+                found = [
+                    f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in modules else node.module
+                    for alias in node.names
+                ]
+            else:
+                continue
+            targets.update(target for target in found if target in modules)
+        graph[name] = targets - {name}
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of the graph (its nodes in order, the first repeated last), or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt) :] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+#: cycles known when this test was written, to be removed by their owners (issue 17): the
+#: admin unit lists are loaded by ensure_schema, which the loader calls back
+KNOWN_CYCLES = ({"ingest.admin_units", "ingest.warehouse"},)
+
+
+def test_no_import_cycle_between_modules() -> None:
+    graph = _imports()
+    for known in KNOWN_CYCLES:  # one edge of each known cycle left out, so that others show
+        first, second = sorted(known)
+        graph[first].discard(second)
+    cycle = _cycle(graph)
+    assert cycle is None, "import cycle: " + " → ".join(cycle)
+
+
+def test_no_import_cycle_between_packages() -> None:
+    packages: dict[str, set[str]] = {}
+    for module, targets in _imports().items():
+        packages.setdefault(module.split(".")[0], set()).update(t.split(".")[0] for t in targets)
+    graph = {package: targets - {package} for package, targets in packages.items()}
+    cycle = _cycle(graph)
+    assert cycle is None, "import cycle between packages: " + " → ".join(cycle)
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_no_private_dagster_import() -> None:
+    private = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = (
+                    [alias.name for alias in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else []
+                )
+                private += [
+                    f"{path.relative_to(ROOT)}:{node.lineno} {name}"
+                    for name in names
+                    if name.split(".")[0].startswith("dagster")
+                    and any(p.startswith("_") for p in name.split("."))
+                ]
+    assert not private, "private Dagster imports:\n" + "\n".join(private)

@@ -1,0 +1,43 @@
+"""CI's lint step: ruff (check and format) over the repository, sqlfluff over every dbt model.
+
+Each test fails on one lint error and prints what the linter said. sqlfluff runs with the dbt
+templater (the project's .sqlfluff) in two processes, against a profile that points at a
+scratch warehouse: it compiles the models, it builds nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _tool(name: str) -> str:
+    path = BIN / name
+    return str(path) if path.exists() else name
+
+
+def _lint(command: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+
+
+def test_ruff_finds_no_lint_error() -> None:
+    done = _lint([_tool("ruff"), "check", "."])
+    assert done.returncode == 0, f"ruff check . found errors:\n{done.stdout}{done.stderr}"
+
+
+def test_ruff_format_would_change_no_file() -> None:
+    done = _lint([_tool("ruff"), "format", "--check", "."])
+    assert done.returncode == 0, f"ruff format --check . would reformat:\n{done.stdout}{done.stderr}"
+
+
+def test_sqlfluff_finds_no_lint_error_in_the_dbt_models(tmp_path: Path) -> None:
+    env = {**os.environ, "PARWH_WAREHOUSE": str(tmp_path / "warehouse")}
+    env.pop("PARWH_DBT_TARGET", None)
+    env.pop("PARWH_ENGINE", None)  # the duckdb profile: the models are linted as DuckDB SQL
+    done = _lint([_tool("sqlfluff"), "lint", "dbt_project/models", "--processes", "2"], env=env)
+    assert done.returncode == 0, f"sqlfluff lint dbt_project/models found errors:\n{done.stdout}{done.stderr}"
