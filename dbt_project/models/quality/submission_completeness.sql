@@ -43,25 +43,25 @@ submitted as (
 
     select distinct
         'dossiers' as source_family,
-        year(period_end) as year,  -- noqa: RF04
+        year(period_end) as report_year,
         unit_code
     from dossier_stats
     union
     select
         'surveys' as source_family,
-        year(period_end) as year,
+        year(period_end) as report_year,
         unit_code
     from surveys
     union
     select
         'budget' as source_family,
-        fiscal_year as year,
+        fiscal_year as report_year,
         unit_code
     from budget
     union
     select
         'staff' as source_family,
-        year(as_of_date) as year,
+        year(as_of_date) as report_year,
         unit_code
     from staffing
 
@@ -83,15 +83,15 @@ units as (
 
 scope as (
 
-    -- the provinces that submitted anything for a family and year
+    -- the provinces that submitted anything for a family and report_year
     select
         submitted.source_family,
-        submitted.year,
+        submitted.report_year,
         units.province_code,
         bool_or(units.unit_kind = 'commune') as communes_submitted
     from submitted
-    inner join units using (unit_code)
-    where submitted.year is not null and units.province_code is not null
+    inner join units on submitted.unit_code = units.unit_code
+    where submitted.report_year is not null and units.province_code is not null
     group by all
 
 ),
@@ -100,7 +100,7 @@ expected as (
 
     select
         scope.source_family,
-        scope.year,
+        scope.report_year,
         scope.province_code,
         units.unit_code,
         units.unit_name,
@@ -117,8 +117,8 @@ expected as (
                 and scope.source_family in ('dossiers', 'surveys')
             )
         )
-        and (units.valid_from is null or units.valid_from <= make_date(scope.year, 12, 31))
-        and (units.valid_to is null or units.valid_to >= make_date(scope.year, 1, 1))
+        and (units.valid_from is null or units.valid_from <= make_date(scope.report_year, 12, 31))
+        and (units.valid_to is null or units.valid_to >= make_date(scope.report_year, 1, 1))
 
 ),
 
@@ -128,7 +128,11 @@ marked as (
         expected.*,
         submitted.unit_code is not null as is_submitted
     from expected
-    left join submitted using (source_family, year, unit_code)
+    left join submitted
+        on
+            expected.source_family = submitted.source_family
+            and expected.report_year = submitted.report_year
+            and expected.unit_code = submitted.unit_code
 
 ),
 
@@ -137,7 +141,7 @@ missing as (
     -- districts first, then communes by district; a commune is named with its district
     select
         marked.source_family,
-        marked.year,
+        marked.report_year,
         marked.province_code,
         marked.unit_code,
         marked.unit_kind,
@@ -151,13 +155,13 @@ missing as (
             else ''
         end as shown_name,
         row_number() over (
-            partition by marked.source_family, marked.year, marked.province_code
+            partition by marked.source_family, marked.report_year, marked.province_code
             order by
                 marked.unit_kind != 'district',
                 parents.unit_name,
                 marked.unit_name,
                 marked.unit_code
-        ) as position
+        ) as list_position
     from marked
     left join units as parents on marked.parent_code = parents.unit_code
     where not marked.is_submitted
@@ -168,10 +172,11 @@ missing_lists as (
 
     select
         source_family,
-        year,
+        report_year,
         province_code,
-        string_agg(shown_name, ', ' order by position)
-            filter (where position <= {{ named }}) as named,
+        string_agg(shown_name, ', ' order by list_position) filter (
+            where list_position <= {{ named }}
+        ) as named,
         list(
             {
                 'unit_code': unit_code,
@@ -180,7 +185,7 @@ missing_lists as (
                 'parent_code': parent_code,
                 'parent_name': parent_name
             }
-            order by position
+            order by list_position
         ) as missing_units
     from missing
     group by all
@@ -191,7 +196,7 @@ rates as (
 
     select
         source_family,
-        year,
+        report_year,
         province_code,
         count(*) as expected_units,
         count(*) filter (where is_submitted) as reported_units
@@ -206,7 +211,7 @@ provinces as (
         rates.province_code as unit_code,
         coalesce(province_units.unit_name, rates.province_code) as province_name,
         rates.source_family,
-        cast(rates.year as varchar) as period_label,
+        cast(rates.report_year as varchar) as period_label,
         rates.expected_units,
         rates.reported_units,
         rates.expected_units - rates.reported_units as units_missing,
@@ -214,7 +219,11 @@ provinces as (
         coalesce(missing_lists.named, '') as named,
         missing_lists.missing_units
     from rates
-    left join missing_lists using (source_family, year, province_code)
+    left join missing_lists
+        on
+            rates.source_family = missing_lists.source_family
+            and rates.report_year = missing_lists.report_year
+            and rates.province_code = missing_lists.province_code
     left join units as province_units on rates.province_code = province_units.unit_code
 
 ),
@@ -234,15 +243,17 @@ final as (
         named
         || case
             when units_missing > {{ named }}
-                then ', … and ' || (units_missing - {{ named }})
-                || ' more (every unit: column details)'
+                then
+                    ', … and ' || (units_missing - {{ named }})
+                    || ' more (every unit: column details)'
             else ''
         end as missing_names_en,
         named
         || case
             when units_missing > {{ named }}
-                then ', … và ' || (units_missing - {{ named }})
-                || ' đơn vị khác (danh sách đầy đủ: cột details)'
+                then
+                    ', … và ' || (units_missing - {{ named }})
+                    || ' đơn vị khác (danh sách đầy đủ: cột details)'
             else ''
         end as missing_names_vi,
         case
