@@ -31,7 +31,9 @@ def test_ruff_finds_no_lint_error() -> None:
 
 
 def test_ruff_format_would_change_no_file() -> None:
-    done = _lint([_tool("ruff"), "format", "--check", "."])
+    # Python files only: this ruff also formats the code blocks of Markdown pages, whose
+    # aligned comments are written for readers
+    done = _lint([_tool("ruff"), "format", "--check", ".", "--extend-exclude", "*.md"])
     assert done.returncode == 0, f"ruff format --check . would reformat:\n{done.stdout}{done.stderr}"
 
 
