@@ -10,6 +10,7 @@ PUBLISHED_MARTS = (
     "fct_staffing",
     "fct_indicator_values",
     "fct_scores",
+    "fct_area_scores",
     "rankings",
     "mart_points_lost",
     "data_quality_findings",
