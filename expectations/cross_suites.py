@@ -8,12 +8,12 @@ expectations/rules.yaml; no rule is written here.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import Any
 
 from expectations.rules import load_catalogue, quality_relation
 from expectations.spec import Rule, Suite, quote_relation
+from settings import environment
 
 #: days after a period's end by which its file must have been loaded (unset: rule off);
 #: the view quality.submission_timeliness reads the same setting
@@ -24,7 +24,7 @@ TIMELINESS = "submission_timeliness"
 
 def deadline_params() -> Sequence[Any] | None:
     """No parameters when PARWH_SUBMISSION_DEADLINE_DAYS is set; None (rule off) when unset."""
-    text = os.environ.get(DEADLINE_ENV, "").strip()
+    text = environment().get(DEADLINE_ENV, "").strip()
     if not text:
         return None
     days = int(text)

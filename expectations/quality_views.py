@@ -10,13 +10,14 @@ builds them on a hand-made warehouse in tests.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+from settings import environment
 
 PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 #: the views of models/quality (the tables there, engine-neutral, are built by every engine)
@@ -41,7 +42,7 @@ def build_quality_views(
     database_path = Path(database_path).resolve()
     if database_path.name != "warehouse.duckdb":
         raise ValueError(f"{database_path}: the warehouse database must be named warehouse.duckdb")
-    env = dict(os.environ if environ is None else environ)
+    env = dict(environment() if environ is None else environ)
     env.update(PARWH_WAREHOUSE=str(database_path.parent), PARWH_DBT_TARGET="duckdb")
     with tempfile.TemporaryDirectory(prefix="parwh-quality-views-") as scratch:
         command = [

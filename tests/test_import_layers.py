@@ -124,3 +124,39 @@ def test_no_private_dagster_import() -> None:
                     and any(p.startswith("_") for p in name.split("."))
                 ]
     assert not private, "private Dagster imports:\n" + "\n".join(private)
+
+
+def _environment_reads(tree: ast.AST) -> list[int]:
+    """Lines that read the process environment: ``os.environ``, ``os.getenv``,
+    ``os.environb`` or their names imported from ``os``."""
+    lines = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "os"
+            and node.attr in {"environ", "getenv", "environb"}
+        ) or (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "os"
+            and any(alias.name in {"environ", "getenv", "environb"} for alias in node.names)
+        ):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_only_the_settings_package_reads_the_environment() -> None:
+    readers = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for package in PACKAGES
+        if package != "settings"
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for line in _environment_reads(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert not readers, "modules reading the environment outside settings/:\n" + "\n".join(readers)
+
+
+def test_the_environment_read_finder_finds_reads() -> None:
+    source = "import os\nfrom os import getenv\na = os.environ['X']\nb = os.getenv('Y')\nc = 'os.environ'\n"
+    tree = ast.parse(source)
+    assert _environment_reads(tree) == [2, 3, 4]
