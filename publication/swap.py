@@ -407,7 +407,18 @@ def publish(
         _step("switched")
         # relative, so that the warehouse folder can be moved or mounted elsewhere
         os.symlink(parquet_final.name, parquet_link_temp)
-        os.replace(parquet_link_temp, parquet_root / PARQUET_LATEST)
+        current_set = parquet_root / PARQUET_LATEST
+        replaced_copy = None
+        if current_set.is_dir() and not current_set.is_symlink():
+            # a copy of the warehouse made by a tool that follows links (shutil.copytree, a
+            # Windows copy) turned the link into a folder: moved aside, then removed
+            replaced_copy = parquet_root / f".{PARQUET_LATEST}.copied"
+            if replaced_copy.exists():
+                shutil.rmtree(replaced_copy)
+            os.replace(current_set, replaced_copy)
+        os.replace(parquet_link_temp, current_set)
+        if replaced_copy is not None:
+            shutil.rmtree(replaced_copy)
         _step("parquet_switched")
         _fsync(published_dir)
         _fsync(parquet_root)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -215,6 +216,25 @@ def test_a_new_parquet_set_replaces_the_old_one_which_is_kept(tmp_path: Path) ->
     assert sorted(_parquet_rows(reader_folder / "marts" / "fct_budget_disbursement.parquet"))[0][
         2
     ] == Decimal("1235.567")
+
+
+def test_a_warehouse_copied_through_its_links_publishes_again(tmp_path: Path) -> None:
+    """A copy that followed the links (shutil.copytree, a Windows copy) has a folder where
+    parquet/latest was a link: the next publication replaces it with the link."""
+    con = _typed_working_db(tmp_path / "w.duckdb", run=1)
+    first = publish(con, tmp_path / "original", "run-1")
+    con.close()
+    copied = tmp_path / "copy"
+    shutil.copytree(tmp_path / "original", copied)
+    assert not (copied / "parquet" / "latest").is_symlink()
+    con = _typed_working_db(tmp_path / "w.duckdb", run=2)
+    second = publish(con, copied, "run-2", now=first.published_at + timedelta(seconds=1))
+    con.close()
+
+    latest = copied / "parquet" / "latest"
+    assert latest.is_symlink() and os.readlink(latest) == second.path.stem
+    assert json.loads((latest / "schema.json").read_text())["run_id"] == "run-2"
+    assert not list((copied / "parquet").glob(".*"))  # nothing left aside
 
 
 def test_a_failed_publication_leaves_the_parquet_set_untouched(tmp_path: Path) -> None:
