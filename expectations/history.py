@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import duckdb
 
 from expectations.store import ensure_result_tables, utc_now
+from ingest.bookkeeping import ensure_finding_history_tables
 
 FINGERPRINT_SQL = (
     "md5(concat_ws('|', rule, coalesce(unit_code, ''), coalesce(period_label, ''),"
@@ -35,26 +36,6 @@ FINGERPRINT_SQL = (
 )
 STICKY_RULES = ("file_rejected",)
 
-STATUS_DDL = """
-CREATE TABLE IF NOT EXISTS audit.finding_status (
-    fingerprint VARCHAR PRIMARY KEY,
-    rule VARCHAR, severity VARCHAR, unit_code VARCHAR, period_label VARCHAR,
-    source_file VARCHAR, source_row BIGINT, finding_key VARCHAR,
-    message VARCHAR, message_vi VARCHAR,
-    first_seen_run VARCHAR, first_seen_at TIMESTAMP,
-    last_seen_run VARCHAR, last_seen_at TIMESTAMP,
-    resolved_run VARCHAR, resolved_at TIMESTAMP
-)"""
-RUNS_DDL = """
-CREATE TABLE IF NOT EXISTS audit.finding_history_runs (run_id VARCHAR, recorded_at TIMESTAMP)"""
-RUN_STATUS_DDL = """
-CREATE TABLE IF NOT EXISTS marts.data_quality_finding_status (
-    run_id VARCHAR, fingerprint VARCHAR, status VARCHAR,
-    rule VARCHAR, severity VARCHAR, unit_code VARCHAR, period_label VARCHAR,
-    source_file VARCHAR, source_row BIGINT, finding_key VARCHAR,
-    message VARCHAR, message_vi VARCHAR,
-    first_seen_at TIMESTAMP, last_seen_at TIMESTAMP, resolved_at TIMESTAMP
-)"""
 COLUMNS = "rule, severity, unit_code, period_label, source_file, source_row, finding_key, message, message_vi"
 
 
@@ -66,10 +47,9 @@ class HistoryCounts:
 
 
 def ensure_history_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The findings table and the history tables (declared in ``ingest/bookkeeping.py``)."""
     ensure_result_tables(con)
-    con.execute(STATUS_DDL)
-    con.execute(RUNS_DDL)
-    con.execute(RUN_STATUS_DDL)
+    ensure_finding_history_tables(con)
 
 
 def status_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> HistoryCounts:

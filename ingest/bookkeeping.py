@@ -12,9 +12,16 @@ each, used by the loaders (``ingest/``) and by the quality checks (``expectation
   ``dbt_project/models/marts/_marts.yml`` declares it as the source ``marts`` (for the
   docs); a test checks that it lists the same columns as :data:`DATA_QUALITY_FINDINGS`.
 
-The finding status tables (``audit.finding_status``, ``audit.finding_history_runs``,
-``marts.data_quality_finding_status``) are declared and written by
-``expectations/history.py``.
+* ``audit.finding_status``, ``audit.finding_history_runs`` and
+  ``marts.data_quality_finding_status`` — the findings' history (new, open, resolved),
+  declared here and written by ``expectations/history.py``; the last one is published.
+* ``raw.submission_withdrawals`` — the audit record of `parwh withdraw` (and of its
+  ``--undo``), declared here and written by ``submissions/withdrawal.py``; read by
+  `parwh submissions` and by the night's state (a withdrawal is a reason to run). Its name
+  is kept (existing warehouses hold records in it, and readers name it).
+
+Every table here is created with :func:`ingest.raw_tables.ensure_tables`: a table missing
+is created, a column declared since is added to an existing warehouse's table.
 """
 
 from __future__ import annotations
@@ -72,6 +79,89 @@ DATA_QUALITY_FINDINGS = Table(
 
 BOOKKEEPING_TABLES = (CHECK_RESULTS, DATA_QUALITY_FINDINGS)
 
+_FINDING_COLUMNS = (
+    Column("rule", "varchar", "Rule id."),
+    Column("severity", "varchar", "error or warn."),
+    Column("unit_code", "varchar", "Unit concerned, where known."),
+    Column("period_label", "varchar", "Period concerned, where known."),
+    Column("source_file", "varchar", "Submitted file concerned."),
+    Column("source_row", "bigint", "Row of that file."),
+    Column("finding_key", "varchar", "What else tells two findings apart (a measure …)."),
+    Column("message", "varchar", "What is wrong, in English (as last seen)."),
+    Column("message_vi", "varchar", "The same in Vietnamese."),
+)
+
+FINDING_STATUS = Table(
+    "audit",
+    "finding_status",
+    "One row per finding fingerprint ever seen: when first and last seen, when resolved.",
+    (
+        Column(
+            "fingerprint",
+            "varchar",
+            "md5 of rule, unit, period, file, row and finding key (no message text).",
+            primary_key=True,
+        ),
+        *_FINDING_COLUMNS,
+        Column("first_seen_run", "varchar", "The run that first found it."),
+        Column("first_seen_at", "timestamp", "When (UTC)."),
+        Column("last_seen_run", "varchar", "The last run that found it."),
+        Column("last_seen_at", "timestamp", "When (UTC)."),
+        Column("resolved_run", "varchar", "The first run that no longer found it."),
+        Column("resolved_at", "timestamp", "When (UTC); null while open."),
+    ),
+)
+
+FINDING_HISTORY_RUNS = Table(
+    "audit",
+    "finding_history_runs",
+    "The runs whose findings the history holds (recording is idempotent per run).",
+    (
+        Column("run_id", "varchar", "The Dagster run."),
+        Column("recorded_at", "timestamp", "When its history was recorded (UTC)."),
+    ),
+)
+
+DATA_QUALITY_FINDING_STATUS = Table(
+    "marts",
+    "data_quality_finding_status",
+    "Each run's findings with their status (new, open, resolved). Published.",
+    (
+        Column("run_id", "varchar", "The run."),
+        Column("fingerprint", "varchar", "The finding (audit.finding_status)."),
+        Column("status", "varchar", "new, open or resolved."),
+        *_FINDING_COLUMNS,
+        Column("first_seen_at", "timestamp", "First found (UTC)."),
+        Column("last_seen_at", "timestamp", "Last found (UTC)."),
+        Column("resolved_at", "timestamp", "Resolved (UTC), for status resolved."),
+    ),
+)
+
+FINDING_HISTORY_TABLES = (FINDING_STATUS, FINDING_HISTORY_RUNS, DATA_QUALITY_FINDING_STATUS)
+
+SUBMISSION_WITHDRAWALS = Table(
+    "raw",
+    "submission_withdrawals",
+    "One row per withdrawal of a loaded submission (`parwh withdraw`), re-admission included.",
+    (
+        Column("file_id", "varchar", "sha256 of the file's bytes."),
+        Column("file_name", "varchar", "Its name as submitted."),
+        Column("source_families", "varchar[]", "The source families it held."),
+        Column("unit_codes", "varchar[]", "The units it held."),
+        Column("period_labels", "varchar[]", "The periods it held."),
+        Column("row_count", "bigint", "Rows it had loaded."),
+        Column("reason", "varchar", "Why it was withdrawn (required)."),
+        Column("withdrawn_by", "varchar", "The OS user."),
+        Column("withdrawn_at", "timestamp", "When (UTC)."),
+        Column("rows_removed", "varchar", "JSON: rows deleted per raw table."),
+        Column("moved_to", "varchar", "Where the file went (null when it was not moved)."),
+        Column("loaded_at", "timestamp", "When it had been loaded (UTC)."),
+        Column("load_run_id", "varchar", "The run that had loaded it."),
+        Column("readmitted_at", "timestamp", "When `parwh withdraw --undo` re-admitted it (UTC)."),
+        Column("readmitted_by", "varchar", "Who re-admitted it."),
+    ),
+)
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -98,6 +188,16 @@ def ensure_bookkeeping_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create ``audit.check_results`` and ``marts.data_quality_findings`` if missing, and add
     the columns declared since (warehouses of an earlier release)."""
     ensure_tables(con, BOOKKEEPING_TABLES)
+
+
+def ensure_finding_history_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the findings' history tables if missing (and add columns declared since)."""
+    ensure_tables(con, FINDING_HISTORY_TABLES)
+
+
+def ensure_withdrawals_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ``raw.submission_withdrawals`` if missing (and add columns declared since)."""
+    ensure_tables(con, (SUBMISSION_WITHDRAWALS,))
 
 
 def append_check_results(

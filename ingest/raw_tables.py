@@ -66,6 +66,7 @@ class Column:
     data_type: str  # DuckDB spelling, lower case: varchar, bigint, decimal(18,3), varchar[] …
     description: str
     not_null: bool = False  # the writer guarantees a value (a not_null test in dbt's YAML)
+    primary_key: bool = False  # a bookkeeping table's key (``ingest/bookkeeping.py``)
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -88,7 +89,9 @@ class Table:
         return tuple(c.name for c in self.columns)
 
     def create_sql(self) -> str:
-        columns = ", ".join(f"{c.name} {c.data_type}" for c in self.columns)
+        columns = ", ".join(
+            f"{c.name} {c.data_type}{' primary key' if c.primary_key else ''}" for c in self.columns
+        )
         return f"create table if not exists {self.qualified_name} ({columns})"
 
     def arrow_schema(self, leave_out: Iterable[str] = LOADER_COLUMNS) -> pa.Schema:

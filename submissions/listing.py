@@ -36,11 +36,12 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from ingest.bookkeeping import SUBMISSION_WITHDRAWALS
 from ingest.text import fold, printable_name
 from settings import Settings
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-WITHDRAWALS_TABLE = "raw.submission_withdrawals"
+WITHDRAWALS_TABLE = SUBMISSION_WITHDRAWALS.qualified_name  # declared in ingest/bookkeeping.py
 #: statuses as listed, with their Vietnamese words
 STATUSES = {
     "loaded": "đã nạp",

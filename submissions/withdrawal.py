@@ -49,6 +49,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.bookkeeping import ensure_withdrawals_table
 from ingest.inbox import read_path, sha256_file
 from ingest.text import printable_name
 from settings import Settings
@@ -66,12 +67,6 @@ from submissions.listing import (
 
 #: the incremental dbt model of record-level exports, rebuilt whole after a withdrawal
 RECORDS_MONTHLY = ("intermediate", "int_dossier_records_monthly")
-
-AUDIT_DDL = f"""create table if not exists {WITHDRAWALS_TABLE} (
-    file_id varchar, file_name varchar, source_families varchar[], unit_codes varchar[],
-    period_labels varchar[], row_count bigint, reason varchar, withdrawn_by varchar,
-    withdrawn_at timestamp, rows_removed varchar, moved_to varchar, loaded_at timestamp,
-    load_run_id varchar, readmitted_at timestamp, readmitted_by varchar)"""
 
 
 @dataclass
@@ -115,8 +110,8 @@ def _now() -> datetime:
 
 
 def ensure_audit_table(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("create schema if not exists raw")
-    con.execute(AUDIT_DDL)
+    """``raw.submission_withdrawals``, declared in ``ingest/bookkeeping.py``."""
+    ensure_withdrawals_table(con)
 
 
 @contextmanager
