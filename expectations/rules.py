@@ -1,7 +1,9 @@
-"""The rule catalogue of the cross-table rules, read from expectations/rules.yaml.
+"""The rule catalogue, read from expectations/rules.yaml: every rule id the warehouse
+writes findings under (single-table, cross-table, load and ingest rules).
 
 `rules.yaml` is declared once and feeds the Great Expectations suites
-(`expectations.cross_suites`), the finding messages, the rule words of the night's summary
+(`expectations.suites`, `expectations.cross_suites`, `expectations.load_suites`), the finding
+messages, the load rules' words (`ingest.form_checks`), the rule words of the night's summary
 and alert (`expectations.suites.rule_title`) and docs/quality_rules.md (`render_docs`).
 `${name}` in it is a parameter: its own `params`, or a var of dbt_project/dbt_project.yml
 (the same value the models in dbt_project/models/quality read).
@@ -9,12 +11,16 @@ and alert (`expectations.suites.rule_title`) and docs/quality_rules.md (`render_
 
 from __future__ import annotations
 
+import re
 import string
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from expectations.spec import Rule
+from ingest.vocabulary import measure_label, terms
 
 CATALOGUE_PATH = Path(__file__).with_name("rules.yaml")
 DBT_PROJECT_PATH = Path(__file__).resolve().parents[1] / "dbt_project" / "dbt_project.yml"
@@ -39,6 +45,101 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, Any]:
         return yaml.safe_load(string.Template(text).substitute(params))
     except KeyError as exc:
         raise ValueError(f"{path}: unknown parameter ${{{exc.args[0]}}}") from exc
+
+
+#: dossier columns whose measure has another name in the vocabulary: the marts'
+#: resolved_on_time includes early dossiers
+_DOSSIER_COLUMN_MEASURE = {"resolved_on_time": "resolved_early_or_on_time"}
+
+
+def dossier_label(column: str) -> tuple[str, str]:
+    """(English, Vietnamese) label of a dossier measure column, from ingest/vocabulary.yaml
+    (declared once), capitalised to open a sentence."""
+    measure = _DOSSIER_COLUMN_MEASURE.get(column, column)
+    en, vi = measure_label(measure, "en"), measure_label(measure, "vi")
+    return en[:1].upper() + en[1:], vi[:1].upper() + vi[1:]
+
+
+def column_labels() -> dict[str, tuple[str, str]]:
+    """column -> (English, Vietnamese) label: the vocabulary's dossier measures and the
+    catalogue's `labels`."""
+    labels = {column: dossier_label(column) for column in terms("dossier_measures")}
+    for column, words in (load_catalogue().get("labels") or {}).items():
+        labels[column] = (words["en"], words["vi"])
+    return labels
+
+
+_TOKEN = re.compile(r"\[(Label|label|value|values)(?::([a-z_]+))?\]")
+
+
+def expand_words(text: str, lang: str, column: str, value_set: tuple[str, ...]) -> str:
+    """A catalogue text with its [Label], [label:col], [value] and [values] tokens filled in."""
+    labels = column_labels()
+    index = 0 if lang == "en" else 1
+
+    def fill(match: re.Match[str]) -> str:
+        token, other = match.group(1), match.group(2)
+        if token == "value":
+            return "{" + column + "}"
+        if token == "values":
+            return ", ".join(value_set)
+        label = labels[other or column][index]
+        return label if token == "Label" else label[:1].lower() + label[1:]
+
+    return _TOKEN.sub(fill, text)
+
+
+def single_table_rules(suite: str) -> list[Rule]:
+    """The rules of one single-table suite of the catalogue."""
+    catalogue = load_catalogue()
+    (entry,) = [s for s in catalogue["single_table_suites"] if s["suite"] == suite]
+    rules = []
+    for rule in entry["rules"]:
+        words = catalogue["word_patterns"][rule["words"]] if rule.get("words") else rule
+        value_set = tuple(terms(rule["value_set_from"])) if rule.get("value_set_from") else ()
+
+        texts = {
+            (part, lang): expand_words(words[part][lang], lang, rule["column"], value_set)
+            for part in ("description", "message")
+            for lang in ("en", "vi")
+        }
+        rules.append(
+            Rule(
+                rule=rule["id"],
+                severity=rule["severity"],
+                table=entry["table"],
+                kind=rule["kind"],
+                column=rule["column"],
+                min=rule.get("min"),
+                max=rule.get("max"),
+                where=rule.get("where"),
+                value_set=value_set,
+                summary_en=texts["description", "en"],
+                summary_vi=texts["description", "vi"],
+                message_en=texts["message", "en"],
+                message_vi=texts["message", "vi"],
+            )
+        )
+    return rules
+
+
+def rule_words(section: str) -> dict[str, tuple[str, str]]:
+    """rule id -> (English, Vietnamese) description of the catalogue's `load_rules` or
+    `ingest_rules`."""
+    return {r["id"]: (r["description"]["en"], r["description"]["vi"]) for r in load_catalogue()[section]}
+
+
+def catalogue_rule_ids() -> dict[str, str]:
+    """Every rule id of the catalogue -> its kind (single-table, cross-table, load, ingest)."""
+    catalogue = load_catalogue()
+    ids: dict[str, str] = {}
+    for suite in catalogue["single_table_suites"]:
+        ids.update({r["id"]: "single-table" for r in suite["rules"]})
+    for suite in catalogue["cross_table_suites"]:
+        ids.update({r["id"]: "cross-table" for r in suite["rules"]})
+    ids.update({r["id"]: "load" for r in catalogue["load_rules"]})
+    ids.update({r["id"]: "ingest" for r in catalogue["ingest_rules"]})
+    return ids
 
 
 def quality_relation(suite: str) -> str:

@@ -19,6 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+
+import yaml
 
 from ingest.errors import IngestError
 from ingest.headers import HeaderMatch, col_letter, is_numeric_cell
@@ -30,58 +33,19 @@ SAME_MEANING = ("same meaning as column", "trùng nghĩa với cột")
 #: identity failures on at least this many rows, and on most checked rows, reject the file
 MISREAD_MIN_ROWS = 2
 
-#: every rule a load finding can carry, with its summary (English, Vietnamese)
-LOAD_FINDING_RULES: dict[str, tuple[str, str]] = {
-    "form_received_total_parts": (
-        "Received for handling must equal carried in + newly received",
-        "Tổng số hồ sơ nhận giải quyết phải bằng số kỳ trước chuyển qua + số mới tiếp nhận",
-    ),
-    "form_received_channel_parts": (
-        "Newly received must equal the sum of the channels",
-        "Số mới tiếp nhận phải bằng tổng các hình thức tiếp nhận",
-    ),
-    "form_received_online_parts": (
-        "Received online must equal fully online + partly online",
-        "Tiếp nhận trực tuyến phải bằng toàn trình + một phần",
-    ),
-    "form_resolved_parts": (
-        "Resolved must equal early + on time + late",
-        "Số đã giải quyết phải bằng trước hạn + đúng hạn + quá hạn",
-    ),
-    "form_pending_parts": (
-        "Pending must equal within the deadline + overdue",
-        "Số đang giải quyết phải bằng trong hạn + quá hạn",
-    ),
-    "form_balance": (
-        "Received for handling must equal resolved + pending",
-        "Số nhận giải quyết phải bằng số đã giải quyết + đang giải quyết",
-    ),
-    "form_section_total": (
-        "A section's subtotal must equal the rows under it",
-        "Dòng tổng của nhóm phải bằng tổng các dòng trong nhóm",
-    ),
-    "form_row_above_section_total": (
-        "No row may exceed its section's total",
-        "Không dòng nào được lớn hơn tổng của nhóm",
-    ),
-    "form_stated_rate": (
-        "A stated rate must equal the rate the figures give",
-        "Tỷ lệ ghi trong biểu phải bằng tỷ lệ tính từ số liệu",
-    ),
-    "form_unmapped_numeric_column": (
-        "Every column with numbers must be understood",
-        "Mọi cột có số liệu phải xác định được nội dung",
-    ),
-    # record exports (ingest/records.py): rows loaded, each flagged
-    "records_finished_before_received": (
-        "A dossier cannot finish before it is received",
-        "Hồ sơ không thể kết thúc trước ngày tiếp nhận",
-    ),
-    "records_due_before_received": (
-        "A dossier cannot be due before it is received",
-        "Ngày hẹn trả không thể trước ngày tiếp nhận",
-    ),
-}
+#: the rule catalogue (declared once for every rule; read here for the load rules' words)
+RULE_CATALOGUE = Path(__file__).resolve().parents[1] / "expectations" / "rules.yaml"
+
+
+def _load_rules() -> dict[str, tuple[str, str]]:
+    """The catalogue's `load_rules`: rule id -> (English, Vietnamese) summary."""
+    catalogue = yaml.safe_load(RULE_CATALOGUE.read_text(encoding="utf-8"))
+    return {r["id"]: (r["description"]["en"], r["description"]["vi"]) for r in catalogue["load_rules"]}
+
+
+#: every rule a load finding can carry, with its summary (English, Vietnamese), from
+#: expectations/rules.yaml (`load_rules`); the form rules' ids below must be listed there
+LOAD_FINDING_RULES: dict[str, tuple[str, str]] = _load_rules()
 
 
 @dataclass(frozen=True)
