@@ -31,6 +31,7 @@ import pandas as pd
 
 from ingest.errors import UnitResolutionError
 from ingest.text import clean, fold
+from ingest.warehouse import ensure_schema
 
 REORGANISATION_DATE = date(2025, 7, 1)
 LEGACY_VALID_TO = date(2025, 6, 30)
@@ -207,8 +208,6 @@ def build_successions() -> pd.DataFrame:
 def load_admin_units(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """(Re)write ``raw.admin_units`` and ``raw.admin_unit_successions`` in one transaction.
     Returns the row counts."""
-    from ingest.warehouse import ensure_schema
-
     ensure_schema(con)
     units = build_admin_units()
     successions = build_successions()
@@ -612,3 +611,11 @@ class UnitResolver:
 @lru_cache(maxsize=1)
 def _default_resolver() -> UnitResolver:
     return UnitResolver(build_admin_units(), build_successions())
+
+
+def ensure_admin_units(con: duckdb.DuckDBPyConnection) -> None:
+    """Load the administrative units if ``raw.admin_units`` is still empty."""
+    ensure_schema(con)
+    row = con.execute("select count(*) from raw.admin_units").fetchall()
+    if not row or row[0][0] == 0:
+        load_admin_units(con)

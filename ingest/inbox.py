@@ -30,7 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from ingest import personal
-from ingest.admin_units import UnitResolver
+from ingest.admin_units import UnitResolver, ensure_admin_units
 from ingest.aggregated_file import read_aggregated_file
 from ingest.bookkeeping import Finding, append_findings
 from ingest.context import submission_date
@@ -44,7 +44,7 @@ from ingest.readers import Sheet, file_kind, read_sheets
 from ingest.records import load_records
 from ingest.text import printable_name
 from ingest.turned import turned_table
-from ingest.warehouse import ensure_admin_units, ensure_schema
+from ingest.warehouse import ensure_schema
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,8 @@
 """The tables ingest writes: every raw table (declared in
 ``dbt_project/models/staging/raw/_raw__sources.yml``, read by ``ingest/raw_tables.py``) and
 the bookkeeping tables (``ingest/bookkeeping.py``). Idempotent: creates what is missing and
-adds the columns declared since a warehouse was created."""
+adds the columns declared since a warehouse was created. The administrative units are
+loaded by ``ingest/admin_units.py`` (``ensure_admin_units``), which uses this module."""
 
 from __future__ import annotations
 
@@ -10,19 +11,9 @@ import duckdb
 from ingest.bookkeeping import BOOKKEEPING_TABLES
 from ingest.raw_tables import RAW_TABLES, ensure_tables, raw_tables
 
-__all__ = ["RAW_TABLES", "ensure_admin_units", "ensure_schema"]
+__all__ = ["RAW_TABLES", "ensure_schema"]
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the schemas and tables ingest writes, if they do not exist yet."""
     ensure_tables(con, [*raw_tables().values(), *BOOKKEEPING_TABLES])
-
-
-def ensure_admin_units(con: duckdb.DuckDBPyConnection) -> None:
-    """Load the administrative units if ``raw.admin_units`` is still empty."""
-    ensure_schema(con)
-    row = con.execute("select count(*) from raw.admin_units").fetchall()
-    if not row or row[0][0] == 0:
-        from ingest.admin_units import load_admin_units
-
-        load_admin_units(con)

@@ -77,17 +77,8 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-#: cycles known when this test was written, to be removed by their owners (issue 17): the
-#: admin unit lists are loaded by ensure_schema, which the loader calls back
-KNOWN_CYCLES = ({"ingest.admin_units", "ingest.warehouse"},)
-
-
 def test_no_import_cycle_between_modules() -> None:
-    graph = _imports()
-    for known in KNOWN_CYCLES:  # one edge of each known cycle left out, so that others show
-        first, second = sorted(known)
-        graph[first].discard(second)
-    cycle = _cycle(graph)
+    cycle = _cycle(_imports())
     assert cycle is None, "import cycle: " + " → ".join(cycle)
 
 
