@@ -147,20 +147,55 @@ def quality_relation(suite: str) -> str:
     return f"{QUALITY_SCHEMA}.{suite}"
 
 
+def _cells(cells: list[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+
 def render_docs() -> str:
-    """docs/quality_rules.md: the cross-table rules of the catalogue, in words."""
+    """docs/quality_rules.md: every rule of the catalogue, in words."""
     catalogue = load_catalogue()
     lines = [
-        "# Cross-table quality rules / Quy tắc kiểm tra chéo",
+        "# Quality rules / Quy tắc kiểm tra chất lượng",
         "",
         "<!-- Generated from expectations/rules.yaml by expectations.rules.render_docs;"
         " tests/expectations/test_rule_catalogue.py checks it is current. Regenerate with"
         " `uv run python -m expectations.rules > docs/quality_rules.md`. -->",
         "",
+        "Every rule id a finding (`data_quality_findings`) can carry, declared once in"
+        " `expectations/rules.yaml`: single-table rules, cross-table rules, load rules (what"
+        " the reader found in a loaded file) and ingest rules (what ingest reports itself)."
+        " Severity `error` holds the publication back; `warn` is reported only. In the"
+        " messages, `{column}` is the value of that column of the row found.",
+        "",
+        "## Single-table rules / Quy tắc trên một bảng",
+        "",
+        "Each suite validates one relation with Great Expectations (`expectations/suites.py`"
+        " adds the columns the rules derive).",
+        "",
+        "| Rule | Severity | Relation | Column | Description (en) | Mô tả (vi) |",
+        "|---|---|---|---|---|---|",
+    ]
+    suites = catalogue["single_table_suites"]
+    single = [rule for suite in suites for rule in single_table_rules(suite["suite"])]
+    for rule in single:
+        check = f"`{rule.column}` {_bounds(vars(rule))}"
+        if rule.where:
+            check += f" where `{rule.where}`"
+        lines.append(
+            _cells(
+                [f"`{rule.rule}`", rule.severity, f"`{rule.table}`", check, rule.summary_en, rule.summary_vi]
+            )
+        )
+    lines += ["", "### Messages / Nội dung phát hiện", ""]
+    for rule in single:
+        lines += [f"- `{rule.rule}`", f"  - en: {rule.message_en}", f"  - vi: {rule.message_vi}"]
+    lines += [
+        "",
+        "## Cross-table rules / Quy tắc kiểm tra chéo",
+        "",
         "Each rule reads one dbt view of `dbt_project/models/quality/` (`quality.<suite>`),"
         " whose rows are what the rule checks; a Great Expectations suite of the same name"
-        " validates it, attached in Dagster to the relation in the column *checked on*."
-        " Severity `error` holds the publication back; `warn` is reported only.",
+        " validates it, attached in Dagster to the relation in the column *checked on*.",
         "",
         "| Rule | Severity | Relation | Checked on | Column | Description (en) | Mô tả (vi) |",
         "|---|---|---|---|---|---|---|",
@@ -176,8 +211,8 @@ def render_docs() -> str:
                 rule["description"]["en"],
                 rule["description"]["vi"],
             ]
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    lines += ["", "## Messages / Nội dung phát hiện", ""]
+            lines.append(_cells(cells))
+    lines += ["", "### Messages / Nội dung phát hiện", ""]
     for suite in catalogue["cross_table_suites"]:
         for rule in suite["rules"]:
             lines += [
@@ -185,6 +220,40 @@ def render_docs() -> str:
                 f"  - en: {rule['message']['en']}",
                 f"  - vi: {rule['message']['vi']}",
             ]
+    for section, title, intro in (
+        (
+            "load_rules",
+            "Load rules / Quy tắc khi nạp tệp",
+            "Written by the reader to `raw.load_findings` with a message naming the columns and"
+            " figures compared (never submitted text); reported by the suite `load_findings`.",
+        ),
+        (
+            "ingest_rules",
+            "Ingest rules / Quy tắc của bước nạp",
+            "Written by ingest itself (`ingest/inbox.py`) with a message naming the file.",
+        ),
+    ):
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            intro,
+            "",
+            "| Rule | Severity | Written by | Description (en) | Mô tả (vi) |",
+            "|---|---|---|---|---|",
+        ]
+        for rule in catalogue[section]:
+            lines.append(
+                _cells(
+                    [
+                        f"`{rule['id']}`",
+                        rule["severity"],
+                        f"`{rule['source']}`",
+                        rule["description"]["en"],
+                        rule["description"]["vi"],
+                    ]
+                )
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -92,3 +92,12 @@ def test_single_table_words_come_from_the_catalogue_and_the_vocabulary() -> None
     assert rule_title("form_balance") == "Số nhận giải quyết phải bằng số đã giải quyết + đang giải quyết"
     staffing = load_catalogue()["single_table_suites"]
     assert [s["suite"] for s in staffing][0] == "raw_dossiers"
+
+
+def test_the_docs_page_lists_every_rule() -> None:
+    page = (ROOT / "docs" / "quality_rules.md").read_text(encoding="utf-8")
+    for rule in catalogue_rule_ids():
+        assert f"`{rule}`" in page, rule
+    (staffing,) = [s for s in SUITES if s.name == "fct_staffing"]
+    for rule in staffing.rules:
+        assert rule.summary_vi in page and rule.message_vi in page
