@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from reports.excel import write_ranking_workbooks
 from reports.html import write_html_report
-from reports.publish import write_reports
 from reports.templates import TEMPLATE_SOURCES, write_template
+from reports.writer import write_reports
 
 __all__ = [
     "TEMPLATE_SOURCES",

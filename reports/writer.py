@@ -1,4 +1,5 @@
-"""``write_reports``: every report of a publication into one directory."""
+"""``write_reports``: every report of a publication into one directory (the reports' writer;
+not the gate, ``orchestration/assets/publication.py``, nor the file swap, ``publication/``)."""
 
 from __future__ import annotations
 
