@@ -21,7 +21,7 @@ import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -29,12 +29,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ingest import vocabulary
 from ingest.errors import UnitResolutionError
 from ingest.text import clean, fold
 from ingest.warehouse import ensure_schema
 
-REORGANISATION_DATE = date(2025, 7, 1)
-LEGACY_VALID_TO = date(2025, 6, 30)
+#: the 2025 reorganisation (the var reorganisation_date of dbt_project/dbt_project.yml)
+REORGANISATION_DATE = vocabulary.reorganisation_date()
+LEGACY_VALID_TO = REORGANISATION_DATE - timedelta(days=1)
 
 ADMIN_UNIT_COLUMNS = [
     "unit_code",

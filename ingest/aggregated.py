@@ -45,7 +45,8 @@ DOSSIER_COUNTS = tuple(m for m in vocabulary.DOSSIER_MEASURES if m != "resolved_
 DOSSIER_MEASURES = vocabulary.DOSSIER_MEASURES
 #: the figures of the other families' rows
 _FAMILY_MEASURES = ("quota", "actual", "plan_mvnd", "disbursed_mvnd", "forms", "satisfied_forms")
-KIND_LEVEL = {"province": "tinh", "district": "huyen", "commune": "xa"}
+#: unit kind → authority level (dbt_project/seeds/unit_kinds.csv, declared once)
+KIND_LEVEL = vocabulary.kind_levels()
 _TOTAL_FIRST = ("tong", "total")
 _CONG_SECOND = {"chung", "toan", "tat", "so", "cac", "cong"}
 _DASHES = {"-", "–", "—", "--"}

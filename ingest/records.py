@@ -591,7 +591,7 @@ def _check_and_insert(
     unit_expr = (
         f"case when upper({unit}) like 'L%' then upper({unit})"
         f" when upper({unit}) = 'VN' then 'VN'"
-        f" when {era_at} < timestamp '2025-07-01' then 'L' || {unit}"
+        f" when {era_at} < timestamp '{vocabulary.reorganisation_date().isoformat()}' then 'L' || {unit}"
         f" else {unit} end"
     )
     _check_duplicates_and_units(con, match, file_name, c("dossier_id"), unit_expr, f"{stage} s")

@@ -12,8 +12,10 @@ whole header texts is kept.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -23,6 +25,9 @@ import yaml
 from ingest.text import fold
 
 VOCABULARY_PATH = Path(__file__).parent / "vocabulary.yaml"
+#: the dbt project, whose seeds and vars hold the vocabulary dbt reads too (issue 17)
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+UNIT_KINDS_SEED = DBT_PROJECT_DIR / "seeds" / "unit_kinds.csv"
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,38 @@ def channel_when_blank() -> str:
 def label(section: str, code: str, lang: str = "vi") -> str:
     term = terms(section)[code]
     return term.vi if lang == "vi" else term.en
+
+
+# --- unit kinds and the reorganisation date (declared in the dbt project) ------------------
+
+
+@cache
+def _unit_kinds() -> tuple[dict[str, str], ...]:
+    with open(UNIT_KINDS_SEED, encoding="utf-8", newline="") as fh:
+        return tuple(dict(row) for row in csv.DictReader(fh))
+
+
+def kind_levels() -> dict[str, str]:
+    """Unit kind → the authority level of the dossiers it resolves itself (``province`` →
+    ``tinh``, ``district`` → ``huyen``, ``commune`` → ``xa``), from the seed
+    ``dbt_project/seeds/unit_kinds.csv`` (dbt: ``reference.unit_kinds``)."""
+    return {row["unit_kind"]: row["authority_level"] for row in _unit_kinds()}
+
+
+def scored_levels() -> dict[str, str]:
+    """Unit kind → the authority level its rankings read for dossier and survey indicators
+    (``province`` → ``all``: a province is scored on all its levels together)."""
+    return {row["unit_kind"]: row["scored_level"] for row in _unit_kinds()}
+
+
+@cache
+def reorganisation_date() -> date:
+    """The day the 2025 reorganisation of administrative units took effect (legacy units
+    before it, current units from it): the var ``reorganisation_date`` of
+    ``dbt_project/dbt_project.yml``."""
+    with open(DBT_PROJECT_DIR / "dbt_project.yml", encoding="utf-8") as fh:
+        project = yaml.safe_load(fh)
+    return date.fromisoformat(str(project["vars"]["reorganisation_date"]))
 
 
 # --- authority levels and section rows ---------------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingest import vocabulary
 from reports import charts
 from reports import queries as q
 from reports.excel import SEVERITY_VI, STATUS_VI, rubric_title
@@ -23,7 +24,8 @@ TRENDS: list[tuple[str, str | None, str, str]] = [
         "Public investment disbursed (%)",
     ),
 ]
-LEVEL_OF_KIND = {"district": "huyen", "commune": "xa", "province": "all"}
+#: the level a unit kind is scored on (dbt_project/seeds/unit_kinds.csv: a province on all)
+LEVEL_OF_KIND = vocabulary.scored_levels()
 MAX_FINDINGS = 300
 #: findings listed in a last-ranked unit's box (the rest are counted)
 CARD_FINDINGS = 6

@@ -39,11 +39,11 @@ from ingest.periods import Period, parse_period
 from reports import queries as q
 from reports import styles as st
 
-REFORM_DATE = date(2025, 7, 1)
+REFORM_DATE = vocab.reorganisation_date()
 HEADER_ROW = 4  # the flat templates' header row
 STAFF_CATEGORIES = tuple(t.vi for t in vocab.terms("staff_categories").values())
 LEVEL_LABEL = {code: t.vi for code, t in vocab.terms("authority_levels").items()}  # Cấp tỉnh …
-KIND_LEVEL = {"district": "huyen", "commune": "xa", "province": "tinh"}
+KIND_LEVEL = vocab.kind_levels()
 WRONG_FILL = PatternFill("solid", fgColor="F4CCCC")
 
 

@@ -1,0 +1,63 @@
+"""Issue 17 point 5: the vocabulary is declared once, in files Python and dbt both read.
+
+Unit kinds and their authority levels are the seed dbt_project/seeds/unit_kinds.csv; the
+2025 reorganisation date is the var ``reorganisation_date`` of dbt_project.yml. These tests
+read those files and the Python constants that used to repeat them.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import yaml
+
+from ingest import admin_units, aggregated, vocabulary
+from reports import html, templates
+
+SEEDS = vocabulary.DBT_PROJECT_DIR / "seeds"
+
+
+def test_unit_kind_levels_come_from_the_seed():
+    assert vocabulary.kind_levels() == {"province": "tinh", "district": "huyen", "commune": "xa"}
+    assert vocabulary.kind_levels() == aggregated.KIND_LEVEL
+    assert vocabulary.kind_levels() == templates.KIND_LEVEL
+    # every level of a unit kind is an authority level of the vocabulary
+    assert set(vocabulary.kind_levels().values()) == set(vocabulary.terms("authority_levels"))
+
+
+def test_scored_level_is_the_level_the_rubrics_read():
+    """The reports' trend level of a unit kind (a province: all) is the level its rubric
+    criteria read for dossier and survey indicators (rubric_criteria.csv)."""
+    assert vocabulary.scored_levels() == {"province": "all", "district": "huyen", "commune": "xa"}
+    assert vocabulary.scored_levels() == html.LEVEL_OF_KIND
+    with open(SEEDS / "rubric_criteria.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    read = {
+        (r["unit_kind"], r["authority_level"])
+        for r in rows
+        if r["indicator_code"] in ("dossier_on_time_rate", "survey_satisfaction_rate")
+    }
+    assert ("province", "all") in read and ("province", "tinh") not in read
+    for kind, level in vocabulary.scored_levels().items():
+        assert (kind, level) in read, (kind, level)
+
+
+def test_seed_is_typed_in_the_seeds_yaml():
+    spec = yaml.safe_load((SEEDS / "_seeds.yml").read_text(encoding="utf-8"))
+    [seed] = [s for s in spec["seeds"] if s["name"] == "unit_kinds"]
+    with open(SEEDS / "unit_kinds.csv", encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    assert list(seed["config"]["column_types"]) == header
+    assert [c["name"] for c in seed["columns"]] == header
+
+
+def test_reorganisation_date_is_the_dbt_var():
+    project = yaml.safe_load((vocabulary.DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    assert project["vars"]["reorganisation_date"] == "2025-07-01"
+    assert vocabulary.reorganisation_date() == date(2025, 7, 1)
+    assert date(2025, 7, 1) == admin_units.REORGANISATION_DATE
+    assert date(2025, 6, 30) == admin_units.LEGACY_VALID_TO
+    assert date(2025, 7, 1) == templates.REFORM_DATE
+    assert admin_units.era_for(date(2025, 6, 30)) == "legacy"
+    assert admin_units.era_for(date(2025, 7, 1)) == "current"
