@@ -144,6 +144,33 @@ def hashed_inbox_files(inbox: Path, hashes: InboxHashes) -> list[tuple[Path, str
     return found
 
 
+def unregistered_inbox_files(
+    inbox: Path, hashes: InboxHashes, registered: set[tuple[str, str]]
+) -> list[tuple[Path, str, str]]:
+    """The inbox change detection, written once: (path, printable name, sha256) of every
+    inbox file not registered under the same name and content. ``registered`` holds the
+    ``(file_id, file_name)`` pairs of ``raw.file_manifest``. Used by :func:`register_inbox`
+    and by the night's state (``night/state.py``: is there anything new, which families).
+    A file is hashed once while its size, inode and change times stay the same
+    (:class:`InboxHashes`, ``<warehouse>/inbox_hashes.json``)."""
+    return [
+        (path, rel, sha)
+        for path, rel, sha in hashed_inbox_files(inbox, hashes)
+        if (sha, rel) not in registered
+    ]
+
+
+def inbox_listing_fingerprint(inbox: Path) -> str:
+    """A digest of the inbox listing (names, sizes, modification times; no file is opened),
+    for the inbox sensor: it changes when a file lands or changes in the inbox."""
+    digest = hashlib.sha256()
+    if inbox.exists():
+        for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
+            stat = path.stat()
+            digest.update(f"{path.relative_to(inbox)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 def inbox_name(inbox: Path, path: Path) -> str:
     """The file's name relative to the inbox as stored and shown: ``/``-separated, with
     undecodable bytes and control characters escaped (``bao_cao_\\xff.xlsx``)."""
@@ -383,10 +410,8 @@ def register_inbox(
         first_name.setdefault(fid, (fname, fam))
     outcomes: list[FileOutcome] = []
     hashes = hashes or InboxHashes()
-    for path, rel, file_id in hashed_inbox_files(inbox, hashes):
+    for path, rel, file_id in unregistered_inbox_files(inbox, hashes, seen):
         size = path.stat().st_size
-        if (file_id, rel) in seen:
-            continue
         seen.add((file_id, rel))
         now = _now()
         base = dict(

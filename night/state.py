@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.errors import IngestError
-from ingest.inbox import InboxHashes, classify, hashed_inbox_files
+from ingest.inbox import InboxHashes, classify, unregistered_inbox_files
 from settings import Settings, environment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -183,14 +183,13 @@ def _query_warehouse(settings: Settings, sql: str, params: list | None = None) -
 def _new_inbox_paths(settings: Settings) -> list[tuple[Path, str]] | None:
     if not settings.database_path.exists():
         return None
-    hashes = InboxHashes(settings.inbox_hash_cache)
-    files = hashed_inbox_files(settings.inbox_dir, hashes)
-    hashes.save()
     seen = _query_warehouse(settings, "select file_id, file_name from raw.file_manifest")
     if seen is None:
         return None
-    registered = set(seen)
-    return [(path, rel) for path, rel, sha in files if (sha, rel) not in registered]
+    hashes = InboxHashes(settings.inbox_hash_cache)
+    new = unregistered_inbox_files(settings.inbox_dir, hashes, set(seen))
+    hashes.save()  # the registration of tonight's run reads these hashes: no file is hashed twice
+    return [(path, rel) for path, rel, _ in new]
 
 
 def new_inbox_files(settings: Settings) -> list[str] | None:

@@ -1,8 +1,5 @@
 """The nightly job, its 01:00 schedule and the inbox sensor."""
 
-import hashlib
-from pathlib import Path
-
 import dagster as dg
 
 from settings import Settings
@@ -54,21 +51,13 @@ def nightly_schedule(context: dg.ScheduleEvaluationContext):
     )
 
 
-def inbox_fingerprint(inbox: Path) -> str:
-    """A digest of the inbox listing (names, sizes, modification times)."""
-    digest = hashlib.sha256()
-    if inbox.exists():
-        for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
-            stat = path.stat()
-            digest.update(f"{path.relative_to(inbox)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
-
-
 @dg.sensor(job=nightly_job, minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED)
 def inbox_sensor(context: dg.SensorEvaluationContext):
     """Starts a run when files land in (or change in) the inbox."""
+    from ingest.inbox import inbox_listing_fingerprint
+
     inbox = Settings.from_env().inbox_dir
-    fingerprint = inbox_fingerprint(inbox)
+    fingerprint = inbox_listing_fingerprint(inbox)
     if context.cursor == fingerprint:
         return dg.SkipReason(f"no new files in {inbox}")
     context.update_cursor(fingerprint)
