@@ -41,10 +41,23 @@ class Term:
     codes: tuple[str, ...] = ()
 
 
+#: vocabularies declared as vars of dbt_project/dbt_project.yml (dbt reads them too)
+DBT_VAR_SECTIONS = ("staff_categories",)
+
+
+@cache
+def _dbt_vars() -> dict:
+    with open(DBT_PROJECT_DIR / "dbt_project.yml", encoding="utf-8") as fh:
+        return dict(yaml.safe_load(fh).get("vars") or {})
+
+
 @cache
 def _spec() -> dict:
     with open(VOCABULARY_PATH, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        spec = yaml.safe_load(fh)
+    for section in DBT_VAR_SECTIONS:
+        spec[section] = _dbt_vars()[section]
+    return spec
 
 
 def _terms(section: str) -> dict[str, Term]:
@@ -134,9 +147,7 @@ def reorganisation_date() -> date:
     """The day the 2025 reorganisation of administrative units took effect (legacy units
     before it, current units from it): the var ``reorganisation_date`` of
     ``dbt_project/dbt_project.yml``."""
-    with open(DBT_PROJECT_DIR / "dbt_project.yml", encoding="utf-8") as fh:
-        project = yaml.safe_load(fh)
-    return date.fromisoformat(str(project["vars"]["reorganisation_date"]))
+    return date.fromisoformat(str(_dbt_vars()["reorganisation_date"]))
 
 
 # --- authority levels and section rows ---------------------------------------------------

@@ -1,8 +1,8 @@
 {#- The measures behind the indicators, per source family: one list, read by the family's
     rolled-up model (int_<family>_rolled_up) and by int_unit_measures_rolled_up. -#}
 {% macro unit_measures(family) -%}
-    {%- set staff_categories = ['can_bo', 'cong_chuc', 'vien_chuc_giao_duc', 'vien_chuc_y_te',
-        'vien_chuc_khac', 'hop_dong'] -%}
+    {#- the staff categories of the vocabulary (var staff_categories, dbt_project.yml) -#}
+    {%- set staff_categories = var('staff_categories').keys() | list -%}
     {%- set staff_measures = ['quota', 'actual', 'vacancies'] -%}
     {%- for category in staff_categories -%}
         {%- do staff_measures.extend(['quota_' ~ category, 'actual_' ~ category,

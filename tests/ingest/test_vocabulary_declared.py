@@ -61,3 +61,33 @@ def test_reorganisation_date_is_the_dbt_var():
     assert date(2025, 7, 1) == templates.REFORM_DATE
     assert admin_units.era_for(date(2025, 6, 30)) == "legacy"
     assert admin_units.era_for(date(2025, 7, 1)) == "current"
+
+
+def _dbt_yaml(relative: str) -> dict:
+    return yaml.safe_load((vocabulary.DBT_PROJECT_DIR / relative).read_text(encoding="utf-8"))
+
+
+def _accepted_values(spec: dict, model: str, column: str) -> list[str]:
+    [entry] = [m for m in spec["models"] if m["name"] == model]
+    [col] = [c for c in entry["columns"] if c["name"] == column]
+    [test] = [t for t in col["data_tests"] if isinstance(t, dict) and "accepted_values" in t]
+    return list(test["accepted_values"]["arguments"]["values"])
+
+
+def test_staff_categories_are_the_dbt_var():
+    """Staff categories are declared once (the var staff_categories of dbt_project.yml):
+    the vocabulary's labels, the macro's measures and the mart's accepted values agree."""
+    declared = _dbt_yaml("dbt_project.yml")["vars"]["staff_categories"]
+    codes = ["can_bo", "cong_chuc", "vien_chuc_giao_duc", "vien_chuc_y_te", "vien_chuc_khac", "hop_dong"]
+    assert list(declared) == codes
+    assert list(vocabulary.terms("staff_categories")) == codes
+    assert vocabulary.label("staff_categories", "vien_chuc_giao_duc") == "Viên chức giáo dục"
+    assert vocabulary.label("staff_categories", "hop_dong", "en") == "contract staff"
+    assert vocabulary.lookup("staff_categories", "VIÊN CHỨC Y TẾ") == "vien_chuc_y_te"
+    assert vocabulary.staff_category("Viên chức sự nghiệp GD&ĐT") == "vien_chuc_giao_duc"
+    assert templates.STAFF_CATEGORIES[0] == "Cán bộ" and len(templates.STAFF_CATEGORIES) == 6
+    assert "staff_categories" not in yaml.safe_load(vocabulary.VOCABULARY_PATH.read_text(encoding="utf-8"))
+    macro = (vocabulary.DBT_PROJECT_DIR / "macros" / "unit_measures.sql").read_text(encoding="utf-8")
+    assert "var('staff_categories')" in macro and "'can_bo'" not in macro
+    # the published mart's accepted values (a dbt test) name the same codes
+    assert _accepted_values(_dbt_yaml("models/marts/core/_core.yml"), "fct_staffing", "category") == codes
