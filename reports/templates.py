@@ -25,6 +25,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -34,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from expectations.rules import load_catalogue
 from ingest import vocabulary as vocab
 from ingest.periods import Period, parse_period
 from reports import queries as q
@@ -88,11 +90,13 @@ SOURCES: dict[str, tuple[str, list[Column]]] = {
     ),
 }
 TEMPLATE_SOURCES = ("dossiers", *SOURCES)
+#: the template cell rules of the rule catalogue (expectations/rules.yaml): the data
+#: validation of each column kind and the row checks shown as a red fill
+CELL_RULES = load_catalogue()["template_cell_rules"]
+CELL_VALIDATIONS: dict[str, dict[str, Any]] = {c["cell"]: c for c in CELL_RULES["cells"]}
 # Row checks shown as a red fill (conditional formatting): header → formula on the row.
-BALANCE = {
-    "staff": "FALSE",
-    "budget": "{c[Đã giải ngân (triệu đồng)]}>{c[Kế hoạch vốn giao (triệu đồng)]}",
-    "surveys": "{c[Số phiếu hài lòng]}>{c[Số phiếu khảo sát]}",
+BALANCE = {"staff": "FALSE"} | {
+    r["source"]: r["red_when"] for r in CELL_RULES["rows"] if r["source"] in SOURCES
 }
 INSTRUCTIONS = {
     "staff": "Mỗi đơn vị một dòng cho mỗi loại biên chế; số nguyên ≥ 0.",
@@ -488,13 +492,12 @@ def _dossier_form(prov: q.Row, per: Period, unit_rows: list[tuple[q.Row, str]]) 
         measure = FORM_COLUMNS[j - 1].measure
         assert measure is not None
         letter = get_column_letter(j)
+        counts = CELL_VALIDATIONS["dossier_count"]
         dv = DataValidation(
-            type="whole",
-            operator="greaterThanOrEqual",
-            formula1="0",
+            **counts["validation"],
             showErrorMessage=True,
-            errorTitle="Giá trị không hợp lệ",
-            error="Nhập số hồ sơ: số nguyên không âm (≥ 0).",
+            errorTitle=CELL_RULES["error_title"],
+            error=counts["error"],
             showInputMessage=True,
             promptTitle=f"({j})"[:32],
             prompt=vocab.measure_label(measure)[:255],
@@ -545,51 +548,15 @@ def _validations(ws: Worksheet, cols: list[Column], first: int, last: int) -> No
             dv.sqref = " ".join(refs)  # type: ignore[assignment]
             ws.add_data_validation(dv)
 
-    err = {"showErrorMessage": True, "errorTitle": "Giá trị không hợp lệ"}
-    add(
-        DataValidation(
-            type="whole",
-            operator="greaterThanOrEqual",
-            formula1="0",
-            error="Nhập số nguyên không âm (≥ 0).",
-            **err,
-        ),
-        "int",
-    )
-    add(
-        DataValidation(
-            type="decimal",
-            operator="greaterThanOrEqual",
-            formula1="0",
-            error="Nhập số không âm, đơn vị triệu đồng.",
-            **err,
-        ),
-        "money",
-    )
-    add(
-        DataValidation(
-            type="date",
-            operator="between",
-            formula1="DATE(2000,1,1)",
-            formula2="DATE(2100,12,31)",
-            error="Nhập ngày (dd/mm/yyyy).",
-            **err,
-        ),
-        "date",
-    )
-    add(
-        DataValidation(
-            type="whole",
-            operator="between",
-            formula1="2000",
-            formula2="2100",
-            error="Nhập năm ngân sách, ví dụ 2023.",
-            **err,
-        ),
-        "year",
-    )
-    add(DataValidation(type="list", formula1='"' + ",".join(STAFF_CATEGORIES) + '"', **err), "category")
-    add(DataValidation(type="list", formula1='"' + ",".join(LEVEL_LABEL.values()) + '"', **err), "level")
+    err = {"showErrorMessage": True, "errorTitle": CELL_RULES["error_title"]}
+    words = {"staff_categories": STAFF_CATEGORIES, "authority_levels": tuple(LEVEL_LABEL.values())}
+    for kind, cell in CELL_VALIDATIONS.items():
+        if kind == "dossier_count":
+            continue
+        if "list" in cell:
+            add(DataValidation(type="list", formula1='"' + ",".join(words[cell["list"]]) + '"', **err), kind)
+        else:
+            add(DataValidation(**cell["validation"], error=cell["error"], **err), kind)
 
 
 def _flat_template(source: str, prov: q.Row, per: Period, unit_rows: list[tuple[q.Row, str]]) -> Workbook:

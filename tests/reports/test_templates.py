@@ -554,3 +554,25 @@ def test_filled_template_loads_cleanly(
     finally:
         con.close()
     assert not [r for r in caplog.records if r.name.startswith("ingest")], caplog.text
+
+
+def test_cell_rules_come_from_the_rule_catalogue(published_db: Path, tmp_path: Path) -> None:
+    """The budget template's cells check what expectations/rules.yaml declares, and every
+    rule a cell rule anticipates is a rule of the catalogue."""
+    from expectations.rules import catalogue_rule_ids, load_catalogue
+
+    cell_rules = load_catalogue()["template_cell_rules"]
+    known = catalogue_rule_ids()
+    for entry in [*cell_rules["cells"], *cell_rules["rows"]]:
+        assert set(entry["rules"]) <= set(known), entry
+    path = write_template("budget", tmp_path, province="L87", period="2023", units_db=published_db)
+    ws = load_workbook(path).active
+    errors = {dv.type: dv.error for dv in ws.data_validations.dataValidation if dv.error}
+    assert errors["decimal"] == "Nhập số không âm, đơn vị triệu đồng."
+    assert errors["date"] == "Nhập ngày (dd/mm/yyyy)."
+    assert {dv.errorTitle for dv in ws.data_validations.dataValidation} == {"Giá trị không hợp lệ"}
+    letter = {c.value: c.column_letter for c in ws[HEADER_ROW]}
+    first = HEADER_ROW + 1
+    disbursed, plan = letter["Đã giải ngân (triệu đồng)"], letter["Kế hoạch vốn giao (triệu đồng)"]
+    (red,) = ws.conditional_formatting
+    assert red.rules[0].formula[0].endswith(f",${disbursed}{first}>${plan}{first})")
