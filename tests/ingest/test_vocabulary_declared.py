@@ -13,6 +13,7 @@ from datetime import date
 import yaml
 
 from ingest import admin_units, aggregated, vocabulary
+from ingest.raw_tables import raw_table
 from reports import html, templates
 
 SEEDS = vocabulary.DBT_PROJECT_DIR / "seeds"
@@ -91,3 +92,27 @@ def test_staff_categories_are_the_dbt_var():
     assert "var('staff_categories')" in macro and "'can_bo'" not in macro
     # the published mart's accepted values (a dbt test) name the same codes
     assert _accepted_values(_dbt_yaml("models/marts/core/_core.yml"), "fct_staffing", "category") == codes
+
+
+def test_dossier_measures_are_the_raw_dossiers_count_columns():
+    """Dossier measures: the vocabulary declares the words and labels, the raw table
+    declaration (sources YAML) its columns; every count the vocabulary can read is a column of
+    raw.dossiers and every count column of raw.dossiers is a measure of the vocabulary."""
+    columns = set(raw_table("dossiers").column_names)
+    bookkeeping = {
+        "file_id",
+        "source_row",
+        "unit_code",
+        "submitted_unit",
+        "authority_level",
+        "period_start",
+        "period_end",
+        "field",
+        "is_total_row",
+        "loaded_at",
+    }
+    counts = columns - bookkeeping
+    assert counts == set(aggregated.DOSSIER_COUNTS)
+    # the one measure without a column of its own is loaded into resolved_on_time
+    assert set(vocabulary.DOSSIER_MEASURES) - counts == {"resolved_early_or_on_time"}
+    assert vocabulary.measure_label("resolved_late") == "Giải quyết quá hạn"
