@@ -254,6 +254,30 @@ def render_docs() -> str:
                     ]
                 )
             )
+    cell_rules = catalogue["template_cell_rules"]
+    lines += [
+        "",
+        "## Template cell rules / Quy tắc ô trong biểu mẫu",
+        "",
+        "What the Excel submission templates (`parwh template`, `reports/templates.py`) check"
+        " as a cell is typed (error titled “" + cell_rules["error_title"] + "”) or mark red on"
+        " a row, and the rules above they anticipate.",
+        "",
+        "| Cells / rows | Check | Message (vi) | Rules |",
+        "|---|---|---|---|",
+    ]
+    for cell in cell_rules["cells"]:
+        if "list" in cell:
+            check = f"one of the Vietnamese words of `{cell['list']}` (ingest/vocabulary.yaml)"
+        else:
+            v = cell["validation"]
+            bounds = " … ".join(str(v[k]) for k in ("formula1", "formula2") if k in v)
+            check = f"{v['type']} {v['operator']} {bounds}"
+        rules = ", ".join(f"`{r}`" for r in cell["rules"]) or "—"
+        lines.append(_cells([f"`{cell['cell']}` cells", check, cell.get("error", "—"), rules]))
+    for row in cell_rules["rows"]:
+        rules = ", ".join(f"`{r}`" for r in row["rules"])
+        lines.append(_cells([f"`{row['source']}` rows", f"red when `{row['red_when']}`", "—", rules]))
     return "\n".join(lines) + "\n"
 
 

@@ -576,3 +576,12 @@ def test_cell_rules_come_from_the_rule_catalogue(published_db: Path, tmp_path: P
     disbursed, plan = letter["Đã giải ngân (triệu đồng)"], letter["Kế hoạch vốn giao (triệu đồng)"]
     (red,) = ws.conditional_formatting
     assert red.rules[0].formula[0].endswith(f",${disbursed}{first}>${plan}{first})")
+
+
+def test_the_catalogue_states_the_form_identities_the_template_colours() -> None:
+    from expectations.rules import load_catalogue
+    from reports.templates import FORM_IDENTITIES
+
+    (dossiers,) = [r for r in load_catalogue()["template_cell_rules"]["rows"] if r["source"] == "dossiers"]
+    stated = " or ".join(f"({t})<>" + "+".join(f"({p})" for p in parts) for t, parts in FORM_IDENTITIES)
+    assert dossiers["red_when"] == stated
