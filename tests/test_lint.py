@@ -38,6 +38,7 @@ def test_ruff_format_would_change_no_file() -> None:
 
 
 def test_sqlfluff_finds_no_lint_error_in_the_dbt_models(tmp_path: Path) -> None:
+    (tmp_path / "warehouse").mkdir()  # dbt-duckdb opens warehouse.duckdb there to compile
     env = {**os.environ, "PARWH_WAREHOUSE": str(tmp_path / "warehouse")}
     env.pop("PARWH_DBT_TARGET", None)
     env.pop("PARWH_ENGINE", None)  # the duckdb profile: the models are linted as DuckDB SQL
