@@ -20,6 +20,7 @@ PACKAGES = (
     "expectations",
     "reports",
     "demo",
+    "sqlfiles",
 )
 
 

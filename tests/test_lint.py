@@ -1,4 +1,5 @@
-"""CI's lint step: ruff (check and format) over the repository, sqlfluff over every dbt model.
+"""CI's lint step: ruff (check and format) over the repository, sqlfluff over every dbt model
+and every SQL file Python runs (`<package>/sql/*.sql`).
 
 Each test fails on one lint error and prints what the linter said. sqlfluff runs with the dbt
 templater (the project's .sqlfluff) in two processes, against a profile that points at a
@@ -44,3 +45,11 @@ def test_sqlfluff_finds_no_lint_error_in_the_dbt_models(tmp_path: Path) -> None:
     env.pop("PARWH_ENGINE", None)  # the duckdb profile: the models are linted as DuckDB SQL
     done = _lint([_tool("sqlfluff"), "lint", "dbt_project/models", "--processes", "2"], env=env)
     assert done.returncode == 0, f"sqlfluff lint dbt_project/models found errors:\n{done.stdout}{done.stderr}"
+
+
+def test_sqlfluff_finds_no_lint_error_in_the_sql_files_python_runs() -> None:
+    folders = sorted(str(path.relative_to(ROOT)) for path in ROOT.glob("*/sql") if path.is_dir())
+    if not folders:
+        return
+    done = _lint([_tool("sqlfluff"), "lint", *folders, "--templater", "placeholder", "--processes", "2"])
+    assert done.returncode == 0, f"sqlfluff lint {' '.join(folders)} found errors:\n{done.stdout}{done.stderr}"
