@@ -26,17 +26,19 @@ from dataclasses import dataclass
 
 import duckdb
 
+import sqlfiles
 from expectations.store import ensure_result_tables, utc_now
 from ingest.bookkeeping import ensure_finding_history_tables
 
+#: the fingerprint over marts.data_quality_findings' columns (expectations/sql/history_seen.sql
+#: computes the same; expectations.impact reads this one)
 FINGERPRINT_SQL = (
     "md5(concat_ws('|', rule, coalesce(unit_code, ''), coalesce(period_label, ''),"
     " coalesce(source_file, ''), coalesce(CAST(source_row AS VARCHAR), ''),"
     " coalesce(finding_key, '')))"
 )
 STICKY_RULES = ("file_rejected",)
-
-COLUMNS = "rule, severity, unit_code, period_label, source_file, source_row, finding_key, message, message_vi"
+_SQL = __package__ or "expectations"
 
 
 @dataclass(frozen=True)
@@ -53,105 +55,49 @@ def ensure_history_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def status_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> HistoryCounts:
-    rows = dict(
-        con.execute(
-            "SELECT status, count(*) FROM marts.data_quality_finding_status WHERE run_id = ? GROUP BY status",
-            [run_id],
-        ).fetchall()
-    )
+    rows = {
+        row["status"]: row["findings"]
+        for row in sqlfiles.rows(con, _SQL, "history_status_counts", {"run_id": run_id})
+    }
     return HistoryCounts(rows.get("new", 0), rows.get("open", 0), rows.get("resolved", 0))
 
 
 def record_finding_history(con: duckdb.DuckDBPyConnection, run_id: str) -> HistoryCounts:
     """Update audit.finding_status with this run's findings; idempotent per run."""
     ensure_history_tables(con)
-    done = con.execute(
-        "SELECT count(*) FROM audit.finding_history_runs WHERE run_id = ?", [run_id]
-    ).fetchone()
+    done = sqlfiles.one(con, _SQL, "history_run_recorded", {"run_id": run_id})
     if done and done[0]:
         return status_counts(con, run_id)
     now = utc_now()
-    con.execute("BEGIN TRANSACTION")
+    con.begin()
     try:
         _record(con, run_id, now)
-        con.execute("INSERT INTO audit.finding_history_runs VALUES (?, ?)", [run_id, now])
-        con.execute("COMMIT")
+        sqlfiles.execute(con, _SQL, "history_mark_run_recorded", {"run_id": run_id, "recorded_at": now})
+        con.commit()
     except BaseException:
-        con.execute("ROLLBACK")
+        con.rollback()
         raise
     return status_counts(con, run_id)
 
 
 def _record(con: duckdb.DuckDBPyConnection, run_id: str, now: object) -> None:
-    sticky = ", ".join(f"'{r}'" for r in STICKY_RULES)  # constants of this module
+    params = {"run_id": run_id, "now": now, "sticky_rules": list(STICKY_RULES)}
     # this run's findings, and the rejected files of runs that never recorded the history
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _seen AS"
-        f" WITH f AS (SELECT {FINGERPRINT_SQL} AS fingerprint, {COLUMNS}, run_id AS found_run, found_at"
-        " FROM marts.data_quality_findings)"
-        f" SELECT fingerprint, {COLUMNS} FROM f WHERE found_run = ?"
-        f" OR (rule IN ({sticky}) AND found_run NOT IN (SELECT run_id FROM audit.finding_history_runs)"
-        " AND NOT EXISTS (SELECT 1 FROM audit.finding_status AS h WHERE h.fingerprint = f.fingerprint"
-        " AND (h.resolved_at IS NULL OR h.resolved_at >= f.found_at)))"
-        " QUALIFY row_number() OVER (PARTITION BY fingerprint"
-        " ORDER BY CASE severity WHEN 'error' THEN 0 ELSE 1 END) = 1",
-        [run_id],
-    )
+    sqlfiles.execute(con, _SQL, "history_seen", params)
+    # the files loaded, by which a rejected file's finding is resolved
+    loaded = "history_loaded_files" if _has_manifest(con) else "history_loaded_files_none"
+    sqlfiles.execute(con, _SQL, loaded)
     # statuses decided before the history table is touched
-    still_open = f"h.rule IN ({sticky})"
-    if _has_manifest(con):
-        still_open += (
-            " AND NOT EXISTS (SELECT 1 FROM raw.file_manifest AS m WHERE m.status = 'loaded'"
-            " AND m.file_name = h.source_file AND m.loaded_at > h.first_seen_at)"
-        )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _decided AS"
-        " SELECT s.fingerprint, CASE WHEN h.fingerprint IS NULL OR h.resolved_at IS NOT NULL"
-        " THEN 'new' ELSE 'open' END AS status FROM _seen AS s"
-        " LEFT JOIN audit.finding_status AS h USING (fingerprint)"
-        " UNION ALL"
-        f" SELECT h.fingerprint, CASE WHEN {still_open} THEN 'open' ELSE 'resolved' END"
-        " FROM audit.finding_status AS h"
-        " WHERE h.resolved_at IS NULL AND h.fingerprint NOT IN (SELECT fingerprint FROM _seen)"
-    )
+    sqlfiles.execute(con, _SQL, "history_decided", params)
     # new (first time, or again after being resolved)
-    con.execute(
-        "DELETE FROM audit.finding_status WHERE fingerprint IN"
-        " (SELECT fingerprint FROM _decided WHERE status = 'new')"
-    )
-    con.execute(
-        f"INSERT INTO audit.finding_status SELECT fingerprint, {COLUMNS}, ?, ?, ?, ?, NULL, NULL"
-        " FROM _seen WHERE fingerprint IN (SELECT fingerprint FROM _decided WHERE status = 'new')",
-        [run_id, now, run_id, now],
-    )
+    sqlfiles.execute(con, _SQL, "history_forget_new")
+    sqlfiles.execute(con, _SQL, "history_insert_new", params)
     # still open and seen again: the latest message and severity
-    con.execute(
-        "UPDATE audit.finding_status AS h SET last_seen_run = ?, last_seen_at = ?,"
-        " severity = s.severity, message = s.message, message_vi = s.message_vi"
-        " FROM _seen AS s WHERE s.fingerprint = h.fingerprint AND h.first_seen_run <> ?",
-        [run_id, now, run_id],
-    )
-    con.execute(
-        "UPDATE audit.finding_status SET resolved_run = ?, resolved_at = ? WHERE fingerprint IN"
-        " (SELECT fingerprint FROM _decided WHERE status = 'resolved')",
-        [run_id, now],
-    )
-    con.execute(
-        "INSERT INTO marts.data_quality_finding_status"
-        f" SELECT ?, h.fingerprint, d.status, {_prefixed('h')},"
-        " h.first_seen_at, h.last_seen_at, h.resolved_at"
-        " FROM _decided AS d JOIN audit.finding_status AS h USING (fingerprint)",
-        [run_id],
-    )
-
-
-def _prefixed(alias: str) -> str:
-    return ", ".join(f"{alias}.{c.strip()}" for c in COLUMNS.split(","))
+    sqlfiles.execute(con, _SQL, "history_update_open", params)
+    sqlfiles.execute(con, _SQL, "history_resolve", params)
+    sqlfiles.execute(con, _SQL, "history_publish_status", params)
 
 
 def _has_manifest(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables"
-        " WHERE table_schema = 'raw' AND table_name = 'file_manifest'"
-    ).fetchone()
+    row = sqlfiles.one(con, _SQL, "history_manifest_exists")
     return bool(row and row[0])
