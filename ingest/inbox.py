@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pyarrow as pa
 
+import sqlfiles
 from ingest import personal
 from ingest.admin_units import UnitResolver, ensure_admin_units
 from ingest.aggregated_file import read_aggregated_file
@@ -47,6 +48,7 @@ from ingest.turned import turned_table
 from ingest.warehouse import ensure_schema
 
 log = logging.getLogger(__name__)
+PACKAGE = __package__ or "ingest"  # its SQL files: ingest/sql/*.sql
 
 #: the columns of the tables the aggregated loaders insert through Arrow (file_id and
 #: loaded_at are added by the insert), as declared in the sources YAML (ingest/raw_tables.py)
@@ -342,13 +344,35 @@ def _printable(value: object) -> object:
     return printable_name(value) if isinstance(value, str) else value
 
 
+#: the manifest columns a registration writes (those not given are null)
+_MANIFEST_COLUMNS = (
+    "file_id",
+    "file_name",
+    "size_bytes",
+    "run_id",
+    "loaded_at",
+    "file_path",
+    "file_modified_at",
+    "load_attempts",
+    "source_family",
+    "status",
+    "row_count",
+    "message",
+    "message_vi",
+    "sheet_name",
+    "submitted_on",
+    "error_sheet",
+    "error_row",
+    "error_column",
+)
+
+
 def _insert_manifest(con: duckdb.DuckDBPyConnection, **values: object) -> None:
-    values = {k: _printable(v) if k in _TEXT_COLUMNS else v for k, v in values.items()}
-    cols = list(values)
-    con.execute(
-        f"insert into raw.file_manifest ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
-        list(values.values()),
-    )
+    unknown = values.keys() - set(_MANIFEST_COLUMNS)
+    if unknown:
+        raise ValueError(f"not a manifest column: {sorted(unknown)}")
+    row = {k: _printable(values.get(k)) if k in _TEXT_COLUMNS else values.get(k) for k in _MANIFEST_COLUMNS}
+    sqlfiles.execute(con, PACKAGE, "manifest_insert", row)
 
 
 def _finding(con: duckdb.DuckDBPyConnection, run_id: str, error: IngestError, file_name: str) -> None:
@@ -401,13 +425,10 @@ def register_inbox(
     rejected). Files already registered under the same name and content are skipped."""
     ensure_schema(con)
     inbox, quarantine = Path(inbox), Path(quarantine)
-    seen = {(r[0], r[1]) for r in con.execute("select file_id, file_name from raw.file_manifest").fetchall()}
+    seen = {(r["file_id"], r["file_name"]) for r in sqlfiles.rows(con, PACKAGE, "manifest_registered")}
     first_name: dict[str, tuple[str, str | None]] = {}
-    for fid, fname, fam in con.execute(
-        "select file_id, file_name, source_family from raw.file_manifest"
-        " where status <> 'duplicate' order by loaded_at"
-    ).fetchall():
-        first_name.setdefault(fid, (fname, fam))
+    for r in sqlfiles.rows(con, PACKAGE, "manifest_first_names"):
+        first_name.setdefault(r["file_id"], (r["file_name"], r["source_family"]))
     outcomes: list[FileOutcome] = []
     hashes = hashes or InboxHashes()
     for path, rel, file_id in unregistered_inbox_files(inbox, hashes, seen):
@@ -570,27 +591,25 @@ def _insert_findings(
     if not findings:
         return
     con.executemany(
-        "insert into raw.load_findings (file_id, source_family, sheet_name, source_row, column_ref,"
-        " rule, severity, stated_value, computed_value, difference, message, message_vi,"
-        " unit_code, period_label, loaded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        sqlfiles.text(PACKAGE, "load_findings_insert"),
         [
-            (
-                file_id,
-                family,
-                f.sheet,
-                f.source_row,
-                f.column_ref,
-                f.rule,
-                f.severity,
-                f.stated,
-                f.computed,
-                f.difference,
-                f.message,
-                f.message_vi,
-                f.unit_code,
-                f.period_label,
-                loaded_at,
-            )
+            {
+                "file_id": file_id,
+                "source_family": family,
+                "sheet_name": f.sheet,
+                "source_row": f.source_row,
+                "column_ref": f.column_ref,
+                "rule": f.rule,
+                "severity": f.severity,
+                "stated_value": f.stated,
+                "computed_value": f.computed,
+                "difference": f.difference,
+                "message": f.message,
+                "message_vi": f.message_vi,
+                "unit_code": f.unit_code,
+                "period_label": f.period_label,
+                "loaded_at": loaded_at,
+            }
             for f in findings
         ],
     )
@@ -687,16 +706,21 @@ def _pending_files(con: duckdb.DuckDBPyConnection, family: str) -> list[_Pending
     Why: of two versions of one submission loaded in one night, dbt keeps the one loaded last
     (the later ``loaded_at``), which must be the one submitted later, whatever the names."""
     found = []
-    for file_id, file_name, file_path, submitted_on, modified_at, attempts in con.execute(
-        "select file_id, file_name, file_path, submitted_on, file_modified_at,"
-        " coalesce(load_attempts, 0) from raw.file_manifest"
-        " where status = 'pending' and source_family = ? order by file_name",
-        [family],
-    ).fetchall():
-        path = read_path(file_path)
+    for row in sqlfiles.rows(con, PACKAGE, "manifest_pending", {"family": family}):
+        path = read_path(row["file_path"])
+        modified_at = row["file_modified_at"]
         if modified_at is None:  # registered before the column existed
             modified_at = _modified_at(path)
-        found.append(_Pending(file_id, file_name, path, submitted_on, modified_at, int(attempts)))
+        found.append(
+            _Pending(
+                row["file_id"],
+                row["file_name"],
+                path,
+                row["submitted_on"],
+                modified_at,
+                int(row["load_attempts"]),
+            )
+        )
     return sorted(found, key=_Pending.submitted_key)
 
 
@@ -718,10 +742,8 @@ def load_family(con: duckdb.DuckDBPyConnection, family: str, quarantine: Path, r
         if item.attempts >= MAX_LOAD_ATTEMPTS:
             outcome = _reject_crashed(con, family, item, quarantine, run_id)
         else:
-            con.execute(
-                "update raw.file_manifest set load_attempts = coalesce(load_attempts, 0) + 1"
-                " where file_id = ? and source_family = ? and status = 'pending'",
-                [item.file_id, family],
+            sqlfiles.execute(
+                con, PACKAGE, "manifest_count_attempt", {"file_id": item.file_id, "family": family}
             )  # committed now: a crash while loading leaves the attempt counted
             loaded_at = _now()
             if last_loaded_at is not None and loaded_at <= last_loaded_at:
@@ -793,25 +815,24 @@ def _load_one(
         for replaced_en, replaced_vi in _note_replaced(con, family, item, done, run_id):
             en += f"; warning: {replaced_en}"
             vi += f"; cảnh báo: {replaced_vi}"
-        con.execute(
-            "update raw.file_manifest set status = 'loaded', row_count = ?, unit_codes = ?,"
-            " period_labels = ?, sheet_name = coalesce(?, sheet_name), message = ?,"
-            " message_vi = ?, ignored_columns = ?, column_map = ?, run_id = ?, loaded_at = ?"
-            " where file_id = ? and source_family = ? and status = 'pending'",
-            [
-                done.rows,
-                done.unit_codes,
-                done.period_labels,
-                printable_name(", ".join(done.sheets)) or None,
-                printable_name(en),
-                printable_name(vi),
-                [printable_name(c) for c in done.ignored],
-                _printable(done.column_map),
-                run_id,
-                loaded_at,
-                file_id,
-                family,
-            ],
+        sqlfiles.execute(
+            con,
+            PACKAGE,
+            "manifest_mark_loaded",
+            {
+                "row_count": done.rows,
+                "unit_codes": done.unit_codes,
+                "period_labels": done.period_labels,
+                "sheet_name": printable_name(", ".join(done.sheets)) or None,
+                "message": printable_name(en),
+                "message_vi": printable_name(vi),
+                "ignored_columns": [printable_name(c) for c in done.ignored],
+                "column_map": _printable(done.column_map),
+                "run_id": run_id,
+                "loaded_at": loaded_at,
+                "file_id": file_id,
+                "family": family,
+            },
         )
         con.commit()
         return FileOutcome(file_name, family, "loaded", done.rows, en, vi)
@@ -843,18 +864,23 @@ def _note_replaced(
     table = WHOLE_SUBMISSION_TABLES.get(family)
     if table is None or not done.unit_codes or not done.period_labels:
         return []
-    earlier = con.execute(
-        "select m.file_name, m.submitted_on, m.file_modified_at, m.unit_codes, m.period_labels"
-        " from raw.file_manifest as m where m.status = 'loaded' and m.source_family = ?"
-        " and m.run_id = ? and m.file_id <> ? and list_has_any(m.unit_codes, ?)"
-        " and list_has_any(m.period_labels, ?)"
-        f" and exists (select 1 from raw.{table} as t where t.file_id = m.file_id)"
-        f" and exists (select 1 from raw.{table} as t where t.file_id = ?)"
-        " order by m.loaded_at",
-        [family, run_id, item.file_id, done.unit_codes, done.period_labels, item.file_id],
-    ).fetchall()
+    earlier = sqlfiles.rows(
+        con,
+        PACKAGE,
+        "manifest_replaced_earlier",
+        {
+            "submission_table": table,
+            "family": family,
+            "run_id": run_id,
+            "file_id": item.file_id,
+            "unit_codes": done.unit_codes,
+            "period_labels": done.period_labels,
+        },
+    )
     notes = []
-    for other, other_on, other_modified, units, periods in earlier:
+    for found in earlier:
+        other, other_on, other_modified = found["file_name"], found["submitted_on"], found["file_modified_at"]
+        units, periods = found["unit_codes"], found["period_labels"]
         common_units = _unit_names(con, sorted(set(units) & set(done.unit_codes)))
         common_periods = sorted(set(periods) & set(done.period_labels))
         when_en, when_vi = _submitted_words(item.submitted_on, item.modified_at)
@@ -885,13 +911,10 @@ def _note_replaced(
 
 def _unit_names(con: duckdb.DuckDBPyConnection, codes: list[str]) -> list[str]:
     """``Thành phố Sa Đéc (L866)``: units as users read them."""
-    names = dict(
-        con.execute(
-            "select unit_code, any_value(unit_name) from raw.admin_units"
-            " where list_contains(?, unit_code) group by unit_code",
-            [codes],
-        ).fetchall()
-    )
+    names = {
+        row["unit_code"]: row["unit_name"]
+        for row in sqlfiles.rows(con, PACKAGE, "admin_unit_names", {"unit_codes": codes})
+    }
     return [f"{names[c]} ({c})" if names.get(c) else c for c in codes]
 
 
@@ -918,21 +941,21 @@ def _reject_pending(
     quarantine: Path,
     run_id: str,
 ) -> None:
-    con.execute(
-        "update raw.file_manifest set status = 'rejected', row_count = 0, message = ?,"
-        " message_vi = ?, error_sheet = ?, error_row = ?, error_column = ?, run_id = ?,"
-        " loaded_at = ? where file_id = ? and source_family = ? and status = 'pending'",
-        [
-            printable_name(str(error)),
-            printable_name(error.full_message_vi),
-            _printable(error.sheet),
-            error.row,
-            error.column,
-            run_id,
-            _now(),
-            file_id,
-            family,
-        ],
+    sqlfiles.execute(
+        con,
+        PACKAGE,
+        "manifest_mark_rejected",
+        {
+            "message": printable_name(str(error)),
+            "message_vi": printable_name(error.full_message_vi),
+            "error_sheet": _printable(error.sheet),
+            "error_row": error.row,
+            "error_column": error.column,
+            "run_id": run_id,
+            "loaded_at": _now(),
+            "file_id": file_id,
+            "family": family,
+        },
     )
     _finding(con, run_id, error, file_name)  # before the copy: reading it may fail again
     keep = path if path is not None and path.is_file() else None
