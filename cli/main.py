@@ -110,6 +110,7 @@ def _execute_nightly(settings: Settings, plan: NightPlan) -> int:
         from orchestration.assets.transform import FULL_REFRESH_TAG
         from orchestration.definitions import build_definitions
         from orchestration.instance import LAUNCHED_BY_TAG, PID_TAG, fail_abandoned_runs, open_instance
+        from orchestration.run_outcome import current_step, read_run_outcome
         from orchestration.schedules import NIGHTLY_JOB_NAME
 
         instance = open_instance(settings.dagster_home)
@@ -164,7 +165,7 @@ def _execute_nightly(settings: Settings, plan: NightPlan) -> int:
         ):
             worker.start()
             while worker.is_alive():
-                step = _current_step(instance, run_id)
+                step = current_step(instance, run_id)
                 elapsed = time.monotonic() - started
                 status.update(f"Nightly run: {step} ({elapsed:.0f} s)")
                 worker.join(timeout=0.5)
@@ -182,27 +183,14 @@ def _execute_nightly(settings: Settings, plan: NightPlan) -> int:
         if since is not None:
             console.print(f"[red]{_shown(since)}[/red]")
 
-    end = finish_night(instance, run_id, settings, notes=plan.reasons, show=show)
+    outcome = read_run_outcome(instance, run_id)  # what Dagster recorded, as plain data
+    end = finish_night(outcome, settings, notes=plan.reasons, show=show)
     console.print(f"Alert sent ({', '.join(end.channels)}): {escape(end.alert.subject)}")
     return end.summary.exit_code
 
 
-def _current_step(instance, run_id: str) -> str:
-    import dagster as dg
-
-    try:
-        records = instance.get_records_for_run(
-            run_id=run_id, of_type=dg.DagsterEventType.STEP_START, ascending=False, limit=1
-        ).records
-    except Exception:  # the run is not registered yet
-        return "starting…"
-    if not records:
-        return "starting…"
-    return records[0].event_log_entry.dagster_event.step_key or "running"
-
-
 def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) -> None:
-    from night.summary import summary_line
+    from night.summary import check_words, summary_line
 
     console.rule(f"Nightly run {summary.run_id[:8]} ({seconds:.0f} s)")
     loaded = [f for f in summary.files if f.status == "loaded"]
@@ -250,7 +238,7 @@ def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) 
     for check in failed:
         colour = "red" if check.severity == "error" else "yellow"
         label = "lỗi / error" if check.severity == "error" else "cảnh báo / warning"
-        vi, en = check.words()
+        vi, en = check_words(check.check_name, check.failed_rules)
         console.print(
             f"  [{colour}]{label}[/{colour}] {escape(vi)} / {escape(en)}"
             f" [dim]({escape(check.check_name)} on {escape(check.asset)})[/dim]"
@@ -500,12 +488,13 @@ def _published_period(published: Path, period: str) -> str:
     "6 tháng đầu năm 2023"); exits with the list of published periods when none matches."""
     import duckdb
 
+    import sqlfiles
     from ingest.periods import find_period_in_text
 
     con = duckdb.connect(str(published), read_only=True)
     try:
-        rows = con.execute("select distinct period_label from marts.rankings order by 1").fetchall()
-        labels = [r[0] for r in rows]
+        rows = sqlfiles.rows(con, __package__ or "cli", "published_periods")
+        labels = [row["period_label"] for row in rows]
     finally:
         con.close()
     if period in labels:

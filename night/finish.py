@@ -3,7 +3,8 @@ the gate, `expectations.history`, when the night reached it) → what a night th
 publish leaves (since when nothing was published) → the alert, sent through every channel.
 
 Called by `parwh run` after its run and by the run-status sensors after a scheduled run
-(orchestration/schedules.py), so both nights end in the same words.
+(orchestration/schedules.py), so both nights end in the same words. Both read the run's outcome
+from Dagster first (``orchestration/run_outcome.py``); nothing here imports Dagster.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from night.alerts import Alert, compose_alert, deliver
 from night.state import read_last_night
-from night.summary import RunSummary, summarise_run
+from night.summary import RunOutcome, RunSummary, summarise_run
 from settings import Settings
 
 
@@ -39,18 +40,16 @@ def not_published_since(settings: Settings) -> str:
 
 
 def finish_night(
-    instance,
-    run_id: str,
+    outcome: RunOutcome,
     settings: Settings,
     *,
     notes: list[str] | None = None,
     show: Callable[[RunSummary, str | None], None] | None = None,
 ) -> NightEnd:
-    """Summary → unpublished-since → alert for run ``run_id`` of ``instance`` (a
-    DagsterInstance: the summary reads the run's events). ``notes``: why tonight ran after a
-    night that did not end well. ``show``: called with the summary before the alert is sent
-    (the CLI prints it there)."""
-    summary = summarise_run(instance, run_id, settings.database_path)
+    """Summary → unpublished-since → alert for the run ``outcome`` describes (what the
+    orchestrator recorded of it). ``notes``: why tonight ran after a night that did not end
+    well. ``show``: called with the summary before the alert is sent (the CLI prints it there)."""
+    summary = summarise_run(outcome, settings.database_path)
     since = not_published_since(settings) if summary.exit_code != 0 else None
     if show is not None:
         show(summary, since)

@@ -29,9 +29,13 @@ from pathlib import Path
 
 import duckdb
 
+import sqlfiles
 from ingest.errors import IngestError
 from ingest.inbox import InboxHashes, classify, unregistered_inbox_files
+from night.summary import escape_control
 from settings import Settings, environment
+
+_SQL = __package__ or "night"
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CODE_FOLDERS = (
@@ -43,9 +47,11 @@ CODE_FOLDERS = (
     "cli",
     "settings",
     "night",
+    "gate",
     "publication",
     "engines",
     "submissions",
+    "sqlfiles",
 )
 CODE_FILES = ("pyproject.toml", "uv.lock")  # package versions (the admin unit lists come from one)
 CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".csv", ".md", ".html"}
@@ -164,8 +170,16 @@ def record_published_night(
     clear_night_start(settings)  # a published night supersedes one that died before it
 
 
-def _query_warehouse(settings: Settings, sql: str, params: list | None = None) -> list[tuple] | None:
-    """Rows of a read-only query; ``None`` when there is no database yet or it is busy."""
+def manifest_loaded_through(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """The last load time in ``raw.file_manifest``: the high-water mark a publication records
+    (:func:`record_published_night`); later rows are not published yet."""
+    row = sqlfiles.one(con, _SQL, "state_manifest_loaded_through")
+    return row[0] if row else None
+
+
+def _query_warehouse(settings: Settings, name: str, params: dict | None = None) -> list[tuple] | None:
+    """Rows of the read-only query ``night/sql/<name>.sql``; ``None`` when there is no database
+    yet or it is busy."""
     if not settings.database_path.exists():
         return None
     try:
@@ -173,7 +187,7 @@ def _query_warehouse(settings: Settings, sql: str, params: list | None = None) -
     except duckdb.Error:
         return None
     try:
-        return con.execute(sql, params or []).fetchall()
+        return sqlfiles.execute(con, _SQL, name, params).fetchall()
     except duckdb.Error:
         return None
     finally:
@@ -183,7 +197,7 @@ def _query_warehouse(settings: Settings, sql: str, params: list | None = None) -
 def _new_inbox_paths(settings: Settings) -> list[tuple[Path, str]] | None:
     if not settings.database_path.exists():
         return None
-    seen = _query_warehouse(settings, "select file_id, file_name from raw.file_manifest")
+    seen = _query_warehouse(settings, "state_registered_files")
     if seen is None:
         return None
     hashes = InboxHashes(settings.inbox_hash_cache)
@@ -208,12 +222,7 @@ def changed_families(settings: Settings, last: LastNight) -> set[str] | None:
     if last.manifest_loaded_through is None:
         return None
     new = _new_inbox_paths(settings)
-    since = _query_warehouse(
-        settings,
-        "select distinct source_family from raw.file_manifest where source_family is not null"
-        " and (status = 'pending' or (status = 'loaded' and loaded_at > cast(? as timestamp)))",
-        [last.manifest_loaded_through],
-    )
+    since = _query_warehouse(settings, "state_families_since", {"through": last.manifest_loaded_through})
     withdrawn = withdrawn_since(settings, last)
     if new is None or since is None or withdrawn is None:
         return None
@@ -243,21 +252,14 @@ def comparable_last_night(settings: Settings) -> tuple[LastNight | None, str]:
 def pending_files(settings: Settings) -> list[str] | None:
     """Files registered and never loaded nor rejected (a night died while loading them);
     ``None`` when the warehouse cannot tell."""
-    rows = _query_warehouse(
-        settings, "select distinct file_name from raw.file_manifest where status = 'pending' order by 1"
-    )
+    rows = _query_warehouse(settings, "state_pending_files")
     return None if rows is None else [name for (name,) in rows]
 
 
 def loaded_after(settings: Settings, through: str) -> list[str] | None:
     """Files loaded after ``through`` (the last published night's high-water mark): the
     warehouse is ahead of the published file. ``None`` when the warehouse cannot tell."""
-    rows = _query_warehouse(
-        settings,
-        "select distinct file_name from raw.file_manifest"
-        " where status = 'loaded' and loaded_at > cast(? as timestamp) order by 1",
-        [through],
-    )
+    rows = _query_warehouse(settings, "state_loaded_after", {"through": through})
     return None if rows is None else [name for (name,) in rows]
 
 
@@ -280,21 +282,12 @@ def withdrawn_since(settings: Settings, last: LastNight) -> list[tuple[str, list
     since = _naive_utc(last.finished_at)
     if since is None:
         return None
-    exists = _query_warehouse(
-        settings,
-        "select count(*) from information_schema.tables"
-        " where table_schema = 'raw' and table_name = 'submission_withdrawals'",
-    )
+    exists = _query_warehouse(settings, "state_withdrawals_table_exists")
     if exists is None:
         return None
     if not exists[0][0]:
         return []  # nothing was ever withdrawn
-    rows = _query_warehouse(
-        settings,
-        "select file_name, source_families from raw.submission_withdrawals"
-        " where withdrawn_at > ? order by withdrawn_at",
-        [since],
-    )
+    rows = _query_warehouse(settings, "state_withdrawn_since", {"since": since})
     return None if rows is None else [(name, list(families or [])) for name, families in rows]
 
 
@@ -314,9 +307,6 @@ def spark_records_withdrawn(settings: Settings) -> bool:
 
 def _names(names: list[str], limit: int = 5) -> str:
     """File names (submitter text) on one line, control characters escaped."""
-    # imported here: it loads Dagster, and only a night that runs anyway names files
-    from night.summary import escape_control
-
     shown = ", ".join(escape_control(name) for name in names[:limit])
     more = len(names) - limit
     return shown + (f" and {more} more / và {more} tệp khác" if more > 0 else "")

@@ -1,4 +1,6 @@
-"""What one nightly run did, for the CLI's summary and its exit code."""
+"""What one nightly run did, for the CLI's summary, the alert and the exit code: from the run's
+outcome as plain data (:class:`RunOutcome`, read from Dagster by ``orchestration/run_outcome.py``)
+and the warehouse (``night/sql/summary_*.sql``)."""
 
 from __future__ import annotations
 
@@ -12,10 +14,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import dagster as dg
 import duckdb
 
+import sqlfiles
+from gate.decision import CheckOutcome
 from ingest.headers import KNOWN_IGNORED
+
+_SQL = __package__ or "night"
 
 EXIT_PUBLISHED = 0
 EXIT_FAILED = 1
@@ -60,18 +65,25 @@ class FileLine:
     message: str | None
 
 
-@dataclass(frozen=True)
-class CheckLine:
-    asset: str
-    check_name: str
-    passed: bool
-    severity: str  # "error" or "warn"
-    #: the rules of a Great Expectations suite that failed (its check's metadata)
-    failed_rules: tuple[str, ...] = ()
+#: a check of the run as the summary lists it (said in words by :func:`check_words`)
+CheckLine = CheckOutcome
 
-    def words(self) -> tuple[str, str]:
-        """What the check checks, in Vietnamese and in English (:func:`check_words`)."""
-        return check_words(self.check_name, self.failed_rules)
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What the orchestrator recorded of one run, as plain data (``orchestration/run_outcome.py``
+    reads it from Dagster's run and event log)."""
+
+    run_id: str
+    succeeded: bool
+    checks: tuple[CheckOutcome, ...] = ()
+    #: published/latest.duckdb when the run published (the ``published_rankings`` materialisation)
+    published_path: Path | None = None
+    #: ``step: message`` of each failed step (the user code's own exception)
+    failure_messages: tuple[str, ...] = ()
+    #: the workbooks and HTML reports of the ``published_reports`` materialisation, and the dbt docs
+    reports: tuple[Path, ...] = ()
+    dbt_docs: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -151,31 +163,6 @@ class RunSummary:
         if self.checks_failed:
             return EXIT_HELD_BACK
         return EXIT_FAILED
-
-
-def _check_lines(instance: dg.DagsterInstance, run_id: str) -> list[CheckLine]:
-    records = instance.get_records_for_run(
-        run_id=run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000
-    ).records
-    lines = []
-    for record in records:
-        evaluation = record.event_log_entry.dagster_event.asset_check_evaluation_data
-        # the Great Expectations checks name each failed rule in a metadata key "error: rule"
-        failed_rules = tuple(
-            key.split(": ", 1)[1]
-            for key in (evaluation.metadata or {})
-            if key.startswith(("error: ", "warn: "))
-        )
-        lines.append(
-            CheckLine(
-                asset=evaluation.asset_key.to_user_string(),
-                check_name=evaluation.check_name,
-                passed=evaluation.passed,
-                severity="error" if evaluation.severity == dg.AssetCheckSeverity.ERROR else "warn",
-                failed_rules=failed_rules,
-            )
-        )
-    return lines
 
 
 # --- check names in words ----------------------------------------------------------------
@@ -288,46 +275,6 @@ def check_words(check_name: str, failed_rules: tuple[str, ...] = ()) -> tuple[st
     return readable, readable
 
 
-def _published_path(instance: dg.DagsterInstance, run_id: str) -> Path | None:
-    records = instance.get_records_for_run(
-        run_id=run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
-    ).records
-    for record in records:
-        materialization = record.event_log_entry.asset_materialization
-        if materialization and materialization.asset_key == dg.AssetKey("published_rankings"):
-            path = materialization.metadata.get("path")
-            return Path(path.value) if path is not None else None
-    return None
-
-
-def _reports_written(instance: dg.DagsterInstance, run_id: str) -> tuple[list[Path], Path | None]:
-    """The workbooks, HTML reports and dbt docs the run's ``published_reports`` recorded."""
-    records = instance.get_records_for_run(
-        run_id=run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
-    ).records
-    for record in records:
-        materialization = record.event_log_entry.asset_materialization
-        if materialization and materialization.asset_key == dg.AssetKey("published_reports"):
-            reports = materialization.metadata.get("reports")
-            docs = materialization.metadata.get("dbt_docs")
-            paths = [Path(line) for line in str(reports.value).splitlines() if line] if reports else []
-            return paths, Path(str(docs.value)) if docs is not None else None
-    return [], None
-
-
-def _failure_messages(instance: dg.DagsterInstance, run_id: str) -> list[str]:
-    records = instance.get_records_for_run(run_id=run_id, of_type=dg.DagsterEventType.STEP_FAILURE).records
-    messages = []
-    for record in records:
-        event = record.event_log_entry.dagster_event
-        error = event.step_failure_data.error if event.step_failure_data else None
-        while error is not None and error.cause is not None:
-            error = error.cause  # the user code's own exception, not Dagster's wrapper
-        text = error.message.strip() if error else "step failed"
-        messages.append(f"{event.step_key}: {text.splitlines()[0] if text else ''}")
-    return messages
-
-
 def docs_index(database: Path) -> Path:
     """<warehouse>/docs/quality/index.html (the working database sits in <warehouse>)."""
     return database.parent / "docs" / "quality" / "index.html"
@@ -357,91 +304,91 @@ def summary_line(summary: RunSummary) -> str:
 
 def recorded_history_run(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[bool, str | None]:
     """Whether ``run_id`` recorded the findings history, and the last run that did."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables"
-        " where table_schema = 'audit' and table_name = 'finding_history_runs'"
-    ).fetchone()
+    exists = sqlfiles.one(con, _SQL, "summary_history_table_exists")
     if not exists or not exists[0]:
         return False, None
-    sql = "select count(*) from audit.finding_history_runs where run_id = ?"
-    done = con.execute(sql, [run_id]).fetchone()
+    done = sqlfiles.one(con, _SQL, "summary_history_recorded", {"run_id": run_id})
     if done and done[0]:
         return True, run_id
-    row = con.execute(
-        "select run_id from audit.finding_history_runs order by recorded_at desc limit 1"
-    ).fetchone()
+    row = sqlfiles.one(con, _SQL, "summary_last_history_run")
     return False, row[0] if row else None
 
 
 def _load_results(con: duckdb.DuckDBPyConnection, tables: set[str], run_id: str, summary: RunSummary) -> None:
     """What the reader left out and what the forms' own checks found, file by file."""
-    columns = {
-        r[0]
-        for r in con.execute(
-            "select column_name from information_schema.columns"
-            " where table_schema = 'raw' and table_name = 'file_manifest'"
-        ).fetchall()
-    }
+    columns = {row["column_name"] for row in sqlfiles.rows(con, _SQL, "summary_manifest_columns")}
     if "ignored_columns" in columns:
-        for name, ignored in con.execute(
-            "select file_name, ignored_columns from raw.file_manifest"
-            " where run_id = ? and status = 'loaded' and len(ignored_columns) > 0 order by file_name",
-            [run_id],
-        ).fetchall():
+        for row in sqlfiles.rows(con, _SQL, "summary_ignored_columns", {"run_id": run_id}):
             # columns recognised as holding no data (STT, Ghi chú) are listed in the manifest only
-            unknown = [c for c in ignored if not c.endswith(KNOWN_IGNORED[0])]
+            unknown = [c for c in row["ignored_columns"] if not c.endswith(KNOWN_IGNORED[0])]
             if unknown:
-                summary.ignored_columns[name] = unknown
+                summary.ignored_columns[row["file_name"]] = unknown
     if "raw.load_findings" in tables:
-        for name, count in con.execute(
-            "select m.file_name, count(*) from raw.load_findings f"
-            " join raw.file_manifest m on m.file_id = f.file_id and m.source_family = f.source_family"
-            " where m.run_id = ? and m.status = 'loaded' group by m.file_name order by m.file_name",
-            [run_id],
-        ).fetchall():
-            summary.load_warnings[name] = int(count)
-
-
-BLOCKING_SQL = """
-select f.rule, f.unit_code, u.unit_name, f.source_file,
-       f.source_file is not null and exists (
-           select 1 from raw.file_manifest m where m.file_name = f.source_file and m.status = 'loaded'
-       ) as file_loaded,
-       count(*) as findings, min(f.message_vi) as message_vi, min(f.message) as message_en
-from marts.data_quality_findings f
-left join {units} u on u.unit_code = f.unit_code
-where f.run_id = ? and f.severity = 'error' and f.rule <> 'file_rejected'  -- listed as rejected files
-group by all
-order by f.source_file nulls last, f.rule, f.unit_code
-"""
+        for row in sqlfiles.rows(con, _SQL, "summary_load_warnings", {"run_id": run_id}):
+            summary.load_warnings[row["file_name"]] = int(row["warnings"])
 
 
 def _blocking_findings(
     con: duckdb.DuckDBPyConnection, tables: set[str], run_id: str
 ) -> list[BlockingFinding]:
-    """The error findings of the run, by rule, unit and file, with the unit's name."""
+    """The error findings of the run, by rule, unit and file, with the unit's name (from the
+    admin unit list the warehouse has: the mart, else the raw list, else none)."""
     if "marts.data_quality_findings" not in tables or "raw.file_manifest" not in tables:
         return []
-    units = "marts.dim_admin_units" if "marts.dim_admin_units" in tables else "raw.admin_units"
-    if units not in tables:
-        units = "(select null::varchar as unit_code, null::varchar as unit_name)"
-    rows = con.execute(BLOCKING_SQL.format(units=units), [run_id]).fetchall()
+    if "marts.dim_admin_units" in tables:
+        name = "summary_blocking_findings_marts_units"
+    elif "raw.admin_units" in tables:
+        name = "summary_blocking_findings_raw_units"
+    else:
+        name = "summary_blocking_findings_none_units"
     return [
-        BlockingFinding(rule, unit, name, source, bool(loaded), int(count), vi or "", en or "")
-        for rule, unit, name, source, loaded, count, vi, en in rows
+        BlockingFinding(
+            rule=row["rule"],
+            unit_code=row["unit_code"],
+            unit_name=row["unit_name"],
+            source_file=row["source_file"],
+            file_loaded=bool(row["file_loaded"]),
+            count=int(row["findings"]),
+            message_vi=row["message_vi"] or "",
+            message_en=row["message_en"] or "",
+        )
+        for row in sqlfiles.rows(con, _SQL, name, {"run_id": run_id})
     ]
 
 
-def summarise_run(instance: dg.DagsterInstance, run_id: str, database: Path) -> RunSummary:
-    run = instance.get_run_by_id(run_id)
+def _finding_counts(con: duckdb.DuckDBPyConnection, tables: set[str], summary: RunSummary) -> None:
+    """The run's findings by severity; new / open / resolved as of the last run that recorded
+    the findings history (this one when it did: else what is still open)."""
+    if "marts.data_quality_findings" in tables:
+        for row in sqlfiles.rows(con, _SQL, "summary_findings_by_severity", {"run_id": summary.run_id}):
+            summary.findings_by_severity[row["severity"]] = int(row["findings"])
+    summary.history_recorded, summary.history_run_id = recorded_history_run(con, summary.run_id)
+    if "marts.data_quality_finding_status" not in tables or summary.history_run_id is None:
+        return
+    params = {"run_id": summary.history_run_id}
+    for row in sqlfiles.rows(con, _SQL, "summary_finding_status", params):
+        status, severity, count = row["status"], row["severity"], int(row["findings"])
+        if summary.history_recorded:
+            summary.findings_by_status[status] = summary.findings_by_status.get(status, 0) + count
+        elif status != "resolved":  # new or open then: still open now
+            summary.findings_by_status["open"] = summary.findings_by_status.get("open", 0) + count
+        if status != "resolved":
+            summary.open_by_severity[severity] = summary.open_by_severity.get(severity, 0) + count
+
+
+def summarise_run(outcome: RunOutcome, database: Path) -> RunSummary:
+    """The summary of the run ``outcome`` describes, completed from the working database
+    ``database`` (files, rows, findings, what blocked publication)."""
+    run_id = outcome.run_id
     summary = RunSummary(
         run_id=run_id,
-        run_succeeded=bool(run and run.status == dg.DagsterRunStatus.SUCCESS),
-        checks=_check_lines(instance, run_id),
-        published_path=_published_path(instance, run_id),
-        failure_messages=_failure_messages(instance, run_id),
+        run_succeeded=outcome.succeeded,
+        checks=list(outcome.checks),
+        published_path=outcome.published_path,
+        failure_messages=list(outcome.failure_messages),
+        reports=list(outcome.reports),
+        dbt_docs=outcome.dbt_docs,
     )
-    summary.reports, summary.dbt_docs = _reports_written(instance, run_id)
     # published/parquet/latest/: one Parquet file per mart and schema.json (each publication)
     parquet = database.parent / "published" / "parquet" / "latest"
     summary.parquet_dir = parquet if summary.published_path is not None and parquet.is_dir() else None
@@ -451,46 +398,19 @@ def summarise_run(instance: dg.DagsterInstance, run_id: str, database: Path) -> 
         return summary
     con = duckdb.connect(str(database), read_only=True)
     try:
-        tables = {
-            row[0]
-            for row in con.execute(
-                "select table_schema || '.' || table_name from information_schema.tables"
-            ).fetchall()
-        }
+        tables = {row["table_name"] for row in sqlfiles.rows(con, _SQL, "summary_tables")}
         if "raw.file_manifest" in tables:
-            for name, family, status, rows, message in con.execute(
-                "select file_name, source_family, status, row_count, message "
-                "from raw.file_manifest where run_id = ? order by file_name",
-                [run_id],
-            ).fetchall():
-                summary.files.append(FileLine(name, family, status, rows, message))
-                if status == "loaded" and family:
-                    summary.rows_by_source[family] = summary.rows_by_source.get(family, 0) + int(rows or 0)
+            for row in sqlfiles.rows(con, _SQL, "summary_files", {"run_id": run_id}):
+                line = FileLine(
+                    row["file_name"], row["source_family"], row["status"], row["row_count"], row["message"]
+                )
+                summary.files.append(line)
+                family = line.source_family
+                if line.status == "loaded" and family:
+                    loaded = summary.rows_by_source.get(family, 0) + int(line.rows or 0)
+                    summary.rows_by_source[family] = loaded
             _load_results(con, tables, run_id, summary)
-        if "marts.data_quality_findings" in tables:
-            for severity, count in con.execute(
-                "select severity, count(*) from marts.data_quality_findings "
-                "where run_id = ? group by severity",
-                [run_id],
-            ).fetchall():
-                summary.findings_by_severity[severity] = int(count)
-        summary.history_recorded, summary.history_run_id = recorded_history_run(con, run_id)
-        if "marts.data_quality_finding_status" in tables and summary.history_run_id is not None:
-            for status, severity, count in con.execute(
-                "select status, severity, count(*) from marts.data_quality_finding_status "
-                "where run_id = ? group by status, severity",
-                [summary.history_run_id],
-            ).fetchall():
-                if summary.history_recorded:
-                    summary.findings_by_status[status] = summary.findings_by_status.get(status, 0) + int(
-                        count
-                    )
-                elif status != "resolved":  # new or open then: still open now
-                    still_open = summary.findings_by_status.get("open", 0) + int(count)
-                    summary.findings_by_status["open"] = still_open
-                if status != "resolved":
-                    by_severity = summary.open_by_severity.get(severity, 0) + int(count)
-                    summary.open_by_severity[severity] = by_severity
+        _finding_counts(con, tables, summary)
         if summary.published_path is None and summary.checks_failed:
             summary.blocking = _blocking_findings(con, tables, run_id)
     finally:

@@ -67,12 +67,16 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
 
 
 def _alert_for_run(context: dg.RunStatusSensorContext) -> None:
+    """The end of a scheduled or sensor-started night: what Dagster recorded of the run, as
+    plain data, then the same ``night.finish.finish_night`` as `parwh run`."""
     from night.finish import finish_night
+    from orchestration.instance import LAUNCHED_BY_TAG
+    from orchestration.run_outcome import read_run_outcome
 
     run = context.dagster_run
-    if run.tags.get("parwh/launched_by") == "cli":
+    if run.tags.get(LAUNCHED_BY_TAG) == "cli":
         return  # `parwh run` ends its own night (the same night.finish)
-    finish_night(context.instance, run.run_id, Settings.from_env())
+    finish_night(read_run_outcome(context.instance, run.run_id), Settings.from_env())
 
 
 @dg.run_status_sensor(

@@ -12,6 +12,7 @@ PACKAGES = (
     "cli",
     "settings",
     "night",
+    "gate",
     "publication",
     "engines",
     "submissions",

@@ -1,32 +1,22 @@
 """The publication asset (`published_rankings`): the quality gate, then the file swap.
 
-The gate (`failed_error_checks`) holds publication back when an error-severity check of this
-run failed; the file swap is `publication.swap.publish` (no Dagster there); the reports
-made from the published file are another asset (`report_files.py`). The night is recorded as
-published here (`night.state.record_published_night`), by the step that publishes it.
+Thin: the run's checks as plain data (``orchestration/run_outcome.py``) → the gate
+(``gate.history.pass_gate``: the findings history, then publish or hold back; a night held
+back fails this step with the gate's message) → the file swap (``publication.swap.publish``)
+→ the night recorded as published (``night.state.record_published_night``), by the step that
+publishes it. The reports made from the published file are another asset (`report_files.py`).
 """
 
 import dagster as dg
 
-from expectations.history import record_finding_history
-from night.state import code_fingerprint, record_published_night
+from gate.decision import HOLD_BACK_MESSAGE
+from gate.history import pass_gate
+from night.state import code_fingerprint, manifest_loaded_through, record_published_night
 from orchestration.assets.quality import CHECKED_MODEL_KEYS
 from orchestration.resources import WarehouseResource
+from orchestration.run_outcome import check_outcomes
 from publication.marts import PUBLISHED_MARTS
 from publication.swap import publish
-
-
-def failed_error_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
-    """Every check of the run (Great Expectations suites and dbt tests) that failed at error severity."""
-    records = instance.get_records_for_run(
-        run_id=run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
-    ).records
-    failed = []
-    for record in records:
-        evaluation = record.event_log_entry.dagster_event.asset_check_evaluation_data
-        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
-            failed.append(f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}")
-    return failed
 
 
 @dg.asset(
@@ -42,27 +32,20 @@ def failed_error_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
     "and schema.json): the marts of the last run that passed the quality gate.",
 )
 def published_rankings(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    # Every check of the run has written its findings (a run of part of the pipeline splits
-    # the check ops into several steps): new / still open / resolved are decided once, here.
-    # A run that stops before the gate gets its history from the alert (alerts.ensure_history).
+    run_id = context.run.run_id
     with warehouse.connect() as con:
-        context.log.info(f"findings: {record_finding_history(con, context.run.run_id)}")
-    failed = failed_error_checks(context.instance, context.run.run_id)
-    if failed:
+        decision = pass_gate(con, run_id, check_outcomes(context.instance, run_id))
+    context.log.info(f"findings: {decision.history}")
+    if not decision.publish:
         raise dg.Failure(
-            description="Quality gate: publication held back; the previous "
-            "published/latest.duckdb is unchanged.",
-            metadata={"failed_error_checks": "\n".join(failed)},
+            description=HOLD_BACK_MESSAGE,
+            metadata={"failed_error_checks": decision.blocking_text()},
         )
     settings = warehouse.settings
     with warehouse.connect() as con:
-        publication = publish(
-            con, settings.published_dir, context.run.run_id, required_tables=PUBLISHED_MARTS
-        )
-        (manifest_loaded_through,) = con.execute(
-            "select max(loaded_at) from raw.file_manifest"
-        ).fetchone() or (None,)
-    record_published_night(settings, context.run.run_id, code_fingerprint(), manifest_loaded_through)
+        publication = publish(con, settings.published_dir, run_id, required_tables=PUBLISHED_MARTS)
+        loaded_through = manifest_loaded_through(con)
+    record_published_night(settings, run_id, code_fingerprint(), loaded_through)
     context.log.info(
         f"published {publication.path.name} as {publication.latest_path}"
         f" and as Parquet in {publication.parquet_latest_path}"
