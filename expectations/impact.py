@@ -26,14 +26,13 @@ Tiers, the order in which people read findings:
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 
-from expectations.history import FINGERPRINT_SQL
+import sqlfiles
 
 Finding = dict[str, Any]
 Touch = tuple[str, str | None]
@@ -47,18 +46,20 @@ TIER_WORDS = {
     TIER_OTHER: ("other", "khác"),
 }
 _STATUS_ORDER = {"new": 0, "open": 1, "resolved": 2}
-#: the fingerprint (expectations.history) of a finding row aliased ``d``
-_FINGERPRINT_OF_D = re.sub(
-    r"\b(rule|unit_code|period_label|source_file|source_row|finding_key)\b", r"d.\1", FINGERPRINT_SQL
+_PACKAGE = __package__ or "expectations"
+#: the fact marts whose rows name the file they came from, each read by
+#: ``sql/impact_file_units_<mart>.sql`` (which also says the period of a row)
+_FILE_UNIT_MARTS = (
+    "fct_dossier_stats",
+    "fct_survey_satisfaction",
+    "fct_budget_disbursement",
+    "fct_staffing",
 )
 
-#: (fact mart, period expression) whose rows name the file they came from
-_FACT_PERIODS = (
-    ("fct_dossier_stats", "period_label"),
-    ("fct_survey_satisfaction", "period_label"),
-    ("fct_budget_disbursement", "coalesce(period_label, CAST(fiscal_year AS VARCHAR))"),
-    ("fct_staffing", "strftime(as_of_date, '%Y-%m-%d')"),
-)
+
+def _nulls_last(row: tuple[Any, ...]) -> tuple[tuple[bool, Any], ...]:
+    """Sort key of a row as SQL orders it (ascending, nulls last)."""
+    return tuple((value is None, "" if value is None else value) for value in row)
 
 
 def period_covers(finding_period: str | None, period: str) -> bool:
@@ -86,30 +87,43 @@ def missing_units(details: str | None) -> list[str]:
     return [str(u["unit_code"]) for u in listed or [] if isinstance(u, dict) and u.get("unit_code")]
 
 
+def attach_details(con: duckdb.DuckDBPyConnection, findings: Sequence[Finding]) -> list[Finding]:
+    """The rows of ``marts.data_quality_finding_status`` (each with ``run_id`` and
+    ``fingerprint``) with ``details`` set: their finding of the same run (same fingerprint)'s,
+    ``None`` when there is none or the findings table has no such column (written by an
+    older release). The rows keep their keys in order; ``details`` comes last if new."""
+    run_ids = sorted({str(f["run_id"]) for f in findings if f.get("run_id") is not None})
+    known = (
+        {
+            (r["run_id"], r["fingerprint"]): r["details"]
+            for r in sqlfiles.rows(con, _PACKAGE, "impact_finding_details", {"run_ids": run_ids})
+        }
+        if run_ids
+        else {}
+    )
+    return [{**f, "details": known.get((f.get("run_id"), f.get("fingerprint")))} for f in findings]
+
+
 def details_sql(con: duckdb.DuckDBPyConnection, status_alias: str = "s") -> str:
-    """SQL for the ``details`` of a ``marts.data_quality_finding_status`` row (aliased
-    ``status_alias``): its finding of the same run (same fingerprint); NULL when the findings
-    table has no such column (written by an older release)."""
-    has = con.execute(
-        "SELECT count(*) FROM information_schema.columns WHERE table_catalog = current_database()"
-        " AND table_schema = 'marts' AND table_name = 'data_quality_findings' AND column_name = 'details'"
-    ).fetchone()
-    if not has or not has[0]:
+    """Deprecated (issue 17), kept only until ``night/alerts.py`` reads the details with
+    :func:`attach_details`: an expression for the ``details`` of a
+    ``marts.data_quality_finding_status`` row aliased ``status_alias``."""
+    found = sqlfiles.one(con, _PACKAGE, "impact_findings_have_details")
+    if not found or not found[0]:
         return "NULL"
+    fingerprint = (
+        "md5(concat_ws('|', d.rule, coalesce(d.unit_code, ''), coalesce(d.period_label, ''),"
+        " coalesce(d.source_file, ''), coalesce(CAST(d.source_row AS VARCHAR), ''),"
+        " coalesce(d.finding_key, '')))"
+    )
     return (
         "(SELECT any_value(d.details) FROM marts.data_quality_findings AS d"
-        f" WHERE d.run_id = {status_alias}.run_id AND {_FINGERPRINT_OF_D} = {status_alias}.fingerprint)"
+        f" WHERE d.run_id = {status_alias}.run_id AND {fingerprint} = {status_alias}.fingerprint)"
     )
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {
-        f"{schema}.{name}"
-        for schema, name in con.execute(
-            "SELECT table_schema, table_name FROM information_schema.tables"
-            " WHERE table_catalog = current_database()"
-        ).fetchall()
-    }
+    return {r["relation"] for r in sqlfiles.rows(con, _PACKAGE, "impact_tables")}
 
 
 @dataclass
@@ -135,42 +149,25 @@ class FindingScope:
             {str(f["source_file"]) for f in findings if f.get("source_file") and not f.get("unit_code")}
         )
         if files:
-            parts = [
-                f"SELECT source_file, unit_code, {period} AS period_label FROM marts.{table}"
-                " WHERE unit_code IS NOT NULL AND list_contains(?, source_file)"
-                for table, period in _FACT_PERIODS
-                if f"marts.{table}" in tables
-            ]
-            if parts:
-                sql = " UNION ".join(parts) + " ORDER BY 1, 2, 3"
-                for source_file, unit, period in con.execute(sql, [files] * len(parts)).fetchall():
-                    scope.file_units.setdefault(source_file, []).append((unit, period))
+            present = [t for t in _FILE_UNIT_MARTS if f"marts.{t}" in tables]
+            found = {
+                (r["source_file"], r["unit_code"], r["period_label"])
+                for table in present
+                for r in sqlfiles.rows(con, _PACKAGE, f"impact_file_units_{table}", {"files": files})
+            }
+            for source_file, unit, period in sorted(found, key=_nulls_last):
+                scope.file_units.setdefault(source_file, []).append((unit, period))
         codes = {u for f in findings for u, _ in scope._direct_touches(f)}
         if "marts.dim_admin_units" in tables and codes:
-            for row in con.execute(
-                "SELECT unit_code, unit_name, unit_kind, parent_code, province_code"
-                " FROM marts.dim_admin_units WHERE list_contains(?, unit_code)",
-                [sorted(codes)],
-            ).fetchall():
-                scope.units[row[0]] = dict(
-                    zip(
-                        ("unit_code", "unit_name", "unit_kind", "parent_code", "province_code"),
-                        row,
-                        strict=True,
-                    )
-                )
+            for row in sqlfiles.rows(con, _PACKAGE, "impact_units", {"codes": sorted(codes)}):
+                scope.units[row["unit_code"]] = row
         lineage = {a for code in codes for a in scope.lineage(code)}
         if "marts.rankings" in tables and lineage:
-            sql = (
-                "SELECT DISTINCT unit_code, period_label FROM marts.rankings"
-                " WHERE list_contains(?, unit_code) AND rank IS NOT NULL"
-            )
-            params: list[Any] = [sorted(lineage)]
-            if ranked_periods is not None:
-                sql += " AND list_contains(?, period_label)"
-                params.append(list(ranked_periods))
-            for unit, period in con.execute(sql, params).fetchall():
-                scope.ranked.setdefault(unit, set()).add(period)
+            periods = None if ranked_periods is None else list(ranked_periods)
+            for row in sqlfiles.rows(
+                con, _PACKAGE, "impact_ranked", {"codes": sorted(lineage), "periods": periods}
+            ):
+                scope.ranked.setdefault(row["unit_code"], set()).add(row["period_label"])
         return scope
 
     # --- what a finding touches -------------------------------------------------------------

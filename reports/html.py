@@ -211,16 +211,7 @@ def _province_section(
 
 
 def _comparable_section(con: duckdb.DuckDBPyConnection, province_code: str | None) -> str:
-    current = q.rows(
-        con,
-        """select distinct v.unit_code, u.unit_name from marts.fct_indicator_values v
-           join marts.dim_admin_units u on u.unit_code = v.unit_code
-           where v.figure_source = 'legacy_provinces' and u.unit_kind = 'province'
-             and (? is null or v.unit_code in (select current_province_code from marts.dim_admin_units
-                                               where unit_code = ?))
-           order by 1""",
-        [province_code, province_code],
-    )
+    current = q.rows(con, "comparable_provinces", {"province_code": province_code})
     parts = [
         f"<h2 id='comparable'>{t('Các tỉnh hiện nay (sau 1/7/2025): số liệu lịch sử cộng từ tỉnh cũ', 'Current provinces (after 1 July 2025): history summed from the legacy provinces')}</h2>",  # noqa: E501
         "<p class='sub'>figure_source = legacy_provinces</p><div class='charts'>",

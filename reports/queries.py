@@ -3,8 +3,7 @@ from :func:`connect` and returns plain Python rows (dicts)."""
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,10 +11,17 @@ from typing import Any
 
 import duckdb
 
-from expectations.impact import FindingScope, details_sql, period_covers
+import sqlfiles
+from expectations.impact import FindingScope, attach_details, period_covers
 from expectations.suites import rule_title
+from ingest.admin_units import LEGACY_VALID_TO, REORGANISATION_DATE, UnitResolver
+from ingest.errors import UnitResolutionError
 
 Row = dict[str, Any]
+
+_PACKAGE = __package__ or "reports"
+#: a day of each era, as ingest's resolver takes the era: by date (ingest.admin_units.era_for)
+_ERA_DATES = {"legacy": LEGACY_VALID_TO, "current": REORGANISATION_DATE}
 
 KIND_VI = {"nation": "toàn quốc", "province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
 KIND_EN = {"nation": "nation", "province": "provinces", "district": "districts", "commune": "communes"}
@@ -34,29 +40,14 @@ def connect(published_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[Row]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+def rows(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+    """The rows of the query ``reports/sql/<name>.sql`` as dicts."""
+    return sqlfiles.rows(con, _PACKAGE, name, params)
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchone()[0]  # type: ignore[index]
-    )
-
-
-def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.columns"
-            " where table_schema = 'marts' and table_name = ? and column_name = ?",
-            [table, column],
-        ).fetchone()[0]  # type: ignore[index]
-    )
+    found = sqlfiles.one(con, _PACKAGE, "has_table", {"schema_name": schema, "table_name": table})
+    return bool(found and found[0])
 
 
 @dataclass(frozen=True)
@@ -68,71 +59,53 @@ class Publication:
 def publication(con: duckdb.DuckDBPyConnection) -> Publication:
     if not _has_table(con, "meta", "publication"):
         return Publication(None, None)
-    found = rows(con, "select run_id, published_at from meta.publication limit 1")
+    found = rows(con, "publication")
     return Publication(found[0]["run_id"], found[0]["published_at"]) if found else Publication(None, None)
 
 
-def fold(text: object) -> str:
-    """Lower case, no accents, single spaces (for matching names typed by people)."""
-    s = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "d")
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    return " ".join(s.split())
-
-
 def resolve_province(con: duckdb.DuckDBPyConnection, province: str, era: str | None = None) -> Row:
-    """A province by warehouse code (``L87``), GSO code (``87``) or name (``Đồng Tháp``).
-    ``era`` (``legacy``/``current``) prefers units of that era."""
-    provinces = rows(
-        con,
-        "select unit_code, gso_code, unit_name, short_name, admin_era from marts.dim_admin_units"
-        " where unit_kind = 'province' order by admin_era desc, unit_code",
+    """A province by warehouse code (``L87``), GSO code (``87``) or name (``Đồng Tháp``,
+    ``Dong Thap``, ``Tỉnh Đồng Tháp``), resolved by ingest's :class:`UnitResolver` over the
+    publication's units. ``era`` (``legacy``/``current``) is tried first, then the other
+    era (the caller checks the era it needs); ``None``: legacy first. Raises ``ValueError``
+    (Vietnamese and English) for an unknown province."""
+    resolver = UnitResolver(sqlfiles.execute(con, _PACKAGE, "admin_units").df())
+    first = era if era in _ERA_DATES else "legacy"
+    errors: list[UnitResolutionError] = []
+    for tried in (first, *(e for e in _ERA_DATES if e != first)):
+        try:
+            code = resolver.resolve_province(province, _ERA_DATES[tried])
+        except UnitResolutionError as exc:
+            errors.append(exc)
+            continue
+        unit = resolver.units[code]
+        return {
+            "unit_code": unit.unit_code,
+            "gso_code": unit.gso_code,
+            "unit_name": unit.unit_name,
+            "short_name": unit.short_name,
+            "admin_era": unit.admin_era,
+        }
+    raise ValueError(
+        f"{errors[0].message_vi} (ghi mã như L87 hoặc 87, hoặc tên tỉnh) / {errors[0].message_en}"
+        " (give a code such as L87 or 87, or a name)"
     )
-    if era:
-        provinces.sort(key=lambda r: r["admin_era"] != era)
-    wanted = province.strip()
-    for test in (
-        lambda r: r["unit_code"] == wanted,
-        lambda r: r["gso_code"] == wanted.lstrip("L"),
-        lambda r: fold(r["unit_name"]) == fold(wanted) or fold(r["short_name"]) == fold(wanted),
-        lambda r: fold(wanted) in fold(r["unit_name"]),
-    ):
-        for r in provinces:
-            if test(r):
-                return r
-    raise ValueError(f"unknown province {province!r} (give a code such as L87 or 87, or a name)")
 
 
 def rubrics(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r["rubric_id"] for r in rows(con, "select distinct rubric_id from marts.rankings order by 1")]
+    return [r["rubric_id"] for r in rows(con, "rubrics")]
 
 
 def latest_year(con: duckdb.DuckDBPyConnection, rubric: str | None = None) -> str | None:
-    found = rows(
-        con,
-        "select max(period_label) as p from marts.rankings where period_kind = 'year'"
-        " and (? is null or rubric_id = ?)",
-        [rubric, rubric],
-    )
-    return found[0]["p"] if found else None
+    found = rows(con, "latest_year", {"rubric": rubric})
+    return found[0]["period_label"] if found else None
 
 
 def ranking_scopes(
     con: duckdb.DuckDBPyConnection, rubric: str, period: str, province_code: str | None
 ) -> list[Row]:
     """(ranking_scope, scope_code, unit_kind) with the scope's name: provinces first, nation last."""
-    return rows(
-        con,
-        """select ranking_scope, scope_code, unit_kind, scope_name, units from (
-               select r.ranking_scope, r.scope_code, r.unit_kind,
-                      coalesce(any_value(u.unit_name), 'Toàn quốc') as scope_name, count(*) as units
-               from marts.rankings r left join marts.dim_admin_units u on u.unit_code = r.scope_code
-               where r.rubric_id = ? and r.period_label = ?
-                 and (? is null or r.scope_code = ? or r.ranking_scope = 'nation')
-               group by r.ranking_scope, r.scope_code, r.unit_kind)
-           order by ranking_scope = 'nation', scope_code,
-                    list_position(['province', 'district', 'commune'], unit_kind)""",
-        [rubric, period, province_code, province_code],
-    )
+    return rows(con, "ranking_scopes", {"rubric": rubric, "period": period, "province_code": province_code})
 
 
 def ranking(
@@ -146,23 +119,20 @@ def ranking(
 ) -> list[Row]:
     return rows(
         con,
-        """select * from marts.rankings
-           where rubric_id = ? and period_label = ? and ranking_scope = ? and scope_code = ?
-             and unit_kind = ? and (? is null or province_code = ?)
-           order by rank nulls last, unit_name""",
-        [rubric, period, scope, scope_code, unit_kind, province_code, province_code],
+        "ranking",
+        {
+            "rubric": rubric,
+            "period": period,
+            "ranking_scope": scope,
+            "scope_code": scope_code,
+            "unit_kind": unit_kind,
+            "province_code": province_code,
+        },
     )
 
 
 def areas(con: duckdb.DuckDBPyConnection, rubric: str, period: str) -> list[Row]:
-    return rows(
-        con,
-        """select area_code, any_value(area_name_vi) as area_name_vi
-           from marts.fct_scores where rubric_id = ? and period_label = ?
-           group by area_code
-           order by try_cast(area_code as integer) nulls last, area_code""",
-        [rubric, period],
-    )
+    return rows(con, "areas", {"rubric": rubric, "period": period})
 
 
 def area_points(con: duckdb.DuckDBPyConnection, rubric: str, period: str) -> dict[tuple[str, str], Row]:
@@ -173,32 +143,14 @@ def area_points(con: duckdb.DuckDBPyConnection, rubric: str, period: str) -> dic
             "bản công bố này cũ, chưa có marts.fct_area_scores; hãy chạy `parwh run` lại"
             " / this publication predates marts.fct_area_scores; run `parwh run` again"
         )
-    found = rows(
-        con,
-        """select unit_code, area_code, total_points as points,
-                  max_points_of_applicable_criteria as max_points,
-                  missing_criteria as missing
-           from marts.fct_area_scores where rubric_id = ? and period_label = ?""",
-        [rubric, period],
-    )
+    found = rows(con, "area_points", {"rubric": rubric, "period": period})
     return {(r["unit_code"], r["area_code"]): r for r in found}
 
 
 def points_lost(
     con: duckdb.DuckDBPyConnection, rubric: str, period: str, province_code: str | None
 ) -> list[Row]:
-    return rows(
-        con,
-        """select p.*, r.rank as province_rank, r.ranked_units as province_ranked_units
-           from marts.mart_points_lost p
-           left join marts.rankings r
-             on r.rubric_id = p.rubric_id and r.period_label = p.period_label
-            and r.unit_code = p.unit_code and r.ranking_scope = 'province'
-           where p.rubric_id = ? and p.period_label = ? and (? is null or p.province_code = ?)
-           order by p.province_code, list_position(['province', 'district', 'commune'], p.unit_kind),
-                    r.rank desc nulls last, p.unit_name, p.loss_order""",
-        [rubric, period, province_code, province_code],
-    )
+    return rows(con, "points_lost", {"rubric": rubric, "period": period, "province_code": province_code})
 
 
 def open_findings(
@@ -217,21 +169,12 @@ def open_findings(
     touched unit with its ancestors, and the period) for :func:`concerns`."""
     pub = publication(con)
     if _has_table(con, "marts", "data_quality_finding_status"):
-        sql = f"""select s.status, s.severity, s.rule, s.unit_code, u.unit_name, s.period_label,
-                        s.source_file, s.source_row, s.message_vi, s.message, s.first_seen_at,
-                        {details_sql(con, "s")} as details
-                 from marts.data_quality_finding_status s
-                 left join marts.dim_admin_units u on u.unit_code = s.unit_code
-                 where s.status in ('new', 'open') and (? is null or s.run_id = ?)"""
+        found = [
+            {k: v for k, v in f.items() if k not in ("run_id", "fingerprint")}
+            for f in attach_details(con, rows(con, "open_findings_from_status", {"run_id": pub.run_id}))
+        ]
     else:
-        details = "f.details" if _has_column(con, "data_quality_findings", "details") else "null"
-        sql = f"""select 'new' as status, f.severity, f.rule, f.unit_code, u.unit_name, f.period_label,
-                        f.source_file, f.source_row, f.message_vi, f.message, f.found_at as first_seen_at,
-                        {details} as details
-                 from marts.data_quality_findings f
-                 left join marts.dim_admin_units u on u.unit_code = f.unit_code
-                 where (? is null or f.run_id = ?)"""
-    found = rows(con, sql, [pub.run_id, pub.run_id])
+        found = rows(con, "open_findings_from_findings", {"run_id": pub.run_id})
     scope = FindingScope.load(con, found, [period] if period else None)
     result = []
     for f in scope.annotate(found):
@@ -266,20 +209,16 @@ def indicator_series(
         return []
     return rows(
         con,
-        """select unit_code, period_label, authority_level, value
-           from marts.fct_indicator_values
-           where indicator_code = ? and period_kind = 'year' and list_contains(?, unit_code)
-             and (? is null or authority_level = ?) and (? is null or figure_source = ?)
-           order by unit_code, period_label""",
-        [indicator, unit_codes, authority_level, authority_level, figure_source, figure_source],
+        "indicator_series",
+        {
+            "indicator": indicator,
+            "unit_codes": unit_codes,
+            "authority_level": authority_level,
+            "figure_source": figure_source,
+        },
     )
 
 
 def units(con: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, Row]:
-    found = rows(
-        con,
-        "select unit_code, unit_name, unit_kind, province_code, admin_era from marts.dim_admin_units"
-        " where list_contains(?, unit_code)",
-        [codes],
-    )
+    found = rows(con, "units", {"codes": codes})
     return {r["unit_code"]: r for r in found}

@@ -38,6 +38,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from expectations.rules import load_catalogue
 from ingest import vocabulary as vocab
 from ingest.periods import Period, parse_period
+from ingest.text import fold_keep_punct
 from reports import queries as q
 from reports import styles as st
 
@@ -190,15 +191,13 @@ def _units(
             )
         found = q.rows(
             con,
-            """select u.unit_code, u.gso_code, u.unit_name, u.unit_kind, p.unit_name as parent_name,
-                      p.unit_kind as parent_kind,
-                      coalesce(case when u.unit_kind = 'commune' then u.parent_code end, u.unit_code) as grp
-               from marts.dim_admin_units u
-               left join marts.dim_admin_units p on p.unit_code = u.parent_code
-               where u.province_code = ? and u.admin_era = ? and u.unit_kind in ('district', 'commune')
-                 and (u.valid_from is null or u.valid_from <= ?) and (u.valid_to is null or u.valid_to >= ?)
-               order by grp, u.unit_kind = 'commune', u.unit_name, u.unit_code""",
-            [prov["unit_code"], era, period.start, period.end],
+            "template_units",
+            {
+                "province_code": prov["unit_code"],
+                "admin_era": era,
+                "period_start": period.start,
+                "period_end": period.end,
+            },
         )
     has_districts = any(u["unit_kind"] == "district" for u in found)
     rows: list[tuple[q.Row, str]] = []
@@ -214,7 +213,7 @@ def _units(
 
 
 def _slug(text: str) -> str:
-    return "_".join(q.fold(text).replace("/", " ").split())
+    return "_".join(fold_keep_punct(text).replace("/", " ").split())
 
 
 def _path(out_dir: Path, source: str, prov: q.Row, per: Period) -> Path:
@@ -380,7 +379,8 @@ def _unit_label(unit: q.Row, ambiguous: set[str]) -> str:
     the province shares, as the ingest compares names (folded: "Tân Thành" and "Tân Thạnh"
     are one): "Phường 1, Thành phố Cao Lãnh". A current commune has no district to name."""
     name = str(unit["unit_name"])
-    if q.fold(name) in ambiguous and unit["unit_kind"] == "commune" and unit.get("parent_kind") == "district":
+    shared = fold_keep_punct(name) in ambiguous
+    if shared and unit["unit_kind"] == "commune" and unit.get("parent_kind") == "district":
         return f"{name}, {unit['parent_name']}"
     return name
 
@@ -441,7 +441,7 @@ def _dossier_form(prov: q.Row, per: Period, unit_rows: list[tuple[q.Row, str]]) 
     by_level: dict[str, list[q.Row]] = {level: [] for level in LEVEL_ORDER}
     for unit, level in unit_rows:
         by_level[level].append(unit)
-    names = [q.fold(u["unit_name"]) for u, _ in unit_rows]
+    names = [fold_keep_punct(u["unit_name"]) for u, _ in unit_rows]
     ambiguous = {n for n in names if names.count(n) > 1}
     measure_cols = [j for j, c in enumerate(FORM_COLUMNS, start=1) if c.measure]
     first = numbering + 1

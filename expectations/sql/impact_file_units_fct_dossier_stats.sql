@@ -1,0 +1,7 @@
+-- The units (and periods) whose rows of marts.fct_dossier_stats came from the files $files.
+select
+    source_file,
+    unit_code,
+    period_label
+from marts.fct_dossier_stats
+where unit_code is not null and list_contains($files, source_file)

@@ -1,0 +1,13 @@
+-- Every unit, legacy and current, with the columns ingest's UnitResolver reads.
+select
+    unit_code,
+    gso_code,
+    admin_era,
+    unit_name,
+    short_name,
+    unit_type,
+    unit_kind,
+    province_code,
+    parent_code
+from marts.dim_admin_units
+order by unit_code
