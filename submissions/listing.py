@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+import sqlfiles
 from ingest.bookkeeping import SUBMISSION_WITHDRAWALS
 from ingest.text import fold, printable_name
 from settings import Settings
@@ -55,6 +56,7 @@ STATUSES = {
 #: a file_hash prefix long enough to name a file (hex digits)
 MIN_HASH_PREFIX = 8
 _HEX = re.compile(r"[0-9a-fA-F]+")
+_SQL = __package__ or "submissions"  # the package of sql/*.sql
 _PARENTHESIS = re.compile(r"\s*\(.*?\)")  # "Hồng Ngự (Thành phố)" → "Hồng Ngự"
 #: whole-submission raw tables and the key whose latest file wins (as in the dbt models
 #: int_dossier_submissions_latest, int_staff_submissions_latest,
@@ -159,45 +161,46 @@ def busy_error(settings: Settings, exc: Exception | None = None) -> WarehouseBus
 
 def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
     schema, name = qualified.split(".")
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )
+    found = sqlfiles.one(con, _SQL, "listing_table_exists", {"table_schema": schema, "table_name": name})
+    return bool(found and found[0])
 
 
 # --- one submission by name or hash ------------------------------------------------------------
 
 
-def _manifest_rows(con: duckdb.DuckDBPyConnection, where: str, params: list) -> list[Submission]:
-    """Manifest rows grouped per (file, name, status): one submission each."""
+def _manifest_rows(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    hash_prefix: str | None = None,
+    names: list[str] | None = None,
+    file_path: str | None = None,
+    base_name: str | None = None,
+) -> list[Submission]:
+    """Manifest rows grouped per (file, name, status): one submission each; filtered by the
+    filters given (none: every file)."""
     if not table_exists(con, "raw.file_manifest"):
         return []
-    rows = con.execute(
-        "select file_id, file_name, status, list(distinct source_family order by source_family)"
-        " filter (where source_family is not null), coalesce(sum(row_count), 0),"
-        " flatten(list(coalesce(unit_codes, []))), flatten(list(coalesce(period_labels, []))),"
-        " max(loaded_at), any_value(file_path), any_value(message), any_value(message_vi)"
-        f" from raw.file_manifest where {where}"
-        " group by file_id, file_name, status order by max(loaded_at), file_name",
-        params,
-    ).fetchall()
+    rows = sqlfiles.rows(
+        con,
+        _SQL,
+        "listing_manifest_rows",
+        {"hash_prefix": hash_prefix, "names": names, "file_path": file_path, "base_name": base_name},
+    )
     return [
         Submission(
-            file_id=fid,
-            file_name=name,
-            status=status,
-            families=list(families or []),
-            rows=int(count or 0),
-            unit_codes=sorted(set(units or [])),
-            period_labels=sorted(set(periods or [])),
-            loaded_at=loaded_at,
-            file_path=path,
-            message=message or "",
-            message_vi=message_vi or "",
+            file_id=row["file_id"],
+            file_name=row["file_name"],
+            status=row["status"],
+            families=list(row["families"] or []),
+            rows=int(row["row_count"] or 0),
+            unit_codes=sorted(set(row["unit_codes"] or [])),
+            period_labels=sorted(set(row["period_labels"] or [])),
+            loaded_at=row["loaded_at"],
+            file_path=row["file_path"],
+            message=row["message"] or "",
+            message_vi=row["message_vi"] or "",
         )
-        for fid, name, status, families, count, units, periods, loaded_at, path, message, message_vi in rows
+        for row in rows
     ]
 
 
@@ -215,7 +218,7 @@ def find_submissions(
     if not ref:
         return []
     if len(ref) >= MIN_HASH_PREFIX and _HEX.fullmatch(ref):
-        found = _manifest_rows(con, "starts_with(file_id, ?)", [ref.lower()])
+        found = _manifest_rows(con, hash_prefix=ref.lower())
         if found:
             return found
     names = {ref, printable_name(ref)}
@@ -223,14 +226,14 @@ def find_submissions(
     if inbox_dir is not None:
         with contextlib.suppress(ValueError, OSError):
             names.add(path.resolve().relative_to(inbox_dir.resolve()).as_posix())
-    found = _manifest_rows(con, "list_contains(?, file_name)", [sorted(names)])
+    found = _manifest_rows(con, names=sorted(names))
     if found:
         return found
-    found = _manifest_rows(con, "file_path = ?", [str(path.resolve())])
+    found = _manifest_rows(con, file_path=str(path.resolve()))
     if found:
         return found
     base = path.name
-    return _manifest_rows(con, "file_name = ? or ends_with(file_name, ?)", [base, "/" + base])
+    return _manifest_rows(con, base_name=base)
 
 
 def find_one(
@@ -305,29 +308,32 @@ def replacements(
     for table, key in REPLACEMENT_KEYS.items():
         if not table_exists(con, f"raw.{table}"):
             continue
-        cols = ", ".join(key)
-        lost_key = ", ".join(f"cast({c} as varchar)" for c in key)
-        rows = con.execute(
-            # table and key names are constants of this module, never data
-            f"with versions as (select file_id, {cols}, max(loaded_at) as loaded_at from raw.{table}"
-            f" where not coalesce(is_total_row, false) and unit_code is not null group by file_id, {cols}),"
-            " ranked as (select *, row_number() over w as version_rank,"
-            " first_value(file_id) over w as winner from versions"
-            f" window w as (partition by {cols} order by loaded_at desc, file_id desc))"
-            " select file_id, count(*), count(*) filter (where version_rank = 1),"
-            " list(distinct winner) filter (where version_rank > 1),"
-            f" list([{lost_key}]) filter (where version_rank > 1)"
-            " from ranked group by file_id"
-        ).fetchall()
-        for file_id, keys, wins, winners, lost in rows:
-            old = result.get(file_id, (0, 0, set(), []))
-            result[file_id] = (
-                old[0] + int(keys),
-                old[1] + int(wins),
-                old[2] | set(winners or []),
-                old[3] + sorted((values[0], key_words(table, values)) for values in lost or []),
+        rows = sqlfiles.rows(
+            con,
+            _SQL,
+            "listing_replacement_versions",
+            {"raw_table": f"raw.{table}", "key_columns": list(key)},
+        )
+        for row in rows:
+            lost = [_as_text(key_values(key, packed)) for packed in row["keys_lost"] or []]
+            old = result.get(row["file_id"], (0, 0, set(), []))
+            result[row["file_id"]] = (
+                old[0] + int(row["keys_held"]),
+                old[1] + int(row["keys_won"]),
+                old[2] | set(row["winners"] or []),
+                old[3] + sorted((values[0], key_words(table, values)) for values in lost),
             )
     return result
+
+
+def key_values(key: tuple[str, ...], packed: dict[str, object]) -> tuple:
+    """A key's values in the order of ``key`` (the SQL files pack a key in a struct)."""
+    return tuple(packed[column] for column in key)
+
+
+def _as_text(values: tuple) -> tuple:
+    """Each value as DuckDB casts it to varchar (a date: ``2023-12-31``)."""
+    return tuple(None if value is None else str(value) for value in values)
 
 
 def key_words(table: str, values: list | tuple) -> str:
@@ -355,11 +361,8 @@ def _withdrawals(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
     if not table_exists(con, WITHDRAWALS_TABLE):
         return {}
     return {
-        fid: (at, by, reason, moved)
-        for fid, at, by, reason, moved in con.execute(
-            f"select file_id, withdrawn_at, withdrawn_by, reason, moved_to from {WITHDRAWALS_TABLE}"
-            " qualify row_number() over (partition by file_id order by withdrawn_at desc) = 1"
-        ).fetchall()
+        row["file_id"]: (row["withdrawn_at"], row["withdrawn_by"], row["reason"], row["moved_to"])
+        for row in sqlfiles.rows(con, _SQL, "listing_latest_withdrawals")
     }
 
 
@@ -368,12 +371,8 @@ def unit_names(con: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, st
     if not codes or not table_exists(con, "raw.admin_units"):
         return {}
     return {
-        code: f"{name} ({code})"
-        for code, name in con.execute(
-            "select unit_code, any_value(unit_name) from raw.admin_units"
-            " where list_contains(?, unit_code) group by unit_code",
-            [sorted(set(codes))],
-        ).fetchall()
+        row["unit_code"]: f"{row['unit_name']} ({row['unit_code']})"
+        for row in sqlfiles.rows(con, _SQL, "listing_unit_names", {"unit_codes": sorted(set(codes))})
     }
 
 
@@ -386,10 +385,7 @@ def _local(moment: datetime | None) -> str:
 def describe(con: duckdb.DuckDBPyConnection, subs: list[Submission]) -> list[Submission]:
     """Fill in each submission's status as a user reads it (replaced) and what became of it."""
     names_by_id = {
-        fid: name
-        for fid, name in con.execute(
-            "select file_id, min(file_name) from raw.file_manifest where status = 'loaded' group by file_id"
-        ).fetchall()
+        row["file_id"]: row["file_name"] for row in sqlfiles.rows(con, _SQL, "listing_loaded_file_names")
     }
     replaced = replacements(con)
     withdrawn = _withdrawals(con)
@@ -432,9 +428,7 @@ def _units_matching(con: duckdb.DuckDBPyConnection, unit: str) -> set[str]:
     every unit under them (a province's districts and communes)."""
     if not table_exists(con, "raw.admin_units"):
         return set()
-    rows = con.execute(
-        "select unit_code, gso_code, unit_name, short_name, province_code, parent_code from raw.admin_units"
-    ).fetchall()
+    rows = sqlfiles.execute(con, _SQL, "listing_admin_units").fetchall()
     wanted = unit.strip()
     matched = {code for code, gso, *_ in rows if wanted.upper() in (code, gso)}
     if not matched:
@@ -492,7 +486,7 @@ def list_submissions(
         )
     con = open_read_only(settings)
     try:
-        subs = describe(con, _manifest_rows(con, "true", []))
+        subs = describe(con, _manifest_rows(con))
         if unit is not None:
             codes = _units_matching(con, unit)
             subs = [sub for sub in subs if codes.intersection(sub.unit_codes)]

@@ -49,21 +49,24 @@ from pathlib import Path
 
 import duckdb
 
+import sqlfiles
 from ingest.bookkeeping import ensure_withdrawals_table
 from ingest.inbox import read_path, sha256_file
 from ingest.text import printable_name
 from settings import Settings
 from submissions.listing import (
     REPLACEMENT_KEYS,
-    WITHDRAWALS_TABLE,
     Submission,
     SubmissionError,
     busy_error,
     find_one,
+    key_values,
     key_words,
     table_exists,
     unit_names,
 )
+
+_SQL = __package__ or "submissions"  # the package of sql/*.sql
 
 #: the incremental dbt model of record-level exports, rebuilt whole after a withdrawal
 RECORDS_MONTHLY = ("intermediate", "int_dossier_records_monthly")
@@ -144,15 +147,20 @@ def exclusive_warehouse(settings: Settings) -> Iterator[duckdb.DuckDBPyConnectio
 def _file_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Raw tables holding submitted rows (a ``file_id`` column), the manifest and the audit
     table excepted."""
-    return [
-        name
-        for (name,) in con.execute(
-            "select table_name from information_schema.columns where table_schema = 'raw'"
-            " and column_name = 'file_id' and table_name not in ('file_manifest', 'submission_withdrawals')"
-            " and table_name in (select table_name from information_schema.tables"
-            " where table_schema = 'raw' and table_type = 'BASE TABLE') order by table_name"
-        ).fetchall()
-    ]
+    return [row["table_name"] for row in sqlfiles.rows(con, _SQL, "withdrawal_file_tables")]
+
+
+def _delete_file_rows(con: duckdb.DuckDBPyConnection, table: str, file_id: str) -> int:
+    """Delete the file's rows from ``raw.<table>``; the count deleted.
+
+    The one statement with an interpolated identifier: DuckDB takes no parameter in a
+    DELETE's target, so ``withdrawal_delete_file_rows.sql`` names the table with the
+    placeholder ``{raw_table}``, filled here (quoted) with a name the catalogue listed
+    (:func:`_file_tables`), never one a user typed."""
+    template = sqlfiles.text(_SQL, "withdrawal_delete_file_rows")
+    statement = template.replace("{raw_table}", table.replace('"', '""'))
+    (count,) = con.execute(statement, {"file_id": file_id}).fetchone()
+    return int(count)
 
 
 def _keys_of(con: duckdb.DuckDBPyConnection, file_id: str) -> dict[str, list[tuple]]:
@@ -160,11 +168,13 @@ def _keys_of(con: duckdb.DuckDBPyConnection, file_id: str) -> dict[str, list[tup
     keys = {}
     for table, key in REPLACEMENT_KEYS.items():
         if table_exists(con, f"raw.{table}"):
-            keys[table] = con.execute(
-                f"select distinct {', '.join(key)} from raw.{table} where file_id = ?"
-                " and not coalesce(is_total_row, false) and unit_code is not null",
-                [file_id],
-            ).fetchall()
+            found = sqlfiles.rows(
+                con,
+                _SQL,
+                "withdrawal_file_keys",
+                {"raw_table": f"raw.{table}", "key_columns": list(key), "file_id": file_id},
+            )
+            keys[table] = [key_values(key, row["replacement_key"]) for row in found]
     return keys
 
 
@@ -181,18 +191,24 @@ def _current_after(
     current, none = [], []
     for table, rows in keys.items():
         columns = REPLACEMENT_KEYS[table]
-        match = " and ".join(f"t.{c} is not distinct from ?" for c in columns)
+        winners = {
+            key_values(columns, row["replacement_key"]): row["file_name"]
+            for row in sqlfiles.rows(
+                con,
+                _SQL,
+                "withdrawal_current_files",
+                {
+                    "raw_table": f"raw.{table}",
+                    "key_columns": list(columns),
+                    "unit_codes": sorted({key[0] for key in rows if key[0] is not None}),
+                },
+            )
+        }
         for key in rows:
-            found = con.execute(
-                f"select m.file_name from raw.{table} as t join raw.file_manifest as m"
-                " on m.file_id = t.file_id and m.status = 'loaded'"
-                f" where {match} and not coalesce(t.is_total_row, false)"
-                " order by t.loaded_at desc, t.file_id desc limit 1",
-                list(key),
-            ).fetchone()
+            found = winners.get(key)
             words = _key_words(table, key, names)
-            if found:
-                current.append(f"{printable_name(found[0])}: {words}")
+            if found is not None:
+                current.append(f"{printable_name(found)}: {words}")
             else:
                 none.append(words)
     return sorted(set(current)), sorted(set(none))
@@ -252,43 +268,44 @@ def withdraw(settings: Settings, ref: str, reason: str, *, user: str | None = No
         try:
             keys = _keys_of(con, sub.file_id)
             for table in _file_tables(con):
-                (count,) = con.execute(f"delete from raw.{table} where file_id = ?", [sub.file_id]).fetchone()
-                result.rows_removed[f"raw.{table}"] = int(count)
+                result.rows_removed[f"raw.{table}"] = _delete_file_rows(con, table, sub.file_id)
             message = f"withdrawn {now:%Y-%m-%d %H:%M} UTC by {user}: {reason}"
             message_vi = f"đã rút lúc {now:%Y-%m-%d %H:%M} UTC bởi {user}: {reason}"
-            load_run_id = con.execute(
-                "select any_value(run_id) from raw.file_manifest where file_id = ? and status = 'loaded'",
-                [sub.file_id],
-            ).fetchone()[0]
-            con.execute(
-                "update raw.file_manifest set status = 'withdrawn', message = ?, message_vi = ?"
-                " where file_id = ? and status = 'loaded'",
-                [printable_name(message), printable_name(message_vi), sub.file_id],
+            (load_run_id,) = sqlfiles.one(con, _SQL, "withdrawal_load_run", {"file_id": sub.file_id})
+            sqlfiles.execute(
+                con,
+                _SQL,
+                "withdrawal_mark_withdrawn",
+                {
+                    "message": printable_name(message),
+                    "message_vi": printable_name(message_vi),
+                    "file_id": sub.file_id,
+                },
             )
             if "dossier_records" in sub.families:
                 if settings.engine == "spark":
                     result.spark_full_refresh = True
                 else:
                     result.rebuilt_whole = _drop_incremental(con)
-            con.execute(
-                f"insert into {WITHDRAWALS_TABLE} (file_id, file_name, source_families, unit_codes,"
-                " period_labels, row_count, reason, withdrawn_by, withdrawn_at, rows_removed, moved_to,"
-                " loaded_at, load_run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    sub.file_id,
-                    sub.file_name,
-                    sub.families,
-                    sub.unit_codes,
-                    sub.period_labels,
-                    sub.rows,
-                    printable_name(reason),
-                    printable_name(user),
-                    now,
-                    json.dumps(result.rows_removed, sort_keys=True),
-                    str(target) if target else None,
-                    sub.loaded_at,
-                    load_run_id,
-                ],
+            sqlfiles.execute(
+                con,
+                _SQL,
+                "withdrawal_record",
+                {
+                    "file_id": sub.file_id,
+                    "file_name": sub.file_name,
+                    "source_families": sub.families,
+                    "unit_codes": sub.unit_codes,
+                    "period_labels": sub.period_labels,
+                    "row_count": sub.rows,
+                    "reason": printable_name(reason),
+                    "withdrawn_by": printable_name(user),
+                    "withdrawn_at": now,
+                    "rows_removed": json.dumps(result.rows_removed, sort_keys=True),
+                    "moved_to": str(target) if target else None,
+                    "loaded_at": sub.loaded_at,
+                    "load_run_id": load_run_id,
+                },
             )
             result.current_again, result.no_data_again = _current_after(con, keys)
             con.commit()
@@ -302,9 +319,8 @@ def withdraw(settings: Settings, ref: str, reason: str, *, user: str | None = No
                 result.moved_to = target
             except OSError as exc:
                 result.move_problem = f"{type(exc).__name__}: {exc}"
-                con.execute(
-                    f"update {WITHDRAWALS_TABLE} set moved_to = null where file_id = ? and withdrawn_at = ?",
-                    [sub.file_id, now],
+                sqlfiles.execute(
+                    con, _SQL, "withdrawal_not_moved", {"file_id": sub.file_id, "withdrawn_at": now}
                 )
         elif original is not None and original.exists():
             result.move_problem = "the file in the inbox under that name has other content now: left in place"
@@ -315,7 +331,7 @@ def _drop_incremental(con: duckdb.DuckDBPyConnection) -> list[str]:
     schema, name = RECORDS_MONTHLY
     if not table_exists(con, f"{schema}.{name}"):
         return []
-    con.execute(f"drop table {schema}.{name}")
+    sqlfiles.execute(con, _SQL, "withdrawal_drop_records_monthly")
     return [f"{schema}.{name}"]
 
 
@@ -328,11 +344,7 @@ def readmit(settings: Settings, ref: str, *, user: str | None = None) -> Readmis
         sub = find_one(con, ref, settings.inbox_dir, statuses=("withdrawn",), action=("re-admit", "nhận lại"))
         ensure_audit_table(con)
         original = read_path(sub.file_path)
-        moved = con.execute(
-            f"select moved_to from {WITHDRAWALS_TABLE} where file_id = ? and readmitted_at is null"
-            " order by withdrawn_at desc limit 1",
-            [sub.file_id],
-        ).fetchone()
+        moved = sqlfiles.one(con, _SQL, "withdrawal_moved_to", {"file_id": sub.file_id})
         kept = Path(moved[0]) if moved and moved[0] else None
         move_back = False
         if _same_file(original, sub.file_id):
@@ -358,21 +370,24 @@ def readmit(settings: Settings, ref: str, *, user: str | None = None) -> Readmis
             assert kept is not None
             original.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(kept, original)
+        who = printable_name(user)
         con.begin()
         try:
-            con.execute(
-                "update raw.file_manifest set status = 'pending', load_attempts = 0, row_count = 0,"
-                " message = ?, message_vi = ? where file_id = ? and status = 'withdrawn'",
-                [
-                    f"re-admitted by {printable_name(user)} after its withdrawal: loaded by the next night",
-                    f"đã nhận lại (bởi {printable_name(user)}) sau khi rút: lần chạy tới sẽ nạp",
-                    sub.file_id,
-                ],
+            sqlfiles.execute(
+                con,
+                _SQL,
+                "withdrawal_readmit_manifest",
+                {
+                    "message": f"re-admitted by {who} after its withdrawal: loaded by the next night",
+                    "message_vi": f"đã nhận lại (bởi {who}) sau khi rút: lần chạy tới sẽ nạp",
+                    "file_id": sub.file_id,
+                },
             )
-            con.execute(
-                f"update {WITHDRAWALS_TABLE} set readmitted_at = ?, readmitted_by = ?"
-                " where file_id = ? and readmitted_at is null",
-                [_now(), printable_name(user), sub.file_id],
+            sqlfiles.execute(
+                con,
+                _SQL,
+                "withdrawal_readmit_record",
+                {"readmitted_at": _now(), "readmitted_by": printable_name(user), "file_id": sub.file_id},
             )
             con.commit()
         except BaseException:
