@@ -32,7 +32,8 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.impact import TIER_BLOCKS, TIER_RANKING, FindingScope, details_sql
+import sqlfiles
+from expectations.impact import TIER_BLOCKS, TIER_RANKING, FindingScope, attach_details
 from expectations.suites import rule_title
 from night.summary import (
     EXIT_HELD_BACK,
@@ -46,6 +47,7 @@ from settings import environment
 logger = logging.getLogger("parwh.alerts")
 logger.addHandler(logging.NullHandler())  # the CLI prints its own line; deployments add handlers
 
+_SQL = __package__ or "night"  # the package of sql/alerts_*.sql
 WORST_ITEMS = 10
 #: resolved findings listed one by one; more are counted by rule
 RESOLVED_LISTED = 5
@@ -100,22 +102,11 @@ def ensure_history(database: Path, run_id: str) -> None:
     del database, run_id
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    return {
-        row[0]
-        for row in con.execute(
-            "select column_name from information_schema.columns"
-            " where table_schema = 'marts' and table_name = ?",
-            [table],
-        ).fetchall()
-    }
-
-
 def _latest_ranked_year(con: duckdb.DuckDBPyConnection, tables: set[str]) -> list[str] | None:
     """The period the nightly reports rank (the latest year); None (any) without rankings."""
     if "rankings" not in tables:
         return None
-    row = con.execute("select max(period_label) from marts.rankings where period_kind = 'year'").fetchone()
+    row = sqlfiles.one(con, _SQL, "alerts_latest_ranked_year")
     return [row[0]] if row and row[0] else None
 
 
@@ -138,39 +129,19 @@ def _items(
         return [], False, None, None
     try:
         recorded, history_run = recorded_history_run(con, run_id)
-        tables = {
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()
-        }
+        tables = {row["table_name"] for row in sqlfiles.rows(con, _SQL, "alerts_marts_tables")}
         keys = (*ITEM_KEYS, *_EXTRA_KEYS)
-        if "data_quality_finding_status" in tables and not recorded:
-            if history_run is None:
+        if "data_quality_finding_status" in tables:
+            if not recorded and history_run is None:
                 return [], False, None, None
-            sql = (
-                "select 'open', severity, rule, unit_code, period_label, source_file, source_row,"
-                f" strftime(first_seen_at, '%Y-%m-%d'), message, message_vi, {details_sql(con)}"
-                " from marts.data_quality_finding_status s where run_id = ? and status <> 'resolved'"
-            )
-            run = history_run
-        elif "data_quality_finding_status" in tables:
-            sql = (
-                "select status, severity, rule, unit_code, period_label, source_file, source_row,"
-                " strftime(first_seen_at, '%Y-%m-%d') as first_seen_at, message, message_vi,"
-                f" {details_sql(con)} from marts.data_quality_finding_status s where run_id = ?"
-            )
-            run = run_id
+            # a run that did not record the history: what the last recorded run left open
+            params = {"run_id": run_id if recorded else history_run, "still_open_only": not recorded}
+            rows = attach_details(con, sqlfiles.rows(con, _SQL, "alerts_status_items", params))
         elif "data_quality_findings" in tables:
-            details = "details" if "details" in _columns(con, "data_quality_findings") else "null"
-            sql = (
-                "select 'new', severity, rule, unit_code, period_label, source_file, source_row,"
-                f" null, message, message_vi, {details} from marts.data_quality_findings where run_id = ?"
-            )
-            run = run_id
+            rows = sqlfiles.rows(con, _SQL, "alerts_finding_items", {"run_id": run_id})
         else:
             return [], recorded, history_run, None
-        found = [dict(zip(keys, row, strict=True)) for row in con.execute(sql, [run]).fetchall()]
+        found = [{key: row[key] for key in keys} for row in rows]
         periods = _latest_ranked_year(con, tables)
         scope = FindingScope.load(con, found, periods)
         items = scope.annotate(found)
