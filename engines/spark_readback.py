@@ -16,7 +16,10 @@ from typing import Any
 
 import duckdb
 
+import sqlfiles
+
 TABLE_MATERIALIZATIONS = ("table", "incremental")
+_SQL = __package__ or "engines"
 
 
 @dataclass(frozen=True)
@@ -54,42 +57,64 @@ def _quoted(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+def _execute_on(
+    con: duckdb.DuckDBPyConnection, name: str, model: SparkModel, params: Mapping[str, Any] | None = None
+) -> None:
+    """Run ``engines/sql/<name>.sql`` on one model's table.
+
+    DuckDB binds values, not names: these statements create, replace or empty a table whose
+    schema and name come from dbt's manifest, so the file writes them as the placeholders
+    ``"{schema}"`` and ``"{name}"`` (quoted identifiers, which sqlfluff lints), filled in
+    here, quoted. Every value is a bound ``$parameter``."""
+    sql = (
+        sqlfiles.text(_SQL, name)
+        .replace('"{schema}"', _quoted(model.schema))
+        .replace('"{name}"', _quoted(model.name))
+    )
+    given = dict(params or {})
+    con.execute(sql, {key: given[key] for key in sqlfiles.parameters(sql)})
+
+
 def import_models(
     con: duckdb.DuckDBPyConnection, tables_dir: Path, models: Iterable[SparkModel]
 ) -> dict[str, int]:
     """Replace each model's DuckDB table with Spark's rows, in one transaction: a failure
     leaves every table as it was. Returns the rows read per `schema.model`."""
     counts: dict[str, int] = {}
-    con.execute("begin transaction")
+    con.begin()
     try:
         for model in models:
             folder = model.folder(tables_dir)
             files = sorted(folder.rglob("*.parquet")) if folder.is_dir() else []
-            relation = f"{_quoted(model.schema)}.{_quoted(model.name)}"
-            con.execute(f"create schema if not exists {_quoted(model.schema)}")
+            _execute_on(con, "spark_readback_create_schema", model)
             if not files:
                 # Spark writes no file for an empty partitioned table: keep the columns
-                exists = con.execute(
-                    "select count(*) from information_schema.tables "
-                    "where table_schema = ? and table_name = ?",
-                    [model.schema, model.name],
-                ).fetchone()
+                exists = sqlfiles.one(
+                    con, _SQL, "spark_readback_table_exists", {"schema": model.schema, "name": model.name}
+                )
                 if not exists or not exists[0]:
                     raise FileNotFoundError(
                         f"Spark wrote no Parquet for {model.schema}.{model.name} in {folder}"
                     )
-                con.execute(f"delete from {relation}")
+                _execute_on(con, "spark_readback_empty_table", model)
                 counts[f"{model.schema}.{model.name}"] = 0
                 continue
             pattern = str(folder / ("**/*.parquet" if model.partitioned else "*.parquet"))
-            con.execute(
-                f"create or replace table {relation} as select * from read_parquet(?, hive_partitioning = ?)",
-                [pattern, model.partitioned],
+            _execute_on(
+                con,
+                "spark_readback_replace_table",
+                model,
+                {"pattern": pattern, "partitioned": model.partitioned},
             )
-            row = con.execute(f"select count(*) from {relation}").fetchone()
+            row = sqlfiles.one(
+                con,
+                _SQL,
+                "spark_readback_row_count",
+                {"relation": f"{_quoted(model.schema)}.{_quoted(model.name)}"},
+            )
             counts[f"{model.schema}.{model.name}"] = int(row[0]) if row else 0
-        con.execute("commit")
+        con.commit()
     except BaseException:
-        con.execute("rollback")
+        con.rollback()
         raise
     return counts

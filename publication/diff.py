@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+import sqlfiles
 from publication.marts import PUBLISHED_MARTS
 
 RUN_COLUMNS = frozenset({"run_id", "found_at", "first_seen_at", "last_seen_at", "resolved_at"})
@@ -32,18 +33,20 @@ def read_publication(path: Path) -> dict[str, tuple[Columns, list[tuple]]]:
     try:
         tables = {}
         for table in PUBLISHED_MARTS:
-            columns: Columns = con.execute(
-                "select column_name, data_type from information_schema.columns "
-                "where table_schema = 'marts' and table_name = ? order by ordinal_position",
-                [table],
+            columns: Columns = sqlfiles.execute(
+                con, __package__ or "publication", "diff_mart_columns", {"table": table}
             ).fetchall()
             if not columns:
                 tables[table] = ([], [])
                 continue
-            select = ", ".join(
-                f'"{name}" is null' if name in RUN_COLUMNS else f'"{name}"' for name, _ in columns
-            )
-            rows = con.execute(f"select {select} from marts.{table}").fetchall()
+            # the run's columns compared as null or not, through DuckDB's relational API
+            select = [
+                duckdb.ColumnExpression(name).isnull()
+                if name in RUN_COLUMNS
+                else duckdb.ColumnExpression(name)
+                for name, _ in columns
+            ]
+            rows = con.table(f"marts.{table}").select(*select).fetchall()
             tables[table] = (columns, sorted(rows, key=_sort_key))
         return tables
     finally:

@@ -36,7 +36,10 @@ import duckdb
 import pyarrow.parquet as pq
 import yaml
 
+import sqlfiles
 from settings import environment
+
+_SQL = __package__ or "publication"
 
 #: tests only: SIGKILL the publisher when it reaches this step (see `_step`)
 KILL_AT_ENV = "PARWH_PUBLISH_KILL_AT"
@@ -54,9 +57,10 @@ STEPS = (
 PUBLISHED_SCHEMA = "marts"
 KEEP_PREVIOUS = 7
 LATEST_NAME = "latest.duckdb"
-#: the storage format of the published file: that of DuckDB 1.0, which every DuckDB client
-#: and driver since 1.0 reads (the CLI, ODBC and JDBC drivers analysts' SQL tools bundle
-#: lag behind the Python package; a 2.0 file is refused by them, "version number 69")
+#: the storage format of the published file (sql/swap_attach_publication.sql writes it): that
+#: of DuckDB 1.0, which every DuckDB client and driver since 1.0 reads (the CLI, ODBC and JDBC
+#: drivers analysts' SQL tools bundle lag behind the Python package; a 2.0 file is refused by
+#: them, "version number 69")
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 #: the Parquet sets: `published/parquet/<UTC timestamp>/`, the current one `parquet/latest`
 PARQUET_DIR = "parquet"
@@ -106,45 +110,55 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> None:
+    """Run a statement file to its end (DuckDB's relational API, used to copy, refuses a
+    connection with an unfinished result)."""
+    sqlfiles.execute(con, _SQL, name, params).fetchall()
+
+
+def _row_count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
+    (row,) = sqlfiles.rows(con, _SQL, "swap_row_count", {"relation": relation})
+    return int(row["row_count"])
+
+
 def _copy_marts(
     working: duckdb.DuckDBPyConnection, target: Path, run_id: str, published_at: datetime
 ) -> dict[str, int]:
     tables = [
-        row[0]
-        for row in working.execute(
-            "select table_name from information_schema.tables "
-            "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
-            [PUBLISHED_SCHEMA],
-        ).fetchall()
+        row["table_name"]
+        for row in sqlfiles.rows(working, _SQL, "swap_marts_to_publish", {"schema": PUBLISHED_SCHEMA})
     ]
     if not tables:
         raise PublicationError("the working database has no marts to publish")
-    working.execute(f"attach ? as publication (storage_version '{PUBLISHED_STORAGE_VERSION}')", [str(target)])
+    # the storage format (PUBLISHED_STORAGE_VERSION) is written in swap_attach_publication.sql
+    _run(working, "swap_attach_publication", {"path": str(target)})
     try:
-        working.execute(f"create schema publication.{PUBLISHED_SCHEMA}")
-        working.execute("create schema publication.meta")
+        _run(working, "swap_create_marts_schema")
+        _run(working, "swap_create_meta_schema")
         counts: dict[str, int] = {}
         for table in tables:
-            # table names come from the catalogue of our own marts schema, never from a file
-            working.execute(
-                f'create table publication.{PUBLISHED_SCHEMA}."{table}" as '
-                f'select * from {PUBLISHED_SCHEMA}."{table}"'
-            )
-            source_rows = working.execute(f'select count(*) from {PUBLISHED_SCHEMA}."{table}"').fetchone()[0]
-            copied_rows = working.execute(
-                f'select count(*) from publication.{PUBLISHED_SCHEMA}."{table}"'
-            ).fetchone()[0]
+            # table names come from the catalogue of our own marts schema, never from a file;
+            # DuckDB binds no identifier, so the copy is made with its relational API
+            source = f"{PUBLISHED_SCHEMA}.{_identifier(table)}"
+            copy = f"publication.{PUBLISHED_SCHEMA}.{_identifier(table)}"
+            working.table(source).create(copy)
+            source_rows = _row_count(working, source)
+            copied_rows = _row_count(working, copy)
             if source_rows != copied_rows:
                 raise PublicationError(f"{table}: {copied_rows} rows copied of {source_rows}")
             counts[table] = int(copied_rows)
-        working.execute(
-            "create table publication.meta.publication as select ? as run_id, "
-            "cast(? as timestamp) as published_at, ? as tables",
-            [run_id, published_at.replace(tzinfo=None), len(tables)],
+        _run(
+            working,
+            "swap_write_meta",
+            {
+                "run_id": run_id,
+                "published_at": published_at.replace(tzinfo=None),
+                "tables": len(tables),
+            },
         )
-        working.execute("checkpoint publication")
+        _run(working, "swap_checkpoint_publication")
     finally:
-        working.execute("detach publication")
+        _run(working, "swap_detach_publication")
     return counts
 
 
@@ -155,16 +169,14 @@ def audit_publication(
     con = duckdb.connect(str(path), read_only=True)
     try:
         for table, expected in expected_counts.items():
-            actual = con.execute(f'select count(*) from {PUBLISHED_SCHEMA}."{table}"').fetchone()[0]
+            actual = _row_count(con, f"{PUBLISHED_SCHEMA}.{_identifier(table)}")
             if actual != expected:
                 raise PublicationError(f"audit: {table} has {actual} rows, expected {expected}")
         missing = [t for t in required_tables if t not in expected_counts]
         if missing:
             raise PublicationError(f"audit: required marts missing: {', '.join(missing)}")
         if "rankings" in expected_counts:
-            nulls = con.execute(
-                "select count(*) from marts.rankings where unit_code is null or rank is null"
-            ).fetchone()[0]
+            nulls = sqlfiles.one(con, _SQL, "swap_rankings_without_unit_or_rank")[0]
             if nulls:
                 raise PublicationError(f"audit: {nulls} rankings rows without unit or rank")
     finally:
@@ -206,17 +218,14 @@ def _identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def _parquet_row_count(working: duckdb.DuckDBPyConnection, file: Path) -> int:
+    (row,) = sqlfiles.rows(working, _SQL, "swap_parquet_row_count", {"file": str(file)})
+    return int(row["row_count"])
 
 
 def _parquet_types(working: duckdb.DuckDBPyConnection, file: Path) -> dict[str, str]:
     """Column name -> Parquet physical type and logical annotation (`INT64 DECIMAL(18,3)`)."""
-    rows = working.execute(
-        "select name, type, converted_type, precision, scale from parquet_schema(?) "
-        "where num_children is null or num_children = 0",
-        [str(file)],
-    ).fetchall()
+    rows = sqlfiles.execute(working, _SQL, "swap_parquet_types", {"file": str(file)}).fetchall()
     types = {}
     for name, physical, converted, precision, scale in rows:
         if converted == "DECIMAL":
@@ -240,28 +249,24 @@ def _write_parquet_set(
     descriptions = mart_descriptions()
     (target / PUBLISHED_SCHEMA).mkdir(parents=True)
     marts: dict[str, dict] = {}
-    working.execute("attach ? as parquet_source (read_only)", [str(source)])
+    _run(working, "swap_attach_parquet_source", {"path": str(source)})
     try:
         for table in sorted(counts):
-            columns = working.execute(
-                "select column_name, data_type from information_schema.columns "
-                "where table_catalog = 'parquet_source' and table_schema = ? and table_name = ? "
-                "order by ordinal_position",
-                [PUBLISHED_SCHEMA, table],
+            columns = sqlfiles.execute(
+                working, _SQL, "swap_parquet_source_columns", {"schema": PUBLISHED_SCHEMA, "table": table}
             ).fetchall()
-            select = ", ".join(
-                f"cast({_identifier(name)} as decimal(38, 0)) as {_identifier(name)}"
+            # COPY ... TO through DuckDB's relational API: the columns, wide integers cast
+            select = [
+                duckdb.ColumnExpression(name).cast(duckdb.decimal_type(38, 0)).alias(name)
                 if data_type in _WIDE_INTEGERS
-                else _identifier(name)
+                else duckdb.ColumnExpression(name)
                 for name, data_type in columns
-            )
+            ]
             relative = f"{PUBLISHED_SCHEMA}/{table}.parquet"
             file = target / relative
-            working.execute(
-                f"copy (select {select} from parquet_source.{PUBLISHED_SCHEMA}.{_identifier(table)}) "
-                f"to {_sql_string(str(file))} (format parquet, compression {PARQUET_COMPRESSION})"
-            )
-            rows = working.execute("select count(*) from read_parquet(?)", [str(file)]).fetchone()[0]
+            source_table = working.table(f"parquet_source.{PUBLISHED_SCHEMA}.{_identifier(table)}")
+            source_table.select(*select).write_parquet(str(file), compression=PARQUET_COMPRESSION)
+            rows = _parquet_row_count(working, file)
             if rows != counts[table]:
                 raise PublicationError(f"parquet audit: {relative} has {rows} rows, expected {counts[table]}")
             parquet_types = _parquet_types(working, file)
@@ -288,7 +293,7 @@ def _write_parquet_set(
                 "columns": column_entries,
             }
     finally:
-        working.execute("detach parquet_source")
+        _run(working, "swap_detach_parquet_source")
     schema = {**manifest, "marts": marts}
     schema_file = target / PARQUET_SCHEMA_FILE
     schema_file.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

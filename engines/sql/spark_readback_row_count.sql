@@ -1,0 +1,2 @@
+select count(*) as row_count
+from query_table($relation)

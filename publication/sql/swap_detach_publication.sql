@@ -1,0 +1,2 @@
+-- (sqlfluff's DuckDB dialect does not parse DETACH yet)
+detach publication  -- noqa: PRS

@@ -1,0 +1,3 @@
+-- The rows of one relation ($relation: `schema.table`, or `catalog.schema.table`).
+select count(*) as row_count
+from query_table($relation)
