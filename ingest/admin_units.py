@@ -29,12 +29,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+import sqlfiles
 from ingest import vocabulary
 from ingest.errors import UnitResolutionError
 from ingest.text import clean, fold
 from ingest.warehouse import ensure_schema
 
 #: the 2025 reorganisation (the var reorganisation_date of dbt_project/dbt_project.yml)
+PACKAGE = __package__ or "ingest"  # its SQL files: ingest/sql/*.sql
 REORGANISATION_DATE = vocabulary.reorganisation_date()
 LEGACY_VALID_TO = REORGANISATION_DATE - timedelta(days=1)
 
@@ -61,7 +63,7 @@ def _data_dir() -> Path:
 def _read_sqlite(table: str) -> pd.DataFrame:
     path = _data_dir() / "dataset.db"
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
-        return pd.read_sql_query(f"select * from {table}", con)  # constant table names
+        return pd.read_sql_query(sqlfiles.text(PACKAGE, f"dataset_{table}"), con)
 
 
 def era_for(on_date: date | None) -> str:
@@ -217,17 +219,13 @@ def load_admin_units(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     try:
         con.register("_ingest_units", units)
         con.register("_ingest_successions", successions)
-        con.execute("delete from raw.admin_units")
-        con.execute(
-            "insert into raw.admin_units select unit_code, gso_code, admin_era, unit_name,"
-            " short_name, unit_type, unit_kind, province_code, parent_code,"
-            " cast(valid_from as date), cast(valid_to as date) from _ingest_units"
-        )
-        con.execute("delete from raw.admin_unit_successions")
-        con.execute(
-            "insert into raw.admin_unit_successions select legacy_unit_code,"
-            " current_unit_code, is_split, is_default from _ingest_successions"
-        )
+        for statement in (
+            "admin_units_delete",
+            "admin_units_insert",
+            "admin_unit_successions_delete",
+            "admin_unit_successions_insert",
+        ):
+            sqlfiles.execute(con, PACKAGE, statement)
         con.commit()
     except Exception:
         con.rollback()
@@ -342,13 +340,8 @@ class UnitResolver:
     # -- constructors
     @classmethod
     def from_connection(cls, con: duckdb.DuckDBPyConnection) -> UnitResolver:
-        units = con.execute(
-            "select unit_code, gso_code, admin_era, unit_name, short_name, unit_type,"
-            " unit_kind, province_code, parent_code from raw.admin_units"
-        ).df()
-        successions = con.execute(
-            "select legacy_unit_code, current_unit_code, is_split, is_default from raw.admin_unit_successions"
-        ).df()
+        units = sqlfiles.execute(con, PACKAGE, "admin_units_all").df()
+        successions = sqlfiles.execute(con, PACKAGE, "admin_unit_successions_all").df()
         return cls(units, successions)
 
     @classmethod
@@ -618,6 +611,6 @@ def _default_resolver() -> UnitResolver:
 def ensure_admin_units(con: duckdb.DuckDBPyConnection) -> None:
     """Load the administrative units if ``raw.admin_units`` is still empty."""
     ensure_schema(con)
-    row = con.execute("select count(*) from raw.admin_units").fetchall()
+    row = sqlfiles.execute(con, PACKAGE, "admin_units_count").fetchall()
     if not row or row[0][0] == 0:
         load_admin_units(con)

@@ -19,7 +19,10 @@ from pathlib import Path
 
 import duckdb
 
+import sqlfiles
 from ingest.warehouse import RAW_TABLES
+
+PACKAGE = __package__ or "ingest"  # its SQL files: ingest/sql/*.sql
 
 FINGERPRINT_FILE = "_parwh_fingerprint.json"  # Spark skips files whose names start with _
 DATA_FILE = "data.parquet"
@@ -35,11 +38,7 @@ class Landing:
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [
         row[0]
-        for row in con.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = 'raw' and table_name = ? order by ordinal_position",
-            [table],
-        ).fetchall()
+        for row in sqlfiles.execute(con, PACKAGE, "raw_table_columns", {"table_name": table}).fetchall()
     ]
 
 

@@ -29,6 +29,9 @@ import duckdb
 import pyarrow as pa
 import yaml
 
+import sqlfiles
+
+PACKAGE = __package__ or "ingest"  # its SQL files: ingest/sql/*.sql
 DBT_STAGING_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "models" / "staging"
 SOURCES_YAML = DBT_STAGING_DIR / "raw" / "_raw__sources.yml"
 RAW_SCHEMA = "raw"
@@ -140,10 +143,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[Table]) -> No
     for schema in dict.fromkeys(t.schema for t in tables):
         con.execute(f"create schema if not exists {schema}")
     existing: dict[tuple[str, str], set[str]] = {}
-    for schema, table, column in con.execute(
-        "select table_schema, table_name, column_name from information_schema.columns"
-        " where table_catalog = current_database()"
-    ).fetchall():
+    for schema, table, column in sqlfiles.execute(con, PACKAGE, "existing_columns").fetchall():
         existing.setdefault((schema, table), set()).add(column)
     for table in tables:
         present = existing.get((table.schema, table.name))

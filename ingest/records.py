@@ -38,6 +38,7 @@ import duckdb
 import pandas as pd
 import yaml
 
+import sqlfiles
 from ingest import vocabulary
 from ingest.aggregated import KIND_LEVEL
 from ingest.dates import LOCAL_TIME_ZONE, DateWindow, date_window
@@ -48,6 +49,7 @@ from ingest.periods import parse_authority_level
 from ingest.readers import file_kind, first_lines, read_csv, sniff_delimiter
 from ingest.text import clean, fold
 
+PACKAGE = __package__ or "ingest"  # its SQL files: ingest/sql/*.sql
 TIMESTAMP_FORMATS = (
     "%d/%m/%Y %H:%M",
     "%d/%m/%Y %H:%M:%S",
@@ -267,16 +269,14 @@ def unit_codes_in_file_name(con: duckdb.DuckDBPyConnection, file_name: str) -> l
         return []
     known = {
         str(r[0])
-        for r in con.execute(
-            "select distinct gso_code from raw.admin_units where gso_code in (select unnest(?::varchar[]))",
-            [[c.removeprefix("L") for c in candidates]],
+        for r in sqlfiles.execute(
+            con, PACKAGE, "units_known_by_gso_code", {"codes": [c.removeprefix("L") for c in candidates]}
         ).fetchall()
     }
     legacy_known = {
         str(r[0])
-        for r in con.execute(
-            "select unit_code from raw.admin_units where unit_code in (select unnest(?::varchar[]))",
-            [[c for c in candidates if c.startswith("L")]],
+        for r in sqlfiles.execute(
+            con, PACKAGE, "units_known_by_unit_code", {"codes": [c for c in candidates if c.startswith("L")]}
         ).fetchall()
     }
     found = [c for c in candidates if (c in legacy_known if c.startswith("L") else c in known)]
@@ -694,12 +694,8 @@ def _row_error(
 
 
 def _result(con: duckdb.DuckDBPyConnection, file_id: str, file_name: str) -> RecordsResult:
-    stats = con.execute(
-        "select count(*), list(distinct unit_code order by unit_code) from raw.dossier_records"
-        " where file_id = ?",
-        [file_id],
-    ).fetchall()[0]
-    staged = con.execute("select count(*) from temp._records_stage").fetchall()[0][0]
+    stats = sqlfiles.execute(con, PACKAGE, "records_file_stats", {"file_id": file_id}).fetchall()[0]
+    staged = sqlfiles.execute(con, PACKAGE, "records_staged_count").fetchall()[0][0]
     if stats[0] != staged:  # never expected; guards against losing rows silently
         raise _fail(
             file_name,
@@ -708,11 +704,7 @@ def _result(con: duckdb.DuckDBPyConnection, file_id: str, file_name: str) -> Rec
             None,
             None,
         )
-    years = con.execute(
-        "select year(received_at) y, max(received_at)::date from raw.dossier_records"
-        " where file_id = ? and received_at is not null group by 1 order by 1",
-        [file_id],
-    ).fetchall()
+    years = sqlfiles.execute(con, PACKAGE, "records_file_years", {"file_id": file_id}).fetchall()
     from ingest.periods import period_label
 
     labels = [period_label(date(y, 1, 1), end) for y, end in years]
@@ -917,28 +909,32 @@ def _flag_date_order(
         )
         if total > MAX_ROW_FINDINGS:
             more = total - MAX_ROW_FINDINGS
-            con.execute(
-                "insert into raw.load_findings (file_id, source_family, source_row, column_ref,"
-                " rule, severity, stated_value, computed_value, difference, message, message_vi,"
-                " loaded_at) values (?, 'dossier_records', null, ?, ?, 'warn', ?, 0, ?, ?, ?, ?)",
-                [
-                    file_id,
-                    headers[0],
-                    rule,
-                    -more,
-                    -more,
-                    f"{more} more row(s) of the file have the same problem (the first"
+            sqlfiles.execute(
+                con,
+                PACKAGE,
+                "records_findings_more",
+                {
+                    "file_id": file_id,
+                    "column_ref": headers[0],
+                    "rule": rule,
+                    "stated_value": -more,
+                    "difference": -more,
+                    "message": f"{more} more row(s) of the file have the same problem (the first"
                     f" {MAX_ROW_FINDINGS} are listed one by one)",
-                    f"còn {more} dòng khác của tệp có cùng lỗi ({MAX_ROW_FINDINGS} dòng đầu được"
-                    " liệt kê từng dòng)",
-                    loaded_at,
-                ],
+                    "message_vi": f"còn {more} dòng khác của tệp có cùng lỗi ({MAX_ROW_FINDINGS} dòng"
+                    " đầu được liệt kê từng dòng)",
+                    "loaded_at": loaded_at,
+                },
             )
-    rows = con.execute(
-        "select rule, source_row, column_ref, stated_value, computed_value, message, message_vi,"
-        " unit_code, period_label from raw.load_findings where file_id = ? and rule in (?, ?)"
-        " order by rule, source_row nulls last",
-        [file_id, RULE_FINISHED_BEFORE_RECEIVED, RULE_DUE_BEFORE_RECEIVED],
+    rows = sqlfiles.execute(
+        con,
+        PACKAGE,
+        "records_date_order_findings",
+        {
+            "file_id": file_id,
+            "finished_rule": RULE_FINISHED_BEFORE_RECEIVED,
+            "due_rule": RULE_DUE_BEFORE_RECEIVED,
+        },
     ).fetchall()
     for rule, row, column, stated, computed, en, vi, unit, period in rows:
         findings.append(

@@ -1,0 +1,2 @@
+-- how many administrative units are loaded (none: load them)
+select count(*) as units from raw.admin_units

@@ -1,0 +1,2 @@
+-- the vietnamadminunits package's current units (its SQLite dataset.db)
+select * from admin_units
