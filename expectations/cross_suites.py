@@ -8,7 +8,8 @@ expectations/rules.yaml; no rule is written here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from expectations.rules import load_catalogue, quality_relation
@@ -20,17 +21,33 @@ from settings import environment
 DEADLINE_ENV = "PARWH_SUBMISSION_DEADLINE_DAYS"
 #: the suite that is off unless the deadline is set
 TIMELINESS = "submission_timeliness"
+#: expectations/sql/cross_suites_rows.sql: a suite's quality view materialised for the runner
+ROWS_QUERY = "cross_suites_rows"
 
 
-def deadline_params() -> Sequence[Any] | None:
-    """No parameters when PARWH_SUBMISSION_DEADLINE_DAYS is set; None (rule off) when unset."""
+def deadline_set() -> bool:
+    """Whether PARWH_SUBMISSION_DEADLINE_DAYS is set (unset: the timeliness rule is off)."""
     text = environment().get(DEADLINE_ENV, "").strip()
     if not text:
-        return None
+        return False
     days = int(text)
     if days < 0:
         raise ValueError(f"{DEADLINE_ENV} must be 0 or more, got {days}")
-    return []
+    return True
+
+
+@dataclass(frozen=True)
+class ReadsView:
+    """The parameters of expectations/sql/cross_suites_rows.sql: the suite's quality view
+    (None, the suite off, when it is the timeliness suite and no deadline is set)."""
+
+    relation: str
+    needs_deadline: bool = False
+
+    def __call__(self) -> Mapping[str, Any] | None:
+        if self.needs_deadline and not deadline_set():
+            return None
+        return {"relation": self.relation}
 
 
 def _rule(entry: dict[str, Any], table: str) -> Rule:
@@ -58,8 +75,8 @@ def build_suite(entry: dict[str, Any]) -> Suite:
         name=entry["suite"],
         table=table,
         asset_key=tuple(table.split(".")),
-        query=f"select * from {quote_relation(relation)}",
-        query_params=deadline_params if entry["suite"] == TIMELINESS else None,
+        query=ROWS_QUERY,
+        query_params=ReadsView(quote_relation(relation), needs_deadline=entry["suite"] == TIMELINESS),
         requires=(relation,),
         text_columns=tuple(entry.get("text_columns") or ()),
         context={"finding_key": entry["finding_key"]} if entry.get("finding_key") else {},

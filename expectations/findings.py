@@ -1,4 +1,5 @@
-"""Rows that violate a failed rule, listed by DuckDB with the rule's own predicate."""
+"""Rows that violate a failed rule, listed by DuckDB with the rule's own predicate (composed
+with DuckDB's relational API from the rule's declaration, see `expectations.spec`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any, Literal
 
 import duckdb
 
-from expectations.spec import FLOAT_TYPES, Rule, Suite, quote_ident, template_fields
+from expectations.spec import FLOAT_TYPES, Rule, Suite, template_fields
 from expectations.store import Finding
 
 log = logging.getLogger(__name__)
@@ -89,26 +90,35 @@ def list_findings(
     total number of violating rows."""
     join_manifest = suite.source_file_from_manifest and manifest_exists
     ctx_exprs = _context_expressions(suite, column_types, join_manifest)
-    extra = [f"{expr} AS {quote_ident('_ctx_' + name)}" for name, expr in ctx_exprs.items()]
-    ctx_select = [quote_ident(f"_ctx_{name}") for name in ctx_exprs]
     fields = dict.fromkeys(template_fields(rule.message_en) + template_fields(rule.message_vi))
     if suite.details_column and suite.details_column in column_types:
         fields[suite.details_column] = None
     selected = [f for f in fields if f in column_types]
-    predicate, params = rule.violation_sql(column_types.get(rule.column, "") in FLOAT_TYPES)
-    source = suite.source_sql(rule.where, extra_select=extra, join_manifest=join_manifest)
-    sql = (
-        f"SELECT {', '.join([*ctx_select, *(quote_ident(f) for f in selected)])},"
-        " count(*) OVER () AS _total"
-        f" FROM ({source}) AS src WHERE {predicate}"
-        " ORDER BY _ctx_source_file NULLS LAST, _ctx_source_row NULLS LAST,"
-        " _ctx_unit_code NULLS LAST, _ctx_period_label NULLS LAST"
-        " LIMIT ?"
+    source = suite.rows(
+        con,
+        rule.where,
+        extra_select={f"_ctx_{name}": expr for name, expr in ctx_exprs.items()},
+        join_manifest=join_manifest,
     )
-    cursor = con.execute(sql, [*params, cap])
-    names = [d[0] for d in cursor.description]
-    rows = cursor.fetchall()
-    total = int(rows[0][-1]) if rows else 0
+    violating = source.filter(rule.violation(column_types.get(rule.column, "") in FLOAT_TYPES))
+    listed = (
+        violating.select(
+            *(duckdb.ColumnExpression(f"_ctx_{name}") for name in ctx_exprs),
+            *(duckdb.ColumnExpression(f) for f in selected),
+        )
+        .sort(
+            *(
+                duckdb.ColumnExpression(f"_ctx_{name}").asc().nulls_last()
+                for name in ("source_file", "source_row", "unit_code", "period_label")
+            )
+        )
+        .limit(cap)
+    )
+    names = listed.columns
+    rows = listed.fetchall()
+    total = (
+        int(violating.aggregate([duckdb.FunctionExpression("count_star")]).fetchall()[0][0]) if rows else 0
+    )
     findings: list[Finding] = []
     allowed = TEXT_WHITELIST | frozenset(suite.text_columns)
     for raw in rows:
@@ -144,21 +154,25 @@ def list_findings(
 
 def _context_expressions(
     suite: Suite, column_types: Mapping[str, str], join_manifest: bool
-) -> dict[str, str]:
-    """SQL (over the relation `t`) for the finding's unit, period, file and row."""
-    exprs: dict[str, str] = {}
+) -> dict[str, duckdb.Expression]:
+    """Expressions (over the relation `t`) for the finding's unit, period, file and row."""
+    exprs: dict[str, duckdb.Expression] = {}
     for name in CONTEXT_COLUMNS:
         if name in suite.context:
-            exprs[name] = suite.context[name]
+            exprs[name] = duckdb.SQLExpression(suite.context[name])
         elif name == "source_file" and join_manifest:
-            exprs[name] = "_m._manifest_file_name"
+            exprs[name] = duckdb.ColumnExpression("_m", "_manifest_file_name")
         elif name in column_types:
-            exprs[name] = f"t.{quote_ident(name)}"
+            exprs[name] = duckdb.ColumnExpression("t", name)
         else:
-            exprs[name] = "NULL"
+            exprs[name] = duckdb.ConstantExpression(None)
     if suite.period_label_from_dates:
         for name in ("period_start", "period_end"):
-            exprs[name] = f"t.{quote_ident(name)}" if name in column_types else "NULL"
+            exprs[name] = (
+                duckdb.ColumnExpression("t", name)
+                if name in column_types
+                else duckdb.ConstantExpression(None)
+            )
     return exprs
 
 

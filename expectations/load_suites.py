@@ -17,22 +17,12 @@ from ingest.form_checks import LOAD_FINDING_RULES
 
 MANIFEST = "raw.file_manifest"
 
-LOAD_FINDINGS_QUERY = """
-SELECT f.*, m.file_name AS source_file
-FROM raw.load_findings AS f
-INNER JOIN (
-    SELECT file_id, any_value(file_name) AS file_name
-    FROM raw.file_manifest
-    WHERE status = 'loaded'
-    GROUP BY file_id
-) AS m ON m.file_id = f.file_id
-"""
 
 LOAD_FINDINGS_SUITE = Suite(
     name="load_findings",
     table=MANIFEST,
     asset_key=("raw", "file_manifest"),
-    query=LOAD_FINDINGS_QUERY,
+    query="load_suites_rows",  # expectations/sql/load_suites_rows.sql
     requires=("raw.load_findings",),
     text_columns=("message", "message_vi"),
     context={"finding_key": "t.column_ref"},

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+import sqlfiles
 from expectations.findings import DEFAULT_CAP, list_findings, rule_finding
 from expectations.results import RuleResult, SuiteResult, worst_failed
-from expectations.spec import Rule, Suite, quote_ident
+from expectations.spec import Rule, Suite
 from expectations.store import (
     Finding,
     append_check_results,
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from great_expectations.data_context import AbstractDataContext
 
 log = logging.getLogger(__name__)
+_SQL = __package__ or "expectations"
 
 
 class _LazyContext:
@@ -57,12 +59,8 @@ class _LazyContext:
 
 def relation_exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
     schema, _, name = relation.rpartition(".")
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables"
-        " WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?",
-        [schema or "main", name],
-    ).fetchone()
-    return bool(row and row[0])
+    (row,) = sqlfiles.rows(con, _SQL, "runner_relation_exists", {"schema": schema or "main", "name": name})
+    return bool(row["found"])
 
 
 def run_quality_checks(
@@ -174,13 +172,14 @@ def _prepare_query(con: duckdb.DuckDBPyConnection, suite: Suite) -> str:
     """Materialise a cross-table suite's query as a temp table; "ok" or why it was skipped."""
     if suite.query is None:
         return "ok"
-    params = suite.query_params() if suite.query_params else []
+    params = suite.query_params() if suite.query_params else {}
     if params is None:
         return "skipped: not configured"
     missing = [r for r in suite.requires if not relation_exists(con, r)]
     if missing:
         return f"skipped: {', '.join(missing)} missing"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(suite.relation)} AS {suite.query}", list(params))
+    # expectations/sql/<query>.sql fills the temp table suite.relation (spec.SUITE_ROWS)
+    sqlfiles.execute(con, _SQL, suite.query, params).fetchall()
     return "ok"
 
 
@@ -205,11 +204,10 @@ def _run_group(
     manifest_exists: bool,
     cap: int,
 ) -> tuple[list[RuleResult], list[Finding], int]:
-    source = suite.source_sql(where)
     results: list[RuleResult] = []
     findings: list[Finding] = []
     try:
-        described = con.execute(f"DESCRIBE {source}").fetchall()
+        source = suite.rows(con, where)
     except duckdb.Error as exc:
         # A derived column or filter refers to a column the relation lacks.
         log.warning("suite %s: cannot read %s: %s", suite.name, suite.table, type(exc).__name__)
@@ -219,7 +217,9 @@ def _run_group(
             results.append(RuleResult(rule.rule, rule.severity, False, 0, 0, en))
             findings.append(rule_finding(rule, rule.rule, rule.severity, en, vi))
         return results, findings, 0
-    column_types = {str(row[0]): str(row[1]).upper() for row in described}
+    column_types = {
+        str(name): str(kind).upper() for name, kind in zip(source.columns, source.types, strict=True)
+    }
 
     runnable: list[Rule] = []
     for rule in rules:
@@ -234,8 +234,7 @@ def _run_group(
     columns = list(dict.fromkeys(r.column for r in runnable))
     if not columns:
         return results, findings, 0
-    select = ", ".join(quote_ident(c) for c in columns)
-    df = con.execute(f"SELECT {select} FROM ({source}) AS src").df()
+    df = source.select(*(duckdb.ColumnExpression(c) for c in columns)).df()
     element_count = len(df)
     if element_count == 0:
         results.extend(_passed(r, 0) for r in runnable)

@@ -1,20 +1,26 @@
 """Declarative quality rules.
 
 One `Rule` generates both the Great Expectations expectation (`to_gx_expectation`) and the
-DuckDB predicate that lists the violating rows (`violation_sql`), so the two cannot drift.
+DuckDB predicate that lists the violating rows (`violation`), so the two cannot drift.
 Both follow the same null semantics as GX column-map expectations: a null (or, for float
 columns, NaN, which pandas reads as null) is not checked, except by `not_null`.
 
-SQL text in a spec (`where`, derived columns, table names) is written by developers, never
-taken from data; values (bounds, sets, tolerances) are always bound as parameters.
+SQL text in a spec (`where`, derived columns, context columns: expressions, never whole
+statements) is written by developers, never taken from data; the statements over a suite's
+relation are composed with DuckDB's relational API (`Suite.rows`), and values (bounds, sets,
+tolerances) are constants of its expression tree, never SQL text.
 """
 
 from __future__ import annotations
 
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
+
+import duckdb
+
+import sqlfiles
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
@@ -26,6 +32,8 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warn")
 KINDS: tuple[Kind, ...] = ("between", "not_null", "in_set", "equals_zero")
 _GX_SEVERITY = {"error": "critical", "warn": "warning"}
 FLOAT_TYPES = frozenset({"DOUBLE", "FLOAT", "REAL", "FLOAT4", "FLOAT8"})
+#: the temp table a cross-table suite's `query` fills (one suite is validated at a time)
+SUITE_ROWS = "suite_rows"
 
 
 def quote_ident(name: str) -> str:
@@ -80,25 +88,29 @@ class Rule:
 
     # --- SQL -------------------------------------------------------------------------------
 
-    def violation_sql(self, is_float: bool) -> tuple[str, list[Any]]:
-        """Predicate true exactly for the rows GX counts as unexpected, and its parameters."""
-        col = quote_ident(self.column)
-        present = f"{col} IS NOT NULL" + (f" AND NOT isnan({col})" if is_float else "")
+    def violation(self, is_float: bool) -> duckdb.Expression:
+        """Predicate true exactly for the rows GX counts as unexpected. Values (bounds, sets)
+        are constants of DuckDB's expression tree, never SQL text."""
+        col = duckdb.ColumnExpression(self.column)
         if self.kind == "not_null":
-            return (f"({col} IS NULL" + (f" OR isnan({col}))" if is_float else ")"), [])
+            return col.isnull() | duckdb.FunctionExpression("isnan", col) if is_float else col.isnull()
+        present = col.isnotnull()
+        if is_float:
+            present = present & ~duckdb.FunctionExpression("isnan", col)
         if self.kind == "in_set":
-            marks = ", ".join("?" for _ in self.value_set)
-            return f"({present} AND {col} NOT IN ({marks}))", list(self.value_set)
+            return present & col.isnotin(*(duckdb.ConstantExpression(v) for v in self.value_set))
         low, high, strict_low, strict_high = self._bounds()
-        checks: list[str] = []
-        params: list[Any] = []
+        checks: list[duckdb.Expression] = []
         if low is not None:
-            checks.append(f"{col} {'>' if strict_low else '>='} ?")
-            params.append(low)
+            bound = duckdb.ConstantExpression(low)
+            checks.append(col > bound if strict_low else col >= bound)
         if high is not None:
-            checks.append(f"{col} {'<' if strict_high else '<='} ?")
-            params.append(high)
-        return f"({present} AND NOT ({' AND '.join(checks)}))", params
+            bound = duckdb.ConstantExpression(high)
+            checks.append(col < bound if strict_high else col <= bound)
+        within = checks[0]
+        for check in checks[1:]:
+            within = within & check
+        return present & ~within
 
     def _bounds(self) -> tuple[float | None, float | None, bool, bool]:
         if self.kind == "equals_zero":
@@ -155,12 +167,13 @@ class Suite:
     source_file_from_manifest: bool = False
     #: compute period_label from period_start/period_end with ingest.periods.period_label
     period_label_from_dates: bool = False
-    #: cross-table rules: a SELECT (written here, never from data) materialised as a temp
-    #: table before validation; its rows are what the rules and the findings see. `table`
-    #: stays the relation the Dagster check is attached to.
+    #: cross-table rules: the statement file `expectations/sql/<query>.sql` (written by
+    #: developers, never from data) that materialises the rows the rules and the findings see
+    #: as the temp table `SUITE_ROWS` before validation. `table` stays the relation the
+    #: Dagster check is attached to.
     query: str | None = None
-    #: parameters bound to `query`; returning None switches the suite off (not configured)
-    query_params: Callable[[], Sequence[Any] | None] | None = None
+    #: named parameters bound to `query`; returning None switches the suite off (not configured)
+    query_params: Callable[[], Mapping[str, Any] | None] | None = None
     #: relations `query` reads; when one is missing the suite is skipped (passes, with a note)
     requires: tuple[str, ...] = ()
     #: text columns (beyond unit_code, period_label, source_file) messages may show: they
@@ -182,7 +195,7 @@ class Suite:
     @property
     def relation(self) -> str:
         """What the rules read: the table, or the temp table `query` is materialised into."""
-        return f"quality_{self.name}" if self.query else self.table
+        return SUITE_ROWS if self.query else self.table
 
     def rule_groups(self) -> dict[str | None, list[Rule]]:
         """Rules grouped by their `where` filter (one dataframe per group)."""
@@ -191,21 +204,31 @@ class Suite:
             groups.setdefault(rule.where, []).append(rule)
         return groups
 
-    def source_sql(
-        self, where: str | None, extra_select: Sequence[str] = (), join_manifest: bool = False
-    ) -> str:
-        """SELECT over the relation with derived columns and the group's filter.
+    def rows(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        where: str | None,
+        extra_select: Mapping[str, duckdb.Expression] | None = None,
+        join_manifest: bool = False,
+    ) -> duckdb.DuckDBPyRelation:
+        """The relation (as `t`) with its derived columns, filtered by the group's `where`,
+        composed with DuckDB's relational API from this declaration.
 
-        With `join_manifest`, `_m._manifest_file_name` is available to `extra_select`.
-        """
-        select = ["t.*", *(f"({d.sql}) AS {quote_ident(d.name)}" for d in self.derived)]
-        select.extend(extra_select)
-        sql = f"SELECT {', '.join(select)} FROM {quote_relation(self.relation)} AS t"
+        With `join_manifest`, `_m._manifest_file_name` is available to `extra_select`
+        (expectations/sql/spec_manifest_file_names.sql). Raises duckdb.Error when a derived
+        column or the filter names a column the relation lacks."""
+        table = con.table(quote_relation(self.relation))
+        relation = table.set_alias("t")
         if join_manifest:
-            sql += (
-                " LEFT JOIN (SELECT file_id, any_value(file_name) AS _manifest_file_name"
-                " FROM raw.file_manifest GROUP BY file_id) AS _m ON _m.file_id = t.file_id"
+            files = con.sql(sqlfiles.text(__package__ or "expectations", "spec_manifest_file_names"))
+            relation = relation.join(
+                files.set_alias("_m"),
+                duckdb.ColumnExpression("_m", "file_id") == duckdb.ColumnExpression("t", "file_id"),
+                how="left",
             )
         if where:
-            sql += f" WHERE ({where})"
-        return sql
+            relation = relation.filter(duckdb.SQLExpression(where))
+        select = [duckdb.ColumnExpression("t", name) for name in table.columns]
+        select += [duckdb.SQLExpression(d.sql).alias(d.name) for d in self.derived]
+        select += [expression.alias(name) for name, expression in (extra_select or {}).items()]
+        return relation.select(*select)
