@@ -23,6 +23,7 @@ import logging
 import os
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -93,9 +94,42 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def _stamp(path: Path) -> list[int]:
+    """What says a file is unchanged without reading it: size, modification and change
+    times, inode."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+@cache
+def classifier_version() -> str:
+    """A digest of the code and declarations that classify a file (the ``ingest`` package's
+    modules, alias files and settings): a remembered classification is used only by the
+    same code."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted(
+        p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml", ".yml", ".csv")
+    ):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Classified:
+    """What a file's first rows say: its families (→ the sheets holding them) and the date
+    its title block states (``None``: none)."""
+
+    families: dict[str, list[str | None]]
+    submitted_on: date | None
+
+
 class InboxHashes:
     """sha256 of inbox files, remembered by name, size, inode and change times in a JSON
-    file so that an unchanged file is not read again (a nation's history is gigabytes)."""
+    file so that an unchanged file is not read again (a nation's history is gigabytes).
+    A new file's classification (:func:`classify`) is remembered beside its hash, so that
+    the night's scope and the registration read its first rows once."""
 
     def __init__(self, cache_path: Path | None = None) -> None:
         self.cache_path = cache_path
@@ -108,8 +142,7 @@ class InboxHashes:
         self._dirty = False
 
     def sha256(self, path: Path, rel: str) -> str:
-        st = path.stat()
-        stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        stamp = _stamp(path)
         entry = self._entries.get(rel)
         if entry is not None and entry[:4] == stamp:
             return str(entry[4])
@@ -117,6 +150,29 @@ class InboxHashes:
         self._entries[rel] = [*stamp, digest]
         self._dirty = True
         return digest
+
+    def classified(self, path: Path, rel: str) -> Classified | None:
+        """The classification remembered for this unchanged file by this code, if any."""
+        entry = self._entries.get(rel)
+        if entry is None or len(entry) < 6 or entry[:4] != _stamp(path):
+            return None
+        kept = entry[5]
+        if not isinstance(kept, dict) or kept.get("version") != classifier_version():
+            return None
+        on = kept.get("submitted_on")
+        return Classified(dict(kept["families"]), date.fromisoformat(on) if on else None)
+
+    def remember(self, path: Path, rel: str, classified: Classified) -> None:
+        """Keep a file's classification beside its hash (hashed first if it is not yet)."""
+        self.sha256(path, rel)
+        entry = self._entries[rel]
+        kept = {
+            "version": classifier_version(),
+            "families": classified.families,
+            "submitted_on": classified.submitted_on.isoformat() if classified.submitted_on else None,
+        }
+        self._entries[rel] = [*entry[:5], kept]
+        self._dirty = True
 
     def save(self) -> None:
         if self.cache_path is None or not self._dirty:
@@ -261,14 +317,46 @@ def _local_date(moment: datetime) -> date:
     return moment.replace(tzinfo=UTC).astimezone(LOCAL_TZ).date()
 
 
-def classify(path: Path, file_name: str) -> dict[str, list[str | None]]:
+def classify(path: Path, file_name: str, hashes: InboxHashes | None = None) -> dict[str, list[str | None]]:
     """Families found in a file → the sheets holding them. Raises :class:`IngestError`
     for unreadable, empty or unrecognisable files."""
-    return _classify(path, file_name)[0]
+    return classified(path, file_name, hashes).families
+
+
+#: classifications made by this process, by file and stamp (the night's scope, then the
+#: registration, in one `parwh run`): a file's first rows are read once
+_CLASSIFIED: dict[tuple, Classified | IngestError] = {}
+_CLASSIFIED_KEPT = 4096
+
+
+def classified(path: Path, file_name: str, hashes: InboxHashes | None = None) -> Classified:
+    """:func:`classify` with the date the title block states, read once per file and
+    content: remembered in this process and, with ``hashes``, beside the file's hash
+    (``inbox_hashes.json``; the caller saves it)."""
+    key = (str(path), file_name, *_stamp(path))
+    known = _CLASSIFIED.get(key)
+    if known is None and hashes is not None:
+        known = hashes.classified(path, file_name)
+    if known is None:
+        try:
+            families, read = _classify(path, file_name)
+            known = Classified(families, submission_date([row for sheet in read for row in sheet.rows]))
+        except IngestError as exc:
+            known = exc
+        if len(_CLASSIFIED) >= _CLASSIFIED_KEPT:
+            _CLASSIFIED.clear()
+        _CLASSIFIED[key] = known
+    if isinstance(known, IngestError):
+        raise known
+    _CLASSIFIED[key] = known
+    if hashes is not None:
+        hashes.remember(path, file_name, known)
+    return known
 
 
 def _classify(path: Path, file_name: str) -> tuple[dict[str, list[str | None]], list[Sheet]]:
-    """:func:`classify`, with the first rows of the sheets it read (for the title block)."""
+    """The families of a file, with the first rows of the sheets it read (for the title
+    block)."""
     if path.stat().st_size == 0:
         raise IngestError("the file is empty", "tệp rỗng", file_name=file_name)
     try:
@@ -455,15 +543,15 @@ def register_inbox(
             outcomes.append(FileOutcome(rel, fam, "duplicate", 0, en, vi))
             continue
         try:
-            families, read = _classify(path, rel)
+            found = classified(path, rel, hashes)
         except IngestError as exc:
             _reject_new(con, path, rel, file_id, base, exc, quarantine, run_id)
             first_name[file_id] = (rel, None)
             outcomes.append(FileOutcome(rel, None, "rejected", 0, str(exc), exc.full_message_vi))
             continue
-        first_name[file_id] = (rel, next(iter(families)))
-        submitted_on = submission_date([row for sheet in read for row in sheet.rows])
-        for family, sheets in families.items():
+        first_name[file_id] = (rel, next(iter(found.families)))
+        submitted_on = found.submitted_on
+        for family, sheets in found.families.items():
             names = [s for s in sheets if s is not None]
             _insert_manifest(
                 con,
