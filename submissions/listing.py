@@ -18,10 +18,12 @@ Everything here reads the working database read-only (it also works while no nig
 a night holding the database is reported as such). No Dagster import: `parwh` answers in a
 second.
 
-Why in ``orchestration/`` and not ``ingest/``: ``ingest/`` reads files into raw tables; this
+Why ``submissions/`` and not ``ingest/``: ``ingest/`` reads files into raw tables; this
 module and ``withdrawal.py`` are operator commands over the warehouse as a whole (the
 manifest, every raw table, the inbox, ``withdrawn/``, the dbt models a withdrawal
-invalidates), like ``night_state.py``.
+invalidates), like ``night/state.py``. Their statements are ``sql/listing_*.sql`` and
+``sql/withdrawal_*.sql``; a whole-submission table's key (``REPLACEMENT_KEYS``) reaches them
+as a list of column names and comes back packed in a struct (:func:`key_values`).
 """
 
 from __future__ import annotations
