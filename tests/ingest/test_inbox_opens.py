@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.inbox import InboxHashes, load_family, register_inbox
+import ingest.inbox as inbox_module
+from ingest.inbox import InboxHashes, classify, load_family, register_inbox
 from night.state import LastNight, changed_families, new_inbox_files
 from settings import Settings
 from tests.ingest.conftest import write_csv
@@ -85,3 +86,31 @@ def test_a_new_file_is_hashed_once_and_its_first_rows_read_once(
     # the load: the aggregated file read whole; the record export's header line (its rows
     # are streamed by DuckDB's reader)
     assert dict(opened) == {"giai_ngan_moi_2023.csv": 3, "ho_so_moi_2023.csv": 3}
+
+
+def test_a_classification_is_remembered_beside_the_hash_for_another_process(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, opened: Counter[str]
+) -> None:
+    """The schedule decides tonight's scope in the daemon and the run registers the files in
+    another process: the classification kept in ``inbox_hashes.json`` serves it."""
+    inbox = tmp_path / "warehouse" / "inbox"
+    inbox.mkdir(parents=True)
+    path = inbox / "giai_ngan_2023.csv"
+    path.write_text(BUDGET, encoding="utf-8")
+    cache = tmp_path / "inbox_hashes.json"
+    opened.clear()
+    scope_hashes = InboxHashes(cache)
+    assert classify(path, "giai_ngan_2023.csv", scope_hashes) == {"budget": [None]}
+    scope_hashes.save()
+    assert opened == {"giai_ngan_2023.csv": 2}  # hashed, first rows read
+
+    monkeypatch.setattr(inbox_module, "_CLASSIFIED", {})  # another process
+    outcomes = register_inbox(con, inbox, tmp_path / "quarantine", "r1", InboxHashes(cache))
+    assert [(o.family, o.status) for o in outcomes] == [("budget", "pending")]
+    assert opened == {"giai_ngan_2023.csv": 2}  # neither hashed nor read again
+
+    # another classifier (the code changed since): read again
+    monkeypatch.setattr(inbox_module, "_CLASSIFIED", {})
+    monkeypatch.setattr(inbox_module, "classifier_version", lambda: "another")
+    assert classify(path, "giai_ngan_2023.csv", InboxHashes(cache)) == {"budget": [None]}
+    assert opened == {"giai_ngan_2023.csv": 3}
