@@ -66,10 +66,10 @@ def publication(con: duckdb.DuckDBPyConnection) -> Publication:
 def resolve_province(con: duckdb.DuckDBPyConnection, province: str, era: str | None = None) -> Row:
     """A province by warehouse code (``L87``), GSO code (``87``) or name (``Đồng Tháp``,
     ``Dong Thap``, ``Tỉnh Đồng Tháp``), resolved by ingest's :class:`UnitResolver` over the
-    publication's units. ``era`` (``legacy``/``current``) is tried first, then the other
+    publication's provinces. ``era`` (``legacy``/``current``) is tried first, then the other
     era (the caller checks the era it needs); ``None``: legacy first. Raises ``ValueError``
     (Vietnamese and English) for an unknown province."""
-    resolver = UnitResolver(sqlfiles.execute(con, _PACKAGE, "admin_units").df())
+    resolver = UnitResolver(sqlfiles.execute(con, _PACKAGE, "provinces").df())
     first = era if era in _ERA_DATES else "legacy"
     errors: list[UnitResolutionError] = []
     for tried in (first, *(e for e in _ERA_DATES if e != first)):

@@ -1,4 +1,5 @@
--- Every unit, legacy and current, with the columns ingest's UnitResolver reads.
+-- The provinces, legacy and current, with the columns ingest's UnitResolver reads (resolving
+-- a province needs no other unit).
 select
     unit_code,
     gso_code,
@@ -10,4 +11,5 @@ select
     province_code,
     parent_code
 from marts.dim_admin_units
+where unit_kind = 'province'
 order by unit_code
