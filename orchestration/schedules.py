@@ -1,4 +1,5 @@
-"""The nightly job, its 01:00 schedule and the inbox sensor."""
+"""The nightly job, its 01:00 schedule, the inbox sensor and the run-status sensors that end a
+scheduled night (``orchestration/run_outcome.py`` → ``night.finish.finish_night``, as `parwh run`)."""
 
 import dagster as dg
 
