@@ -270,3 +270,11 @@ def test_parquet_sets_pruned_with_their_publications(tmp_path: Path) -> None:
     (sets / "latest").symlink_to(stamps[2])
     (published / f"{stamps[2]}.duckdb").unlink()
     assert prune_old_parquet_sets(published) == []
+
+
+def test_the_publication_is_attached_in_the_declared_storage_format() -> None:
+    import sqlfiles
+    from publication.swap import PUBLISHED_STORAGE_VERSION
+
+    attach = sqlfiles.text("publication", "swap_attach_publication")
+    assert f"(storage_version '{PUBLISHED_STORAGE_VERSION}')" in attach
