@@ -104,24 +104,6 @@ def attach_details(con: duckdb.DuckDBPyConnection, findings: Sequence[Finding]) 
     return [{**f, "details": known.get((f.get("run_id"), f.get("fingerprint")))} for f in findings]
 
 
-def details_sql(con: duckdb.DuckDBPyConnection, status_alias: str = "s") -> str:
-    """Deprecated (issue 17), kept only until ``night/alerts.py`` reads the details with
-    :func:`attach_details`: an expression for the ``details`` of a
-    ``marts.data_quality_finding_status`` row aliased ``status_alias``."""
-    found = sqlfiles.one(con, _PACKAGE, "impact_findings_have_details")
-    if not found or not found[0]:
-        return "NULL"
-    fingerprint = (
-        "md5(concat_ws('|', d.rule, coalesce(d.unit_code, ''), coalesce(d.period_label, ''),"
-        " coalesce(d.source_file, ''), coalesce(CAST(d.source_row AS VARCHAR), ''),"
-        " coalesce(d.finding_key, '')))"
-    )
-    return (
-        "(SELECT any_value(d.details) FROM marts.data_quality_findings AS d"
-        f" WHERE d.run_id = {status_alias}.run_id AND {fingerprint} = {status_alias}.fingerprint)"
-    )
-
-
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r["relation"] for r in sqlfiles.rows(con, _PACKAGE, "impact_tables")}
 

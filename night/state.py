@@ -194,22 +194,22 @@ def _query_warehouse(settings: Settings, name: str, params: dict | None = None) 
         con.close()
 
 
-def _new_inbox_paths(settings: Settings) -> list[tuple[Path, str]] | None:
+def _new_inbox_paths(settings: Settings, hashes: InboxHashes) -> list[tuple[Path, str]] | None:
     if not settings.database_path.exists():
         return None
     seen = _query_warehouse(settings, "state_registered_files")
     if seen is None:
         return None
-    hashes = InboxHashes(settings.inbox_hash_cache)
     new = unregistered_inbox_files(settings.inbox_dir, hashes, set(seen))
-    hashes.save()  # the registration of tonight's run reads these hashes: no file is hashed twice
     return [(path, rel) for path, rel, _ in new]
 
 
 def new_inbox_files(settings: Settings) -> list[str] | None:
     """Inbox files not yet registered under the same name and content; ``None`` when the
     warehouse cannot tell (no database yet, or it is busy)."""
-    new = _new_inbox_paths(settings)
+    hashes = InboxHashes(settings.inbox_hash_cache)
+    new = _new_inbox_paths(settings, hashes)
+    hashes.save()  # the registration of tonight's run reads these hashes: no file is hashed twice
     return None if new is None else [rel for _, rel in new]
 
 
@@ -221,18 +221,23 @@ def changed_families(settings: Settings, last: LastNight) -> set[str] | None:
     ``None`` when that cannot be told: the whole pipeline must run."""
     if last.manifest_loaded_through is None:
         return None
-    new = _new_inbox_paths(settings)
+    hashes = InboxHashes(settings.inbox_hash_cache)
+    new = _new_inbox_paths(settings, hashes)
     since = _query_warehouse(settings, "state_families_since", {"through": last.manifest_loaded_through})
     withdrawn = withdrawn_since(settings, last)
     if new is None or since is None or withdrawn is None:
+        hashes.save()
         return None
     families = {family for (family,) in since}
     families.update(family for _, withdrawn_families in withdrawn for family in withdrawn_families)
     for path, rel in new:
         try:
-            families.update(classify(path, rel))
+            families.update(classify(path, rel, hashes))
         except IngestError:
             continue  # registration rejects it: no data of any family changes
+    # tonight's registration (maybe another process: the schedule) reads these hashes and
+    # classifications: no file is hashed or classified twice
+    hashes.save()
     return families
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -20,7 +20,7 @@ import duckdb
 _PARAMETER = re.compile(r"(?<![\w$])\$([a-z_][a-z0-9_]*)", re.IGNORECASE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def text(package: str, name: str) -> str:
     """The statement ``<package>/sql/<name>.sql`` (``package`` as in ``__package__``)."""
     found = resources.files(package).joinpath("sql", f"{name}.sql")
