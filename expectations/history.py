@@ -14,10 +14,11 @@ A rejected file is reported once by ingest (the same bytes are skipped afterward
 `file_rejected` finding stays open until a file of the same name is loaded.
 Recording is idempotent per run.
 
-Only a run that evaluated the checks records the history (the gate, orchestration/assets/publication.py): a
-run that failed or died before it changes nothing here. The files such a run rejected
-are reported once, by that run, so the next run that records the history takes its
-`file_rejected` findings in as its own (unless the history already holds them).
+Only a run that evaluated the checks records the history (the gate: `gate.history.pass_gate`,
+called by the publication asset): a run that failed or died before it changes nothing
+here. The files such a run rejected are reported once, by that run, so the next run that
+records the history takes its `file_rejected` findings in as its own (unless the history
+already holds them).
 """
 
 from __future__ import annotations
