@@ -21,13 +21,14 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
 
 from settings import environment
 
@@ -235,6 +236,37 @@ def _replace_file(source: Path, destination: Path) -> None:
     os.replace(tmp, destination)
 
 
+class DbtParseError(RuntimeError):
+    """`dbt parse` failed: the project cannot be read (its message names the file)."""
+
+
+def _dbt_parse(project: DbtProject, target: Path, log_dir: Path) -> None:
+    """`dbt parse` into ``target``, as a plain command.
+
+    Not through dagster-dbt's resource: its first command in a process runs `dbt --version`
+    and opens an adapter in this process (about 8 s of a fresh warehouse's first night),
+    which a parse needs neither of. The environment is the one the night's commands get
+    (the profile reads it), so the partial-parse state fits them."""
+    command = [
+        dbt_executable(),
+        "parse",
+        "--quiet",
+        "--project-dir",
+        str(project.project_dir),
+        "--profiles-dir",
+        str(project.profiles_dir),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(log_dir),
+    ]
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        said = (done.stdout + done.stderr).strip()[-3000:]
+        raise DbtParseError(f"dbt parse failed (exit {done.returncode}) for {project.project_dir}:\n{said}")
+
+
 def prepare_manifest(project: DbtProject = dbt_project, target: Path | None = None) -> Path:
     """Run `dbt parse` when the manifest is missing, older than the project files, or was
     parsed for another warehouse (then every `dbt build` would parse the project again).
@@ -246,10 +278,7 @@ def prepare_manifest(project: DbtProject = dbt_project, target: Path | None = No
     target = target or dbt_target_dir(project)
     if manifest_is_stale(project, target):
         log_dir = target.parent / "logs" if target != _code_target(project) else target
-        # dagster-dbt's own preparer looks for `dbt` on PATH only
-        DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
-            ["parse", "--quiet", "--log-path", str(log_dir)], target_path=target
-        ).wait()
+        _dbt_parse(project, target, log_dir)
         if target != _code_target(project):
             _replace_file(target / "manifest.json", project.manifest_path)
             _profile_env_stamp(project, target).write_text(_profile_env(), encoding="utf-8")

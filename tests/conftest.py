@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,32 @@ def dbt_manifest() -> Path:
     from engines.dbt import prepare_manifest
 
     return prepare_manifest()
+
+
+@dataclass(frozen=True)
+class DemoBuild:
+    """The shipped demo as `parwh demo` builds it: its warehouse and what the command printed."""
+
+    settings: Settings
+    output: str
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> DemoBuild:
+    """One demo warehouse for every test that reads it (the demo, scoring and report tests):
+    the real pipeline, run once per session (about a minute). Tests read it and never write
+    to it; a test that runs a night of its own builds its own warehouse."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        warehouse = tmp_path_factory.mktemp("demo") / "warehouse"
+        for name in ("PARWH_WAREHOUSE", "PARWH_INBOX", "DAGSTER_HOME"):
+            monkeypatch.setenv(name, "")
+        result = CliRunner().invoke(app, ["demo", "--warehouse", str(warehouse)])
+        assert result.exit_code == 0, result.output
+    return DemoBuild(Settings.from_env({"PARWH_WAREHOUSE": str(warehouse)}), result.output)
 
 
 _exit_status: list[int] = []

@@ -7,23 +7,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from typer.testing import CliRunner
 
-from cli.main import app
 from settings import Settings
-
-runner = CliRunner()
+from tests.conftest import DemoBuild
 
 
 @pytest.fixture(scope="module")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, str]:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        warehouse = tmp_path_factory.mktemp("demo") / "warehouse"
-        for name in ("PARWH_WAREHOUSE", "PARWH_INBOX", "DAGSTER_HOME"):
-            monkeypatch.setenv(name, "")
-        result = runner.invoke(app, ["demo", "--warehouse", str(warehouse)])
-        assert result.exit_code == 0, result.output
-        yield Settings.from_env({"PARWH_WAREHOUSE": str(warehouse)}), result.output
+def demo_warehouse(demo_build: DemoBuild) -> tuple[Settings, str]:
+    """The session's demo warehouse (tests/conftest.py) and what `parwh demo` printed."""
+    return demo_build.settings, demo_build.output
 
 
 def _published(settings: Settings, sql: str, params: list | None = None) -> list[tuple]:

@@ -6,26 +6,18 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from typer.testing import CliRunner
 
-from cli.main import app
 from settings import Settings
-
-runner = CliRunner()
+from tests.conftest import DemoBuild
 
 DEMO_PROVINCES = ("L87", "L72", "L56", "L52")
 RECORD_LEVEL_DISTRICTS = ("L867", "L709")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        warehouse = tmp_path_factory.mktemp("scoring") / "warehouse"
-        for name in ("PARWH_WAREHOUSE", "PARWH_INBOX", "DAGSTER_HOME"):
-            monkeypatch.setenv(name, "")
-        result = runner.invoke(app, ["demo", "--warehouse", str(warehouse)])
-        assert result.exit_code == 0, result.output
-        yield Settings.from_env({"PARWH_WAREHOUSE": str(warehouse)})
+def demo(demo_build: DemoBuild) -> Settings:
+    """The session's demo warehouse (tests/conftest.py)."""
+    return demo_build.settings
 
 
 def _published(settings: Settings, sql: str, params: list | None = None) -> list[tuple]:

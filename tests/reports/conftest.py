@@ -1,4 +1,4 @@
-"""One demo warehouse for the report tests (the real pipeline, run once per session)."""
+"""The report tests read the session's demo warehouse (tests/conftest.py: demo_build)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from cli.main import app
+from tests.conftest import DemoBuild
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
 @pytest.fixture(scope="session")
-def published_db(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> Path:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        warehouse = tmp_path_factory.mktemp("reports_demo") / "warehouse"
-        for name in ("PARWH_WAREHOUSE", "PARWH_INBOX", "DAGSTER_HOME"):
-            monkeypatch.setenv(name, "")
-        result = CliRunner().invoke(app, ["demo", "--warehouse", str(warehouse)])
-        assert result.exit_code == 0, result.output
-    path = warehouse / "published" / "latest.duckdb"
+def published_db(demo_build: DemoBuild) -> Path:
+    path = demo_build.settings.latest_path
     assert path.is_file()
     return path
 
