@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
 PALETTE = [
@@ -39,11 +40,16 @@ BAND_COLORS = {
 FONT = "font-family='Segoe UI, Roboto, Arial, sans-serif'"
 
 
-def vn_number(value: float | None, decimals: int = 2) -> str:
-    """Vietnamese style: '.' groups thousands, ',' marks decimals (91,33; 58.053)."""
+def vn_number(value: Decimal | float | None, decimals: int = 2) -> str:
+    """Vietnamese style: '.' groups thousands, ',' marks decimals (91,33; 58.053).
+
+    Rounded half up as the rubrics and the published scores are: a score 96.3750 or a
+    rate stored as the float 98.925 (binary 98.92499…) prints 96,38 and 98,93."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    text = f"{value:,.{decimals}f}"
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{decimals}f}"
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
@@ -58,7 +64,7 @@ def _nice_floor(v: float, step: float = 5.0) -> float:
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: float | None
+    value: Decimal | float | None
     band: str | None
     band_code: str | None
     rank: int | None
@@ -67,7 +73,7 @@ class Bar:
 
 def ranking_bars(bars: Sequence[Bar], *, title: str, chart_id: str, axis_max: float = 100.0) -> str:
     """Horizontal bars, best first, coloured by band, value and rank printed."""
-    values = [b.value for b in bars if b.value is not None]
+    values = [float(b.value) for b in bars if b.value is not None]
     if not values:
         return f"<p class='empty'>{escape(title)}: không có dữ liệu / no data</p>"
     lo = max(0.0, _nice_floor(min(values) - 2))
@@ -78,7 +84,7 @@ def ranking_bars(bars: Sequence[Bar], *, title: str, chart_id: str, axis_max: fl
         f" viewBox='0 0 {width} {height}' width='{width}' height='{height}' role='img' {FONT} font-size='12'>",  # noqa: E501
         f"<title>{escape(title)}</title>",
     ]
-    x = lambda v: label_w + (v - lo) / (axis_max - lo) * bar_w  # noqa: E731
+    x = lambda v: label_w + (float(v) - lo) / (axis_max - lo) * bar_w  # noqa: E731
     for t in range(int(lo), int(axis_max) + 1, 5 if axis_max - lo <= 40 else 10):
         out.append(
             f"<line x1='{x(t):.1f}' y1='{top - 6}' x2='{x(t):.1f}' y2='{height - 34}' stroke='#ddd'/>"
@@ -118,8 +124,8 @@ def band_legend(bands: Sequence[tuple[str, str]]) -> str:
 @dataclass(frozen=True)
 class Distribution:
     label: str
-    max_points: float
-    values: Sequence[tuple[str, float]]  # (unit name, points)
+    max_points: Decimal | float
+    values: Sequence[tuple[str, Decimal | float]]  # (unit name, points)
     highlight: str | None = None  # a unit name drawn in red
 
 
@@ -140,7 +146,7 @@ def distributions(dists: Sequence[Distribution], *, title: str, chart_id: str) -
     for i, d in enumerate(dists):
         y = top + i * row_h + row_h / 2
         mx = d.max_points or max(v for _, v in d.values) or 1.0
-        x = lambda v, mx=mx: label_w + v / mx * plot_w  # noqa: E731
+        x = lambda v, mx=float(mx): label_w + float(v) / mx * plot_w  # noqa: E731
         out.append(
             f"<text x='{label_w - 10}' y='{y + 4:.1f}' text-anchor='end'>{escape(d.label)}</text>"
             f"<line x1='{label_w}' y1='{y:.1f}' x2='{label_w + plot_w}' y2='{y:.1f}' stroke='#bbb'/>"
@@ -183,7 +189,7 @@ def line_chart(
     if not series:
         return f"<p class='empty'>{escape(title)}: không có dữ liệu / no data</p>"
     periods = sorted({p for pts in series.values() for p, _ in pts})
-    values = [v for pts in series.values() for _, v in pts]
+    values = [float(v) for pts in series.values() for _, v in pts]
     lo, hi = min(values), max(values)
     pad = max((hi - lo) * 0.1, 0.5)
     lo, hi = max(0.0, lo - pad), hi + pad
@@ -196,7 +202,7 @@ def line_chart(
         p: left + (plot_w * (i / (len(periods) - 1)) if len(periods) > 1 else plot_w / 2)
         for i, p in enumerate(periods)
     }
-    y = lambda v: top + plot_h - (v - lo) / (hi - lo) * plot_h  # noqa: E731
+    y = lambda v: top + plot_h - (float(v) - lo) / (hi - lo) * plot_h  # noqa: E731
     out = [
         f"<svg class='chart' data-chart='trend' id='{chart_id}' xmlns='http://www.w3.org/2000/svg'"
         f" viewBox='0 0 {width} {height}' width='{width}' height='{height}' role='img' {FONT} font-size='11'>",  # noqa: E501

@@ -43,8 +43,10 @@ def test_sqlfluff_finds_no_lint_error_in_the_dbt_models(tmp_path: Path) -> None:
     env = {**os.environ, "PARWH_WAREHOUSE": str(tmp_path / "warehouse")}
     env.pop("PARWH_DBT_TARGET", None)
     env.pop("PARWH_ENGINE", None)  # the duckdb profile: the models are linted as DuckDB SQL
-    done = _lint([_tool("sqlfluff"), "lint", "dbt_project/models", "--processes", "2"], env=env)
-    assert done.returncode == 0, f"sqlfluff lint dbt_project/models found errors:\n{done.stdout}{done.stderr}"
+    # the models and the singular data tests (SQL like the models'; the generic tests are macros)
+    paths = ["dbt_project/models", "dbt_project/tests/singular"]
+    done = _lint([_tool("sqlfluff"), "lint", *paths, "--processes", "2"], env=env)
+    assert done.returncode == 0, f"sqlfluff lint {' '.join(paths)} found errors:\n{done.stdout}{done.stderr}"
 
 
 def test_sqlfluff_finds_no_lint_error_in_the_sql_files_python_runs() -> None:

@@ -83,3 +83,65 @@
         'on_schema_change': 'sync_all_columns',
     }) }}
 {%- endmacro %}
+
+{% macro rounded_quotient(numerator, denominator, decimals, result_scale=4, mode='half_up') -%}
+    {#- numerator / denominator rounded once to `decimals` places, exactly: both sides are
+        exact decimals (at most 12 places) scaled to integers and divided as integers, so
+        96.375 is never 96.37499999 and 2/3 of 3.0 is 2.00. `decimals` is a number or an
+        integer column (a rubric's score_decimals), at most `result_scale`; the result is
+        a decimal of scale `result_scale`. mode: half_up (half away from zero, as the
+        reports and the rubrics round) or truncate (toward zero). Null when the denominator
+        is 0 or null. The caller casts the result to its published type. -#}
+    {%- if mode not in ('half_up', 'truncate') -%}
+        {{ exceptions.raise_compiler_error('rounded_quotient: mode is half_up or truncate, not ' ~ mode) }}
+    {%- endif -%}
+    {{ return(adapter.dispatch('rounded_quotient', 'par_warehouse')(
+        numerator, denominator, decimals, result_scale, mode)) }}
+{%- endmacro %}
+
+{% macro _rounded_quotient_sql(scaled_numerator, scaled_denominator, decimals, result_scale, mode, integer_div) -%}
+    {#- n and d are integers (the sides × 10^12), d > 0; q = n·10^decimals / d rounded;
+        the result q · 10^(result_scale − decimals) · 10^−result_scale -#}
+    {%- set power = "cast(power(10, " ~ decimals ~ ") as decimal(38, 0))" -%}
+    {%- set n = "abs(" ~ scaled_numerator ~ ") * " ~ power -%}
+    {%- set d = "abs(" ~ scaled_denominator ~ ")" -%}
+    case
+        when {{ scaled_denominator }} = 0 then null
+        else
+            cast(
+                -- the sign as integers (Spark's sign() is a double)
+                case when ({{ scaled_numerator }} < 0) = ({{ scaled_denominator }} < 0) then 1 else -1 end
+                {%- if mode == 'truncate' %}
+                * {{ integer_div(n, d) }}
+                {%- else %}
+                * {{ integer_div("(2 * " ~ n ~ " + " ~ d ~ ")", "(2 * " ~ d ~ ")") }}
+                {%- endif %}
+                as decimal(38, 0)
+            )
+            * cast(power(10, {{ result_scale }} - {{ decimals }}) as decimal(38, 0))
+            * cast({{ '1e-%d' % result_scale if result_scale > 0 else '1' }} as decimal(38, {{ result_scale }}))
+    end
+{%- endmacro %}
+
+{% macro default__rounded_quotient(numerator, denominator, decimals, result_scale, mode) -%}
+    {#- DuckDB: a decimal ÷ decimal is a DOUBLE; hugeint // hugeint is exact -#}
+    {%- set scaled_numerator = "cast(cast(" ~ numerator ~ " as decimal(38, 12)) * 1000000000000 as hugeint)" -%}
+    {%- set scaled_denominator = "cast(cast(" ~ denominator ~ " as decimal(38, 12)) * 1000000000000 as hugeint)" -%}
+    {{ _rounded_quotient_sql(scaled_numerator, scaled_denominator, decimals, result_scale, mode, _hugeint_div) }}
+{%- endmacro %}
+
+{% macro _hugeint_div(n, d) -%}
+    (cast({{ n }} as hugeint) // cast({{ d }} as hugeint))
+{%- endmacro %}
+
+{% macro spark__rounded_quotient(numerator, denominator, decimals, result_scale, mode) -%}
+    {#- Spark: no hugeint; `div` on decimal(38, 0) divides exactly and returns the integer
+        part (a bigint: every quotient here is far below 9.2e18) -#}
+    {%- set scaled_numerator = "cast(cast(" ~ numerator ~ " as decimal(38, 12)) * 1000000000000 as decimal(38, 0))" -%}
+    {%- set scaled_denominator = "cast(cast(" ~ denominator ~ " as decimal(38, 12)) * 1000000000000 as decimal(38, 0))" -%}
+    {{ _rounded_quotient_sql(scaled_numerator, scaled_denominator, decimals, result_scale, mode, _decimal_div) }}
+{%- endmacro %}
+
+{% macro _decimal_div(n, d) -%}
+    (cast({{ n }} as decimal(38, 0)) div cast({{ d }} as decimal(38, 0)))
+{%- endmacro %}

@@ -1,31 +1,52 @@
-{#- Points of a rubric criterion for an indicator value (seed rubric_criteria):
+{#- Points of a rubric criterion (seed rubric_criteria) for a value given as a fraction of
+    two decimals: value = value_numerator / value_denominator, a percentage (a rate's
+    100 × numerator and denominator; a Wilson bound and 1). Computed on those decimals,
+    never on a binary float (exact while the inputs' decimals add up to at most 10: the
+    rubric's points and thresholds have 4, amounts 4), and rounded once as the rubric says:
     proportional: max × min(value, full_points_at) / full_points_at (766 satisfaction:
       min(6, 6 × ratio / 0.9) is full_points_at = 90);
     threshold: max × the points_share of the highest step (seed rubric_threshold_steps)
       whose min_value the value reaches, 0 below every step (threshold_share);
     yes_no: max when value ≥ full_points_at, else 0.
-    rounding: round_half_up_2, truncate_2 or none. Null when the value is null. -#}
-{% macro rubric_points(rule, value, max_points, full_points_at, rounding, threshold_share) -%}
-{%- set raw -%}
+    rounding: round_half_up_2 (half up to 2 decimals), truncate_2 (toward zero to 2
+    decimals) or none (kept to the 4 decimals points are published with, half up). A
+    decimal of scale 4; null when the value is null. -#}
+{% macro rubric_points(rule, value_numerator, value_denominator, max_points, full_points_at, rounding, threshold_share) -%}
+{%- set full_at = "cast(coalesce(" ~ full_points_at ~ ", 100) as decimal(9, 4))" -%}
+{%- set value_numerator_exact = value_numerator -%}
+{%- set value_denominator_exact = value_denominator -%}
+{%- set max_exact = "cast(" ~ max_points ~ " as decimal(9, 4))" -%}
+{#- the points before rounding as a fraction points_numerator / points_denominator -#}
+{%- set points_numerator -%}
     case
         when {{ rule }} = 'proportional'
-            then {{ max_points }}
-                * least(greatest({{ value }}, 0), coalesce({{ full_points_at }}, 100))
-                / coalesce({{ full_points_at }}, 100)
+            then {{ max_exact }} * least(
+                greatest({{ value_numerator_exact }}, 0),
+                {{ full_at }} * {{ value_denominator_exact }}
+            )
         when {{ rule }} = 'threshold'
-            then {{ max_points }} * coalesce({{ threshold_share }}, 0)
+            then {{ max_exact }} * cast(coalesce({{ threshold_share }}, 0) as decimal(5, 4))
         when {{ rule }} = 'yes_no'
             then case
-                when {{ value }} >= coalesce({{ full_points_at }}, 100) then {{ max_points }}
+                when {{ value_numerator_exact }} >= {{ full_at }} * {{ value_denominator_exact }}
+                    then {{ max_exact }}
                 else 0
             end
     end
 {%- endset -%}
+{%- set points_denominator -%}
     case
-        when {{ value }} is null then null
+        when {{ rule }} = 'proportional' then {{ full_at }} * {{ value_denominator_exact }}
+        else 1
+    end
+{%- endset -%}
+    case
+        when {{ value_numerator }} is null or {{ value_denominator }} is null then null
+        when {{ value_denominator }} = 0 then null
         when {{ rounding }} = 'truncate_2'
-            then cast(floor(cast({{ raw }} as decimal(38, 10)) * 100) / 100 as double)
-        when {{ rounding }} = 'round_half_up_2' then {{ round_half_up(raw) }}
-        else cast({{ raw }} as double)
+            then {{ rounded_quotient(points_numerator, points_denominator, 2, 4, 'truncate') }}
+        when {{ rounding }} = 'round_half_up_2'
+            then {{ rounded_quotient(points_numerator, points_denominator, 2, 4) }}
+        else {{ rounded_quotient(points_numerator, points_denominator, 4, 4) }}
     end
 {%- endmacro %}

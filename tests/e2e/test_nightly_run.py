@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import dagster as dg
 import duckdb
 import pytest
@@ -93,14 +95,15 @@ def test_publishes_rates_computed_from_the_files(published_once: Settings) -> No
 def test_publishes_rankings_and_points(published_once: Settings) -> None:
     ranking = _query(
         published_once,
-        "select unit_code, unit_kind, rank, round(score, 4), band, total_points "
+        "select unit_code, unit_kind, rank, score, band, total_points "
         "from marts.rankings where rubric_id = 'par_basic' and ranking_scope = 'province' "
         "and scope_code = 'L87' and period_label = '2023' order by rank",
     )
+    # the score is rounded half up once, to the rubric's 2 decimals: 5.30 of 6 is 88.33
     assert ranking == [
-        ("L866", "district", 1, pytest.approx(88.3333, abs=1e-4), "Khá", pytest.approx(5.30)),
-        ("L867", "district", 2, pytest.approx(87.5), "Khá", pytest.approx(5.25)),
-        ("L868", "district", 3, pytest.approx(85.0), "Khá", pytest.approx(5.10)),
+        ("L866", "district", 1, Decimal("88.33"), "Khá", Decimal("5.30")),
+        ("L867", "district", 2, Decimal("87.50"), "Khá", Decimal("5.25")),
+        ("L868", "district", 3, Decimal("85.00"), "Khá", Decimal("5.10")),
     ]
     points = dict(
         _query(
@@ -109,9 +112,9 @@ def test_publishes_rankings_and_points(published_once: Settings) -> None:
             "where unit_code = 'L867' and rubric_id = 'par_basic' and period_label = '2023'",
         )
     )
-    assert points["3.3.1"] == pytest.approx(2.99)  # 99.7 % on time → 2.99 of 3.0 (seed 003)
+    assert points["3.3.1"] == Decimal("2.99")  # 99.7 % on time → 2.99 of 3.0 (seed 003)
     assert points["3.3.2"] is None  # no commune data: missing, not zero
-    assert points["6.1"] == pytest.approx(0.36)
+    assert points["6.1"] == Decimal("0.36")
 
 
 def test_published_file_holds_every_contract_mart(published_once: Settings) -> None:

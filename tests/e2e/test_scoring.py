@@ -4,6 +4,8 @@ provinces built from their legacy parts (issue #4)."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import duckdb
 import pytest
 
@@ -79,9 +81,10 @@ def test_dong_thap_district_rubric_ranks_every_district_of_dong_thap(demo) -> No
             "and rubric_id = 'par_district_dongthap' and period_label = '2023'",
         )
     )
-    assert points["3.3.1"] == pytest.approx(2.99)  # seed 003: 99.6 % on time → 2.99 of 3.0
-    assert points["4.2"] == pytest.approx(1.0)  # staff within quota: threshold step 0 → full
-    assert points["6.1"] == pytest.approx(0.75)  # 92.31 % disbursed: step ≥ 80 → 0.75 of 1.0
+    # exact decimals, as the rubric rounds them (never a binary float such as 2.9899999)
+    assert points["3.3.1"] == Decimal("2.99")  # seed 003: 99.6 % on time → 2.99 of 3.0
+    assert points["4.2"] == Decimal("1")  # staff within quota: threshold step 0 → full
+    assert points["6.1"] == Decimal("0.75")  # 92.31 % disbursed: step ≥ 80 → 0.75 of 1.0
 
 
 def test_qd766_ranks_record_level_units_every_month_quarter_and_year(demo) -> None:
@@ -122,7 +125,9 @@ def test_qd766_ranks_record_level_units_every_month_quarter_and_year(demo) -> No
     assert [c[0] for c in criteria] == ["1", "2", "3.1", "3.2", "4.1", "5"]
     assert all(c[1] == "scored" for c in criteria)
     satisfaction = next(c for c in criteria if c[0] == "4.1")
-    assert satisfaction[3] == pytest.approx(min(6.0, round(6 * satisfaction[2] / 90, 2)))
+    assert satisfaction[3] == min(
+        Decimal(6), (6 * Decimal(repr(satisfaction[2])) / 90).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    )
     # month-on-month change
     (march,) = _published(
         demo,
@@ -148,7 +153,7 @@ def test_points_lost_explains_every_score_below_100(demo) -> None:
     )
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
     assert [r[2] for r in rows] == sorted((r[2] for r in rows), reverse=True)
-    assert ("3.3.1", pytest.approx(0.01), 100.0) in [(r[1], r[2], r[3]) for r in rows]
+    assert ("3.3.1", Decimal("0.01"), Decimal(100)) in [(r[1], r[2], r[3]) for r in rows]
     # the ranked total and the points lost agree
     (total,) = _published(
         demo,
@@ -158,7 +163,7 @@ def test_points_lost_explains_every_score_below_100(demo) -> None:
         "and r.period_label = '2023' and r.ranking_scope = 'nation' "
         "group by r.applicable_max_points, r.total_points",
     )
-    assert total[0] == pytest.approx(0, abs=1e-9)
+    assert total[0] == 0  # exactly: decimals, not floats
 
 
 def test_current_province_history_sums_its_legacy_provinces(demo) -> None:

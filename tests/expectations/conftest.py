@@ -96,7 +96,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "unit_code": "VARCHAR",
         "unit_name": "VARCHAR",
         "unit_kind": "VARCHAR",
-        "score": "DOUBLE",
+        "score": "DECIMAL(7,4)",
         "rank": "BIGINT",
         "band": "VARCHAR",
     },

@@ -26,13 +26,18 @@ area_totals as (
         period_kind,
         area_code,
         min(area_name_vi) as area_name_vi,
-        sum(points) as total_points,
-        sum(coalesce(points_at_lower_95, points)) as total_points_lower_95,
-        sum(coalesce(points_at_upper_95, points)) as total_points_upper_95,
-        sum(case when criterion_status = 'scored' then max_points end)
+        -- sums of exact decimals, never rounded
+        cast(sum(points) as decimal(9, 4)) as total_points,
+        cast(sum(coalesce(points_at_lower_95, points)) as decimal(9, 4))
+            as total_points_lower_95,
+        cast(sum(coalesce(points_at_upper_95, points)) as decimal(9, 4))
+            as total_points_upper_95,
+        cast(sum(case when criterion_status = 'scored' then max_points end) as decimal(9, 4))
             as applicable_max_points,
-        sum(case when criterion_status in ('scored', 'missing') then max_points end)
-            as max_points_of_applicable_criteria,
+        cast(
+            sum(case when criterion_status in ('scored', 'missing') then max_points end)
+            as decimal(9, 4)
+        ) as max_points_of_applicable_criteria,
         count(case when criterion_status = 'missing' then 1 end) as missing_criteria,
         count(case when criterion_status = 'not_applicable' then 1 end)
             as not_applicable_criteria

@@ -4,7 +4,9 @@
 -- indicator has a zero denominator (e.g. no dossiers of that kind) is 'not_applicable'.
 -- Neither earns points nor counts in the applicable maximum: never zero. Survey criteria
 -- are also scored at the bounds of the value's 95 % interval (for statistical ties).
--- History rows of current units built from legacy units are not scored.
+-- History rows of current units built from legacy units are not scored. Points are exact
+-- decimals computed from the indicator's numerator and denominator (macro rubric_points),
+-- rounded once as the rubric says; measured values stay the unrounded rates.
 with
 
 indicator_values as (
@@ -100,6 +102,12 @@ measured as (
         indicator_values.value_upper_95 as measured_value_upper_95,
         indicator_values.numerator,
         indicator_values.denominator,
+        -- the value as a fraction of exact decimals: 100 × numerator / denominator (counts
+        -- and amounts in million VND with at most 4 decimals; Wilson bounds kept to 4)
+        100 * cast(indicator_values.numerator as decimal(20, 4)) as value_numerator,
+        cast(indicator_values.denominator as decimal(20, 4)) as value_denominator,
+        cast(indicator_values.value_lower_95 as decimal(20, 4)) as value_lower_95_exact,
+        cast(indicator_values.value_upper_95 as decimal(20, 4)) as value_upper_95_exact,
         case
             when indicator_values.value is not null then 'scored'
             when indicator_values.denominator = 0 then 'not_applicable'
@@ -128,19 +136,22 @@ threshold_shares as (
         measured.criterion_code,
         max(
             case
-                when measured.measured_value >= threshold_steps.min_value
+                when
+                    measured.measured_value is not null
+                    and measured.value_numerator
+                    >= threshold_steps.min_value * measured.value_denominator
                     then threshold_steps.points_share
             end
         ) as share_at_value,
         max(
             case
-                when measured.measured_value_lower_95 >= threshold_steps.min_value
+                when measured.value_lower_95_exact >= threshold_steps.min_value
                     then threshold_steps.points_share
             end
         ) as share_at_lower_95,
         max(
             case
-                when measured.measured_value_upper_95 >= threshold_steps.min_value
+                when measured.value_upper_95_exact >= threshold_steps.min_value
                     then threshold_steps.points_share
             end
         ) as share_at_upper_95,
@@ -168,13 +179,13 @@ scored as (
 
     select
         measured.*,
-        {{ rubric_points('measured.rule', 'measured.measured_value', 'measured.max_points',
-            'measured.full_points_at', 'measured.rounding', 'threshold_shares.share_at_value')
-            | indent(8) }} as points,
-        {{ rubric_points('measured.rule', 'measured.measured_value_lower_95',
+        {{ rubric_points('measured.rule', 'measured.value_numerator',
+            'measured.value_denominator', 'measured.max_points', 'measured.full_points_at',
+            'measured.rounding', 'threshold_shares.share_at_value') | indent(8) }} as points,
+        {{ rubric_points('measured.rule', 'measured.value_lower_95_exact', '1',
             'measured.max_points', 'measured.full_points_at', 'measured.rounding',
             'threshold_shares.share_at_lower_95') | indent(8) }} as points_at_lower_95,
-        {{ rubric_points('measured.rule', 'measured.measured_value_upper_95',
+        {{ rubric_points('measured.rule', 'measured.value_upper_95_exact', '1',
             'measured.max_points', 'measured.full_points_at', 'measured.rounding',
             'threshold_shares.share_at_upper_95') | indent(8) }} as points_at_upper_95,
         case
@@ -216,18 +227,16 @@ final as (
         measured_value_upper_95,
         numerator,
         denominator,
-        cast(points as double) as points,
-        cast(max_points as double) as max_points,
-        -- on decimals: 1.0 - 0.77 is 0.23, not 0.22999999999999998
-        cast(
-            cast(max_points as decimal(38, 10)) - cast(points as decimal(38, 10)) as double
-        ) as points_lost,
-        cast(value_for_full_points as double) as value_for_full_points,
+        cast(points as decimal(9, 4)) as points,
+        cast(max_points as decimal(9, 4)) as max_points,
+        -- exact: 1.0 - 0.77 is 0.23
+        cast(max_points - points as decimal(9, 4)) as points_lost,
+        cast(value_for_full_points as decimal(9, 4)) as value_for_full_points,
         rule,
         rounding,
         criterion_status,
-        cast(points_at_lower_95 as double) as points_at_lower_95,
-        cast(points_at_upper_95 as double) as points_at_upper_95
+        cast(points_at_lower_95 as decimal(9, 4)) as points_at_lower_95,
+        cast(points_at_upper_95 as decimal(9, 4)) as points_at_upper_95
     from scored
 
 )

@@ -23,7 +23,7 @@ unit_maxima as (
         rubric_id,
         unit_code,
         period_label,
-        sum(applicable_max_points) as applicable_max_points
+        cast(sum(applicable_max_points) as decimal(9, 4)) as applicable_max_points
     from area_scores
     group by rubric_id, unit_code, period_label
 
@@ -72,11 +72,13 @@ final as (
         rule,
         measured_value,
         value_for_full_points,
-        value_for_full_points - measured_value as value_gap,
+        cast(value_for_full_points as double) - measured_value as value_gap,
         points,
         max_points,
         points_lost,
-        100 * points_lost / applicable_max_points as score_points_lost
+        cast({{ rounded_quotient('100 * points_lost',
+            'applicable_max_points', 4) }} as decimal(7, 4))
+            as score_points_lost
     from lost
 
 )

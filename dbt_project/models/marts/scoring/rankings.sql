@@ -3,7 +3,9 @@
 -- a rank (standard competition ranking 1-2-2-4). The score is the share (0-100) of the
 -- applicable maximum points that the unit earned; a unit is ranked when the criteria with
 -- data are worth at least the rubric's min_share_of_max_with_data of the maximum of the
--- criteria that apply to it. Changes are against the previous period of the same kind.
+-- criteria that apply to it. The score is computed once from exact decimals and rounded
+-- half up to the rubric's score_decimals; that one value is ranked, banded, compared and
+-- published. Changes are against the previous period of the same kind.
 -- is_statistical_tie_with_above: the unit's score interval (survey criteria scored at the
 -- bounds of their 95 % Wilson interval) reaches the lower bound of a unit of the rank
 -- directly above (units sharing a rank are tied already and are not compared).
@@ -40,11 +42,12 @@ unit_totals as (
         period_start,
         period_end,
         period_kind,
-        sum(total_points) as total_points,
-        sum(total_points_lower_95) as total_points_lower_95,
-        sum(total_points_upper_95) as total_points_upper_95,
-        sum(applicable_max_points) as applicable_max_points,
-        sum(max_points_of_applicable_criteria) as max_points_of_applicable_criteria,
+        cast(sum(total_points) as decimal(9, 4)) as total_points,
+        cast(sum(total_points_lower_95) as decimal(9, 4)) as total_points_lower_95,
+        cast(sum(total_points_upper_95) as decimal(9, 4)) as total_points_upper_95,
+        cast(sum(applicable_max_points) as decimal(9, 4)) as applicable_max_points,
+        cast(sum(max_points_of_applicable_criteria) as decimal(9, 4))
+            as max_points_of_applicable_criteria,
         cast(sum(missing_criteria) as bigint) as missing_criteria,
         cast(sum(not_applicable_criteria) as bigint) as not_applicable_criteria
     from area_scores
@@ -58,14 +61,18 @@ scored_units as (
 
     select
         unit_totals.*,
-        unit_totals.applicable_max_points / unit_totals.max_points_of_applicable_criteria
+        cast({{ rounded_quotient('unit_totals.applicable_max_points',
+            'unit_totals.max_points_of_applicable_criteria', 6, 6) }} as decimal(7, 6))
             as share_of_max_with_data,
-        100 * cast(unit_totals.total_points as double) / unit_totals.applicable_max_points
+        cast({{ rounded_quotient('100 * unit_totals.total_points',
+            'unit_totals.applicable_max_points', 'rubrics.score_decimals') }} as decimal(7, 4))
             as score,
-        100 * cast(unit_totals.total_points_lower_95 as double)
-        / unit_totals.applicable_max_points as score_lower_95,
-        100 * cast(unit_totals.total_points_upper_95 as double)
-        / unit_totals.applicable_max_points as score_upper_95
+        cast({{ rounded_quotient('100 * unit_totals.total_points_lower_95',
+            'unit_totals.applicable_max_points', 'rubrics.score_decimals') }} as decimal(7, 4))
+            as score_lower_95,
+        cast({{ rounded_quotient('100 * unit_totals.total_points_upper_95',
+            'unit_totals.applicable_max_points', 'rubrics.score_decimals') }} as decimal(7, 4))
+            as score_upper_95
     from unit_totals
     inner join rubrics
         on unit_totals.rubric_id = rubrics.rubric_id
@@ -100,7 +107,7 @@ ranked as (
         -- bigint on every engine (Spark's rank() is an int)
         cast(rank() over (
             partition by rubric_id, ranking_scope, scope_code, period_label, unit_kind
-            order by {{ round_half_up("score", 6) }} desc
+            order by score desc
         ) as bigint) as rank,
         count(*) over (
             partition by rubric_id, ranking_scope, scope_code, period_label, unit_kind
@@ -243,7 +250,7 @@ final as (
         missing_criteria,
         previous_rank,
         previous_rank - rank as rank_change,
-        score - previous_score as score_change,
+        cast(score - previous_score as decimal(7, 4)) as score_change,
         period_start,
         period_kind,
         province_code,
