@@ -260,7 +260,7 @@ def _dbt_parse(project: DbtProject, target: Path, log_dir: Path) -> None:
         "--log-path",
         str(log_dir),
     ]
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {**environment(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         said = (done.stdout + done.stderr).strip()[-3000:]

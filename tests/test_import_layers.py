@@ -22,6 +22,7 @@ PACKAGES = (
     "reports",
     "demo",
     "sqlfiles",
+    "rubrics",
 )
 
 
