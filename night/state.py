@@ -33,6 +33,7 @@ import sqlfiles
 from ingest.errors import IngestError
 from ingest.inbox import InboxHashes, classify, unregistered_inbox_files
 from night.summary import escape_control
+from rubrics.loading import rubrics_loaded_since
 from settings import Settings, environment
 
 _SQL = __package__ or "night"
@@ -52,9 +53,10 @@ CODE_FOLDERS = (
     "engines",
     "submissions",
     "sqlfiles",
+    "rubrics",  # the shipped rubric files score
 )
 CODE_FILES = ("pyproject.toml", "uv.lock")  # package versions (the admin unit lists come from one)
-CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".csv", ".md", ".html"}
+CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".csv", ".md", ".html", ".xlsx", ".xls", ".ods"}
 SKIPPED_FOLDERS = {"target", "logs", "dbt_packages", "__pycache__"}
 # settings that change what a night computes or publishes
 RESULT_SETTINGS = ("PARWH_SUBMISSION_DEADLINE_DAYS", "PARWH_DBT_TARGET", "PARWH_ENGINE")
@@ -219,8 +221,8 @@ def changed_families(settings: Settings, last: LastNight) -> set[str] | None:
     files registered or loaded since that night (a night that failed or was held back) and
     those of the submissions withdrawn since it.
     ``None`` when that cannot be told: the whole pipeline must run."""
-    if last.manifest_loaded_through is None:
-        return None
+    if last.manifest_loaded_through is None or rubrics_loaded_since(settings, last.finished_at):
+        return None  # a rubric loaded since scores every unit again: the whole pipeline
     hashes = InboxHashes(settings.inbox_hash_cache)
     new = _new_inbox_paths(settings, hashes)
     since = _query_warehouse(settings, "state_families_since", {"through": last.manifest_loaded_through})
@@ -338,6 +340,13 @@ def reasons_to_run(settings: Settings, last: LastNight | None = None) -> list[st
             reasons.append(
                 f"{len(ahead)} file(s) loaded after the last published night ({_names(ahead)}):"
                 f" publishing them / {len(ahead)} tệp đã nạp sau lần công bố gần nhất: công bố"
+            )
+        rubrics = rubrics_loaded_since(settings, last.finished_at)
+        if rubrics:
+            reasons.append(
+                f"Bộ tiêu chí mới / New rubric: {_names(rubrics)} — loaded with `parwh rubric load`"
+                " after the last published night: scoring again / nạp sau lần công bố gần nhất:"
+                " chấm điểm lại"
             )
         withdrawn = withdrawn_since(settings, last)
         if withdrawn:

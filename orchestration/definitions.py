@@ -10,6 +10,7 @@ from orchestration.assets.inbox_loading import ingest_assets
 from orchestration.assets.publication import published_rankings
 from orchestration.assets.quality import quality_checks
 from orchestration.assets.report_files import published_reports
+from orchestration.assets.rubric_tables import rubric_tables
 from orchestration.assets.transform import warehouse_dbt_models
 from orchestration.resources import WarehouseResource
 from orchestration.schedules import (
@@ -25,7 +26,7 @@ from settings import Settings
 def build_definitions(settings: Settings) -> dg.Definitions:
     """The Definitions for one warehouse (resources from `settings`)."""
     return dg.Definitions(
-        assets=[*ingest_assets, warehouse_dbt_models, published_rankings, published_reports],
+        assets=[*ingest_assets, rubric_tables, warehouse_dbt_models, published_rankings, published_reports],
         asset_checks=quality_checks,
         jobs=[nightly_job],
         schedules=[nightly_schedule],

@@ -13,5 +13,6 @@ PUBLISHED_MARTS = (
     "fct_area_scores",
     "rankings",
     "mart_points_lost",
+    "dim_rubric_nodes",
     "data_quality_findings",
 )

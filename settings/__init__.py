@@ -118,6 +118,11 @@ class Settings:
         return self.published_dir / "latest.duckdb"
 
     @property
+    def rubrics_dir(self) -> Path:
+        """The rubric files a Department loaded (`parwh rubric load`), kept as loaded."""
+        return self.warehouse_dir / "rubrics"
+
+    @property
     def quarantine_dir(self) -> Path:
         return self.warehouse_dir / "quarantine"
 

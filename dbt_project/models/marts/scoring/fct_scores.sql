@@ -1,7 +1,8 @@
--- Points per unit × period × rubric criterion (seeds rubrics, rubric_criteria,
--- rubric_threshold_steps). A rubric scores the period kinds it names (year; 766 also
--- month and quarter). A criterion with no data for the unit is 'missing'; one whose
--- indicator has a zero denominator (e.g. no dossiers of that kind) is 'not_applicable'.
+-- Points per unit × period × rubric criterion computed from data (int_rubric_criteria: the
+-- seeded data-only rubrics and the computed leaves of the rubric files). A rubric scores
+-- the period kinds it names (year; 766 also month and quarter). A criterion with no data
+-- for the unit is 'missing'; one whose indicator has a zero denominator (e.g. no dossiers
+-- of that kind) is 'not_applicable'.
 -- Neither earns points nor counts in the applicable maximum: never zero. Survey criteria
 -- are also scored at the bounds of the value's 95 % interval (for statistical ties).
 -- History rows of current units built from legacy units are not scored. Points are exact
@@ -23,19 +24,19 @@ units as (
 
 rubrics as (
 
-    select * from {{ ref('rubrics') }}
+    select * from {{ ref('int_rubrics') }}
 
 ),
 
 criteria as (
 
-    select * from {{ ref('rubric_criteria') }}
+    select * from {{ ref('int_rubric_criteria') }}
 
 ),
 
 threshold_steps as (
 
-    select * from {{ ref('rubric_threshold_steps') }}
+    select * from {{ ref('int_rubric_threshold_steps') }}
 
 ),
 

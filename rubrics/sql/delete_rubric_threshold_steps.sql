@@ -1,0 +1,2 @@
+-- every row of the table: the night rewrites it from the rubric files
+delete from raw.rubric_threshold_steps
