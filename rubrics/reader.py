@@ -17,10 +17,10 @@ from pathlib import Path
 
 from ingest import vocabulary
 from ingest.errors import IngestError, ParseError
+from ingest.hierarchy import Level, Ordinal, Outline, read_ordinal
 from ingest.numbers import parse_number
 from ingest.readers import Sheet, read_sheets
 from ingest.text import clean, fold
-from rubrics.numbering import Level, Ordinal, dotted_parts, read_ordinal
 from rubrics.tree import Band, Rubric, RubricMeta, RubricNode, ThresholdStep, check
 
 #: the columns of a rubric table: field → accepted headers (folded before comparing)
@@ -101,7 +101,6 @@ class _Open:
     row: int
     cells: dict[str, object]
     name: str
-    children: int = 0
 
 
 def _column_name(index: int) -> str:
@@ -196,9 +195,8 @@ class _Reader:
         self.header_at = header_at
         self.columns = columns
         self.problems: list[IngestError] = []
-        self.has_roman = any(
-            read_ordinal(self._cell(row, "ordinal")).level == Level.AREA
-            for row in sheet.rows[header_at + 1 :]
+        self.outline = Outline(
+            read_ordinal(self._cell(row, "ordinal")) for row in sheet.rows[header_at + 1 :]
         )
 
     def _cell(self, row: tuple, field_name: str) -> object:
@@ -217,44 +215,9 @@ class _Reader:
         )
 
     # the tree -------------------------------------------------------------------------
-    def _parent_for(self, ordinal: Ordinal, stack: list[_Open]) -> tuple[_Open | None, int] | None:
-        """The open node a new row hangs under and the new node's level, or None."""
-        level = ordinal.level
-        if level == Level.AREA or (level == Level.CRITERION and not self.has_roman):
-            return None, 1
-        if level == Level.CRITERION:
-            areas = [o for o in stack if o.level == 1]
-            return (areas[-1], 2) if areas else None
-        if level == Level.SUB_CRITERION:
-            parts = dotted_parts(ordinal.label)
-            if parts:
-                prefix = ".".join(str(p) for p in parts[:-1])
-                for candidate in reversed(stack):
-                    if candidate.ordinal.level == Level.COMPONENT:
-                        continue
-                    own = dotted_parts(candidate.ordinal.label)
-                    written = ".".join(str(p) for p in own) if own else str(candidate.ordinal.number)
-                    if candidate.code == prefix or written == prefix:
-                        return candidate, candidate.level + 1
-                    if len(parts) == 2 and candidate.ordinal.number == parts[0] and not own:
-                        return candidate, candidate.level + 1
-                return None
-            # a letter or a lowercase Roman numeral: under the nearest numbered node
-            for candidate in reversed(stack):
-                if candidate.ordinal.level in (Level.AREA, Level.CRITERION) or dotted_parts(
-                    candidate.ordinal.label
-                ):
-                    return candidate, candidate.level + 1
-            return None
-        # a bullet: under the nearest node that is not a bullet
-        for candidate in reversed(stack):
-            if candidate.ordinal.level != Level.COMPONENT:
-                return candidate, candidate.level + 1
-        return None
-
     def read(self) -> tuple[list[_Open], Decimal | None, int | None]:
         opened: list[_Open] = []
-        stack: list[_Open] = []
+        by_code: dict[str, _Open] = {}
         stated_total: Decimal | None = None
         total_row: int | None = None
         for offset, row in enumerate(self.sheet.rows[self.header_at + 1 :]):
@@ -288,13 +251,13 @@ class _Reader:
                     opened[-1].name = f"{opened[-1].name} {name}".strip()
                 continue
             if ordinal.level == Level.COMPONENT and not has_max:
-                # a bullet without points describes its parent: kept in the parent's notes
-                if stack and name:
-                    parent = stack[-1]
+                # a bullet without points describes the row above: kept in its notes
+                if self.outline.deepest in by_code and name:
+                    parent = by_code[self.outline.deepest]
                     note = clean(parent.cells.get("notes"))
                     parent.cells["notes"] = f"{note}\n- {name}".strip()
                 continue
-            placed = self._parent_for(ordinal, stack)
+            placed = self.outline.place(ordinal)
             if placed is None:
                 self.problem(
                     row_no,
@@ -307,23 +270,17 @@ class _Reader:
                     ),
                 )
                 continue
-            parent, level = placed
-            if parent is not None:
-                parent.children += 1
-            siblings = parent.children if parent is not None else sum(1 for o in opened if o.level == 1) + 1
-            number = ordinal.number if ordinal.number is not None else siblings
-            if ordinal.level == Level.COMPONENT and parent is not None:
-                code = f"{parent.code}-{siblings}"
-            elif parent is None:
-                code = str(number)
-            else:
-                code = f"{parent.code}.{number}"
+            parent = by_code.get(placed.parent_code) if placed.parent_code else None
             node = _Open(
-                code, parent, level, ordinal, row_no, {f: self._cell(row, f) for f in self.columns}, name
+                placed.code,
+                parent,
+                placed.level,
+                ordinal,
+                row_no,
+                {f: self._cell(row, f) for f in self.columns},
+                name,
             )
-            while stack and stack[-1].level >= level:
-                stack.pop()
-            stack.append(node)
+            by_code.setdefault(placed.code, node)
             opened.append(node)
         return opened, stated_total, total_row
 

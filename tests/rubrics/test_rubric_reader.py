@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from rubrics.numbering import Level, read_ordinal
+from ingest.hierarchy import Level, read_ordinal
 from rubrics.reader import RubricFileError, read_rubric
 
 HEADER = (
