@@ -35,7 +35,7 @@ from ingest.text import clean, fold, is_blank
 ALIAS_DIR = Path(__file__).parent / "aliases"
 CONFIG_DIR = Path(__file__).parent / "config"
 AGGREGATED_FAMILIES = ("dossiers", "staff", "budget", "surveys")
-FAMILIES = ("dossiers", "dossier_records", "staff", "budget", "surveys")
+FAMILIES = ("dossiers", "dossier_records", "staff", "budget", "surveys", "self_assessment")
 HEADER_SCAN_ROWS = 30
 MAX_HEADER_ROWS = 4
 MIN_SPECIFIC_MATCHES = 2
@@ -84,6 +84,8 @@ def load_aliases(family: str) -> AliasSet:
             lookup.setdefault(fold(label), canonical)
     common_cols = set(common.get("columns", {}))
     specific = frozenset(c for c in own if c not in common_cols)
+    if spec.get("identifying"):  # the columns that tell the family apart (not STT, Ghi chú)
+        specific = frozenset(spec["identifying"])
     if family == "dossiers":
         specific = specific | frozenset(vocabulary.DOSSIER_MEASURES)
     return AliasSet(

@@ -44,6 +44,7 @@ from ingest.quarantine import quarantine_file
 from ingest.raw_tables import raw_table
 from ingest.readers import Sheet, file_kind, read_sheets
 from ingest.records import load_records
+from ingest.self_assessment import read_self_assessment
 from ingest.text import printable_name
 from ingest.turned import turned_table
 from ingest.warehouse import ensure_schema
@@ -53,7 +54,7 @@ PACKAGE = __package__ or "ingest"  # its SQL files: ingest/sql/*.sql
 
 #: the columns of the tables the aggregated loaders insert through Arrow (file_id and
 #: loaded_at are added by the insert), as declared in the sources YAML (ingest/raw_tables.py)
-AGGREGATED_TABLES = ("dossiers", "staff", "budget", "surveys", "survey_responses")
+AGGREGATED_TABLES = ("dossiers", "staff", "budget", "surveys", "survey_responses", "self_assessment_rows")
 TABLE_SCHEMAS: dict[str, pa.Schema] = {name: raw_table(name).arrow_schema() for name in AGGREGATED_TABLES}
 
 
@@ -381,9 +382,10 @@ def _classify(path: Path, file_name: str) -> tuple[dict[str, list[str | None]], 
         hint_en, hint_vi, row = _closest_reading(sheets)
         raise IngestError(
             "no recognisable header: no row among the first 30 names at least two columns of"
-            f" dossiers, dossier_records, staff, budget or surveys{hint_en}",
+            f" dossiers, dossier_records, staff, budget, surveys or self_assessment{hint_en}",
             "không nhận ra dòng tiêu đề cột: không dòng nào trong 30 dòng đầu có ít nhất hai cột"
-            f" của biểu hồ sơ TTHC, dữ liệu hồ sơ, biên chế, giải ngân hay khảo sát{hint_vi}",
+            " của biểu hồ sơ TTHC, dữ liệu hồ sơ, biên chế, giải ngân, khảo sát hay tự đánh giá"
+            f" CCHC{hint_vi}",
             file_name=file_name,
             row=row,
         )
@@ -764,10 +766,79 @@ def _load_records_file(
     return _Loaded(res.rows, res.unit_codes, res.period_labels, [], [], findings=res.findings)
 
 
+def _load_self_assessment(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    file_id: str,
+    file_name: str,
+    resolver: UnitResolver,
+    loaded_at: datetime,
+) -> _Loaded:
+    """A self-assessment table (ingest/self_assessment.py): its rows, and a load finding
+    for every stated sum that differs from its parts."""
+    table = read_self_assessment(path, resolver)
+    if table.unit_code is None:
+        if not table.unit_name:
+            raise IngestError(
+                "the title block names no unit (e.g. 'Đơn vị: UBND thành phố Sa Đéc, tỉnh Đồng Tháp')",
+                "phần đầu biểu không ghi đơn vị tự đánh giá (ví dụ 'Đơn vị: UBND thành phố Sa Đéc,"
+                " tỉnh Đồng Tháp')",
+                file_name=file_name,
+                sheet=table.sheet,
+            )
+        resolver.resolve(name=table.unit_name, province=table.province, on_date=date(table.year, 12, 31))
+    unit_code = str(table.unit_code or "")
+    period_label = str(table.year)
+    rows = [
+        {
+            "source_row": row.source_row,
+            "unit_code": unit_code,
+            "assessment_year": table.year,
+            "node_code": row.code,
+            "parent_code": row.parent_code,
+            "node_level": row.level,
+            "ordinal": row.ordinal,
+            "name_vi": row.name_vi,
+            "max_points": row.max_points,
+            "self_score": row.self_score,
+            "self_score_pending": row.self_score_pending,
+            "appraised_score": row.appraised_score,
+            "evidence": row.evidence,
+            "explanation": row.explanation,
+            "appraisal_reason": row.appraisal_reason,
+        }
+        for row in table.rows
+    ]
+    _insert_table(con, "self_assessment_rows", rows, file_id, loaded_at)
+    findings = [
+        LoadFinding(
+            rule="form_self_assessment_sum",
+            sheet=table.sheet,
+            source_row=mismatch.source_row,
+            column_ref=mismatch.column,
+            stated=mismatch.stated,
+            computed=mismatch.parts,
+            message=mismatch.message_en(),
+            message_vi=mismatch.message_vi(),
+            unit_code=unit_code,
+            period_label=period_label,
+        )
+        for mismatch in table.mismatches
+    ]
+    _insert_findings(con, findings, file_id, "self_assessment", loaded_at)
+    return _Loaded(len(rows), [unit_code], [period_label], [table.sheet or ""], [], findings=findings)
+
+
 # Families whose later submission replaces the earlier one whole for a unit and period, and
 # the raw table holding such submissions. Record exports and survey forms are not: their
 # files add up (a dossier or a form sent again is replaced one by one, in dbt).
-WHOLE_SUBMISSION_TABLES = {"dossiers": "dossiers", "staff": "staff", "budget": "budget", "surveys": "surveys"}
+WHOLE_SUBMISSION_TABLES = {
+    "dossiers": "dossiers",
+    "staff": "staff",
+    "budget": "budget",
+    "surveys": "surveys",
+    "self_assessment": "self_assessment_rows",
+}
 
 
 @dataclass(frozen=True)
@@ -886,6 +957,9 @@ def _load_one(
         with plausible_values():  # dates, periods and counts within the door's window
             if family == "dossier_records":
                 done = _load_records_file(con, path, file_id, file_name, loaded_at)
+            elif family == "self_assessment":
+                assert resolver is not None
+                done = _load_self_assessment(con, path, file_id, file_name, resolver, loaded_at)
             else:
                 assert resolver is not None
                 done = _load_aggregated(con, family, path, file_id, file_name, resolver, loaded_at)

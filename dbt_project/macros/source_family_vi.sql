@@ -6,6 +6,7 @@
         when 'surveys' then 'khảo sát'
         when 'budget' then 'giải ngân'
         when 'staff' then 'biên chế'
+        when 'self_assessment' then 'tự đánh giá Chỉ số CCHC'
         else {{ column }}
     end
 {%- endmacro %}

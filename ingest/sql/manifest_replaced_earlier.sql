@@ -1,6 +1,6 @@
 -- files of one family loaded earlier in run $run_id that share a unit and a period with
 -- file $file_id, both with rows in the family's raw table $submission_table (one of the
--- whole-submission tables: dossiers, staff, budget, surveys)
+-- whole-submission tables: dossiers, staff, budget, surveys, self_assessment_rows)
 with submitted as (
     select file_id from raw.dossiers
     where $submission_table = 'dossiers'
@@ -13,6 +13,9 @@ with submitted as (
     union all
     select file_id from raw.surveys
     where $submission_table = 'surveys'
+    union all
+    select file_id from raw.self_assessment_rows
+    where $submission_table = 'self_assessment_rows'
 ),
 
 this_file as (

@@ -104,6 +104,7 @@ FAMILY_TABLES: dict[str, tuple[str, ...]] = {
     "staff": ("staff",),
     "budget": ("budget",),
     "surveys": ("surveys", "survey_responses"),
+    "self_assessment": ("self_assessment_rows",),
 }
 dossiers = _family_asset(
     "dossiers", FAMILY_TABLES["dossiers"], "Aggregated one-stop-shop dossier statistics as submitted."
@@ -123,4 +124,20 @@ surveys = _family_asset(
     "Citizen survey results: aggregated, and one row per form and question (no personal data).",
 )
 
-ingest_assets = [admin_units, file_manifest, dossiers, dossier_records, staff, budget, surveys]
+self_assessment = _family_asset(
+    "self_assessment",
+    FAMILY_TABLES["self_assessment"],
+    "Self-assessment tables of the PAR INDEX (Biểu tự đánh giá): each unit's own scores, criterion by"
+    " criterion, with evidence, explanation and the appraised score.",
+)
+
+ingest_assets = [
+    admin_units,
+    file_manifest,
+    dossiers,
+    dossier_records,
+    staff,
+    budget,
+    surveys,
+    self_assessment,
+]
