@@ -10,7 +10,6 @@ Registered on the `parwh` app by cli/main.py (``register(app)``).
 from __future__ import annotations
 
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -19,9 +18,9 @@ from rich.table import Table
 
 from cli.common import console, resolve_settings
 from ingest import vocabulary
-from ingest.numbers import format_vi
 from rubrics.loading import check_rubric_file, rubric_files, store_rubric
 from rubrics.reader import RubricFileError
+from rubrics.tree import points_text
 
 WarehouseOption = Annotated[
     Path | None,
@@ -33,11 +32,6 @@ rubric_app = typer.Typer(
     help="Rubrics (bộ tiêu chí) as data: load next year's rubric from its file; list them.",
     no_args_is_help=True,
 )
-
-
-def _points(value: Decimal) -> str:
-    places = max(0, -value.normalize().as_tuple().exponent)  # type: ignore[operator]
-    return format_vi(value, places)
 
 
 @rubric_app.command("load")
@@ -68,18 +62,18 @@ def load(
     where = f"{meta.province} ({checked.province_code})" if meta.province else "toàn quốc / national"
     by_method = checked.rubric.points_by_method()
     methods = "; ".join(
-        f"{vocabulary.terms('rubric_methods')[m].vi} {_points(by_method[m])}"
+        f"{vocabulary.terms('rubric_methods')[m].vi} {points_text(by_method[m])}"
         for m in METHODS_SHOWN
         if m in by_method
     )
     console.print(f"Đã nạp bộ tiêu chí / Rubric loaded: [bold]{meta.name_vi}[/bold] ({meta.rubric_id})")
     console.print(f"  {target.vi} / {target.en}, {where}, {years}")
     console.print(
-        f"  {len(checked.rubric.areas)} lĩnh vực / areas, {_points(checked.rubric.total)} điểm / points"
+        f"  {len(checked.rubric.areas)} lĩnh vực / areas, {points_text(checked.rubric.total)} điểm / points"
         f" ({methods}); {len(checked.rubric.nodes)} dòng / rows"
     )
     for area in checked.rubric.areas:
-        console.print(f"    {area.ordinal}. {area.name_vi}: {_points(area.max_points)}")
+        console.print(f"    {area.ordinal}. {area.name_vi}: {points_text(area.max_points)}")
     if replaced:
         console.print(
             f"  Thay cho / replaces: {', '.join(replaced)} (cùng mã và năm bắt đầu / same id and first year)"

@@ -777,17 +777,18 @@ def _load_self_assessment(
     """A self-assessment table (ingest/self_assessment.py): its rows, and a load finding
     for every stated sum that differs from its parts."""
     table = read_self_assessment(path, resolver)
-    if table.unit_code is None:
-        if not table.unit_name:
-            raise IngestError(
-                "the title block names no unit (e.g. 'Đơn vị: UBND thành phố Sa Đéc, tỉnh Đồng Tháp')",
-                "phần đầu biểu không ghi đơn vị tự đánh giá (ví dụ 'Đơn vị: UBND thành phố Sa Đéc,"
-                " tỉnh Đồng Tháp')",
-                file_name=file_name,
-                sheet=table.sheet,
-            )
-        resolver.resolve(name=table.unit_name, province=table.province, on_date=date(table.year, 12, 31))
-    unit_code = str(table.unit_code or "")
+    if table.unit_code is None and not table.unit_name:
+        raise IngestError(
+            "the title block names no unit (e.g. 'Đơn vị: UBND thành phố Sa Đéc, tỉnh Đồng Tháp')",
+            "phần đầu biểu không ghi đơn vị tự đánh giá (ví dụ 'Đơn vị: UBND thành phố Sa Đéc,"
+            " tỉnh Đồng Tháp')",
+            file_name=file_name,
+            sheet=table.sheet,
+        )
+    # the table resolved its unit when it could; else the resolver says why, with candidates
+    unit_code = table.unit_code or resolver.resolve(
+        name=table.unit_name, province=table.province, on_date=date(table.year, 12, 31)
+    )
     period_label = str(table.year)
     rows = [
         {

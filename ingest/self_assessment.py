@@ -17,7 +17,7 @@ The header is found like every submission's (ingest/headers.py, aliases in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -217,7 +217,7 @@ def _read_sheet(
         if not ordinal.is_node:
             if rows and name and not any(figures.values()):
                 last = rows[-1]  # the name of the row above, wrapped onto this one
-                rows[-1] = _replace_name(last, f"{last.name_vi} {name}")
+                rows[-1] = replace(last, name_vi=f"{last.name_vi} {name}".strip())
             continue
         if (
             ordinal.level == Level.COMPONENT
@@ -271,12 +271,6 @@ def _read_sheet(
         mismatches=tuple(_mismatches(rows, total, header)),
         unit_code=unit_code,
     )
-
-
-def _replace_name(row: AssessedRow, name: str) -> AssessedRow:
-    from dataclasses import replace
-
-    return replace(row, name_vi=name.strip())
 
 
 def _value(row: AssessedRow, measure: str) -> Decimal | None:

@@ -113,7 +113,8 @@ class Rubric:
         raise KeyError(code)
 
 
-def _points(value: Decimal) -> str:
+def points_text(value: Decimal) -> str:
+    """Points the Vietnamese way with the decimals they have (16,5; 61,5; 100)."""
     places = max(0, -value.normalize().as_tuple().exponent)  # type: ignore[operator]
     return format_vi(value, places)
 
@@ -164,10 +165,10 @@ def check(rubric: Rubric, known_indicators: frozenset[str] | None = None) -> lis
                 problem(
                     node.source_row,
                     "Điểm tối đa",
-                    f"{node.code} {node.name_vi!r} states {_points(node.max_points)} points but its"
-                    f" {len(children)} parts add up to {_points(summed)}",
-                    f"{node.code} {node.name_vi!r} ghi {_points(node.max_points)} điểm nhưng"
-                    f" {len(children)} nội dung thành phần cộng lại là {_points(summed)}",
+                    f"{node.code} {node.name_vi!r} states {points_text(node.max_points)} points but its"
+                    f" {len(children)} parts add up to {points_text(summed)}",
+                    f"{node.code} {node.name_vi!r} ghi {points_text(node.max_points)} điểm nhưng"
+                    f" {len(children)} nội dung thành phần cộng lại là {points_text(summed)}",
                 )
         elif node.method == "computed":
             if not node.indicator_code:
@@ -207,9 +208,9 @@ def check(rubric: Rubric, known_indicators: frozenset[str] | None = None) -> lis
         problem(
             rubric.stated_total_row,
             "Điểm tối đa",
-            f"the {len(rubric.areas)} areas add up to {_points(rubric.total)}, not {where}"
-            f" ({_points(expected)})",
-            f"{len(rubric.areas)} lĩnh vực cộng lại là {_points(rubric.total)}, không bằng {where_vi}"
-            f" ({_points(expected)})",
+            f"the {len(rubric.areas)} areas add up to {points_text(rubric.total)}, not {where}"
+            f" ({points_text(expected)})",
+            f"{len(rubric.areas)} lĩnh vực cộng lại là {points_text(rubric.total)}, không bằng {where_vi}"
+            f" ({points_text(expected)})",
         )
     return [error for _, error in sorted(problems, key=lambda p: p[0])]
