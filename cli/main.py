@@ -511,18 +511,47 @@ def _published_period(published: Path, period: str) -> str:
 
 @app.command()
 def template(
-    source: Annotated[str, typer.Argument(help="dossiers, staff, budget or surveys.")],
+    source: Annotated[str, typer.Argument(help="dossiers, staff, budget, surveys or self_assessment.")],
     province: Annotated[str, typer.Option(help=PROVINCE_HELP)],
     period: PeriodOption = None,
-    out: Annotated[Path, typer.Option(help="Folder to write the template into.")] = Path("."),
+    out: Annotated[
+        Path,
+        typer.Option(help="Folder to write the template into (self_assessment: a folder or an .xlsx file)."),
+    ] = Path("."),
     warehouse: WarehouseOption = None,
+    year: Annotated[
+        int | None, typer.Option(help="self_assessment: the year assessed (Năm đánh giá), e.g. 2023.")
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(help="self_assessment: the unit, by name (Sa Đéc) or code (L867); chooses its rubric."),
+    ] = None,
 ) -> None:
-    """Write an Excel submission template for a source family, prefilled with the province's units."""
-    from reports import TEMPLATE_SOURCES, write_template
+    """Write an Excel submission template for a source family, prefilled with the province's
+    units; `self_assessment` writes the self-assessment table (Biểu tự đánh giá) of the
+    rubric in force for the province, unit and year."""
+    from reports.templates import RUBRIC_TEMPLATES, TEMPLATE_KINDS, write_template
 
     settings = resolve_settings(warehouse, None)
-    if source not in TEMPLATE_SOURCES:
-        console.print(f"[red]Unknown source {source!r}: choose one of {', '.join(TEMPLATE_SOURCES)}.[/red]")
+    if source not in TEMPLATE_KINDS:
+        console.print(f"[red]Unknown source {source!r}: choose one of {', '.join(TEMPLATE_KINDS)}.[/red]")
+        raise typer.Exit(1)
+    if source in RUBRIC_TEMPLATES:
+        if year is None or period is not None:
+            console.print(
+                f"[red]Biểu tự đánh giá cần --year (năm đánh giá), không dùng --period / the {source}"
+                " template takes --year (the year assessed), not --period.[/red]"
+            )
+            raise typer.Exit(1)
+        try:
+            path = write_template(source, out, province=province, year=year, unit=unit, settings=settings)
+        except ValueError as exc:
+            console.print(f"[red]{escape(str(exc))}[/red]")
+            raise typer.Exit(1) from exc
+        console.print(f"Biểu tự đánh giá / Template: {path}")
+        return
+    if year is not None or unit is not None:
+        console.print(f"[red]--year and --unit are for self_assessment; {source} takes --period.[/red]")
         raise typer.Exit(1)
     if not settings.latest_path.exists():
         console.print(f"[red]Nothing published yet in {settings.published_dir}: run `parwh run` first.[/red]")

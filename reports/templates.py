@@ -13,6 +13,10 @@ Each header column is declared with the measure it stands for, and the vocabular
 ``staff``, ``budget`` and ``surveys`` are flat tables whose headers are labels of
 ``ingest/aliases/*.yaml``.
 
+``self_assessment`` (Biểu tự đánh giá, chấm điểm Chỉ số CCHC) is written from the rubric in
+force for a province, unit and year rather than from the published units:
+:func:`reports.self_assessment_template.write_self_assessment_template`.
+
 Cells carry data validation; section and totals rows sum with formulas. openpyxl writes
 formulas without cached values, so until the file is opened and saved in Excel/LibreOffice
 the ingest reads those rows as empty; once saved, the cached sums equal the parts and the
@@ -41,6 +45,9 @@ from ingest.periods import Period, parse_period
 from ingest.text import fold_keep_punct
 from reports import queries as q
 from reports import styles as st
+from reports.self_assessment_template import SOURCE as SELF_ASSESSMENT
+from reports.self_assessment_template import write_self_assessment_template
+from settings import Settings
 
 REFORM_DATE = vocab.reorganisation_date()
 HEADER_ROW = 4  # the flat templates' header row
@@ -91,6 +98,10 @@ SOURCES: dict[str, tuple[str, list[Column]]] = {
     ),
 }
 TEMPLATE_SOURCES = ("dossiers", *SOURCES)
+#: templates written from a rubric and a year (reports/self_assessment_template.py), not
+#: from the published units of a period
+RUBRIC_TEMPLATES = (SELF_ASSESSMENT,)
+TEMPLATE_KINDS = (*TEMPLATE_SOURCES, *RUBRIC_TEMPLATES)
 #: the template cell rules of the rule catalogue (expectations/rules.yaml): the data
 #: validation of each column kind and the row checks shown as a red fill
 CELL_RULES = load_catalogue()["template_cell_rules"]
@@ -228,9 +239,12 @@ def write_template(
     out_path_dir: Path,
     *,
     province: str,
-    period: str | None,
-    units_db: Path,
+    period: str | None = None,
+    units_db: Path | None = None,
     today: date | None = None,
+    year: int | None = None,
+    unit: str | None = None,
+    settings: Settings | None = None,
 ) -> Path:
     """Write ``bieu_<source>_<province>_<period>.xlsx`` into ``out_path_dir`` and return it.
 
@@ -240,12 +254,28 @@ def write_template(
     spans the reorganisation of 1 July 2025 is refused. Default: :func:`default_period` of
     ``today`` (the previous calendar year, or a period after the reorganisation when that
     year spans it). ``units_db``: the published DuckDB, read-only, for ``dim_admin_units``.
+
+    ``self_assessment``: the table a unit scores itself on, from the rubric in force for
+    ``province`` (and ``unit``, a name or code) in ``year``, found among the rubric files of
+    ``settings`` (shipped and loaded; no published database needed); ``out_path_dir`` may
+    also name the .xlsx file to write (reports/self_assessment_template.py).
     """
+    if source == SELF_ASSESSMENT:
+        if year is None or settings is None:
+            raise ValueError(
+                "biểu tự đánh giá cần năm đánh giá (--year) / the self_assessment template needs a year"
+            )
+        path, _ = write_self_assessment_template(
+            out_path_dir, settings=settings, province=province, year=year, unit=unit
+        )
+        return path
     if source not in TEMPLATE_SOURCES:
         raise ValueError(
             f"no template for {source!r}: choose one of {', '.join(TEMPLATE_SOURCES)}"
             " (dossier_records are exports of the one-stop-shop software)"
         )
+    if units_db is None:
+        raise ValueError(f"the {source} template needs the published database (units_db)")
     per = _period(period, today)
     prov, unit_rows = _units(Path(units_db), province, per, source)
     if source == "dossiers":
