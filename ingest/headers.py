@@ -35,7 +35,15 @@ from ingest.text import clean, fold, is_blank
 ALIAS_DIR = Path(__file__).parent / "aliases"
 CONFIG_DIR = Path(__file__).parent / "config"
 AGGREGATED_FAMILIES = ("dossiers", "staff", "budget", "surveys")
-FAMILIES = ("dossiers", "dossier_records", "staff", "budget", "surveys", "self_assessment")
+FAMILIES = (
+    "dossiers",
+    "dossier_records",
+    "staff",
+    "budget",
+    "surveys",
+    "self_assessment",
+    "published_index_results",
+)
 HEADER_SCAN_ROWS = 30
 MAX_HEADER_ROWS = 4
 MIN_SPECIFIC_MATCHES = 2
