@@ -11,8 +11,8 @@ row.
 
 The maxima are filled in; the self-score cells are left to the unit, parents and total row
 included (the warehouse adds up the parts itself and checks any sum the unit states: a
-formula there would carry binary-float sums such as 13.909999999999998 once Excel saves
-it, a stated sum that differs from its parts). Survey criteria are pre-filled "Chưa xác
+formula there would store Excel's binary-float sum, 0.1 + 0.2 as 0.30000000000000004, a
+stated sum that differs from its parts). Survey criteria are pre-filled "Chưa xác
 định" (the Province measures them); computed criteria say that the warehouse computes them
 from data (the unit still scores them, with evidence). Self-score cells of leaves carry a
 decimal validation between 0 and the maximum (a warning, so that "Chưa xác định" can still
