@@ -40,6 +40,8 @@ from ingest.errors import IngestError, ParseError, ReadError
 from ingest.form_checks import LoadFinding
 from ingest.headers import AGGREGATED_FAMILIES, FAMILIES, HEADER_SCAN_ROWS, closest_header, find_header
 from ingest.periods import plausible_values
+from ingest.published_results import FAMILY as PUBLISHED_FAMILY
+from ingest.published_results import read_published_results
 from ingest.quarantine import quarantine_file
 from ingest.raw_tables import raw_table
 from ingest.readers import Sheet, file_kind, read_sheets
@@ -54,7 +56,16 @@ PACKAGE = __package__ or "ingest"  # its SQL files: ingest/sql/*.sql
 
 #: the columns of the tables the aggregated loaders insert through Arrow (file_id and
 #: loaded_at are added by the insert), as declared in the sources YAML (ingest/raw_tables.py)
-AGGREGATED_TABLES = ("dossiers", "staff", "budget", "surveys", "survey_responses", "self_assessment_rows")
+AGGREGATED_TABLES = (
+    "dossiers",
+    "staff",
+    "budget",
+    "surveys",
+    "survey_responses",
+    "self_assessment_rows",
+    "published_index_results",
+    "published_index_components",
+)
 TABLE_SCHEMAS: dict[str, pa.Schema] = {name: raw_table(name).arrow_schema() for name in AGGREGATED_TABLES}
 
 
@@ -382,10 +393,11 @@ def _classify(path: Path, file_name: str) -> tuple[dict[str, list[str | None]], 
         hint_en, hint_vi, row = _closest_reading(sheets)
         raise IngestError(
             "no recognisable header: no row among the first 30 names at least two columns of"
-            f" dossiers, dossier_records, staff, budget, surveys or self_assessment{hint_en}",
+            " dossiers, dossier_records, staff, budget, surveys, self_assessment or"
+            f" published_index_results{hint_en}",
             "không nhận ra dòng tiêu đề cột: không dòng nào trong 30 dòng đầu có ít nhất hai cột"
-            " của biểu hồ sơ TTHC, dữ liệu hồ sơ, biên chế, giải ngân, khảo sát hay tự đánh giá"
-            f" CCHC{hint_vi}",
+            " của biểu hồ sơ TTHC, dữ liệu hồ sơ, biên chế, giải ngân, khảo sát, tự đánh giá"
+            f" CCHC hay kết quả chỉ số đã công bố{hint_vi}",
             file_name=file_name,
             row=row,
         )
@@ -669,6 +681,8 @@ class _Loaded:
     ignored: list[str] = field(default_factory=list)
     ignored_vi: list[str] = field(default_factory=list)
     column_map: str | None = None
+    #: what else the message says (English, Vietnamese): rows a reader left out and why
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _insert_findings(
@@ -830,6 +844,98 @@ def _load_self_assessment(
     return _Loaded(len(rows), [unit_code], [period_label], [table.sheet or ""], [], findings=findings)
 
 
+def _load_published_results(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    file_id: str,
+    file_name: str,
+    resolver: UnitResolver,
+    loaded_at: datetime,
+) -> _Loaded:
+    """Published PAR INDEX / SIPAS tables (ingest/published_results.py): one row per unit
+    and its components, and a load finding for every stated total that differs from the sum
+    of its components. Rows naming agencies (not administrative units) are left out and
+    named in the message."""
+    try:
+        sheets: list[Sheet] = private_sheet_names(read_sheets(path))
+    except ReadError as exc:
+        raise IngestError.from_parse_error(exc, file_name=file_name) from exc
+    read = read_published_results(path, resolver, sheets=sheets)
+    rows: list[dict] = []
+    components: list[dict] = []
+    findings: list[LoadFinding] = []
+    left_out: list[str] = []
+    for table in read.tables:
+        left_out.extend(table.left_out)
+        for row in table.rows:
+            figure = {
+                "source_row": row.source_row,
+                "index_kind": table.index_kind,
+                "year": row.year,
+                "unit_code": row.unit_code,
+            }
+            rows.append(
+                {
+                    **figure,
+                    "unit_name": row.unit_name,
+                    "value_percent": row.value_percent,
+                    "rank": row.rank,
+                    "rank_out_of": row.rank_out_of,
+                    "group_label": row.group_label,
+                    "source_text": table.source_text,
+                    "as_of_date": table.as_of_date,
+                }
+            )
+            components.extend(
+                {
+                    **figure,
+                    "component_order": order,
+                    "component_name_vi": part.name_vi,
+                    "points": part.points,
+                    "max_points": part.max_points,
+                    "value_percent": part.value_percent,
+                }
+                for order, part in enumerate(row.components, 1)
+            )
+        findings.extend(
+            LoadFinding(
+                rule="form_published_total_matches_components",
+                sheet=table.sheet,
+                source_row=mismatch.source_row,
+                column_ref=mismatch.column,
+                stated=mismatch.stated,
+                computed=mismatch.parts,
+                message=mismatch.message_en(),
+                message_vi=mismatch.message_vi(),
+                unit_code=mismatch.unit_code,
+                period_label=str(table.year),
+            )
+            for mismatch in table.mismatches
+        )
+    _insert_table(con, "published_index_results", rows, file_id, loaded_at)
+    if components:
+        _insert_table(con, "published_index_components", components, file_id, loaded_at)
+    _insert_findings(con, findings, file_id, PUBLISHED_FAMILY, loaded_at)
+    notes = []
+    if left_out:
+        names = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
+        notes.append(
+            (
+                f"not loaded: {len(left_out)} row(s) naming agencies, not administrative units ({names})",
+                f"không nạp {len(left_out)} dòng của cơ quan, không phải đơn vị hành chính ({names})",
+            )
+        )
+    return _Loaded(
+        len(rows),
+        sorted({r["unit_code"] for r in rows}),
+        sorted({str(r["year"]) for r in rows}),
+        [t.sheet or "" for t in read.tables],
+        list(read.skipped_sheets),
+        findings=findings,
+        notes=notes,
+    )
+
+
 # Families whose later submission replaces the earlier one whole for a unit and period, and
 # the raw table holding such submissions. Record exports and survey forms are not: their
 # files add up (a dossier or a form sent again is replaced one by one, in dbt).
@@ -840,6 +946,9 @@ WHOLE_SUBMISSION_TABLES = {
     "surveys": "surveys",
     "self_assessment": "self_assessment_rows",
 }
+# Not published_index_results: published tables are not unit submissions, and a PAR INDEX
+# and a SIPAS table of one year name the same provinces; a later figure replaces an earlier
+# one per index, year and unit in dbt (int_published_index_results_latest).
 
 
 @dataclass(frozen=True)
@@ -961,6 +1070,9 @@ def _load_one(
             elif family == "self_assessment":
                 assert resolver is not None
                 done = _load_self_assessment(con, path, file_id, file_name, resolver, loaded_at)
+            elif family == PUBLISHED_FAMILY:
+                assert resolver is not None
+                done = _load_published_results(con, path, file_id, file_name, resolver, loaded_at)
             else:
                 assert resolver is not None
                 done = _load_aggregated(con, family, path, file_id, file_name, resolver, loaded_at)
@@ -972,6 +1084,9 @@ def _load_one(
         if done.ignored:
             en += f"; columns not loaded: {'; '.join(done.ignored)}"
             vi += f"; các cột không nạp: {'; '.join(done.ignored_vi)}"
+        for note_en, note_vi in done.notes:
+            en += f"; {note_en}"
+            vi += f"; {note_vi}"
         if done.skipped:
             en += f"; skipped sheets (not {family}): {', '.join(done.skipped)}"
             vi += f"; bỏ qua các trang tính không thuộc loại này: {', '.join(done.skipped)}"

@@ -22,7 +22,7 @@ column. A stated total that differs from the sum of its point components is a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -40,7 +40,9 @@ INDEX_KINDS = ("par_index", "sipas")
 #: canonical component columns (ingest/aliases/published_index_results.yaml): points
 COMPONENT_COLUMNS = ("component_appraised_self", "component_sipas", "component_survey", "component_impact")
 #: group labels over one component column per area ("Chỉ số thành phần" / area names)
-COMPONENT_GROUPS = re.compile(r"^(?:cac )?(?:chi so|diem|ket qua)? ?thanh phan\b|^cac linh vuc\b|^chi so linh vuc\b")
+COMPONENT_GROUPS = re.compile(
+    r"^(?:cac )?(?:chi so|diem|ket qua)? ?thanh phan\b|^cac linh vuc\b|^chi so linh vuc\b"
+)
 _PLACES = Decimal("0.0001")
 _HUNDRED = Decimal(100)
 _SIPAS_WORDS = re.compile(r"\bsipas\b|\bchi so hai long\b|\bsu hai long\b")
@@ -53,10 +55,14 @@ _DATE_WORDS = re.compile(r"\bngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*,?\s*nam\s*(
 _DATE_NUMERIC = re.compile(r"\bngay\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
 _RANK_OUT_OF = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 _POINTS_OF = re.compile(r"^\s*([^/]+?)\s*/\s*([^/]+?)\s*$")
-_HEADER_MAX = re.compile(r"\(\s*(?:toi da|max)?\s*:?\s*(\d+(?:[.,]\d+)?)\s*(?:diem)?\s*\)|/\s*(\d+(?:[.,]\d+)?)\s*$")
+_HEADER_MAX = re.compile(
+    r"\(\s*(?:toi da|max)?\s*:?\s*(\d+(?:[.,]\d+)?)\s*(?:diem)?\s*\)|/\s*(\d+(?:[.,]\d+)?)\s*$"
+)
 _GROUP_HEADING = re.compile(r"^(?:[ivx]+\.?\s*|[a-d]\.\s*)?nhom\s+([a-d])\b|^([a-d])\.?\s+nhom\b")
 _NOT_UNITS = re.compile(r"\bbo,? (?:co quan ngang bo|nganh)\b|^(?:[ivx]+\.?\s*)?cac bo\b")
-_SUMMARY_ROW = re.compile(r"^(?:tong|tong cong|trung binh|gia tri trung binh|binh quan|ca nuoc|chi so trung binh)\b")
+_SUMMARY_ROW = re.compile(
+    r"^(?:tong|tong cong|trung binh|gia tri trung binh|binh quan|ca nuoc|chi so trung binh)\b"
+)
 #: names of agencies (not administrative units): rows the warehouse cannot place, left out
 _AGENCY = re.compile(
     r"^(?:so|bo|ban|van phong|thanh tra|co quan|ngan hang|uy ban dan toc|cuc|chi cuc|kho bac|"
@@ -165,12 +171,27 @@ def read_published_results(
             raise IngestError.from_parse_error(exc, file_name=path.name) from exc
     tables: list[PublishedTable] = []
     skipped: list[str] = []
+    seen: dict[tuple[str, int, str], tuple[str, int]] = {}
     for sheet in sheets:
         match = find_header(sheet.rows, (FAMILY,), sheet.merges)
         if match is None or not all(c in match.columns for c in ("unit_name", "value_percent")):
             skipped.append(sheet.name or "")
             continue
-        tables.append(_Reading(path.name, sheet, match, resolver).table())
+        table = _Reading(path.name, sheet, match, resolver).table()
+        for row in table.rows:
+            twice = seen.get((table.index_kind, row.year, row.unit_code))
+            if twice is not None:
+                raise IngestError(
+                    f"{row.unit_name!r} is listed twice for the same index and year (also sheet"
+                    f" {twice[0]}, row {twice[1]})",
+                    f"{row.unit_name!r} có hai lần trong cùng chỉ số và năm (cả trang tính {twice[0]},"
+                    f" dòng {twice[1]})",
+                    file_name=path.name,
+                    sheet=table.sheet,
+                    row=row.source_row,
+                )
+            seen[(table.index_kind, row.year, row.unit_code)] = (table.sheet or "", row.source_row)
+        tables.append(table)
     if not tables:
         raise IngestError(
             "no sheet has a published index table (columns for the units, the index value in %"
@@ -188,9 +209,7 @@ def _to_places(value: Decimal) -> Decimal:
 
 def _header_max(label: str) -> Decimal | None:
     """The maximum a component's header states: "SIPAS (10)", "Tác động (tối đa 6,5 điểm)"."""
-    found = _HEADER_MAX.search(fold(label).replace(" , ", ","))
-    if not found:
-        found = _HEADER_MAX.search(label.lower())
+    found = _HEADER_MAX.search(fold_keep_punct(label))
     if not found:
         return None
     return parse_number(found.group(1) or found.group(2))
@@ -227,7 +246,9 @@ class _Reading:
 
     # -- the title block
     def _title_texts(self) -> list[str]:
-        texts = [clean(v) for row in self.sheet.rows[: self.match.header_rows[0]] for v in row if not is_blank(v)]
+        texts = [
+            clean(v) for row in self.sheet.rows[: self.match.header_rows[0]] for v in row if not is_blank(v)
+        ]
         return [t for t in texts if t]
 
     def _footer_texts(self) -> list[str]:
@@ -240,7 +261,11 @@ class _Reading:
         return found
 
     def _index_kind(self, texts: list[str]) -> str:
-        for text in [" ".join(texts), self.match.labels.get(self.match.columns["value_percent"], ""), self.file_name]:
+        for text in [
+            " ".join(texts),
+            self.match.labels.get(self.match.columns["value_percent"], ""),
+            self.file_name,
+        ]:
             folded = fold(text.replace("_", " "))
             par, sipas = _PAR_WORDS.search(folded), _SIPAS_WORDS.search(folded)
             if par and sipas:
@@ -264,7 +289,9 @@ class _Reading:
                 found = _YEAR.search(folded)
             if found:
                 return int(found.group(1))
-        context = extract_context(list(self.sheet.rows[: self.match.header_rows[0]]), self.file_name, self.resolver)
+        context = extract_context(
+            list(self.sheet.rows[: self.match.header_rows[0]]), self.file_name, self.resolver
+        )
         if context.period is not None:
             return context.period.end.year
         found = _YEAR.search(self.file_name)
@@ -298,14 +325,18 @@ class _Reading:
                 continue
             path = self.match.paths.get(index, (canonical,))
             name = _strip_max(path[-1])
-            found.append(_ComponentColumn(index, name, self.match.describe(index), True, _header_max(path[-1])))
+            found.append(
+                _ComponentColumn(index, name, self.match.describe(index), True, _header_max(path[-1]))
+            )
         for index, path in sorted(self.match.paths.items()):
             if index in self.match.columns.values() or len(path) < 2:
                 continue
             if any(COMPONENT_GROUPS.match(fold(p)) for p in path[:-1]):
                 cap = _header_max(path[-1])
                 found.append(
-                    _ComponentColumn(index, _strip_max(path[-1]), self.match.describe(index), cap is not None, cap)
+                    _ComponentColumn(
+                        index, _strip_max(path[-1]), self.match.describe(index), cap is not None, cap
+                    )
                 )
         return sorted(found, key=lambda c: c.index)
 
@@ -331,7 +362,8 @@ class _Reading:
         if column.is_points:
             if number < 0 or (column.max_points is not None and number > column.max_points):
                 raise self._error(
-                    f"{text!r} is not within 0 and the component's maximum {format_vi(column.max_points or 0, 2)}",
+                    f"{text!r} is not within 0 and the component's maximum"
+                    f" {format_vi(column.max_points or 0, 2)}",
                     f"{text!r} không nằm trong khoảng từ 0 đến điểm tối đa của thành phần"
                     f" {format_vi(column.max_points or 0, 2)}",
                     row_no,
@@ -350,8 +382,7 @@ class _Reading:
             ) from exc
         if not Decimal(0) <= number <= _HUNDRED:
             raise self._error(
-                f"{clean(value)!r} is not a percentage between 0 and 100 (a decimal comma lost?"
-                " write 90,49)",
+                f"{clean(value)!r} is not a percentage between 0 and 100 (a decimal comma lost? write 90,49)",
                 f"{clean(value)!r} không phải giá trị phần trăm từ 0 đến 100 (thiếu dấu thập phân?"
                 " ghi 90,49)",
                 row_no,
@@ -390,7 +421,11 @@ class _Reading:
             return parse_count(value)
         except ParseError as exc:
             raise IngestError.from_parse_error(
-                exc, file_name=self.file_name, sheet=self.sheet.name, row=row_no, column=self._column(canonical)
+                exc,
+                file_name=self.file_name,
+                sheet=self.sheet.name,
+                row=row_no,
+                column=self._column(canonical),
             ) from exc
 
     def _unit(self, name: str, province: str | None, year: int, row_no: int) -> str | None:
@@ -408,7 +443,11 @@ class _Reading:
             if _AGENCY.match(fold(name)):
                 return None
             raise IngestError.from_parse_error(
-                exc, file_name=self.file_name, sheet=self.sheet.name, row=row_no, column=self._column("unit_name")
+                exc,
+                file_name=self.file_name,
+                sheet=self.sheet.name,
+                row=row_no,
+                column=self._column("unit_name"),
             ) from exc
 
     # -- the table
@@ -417,7 +456,9 @@ class _Reading:
         index_kind = self._index_kind(texts)
         title_year = self._year(texts)
         source_text, as_of = self._source(texts + self._footer_texts())
-        context = extract_context(list(self.sheet.rows[: self.match.header_rows[0]]), self.file_name, self.resolver)
+        context = extract_context(
+            list(self.sheet.rows[: self.match.header_rows[0]]), self.file_name, self.resolver
+        )
         province = context.province
         columns = self.match.columns
         if title_year is None and "year" not in columns:
@@ -445,7 +486,9 @@ class _Reading:
             value = cell(row, "value_percent")
             ordinal = clean(cell(row, "ordinal"))
             if is_blank(value) or clean(value) in ("-", "–"):
-                heading = fold(f"{ordinal} {name}".strip() or " ".join(clean(v) for v in row if not is_blank(v)))
+                heading = fold(
+                    f"{ordinal} {name}".strip() or " ".join(clean(v) for v in row if not is_blank(v))
+                )
                 grouped = _GROUP_HEADING.match(heading)
                 if grouped:
                     group = (grouped.group(1) or grouped.group(2)).upper()
@@ -457,7 +500,10 @@ class _Reading:
                 if _SUMMARY_ROW.match(fold(ordinal)):
                     continue
                 raise self._error(
-                    "a value without a unit name", "có giá trị nhưng không ghi tên đơn vị", row_no, value_column
+                    "a value without a unit name",
+                    "có giá trị nhưng không ghi tên đơn vị",
+                    row_no,
+                    value_column,
                 )
             if _SUMMARY_ROW.match(fold(name)) or outside:
                 continue
@@ -466,7 +512,10 @@ class _Reading:
                 year = self._count(cell(row, "year"), row_no, "year")
             if year is None or not 2000 <= year <= 2100:
                 raise self._error(
-                    f"no plausible year for {name!r}", f"không có năm hợp lệ cho {name!r}", row_no, self._column("year")
+                    f"no plausible year for {name!r}",
+                    f"không có năm hợp lệ cho {name!r}",
+                    row_no,
+                    self._column("year"),
                 )
             unit_code = self._unit(name, province, year, row_no)
             if unit_code is None:
@@ -479,11 +528,16 @@ class _Reading:
             group_label = clean(cell(row, "group_label")) or group
             parts = [
                 c
-                for c in (self._component(column, row[column.index] if column.index < len(row) else None, row_no) for column in components)
+                for c in (
+                    self._component(column, row[column.index] if column.index < len(row) else None, row_no)
+                    for column in components
+                )
                 if c is not None
             ]
             rows.append(
-                PublishedRow(row_no, name, unit_code, year, percent, rank, out_of, group_label or None, tuple(parts))
+                PublishedRow(
+                    row_no, name, unit_code, year, percent, rank, out_of, group_label or None, tuple(parts)
+                )
             )
             point_parts = [p.points for p in parts if p.points is not None]
             if len(point_parts) >= 2 and len(point_parts) == len(components):
@@ -525,7 +579,6 @@ def _with_rank_out_of(rows: list[PublishedRow]) -> list[PublishedRow]:
     """Ranks without a stated "out of" are out of the ranked rows of their year (of their
     group when the groups rank apart: a rank repeated across groups); left unknown when the
     table lists fewer rows than its ranks (an extract)."""
-    from dataclasses import replace
 
     def key(r: PublishedRow) -> tuple:
         return (r.year, r.group_label) if by_group else (r.year,)

@@ -7,6 +7,7 @@
         when 'budget' then 'giải ngân'
         when 'staff' then 'biên chế'
         when 'self_assessment' then 'tự đánh giá Chỉ số CCHC'
+        when 'published_index_results' then 'kết quả Chỉ số CCHC, SIPAS đã công bố'
         else {{ column }}
     end
 {%- endmacro %}

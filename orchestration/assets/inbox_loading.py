@@ -105,6 +105,7 @@ FAMILY_TABLES: dict[str, tuple[str, ...]] = {
     "budget": ("budget",),
     "surveys": ("surveys", "survey_responses"),
     "self_assessment": ("self_assessment_rows",),
+    "published_index_results": ("published_index_results", "published_index_components"),
 }
 dossiers = _family_asset(
     "dossiers", FAMILY_TABLES["dossiers"], "Aggregated one-stop-shop dossier statistics as submitted."
@@ -131,6 +132,14 @@ self_assessment = _family_asset(
     " criterion, with evidence, explanation and the appraised score.",
 )
 
+published_index_results = _family_asset(
+    "published_index_results",
+    FAMILY_TABLES["published_index_results"],
+    "Published PAR INDEX and SIPAS results (national tables by province, a province's tables by"
+    " unit) with their components: for comparison with the warehouse's own index, never an input"
+    " to scores.",
+)
+
 ingest_assets = [
     admin_units,
     file_manifest,
@@ -140,4 +149,5 @@ ingest_assets = [
     budget,
     surveys,
     self_assessment,
+    published_index_results,
 ]

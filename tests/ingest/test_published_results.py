@@ -141,7 +141,9 @@ def test_a_total_equal_to_its_parts_is_no_finding(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("misread", ["9049", 9049, "190,5"])
-def test_a_value_that_is_not_a_percentage_is_rejected_naming_row_and_column(tmp_path: Path, misread: object) -> None:
+def test_a_value_that_is_not_a_percentage_is_rejected_naming_row_and_column(
+    tmp_path: Path, misread: object
+) -> None:
     path = write_par_index_2024(tmp_path / "par_2024_sai.xlsx", khanh_hoa_value=misread)
     with pytest.raises(IngestError) as caught:
         read_published_results(path)
@@ -186,3 +188,17 @@ def test_the_sheets_are_read_as_the_inbox_reads_them(tmp_path: Path) -> None:
     sheets = read_sheets(path)
     (table,) = read_published_results(path, sheets=sheets).tables
     assert table.sheet == "PAR INDEX 2024"
+
+
+def test_a_unit_listed_twice_is_rejected(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["CHỈ SỐ CCHC NĂM 2024"])
+    ws.append(["STT", "Tỉnh, thành phố", "Chỉ số CCHC (%)", "Xếp hạng"])
+    ws.append([1, "Khánh Hòa", "90,49", 1])
+    ws.append([2, "Khánh Hoà", "89,00", 2])
+    path = tmp_path / "par_2024_trung.xlsx"
+    wb.save(path)
+    with pytest.raises(IngestError) as caught:
+        read_published_results(path)
+    assert caught.value.row == 4 and "dòng 3" in caught.value.full_message_vi
