@@ -14,5 +14,11 @@ PUBLISHED_MARTS = (
     "rankings",
     "mart_points_lost",
     "dim_rubric_nodes",
+    "fct_index_criteria",
+    "fct_index_areas",
+    "mart_index_status",
+    "mart_index_rankings",
+    "mart_index_points_lost",
+    "mart_index_claims_vs_data",
     "data_quality_findings",
 )

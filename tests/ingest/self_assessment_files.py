@@ -51,45 +51,77 @@ def write_sa_dec_2023(
     two-row header ("Điểm" over "Tối đa | Tự đánh giá"), a numbering row, the rubric's
     rows with parents stating their sums, a total row. ``area_two_states`` overrides the
     self-score area II states (a wrong sum); ``appraised`` adds a "Thẩm định" column."""
+    states = dict(zip((str(i) for i in range(1, 9)), AREA_SELF, strict=True))
+    if area_two_states is not None:
+        states["2"] = area_two_states
+    return write_self_assessment(
+        path, "UBND thành phố Sa Đéc", SA_DEC_2023, appraised=appraised, stated=states, total="57,96"
+    )
+
+
+def write_self_assessment(
+    path: Path,
+    unit_vi: str,
+    scores: dict[str, object],
+    *,
+    appraised: dict | None = None,
+    stated: dict[str, str] | None = None,
+    total: str | None = None,
+    year: int = 2023,
+    explanations: dict[str, str] = EXPLANATIONS,
+) -> Path:
+    """A unit's self-assessment table for ``year`` by the shipped Đồng Tháp district rubric:
+    ``scores`` the leaves' self-scores by rubric code (PENDING where not known), parents
+    stating the sums of their children unless ``stated`` says otherwise (area codes), the
+    total row ``total`` or the sum. ``appraised`` (code → score, and code → (score, reason))
+    adds the "Thẩm định" and "Lý do" columns of an appraisal."""
     rubric = read_rubric(SHIPPED_DIR / "dong_thap_huyen_2023.csv")
+    stated = stated or {}
     wb = Workbook()
     ws = wb.active
     ws.title = "Tự đánh giá"
-    ws.append(["UBND THÀNH PHỐ SA ĐÉC", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
-    ws.append(["Đơn vị báo cáo: UBND thành phố Sa Đéc, tỉnh Đồng Tháp"])
-    ws.append(["BIỂU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2023"])
-    ws.append(["(Kèm theo Báo cáo số 251/BC-UBND ngày 05/9/2023 của UBND thành phố Sa Đéc)"])
+    ws.append([unit_vi.upper(), None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+    ws.append([f"Đơn vị báo cáo: {unit_vi}, tỉnh Đồng Tháp"])
+    ws.append([f"BIỂU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}"])
+    ws.append([f"(Kèm theo Báo cáo số 251/BC-UBND ngày 05/9/{year})"])
     ws.append([])
     points_cols = ["Tối đa", "Tự đánh giá"] + (["Thẩm định"] if appraised is not None else [])
+    reason_col = ["Lý do điều chỉnh"] if appraised is not None else []
     ws.append(["STT", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Điểm", *[None] * (len(points_cols) - 1),
-               "Tài liệu kiểm chứng", "Giải trình / Ghi chú"])  # fmt: skip
-    ws.append([None, None, *points_cols, None, None])
+               "Tài liệu kiểm chứng", "Giải trình / Ghi chú", *reason_col])  # fmt: skip
+    ws.append([None, None, *points_cols, None, None, *([None] * len(reason_col))])
     header_row = ws.max_row - 1
     ws.merge_cells(start_row=header_row, start_column=3, end_row=header_row, end_column=2 + len(points_cols))
-    for col in (1, 2, 3 + len(points_cols), 4 + len(points_cols)):
+    for col in (1, 2, *range(3 + len(points_cols), 5 + len(points_cols) + len(reason_col))):
         ws.merge_cells(start_row=header_row, start_column=col, end_row=header_row + 1, end_column=col)
-    ws.append([f"({i})" for i in range(1, 5 + len(points_cols))])
+    ws.append([f"({i})" for i in range(1, 5 + len(points_cols) + len(reason_col))])
 
     def self_of(code: str) -> str | None:
-        node = rubric.node(code)
         children = rubric.children(code)
         if not children:
-            return SA_DEC_2023[code]  # type: ignore[return-value]
-        if node.parent_code is None:
-            if code == "2" and area_two_states is not None:
-                return area_two_states
-            return AREA_SELF[int(code) - 1]
+            return scores[code]  # type: ignore[return-value]
+        if code in stated:
+            return stated[code]
         known = [self_of(c.code) for c in children]
         return _vi(sum((Decimal(k.replace(",", ".")) for k in known if k and k != PENDING), Decimal(0)))
 
     for node in rubric.nodes:
         score = self_of(node.code)
-        extra = [appraised.get(node.code)] if appraised is not None else []
+        extra: list[object] = []
+        if appraised is not None:
+            given = appraised.get(node.code)
+            value, reason = given if isinstance(given, tuple) else (given, None)
+            extra = [value]
         evidence = (
             "Báo cáo số 251/BC-UBND" if node.method != "survey" and not rubric.children(node.code) else None
         )
-        ws.append([node.ordinal, node.name_vi, _vi(node.max_points), score, *extra, evidence,
-                   EXPLANATIONS.get(node.code)])  # fmt: skip
-    ws.append(["Tổng cộng", None, "100", "57,96", *([None] if appraised is not None else []), None, None])
+        row = [node.ordinal, node.name_vi, _vi(node.max_points), score, *extra, evidence,
+               explanations.get(node.code)]  # fmt: skip
+        if appraised is not None:
+            row.append(reason)
+        ws.append(row)
+    areas = [self_of(n.code) for n in rubric.nodes if n.parent_code is None]
+    total_text = total or _vi(sum((Decimal(a.replace(",", ".")) for a in areas if a), Decimal(0)))
+    ws.append(["Tổng cộng", None, "100", total_text, *([None] if appraised is not None else []), None, None])
     wb.save(path)
     return path
