@@ -20,10 +20,14 @@ from reports import queries as q
 from reports import styles as st
 
 HEADER_ROW = 4
+#: the data-only rankings (marts.rankings) say what they are: a ranking on the few criteria
+#: the data carries, never the PAR INDEX (that is marts.mart_index_rankings, issue 18)
 RUBRIC_VI = {
-    "par_basic": "Chỉ số CCHC (bộ tiêu chí cơ bản)",
+    "par_basic": "Xếp hạng theo một số chỉ tiêu dữ liệu (tiêu chí cơ bản; không phải Chỉ số CCHC)",
     "qd766": "Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg)",
-    "par_district_dongthap": "Chỉ số CCHC cấp huyện tỉnh Đồng Tháp",
+    "par_district_dongthap": (
+        "Xếp hạng theo một số chỉ tiêu dữ liệu cấp huyện tỉnh Đồng Tháp (không phải Chỉ số CCHC)"
+    ),
 }
 STATUS_VI = {"new": "Mới", "open": "Chưa xử lý", "resolved": "Đã xử lý"}
 SEVERITY_VI = {"error": "Lỗi", "warn": "Cảnh báo"}
