@@ -202,3 +202,23 @@ def test_a_unit_listed_twice_is_rejected(tmp_path: Path) -> None:
     with pytest.raises(IngestError) as caught:
         read_published_results(path)
     assert caught.value.row == 4 and "dòng 3" in caught.value.full_message_vi
+
+
+def test_ministries_and_averages_are_not_units(tmp_path: Path) -> None:
+    """A national table listing the ministries first: their section is left out, the
+    provinces' section read, the national average skipped; the rank out of the rows ranked."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["KẾT QUẢ CHỈ SỐ CCHC NĂM 2024"])
+    ws.append(["STT", "Bộ, ngành, địa phương", "Chỉ số CCHC (%)", "Xếp hạng"])
+    ws.append(["I", "CÁC BỘ, CƠ QUAN NGANG BỘ", None, None])
+    ws.append([1, "Ngân hàng Nhà nước Việt Nam", "91,02", 1])
+    ws.append([2, "Bộ Tư pháp", "88,10", 2])
+    ws.append(["II", "UBND CÁC TỈNH, THÀNH PHỐ TRỰC THUỘC TRUNG ƯƠNG", None, None])
+    ws.append([1, "Hải Phòng", "93,16", 1])
+    ws.append([2, "Khánh Hòa", "90,49", 2])
+    ws.append([None, "Trung bình", "88,00", None])
+    path = tmp_path / "par_index_2024_bo_tinh.xlsx"
+    wb.save(path)
+    (table,) = read_published_results(path).tables
+    assert [(r.unit_code, r.rank, r.rank_out_of) for r in table.rows] == [("L31", 1, 2), (KHANH_HOA, 2, 2)]
