@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from settings import Settings
 from tests.e2e.inbox_files import write_small_inbox
-from tests.ingest.self_assessment_files import write_sa_dec_2023
+from tests.ingest.self_assessment_files import SA_DEC_2023, write_sa_dec_2023, write_self_assessment
 
 runner = CliRunner()
 
@@ -23,6 +23,18 @@ def test_a_self_assessment_table_is_loaded_and_its_wrong_sum_is_a_finding(
     settings = warehouse_settings
     write_small_inbox(settings.inbox_dir)
     write_sa_dec_2023(settings.inbox_dir / "tu_danh_gia_cchc_sa_dec_2023.xlsx", area_two_states="4")
+    # Cao Lãnh's 2022 table: the shipped Đồng Tháp rubric starts in 2023, so no index (a finding)
+    write_self_assessment(
+        settings.inbox_dir / "tu_danh_gia_cao_lanh_2022.xlsx",
+        "UBND thành phố Cao Lãnh",
+        SA_DEC_2023,
+        year=2022,
+    )
+    # Hồng Ngự states 2 as the maximum of 7.2.3 (the rubric's is 3)
+    write_self_assessment(
+        settings.inbox_dir / "tu_danh_gia_hong_ngu_2023.xlsx", "UBND thành phố Hồng Ngự", SA_DEC_2023,
+        max_overrides={"7.2.3": "2"},
+    )  # fmt: skip
     result = runner.invoke(app, ["run", "--warehouse", str(settings.warehouse_dir)])
     assert result.exit_code == 0, result.output
     with duckdb.connect(str(settings.database_path), read_only=True) as con:
@@ -46,10 +58,30 @@ def test_a_self_assessment_table_is_loaded_and_its_wrong_sum_is_a_finding(
     with duckdb.connect(str(settings.latest_path), read_only=True) as con:
         findings = con.execute(
             "select rule, unit_code, period_label, message_vi from marts.data_quality_findings"
-            " where rule = 'form_self_assessment_sum' order by message_vi"
+            " where rule = 'form_self_assessment_sum' and unit_code = 'L867' order by message_vi"
         ).fetchall()
     assert [(f[0], f[1], f[2]) for f in findings] == [("form_self_assessment_sum", "L867", "2023")] * 2
     assert any(
         "'Cải cách thể chế': ghi 4,00 nhưng các nội dung thành phần cộng lại là 3,00" in f[3]
         for f in findings
     )
+    with duckdb.connect(str(settings.latest_path), read_only=True) as con:
+        rubric_findings = con.execute(
+            "select rule, unit_code, period_label, message_vi from marts.data_quality_findings"
+            " where rule like 'self_assessment_%' order by rule"
+        ).fetchall()
+        statuses = con.execute(
+            "select unit_code, assessment_year from marts.mart_index_status order by unit_code"
+        ).fetchall()
+    assert rubric_findings == [
+        (
+            "self_assessment_has_rubric", "L866", "2022",
+            "Chưa có bộ tiêu chí Chỉ số CCHC áp dụng cho đơn vị (cấp huyện) năm 2022: bảng tự đánh giá"
+            " đã được lưu nhưng chưa được chấm; nạp bộ tiêu chí bằng lệnh `parwh rubric load`",
+        ),
+        (
+            "self_assessment_max_matches_rubric", "L868", "2023",
+            "Tiêu chí 7.2.3: bảng ghi điểm tối đa 2,0, bộ tiêu chí par_index_dongthap_huyen là 3,0",
+        ),
+    ]  # fmt: skip
+    assert statuses == [("L867", 2023), ("L868", 2023)]

@@ -69,12 +69,14 @@ def write_self_assessment(
     total: str | None = None,
     year: int = 2023,
     explanations: dict[str, str] = EXPLANATIONS,
+    max_overrides: dict[str, str] | None = None,
 ) -> Path:
     """A unit's self-assessment table for ``year`` by the shipped Đồng Tháp district rubric:
     ``scores`` the leaves' self-scores by rubric code (PENDING where not known), parents
     stating the sums of their children unless ``stated`` says otherwise (area codes), the
     total row ``total`` or the sum. ``appraised`` (code → score, and code → (score, reason))
-    adds the "Thẩm định" and "Lý do" columns of an appraisal."""
+    adds the "Thẩm định" and "Lý do" columns of an appraisal; ``max_overrides`` states other
+    maxima than the rubric's (by code)."""
     rubric = read_rubric(SHIPPED_DIR / "dong_thap_huyen_2023.csv")
     stated = stated or {}
     wb = Workbook()
@@ -115,7 +117,8 @@ def write_self_assessment(
         evidence = (
             "Báo cáo số 251/BC-UBND" if node.method != "survey" and not rubric.children(node.code) else None
         )
-        row = [node.ordinal, node.name_vi, _vi(node.max_points), score, *extra, evidence,
+        max_text = (max_overrides or {}).get(node.code, _vi(node.max_points))
+        row = [node.ordinal, node.name_vi, max_text, score, *extra, evidence,
                explanations.get(node.code)]  # fmt: skip
         if appraised is not None:
             row.append(reason)
