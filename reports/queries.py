@@ -222,3 +222,55 @@ def indicator_series(
 def units(con: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, Row]:
     found = rows(con, "units", {"codes": codes})
     return {r["unit_code"]: r for r in found}
+
+
+#: the PAR INDEX's stages (mart_index_status.index_status) and what a ranking at each ranks
+RANKED_BY_VI = {
+    "self_assessed": "Xếp hạng theo kết quả tự đánh giá",
+    "appraised": "Xếp hạng theo kết quả thẩm định",
+    "final": "Xếp hạng theo Chỉ số CCHC chính thức",
+}
+RANKED_BY_EN = {
+    "self_assessed": "Ranked on the self-assessments",
+    "appraised": "Ranked on the appraisals",
+    "final": "Ranked on the final PAR INDEX",
+}
+INDEX_MARTS = (
+    "mart_index_status",
+    "mart_index_rankings",
+    "fct_index_areas",
+    "mart_index_points_lost",
+    "mart_index_claims_vs_data",
+)
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """The complete PAR INDEX of a year (issue 18): each unit's stage, points and scores
+    with its rank at its own stage (``status``), its areas, the points it lost and its
+    self-scores against the data; every value an exact ``Decimal`` as published."""
+
+    status: list[Row]
+    areas: list[Row]
+    points_lost: list[Row]
+    claims: list[Row]
+
+
+def index_report(
+    con: duckdb.DuckDBPyConnection, period: str, province_code: str | None = None
+) -> IndexReport | None:
+    """The PAR INDEX of the year ``period`` (``'2023'``; another period has none), limited
+    to ``province_code``: empty (``status`` []) when no unit has sent its self-assessment
+    for the year, ``None`` for a publication older than the index marts."""
+    if not all(_has_table(con, "marts", name) for name in INDEX_MARTS):
+        return None
+    params = {"period": period, "province_code": province_code}
+    status = rows(con, "index_status", params)
+    if not status:
+        return IndexReport([], [], [], [])
+    return IndexReport(
+        status=status,
+        areas=rows(con, "index_areas", params),
+        points_lost=rows(con, "index_points_lost", params),
+        claims=rows(con, "index_claims", params),
+    )
