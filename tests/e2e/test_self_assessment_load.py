@@ -85,3 +85,36 @@ def test_a_self_assessment_table_is_loaded_and_its_wrong_sum_is_a_finding(
         ),
     ]  # fmt: skip
     assert statuses == [("L867", 2023), ("L868", 2023)]
+    # seed 003's own figures, out of the marts: areas, total, survey pending, points lost
+    with duckdb.connect(str(settings.latest_path), read_only=True) as con:
+        areas = con.execute(
+            "select self_assessed_points, max_points, survey_max_points from marts.fct_index_areas"
+            " where unit_code = 'L867' and assessment_year = 2023 order by area_code"
+        ).fetchall()
+        status = con.execute(
+            "select index_status, self_assessed_points, self_assessed_max_points, survey_max_points,"
+            " survey_pending_criteria, final_points from marts.mart_index_status where unit_code = 'L867'"
+        ).fetchone()
+        lost = con.execute(
+            "select node_code, points, max_points from marts.mart_index_points_lost"
+            " where unit_code = 'L867' order by self_assessment_row"
+        ).fetchall()
+    d = Decimal
+    assert [(a[0], a[1]) for a in areas] == [
+        (d(p), d(m))
+        for p, m in zip(
+            ("13.91", "3", "18.98", "6", "5.77", "2.5", "7.8", "0"),
+            ("16.5", "7", "29", "8", "14", "7", "14.5", "4"),
+            strict=True,
+        )
+    ]
+    assert sum(a[2] for a in areas) == d("30")
+    # 3.6 (SIPAS) is estimated from the survey forms (95 of 100), the other six survey criteria pending
+    assert status == ("self_assessed", d("57.96"), d("70"), d("30"), 6, None)
+    assert [(code, points, m) for code, points, m in lost] == [
+        ("1.1", d("1.6"), d("2")), ("1.6", d("1.31"), d("1.5")), ("3.3.1", d("2.99"), d("3")),
+        ("3.3.2", d("1.99"), d("2")), ("5.5", d("0.77"), d("1")), ("6.1", None, d("1")),
+        ("6.4", None, d("0.5")), ("7.1.1", d("0"), d("1.5")), ("7.2.1", d("0"), d("0.75")),
+        ("7.2.2", d("0"), d("0.75")), ("7.2.3", d("1.86"), d("3")), ("7.2.4", d("0.22"), d("1")),
+        ("7.2.5", d("0.22"), d("1")), ("8.5", None, d("4")),
+    ]  # fmt: skip
