@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -31,6 +32,20 @@ from demo.figures import DossierFigures, total
 from demo.ii06a import Section, ii06a_xlsx, split_by_field
 from demo.records import aggregate, district_records, records_csv_gz, records_parquet
 from demo.seeds import NHA_TRANG, NHA_TRANG_HUYEN_2018, nha_trang_2018_rows
+from demo.self_assessment import (
+    EXPLANATIONS,
+    FINAL_SURVEY_POINTS,
+    SA_DEC_2023,
+    area_sums,
+    data_points,
+    points_of,
+    sa_dec_2023_xlsx,
+    self_assessed_total,
+    self_assessment_xlsx,
+    shipped_rubric,
+    varied_scores,
+    vi_points,
+)
 from demo.staff import (
     AN_LAO,
     AN_LAO_QUOTAS,
@@ -43,7 +58,7 @@ from demo.staff import (
 )
 from demo.summary import DemoFile, DemoSummary, Writer
 from demo.surveys import CAO_LANH, SurveyRow, cao_lanh_forms_csv, district_survey, survey_xlsx
-from demo.units import Province, load_provinces, province
+from demo.units import District, Province, load_provinces, province
 
 DEFAULT_SEED = 20231231
 
@@ -158,8 +173,11 @@ def generate_demo_inbox(inbox: Path, *, seed: int = DEFAULT_SEED) -> DemoSummary
 
     # 2. Aggregated dossier statistics per province and year.
     dossier_totals: dict[str, object] = {}
+    dong_thap_2023: list[DossierRow] = []
     for p in load_provinces():
         per_year = province_rows(seed, p, overrides, zero_pending)
+        if p.code == "87":
+            dong_thap_2023 = per_year[2023]
         for year in YEARS:
             rows = per_year[year]
             assert all(r.figures.is_balanced() for r in rows)
@@ -277,6 +295,12 @@ def generate_demo_inbox(inbox: Path, *, seed: int = DEFAULT_SEED) -> DemoSummary
 
     # 7. Planted defects, each in its own small file.
     expected["defects"] = _write_defects(w, seed, overrides)
+
+    # 8. Self-assessments (PAR INDEX, Đồng Tháp 2023): Sa Đéc with seed 003's own figures and
+    # four districts varied; one claims 3.3.1's maximum against its data, one states an area
+    # sum its criteria do not make, two are appraised by the Province (one with the survey
+    # points: its index is final).
+    expected["self_assessment"] = _write_self_assessments(w, seed, dong_thap_2023)
     expected["counts"] = {
         "districts": sum(len(p.districts) for p in load_provinces()),
         "communes": sum(len(d.communes) for p in load_provinces() for d in p.districts),
@@ -396,6 +420,148 @@ def _write_defects(
         "sum_of_parts": mistyped.resolved_parts,
     }
     return out
+
+
+# district code -> its part in the demo's PAR INDEX of Đồng Tháp 2023 (Sa Đéc: seed 003)
+SA_YEAR = 2023
+SA_FINAL = "866"  # appraised with the survey criteria's points (3.6 from the survey marts): final
+SA_CONTRADICTED = "868"  # claims the maximum 3 for 3.3.1; its dossier data gives less
+SA_WRONG_SUM = "869"  # area III states one point less than its criteria add up to
+SA_APPRAISED = "872"  # appraised
+SA_UNITS = (SA_DEC, SA_FINAL, SA_CONTRADICTED, SA_WRONG_SUM, SA_APPRAISED)
+APPRAISAL_REFERENCE = "(Kèm theo Thông báo số 412/TB-SNV ngày 20/12/{year} về kết quả thẩm định)"
+_KIND_SLUG = {"Thành phố": "tp", "Thị xã": "tx", "Huyện": "huyen", "Quận": "quan"}
+
+
+def _district_slug(d: District) -> str:
+    """Thành phố Sa Đéc -> tp_sa_dec."""
+    name = d.name.removeprefix(d.kind).strip().replace("Đ", "D").replace("đ", "d")
+    folded = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+    return "_".join([_KIND_SLUG[d.kind], *folded.lower().split()])
+
+
+def _in_time(rows: list[DossierRow], codes: set[str], level: str) -> tuple[int, int]:
+    """(resolved in time incl. early, resolved) of ``codes``'s rows at ``level``."""
+    figs = [r.figures for r in rows if r.level == level and r.unit_code in codes]
+    return sum(f.resolved_early + f.resolved_on_time for f in figs), sum(f.resolved for f in figs)
+
+
+def _write_self_assessments(w: Writer, seed: int, dossiers_2023: list[DossierRow]) -> dict[str, object]:
+    dt = province("87")
+    rubric = shipped_rubric()
+    units: dict[str, dict[str, object]] = {}
+    out: dict[str, object] = {"year": SA_YEAR, "rubric_id": rubric.meta.rubric_id, "units": units}
+    for code in SA_UNITS:
+        d = dt.district(code)
+        unit_vi = f"UBND {d.name[0].lower()}{d.name[1:]}"
+        slug = _district_slug(d)
+        huyen = _in_time(dossiers_2023, {code}, "huyen")
+        xa = _in_time(dossiers_2023, {c.code for c in d.communes}, "xa")
+        computed = {"3.3.1": data_points(Decimal(3), *huyen), "3.3.2": data_points(Decimal(2), *xa)}
+        name = f"tu_danh_gia_cchc_{slug}_{SA_YEAR}.xlsx"
+        if code == SA_DEC:
+            scores = dict(SA_DEC_2023)
+            explanations = dict(EXPLANATIONS)
+            data = sa_dec_2023_xlsx()
+            note = "seed 003: Sa Đéc's own self-assessment, 57,96 of 70 self-assessed, survey pending"
+        else:
+            scores = varied_scores(rng_for(seed, "self_assessment", code), SA_DEC_2023)
+            scores.update({c: vi_points(v) for c, v in computed.items()})
+            explanations = {"1.9": "Còn 01 báo cáo CCHC gửi trễ hạn"}
+            stated: dict[str, str] = {}
+            note = "self-assessment, self-scores varied from seed 003's"
+            if code == SA_CONTRADICTED:
+                scores["3.3.1"] = "3"
+                explanations["3.3.1"] = "100 % hồ sơ cấp huyện giải quyết đúng hạn"
+                note += f"; claims 3 for 3.3.1, its dossiers give {vi_points(computed['3.3.1'])}"
+            if code == SA_WRONG_SUM:
+                wrong = area_sums(scores)["3"] - 1
+                stated["3"] = vi_points(wrong)
+                out["sum_mismatch"] = {
+                    "unit_code": f"L{code}",
+                    "file": name,
+                    "area": "3",
+                    "stated": wrong,
+                    "parts": area_sums(scores)["3"],
+                }
+                note += f"; area III states {stated['3']}, its criteria add up to one point more"
+            data = self_assessment_xlsx(unit_vi, scores, stated=stated or None, explanations=explanations)
+        contradicted = sorted(c for c, v in computed.items() if points_of(scores[c]) != v)
+        if code == SA_CONTRADICTED:
+            out["contradicted"] = {
+                "unit_code": f"L{code}",
+                "node_code": "3.3.1",
+                "claimed": Decimal(3),
+                "computed": computed["3.3.1"],
+            }
+        for c in contradicted:
+            if not (code == SA_CONTRADICTED and c == "3.3.1"):
+                note += f"; claims {scores[c]} for {c}, its dossiers give {vi_points(computed[c])}"
+        outcome = "warn" if contradicted or code == SA_WRONG_SUM else "load"
+        w.put(name, "self_assessment", data, outcome=outcome, note=note)  # type: ignore[arg-type]
+        entry: dict[str, object] = {
+            "unit_name": d.name,
+            "file": name,
+            "status": "self_assessed",
+            "self_assessed_points": self_assessed_total(scores),
+            "self_assessed_max_points": Decimal(70),
+            "areas": area_sums(scores),
+            "computed": computed,
+            "contradicted_by_data": contradicted,
+        }
+        units[f"L{code}"] = entry
+        if code in (SA_APPRAISED, SA_FINAL):
+            entry.update(_write_appraisal(w, unit_vi, slug, code, scores, explanations))
+    return out
+
+
+def _write_appraisal(
+    w: Writer,
+    unit_vi: str,
+    slug: str,
+    code: str,
+    scores: dict[str, object],
+    explanations: dict[str, str],
+) -> dict[str, object]:
+    """The Province's appraisal of a district's table (a later file, same shape, "Thẩm định")."""
+    changes: dict[str, tuple[Decimal, str]] = {}
+    if code == SA_APPRAISED:
+        changes = {
+            "1.9": (Decimal(1), "Báo cáo CCHC quý III gửi trễ hạn"),
+            "7.2.3": (Decimal("0.5"), "Tỷ lệ số hóa hồ sơ thấp hơn số liệu báo cáo"),
+        }
+    else:
+        changes = {"1.1": (Decimal("0.25"), "Chưa đủ tài liệu kiểm chứng")}
+    appraised: dict[str, object] = {
+        c: (vi_points(points_of(scores[c]) - lost), why)  # type: ignore[operator]
+        for c, (lost, why) in changes.items()
+    }
+    final = code == SA_FINAL
+    if final:
+        appraised.update(FINAL_SURVEY_POINTS)
+    name = f"ket_qua_tham_dinh_cchc_{slug}_{SA_YEAR}.xlsx"
+    data = self_assessment_xlsx(
+        unit_vi,
+        scores,
+        appraised=appraised,
+        explanations=explanations,
+        reference=APPRAISAL_REFERENCE.format(year=SA_YEAR),
+    )
+    note = "the Province's appraisal (Thẩm định column with reasons), dated 20/12/2023"
+    if final:
+        note += "; with the survey criteria's points but 3.6 (SIPAS, from the survey marts): final"
+    w.put(name, "self_assessment", data, note=note)  # type: ignore[arg-type]
+    lost = sum((lost for lost, _ in changes.values()), Decimal(0))
+    return {
+        "status": "final" if final else "appraised",
+        "appraisal_file": name,
+        "appraised_points": self_assessed_total(scores) - lost,
+        "survey_points_appraised": (
+            sum((points_of(v) or Decimal(0) for v in FINAL_SURVEY_POINTS.values()), Decimal(0))
+            if final
+            else None
+        ),
+    }
 
 
 def write_blocking_defect(inbox: Path) -> DemoFile:
