@@ -30,10 +30,10 @@ def test_a_self_assessment_table_is_loaded_and_its_wrong_sum_is_a_finding(
         SA_DEC_2023,
         year=2022,
     )
-    # Hồng Ngự states 2 as the maximum of 7.2.3 (the rubric's is 3)
+    # Hồng Ngự states 2 as the maximum of 7.2.3 (the rubric's is 3) and leaves 5.8 blank
     write_self_assessment(
-        settings.inbox_dir / "tu_danh_gia_hong_ngu_2023.xlsx", "UBND thành phố Hồng Ngự", SA_DEC_2023,
-        max_overrides={"7.2.3": "2"},
+        settings.inbox_dir / "tu_danh_gia_hong_ngu_2023.xlsx", "UBND thành phố Hồng Ngự",
+        {**SA_DEC_2023, "5.8": None}, max_overrides={"7.2.3": "2"},
     )  # fmt: skip
     result = runner.invoke(app, ["run", "--warehouse", str(settings.warehouse_dir)])
     assert result.exit_code == 0, result.output
@@ -82,6 +82,11 @@ def test_a_self_assessment_table_is_loaded_and_its_wrong_sum_is_a_finding(
         (
             "self_assessment_max_matches_rubric", "L868", "2023",
             "Tiêu chí 7.2.3: bảng ghi điểm tối đa 2,0, bộ tiêu chí par_index_dongthap_huyen là 3,0",
+        ),
+        (
+            "self_assessment_states_every_criterion", "L868", "2023",
+            "Tiêu chí 5.8 của bộ tiêu chí par_index_dongthap_huyen (tối đa 5,0) không có hoặc để trống"
+            " trong bảng tự đánh giá: không được tính điểm",
         ),
     ]  # fmt: skip
     assert statuses == [("L867", 2023), ("L868", 2023)]
