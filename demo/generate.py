@@ -429,6 +429,8 @@ SA_CONTRADICTED = "868"  # claims the maximum 3 for 3.3.1; its dossier data give
 SA_WRONG_SUM = "869"  # area III states one point less than its criteria add up to
 SA_APPRAISED = "872"  # appraised
 SA_UNITS = (SA_DEC, SA_FINAL, SA_CONTRADICTED, SA_WRONG_SUM, SA_APPRAISED)
+SA_SIGNED = date(SA_YEAR, 9, 5)  # the units' self-assessments (seed 003's report of 05/9/2023)
+APPRAISAL_SIGNED = date(SA_YEAR, 12, 20)  # the Province's appraisal, a later file
 APPRAISAL_REFERENCE = "(Kèm theo Thông báo số 412/TB-SNV ngày 20/12/{year} về kết quả thẩm định)"
 _KIND_SLUG = {"Thành phố": "tp", "Thị xã": "tx", "Huyện": "huyen", "Quận": "quan"}
 
@@ -462,14 +464,15 @@ def _write_self_assessments(w: Writer, seed: int, dossiers_2023: list[DossierRow
         if code == SA_DEC:
             scores = dict(SA_DEC_2023)
             explanations = dict(EXPLANATIONS)
-            data = sa_dec_2023_xlsx()
+            data = sa_dec_2023_xlsx(signed=SA_SIGNED)
             note = "seed 003: Sa Đéc's own self-assessment, 57,96 of 70 self-assessed, survey pending"
+            note += ", signed 05/9/2023"
         else:
             scores = varied_scores(rng_for(seed, "self_assessment", code), SA_DEC_2023)
             scores.update({c: vi_points(v) for c, v in computed.items()})
             explanations = {"1.9": "Còn 01 báo cáo CCHC gửi trễ hạn"}
             stated: dict[str, str] = {}
-            note = "self-assessment, self-scores varied from seed 003's"
+            note = "self-assessment signed 05/9/2023, self-scores varied from seed 003's"
             if code == SA_CONTRADICTED:
                 scores["3.3.1"] = "3"
                 explanations["3.3.1"] = "100 % hồ sơ cấp huyện giải quyết đúng hạn"
@@ -485,7 +488,14 @@ def _write_self_assessments(w: Writer, seed: int, dossiers_2023: list[DossierRow
                     "parts": area_sums(scores)["3"],
                 }
                 note += f"; area III states {stated['3']}, its criteria add up to one point more"
-            data = self_assessment_xlsx(unit_vi, scores, stated=stated or None, explanations=explanations)
+            data = self_assessment_xlsx(
+                unit_vi,
+                scores,
+                stated=stated or None,
+                explanations=explanations,
+                signed=SA_SIGNED,
+                place=d.name.removeprefix(d.kind).strip(),
+            )
         contradicted = sorted(c for c, v in computed.items() if points_of(scores[c]) != v)
         if code == SA_CONTRADICTED:
             out["contradicted"] = {
@@ -546,6 +556,7 @@ def _write_appraisal(
         appraised=appraised,
         explanations=explanations,
         reference=APPRAISAL_REFERENCE.format(year=SA_YEAR),
+        signed=APPRAISAL_SIGNED,
     )
     note = "the Province's appraisal (Thẩm định column with reasons), dated 20/12/2023"
     if final:

@@ -10,6 +10,7 @@ public) carry the rest of the area's stated points.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
@@ -62,16 +63,19 @@ def points_of(text: object) -> Decimal | None:
     return Decimal(str(text).replace(",", "."))
 
 
-def sa_dec_2023_xlsx(*, area_two_states: str | None = None, appraised: dict | None = None) -> bytes:
+def sa_dec_2023_xlsx(
+    *, area_two_states: str | None = None, appraised: dict | None = None, signed: date | None = None
+) -> bytes:
     """Sa Đéc's 2023 self-assessment as a district sends it: letterhead and title block, a
     two-row header ("Điểm" over "Tối đa | Tự đánh giá"), a numbering row, the rubric's
     rows with parents stating their sums, a total row. ``area_two_states`` overrides the
-    self-score area II states (a wrong sum); ``appraised`` adds a "Thẩm định" column."""
+    self-score area II states (a wrong sum); ``appraised`` adds a "Thẩm định" column;
+    ``signed`` adds the place-and-date line ("Sa Đéc, ngày 05 tháng 9 năm 2023")."""
     states = dict(zip((str(i) for i in range(1, 9)), AREA_SELF, strict=True))
     if area_two_states is not None:
         states["2"] = area_two_states
     return self_assessment_xlsx(
-        SA_DEC_UNIT, SA_DEC_2023, appraised=appraised, stated=states, total=SA_DEC_TOTAL
+        SA_DEC_UNIT, SA_DEC_2023, appraised=appraised, stated=states, total=SA_DEC_TOTAL, signed=signed
     )
 
 
@@ -86,6 +90,8 @@ def self_assessment_xlsx(
     explanations: dict[str, str] = EXPLANATIONS,
     max_overrides: dict[str, str] | None = None,
     reference: str | None = None,
+    signed: date | None = None,
+    place: str = "Đồng Tháp",
 ) -> bytes:
     """The .xlsx bytes of a unit's self-assessment table for ``year`` by the shipped Đồng Tháp
     district rubric: ``scores`` the leaves' self-scores by rubric code (PENDING where not
@@ -93,13 +99,15 @@ def self_assessment_xlsx(
     (area codes), the total row ``total`` or the sum. ``appraised`` (code → score, and code →
     (score, reason)) adds the "Thẩm định" and "Lý do" columns of an appraisal;
     ``max_overrides`` states other maxima than the rubric's (by code); ``reference`` is the
-    line under the title (default: the unit's report of 05/9; its date is the table's).
-    Same input → same bytes."""
+    line under the title (default: the unit's report of 05/9); ``signed`` adds the
+    place-and-date line under the national motto ("Đồng Tháp, ngày 20 tháng 12 năm 2023"):
+    the date the warehouse orders two versions by. Same input → same bytes."""
     rubric = shipped_rubric()
     stated = stated or {}
     wb, ws = new_workbook("Tự đánh giá")
     ws.append([unit_vi.upper(), None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
-    ws.append([f"Đơn vị báo cáo: {unit_vi}, tỉnh Đồng Tháp"])
+    signed_line = f"{place}, ngày {signed.day:02d} tháng {signed.month} năm {signed.year}" if signed else None
+    ws.append([f"Đơn vị báo cáo: {unit_vi}, tỉnh Đồng Tháp", *([None, None, signed_line] if signed else [])])
     ws.append([f"BIỂU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}"])
     ws.append([reference or f"(Kèm theo Báo cáo số 251/BC-UBND ngày 05/9/{year})"])
     ws.append([])

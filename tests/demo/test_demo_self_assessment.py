@@ -5,11 +5,14 @@ byte-identical across two generations."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from demo import DemoSummary, generate_demo_inbox
 from demo.self_assessment import FINAL_SURVEY_POINTS, SA_DEC_2023, points_of
+from ingest.context import submission_date
+from ingest.readers import read_sheets
 from ingest.self_assessment import read_self_assessment
 
 D = Decimal
@@ -81,6 +84,10 @@ def test_the_appraisals_carry_the_thẩm_định_column(demo_inbox: DemoSummary)
         appraised = {r.code: r.appraised_score for r in table.leaves() if r.appraised_score is not None}
         assert appraised and all(r.appraisal_reason for r in table.leaves() if r.code in appraised
                                  and r.code not in FINAL_SURVEY_POINTS)  # fmt: skip
+        # a later file by its own date (the warehouse keeps the later version of a unit's year)
+        files = (e["file"], e["appraisal_file"])
+        signed = [submission_date(read_sheets(demo_inbox.inbox / n)[0].rows[:8]) for n in files]
+        assert signed == [date(2023, 9, 5), date(2023, 12, 20)]
         # the self-scores are the unit's own (same table), the appraisal lowers some
         own = read_self_assessment(demo_inbox.inbox / e["file"])
         assert [r.self_score for r in table.leaves()] == [r.self_score for r in own.leaves()]

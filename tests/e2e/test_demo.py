@@ -261,3 +261,59 @@ def test_the_official_form_and_the_xls_file_are_loaded(demo_warehouse) -> None:
     assert findings == []
     rows, units, quota, stated = staff
     assert (rows, units) == (66, 11) and quota == stated  # 11 districts × 6 categories, "Cộng" agrees
+
+
+def test_the_demo_shows_the_par_index_at_every_stage(demo_warehouse) -> None:
+    """Đồng Tháp 2023's self-assessments (demo/generate.py step 8): Sa Đéc self-assessed with
+    seed 003's 57.96 of 70, Tháp Mười appraised, Cao Lãnh final (3.6 from the survey marts),
+    Hồng Ngự's claim of 3 for 3.3.1 contradicted by its dossiers, Tân Hồng's wrong area sum."""
+    from decimal import Decimal
+
+    settings, _ = demo_warehouse
+    status = {
+        unit: rest
+        for unit, *rest in _published(
+            settings,
+            "select unit_code, index_status, self_assessed_points, self_assessed_max_points"
+            " from marts.mart_index_status where assessment_year = 2023"
+            " and rubric_id = 'par_index_dongthap_huyen'",
+        )
+    }
+    assert status["L867"] == ["self_assessed", Decimal("57.96"), Decimal(70)]
+    assert {u: s[0] for u, s in status.items()} == {
+        "L866": "final", "L867": "self_assessed", "L868": "self_assessed",
+        "L869": "self_assessed", "L872": "appraised",
+    }  # fmt: skip
+    (sipas,) = _published(
+        settings,
+        "select survey_points from marts.fct_index_criteria"
+        " where unit_code = 'L866' and assessment_year = 2023 and node_code = '3.6'",
+    )[0]
+    assert sipas is not None and 0 < sipas <= 10  # from the survey marts: the appraisal left it blank
+    stages = _published(settings, "select distinct ranked_status from marts.mart_index_rankings")
+    assert {s for (s,) in stages} == {"self_assessed", "appraised", "final"}
+    findings = _published(
+        settings,
+        "select rule, unit_code, finding_key, source_file, message_vi from marts.data_quality_findings"
+        " where rule in ('self_score_contradicted_by_data', 'form_self_assessment_sum')",
+    )
+    assert (
+        "self_score_contradicted_by_data",
+        "L868",
+        "3.3.1",
+        "tu_danh_gia_cchc_tp_hong_ngu_2023.xlsx",
+        "Tiêu chí 3.3.1: tự chấm 3,0; dữ liệu cho 2,96"
+        " — tỷ lệ hồ sơ giải quyết đúng hạn (kể cả trước hạn) 98,62 %",
+    ) in findings
+    [wrong_sum] = [f for f in findings if f[0] == "form_self_assessment_sum"]
+    assert wrong_sum[1] == "L869" and wrong_sum[3] == "tu_danh_gia_cchc_huyen_tan_hong_2023.xlsx"
+    for table in (
+        "fct_index_criteria",
+        "fct_index_areas",
+        "mart_index_status",
+        "mart_index_rankings",
+        "mart_index_points_lost",
+        "mart_index_claims_vs_data",
+    ):
+        (count,) = _published(settings, f"select count(*) from marts.{table}")[0]
+        assert count > 0, table
