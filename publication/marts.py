@@ -20,5 +20,6 @@ PUBLISHED_MARTS = (
     "mart_index_rankings",
     "mart_index_points_lost",
     "mart_index_claims_vs_data",
+    "mart_index_published_comparison",
     "data_quality_findings",
 )
