@@ -373,7 +373,10 @@ class _Reading:
         return PublishedComponent(column.name_vi, None, None, self._percent(value, row_no, column.header))
 
     # -- cells
-    def _percent(self, value: object, row_no: int, column: str) -> Decimal:
+    def _percent(self, value: object, row_no: int, column: str, *, index_value: bool = False) -> Decimal:
+        """A percentage 0–100. An index value strictly between 0 and 1 is rejected: no
+        published PAR INDEX or SIPAS is below 1 %, while a cell formatted as a percentage
+        stores 90.49 % as 0.9049 (the reader sees the stored number, not the format)."""
         try:
             number = parse_number(value)
         except ParseError as exc:
@@ -385,6 +388,15 @@ class _Reading:
                 f"{clean(value)!r} is not a percentage between 0 and 100 (a decimal comma lost? write 90,49)",
                 f"{clean(value)!r} không phải giá trị phần trăm từ 0 đến 100 (thiếu dấu thập phân?"
                 " ghi 90,49)",
+                row_no,
+                column,
+            )
+        if index_value and Decimal(0) < number < Decimal(1):
+            raise self._error(
+                f"{clean(value)!r} reads as {number} %, below 1 %: a cell formatted as a percentage"
+                " stores 90.49 % as 0.9049; write the value in percent (90,49)",
+                f"{clean(value)!r} được đọc là {number} %, dưới 1 %: ô định dạng phần trăm lưu"
+                " 90,49 % thành 0,9049; ghi giá trị theo phần trăm (90,49)",
                 row_no,
                 column,
             )
@@ -521,7 +533,7 @@ class _Reading:
             if unit_code is None:
                 left_out.append(name)
                 continue
-            percent = self._percent(value, row_no, value_column)
+            percent = self._percent(value, row_no, value_column, index_value=True)
             rank, out_of = self._rank(cell(row, "rank"), row_no) if "rank" in columns else (None, None)
             stated_out_of = self._count(cell(row, "rank_out_of"), row_no, "rank_out_of")
             out_of = out_of or stated_out_of

@@ -153,6 +153,16 @@ def test_a_value_that_is_not_a_percentage_is_rejected_naming_row_and_column(
     assert "0 đến 100" in error.full_message_vi
 
 
+def test_a_percent_formatted_cell_is_rejected_not_read_as_a_fraction(tmp_path: Path) -> None:
+    """Excel stores 90,49 % in a cell formatted as a percentage as 0.9049: never 0.9049 %."""
+    path = write_par_index_2024(tmp_path / "par_2024_phan_tram.xlsx", khanh_hoa_value=0.9049)
+    with pytest.raises(IngestError) as caught:
+        read_published_results(path)
+    error = caught.value
+    assert (error.file_name, error.row) == ("par_2024_phan_tram.xlsx", 8)
+    assert "dưới 1 %" in error.full_message_vi and "90,49" in error.full_message_vi
+
+
 def test_sipas_and_a_provinces_districts_table(tmp_path: Path) -> None:
     """SIPAS told by its title; districts resolved in the province the title names; a
     department (not an administrative unit) left out; groups from heading rows."""
