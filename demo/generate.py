@@ -508,7 +508,7 @@ def _write_self_assessments(w: Writer, seed: int, dossiers_2023: list[DossierRow
             if not (code == SA_CONTRADICTED and c == "3.3.1"):
                 note += f"; claims {scores[c]} for {c}, its dossiers give {vi_points(computed[c])}"
         outcome = "warn" if contradicted or code == SA_WRONG_SUM else "load"
-        w.put(name, "self_assessment", data, outcome=outcome, note=note)  # type: ignore[arg-type]
+        w.put(name, "self_assessment", data, outcome=outcome, note=note)
         entry: dict[str, object] = {
             "unit_name": d.name,
             "file": name,
@@ -561,7 +561,7 @@ def _write_appraisal(
     note = "the Province's appraisal (Thẩm định column with reasons), dated 20/12/2023"
     if final:
         note += "; with the survey criteria's points but 3.6 (SIPAS, from the survey marts): final"
-    w.put(name, "self_assessment", data, note=note)  # type: ignore[arg-type]
+    w.put(name, "self_assessment", data, note=note)
     lost = sum((lost for lost, _ in changes.values()), Decimal(0))
     return {
         "status": "final" if final else "appraised",
