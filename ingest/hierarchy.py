@@ -2,9 +2,10 @@
 self-assessment tables alike: what a row's STT says about its place in the tree.
 
 ``I``, ``II`` … are areas, ``1``, ``2`` … criteria, ``1.1`` / ``3.3.1`` / ``a`` … sub-criteria,
-``-`` / ``+`` / ``•`` components; ``Tổng cộng`` is the stated total; an empty STT continues the
-row above. Pure functions: the reader of rubrics and the reader of self-assessment tables
-(which number their rows the same way) share them.
+``-`` / ``+`` / ``•`` components (a bullet of another kind under a bullet is a component of
+it: ``+`` under ``-``); ``Lĩnh vực I`` / ``Lĩnh vực 1`` is an area; ``Tổng cộng`` is the stated
+total; an empty STT continues the row above. Pure functions: the reader of rubrics and the
+reader of self-assessment tables (which number their rows the same way) share them.
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ _DOTTED = re.compile(r"^\d{1,3}(?:\.\d{1,3})+\.?$")
 _LETTER = re.compile(r"^\(?([a-zđ])\)?[.)]?$")
 _BULLETS = frozenset("-+•–—*·")
 _TOTAL_WORDS = ("tong", "tong cong", "tong diem", "tong so", "cong", "total")
+#: "Tổng số điểm (I+II+…+VIII)", "TỔNG ĐIỂM TỰ ĐÁNH GIÁ", "Cộng:": a total, by its first words
+_TOTAL_LABEL = re.compile(
+    r"^(?:tong cong|tong so diem|tong diem|tong so|tong|cong|total)"
+    r"(?:\s+(?:diem|chi so|cchc|tu danh gia|tu cham|tham dinh|cong|[ivxl]+|\d+))*$"
+)
+#: "Lĩnh vực I", "LĨNH VỰC 2": an area however it is numbered
+_AREA_PREFIX = re.compile(r"^linh vuc\s+(\S+)$")
 # Vietnamese lists run a, b, c, d, đ, e …: đ is a letter of its own
 _LETTERS = "abcdđefghijklmnopqrstuvwxyz"
 
@@ -77,8 +85,12 @@ def read_ordinal(cell: object) -> Ordinal:
         return Ordinal(label)
     if text in _BULLETS:
         return Ordinal(label, Level.COMPONENT)
-    if fold(text) in _TOTAL_WORDS:
+    if fold(text) in _TOTAL_WORDS or is_total_label(text):
         return Ordinal(label, is_total=True)
+    area = _AREA_PREFIX.match(fold(text))
+    if area:
+        number = roman_value(area[1].upper()) or (int(area[1]) if area[1].isdigit() else None)
+        return Ordinal(label, Level.AREA, number) if number else Ordinal(label)
     roman = roman_value(text)
     if roman is not None and text.isupper():
         return Ordinal(label, Level.AREA, roman)
@@ -94,6 +106,12 @@ def read_ordinal(cell: object) -> Ordinal:
     if roman is not None:  # a lowercase Roman numeral: ii, iii … numbering sub-criteria
         return Ordinal(label, Level.SUB_CRITERION, roman)
     return Ordinal(label)
+
+
+def is_total_label(text: object) -> bool:
+    """``Tổng cộng``, ``TỔNG ĐIỂM``, ``Tổng số điểm (I+II+…+VIII)``: a stated total's label
+    (and not a criterion's name such as "Tổng hợp …" or "Công tác …")."""
+    return bool(_TOTAL_LABEL.match(fold(nfc(str(text or "")))))
 
 
 def dotted_parts(label: str) -> tuple[int, ...]:

@@ -22,11 +22,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from ingest.admin_units import UnitResolver
-from ingest.context import extract_context
-from ingest.errors import IngestError, ParseError
+from ingest.context import FileContext, extract_context, reporting_unit_name
+from ingest.errors import IngestError, NumberParseError, ParseError
 from ingest.headers import HeaderMatch, find_header, is_numbering_row
-from ingest.hierarchy import Level, Outline, read_ordinal
+from ingest.hierarchy import Level, Ordinal, Outline, is_total_label, read_ordinal
 from ingest.numbers import format_vi, parse_number
+from ingest.periods import find_period_in_text
 from ingest.readers import Sheet, read_sheets
 from ingest.text import clean, fold
 
@@ -45,7 +46,27 @@ PENDING_WORDS = (
     "x",
     "-",
 )
-_POINTS_PLACES = 4
+#: score cells written with a mark instead of words: not known yet
+_PENDING_MARKS = ("-", "–", "—", "x", "X")
+#: score cells saying the criterion does not apply: refused (the raw table has no place for it)
+NOT_APPLICABLE_WORDS = (
+    "khong ap dung",
+    "khong cham",
+    "khong cham diem",
+    "khong danh gia",
+    "khong phat sinh",
+    "kad",
+    "kpd",
+)
+#: the whole index is 100 points: no points cell states more
+MAX_INDEX_POINTS = Decimal(100)
+_POINTS_PLACES = 4  # raw.self_assessment_rows holds decimal(9, 4)
+_SCORE_OVER_MAX = re.compile(r"^\s*\d[\d.,]*\s*/\s*\d")  # "1,6/2,0"
+_UNIT_KIND = re.compile(r"^(?:huyện|thành phố|thị xã|quận|xã|phường|thị trấn)\s+\S", re.IGNORECASE)
+_TITLE_UNIT = re.compile(
+    r"\b(?:UBND|[UỦ]Y BAN NHÂN DÂN)\s+((?:huyện|thành phố|thị xã|quận|xã|phường|thị trấn)\s+[^,;()]+)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -122,14 +143,77 @@ class SelfAssessment:
         return [r for r in self.rows if r.code not in parents]
 
 
+def _points_error(cell: object, why_en: str, why_vi: str) -> NumberParseError:
+    text = clean(cell)
+    return NumberParseError(
+        f"cannot read {text!r} as points: {why_en}", f"không đọc được {text!r} thành điểm: {why_vi}"
+    )
+
+
+def _points_text(cell: object, text: str) -> Decimal:
+    """Points written as text: one separator, ``,`` or ``.``, is the decimal mark (points
+    never have thousands: ``1.6`` and ``1,6`` are 1,6, ``1.000`` is 1)."""
+    if "%" in text:
+        raise _points_error(cell, "points are not a percent", "điểm không ghi theo phần trăm (%)")
+    if _SCORE_OVER_MAX.match(text):
+        raise _points_error(
+            cell,
+            "write the score and the maximum in their own columns",
+            "ghi điểm và điểm tối đa ở hai cột riêng",
+        )
+    marks = [m for m in ",." if m in text]
+    if len(marks) > 1 or (marks and text.count(marks[0]) > 1):
+        raise _points_error(
+            cell, "points have no thousands separator", "điểm không có dấu phân cách hàng nghìn"
+        )
+    return parse_number(text, decimal_mark=marks[0] if marks else None)
+
+
+def _checked_points(cell: object, value: Decimal) -> Decimal:
+    """Points the index can hold: not negative, at most 100 (the whole index), at most
+    four decimals (the warehouse's precision: more would be rounded silently)."""
+    if value < 0:
+        raise _points_error(cell, "points cannot be negative", "điểm không được âm")
+    if value > MAX_INDEX_POINTS:
+        raise _points_error(
+            cell,
+            f"more than the whole index's {MAX_INDEX_POINTS} points",
+            f"lớn hơn {MAX_INDEX_POINTS} điểm của cả bộ chỉ số",
+        )
+    if value.normalize().as_tuple().exponent < -_POINTS_PLACES:  # type: ignore[operator]
+        raise _points_error(
+            cell,
+            f"more than {_POINTS_PLACES} decimals: round it as the rubric says",
+            f"quá {_POINTS_PLACES} chữ số thập phân: làm tròn theo bộ tiêu chí",
+        )
+    return value
+
+
 def _score(cell: object) -> tuple[Decimal | None, bool]:
-    """(value, pending) of a score cell: a number, blank, or words saying it is not known."""
+    """(value, pending) of a points cell: a number, blank, or words saying it is not known
+    yet. "Không áp dụng" / "Không chấm" is refused: the table has no place for a criterion
+    that does not apply (the rubric says what it earns then)."""
     text = clean(cell)
     if text == "":
         return None, False
-    if fold(text) in PENDING_WORDS or fold(text).startswith("chua "):
-        return None, True
-    return parse_number(cell), False
+    if isinstance(cell, str):
+        folded = fold(text)
+        if text in _PENDING_MARKS or folded in PENDING_WORDS or folded.startswith("chua "):
+            return None, True
+        if folded in NOT_APPLICABLE_WORDS or folded.startswith("khong "):
+            raise _points_error(
+                cell,
+                "a criterion that is not applicable (không áp dụng) cannot be loaded: write the"
+                " points the rubric gives it in that case and the reason under 'Ghi chú'",
+                "tiêu chí không áp dụng chưa nạp được: ghi số điểm bộ tiêu chí cho trong trường"
+                " hợp đó và nêu lý do ở cột 'Ghi chú'",
+            )
+        value = _points_text(cell, text)
+    else:
+        value = parse_number(cell)
+        if isinstance(cell, float):  # binary noise of a computed cell (0.1 + 0.2)
+            value = Decimal(repr(round(cell, 9)))
+    return _checked_points(cell, value), False
 
 
 def _located(error: ParseError, path: Path, sheet: Sheet, row: int, column: str | None) -> IngestError:
@@ -160,12 +244,32 @@ def read_self_assessment(path: Path, resolver: UnitResolver | None = None) -> Se
     )
 
 
-def _read_sheet(
-    path: Path, sheet: Sheet, match: HeaderMatch, resolver: UnitResolver | None
-) -> SelfAssessment:
-    resolver = resolver or UnitResolver.default()
+def _title_unit(title_rows: list[tuple]) -> str | None:
+    """The unit a title block names when no "Đơn vị:" line or one-line letterhead does: a
+    letterhead on two lines ("ỦY BAN NHÂN DÂN" over "HUYỆN THÁP MƯỜI") or a title ending
+    "… của UBND huyện Tháp Mười"."""
+    cells = [[clean(c) for c in row] for row in title_rows]
+    for i, row in enumerate(cells):
+        for j, text in enumerate(row):
+            if fold(text) in ("uy ban nhan dan", "ubnd") and i + 1 < len(cells) and j < len(cells[i + 1]):
+                below = cells[i + 1][j]
+                if _UNIT_KIND.match(below):
+                    return reporting_unit_name(below)
+            found = _TITLE_UNIT.search(text)
+            if found:
+                return reporting_unit_name(found[1].strip(" .:"))
+    return None
+
+
+def _context(path: Path, sheet: Sheet, match: HeaderMatch, resolver: UnitResolver) -> FileContext:
+    """The title block's unit, province and period; the year in the sheet's name ("TDG năm
+    2023") when the title states none."""
     title_rows = list(sheet.rows[: match.header_rows[0]])
     context = extract_context(title_rows, path.name, resolver)
+    if context.period is None and sheet.name:
+        context = replace(context, period=find_period_in_text(sheet.name))
+    if context.unit_name is None:
+        context = replace(context, unit_name=_title_unit(title_rows))
     if context.period is None:
         raise IngestError(
             "the title block names no year (e.g. 'năm 2023', 'Kỳ đánh giá: năm 2023')",
@@ -173,87 +277,122 @@ def _read_sheet(
             file_name=path.name,
             sheet=sheet.name,
         )
-    year = context.period.end.year
-    unit_code = None
-    if context.unit_name:
-        try:
-            unit_code = resolver.resolve(
-                name=context.unit_name, province=context.province, on_date=context.period.end
-            )
-        except ParseError:
-            unit_code = None  # the loader names the unit it cannot resolve; reading goes on
-    columns = match.columns
-    header = {canonical: match.column_name(canonical) or canonical for canonical in columns}
+    return context
 
-    def cell(row: tuple, canonical: str) -> object:
-        j = columns.get(canonical)
+
+def _resolve(context: FileContext, resolver: UnitResolver) -> str | None:
+    if not context.unit_name or context.period is None:
+        return None
+    try:
+        return resolver.resolve(name=context.unit_name, province=context.province, on_date=context.period.end)
+    except ParseError:
+        return None  # the loader names the unit it cannot resolve; reading goes on
+
+
+_MEASURES = ("max_points", "self_score", "appraised_score")
+_TEXTS = ("name_vi", "evidence", "explanation", "appraisal_reason")
+
+
+@dataclass
+class _Table:
+    """What has been read of a sheet so far."""
+
+    path: Path
+    sheet: Sheet
+    match: HeaderMatch
+    header: dict[str, str]
+    rows: list[AssessedRow]
+    totals: list[tuple[int, dict[str, Decimal | None]]]
+
+    def cell(self, row: tuple, canonical: str) -> object:
+        j = self.match.columns.get(canonical)
         return row[j] if j is not None and j < len(row) else None
 
-    data = list(enumerate(sheet.rows[match.first_data_row :], start=match.first_data_row + 1))
-    ordinals = [read_ordinal(cell(row, "ordinal")) for _, row in data]
-    outline = Outline(ordinals)
-    rows: list[AssessedRow] = []
-    by_code: dict[str, int] = {}
-    total: tuple[int, dict[str, Decimal | None]] | None = None
-    for (row_no, row), ordinal in zip(data, ordinals, strict=True):
-        if row_no == match.first_data_row + 1 and is_numbering_row(row):
-            continue  # the numbering row under the header (1, 2, 3 …)
-        name = clean(cell(row, "criterion_name"))
+    def error(self, row_no: int, canonical: str | None, en: str, vi: str) -> IngestError:
+        column = self.header.get(canonical) if canonical else None
+        return IngestError(en, vi, file_name=self.path.name, sheet=self.sheet.name, row=row_no, column=column)
+
+    def figures(self, row: tuple, row_no: int) -> tuple[dict[str, Decimal | None], bool]:
+        """The row's points by measure, and whether its self-score is pending."""
         figures: dict[str, Decimal | None] = {}
         pending = False
-        for canonical in ("max_points", "self_score", "appraised_score"):
-            if canonical not in columns:
+        for canonical in _MEASURES:
+            if canonical not in self.match.columns:
                 figures[canonical] = None
                 continue
             try:
-                value, is_pending = _score(cell(row, canonical))
+                value, is_pending = _score(self.cell(row, canonical))
             except ParseError as exc:
-                raise _located(exc, path, sheet, row_no, header[canonical]) from exc
+                raise _located(exc, self.path, self.sheet, row_no, self.header[canonical]) from exc
             figures[canonical] = value
             pending = pending or (canonical == "self_score" and is_pending)
-        if ordinal.is_total or (not ordinal.is_node and re.match(r"^tong\b", fold(name))):
-            total = (row_no, figures)
-            continue
-        if not ordinal.is_node:
-            if rows and name and not any(figures.values()):
-                last = rows[-1]  # the name of the row above, wrapped onto this one
-                rows[-1] = replace(last, name_vi=f"{last.name_vi} {name}".strip())
-            continue
-        if (
-            ordinal.level == Level.COMPONENT
-            and not any(v is not None for v in figures.values())
-            and not pending
+        return figures, pending
+
+    def texts(self, row: tuple) -> dict[str, str | None]:
+        named = {"name_vi": "criterion_name"}
+        return {field: clean(self.cell(row, named.get(field, field))) or None for field in _TEXTS}
+
+    def check_within_max(self, assessed: AssessedRow, row_no: int) -> None:
+        """A score above its own row's maximum is refused (a typing error: "16" for "1,6")."""
+        top = assessed.max_points
+        for measure, label_vi, label_en in (
+            ("self_score", "điểm tự đánh giá", "the self-score"),
+            ("appraised_score", "điểm thẩm định", "the appraised score"),
         ):
-            continue  # a bullet that describes its row, without points
-        placed = outline.place(ordinal)
-        if placed is None:
-            raise IngestError(
-                f"number {ordinal.label!r} has no row above it to belong to",
-                f"số thứ tự {ordinal.label!r} không thuộc dòng nào ở trên",
-                file_name=path.name,
-                sheet=sheet.name,
-                row=row_no,
-                column=header.get("ordinal"),
+            value = getattr(assessed, measure)
+            if top is None or value is None or value <= top:
+                continue
+            shown, top_shown = format_vi(value, 2), format_vi(top, 2)
+            raise self.error(
+                row_no,
+                measure,
+                f"{assessed.code} {assessed.name_vi!r}: {label_en} {shown} is above its maximum {top_shown}",
+                f"{assessed.code} {assessed.name_vi!r}: {label_vi} {shown} lớn hơn điểm tối đa {top_shown}",
             )
-        by_code.setdefault(placed.code, len(rows))
-        rows.append(
-            AssessedRow(
-                code=placed.code,
-                parent_code=placed.parent_code,
-                level=placed.level,
-                ordinal=ordinal.label,
-                name_vi=name,
-                max_points=figures["max_points"],
-                self_score=figures["self_score"],
-                self_score_pending=pending,
-                appraised_score=figures["appraised_score"],
-                evidence=clean(cell(row, "evidence")) or None,
-                explanation=clean(cell(row, "explanation")) or None,
-                appraisal_reason=clean(cell(row, "appraisal_reason")) or None,
-                source_row=row_no,
-            )
-        )
-    if not rows:
+
+    def continue_row(
+        self, row_no: int, figures: dict[str, Decimal | None], pending: bool, texts: dict
+    ) -> None:
+        """A row without a number under a numbered one: its text continues that row's
+        (wrapped text, merged cells); a figure fills that row's empty cell, and is refused
+        where the row states its own (which one would be the criterion's?)."""
+        last = self.rows[-1]
+        changes: dict[str, object] = {}
+        for field, text in texts.items():
+            if text:
+                before = getattr(last, field)
+                changes[field] = f"{before} {text}".strip() if before else text
+        for measure, value in figures.items():
+            if value is None and not (measure == "self_score" and pending):
+                continue
+            if getattr(last, measure) is not None or (measure == "self_score" and last.self_score_pending):
+                raise self.error(
+                    row_no,
+                    measure,
+                    f"points in a row with no number (STT), under {last.code} which states its own:"
+                    " number the row or move the figure to its criterion's row",
+                    f"có điểm ở dòng không có số thứ tự, dưới dòng {last.code} đã ghi điểm: đánh số"
+                    " dòng này hoặc chuyển điểm về dòng của tiêu chí",
+                )
+            changes[measure] = value
+            if measure == "self_score":
+                changes["self_score_pending"] = pending
+        self.rows[-1] = replace(last, **changes)  # type: ignore[arg-type]
+        self.check_within_max(self.rows[-1], row_no)
+
+
+def _read_sheet(
+    path: Path, sheet: Sheet, match: HeaderMatch, resolver: UnitResolver | None
+) -> SelfAssessment:
+    resolver = resolver or UnitResolver.default()
+    context = _context(path, sheet, match, resolver)
+    assert context.period is not None
+    header = {canonical: match.column_name(canonical) or canonical for canonical in match.columns}
+    table = _Table(path, sheet, match, header, [], [])
+    data = list(enumerate(sheet.rows[match.first_data_row :], start=match.first_data_row + 1))
+    ordinals = [read_ordinal(table.cell(row, "ordinal")) for _, row in data]
+    _read_rows(table, data, ordinals)
+    if not table.rows:
         raise IngestError(
             "the self-assessment table has no numbered rows (I, 1, 1.1 …)",
             "bảng tự đánh giá không có dòng nào được đánh số (I, 1, 1.1 …)",
@@ -266,11 +405,100 @@ def _read_sheet(
         sheet=sheet.name,
         unit_name=context.unit_name,
         province=context.province,
-        year=year,
-        rows=tuple(rows),
-        mismatches=tuple(_mismatches(rows, total, header)),
-        unit_code=unit_code,
+        year=context.period.end.year,
+        rows=tuple(table.rows),
+        mismatches=tuple(_mismatches(table.rows, table.totals, header)),
+        unit_code=_resolve(context, resolver),
     )
+
+
+def _read_rows(table: _Table, data: list[tuple[int, tuple]], ordinals: list[Ordinal]) -> None:
+    """Place the numbered rows, join the continuation rows to theirs, keep the total rows.
+    The table ends at a total row below numbered rows: what follows (signatures, notes) is
+    not read, and a numbered row with points there is refused."""
+    outline = Outline(ordinals)
+    first = table.match.first_data_row + 1
+    ended = False
+    joins = False  # whether an unnumbered row continues the last numbered one
+    for (row_no, row), ordinal in zip(data, ordinals, strict=True):
+        if row_no == first and is_numbering_row(row):
+            continue  # the numbering row under the header (1, 2, 3 …)
+        texts = table.texts(row)
+        if ended:
+            _after_the_end(table, row, row_no, ordinal)
+            continue
+        figures, pending = table.figures(row, row_no)
+        stated = any(v is not None for v in figures.values()) or pending
+        if ordinal.is_total or (not ordinal.is_node and is_total_label(texts["name_vi"])):
+            table.totals.append((row_no, figures))
+            ended, joins = bool(table.rows), False
+            continue
+        if not ordinal.is_node:
+            if joins and (stated or any(texts.values())):
+                table.continue_row(row_no, figures, pending, texts)
+            elif stated:
+                raise table.error(
+                    row_no,
+                    next(m for m in _MEASURES if figures[m] is not None or m == "self_score"),
+                    "points in a row with no number (STT) and no numbered row above it",
+                    "có điểm ở dòng không có số thứ tự và không thuộc dòng nào ở trên",
+                )
+            else:
+                joins = joins and any(texts.values())  # a blank row ends the wrapped text
+            continue
+        if ordinal.level == Level.COMPONENT and not stated:
+            joins = False
+            continue  # a bullet that describes its row, without points
+        _place(table, outline, row_no, ordinal, figures, pending, texts)
+        joins = True
+
+
+def _after_the_end(table: _Table, row: tuple, row_no: int, ordinal: Ordinal) -> None:
+    if not ordinal.is_node or ordinal.level == Level.COMPONENT:
+        return
+    if any(clean(table.cell(row, m)) for m in _MEASURES):
+        raise table.error(
+            row_no,
+            "ordinal",
+            f"numbered row {ordinal.label!r} with points below the total row: the table ends at its total",
+            f"dòng số {ordinal.label!r} có điểm nằm dưới dòng tổng cộng: bảng kết thúc ở dòng tổng",
+        )
+
+
+def _place(
+    table: _Table,
+    outline: Outline,
+    row_no: int,
+    ordinal: Ordinal,
+    figures: dict[str, Decimal | None],
+    pending: bool,
+    texts: dict[str, str | None],
+) -> None:
+    placed = outline.place(ordinal)
+    if placed is None:
+        raise table.error(
+            row_no,
+            "ordinal",
+            f"number {ordinal.label!r} has no row above it to belong to",
+            f"số thứ tự {ordinal.label!r} không thuộc dòng nào ở trên",
+        )
+    assessed = AssessedRow(
+        code=placed.code,
+        parent_code=placed.parent_code,
+        level=placed.level,
+        ordinal=ordinal.label,
+        name_vi=texts["name_vi"] or "",
+        max_points=figures["max_points"],
+        self_score=figures["self_score"],
+        self_score_pending=pending,
+        appraised_score=figures["appraised_score"],
+        evidence=texts["evidence"],
+        explanation=texts["explanation"],
+        appraisal_reason=texts["appraisal_reason"],
+        source_row=row_no,
+    )
+    table.check_within_max(assessed, row_no)
+    table.rows.append(assessed)
 
 
 def _value(row: AssessedRow, measure: str) -> Decimal | None:
@@ -283,7 +511,7 @@ def _value(row: AssessedRow, measure: str) -> Decimal | None:
 
 def _mismatches(
     rows: list[AssessedRow],
-    total: tuple[int, dict[str, Decimal | None]] | None,
+    totals: list[tuple[int, dict[str, Decimal | None]]],
     header: dict[str, str],
 ) -> list[SumMismatch]:
     """Stated sums that differ from their parts: each parent row against its children
@@ -310,9 +538,8 @@ def _mismatches(
                         row.code, row.name_vi, row.source_row, header[measure], measure, stated, summed
                     )
                 )
-    if total is not None:
-        row_no, figures = total
-        areas = children.get(None, [])
+    areas = children.get(None, [])
+    for row_no, figures in totals:
         for measure in measures:
             stated = figures.get(measure)
             values = [_value(area, measure) for area in areas]
