@@ -12,16 +12,13 @@ from pathlib import Path
 
 import duckdb
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL_CHARACTERS
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import queries as q
 from reports import styles as st
+from reports.cells import HEADER_ROW, put, title_rows
+from reports.excel_index import INDEX_SHEET, index_sheet
 
-HEADER_ROW = 4
 #: the data-only rankings (marts.rankings) say what they are: a ranking on the few criteria
 #: the data carries, never the PAR INDEX (that is marts.mart_index_rankings, issue 18)
 RUBRIC_VI = {
@@ -31,31 +28,12 @@ RUBRIC_VI = {
         "Xếp hạng theo một số chỉ tiêu dữ liệu cấp huyện tỉnh Đồng Tháp (không phải Chỉ số CCHC)"
     ),
 }
-WRAP = Alignment(wrap_text=True, vertical="top")
 STATUS_VI = {"new": "Mới", "open": "Chưa xử lý", "resolved": "Đã xử lý"}
 SEVERITY_VI = {"error": "Lỗi", "warn": "Cảnh báo"}
 
 
-def put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
-    """Write ``value`` into a cell as data: a ``str`` becomes a string cell (``t="s"``) with
-    the same text even when it starts with ``=`` (openpyxl would make it a formula); control
-    characters a workbook cannot hold are shown as ``\\x1b`` instead of failing the report."""
-    if isinstance(value, str):
-        text = _ILLEGAL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
-        cell = ws.cell(row=row, column=column)
-        cell.value = text
-        cell.data_type = "s"  # never "f": submitted text is not a formula
-        return cell
-    return ws.cell(row=row, column=column, value=value)
-
-
 def rubric_title(rubric: str) -> str:
     return RUBRIC_VI.get(rubric, rubric)
-
-
-def _title(ws: Worksheet, title: str, subtitle: str) -> None:
-    put(ws, 1, 1, title).font = st.TITLE
-    put(ws, 2, 1, subtitle)
 
 
 def _ranking_sheet(
@@ -69,7 +47,7 @@ def _ranking_sheet(
     subtitle: str,
 ) -> None:
     kind_vi = q.KIND_VI.get(scope["unit_kind"], scope["unit_kind"])
-    _title(
+    title_rows(
         ws,
         f"BẢNG XẾP HẠNG {rubric_title(rubric).upper()} NĂM {period} — {scope['scope_name']}, {kind_vi}",
         subtitle,
@@ -157,7 +135,7 @@ POINTS_LOST_HEADERS = [
 def _points_lost_sheet(
     ws: Worksheet, con: duckdb.DuckDBPyConnection, rubric: str, period: str, province: str | None, sub: str
 ) -> None:
-    _title(ws, f"NỘI DUNG CÒN HẠN CHẾ, CHƯA ĐẠT ĐIỂM TỐI ĐA — NĂM {period}", sub)
+    title_rows(ws, f"NỘI DUNG CÒN HẠN CHẾ, CHƯA ĐẠT ĐIỂM TỐI ĐA — NĂM {period}", sub)
     st.write_header(ws, HEADER_ROW, POINTS_LOST_HEADERS)
     found = q.points_lost(con, rubric, period, province)
     for i, r in enumerate(found, start=1):
@@ -227,7 +205,7 @@ def _findings_sheet(
     """Open findings of the province (all provinces without one), in reading order: errors
     that block publication, warnings on units ranked in ``period``, the rest; rules in
     words, units by name, a grouped finding's full list of units in "Chi tiết (JSON)"."""
-    _title(ws, "CÁC VẤN ĐỀ CHẤT LƯỢNG DỮ LIỆU CHƯA XỬ LÝ", sub)
+    title_rows(ws, "CÁC VẤN ĐỀ CHẤT LƯỢNG DỮ LIỆU CHƯA XỬ LÝ", sub)
     st.write_header(ws, HEADER_ROW, FINDINGS_HEADERS)
     found = q.open_findings(con, province, period)
     for i, r in enumerate(found, start=1):
@@ -261,255 +239,6 @@ def _findings_sheet(
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}"
     st.fit_columns(ws, HEADER_ROW, max_width=80)
     st.print_setup(ws, HEADER_ROW)
-
-
-INDEX_SHEET = "Chỉ số CCHC"
-#: a self-score the data contradicts (mart_index_claims_vs_data.difference ≠ 0)
-DIFFERENCE_FILL = PatternFill("solid", fgColor="F8CBAD")
-PENDING_VI = "Chưa xác định"
-Value = tuple[object, str | None]
-
-INDEX_STATUS_HEADERS = [
-    "STT",
-    "Bộ tiêu chí",
-    "Mã đơn vị",
-    "Đơn vị",
-    "Giai đoạn",
-    "Điểm tự đánh giá",
-    "Điểm tối đa phần tự đánh giá",
-    "Tiêu chí chưa xác định",
-    "Chỉ số tự đánh giá (%)",
-    "Điểm thẩm định",
-    "Chỉ số thẩm định (%)",
-    "Điểm điều tra XHH đã có",
-    "Điểm chính thức",
-    "Điểm tối đa",
-    "Chỉ số CCHC chính thức (%)",
-    "Xếp loại",
-    "Xếp hạng theo",
-    "Hạng / số đơn vị xếp hạng",
-]
-INDEX_AREA_HEADERS = [
-    "STT",
-    "Mã đơn vị",
-    "Đơn vị",
-    "Giai đoạn",
-    "Lĩnh vực",
-    "Điểm tự đánh giá",
-    "Điểm tối đa phần tự đánh giá",
-    "Tiêu chí chưa xác định",
-    "Điểm thẩm định",
-    "Điểm điều tra XHH đã có",
-    "Điểm tối đa phần điều tra XHH",
-    "Tiêu chí điều tra XHH chưa có điểm",
-    "Điểm chính thức",
-    "Điểm tối đa",
-]
-INDEX_LOST_HEADERS = [
-    "STT",
-    "Mã đơn vị",
-    "Đơn vị",
-    "Giai đoạn",
-    "Lĩnh vực",
-    "Mã tiêu chí",
-    "Tiêu chí",
-    "Điểm đạt",
-    "Điểm tối đa",
-    "Điểm bị trừ",
-    "Giải trình của đơn vị",
-    "Lý do điều chỉnh khi thẩm định",
-]
-INDEX_CLAIM_HEADERS = [
-    "STT",
-    "Mã đơn vị",
-    "Đơn vị",
-    "Mã tiêu chí",
-    "Tiêu chí",
-    "Điểm tối đa",
-    "Điểm đơn vị tự chấm",
-    "Điểm tính từ dữ liệu",
-    "Chênh lệch (tự chấm − dữ liệu)",
-    "Giá trị đo được",
-    "Chỉ tiêu dữ liệu",
-    "Giải trình của đơn vị",
-]
-
-
-def _index_block(
-    ws: Worksheet,
-    row: int,
-    heading: str,
-    headers: list[str],
-    lines: list[list[Value]],
-    highlighted: set[int] | None = None,
-) -> int:
-    """A heading, a header row and the lines (value, number format) from ``row``; lines
-    whose index is in ``highlighted`` filled. Returns the next free row."""
-    put(ws, row, 1, heading).font = st.BOLD
-    st.write_header(ws, row + 1, headers)
-    for i, values in enumerate(lines):
-        for col, (value, fmt) in enumerate(values, start=1):
-            cell = put(ws, row + 2 + i, col, value)
-            if fmt:
-                cell.number_format = fmt
-            if isinstance(value, str) and len(value) > 60:
-                cell.alignment = WRAP
-            if highlighted and i in highlighted:
-                cell.fill = DIFFERENCE_FILL
-    if not lines:
-        put(ws, row + 2, 2, "Không có.")
-    st.grid(ws, row + 2, row + 1 + len(lines), len(headers))
-    return row + 3 + max(len(lines), 1)
-
-
-def _index_status_lines(report: q.IndexReport) -> list[list[Value]]:
-    return [
-        [
-            (i, None),
-            (r["rubric_id"], None),
-            (r["unit_code"], None),
-            (r["unit_name"], None),
-            (r["index_status_vi"], None),
-            (r["self_assessed_points"], st.DEC2),
-            (r["self_assessed_max_points"], st.DEC2),
-            (r["pending_criteria"], st.INT),
-            (r["self_assessed_score"], st.DEC2),
-            (r["appraised_points"], st.DEC2),
-            (r["appraised_score"], st.DEC2),
-            (r["survey_points_known"], st.DEC2),
-            (r["final_points"], st.DEC2),
-            (r["max_points"], st.DEC2),
-            (r["final_score"], st.DEC2),
-            (r["final_band_vi"], None),
-            (q.RANKED_BY_VI.get(r["index_status"], r["index_status"]), None),
-            (f"{r['rank']}/{r['ranked_units']}" if r["rank"] is not None else None, None),
-        ]
-        for i, r in enumerate(report.status, start=1)
-    ]
-
-
-def _index_area_lines(report: q.IndexReport) -> list[list[Value]]:
-    return [
-        [
-            (i, None),
-            (r["unit_code"], None),
-            (r["unit_name"], None),
-            (r["index_status_vi"], None),
-            (f"{r['area_code']}. {r['area_name_vi']}", None),
-            (r["self_assessed_points"], st.DEC2),
-            (r["self_assessed_max_points"], st.DEC2),
-            (r["pending_criteria"], st.INT),
-            (r["appraised_points"], st.DEC2),
-            (r["survey_points"], st.DEC2),
-            (r["survey_max_points"], st.DEC2),
-            (r["survey_pending_criteria"], st.INT),
-            (r["final_points"], st.DEC2),
-            (r["max_points"], st.DEC2),
-        ]
-        for i, r in enumerate(report.areas, start=1)
-    ]
-
-
-def _index_lost_lines(report: q.IndexReport) -> list[list[Value]]:
-    return [
-        [
-            (i, None),
-            (r["unit_code"], None),
-            (r["unit_name"], None),
-            (r["index_status_vi"], None),
-            (f"{r['area_code']}. {r['area_name_vi']}", None),
-            (r["node_code"], None),
-            (r["name_vi"], None),
-            (PENDING_VI if r["criterion_status"] == "pending" else r["points"], st.DEC2),
-            (r["max_points"], st.DEC2),
-            (r["points_lost"], st.DEC2),
-            (r["explanation"], None),
-            (r["appraisal_reason"], None),
-        ]
-        for i, r in enumerate(report.points_lost, start=1)
-    ]
-
-
-def _index_claim_lines(report: q.IndexReport) -> list[list[Value]]:
-    return [
-        [
-            (i, None),
-            (r["unit_code"], None),
-            (r["unit_name"], None),
-            (r["node_code"], None),
-            (r["name_vi"], None),
-            (r["max_points"], st.DEC2),
-            (r["claimed_points"], st.DEC2),
-            (r["computed_points"], st.DEC2),
-            (r["difference"], st.SIGNED_DEC2),
-            (r["measured_value"], st.PCT2 if r["indicator_unit"] == "percent" else st.DEC2),
-            (r["indicator_name_vi"], None),
-            (r["explanation"], None),
-        ]
-        for i, r in enumerate(report.claims, start=1)
-    ]
-
-
-def _fit_index_columns(ws: Worksheet, header_rows: set[int], skipped: set[int]) -> None:
-    """Widths that fit the values; headers wrap (count for their longest word, at most a
-    few), the blocks' headings span columns (not counted)."""
-    widths: dict[int, int] = {}
-    for row in ws.iter_rows(min_row=4):
-        for cell in row:
-            if cell.row in skipped or cell.value is None:
-                continue
-            text = str(cell.value)
-            if cell.row in header_rows:
-                n = max(min(len(text), 14), max((len(w) for w in text.split()), default=0))
-            elif isinstance(cell.value, str):
-                n = len(text)
-            else:
-                n = len(f"{cell.value:,.2f}") + 2
-            widths[cell.column] = max(widths.get(cell.column, 0), n)
-    for col, width in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = max(6, min(60, width + 2))
-
-
-def _index_sheet(ws: Worksheet, report: q.IndexReport, period: str, sub: str) -> None:
-    """The complete PAR INDEX of the year (issue 18): each unit's stage, points and score
-    at each stage reached and its rank at its own stage; points per area; every criterion
-    short of its maximum; self-scores against the data (differences highlighted)."""
-    rubrics = sorted({(r["rubric_id"], r["rubric_name_vi"] or r["rubric_id"]) for r in report.status})
-    _title(ws, f"CHỈ SỐ CẢI CÁCH HÀNH CHÍNH (CHỈ SỐ CCHC) NĂM {period}", sub)
-    put(
-        ws,
-        3,
-        1,
-        "Bộ tiêu chí: "
-        + "; ".join(f"{name} ({rid})" for rid, name in rubrics)
-        + ". Giai đoạn: Tự đánh giá → Thẩm định → Chính thức. Mỗi đơn vị được xếp hạng"
-        " trong giai đoạn nó đã đạt, cùng các đơn vị cùng giai đoạn; không trộn các giai đoạn."
-        " Chỉ số tự đánh giá, thẩm định: % của điểm tối đa phần tự đánh giá; chỉ số chính thức:"
-        " % của 100 điểm (cả điểm điều tra XHH).",
-    )
-    blocks = [
-        ("1. Kết quả và xếp hạng theo giai đoạn", INDEX_STATUS_HEADERS, _index_status_lines(report), None),
-        ("2. Điểm theo lĩnh vực", INDEX_AREA_HEADERS, _index_area_lines(report), None),
-        (
-            "3. Nội dung bị trừ điểm (mọi tiêu chí chưa đạt điểm tối đa, ở giai đoạn của đơn vị)",
-            INDEX_LOST_HEADERS,
-            _index_lost_lines(report),
-            None,
-        ),
-        (
-            "4. Điểm tự chấm so với điểm tính từ dữ liệu (tô màu: có chênh lệch)",
-            INDEX_CLAIM_HEADERS,
-            _index_claim_lines(report),
-            {i for i, r in enumerate(report.claims) if r["difference"] is not None and r["difference"] != 0},
-        ),
-    ]
-    row, headings, header_rows = HEADER_ROW, {1, 2, 3}, set()
-    for heading, headers, lines, highlighted in blocks:
-        headings.add(row)
-        header_rows.add(row + 1)
-        row = _index_block(ws, row, heading, headers, lines, highlighted)
-    _fit_index_columns(ws, header_rows, headings)
-    st.print_setup(ws, 3)
 
 
 def _notes_sheet(ws: Worksheet, pub: q.Publication, rubric: str, period: str) -> None:
@@ -581,7 +310,7 @@ def write_ranking_workbook(
     if index is not None and index.status:
         # not the data-only rubric's subtitle: the sheet names the index's own rubrics
         index_sub = f"Công bố: {pub.published_at:%d/%m/%Y %H:%M} UTC" if pub.published_at else ""
-        _index_sheet(wb.create_sheet(st.sheet_title(INDEX_SHEET, taken)), index, period, index_sub)
+        index_sheet(wb.create_sheet(st.sheet_title(INDEX_SHEET, taken)), index, period, index_sub)
     _findings_sheet(wb.create_sheet(st.sheet_title("Chất lượng dữ liệu", taken)), con, province, period, sub)
     _notes_sheet(wb.create_sheet(st.sheet_title("Ghi chú", taken)), pub, rubric, period)
     out_path.parent.mkdir(parents=True, exist_ok=True)

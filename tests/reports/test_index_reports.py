@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from reports import queries as q
 from reports import write_reports
-from reports.excel import (
+from reports.excel_index import (
     INDEX_AREA_HEADERS,
     INDEX_CLAIM_HEADERS,
     INDEX_LOST_HEADERS,

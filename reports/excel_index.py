@@ -1,0 +1,261 @@
+"""The sheet "Chỉ số CCHC" of the ranking workbook: the complete PAR INDEX of the period's
+units (marts.mart_index_status, fct_index_areas, mart_index_points_lost,
+mart_index_claims_vs_data): stage, points and scores, areas, points lost, claims vs data."""
+
+from __future__ import annotations
+
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports import queries as q
+from reports import styles as st
+from reports.cells import HEADER_ROW, WRAP, put, title_rows
+
+INDEX_SHEET = "Chỉ số CCHC"
+#: a self-score the data contradicts (mart_index_claims_vs_data.difference ≠ 0)
+DIFFERENCE_FILL = PatternFill("solid", fgColor="F8CBAD")
+PENDING_VI = "Chưa xác định"
+Value = tuple[object, str | None]
+
+INDEX_STATUS_HEADERS = [
+    "STT",
+    "Bộ tiêu chí",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Giai đoạn",
+    "Điểm tự đánh giá",
+    "Điểm tối đa phần tự đánh giá",
+    "Tiêu chí chưa xác định",
+    "Chỉ số tự đánh giá (%)",
+    "Điểm thẩm định",
+    "Chỉ số thẩm định (%)",
+    "Điểm điều tra XHH đã có",
+    "Điểm chính thức",
+    "Điểm tối đa",
+    "Chỉ số CCHC chính thức (%)",
+    "Xếp loại",
+    "Xếp hạng theo",
+    "Hạng / số đơn vị xếp hạng",
+]
+INDEX_AREA_HEADERS = [
+    "STT",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Giai đoạn",
+    "Lĩnh vực",
+    "Điểm tự đánh giá",
+    "Điểm tối đa phần tự đánh giá",
+    "Tiêu chí chưa xác định",
+    "Điểm thẩm định",
+    "Điểm điều tra XHH đã có",
+    "Điểm tối đa phần điều tra XHH",
+    "Tiêu chí điều tra XHH chưa có điểm",
+    "Điểm chính thức",
+    "Điểm tối đa",
+]
+INDEX_LOST_HEADERS = [
+    "STT",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Giai đoạn",
+    "Lĩnh vực",
+    "Mã tiêu chí",
+    "Tiêu chí",
+    "Điểm đạt",
+    "Điểm tối đa",
+    "Điểm bị trừ",
+    "Giải trình của đơn vị",
+    "Lý do điều chỉnh khi thẩm định",
+]
+INDEX_CLAIM_HEADERS = [
+    "STT",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Mã tiêu chí",
+    "Tiêu chí",
+    "Điểm tối đa",
+    "Điểm đơn vị tự chấm",
+    "Điểm tính từ dữ liệu",
+    "Chênh lệch (tự chấm − dữ liệu)",
+    "Giá trị đo được",
+    "Chỉ tiêu dữ liệu",
+    "Giải trình của đơn vị",
+]
+
+
+def _index_block(
+    ws: Worksheet,
+    row: int,
+    heading: str,
+    headers: list[str],
+    lines: list[list[Value]],
+    highlighted: set[int] | None = None,
+) -> int:
+    """A heading, a header row and the lines (value, number format) from ``row``; lines
+    whose index is in ``highlighted`` filled. Returns the next free row."""
+    put(ws, row, 1, heading).font = st.BOLD
+    st.write_header(ws, row + 1, headers)
+    for i, values in enumerate(lines):
+        for col, (value, fmt) in enumerate(values, start=1):
+            cell = put(ws, row + 2 + i, col, value)
+            if fmt:
+                cell.number_format = fmt
+            if isinstance(value, str) and len(value) > 60:
+                cell.alignment = WRAP
+            if highlighted and i in highlighted:
+                cell.fill = DIFFERENCE_FILL
+    if not lines:
+        put(ws, row + 2, 2, "Không có.")
+    st.grid(ws, row + 2, row + 1 + len(lines), len(headers))
+    return row + 3 + max(len(lines), 1)
+
+
+def _index_status_lines(report: q.IndexReport) -> list[list[Value]]:
+    return [
+        [
+            (i, None),
+            (r["rubric_id"], None),
+            (r["unit_code"], None),
+            (r["unit_name"], None),
+            (r["index_status_vi"], None),
+            (r["self_assessed_points"], st.DEC2),
+            (r["self_assessed_max_points"], st.DEC2),
+            (r["pending_criteria"], st.INT),
+            (r["self_assessed_score"], st.DEC2),
+            (r["appraised_points"], st.DEC2),
+            (r["appraised_score"], st.DEC2),
+            (r["survey_points_known"], st.DEC2),
+            (r["final_points"], st.DEC2),
+            (r["max_points"], st.DEC2),
+            (r["final_score"], st.DEC2),
+            (r["final_band_vi"], None),
+            (q.RANKED_BY_VI.get(r["index_status"], r["index_status"]), None),
+            (f"{r['rank']}/{r['ranked_units']}" if r["rank"] is not None else None, None),
+        ]
+        for i, r in enumerate(report.status, start=1)
+    ]
+
+
+def _index_area_lines(report: q.IndexReport) -> list[list[Value]]:
+    return [
+        [
+            (i, None),
+            (r["unit_code"], None),
+            (r["unit_name"], None),
+            (r["index_status_vi"], None),
+            (f"{r['area_code']}. {r['area_name_vi']}", None),
+            (r["self_assessed_points"], st.DEC2),
+            (r["self_assessed_max_points"], st.DEC2),
+            (r["pending_criteria"], st.INT),
+            (r["appraised_points"], st.DEC2),
+            (r["survey_points"], st.DEC2),
+            (r["survey_max_points"], st.DEC2),
+            (r["survey_pending_criteria"], st.INT),
+            (r["final_points"], st.DEC2),
+            (r["max_points"], st.DEC2),
+        ]
+        for i, r in enumerate(report.areas, start=1)
+    ]
+
+
+def _index_lost_lines(report: q.IndexReport) -> list[list[Value]]:
+    return [
+        [
+            (i, None),
+            (r["unit_code"], None),
+            (r["unit_name"], None),
+            (r["index_status_vi"], None),
+            (f"{r['area_code']}. {r['area_name_vi']}", None),
+            (r["node_code"], None),
+            (r["name_vi"], None),
+            (PENDING_VI if r["criterion_status"] == "pending" else r["points"], st.DEC2),
+            (r["max_points"], st.DEC2),
+            (r["points_lost"], st.DEC2),
+            (r["explanation"], None),
+            (r["appraisal_reason"], None),
+        ]
+        for i, r in enumerate(report.points_lost, start=1)
+    ]
+
+
+def _index_claim_lines(report: q.IndexReport) -> list[list[Value]]:
+    return [
+        [
+            (i, None),
+            (r["unit_code"], None),
+            (r["unit_name"], None),
+            (r["node_code"], None),
+            (r["name_vi"], None),
+            (r["max_points"], st.DEC2),
+            (r["claimed_points"], st.DEC2),
+            (r["computed_points"], st.DEC2),
+            (r["difference"], st.SIGNED_DEC2),
+            (r["measured_value"], st.PCT2 if r["indicator_unit"] == "percent" else st.DEC2),
+            (r["indicator_name_vi"], None),
+            (r["explanation"], None),
+        ]
+        for i, r in enumerate(report.claims, start=1)
+    ]
+
+
+def _fit_index_columns(ws: Worksheet, header_rows: set[int], skipped: set[int]) -> None:
+    """Widths that fit the values; headers wrap (count for their longest word, at most a
+    few), the blocks' headings span columns (not counted)."""
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows(min_row=4):
+        for cell in row:
+            if cell.row in skipped or cell.value is None:
+                continue
+            text = str(cell.value)
+            if cell.row in header_rows:
+                n = max(min(len(text), 14), max((len(w) for w in text.split()), default=0))
+            elif isinstance(cell.value, str):
+                n = len(text)
+            else:
+                n = len(f"{cell.value:,.2f}") + 2
+            widths[cell.column] = max(widths.get(cell.column, 0), n)
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = max(6, min(60, width + 2))
+
+
+def index_sheet(ws: Worksheet, report: q.IndexReport, period: str, sub: str) -> None:
+    """The complete PAR INDEX of the year (issue 18): each unit's stage, points and score
+    at each stage reached and its rank at its own stage; points per area; every criterion
+    short of its maximum; self-scores against the data (differences highlighted)."""
+    rubrics = sorted({(r["rubric_id"], r["rubric_name_vi"] or r["rubric_id"]) for r in report.status})
+    title_rows(ws, f"CHỈ SỐ CẢI CÁCH HÀNH CHÍNH (CHỈ SỐ CCHC) NĂM {period}", sub)
+    put(
+        ws,
+        3,
+        1,
+        "Bộ tiêu chí: "
+        + "; ".join(f"{name} ({rid})" for rid, name in rubrics)
+        + ". Giai đoạn: Tự đánh giá → Thẩm định → Chính thức. Mỗi đơn vị được xếp hạng"
+        " trong giai đoạn nó đã đạt, cùng các đơn vị cùng giai đoạn; không trộn các giai đoạn."
+        " Chỉ số tự đánh giá, thẩm định: % của điểm tối đa phần tự đánh giá; chỉ số chính thức:"
+        " % của 100 điểm (cả điểm điều tra XHH).",
+    )
+    blocks = [
+        ("1. Kết quả và xếp hạng theo giai đoạn", INDEX_STATUS_HEADERS, _index_status_lines(report), None),
+        ("2. Điểm theo lĩnh vực", INDEX_AREA_HEADERS, _index_area_lines(report), None),
+        (
+            "3. Nội dung bị trừ điểm (mọi tiêu chí chưa đạt điểm tối đa, ở giai đoạn của đơn vị)",
+            INDEX_LOST_HEADERS,
+            _index_lost_lines(report),
+            None,
+        ),
+        (
+            "4. Điểm tự chấm so với điểm tính từ dữ liệu (tô màu: có chênh lệch)",
+            INDEX_CLAIM_HEADERS,
+            _index_claim_lines(report),
+            {i for i, r in enumerate(report.claims) if r["difference"] is not None and r["difference"] != 0},
+        ),
+    ]
+    row, headings, header_rows = HEADER_ROW, {1, 2, 3}, set()
+    for heading, headers, lines, highlighted in blocks:
+        headings.add(row)
+        header_rows.add(row + 1)
+        row = _index_block(ws, row, heading, headers, lines, highlighted)
+    _fit_index_columns(ws, header_rows, headings)
+    st.print_setup(ws, 3)
