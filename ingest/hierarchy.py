@@ -180,9 +180,23 @@ class Outline:
                 ):
                     return candidate, candidate.level + 1
             return None
-        for candidate in reversed(stack):  # a bullet
+        return self._bullet_parent(ordinal)
+
+    def _bullet_parent(self, ordinal: Ordinal) -> tuple[_OpenNode, int] | None:
+        """A bullet's parent: the nearest row that is not a bullet, or the nearest bullet of
+        another kind when this kind is not open above it (``+`` under ``-``; a ``-`` after
+        ``+`` rows goes back to the level of the ``-`` above)."""
+        stack = self._stack
+        for i in range(len(stack) - 1, -1, -1):
+            candidate = stack[i]
             if candidate.ordinal.level != Level.COMPONENT:
                 return candidate, candidate.level + 1
+            if candidate.ordinal.label == ordinal.label:
+                continue  # a sibling
+            outer = stack[:i]
+            if any(o.ordinal.level == Level.COMPONENT and o.ordinal.label == ordinal.label for o in outer):
+                continue  # this kind is the outer one: the inner bullets close
+            return candidate, candidate.level + 1
         return None
 
     def place(self, ordinal: Ordinal) -> Placed | None:

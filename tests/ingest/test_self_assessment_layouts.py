@@ -337,6 +337,42 @@ def test_csv_period_line_dot_decimals_zero_and_blank(tmp_path: Path) -> None:
     assert table.mismatches == ()
 
 
+def test_numbering_dotted_letters_with_dots_and_bullets_nested(tmp_path: Path) -> None:
+    path = _write_csv(
+        tmp_path / "tu_danh_gia_chau_thanh_2023.csv",
+        [
+            "UBND HUYỆN CHÂU THÀNH",
+            "BIỂU TỰ ĐÁNH GIÁ CHẤM ĐIỂM CHỈ SỐ CCHC NĂM 2023",
+            "STT;Nội dung;Điểm tối đa;Điểm tự đánh giá",
+            "LĨNH VỰC VII;Chính quyền số;4;3",
+            "1.;Ứng dụng trong nội bộ;1,5;1,5",
+            "1.1.;Hệ thống quản lý văn bản;1,5;1,5",
+            "2.;Dịch vụ công trực tuyến;2,5;1,5",
+            "a.;Tỷ lệ TTHC trực tuyến toàn trình;1;0,5",
+            "b.;Tỷ lệ hồ sơ trực tuyến;1,5;1",
+            "-;cấp huyện;1;0,5",
+            "+;trực tuyến toàn trình;0,5;0",
+            "+;trực tuyến một phần;0,5;0,5",
+            "-;cấp xã;0,5;0,5",
+            "Tổng cộng:;;4;3",
+        ],
+    )
+    table = read_self_assessment(path)
+    assert [(r.code, r.parent_code, r.level, r.max_points, r.self_score) for r in table.rows] == [
+        ("7", None, 1, D(4), D(3)),
+        ("7.1", "7", 2, D("1.5"), D("1.5")),
+        ("7.1.1", "7.1", 3, D("1.5"), D("1.5")),
+        ("7.2", "7", 2, D("2.5"), D("1.5")),
+        ("7.2.1", "7.2", 3, D(1), D("0.5")),
+        ("7.2.2", "7.2", 3, D("1.5"), D(1)),
+        ("7.2.2-1", "7.2.2", 4, D(1), D("0.5")),
+        ("7.2.2-1-1", "7.2.2-1", 5, D("0.5"), D(0)),
+        ("7.2.2-1-2", "7.2.2-1", 5, D("0.5"), D("0.5")),
+        ("7.2.2-2", "7.2.2", 4, D("0.5"), D("0.5")),
+    ]
+    assert table.mismatches == ()
+
+
 # --- refusals: what would publish a wrong number ------------------------------------------
 
 _REFUSED = [
