@@ -63,6 +63,8 @@ MAX_INDEX_POINTS = Decimal(100)
 _POINTS_PLACES = 4  # raw.self_assessment_rows holds decimal(9, 4)
 _SCORE_OVER_MAX = re.compile(r"^\s*\d[\d.,]*\s*/\s*\d")  # "1,6/2,0"
 _UNIT_KIND = re.compile(r"^(?:huyện|thành phố|thị xã|quận|xã|phường|thị trấn)\s+\S", re.IGNORECASE)
+#: where a unit's name ends in a title line ("… huyện Tháp Mười năm 2024", "… tỉnh Đồng Tháp")
+_TITLE_UNIT_END = re.compile(r"\s+(?:năm|tỉnh|thành phố trực thuộc|kỳ|đến|từ)\s", re.IGNORECASE)
 _TITLE_UNIT = re.compile(
     r"\b(?:UBND|[UỦ]Y BAN NHÂN DÂN)\s+((?:huyện|thành phố|thị xã|quận|xã|phường|thị trấn)\s+[^,;()]+)",
     re.IGNORECASE,
@@ -257,7 +259,8 @@ def _title_unit(title_rows: list[tuple]) -> str | None:
                     return reporting_unit_name(below)
             found = _TITLE_UNIT.search(text)
             if found:
-                return reporting_unit_name(found[1].strip(" .:"))
+                name = _TITLE_UNIT_END.split(found[1], maxsplit=1)[0]
+                return reporting_unit_name(name.strip(" .:-"))
     return None
 
 

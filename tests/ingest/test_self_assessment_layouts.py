@@ -373,6 +373,23 @@ def test_numbering_dotted_letters_with_dots_and_bullets_nested(tmp_path: Path) -
     assert table.mismatches == ()
 
 
+@pytest.mark.parametrize(
+    ("title", "unit_code"),
+    [
+        ("Biểu tự đánh giá Chỉ số CCHC năm 2024 của UBND huyện Tháp Mười", "L872"),
+        ("KẾT QUẢ TỰ ĐÁNH GIÁ CHỈ SỐ CCHC CỦA UBND HUYỆN CAO LÃNH NĂM 2024", "L873"),
+        ("Bảng tự chấm điểm của Ủy ban nhân dân thành phố Sa Đéc năm 2024", "L867"),
+    ],
+)
+def test_the_unit_named_in_the_title_line(tmp_path: Path, title: str, unit_code: str) -> None:
+    path = _write_csv(
+        tmp_path / "tu_danh_gia.csv",
+        [title, "STT;Tiêu chí;Điểm tối đa;Điểm tự đánh giá", "I;Chỉ đạo;2;2", "1;Kế hoạch;2;2"],
+    )
+    table = read_self_assessment(path)
+    assert (table.unit_code, table.year) == (unit_code, 2024)
+
+
 # --- refusals: what would publish a wrong number ------------------------------------------
 
 _REFUSED = [
@@ -413,6 +430,17 @@ def test_a_score_that_would_publish_a_wrong_number_is_refused(
     )
     assert vi in error.message_vi and en in error.message_en
     assert cell in error.message_vi
+
+
+def test_a_score_excel_turned_into_a_date_is_refused(tmp_path: Path) -> None:
+    import datetime
+
+    rows = _lap_vo_rows()
+    rows[6][5] = datetime.datetime(2023, 6, 1)  # "1.6" typed where Excel reads dates
+    with pytest.raises(IngestError) as raised:
+        read_self_assessment(_write_xlsx(tmp_path / "lap_vo_2023.xlsx", [("Sheet1", rows, [])]))
+    assert (raised.value.row, raised.value.column) == (7, "F (Điểm tự đánh giá)")
+    assert "không đọc được" in raised.value.message_vi
 
 
 def test_a_maximum_above_the_whole_index_is_refused(tmp_path: Path) -> None:
