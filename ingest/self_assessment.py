@@ -145,6 +145,12 @@ class SelfAssessment:
         return [r for r in self.rows if r.code not in parents]
 
 
+def _shown(points: Decimal) -> str:
+    """Points as written the Vietnamese way, with the decimals they have (0,775; 2; 1,5)."""
+    exponent = points.normalize().as_tuple().exponent
+    return format_vi(points, max(0, -exponent) if isinstance(exponent, int) else 0)
+
+
 def _points_error(cell: object, why_en: str, why_vi: str) -> NumberParseError:
     text = clean(cell)
     return NumberParseError(
@@ -345,7 +351,7 @@ class _Table:
             value = getattr(assessed, measure)
             if top is None or value is None or value <= top:
                 continue
-            shown, top_shown = format_vi(value, 2), format_vi(top, 2)
+            shown, top_shown = _shown(value), _shown(top)
             raise self.error(
                 row_no,
                 measure,

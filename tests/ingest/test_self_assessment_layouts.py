@@ -430,6 +430,9 @@ def test_a_score_that_would_publish_a_wrong_number_is_refused(
     )
     assert vi in error.message_vi and en in error.message_en
     assert cell in error.message_vi
+    if cell == "16":  # "1,6" typed without its comma
+        assert error.message_vi == "1.2 'Báo cáo CCHC': điểm tự đánh giá 16 lớn hơn điểm tối đa 2"
+        assert error.message_en == "1.2 'Báo cáo CCHC': the self-score 16 is above its maximum 2"
 
 
 def test_a_score_excel_turned_into_a_date_is_refused(tmp_path: Path) -> None:
