@@ -9,29 +9,34 @@ import pytest
 
 from settings import Settings
 
+#: cleared before a test's warehouse is set (the environment of the machine must not leak in)
+CLEARED_ENV = ("PARWH_WAREHOUSE", "PARWH_INBOX", "DAGSTER_HOME", "PARWH_ENGINE", "PARWH_DBT_TARGET")
+#: set empty before Settings.export() writes them (so monkeypatch restores them afterwards)
+EXPORTED_ENV = (
+    "PARWH_INBOX",
+    "PARWH_DUCKDB_THREADS",
+    "DAGSTER_HOME",
+    "PARWH_ENGINE",
+    "PARWH_SPARK_METHOD",
+    "PARWH_SPARK_DIR",
+    "PARWH_SPARK_LANDING_DIR",
+    "PARWH_SPARK_TABLES_DIR",
+    "PARWH_KEEP_DBT_RUNS",
+    "DBT_TARGET_PATH",
+    "DBT_LOG_PATH",
+)
+
 
 @pytest.fixture
 def warehouse_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """A fresh warehouse under tmp_path, exported to the environment like the CLI does."""
-    for name in ("PARWH_WAREHOUSE", "PARWH_INBOX", "DAGSTER_HOME", "PARWH_ENGINE", "PARWH_DBT_TARGET"):
+    for name in CLEARED_ENV:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PARWH_WAREHOUSE", str(tmp_path / "warehouse"))
     monkeypatch.setenv("PARWH_DUCKDB_MEMORY_LIMIT", "2GB")
     settings = Settings.from_env()
     # export() writes os.environ directly; monkeypatch restores what it set
-    for name in (
-        "PARWH_INBOX",
-        "PARWH_DUCKDB_THREADS",
-        "DAGSTER_HOME",
-        "PARWH_ENGINE",
-        "PARWH_SPARK_METHOD",
-        "PARWH_SPARK_DIR",
-        "PARWH_SPARK_LANDING_DIR",
-        "PARWH_SPARK_TABLES_DIR",
-        "PARWH_KEEP_DBT_RUNS",
-        "DBT_TARGET_PATH",
-        "DBT_LOG_PATH",
-    ):
+    for name in EXPORTED_ENV:
         monkeypatch.setenv(name, "")
     settings.export()
     return settings

@@ -36,6 +36,7 @@ from reports.excel_index import (
 )
 from reports.styles import DEC2, PCT2
 from settings import Settings
+from tests.conftest import CLEARED_ENV, EXPORTED_ENV
 from tests.e2e.inbox_files import write_small_inbox
 from tests.ingest.self_assessment_files import SA_DEC_2023, write_self_assessment
 from tests.reports.test_excel_and_html import CHROME_FLAGS
@@ -46,32 +47,18 @@ UNITS = {  # unit code: (name as the title block writes it, self-scores changed 
     "L869": ("UBND huyện Tân Hồng", {"1.9": "10"}),
 }
 APPRAISED = {"L866": {"1.1": ("1,5", "Chưa đủ tài liệu kiểm chứng")}}
-ENV = ("PARWH_WAREHOUSE", "PARWH_INBOX", "DAGSTER_HOME", "PARWH_ENGINE", "PARWH_DBT_TARGET")
-EXPORTED = (
-    "PARWH_INBOX",
-    "PARWH_DUCKDB_THREADS",
-    "DAGSTER_HOME",
-    "PARWH_ENGINE",
-    "PARWH_SPARK_METHOD",
-    "PARWH_SPARK_DIR",
-    "PARWH_SPARK_LANDING_DIR",
-    "PARWH_SPARK_TABLES_DIR",
-    "PARWH_KEEP_DBT_RUNS",
-    "DBT_TARGET_PATH",
-    "DBT_LOG_PATH",
-)
 
 
 def build_index_warehouse(root: Path) -> Settings:
     """One night: the small inbox and the three districts' self-assessments (Cao Lãnh's
     with the Province's appraisal). Sets the environment as tests/conftest.py's
     warehouse_settings does (the caller restores it)."""
-    for name in ENV:
+    for name in CLEARED_ENV:
         os.environ.pop(name, None)
     os.environ["PARWH_WAREHOUSE"] = str(root / "warehouse")
     os.environ["PARWH_DUCKDB_MEMORY_LIMIT"] = "2GB"
     settings = Settings.from_env()
-    for name in EXPORTED:
+    for name in EXPORTED_ENV:
         os.environ[name] = ""
     settings.export()
     inbox = settings.inbox_dir
