@@ -34,6 +34,14 @@ renamed as (
         is_fee_required,
         is_paid_online,
         citizen_rating,
+        is_channel_blank,
+        supplement_count,
+        cast(supplement_requested_at as timestamp) as supplement_requested_at,
+        cast(supplement_completed_at as timestamp) as supplement_completed_at,
+        is_synced,
+        fee_amount,
+        has_complaint,
+        is_data_reused,
         loaded_at
     from source
 
