@@ -63,14 +63,29 @@ TIMESTAMP_FORMATS = (
 )
 _FORMATS_SHOWN_EN = "ISO, dd/mm/yyyy HH:MM or yyyyMMddHHmmss"
 _FORMATS_SHOWN_VI = "ISO, dd/mm/yyyy HH:MM hoặc yyyyMMddHHmmss"
-_TS_COLUMNS = ("received_at", "due_at", "finished_at", "returned_at")
+#: the supplement requested and completed (the 766 rules: the time between is not counted
+#: against the deadline); read as the other timestamps are
+_SUPPLEMENT_COLUMNS = ("supplement_requested_at", "supplement_completed_at")
+_TS_COLUMNS = ("received_at", "due_at", "finished_at", "returned_at", *_SUPPLEMENT_COLUMNS)
 _BOOL_COLUMNS = {
     "fully_online_eligible": "is_fully_online_eligible",
     "digitised": "is_digitised",
     "electronic_result": "has_electronic_result",
     "fee_required": "is_fee_required",
     "paid_online": "is_paid_online",
+    "synced": "is_synced",
+    "complaint": "has_complaint",
+    "data_reused": "is_data_reused",
 }
+#: the DuckDB macros the checks and the insert read cells with (ingest/sql/records_macro_*.sql)
+_MACROS = (
+    "records_macro_fold",
+    "records_macro_fee_text",
+    "records_macro_fee_amount",
+    "records_macro_whole_number",
+)
+#: a fee cell that states no value (a dash), loaded as null rather than refused
+_NO_FEE = ("-", "–", "—")
 #: column -> vocabulary section its values are read with (ingest/vocabulary.yaml)
 _SECTIONS = {
     "authority_level": "authority_levels",
@@ -394,10 +409,26 @@ def _load_literal(
     except duckdb.Error as exc:
         raise _unreadable_records(file_name, exc) from exc
     try:
+        _create_macros(con)
         return _load_staged(con, match, file_id, file_name, loaded_at, file_unit is not None, window)
     finally:
         with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it itself
             con.execute("drop table if exists temp._records_stage")
+            con.execute("drop table if exists temp._records_fee_free_words")
+
+
+def _fee_free_words() -> list[str]:
+    """The folded words of a fee of zero (``fee_words`` of ingest/vocabulary.yaml)."""
+    words = [w for t in vocabulary.terms("fee_words").values() for w in (t.code, t.vi, t.en, *t.words)]
+    return sorted({fold(w) for w in words} - {""})
+
+
+def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The DuckDB macros that read supplement counts and fees (ingest/sql/records_macro_*.sql),
+    and the words of a fee of zero they compare with, for this connection."""
+    sqlfiles.execute(con, PACKAGE, "records_fee_free_words", {"words": _fee_free_words()})
+    for name in _MACROS:
+        sqlfiles.execute(con, PACKAGE, name)
 
 
 def _distinct_values(
@@ -557,9 +588,25 @@ def _check_and_insert(
     }
     if not unit_from_file_name:
         checks["unit_code"] = (f"s.{c('unit_code')} is null", "unit_code")
-    for name in ("due_at", "finished_at", "returned_at"):
+    for name in ("due_at", "finished_at", "returned_at", *_SUPPLEMENT_COLUMNS):
         if name in cols:
             checks[name] = (f"s.{c(name)} is not null and {ts_of(name)} is null", name)
+    if "supplement_count" in cols:
+        count = f"s.{c('supplement_count')}"
+        checks["supplement_count"] = (
+            f"{count} is not null and records_whole_number({count}) is null",
+            "supplement_count",
+        )
+    if "fee_amount" in cols:
+        fee = f"s.{c('fee_amount')}"
+        no_fee = ", ".join(f"'{d}'" for d in _NO_FEE)  # constants
+        checks["fee_amount"] = (
+            f"{fee} is not null and {fee} not in ({no_fee}) and records_fee_amount({fee}) is null",
+            "fee_amount",
+        )
+    if all(k in cols for k in _SUPPLEMENT_COLUMNS):  # compared as dates, as the models count days
+        requested, completed = (f"cast({ts_of(k)} as date)" for k in _SUPPLEMENT_COLUMNS)
+        checks["supplement_order"] = (f"{completed} < {requested}", "supplement_completed_at")
     if "status" in cols:
         finish_column = next((k for k in ("finished_at", "returned_at") if k in cols), "status")
         checks["closed_without_finish"] = (f"{status} in ({closed}) and {finished} is null", finish_column)
@@ -609,6 +656,19 @@ def _check_and_insert(
     def boolean(k: str) -> str:
         return f"cast({exprs[k]} as boolean)" if k in exprs else "cast(null as boolean)"
 
+    # the channel cell was empty (or said none): channel_when_blank stood in for it
+    channel_blank = f"({cat('channel')} is null)" if "channel" in cols else "cast(null as boolean)"
+    supplements = (
+        f"records_whole_number({text('supplement_count')})"
+        if "supplement_count" in cols
+        else "cast(null as integer)"
+    )
+    fee_amount = (
+        f"records_fee_amount({text('fee_amount')})"
+        if "fee_amount" in cols
+        else "cast(null as decimal(18, 2))"
+    )
+
     values = {
         "dossier_id": text("dossier_id"),
         "unit_code": unit_expr,
@@ -623,6 +683,11 @@ def _check_and_insert(
         **{target: boolean(k) for k, target in _BOOL_COLUMNS.items()},
         "citizen_rating": cat("citizen_rating"),
         "status": status,
+        "is_channel_blank": channel_blank,
+        "supplement_count": supplements,
+        "supplement_requested_at": ts_of("supplement_requested_at"),
+        "supplement_completed_at": ts_of("supplement_completed_at"),
+        "fee_amount": fee_amount,
     }
     # the level as written, else the unit's kind (a province's records are tinh, …)
     level = f"coalesce(rec.stated_level, case units.unit_kind {kind_level} end)"
@@ -682,15 +747,74 @@ def _row_error(
             row,
             shown_col,
         )
+    if check == "supplement_order":
+        return _supplement_order_error(con, match, file_name, row, c, source)
     value = con.execute(f"select s.{c(check)} from {source} where s.source_row = ?", [row]).fetchall()
     shown = value[0][0] if value else None
-    if shown is None:
+    if check in ("supplement_count", "fee_amount") and shown is not None:
+        en, vi = _number_error(check, shown)
+    elif shown is None:
         en = f"empty {check} (required)"
         vi = f"thiếu giá trị {check} (bắt buộc)"
     else:
         en = f"cannot read {shown[:40]!r} as a timestamp (expected {_FORMATS_SHOWN_EN})"
         vi = f"không đọc được {shown[:40]!r} thành thời điểm (cần {_FORMATS_SHOWN_VI})"
     return _fail(file_name, en, vi, row, shown_col)
+
+
+def _number_error(check: str, shown: str) -> tuple[str, str]:
+    """The message of a supplement count or a fee that cannot be read (English, Vietnamese)."""
+    value = shown[:40]
+    negative = value.lstrip().startswith(("-", "\u2212", "("))
+    if check == "supplement_count":
+        if negative:
+            return (
+                f"the number of supplement requests cannot be negative: {value!r}",
+                f"số lần yêu cầu bổ sung không thể là số âm: {value!r}",
+            )
+        return (
+            f"cannot read {value!r} as a number of supplement requests (a whole number: 0, 1, 2 …;"
+            " empty where unknown)",
+            f"không đọc được {value!r} thành số lần yêu cầu bổ sung (số nguyên: 0, 1, 2 …; để trống"
+            " nếu không rõ)",
+        )
+    if negative:
+        return (
+            f"a fee cannot be negative: {value!r}",
+            f"phí, lệ phí không thể là số âm: {value!r}",
+        )
+    return (
+        f"cannot read {value!r} as a fee in VND: write a whole amount (50000, 50.000, 50,000,"
+        " 1 250 000 đ) or 'Miễn phí' for none; an amount with a decimal part (1,5; 12.34) is no"
+        " VND amount and is never guessed",
+        f"không đọc được {value!r} thành số tiền phí, lệ phí (đồng): ghi số tiền nguyên (50000,"
+        " 50.000, 50,000, 1 250 000 đ) hoặc 'Miễn phí' nếu không thu; số có phần thập phân (1,5;"
+        " 12.34) không phải số tiền đồng và không được đoán",
+    )
+
+
+def _supplement_order_error(
+    con: duckdb.DuckDBPyConnection, match: HeaderMatch, file_name: str, row: int, c, source: str
+) -> IngestError:
+    """Supplements completed on a day before they were requested: both cells, both columns."""
+    requested_col, completed_col = (match.column_name(k) or _headers_of(k) for k in _SUPPLEMENT_COLUMNS)
+    found = con.execute(
+        f"select s.{c('supplement_requested_at')}, s.{c('supplement_completed_at')} from {source}"
+        " where s.source_row = ?",
+        [row],
+    ).fetchall()
+    requested, completed = (str(v)[:40] for v in found[0]) if found else ("", "")
+    return _fail(
+        file_name,
+        f"supplements completed on {completed!r} (column {completed_col}) before they were"
+        f" requested on {requested!r} (column {requested_col}): the time waiting for supplements"
+        " cannot be counted; correct the dates and submit the export again",
+        f"ngày bổ sung {completed!r} (cột {completed_col}) trước ngày yêu cầu bổ sung"
+        f" {requested!r} (cột {requested_col}): không tính được thời gian chờ bổ sung; sửa ngày và"
+        " gửi lại tệp",
+        row,
+        completed_col,
+    )
 
 
 def _result(con: duckdb.DuckDBPyConnection, file_id: str, file_name: str) -> RecordsResult:
