@@ -43,6 +43,7 @@ FAMILIES = (
     "surveys",
     "self_assessment",
     "published_index_results",
+    "procedure_catalogue",
 )
 HEADER_SCAN_ROWS = 30
 MAX_HEADER_ROWS = 4
@@ -67,6 +68,11 @@ class AliasSet:
     groups: frozenset[str]  # folded group labels whose sub-labels only match combined
     ignore: frozenset[str]
     required: tuple[str, ...] = ()
+    #: columns a reading must map to be this family at all (``needs`` in the YAML)
+    needs: tuple[str, ...] = ()
+    #: (other family, its columns): a header with a column that reads as one of them is not
+    #: this family (``excluded_by``: a procedure catalogue never has a dossier id)
+    excluded_by: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 def _read_yaml(path: Path) -> dict:
@@ -103,6 +109,10 @@ def load_aliases(family: str) -> AliasSet:
         groups=frozenset(fold(g) for g in spec.get("groups", [])),
         ignore=frozenset(ignore),
         required=tuple(spec.get("required", [])),
+        needs=tuple(spec.get("needs", []) or ()),
+        excluded_by=tuple(
+            (str(other), frozenset(columns)) for other, columns in (spec.get("excluded_by") or {}).items()
+        ),
     )
 
 
@@ -435,7 +445,18 @@ def _evaluate(family: str, paths: dict[int, tuple[str, ...]], header_rows: tuple
             m.ignored[i] = ("not understood", "không xác định được nội dung cột")
     m.specific = sum(1 for c in m.columns if c in aliases.specific) + len(m.questions)
     m.total = len(m.columns) + len(m.questions)
+    if not all(c in m.columns for c in aliases.needs) or _excluded(aliases, paths):
+        m.specific = 0  # not this family, however many of its columns it names
     return m
+
+
+def _excluded(aliases: AliasSet, paths: dict[int, tuple[str, ...]]) -> bool:
+    """Whether a header names a column that rules its family out (``excluded_by``)."""
+    return any(
+        _classify_column(other, path) in {("column", c) for c in columns}
+        for other, columns in aliases.excluded_by
+        for path in paths.values()
+    )
 
 
 _TITLE_KEY = re.compile(

@@ -40,6 +40,8 @@ from ingest.errors import IngestError, ParseError, ReadError
 from ingest.form_checks import LoadFinding
 from ingest.headers import AGGREGATED_FAMILIES, FAMILIES, HEADER_SCAN_ROWS, closest_header, find_header
 from ingest.periods import plausible_values
+from ingest.procedure_catalogue import FAMILY as CATALOGUE_FAMILY
+from ingest.procedure_catalogue import read_procedure_catalogue
 from ingest.published_results import FAMILY as PUBLISHED_FAMILY
 from ingest.published_results import read_published_results
 from ingest.quarantine import quarantine_file
@@ -65,6 +67,7 @@ AGGREGATED_TABLES = (
     "self_assessment_rows",
     "published_index_results",
     "published_index_components",
+    "procedure_catalogue",
 )
 TABLE_SCHEMAS: dict[str, pa.Schema] = {name: raw_table(name).arrow_schema() for name in AGGREGATED_TABLES}
 
@@ -393,11 +396,11 @@ def _classify(path: Path, file_name: str) -> tuple[dict[str, list[str | None]], 
         hint_en, hint_vi, row = _closest_reading(sheets)
         raise IngestError(
             "no recognisable header: no row among the first 30 names at least two columns of"
-            " dossiers, dossier_records, staff, budget, surveys, self_assessment or"
-            f" published_index_results{hint_en}",
+            " dossiers, dossier_records, staff, budget, surveys, self_assessment,"
+            f" published_index_results or procedure_catalogue{hint_en}",
             "không nhận ra dòng tiêu đề cột: không dòng nào trong 30 dòng đầu có ít nhất hai cột"
             " của biểu hồ sơ TTHC, dữ liệu hồ sơ, biên chế, giải ngân, khảo sát, tự đánh giá"
-            f" CCHC hay kết quả chỉ số đã công bố{hint_vi}",
+            f" CCHC, kết quả chỉ số đã công bố hay danh mục TTHC{hint_vi}",
             file_name=file_name,
             row=row,
         )
@@ -936,6 +939,37 @@ def _load_published_results(
     )
 
 
+def _load_procedure_catalogue(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    file_id: str,
+    file_name: str,
+    resolver: UnitResolver,
+    loaded_at: datetime,
+) -> _Loaded:
+    """A procedure catalogue (ingest/procedure_catalogue.py): one row per unit and
+    procedure. Its periods are the catalogue's dates (ISO); a later catalogue of the same
+    unit replaces the earlier one in dbt (int_procedure_catalogue_latest)."""
+    try:
+        sheets: list[Sheet] = private_sheet_names(read_sheets(path))
+    except ReadError as exc:
+        raise IngestError.from_parse_error(exc, file_name=file_name) from exc
+    read = read_procedure_catalogue(path, resolver, sheets=sheets)
+    rows = [row.record() for row in read.rows]
+    _insert_table(con, "procedure_catalogue", rows, file_id, loaded_at)
+    ignored = [text for table in read.tables for text in table.ignored]
+    return _Loaded(
+        len(rows),
+        sorted({row.unit_code for row in read.rows}),
+        sorted({row.as_of_date.isoformat() for row in read.rows}),
+        [t.sheet or "" for t in read.tables],
+        list(read.skipped_sheets),
+        ignored=[en for en, _ in ignored],
+        ignored_vi=[vi for _, vi in ignored],
+        column_map=" | ".join(t.column_map for t in read.tables if t.column_map) or None,
+    )
+
+
 # Families whose later submission replaces the earlier one whole for a unit and period, and
 # the raw table holding such submissions. Record exports and survey forms are not: their
 # files add up (a dossier or a form sent again is replaced one by one, in dbt).
@@ -949,6 +983,8 @@ WHOLE_SUBMISSION_TABLES = {
 # Not published_index_results: published tables are not unit submissions, and a PAR INDEX
 # and a SIPAS table of one year name the same provinces; a later figure replaces an earlier
 # one per index, year and unit in dbt (int_published_index_results_latest).
+# Nor procedure_catalogue: a later catalogue of a unit replaces the earlier one whatever its
+# date, in dbt (int_procedure_catalogue_latest).
 
 
 @dataclass(frozen=True)
@@ -1073,6 +1109,9 @@ def _load_one(
             elif family == PUBLISHED_FAMILY:
                 assert resolver is not None
                 done = _load_published_results(con, path, file_id, file_name, resolver, loaded_at)
+            elif family == CATALOGUE_FAMILY:
+                assert resolver is not None
+                done = _load_procedure_catalogue(con, path, file_id, file_name, resolver, loaded_at)
             else:
                 assert resolver is not None
                 done = _load_aggregated(con, family, path, file_id, file_name, resolver, loaded_at)

@@ -8,6 +8,7 @@
         when 'staff' then 'biên chế'
         when 'self_assessment' then 'tự đánh giá Chỉ số CCHC'
         when 'published_index_results' then 'kết quả Chỉ số CCHC, SIPAS đã công bố'
+        when 'procedure_catalogue' then 'danh mục thủ tục hành chính'
         else {{ column }}
     end
 {%- endmacro %}

@@ -106,6 +106,7 @@ FAMILY_TABLES: dict[str, tuple[str, ...]] = {
     "surveys": ("surveys", "survey_responses"),
     "self_assessment": ("self_assessment_rows",),
     "published_index_results": ("published_index_results", "published_index_components"),
+    "procedure_catalogue": ("procedure_catalogue",),
 }
 dossiers = _family_asset(
     "dossiers", FAMILY_TABLES["dossiers"], "Aggregated one-stop-shop dossier statistics as submitted."
@@ -140,6 +141,14 @@ published_index_results = _family_asset(
     " to scores.",
 )
 
+procedure_catalogue = _family_asset(
+    "procedure_catalogue",
+    FAMILY_TABLES["procedure_catalogue"],
+    "Units' procedure catalogues (danh mục TTHC): each procedure's code, level, field, online"
+    " level, fee, paper result, publication decision and dates, for the publicity and online"
+    " rules of the 766 index.",
+)
+
 ingest_assets = [
     admin_units,
     file_manifest,
@@ -150,4 +159,5 @@ ingest_assets = [
     surveys,
     self_assessment,
     published_index_results,
+    procedure_catalogue,
 ]
