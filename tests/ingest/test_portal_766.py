@@ -113,7 +113,9 @@ def old_api(groups: dict[str, object], *, with_catalogue: bool = True, **unit: o
     is the online service group (12 points) and CLGQ online payment (10)."""
     row = {"ID": "49", "TEN": "Quảng Nam", "ROW_STT": "12", **groups, "TONG_SCORE": Decimal("80.1"), **unit}
     document: dict[str, object] = {
-        "params": json.dumps({"service": "report_tinh_766_service", "p_nam": "2024", "p_quy": 0, "p_thang": 0}),
+        "params": json.dumps(
+            {"service": "report_tinh_766_service", "p_nam": "2024", "p_quy": 0, "p_thang": 0}
+        ),
         "data": [row],
     }
     if with_catalogue:
@@ -168,8 +170,8 @@ def new_api(
                     "rating": "Tốt",
                     "totalScore": Decimal("80.1"),
                     "groupScores": [
-                        {"code": code, "name": names[code][0], "score": Decimal(v), "maxScore": names[code][1]}
-                        for code, v in values.items()
+                        {"code": c, "name": names[c][0], "score": Decimal(v), "maxScore": names[c][1]}
+                        for c, v in values.items()
                     ],
                 }
             ],
@@ -243,8 +245,8 @@ def test_csv_export_with_decimal_commas(tmp_path: Path) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=";")
         writer.writerow([TITLE_2024])
-        writer.writerow(["STT", "Tên đơn vị", *[f"{h} ({m} điểm)" for h, m in zip(HEADINGS, MAXIMA, strict=True)],
-                         "Tổng điểm", "Xếp hạng"])  # fmt: skip
+        groups = [f"{h} ({m} điểm)" for h, m in zip(HEADINGS, MAXIMA, strict=True)]
+        writer.writerow(["STT", "Tên đơn vị", *groups, "Tổng điểm", "Xếp hạng"])
         writer.writerow(["1", "Quảng Nam", *QUANG_NAM, "80,1", "12"])
     scores = read_portal_766(path)
     assert_quang_nam(scores.rows[0], source_row=3, code=None, band=None)
@@ -425,8 +427,7 @@ def test_new_api_group_scores_as_an_object_with_a_catalogue(tmp_path: Path) -> N
                     "departmentCode": "49",
                     "departmentName": "Quảng Nam",
                     "totalScore": Decimal("80.1"),
-                    "groupScores": {k: v for k, v in OLD_GROUPS.items()} | {"TTTT": Decimal("7.6"),
-                                                                              "CLGQ": Decimal("7.7")},
+                    "groupScores": OLD_GROUPS | {"TTTT": Decimal("7.6"), "CLGQ": Decimal("7.7")},
                 }
             ],
             "radar": [
@@ -439,7 +440,7 @@ def test_new_api_group_scores_as_an_object_with_a_catalogue(tmp_path: Path) -> N
             ],
         },
         "params": {"timeType": "quarter", "year": 2025, "quarter": 3},
-    }  # fmt: skip
+    }
     (row,) = read_portal_766(write_json(tmp_path / "sr.json", document)).rows
     assert (row.unit_code, row.online_service, row.online_payment) == ("49", Decimal("7.7"), Decimal("7.6"))
     assert (row.period_kind, row.period_label, row.rank, row.band_label) == ("quarter", "2025-Q3", None, None)
