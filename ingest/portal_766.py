@@ -405,7 +405,10 @@ def _title_period(texts: list[str], file_name: str) -> Period | None:
             raise IngestError(exc.message_en, exc.message_vi, file_name=file_name) from exc
         if found is not None:
             return found
-    return find_period_in_text(Path(file_name).stem)
+    try:
+        return find_period_in_text(Path(file_name).stem)
+    except ParseError as exc:
+        raise IngestError(exc.message_en, exc.message_vi, file_name=file_name) from exc
 
 
 def _period_of(
@@ -448,6 +451,17 @@ def _period_of(
 
 def _headings(match: HeaderMatch) -> dict[str, int]:
     return {c: i for c, i in match.columns.items() if c in _HEADINGS}
+
+
+def _group_columns(match: HeaderMatch) -> list[int]:
+    """The columns of group scores: the recognised headings, and a heading the aliases do
+    not list whose words name a group ("Mức độ hài lòng của người dân (18 điểm)")."""
+    found = set(_headings(match).values())
+    for index, path in match.paths.items():
+        unread = index in match.ignored and index not in match.known_ignored
+        if unread and index not in match.personal and _group_by_words(" ".join(path)) is not None:
+            found.add(index)
+    return sorted(found)
 
 
 def is_portal_766_sheet(sheet: Sheet) -> bool:
@@ -494,7 +508,7 @@ class _SheetReading:
 
     def read(self) -> tuple[list[Portal766Row], list[Portal766Finding], dict[str, str]]:
         match = self.match
-        headings = _headings(match)
+        headings = {str(i): i for i in _group_columns(match)}
         first = match.first_data_row
         maxima_at, row_maxima = self._maxima_row(first, headings)
         sources: list[_Source] = []
@@ -954,10 +968,9 @@ def _read_json(path: Path, document: object) -> Portal766Scores:
         try:
             period = _period_of(
                 *(fields.get(f) for f in ("year", "quarter", "month", "half", "time_type", "period_text"))
-            )
+            ) or find_period_in_text(path.stem)
         except ParseError as exc:
             raise error(exc.message_en, exc.message_vi, None, row_no) from exc
-        period = period or find_period_in_text(path.stem)
         if period is None:
             raise _period_error(name)
         code = _text(_value_of(unit, "unit_code")[1])

@@ -240,6 +240,33 @@ def test_export_the_two_18_point_groups_in_any_order(tmp_path: Path) -> None:
     assert_quang_nam(scores.row("Quảng Nam"), source_row=7)
 
 
+def test_export_headings_the_aliases_do_not_list_and_a_group_row_above_them(tmp_path: Path) -> None:
+    """A group row "Điểm các nhóm chỉ số" over the six headings, one of them worded in a
+    way the aliases do not list: read by its words and its maximum."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append([TITLE_2024])
+    groups = [f"{h} ({m} điểm)" for h, m in zip(HEADINGS, MAXIMA, strict=True)]
+    groups[4] = "Mức độ hài lòng của người dân (18 điểm)"
+    ws.append(["STT", "Tên đơn vị", "Điểm các nhóm chỉ số", None, None, None, None, None, "Tổng điểm"])
+    ws.append([None, None, *groups, None])
+    ws.merge_cells("C2:H2")
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("B2:B3")
+    ws.merge_cells("I2:I3")
+    ws.append([1, "Quảng Nam", *QUANG_NAM, "80,1"])
+    wb.save(tmp_path / "two_rows.xlsx")
+    scores = read_portal_766(tmp_path / "two_rows.xlsx")
+    (row,) = scores.rows
+    assert (row.source_row, row.satisfaction, row.publicity, row.total) == (
+        4,
+        Decimal("17.6"),
+        Decimal("13.2"),
+        Decimal("80.1"),
+    )
+    assert scores.group_sources["satisfaction"].startswith("G (Điểm các nhóm chỉ số / Mức độ hài lòng")
+
+
 def test_csv_export_with_decimal_commas(tmp_path: Path) -> None:
     path = tmp_path / "bxh_766.csv"
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
