@@ -356,3 +356,17 @@ def test_unknown_flag_is_refused(con, inbox, quarantine) -> None:
         row=4,
         column=_column(VI_HEADER, "Đã đồng bộ lên Cổng DVCQG"),
     )
+
+
+def test_a_refused_file_leaves_the_next_one_readable(con, inbox, quarantine) -> None:
+    """The macros and the words of a zero fee are made again for every file: a file refused
+    (its transaction rolled back) does not take them away from the next one."""
+    _vi_file(inbox, "Phí, lệ phí", "1,5", name="a_refused.csv")
+    write_csv(inbox / "b_loaded.csv", [VI_HEADER, *VI_ROWS])
+    register_inbox(con, inbox, quarantine, RUN)
+    report = load_family(con, "dossier_records", quarantine, RUN)
+    statuses = dict(
+        con.execute("select file_name, status from raw.file_manifest where status <> 'duplicate'").fetchall()
+    )
+    assert statuses == {"a_refused.csv": "rejected", "b_loaded.csv": "loaded"}, report.outcomes
+    assert _stored(con) == EXPECTED
