@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from random import Random
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from demo._common import csv_bytes, gzip_bytes, rng_for
+from demo._common import csv_bytes, gzip_bytes, rng_for, vn_int
 from demo.figures import DossierFigures
 from demo.units import District
 
@@ -89,6 +89,15 @@ class Record:
     fee_required: bool
     paid_online: bool
     citizen_rating: str | None  # "satisfied" | "dissatisfied" | None
+    # --- the fields of the 766 index (issue 19); see with_766_fields
+    channel_blank: bool = False  # an in-person dossier whose channel cell the export leaves empty
+    supplement_count: int | None = None
+    supplement_requested_at: datetime | None = None  # the first request
+    supplement_completed_at: datetime | None = None  # the last completion; None while waiting
+    synced: bool | None = None  # synchronised to the national public service portal
+    fee_amount: int | None = None  # VND; None for procedures without fees, 0 where waived
+    complaint: bool | None = None  # a complaint or petition (phản ánh, kiến nghị) on the dossier
+    data_reused: bool | None = None  # digitised data reused (tái sử dụng dữ liệu số hóa)
 
 
 def is_working_day(d: date) -> bool:
@@ -216,7 +225,92 @@ def district_records(
         n = rng.randint(*commune_range)
         recs += unit_records(seed, c.code, "xa", n, online_share * 0.85)
     recs.sort(key=lambda r: (r.received_at, r.dossier_id))
-    return recs
+    return with_766_fields(seed, recs)
+
+
+# The fee of a fee-bearing procedure in VND (its catalogue states the same amount).
+FEE_AMOUNTS: dict[str, int] = {
+    "1.004227.000.00.00.H17": 100_000,
+    "2.000815.000.00.00.H17": 10_000,
+    "1.001022.000.00.00.H17": 8_000,
+    "2.000720.000.00.00.H17": 100_000,
+    "1.009994.000.00.00.H17": 100_000,
+    "2.000633.000.00.00.H17": 50_000,
+    "2.000908.000.00.00.H17": 10_000,
+    "1.004873.000.00.00.H17": 50_000,
+    "1.000775.000.00.00.H17": 5_000,
+}
+SUPPLEMENT_ONCE = 0.08  # share of dossiers asked once for supplements (bổ sung hồ sơ)
+SUPPLEMENT_TWICE = 0.005  # … asked twice (late under the 766 rule)
+STILL_WAITING = 0.7  # an open dossier asked for supplements is still waiting for them
+NOT_SYNCED = (0.01, 0.04)  # per unit: the share of dossiers not synced to the portal
+FEE_WAIVED = 0.05  # a fee dossier not paid online whose every fee is waived (0)
+COMPLAINT = (0.003, 0.03)  # a complaint: otherwise, late or rated dissatisfied
+DATA_REUSED = 0.30  # of digitised dossiers
+CHANNEL_BLANK = 0.01  # of in-person dossiers
+_MIN_SPAN = timedelta(hours=1)  # a supplement request needs the dossier open this long
+
+
+def _end(r: Record) -> datetime:
+    """The end of a dossier for its supplements: its finish, else the period's end."""
+    return r.finished_at or datetime.combine(PERIOD_END, time(23, 59, 59))
+
+
+def _between(start: datetime, end: datetime, rng: Random, low: float, high: float) -> datetime:
+    """A moment strictly between start and end, at a fraction in [low, high] of the way."""
+    seconds = (end - start).total_seconds()
+    at = start + timedelta(seconds=int(seconds * rng.uniform(low, high)))
+    return min(max(at, start + timedelta(seconds=1)), end - timedelta(seconds=1))
+
+
+def with_766_fields(seed: int, records: Sequence[Record]) -> list[Record]:
+    """The records with the fields of the 766 index, drawn from their own stream per unit
+    (``rng_for(seed, "qd766", unit)``) so every other column keeps its values: supplement
+    requests (count, first request, last completion; an open dossier may still wait), the
+    sync flag, the fee in VND, complaints, reused digitised data, and a few in-person dossiers
+    whose channel cell is left blank (blank is in person, so no count moves)."""
+    by_unit: dict[str, list[int]] = {}
+    for i, r in enumerate(records):
+        by_unit.setdefault(r.unit_code, []).append(i)
+    out = list(records)
+    for unit in sorted(by_unit):
+        rng = rng_for(seed, "qd766", unit)
+        idx = by_unit[unit]
+        eligible = sum(_end(records[i]) - records[i].received_at >= _MIN_SPAN for i in idx)
+        share = eligible / len(idx) if eligible else 1.0
+        p_twice, p_once = SUPPLEMENT_TWICE / share, SUPPLEMENT_ONCE / share
+        not_synced = rng.uniform(*NOT_SYNCED)
+        for i in idx:
+            out[i] = _with_fields(records[i], rng, p_once, p_twice, not_synced)
+    return out
+
+
+def _with_fields(r: Record, rng: Random, p_once: float, p_twice: float, not_synced: float) -> Record:
+    end = _end(r)
+    count, requested, completed = 0, None, None
+    roll = rng.random()
+    if end - r.received_at >= _MIN_SPAN and roll < p_once + p_twice:
+        count = 2 if roll < p_twice else 1
+        requested = _between(r.received_at, end, rng, 0.05, 0.45)
+        if r.finished_at is not None or rng.random() >= STILL_WAITING:
+            completed = _between(requested, end, rng, 0.2, 0.8)
+    fee: int | None = None
+    if r.fee_required:
+        waived = not r.paid_online and rng.random() < FEE_WAIVED
+        fee = 0 if waived else FEE_AMOUNTS[r.procedure_code]
+    late = r.finished_at is not None and r.finished_at.date() > r.due_at.date()
+    p_complaint = COMPLAINT[1] if late or r.citizen_rating == "dissatisfied" else COMPLAINT[0]
+    return replace(
+        r,
+        channel_blank=r.channel == CHANNELS[0] and rng.random() < CHANNEL_BLANK,
+        supplement_count=count,
+        supplement_requested_at=requested,
+        supplement_completed_at=completed,
+        synced=rng.random() >= not_synced,
+        fee_amount=fee,
+        complaint=rng.random() < p_complaint,
+        data_reused=r.digitised and rng.random() < DATA_REUSED,
+    )
 
 
 def aggregate(records: Sequence[Record]) -> dict[str, DossierFigures]:
@@ -257,6 +351,35 @@ COLUMNS = (
     "paid_online",
     "citizen_rating",
 )
+# The 766 fields' headings: Vietnamese in the CSV export, the portal's names in the Parquet one
+# (both are read by ingest/aliases/dossier_records.yaml).
+FIELDS_766 = (
+    "supplement_count",
+    "supplement_requested_at",
+    "supplement_completed_at",
+    "synced",
+    "fee_amount",
+    "complaint",
+    "data_reused",
+)
+CSV_766_HEADINGS = (
+    "Số lần bổ sung",
+    "Ngày yêu cầu bổ sung",
+    "Ngày bổ sung",
+    "Đồng bộ",
+    "Phí, lệ phí",
+    "Phản ánh kiến nghị",
+    "Tái sử dụng dữ liệu",
+)
+PARQUET_766_NAMES = (
+    "SoLanBoSung",
+    "NgayYeuCauBoSung",
+    "NgayTiepNhanBoSung",
+    "DaDongBo",
+    "TongPhiLePhi",
+    "PhanAnhKienNghi",
+    "TaiSuDungDuLieu",
+)
 
 
 def _b(v: bool) -> str:
@@ -267,6 +390,14 @@ def _ts(v: datetime | None) -> str:
     return "" if v is None else v.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _yes(v: bool | None) -> str:
+    return "" if v is None else "Có" if v else "Không"
+
+
+def _channel(r: Record) -> str | None:
+    return None if r.channel_blank else r.channel
+
+
 def records_csv_gz(records: Sequence[Record]) -> bytes:
     rows = (
         [
@@ -275,7 +406,7 @@ def records_csv_gz(records: Sequence[Record]) -> bytes:
             r.authority_level,
             r.procedure_code,
             r.field,
-            r.channel,
+            _channel(r) or "",
             _ts(r.received_at),
             _ts(r.due_at),
             _ts(r.finished_at),
@@ -286,10 +417,18 @@ def records_csv_gz(records: Sequence[Record]) -> bytes:
             _b(r.fee_required),
             _b(r.paid_online),
             r.citizen_rating or "",
+            "" if r.supplement_count is None else str(r.supplement_count),
+            _ts(r.supplement_requested_at),
+            _ts(r.supplement_completed_at),
+            _yes(r.synced),
+            "" if r.fee_amount is None else vn_int(r.fee_amount),
+            _yes(r.complaint),
+            _yes(r.data_reused),
         ]
         for r in records
     )
-    return gzip_bytes(csv_bytes(COLUMNS, rows, delimiter=",", bom=False))
+    header = (*COLUMNS, *CSV_766_HEADINGS)
+    return gzip_bytes(csv_bytes(header, rows, delimiter=",", bom=False))
 
 
 def records_parquet(records: Sequence[Record]) -> bytes:
@@ -312,9 +451,19 @@ def records_parquet(records: Sequence[Record]) -> bytes:
             ("fee_required", pa.bool_()),
             ("paid_online", pa.bool_()),
             ("citizen_rating", pa.string()),
+            ("SoLanBoSung", pa.int64()),
+            ("NgayYeuCauBoSung", ts),
+            ("NgayTiepNhanBoSung", ts),
+            ("DaDongBo", pa.bool_()),
+            ("TongPhiLePhi", pa.int64()),
+            ("PhanAnhKienNghi", pa.bool_()),
+            ("TaiSuDungDuLieu", pa.bool_()),
         ]
     )
     cols = {name: [getattr(r, name) for r in records] for name in COLUMNS}
+    cols["channel"] = [_channel(r) for r in records]
+    for field, name in zip(FIELDS_766, PARQUET_766_NAMES, strict=True):
+        cols[name] = [getattr(r, field) for r in records]
     table = pa.table(cols, schema=schema)
     buf = io.BytesIO()
     pq.write_table(table, buf, compression="zstd", row_group_size=20_000)
