@@ -21,5 +21,8 @@ PUBLISHED_MARTS = (
     "mart_index_points_lost",
     "mart_index_claims_vs_data",
     "mart_index_published_comparison",
+    "fct_766_indicators",
+    "fct_766_group_scores",
+    "mart_766_rankings",
     "data_quality_findings",
 )

@@ -145,3 +145,17 @@
 {% macro _decimal_div(n, d) -%}
     (cast({{ n }} as decimal(38, 0)) div cast({{ d }} as decimal(38, 0)))
 {%- endmacro %}
+
+{% macro days_between(start_date, end_date) -%}
+    {#- Whole calendar days from start_date to end_date (dates; negative when end is before
+        start): date_diff('day', start, end) on DuckDB, datediff(end, start) on Spark -#}
+    {{ return(adapter.dispatch('days_between', 'par_warehouse')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__days_between(start_date, end_date) -%}
+    date_diff('day', {{ start_date }}, {{ end_date }})
+{%- endmacro %}
+
+{% macro spark__days_between(start_date, end_date) -%}
+    datediff({{ end_date }}, {{ start_date }})
+{%- endmacro %}

@@ -1,0 +1,210 @@
+-- The 766 counts per unit × period (month, quarter, year), every authority level together,
+-- for the exporting units and every unit above them as sums of their children (the
+-- province's figure is all its dossiers). A period is derived from its months: events are
+-- summed, dossiers active at its start are its first month's, dossiers open at its end its
+-- last month's. A quarter or year not yet over ends with the last month of data
+-- (period_end says so). Online dossiers of a procedure that returns a paper result count
+-- only with an electronic result (the procedure catalogue; without one, every online
+-- dossier counts).
+with
+
+monthly as (
+
+    select * from {{ ref('int_qd766_records_monthly') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('int_procedure_catalogue_latest') }}
+
+),
+
+units as (
+
+    select * from {{ ref('int_admin_units') }}
+
+),
+
+last_month as (
+
+    select max(period_start) as last_month from monthly
+
+),
+
+period_kinds as (
+
+    select 'month' as period_kind
+    union all
+    select 'quarter' as period_kind
+    union all
+    select 'year' as period_kind
+
+),
+
+in_periods as (
+
+    select
+        monthly.*,
+        period_kinds.period_kind,
+        case period_kinds.period_kind
+            when 'month' then monthly.period_start
+            when 'quarter' then cast(date_trunc('quarter', monthly.period_start) as date)
+            else cast(date_trunc('year', monthly.period_start) as date)
+        end as kind_start,
+        case period_kinds.period_kind
+            when 'month' then monthly.period_start
+            when 'quarter'
+                then cast(date_trunc('quarter', monthly.period_start) + interval 2 month as date)
+            else cast(date_trunc('year', monthly.period_start) + interval 11 month as date)
+        end as kind_last_month,
+        last_month.last_month as data_last_month
+    from monthly
+    cross join period_kinds
+    cross join last_month
+
+),
+
+bounded as (
+
+    select
+        *,
+        least(kind_last_month, data_last_month) as covered_last_month
+    from in_periods
+
+),
+
+procedure_periods as (
+
+    select
+        bounded.unit_code,
+        bounded.procedure_code,
+        bounded.period_kind,
+        bounded.kind_start as period_start,
+        cast(last_day(bounded.covered_last_month) as date) as period_end,
+        sum(case when bounded.period_start = bounded.kind_start then bounded.processed_start end)
+            as processed_start,
+        sum(
+            case
+                when bounded.period_start = bounded.kind_start
+                    then bounded.processed_start_complained
+            end
+        ) as processed_start_complained,
+        sum(
+            case
+                when bounded.period_start = bounded.kind_start
+                    then bounded.processed_start_multiple_supplements
+            end
+        ) as processed_start_multiple_supplements,
+        sum(bounded.received) as received,
+        sum(bounded.received_complained) as received_complained,
+        sum(bounded.received_multiple_supplements) as received_multiple_supplements,
+        sum(bounded.received_online) as received_online,
+        sum(bounded.received_online_with_electronic_result)
+            as received_online_with_electronic_result,
+        sum(bounded.received_channel_blank) as received_channel_blank,
+        sum(bounded.received_synced) as received_synced,
+        sum(bounded.received_fee_bearing) as received_fee_bearing,
+        sum(bounded.received_fee_bearing_paid_online) as received_fee_bearing_paid_online,
+        sum(bounded.received_digitised) as received_digitised,
+        sum(bounded.received_data_reused) as received_data_reused,
+        sum(bounded.ended) as ended,
+        sum(bounded.ended_on_time) as ended_on_time,
+        sum(bounded.resolved) as resolved,
+        sum(bounded.resolved_with_electronic_result) as resolved_with_electronic_result,
+        sum(
+            case when bounded.period_start = bounded.covered_last_month then bounded.open_at_end end
+        )
+            as open_at_end,
+        sum(
+            case
+                when bounded.period_start = bounded.covered_last_month
+                    then bounded.open_within_deadline
+            end
+        ) as open_within_deadline
+    from bounded
+    group by
+        bounded.unit_code,
+        bounded.procedure_code,
+        bounded.period_kind,
+        bounded.kind_start,
+        bounded.covered_last_month
+
+),
+
+with_catalogue as (
+
+    select
+        procedure_periods.*,
+        -- a paper result: an online dossier counts only with its electronic result
+        -- the unit's own catalogue, else its province's (which lists every level's)
+        case
+            when coalesce(own.returns_paper_result, provincial.returns_paper_result, false)
+                then procedure_periods.received_online_with_electronic_result
+            else procedure_periods.received_online
+        end as received_online_counted,
+        case
+            when coalesce(own.returns_paper_result, provincial.returns_paper_result, false)
+                then
+                    procedure_periods.received_online
+                    - procedure_periods.received_online_with_electronic_result
+            else 0
+        end as received_online_without_result
+    from procedure_periods
+    left join units on procedure_periods.unit_code = units.unit_code
+    left join catalogue as own
+        on
+            procedure_periods.unit_code = own.unit_code
+            and procedure_periods.procedure_code = own.procedure_code
+    left join catalogue as provincial
+        on
+            units.province_code = provincial.unit_code
+            and procedure_periods.procedure_code = provincial.procedure_code
+
+),
+
+unit_periods as (
+
+    select
+        unit_code,
+        period_kind,
+        period_start,
+        period_end,
+        {{ measure_list(qd766_measures(), 'cast(coalesce(sum(@), 0) as bigint) as @') }}
+    from with_catalogue
+    group by unit_code, period_kind, period_start, period_end
+
+),
+
+rolled_up as (
+
+    {{ rollup_along_unit_tree('unit_periods',
+        ['period_kind', 'period_start', 'period_end'], qd766_measures()) | indent(4) }}
+
+),
+
+final as (
+
+    select
+        unit_code,
+        period_kind,
+        period_start,
+        period_end,
+        {{ period_label('period_start', 'period_end') }} as period_label,
+        figure_source,
+        {{ measure_list(qd766_measures(), '@') }},
+        processed_start + received as processed,
+        ended_on_time + open_within_deadline as processed_on_time,
+        processed_start_complained + received_complained as processed_complained,
+        -- 766 5.4: processed − overdue − complained or disliked (never below 0)
+        greatest(
+            ended_on_time + open_within_deadline - processed_start_complained - received_complained,
+            0
+        ) as processed_on_time_not_complained,
+        processed_start_multiple_supplements + received_multiple_supplements
+            as processed_multiple_supplements
+    from rolled_up
+
+)
+
+select * from final

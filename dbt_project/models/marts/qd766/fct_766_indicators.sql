@@ -1,0 +1,149 @@
+-- The 766 indicators by the portal's rules (seed qd766_portal_indicators) per unit ×
+-- period (month, quarter, year): numerator, denominator, the second ratio where the rule
+-- multiplies two (3.3: online share × sync rate), the value as a percentage and the
+-- points. A unit's value is computed on the sums of its dossiers (never an average of
+-- rates); points are the rule's, rounded once as the seed says.
+with
+
+unit_periods as (
+
+    select * from {{ ref('int_qd766_unit_periods') }}
+
+),
+
+rules as (
+
+    select * from {{ ref('qd766_portal_indicators') }}
+
+),
+
+units as (
+
+    select * from {{ ref('int_admin_units') }}
+
+),
+
+{%- set measures = qd766_measures() + ['processed', 'processed_on_time', 'processed_complained',
+    'processed_on_time_not_complained', 'processed_multiple_supplements'] %}
+
+measures_long as (
+
+    {% for measure in measures -%}
+        select
+            unit_code,
+            period_kind,
+            period_start,
+            period_end,
+            period_label,
+            figure_source,
+            '{{ measure }}' as measure,
+            {{ measure }} as measure_value
+        from unit_periods
+        {% if not loop.last %}union all
+        {% endif %}
+    {%- endfor %}
+
+),
+
+paired as (
+
+    select
+        numerators.unit_code,
+        numerators.period_kind,
+        numerators.period_start,
+        numerators.period_end,
+        numerators.period_label,
+        numerators.figure_source,
+        rules.group_code,
+        rules.group_name_vi,
+        rules.group_max_points,
+        rules.indicator_code,
+        rules.name_vi as indicator_name_vi,
+        rules.name_en as indicator_name_en,
+        rules.max_points,
+        rules.rule,
+        rules.full_points_at,
+        rules.rounding,
+        numerators.measure_value as numerator,
+        denominators.measure_value as denominator,
+        multiplier_numerators.measure_value as multiplier_numerator,
+        multiplier_denominators.measure_value as multiplier_denominator,
+        rules.multiplier_numerator is not null as is_product
+    from rules
+    inner join measures_long as numerators on rules.numerator = numerators.measure
+    inner join measures_long as denominators
+        on
+            rules.denominator = denominators.measure
+            and numerators.unit_code = denominators.unit_code
+            and numerators.period_kind = denominators.period_kind
+            and numerators.period_start = denominators.period_start
+    left join measures_long as multiplier_numerators
+        on
+            rules.multiplier_numerator = multiplier_numerators.measure
+            and numerators.unit_code = multiplier_numerators.unit_code
+            and numerators.period_kind = multiplier_numerators.period_kind
+            and numerators.period_start = multiplier_numerators.period_start
+    left join measures_long as multiplier_denominators
+        on
+            rules.multiplier_denominator = multiplier_denominators.measure
+            and numerators.unit_code = multiplier_denominators.unit_code
+            and numerators.period_kind = multiplier_denominators.period_kind
+            and numerators.period_start = multiplier_denominators.period_start
+
+),
+
+fractions as (
+
+    -- the value as one exact fraction: 100 × n × n2 / (d × d2)
+    select
+        *,
+        cast(100 as decimal(38, 0)) * cast(numerator as decimal(38, 0))
+        * cast(case when is_product then multiplier_numerator else 1 end as decimal(38, 0))
+            as value_numerator,
+        cast(denominator as decimal(38, 0))
+        * cast(case when is_product then multiplier_denominator else 1 end as decimal(38, 0))
+            as value_denominator
+    from paired
+
+),
+
+final as (
+
+    select
+        fractions.unit_code,
+        units.unit_name,
+        units.unit_kind,
+        fractions.period_kind,
+        fractions.period_start,
+        fractions.period_end,
+        fractions.period_label,
+        fractions.figure_source,
+        fractions.group_code,
+        fractions.group_name_vi,
+        cast(fractions.group_max_points as decimal(9, 4)) as group_max_points,
+        fractions.indicator_code,
+        fractions.indicator_name_vi,
+        fractions.indicator_name_en,
+        cast(fractions.numerator as bigint) as numerator,
+        cast(fractions.denominator as bigint) as denominator,
+        cast(fractions.multiplier_numerator as bigint) as multiplier_numerator,
+        cast(fractions.multiplier_denominator as bigint) as multiplier_denominator,
+        cast(
+            {{ rounded_quotient('fractions.value_numerator', 'fractions.value_denominator', 4) }}
+            as decimal(9, 4)
+        ) as value_percent,
+        cast(fractions.max_points as decimal(9, 4)) as max_points,
+        fractions.rule,
+        cast(fractions.full_points_at as decimal(9, 4)) as full_points_at,
+        cast(
+            {{ rubric_points('fractions.rule', 'fractions.value_numerator',
+                'fractions.value_denominator', 'fractions.max_points',
+                'fractions.full_points_at', 'fractions.rounding', 'null') }}
+            as decimal(9, 4)
+        ) as points
+    from fractions
+    left join units on fractions.unit_code = units.unit_code
+
+)
+
+select * from final
