@@ -30,7 +30,9 @@ from demo.dossiers import (
 )
 from demo.figures import DossierFigures, total
 from demo.ii06a import Section, ii06a_xlsx, split_by_field
-from demo.records import aggregate, district_records, records_csv_gz, records_parquet
+from demo.procedure_catalogue import AS_OF as CATALOGUE_AS_OF
+from demo.procedure_catalogue import catalogue_file_name, catalogue_xlsx, province_catalogue
+from demo.records import Record, aggregate, district_records, records_csv_gz, records_parquet
 from demo.seeds import NHA_TRANG, NHA_TRANG_HUYEN_2018, nha_trang_2018_rows
 from demo.self_assessment import (
     EXPLANATIONS,
@@ -170,6 +172,7 @@ def generate_demo_inbox(inbox: Path, *, seed: int = DEFAULT_SEED) -> DemoSummary
                 "huyen": huyen.expected(),
                 "xa": xa.expected(),
             }
+            expected[f"records_766/{d.code}/2023"] = records_766_figures(recs)
 
     # 2. Aggregated dossier statistics per province and year.
     dossier_totals: dict[str, object] = {}
@@ -301,11 +304,61 @@ def generate_demo_inbox(inbox: Path, *, seed: int = DEFAULT_SEED) -> DemoSummary
     # sum its criteria do not make, two are appraised by the Province (one with the survey
     # points: its index is final).
     expected["self_assessment"] = _write_self_assessments(w, seed, dong_thap_2023)
+    # 9. The procedure catalogue (danh mục TTHC) of each province: every procedure the records
+    # use, with its online level, fee, paper result and publication (a few published late).
+    expected["procedure_catalogues"] = _write_catalogues(w, seed)
     expected["counts"] = {
         "districts": sum(len(p.districts) for p in load_provinces()),
         "communes": sum(len(d.communes) for p in load_provinces() for d in p.districts),
     }
     return DemoSummary(inbox=inbox, seed=seed, files=w.sorted_files(), expected=expected)
+
+
+def records_766_figures(recs: list[Record]) -> dict[str, int]:
+    """What the records' 766 fields say, to be found again in raw.dossier_records."""
+    in_person = [r for r in recs if r.channel == "trực tiếp"]
+    return {
+        "rows": len(recs),
+        "synced": sum(bool(r.synced) for r in recs),
+        "supplement_once": sum(r.supplement_count == 1 for r in recs),
+        "supplement_twice": sum(r.supplement_count == 2 for r in recs),
+        "waiting_for_supplements": sum(
+            r.supplement_requested_at is not None and r.supplement_completed_at is None for r in recs
+        ),
+        "in_person": len(in_person),
+        "channel_blank": sum(r.channel_blank for r in in_person),
+        "fee_waived": sum(r.fee_amount == 0 for r in recs),
+        "complaints": sum(bool(r.complaint) for r in recs),
+        "digitised": sum(r.digitised for r in recs),
+        "data_reused": sum(bool(r.data_reused) for r in recs),
+    }
+
+
+def _write_catalogues(w: Writer, seed: int) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for p in load_provinces():
+        entries = province_catalogue(seed, p)
+        name = catalogue_file_name(p)
+        late = [e.procedure.code for e in entries if not e.publication.on_time]
+        w.put(
+            name,
+            "procedure_catalogue",
+            catalogue_xlsx(p, entries),
+            note=(
+                f"danh mục TTHC of {p.name}, {len(entries)} procedures (district and commune level),"
+                f" {sum(e.returns_paper_result for e in entries)} returning a paper result,"
+                f" {len(late)} published late"
+            ),
+        )
+        out[p.slug] = {
+            "file": name,
+            "unit_code": f"L{p.code}",
+            "as_of_date": CATALOGUE_AS_OF.isoformat(),
+            "procedures": len(entries),
+            "paper_result": sorted(e.procedure.code for e in entries if e.returns_paper_result),
+            "published_late": sorted(late),
+        }
+    return out
 
 
 def _write_defects(
