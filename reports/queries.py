@@ -274,3 +274,85 @@ def index_report(
         points_lost=rows(con, "index_points_lost", params),
         claims=rows(con, "index_claims", params),
     )
+
+
+#: the marts of the 766 view (issue 19); the portal's figures come from QD766_RECONCILIATION
+QD766_MARTS = ("fct_766_indicators", "fct_766_group_scores", "mart_766_rankings")
+QD766_RECONCILIATION = "mart_766_reconciliation"
+#: the portal's figures of a group and of a unit (mart_766_reconciliation), None when unknown
+QD766_PORTAL_GROUP = (
+    "portal_points",
+    "difference",
+    "dossiers_not_synced",
+    "dossiers_channel_blank",
+    "dossiers_multiple_supplements",
+    "online_dossiers_without_result",
+    "resolved_without_electronic_result",
+    "likely_cause_vi",
+)
+QD766_PORTAL_UNIT = (
+    "portal_total",
+    "portal_groups_sum",
+    "portal_band_vi",
+    "portal_band_label",
+    "portal_rank",
+)
+
+
+@dataclass(frozen=True)
+class Qd766Period:
+    """The 766 index of one period (the latest year or its latest quarter): each unit's
+    total and rank by the portal's rules (``units``), its six groups (``groups``), the
+    indicators short of their maximum (``indicators_lost``); the portal's figures in the
+    ``QD766_PORTAL_*`` keys of units and groups, all None unless ``has_portal``."""
+
+    period_kind: str
+    period_label: str
+    units: list[Row]
+    groups: list[Row]
+    indicators_lost: list[Row]
+    has_portal: bool
+
+
+@dataclass(frozen=True)
+class Qd766Report:
+    periods: list[Qd766Period]
+
+
+def _with_portal(row: Row, portal: Row | None, keys: tuple[str, ...]) -> Row:
+    return {**row, **{k: (portal or {}).get(k) for k in keys}}
+
+
+def qd766_report(
+    con: duckdb.DuckDBPyConnection, period: str | None = None, province_code: str | None = None
+) -> Qd766Report | None:
+    """The 766 index by the portal's rules (issue 19) of the year ``period`` (else the
+    latest year) and that year's latest quarter, limited to ``province_code``; the portal's
+    figures where the publication has marts.mart_766_reconciliation with rows for the period.
+    ``periods`` [] when no unit has 766 figures; ``None`` for a publication older than the
+    766 marts."""
+    if not all(_has_table(con, "marts", name) for name in QD766_MARTS):
+        return None
+    with_portal = _has_table(con, "marts", QD766_RECONCILIATION)
+    found = []
+    for p in rows(con, "qd766_periods", {"year": period, "province_code": province_code}):
+        params = {**p, "province_code": province_code}
+        portal = rows(con, "qd766_reconciliation", params) if with_portal else []
+        has_portal = any(r["portal_points"] is not None or r["portal_total"] is not None for r in portal)
+        by_group = {(r["unit_code"], r["group_code"]): r for r in portal} if has_portal else {}
+        by_unit = {r["unit_code"]: r for r in portal} if has_portal else {}
+        units = [
+            _with_portal(u, by_unit.get(u["unit_code"]), QD766_PORTAL_UNIT)
+            for u in rows(con, "qd766_units", params)
+        ]
+        groups = rows(con, "qd766_groups", params)
+        order = {u["unit_code"]: i for i, u in enumerate(units)}
+        groups.sort(key=lambda g: order.get(g["unit_code"], len(order)))  # stable: group order kept
+        groups = [
+            _with_portal(g, by_group.get((g["unit_code"], g["group_code"])), QD766_PORTAL_GROUP)
+            for g in groups
+        ]
+        lost = rows(con, "qd766_indicators_lost", params)
+        lost.sort(key=lambda i: order.get(i["unit_code"], len(order)))
+        found.append(Qd766Period(p["period_kind"], p["period_label"], units, groups, lost, has_portal))
+    return Qd766Report(found)
