@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reports import queries as q
 from reports import styles as st
 from reports.cells import HEADER_ROW, put, title_rows
+from reports.excel_766 import QD766_SHEET, qd766_sheet
 from reports.excel_index import INDEX_SHEET, index_sheet
 
 #: the data-only rankings (marts.rankings) say what they are: a ranking on the few criteria
@@ -281,7 +282,9 @@ def write_ranking_workbook(
 ) -> Path | None:
     """One workbook for one rubric and period; None when the rubric has no ranking then.
     ``with_index``: add the sheet "Chỉ số CCHC" (the complete PAR INDEX of the year, when
-    some unit of ``province`` has one)."""
+    some unit of ``province`` has one) and the sheet "Chỉ số 766" (the 766 index by the
+    portal's rules of the year, else the latest, and its latest quarter, when the
+    publication has it)."""
     scopes = q.ranking_scopes(con, rubric, period, province)
     if not scopes:
         return None
@@ -311,6 +314,10 @@ def write_ranking_workbook(
         # not the data-only rubric's subtitle: the sheet names the index's own rubrics
         index_sub = f"Công bố: {pub.published_at:%d/%m/%Y %H:%M} UTC" if pub.published_at else ""
         index_sheet(wb.create_sheet(st.sheet_title(INDEX_SHEET, taken)), index, period, index_sub)
+    qd766 = q.qd766_report(con, period, province) if with_index else None
+    if qd766 is not None and qd766.periods:
+        qd766_sub = f"Công bố: {pub.published_at:%d/%m/%Y %H:%M} UTC" if pub.published_at else ""
+        qd766_sheet(wb.create_sheet(st.sheet_title(QD766_SHEET, taken)), qd766, qd766_sub)
     _findings_sheet(wb.create_sheet(st.sheet_title("Chất lượng dữ liệu", taken)), con, province, period, sub)
     _notes_sheet(wb.create_sheet(st.sheet_title("Ghi chú", taken)), pub, rubric, period)
     out_path.parent.mkdir(parents=True, exist_ok=True)

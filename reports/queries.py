@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -308,6 +309,8 @@ class Qd766Period:
 
     period_kind: str
     period_label: str
+    period_start: date
+    period_end: date
     units: list[Row]
     groups: list[Row]
     indicators_lost: list[Row]
@@ -354,5 +357,7 @@ def qd766_report(
         ]
         lost = rows(con, "qd766_indicators_lost", params)
         lost.sort(key=lambda i: order.get(i["unit_code"], len(order)))
-        found.append(Qd766Period(p["period_kind"], p["period_label"], units, groups, lost, has_portal))
+        found.append(
+            Qd766Period(**p, units=units, groups=groups, indicators_lost=lost, has_portal=has_portal)
+        )
     return Qd766Report(found)
