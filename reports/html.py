@@ -13,6 +13,7 @@ from reports import charts
 from reports import queries as q
 from reports.bilingual import t
 from reports.excel import SEVERITY_VI, STATUS_VI, rubric_title
+from reports.html_766 import qd766_section
 from reports.html_index import index_section
 
 TRENDS: list[tuple[str, str | None, str, str]] = [
@@ -284,6 +285,9 @@ def render_html(
     index = q.index_report(con, period, province_code)
     index_html = index_section(index, period, province_code) if index is not None else ""
     index_toc = f"<li><a href='#index'>{t('Chỉ số CCHC', 'PAR INDEX')}</a></li>" if index_html else ""
+    qd766 = q.qd766_report(con, period, province_code)
+    qd766_html = qd766_section(qd766, province_code) if qd766 is not None else ""
+    qd766_toc = f"<li><a href='#qd766'>{t('Chỉ số 766', '766 index')}</a></li>" if qd766_html else ""
     toc = "".join(
         f"<li><a href='#p{i}'>{escape(s['scope_name'])}</a></li>" for i, s in enumerate(chosen.values())
     )
@@ -297,9 +301,10 @@ def render_html(
 <h1>{heading}</h1>
 <p class="sub">{t("Bộ tiêu chí", "Rubric")}: {escape(rubric)} · {t("Công bố", "Published")}: {published}
  · run {escape(pub.run_id or "–")}</p>
-<ul>{toc}{index_toc}<li><a href='#comparable'>{t("Tỉnh hiện nay", "Current provinces")}</a></li>
+<ul>{toc}{qd766_toc}{index_toc}<li><a href='#comparable'>{t("Tỉnh hiện nay", "Current provinces")}</a></li>
 <li><a href='#findings'>{t("Chất lượng dữ liệu", "Data quality")}</a></li></ul>
 {"".join(sections)}
+{qd766_html}
 {index_html}
 {_comparable_section(con, province_code)}
 {_findings_section(con, province_code, period)}
