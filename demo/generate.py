@@ -30,6 +30,10 @@ from demo.dossiers import (
 )
 from demo.figures import DossierFigures, total
 from demo.ii06a import Section, ii06a_xlsx, split_by_field
+from demo.portal_766 import FILE_NAME as PORTAL_766_FILE
+from demo.portal_766 import SCORES as PORTAL_766_SCORES
+from demo.portal_766 import portal_766_xlsx
+from demo.portal_766 import total as portal_766_total
 from demo.procedure_catalogue import AS_OF as CATALOGUE_AS_OF
 from demo.procedure_catalogue import catalogue_file_name, catalogue_xlsx, province_catalogue
 from demo.records import Record, aggregate, district_records, records_csv_gz, records_parquet
@@ -307,6 +311,18 @@ def generate_demo_inbox(inbox: Path, *, seed: int = DEFAULT_SEED) -> DemoSummary
     # 9. The procedure catalogue (danh mục TTHC) of each province: every procedure the records
     # use, with its online level, fee, paper result and publication (a few published late).
     expected["procedure_catalogues"] = _write_catalogues(w, seed)
+    # 10. The portal's published 766 scores of the demo's year for the four provinces
+    # (illustrative figures), reconciled with the records in mart_766_reconciliation.
+    w.put(
+        PORTAL_766_FILE,
+        "portal_766_scores",
+        portal_766_xlsx(load_provinces()),
+        note="the national portal's 766 ranking table (export) for the four demo provinces",
+    )
+    expected["portal_766"] = {
+        "file": PORTAL_766_FILE,
+        "totals": {f"L{code}": str(portal_766_total(code)) for code in PORTAL_766_SCORES},
+    }
     expected["counts"] = {
         "districts": sum(len(p.districts) for p in load_provinces()),
         "communes": sum(len(d.communes) for p in load_provinces() for d in p.districts),

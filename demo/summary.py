@@ -8,7 +8,16 @@ from typing import Any, Literal
 
 from demo._common import sha256_bytes, write_bytes
 
-Family = Literal["dossiers", "dossier_records", "staff", "budget", "surveys", "self_assessment"]
+Family = Literal[
+    "dossiers",
+    "dossier_records",
+    "staff",
+    "budget",
+    "surveys",
+    "self_assessment",
+    "procedure_catalogue",
+    "portal_766_scores",
+]
 # "load": loads cleanly; "reject": the ingest must reject the whole file;
 # "warn": loads, but a warn-level quality finding is expected;
 # "block": loads, but an error-level finding must stop publication (quality gate).

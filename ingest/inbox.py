@@ -21,8 +21,10 @@ import hashlib
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -40,16 +42,26 @@ from ingest.errors import IngestError, ParseError, ReadError
 from ingest.form_checks import LoadFinding
 from ingest.headers import AGGREGATED_FAMILIES, FAMILIES, HEADER_SCAN_ROWS, closest_header, find_header
 from ingest.periods import plausible_values
+from ingest.portal_766 import FAMILY as PORTAL_766_FAMILY
+from ingest.portal_766 import GROUPS as PORTAL_766_GROUPS
+from ingest.portal_766 import (
+    Portal766Row,
+    is_json_file,
+    is_portal_766_document,
+    is_portal_766_sheet,
+    load_json_document,
+    read_portal_766,
+)
 from ingest.procedure_catalogue import FAMILY as CATALOGUE_FAMILY
 from ingest.procedure_catalogue import read_procedure_catalogue
+from ingest.published_results import AGENCY_NAME, read_published_results
 from ingest.published_results import FAMILY as PUBLISHED_FAMILY
-from ingest.published_results import read_published_results
 from ingest.quarantine import quarantine_file
 from ingest.raw_tables import raw_table
 from ingest.readers import Sheet, file_kind, read_sheets
 from ingest.records import load_records
 from ingest.self_assessment import read_self_assessment
-from ingest.text import printable_name
+from ingest.text import fold, printable_name
 from ingest.turned import turned_table
 from ingest.warehouse import ensure_schema
 
@@ -68,7 +80,11 @@ AGGREGATED_TABLES = (
     "published_index_results",
     "published_index_components",
     "procedure_catalogue",
+    "portal_766_scores",
 )
+#: every family the inbox loads: those told by their header (ingest/headers.py) and the
+#: portal's 766 tables (told by their six groups, ingest/portal_766.py)
+LOADED_FAMILIES = (*FAMILIES, PORTAL_766_FAMILY)
 TABLE_SCHEMAS: dict[str, pa.Schema] = {name: raw_table(name).arrow_schema() for name in AGGREGATED_TABLES}
 
 
@@ -374,6 +390,16 @@ def _classify(path: Path, file_name: str) -> tuple[dict[str, list[str | None]], 
     block)."""
     if path.stat().st_size == 0:
         raise IngestError("the file is empty", "tệp rỗng", file_name=file_name)
+    if is_json_file(file_name):  # JSON: only the portal's 766 answers are read
+        if is_portal_766_document(load_json_document(path)):
+            return {PORTAL_766_FAMILY: [None]}, []
+        raise IngestError(
+            "a JSON file is read only as the national portal's published 766 scores, and this"
+            " one does not list units with at least four of the six groups",
+            "tệp JSON chỉ được đọc khi là điểm Chỉ số 766 do Cổng DVCQG công bố; tệp này không"
+            " liệt kê đơn vị với ít nhất bốn trong sáu nhóm chỉ số",
+            file_name=file_name,
+        )
     try:
         sheets = private_sheet_names(read_sheets(path, max_rows=HEADER_SCAN_ROWS + 5))
     except ReadError as exc:
@@ -386,6 +412,11 @@ def _classify(path: Path, file_name: str) -> tuple[dict[str, list[str | None]], 
         )
     families: dict[str, list[str | None]] = {}
     for sheet in sheets:
+        # the portal's 766 ranking table, before the header families: published_index_results
+        # would read it as an index table
+        if is_portal_766_sheet(sheet):
+            families.setdefault(PORTAL_766_FAMILY, []).append(sheet.name)
+            continue
         match = find_header(sheet.rows, merges=getattr(sheet, "merges", ()))
         if match is None:
             turned = turned_table(sheet, AGGREGATED_FAMILIES)
@@ -970,6 +1001,116 @@ def _load_procedure_catalogue(
     )
 
 
+def _load_portal_766(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    file_id: str,
+    file_name: str,
+    resolver: UnitResolver,
+    loaded_at: datetime,
+) -> _Loaded:
+    """The portal's published 766 scores (ingest/portal_766.py): one row per unit and
+    period, each unit resolved to a warehouse unit (a province by its name or code, else a
+    unit by its name); a stated total that differs from its groups is a load finding. Rows
+    naming agencies (departments) are left out and named in the message."""
+    sheets: list[Sheet] | None = None
+    if not is_json_file(file_name):
+        try:
+            sheets = private_sheet_names(read_sheets(path))
+        except ReadError as exc:
+            raise IngestError.from_parse_error(exc, file_name=file_name) from exc
+    read = read_portal_766(path, sheets=sheets)
+    rows: list[dict] = []
+    left_out: list[str] = []
+    codes: dict[int, str] = {}
+    for row in read.rows:
+        code = _portal_unit(resolver, row, file_name)
+        if code is None:
+            left_out.append(row.unit_name)
+            continue
+        codes[row.source_row] = code
+        rows.append(
+            {
+                "source_row": row.source_row,
+                "sheet_name": row.sheet,
+                "unit_code": code,
+                "unit_name": row.unit_name,
+                "period_kind": row.period_kind,
+                "period_start": row.period_start,
+                "period_end": row.period_end,
+                "portal_rank": row.rank,
+                **{group: _six_places(row.group(group)) for group in PORTAL_766_GROUPS},
+                "total": _six_places(row.total),
+                "band_label": row.band_label,
+                "source_layout": read.source_layout,
+                "api_version": read.api_version,
+            }
+        )
+    labels = {row.source_row: row.period_label for row in read.rows}
+    findings = [
+        LoadFinding(
+            rule=finding.rule,
+            sheet=finding.sheet,
+            source_row=finding.source_row,
+            column_ref=finding.column,
+            stated=finding.stated,
+            computed=finding.parts,
+            message=finding.message_en,
+            message_vi=finding.message_vi,
+            unit_code=codes.get(finding.source_row),
+            period_label=labels.get(finding.source_row),
+        )
+        for finding in read.findings
+    ]
+    _insert_table(con, "portal_766_scores", rows, file_id, loaded_at)
+    _insert_findings(con, findings, file_id, PORTAL_766_FAMILY, loaded_at)
+    notes = []
+    if left_out:
+        names = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
+        notes.append(
+            (
+                f"not loaded: {len(left_out)} row(s) naming agencies, not administrative units ({names})",
+                f"không nạp {len(left_out)} dòng của cơ quan, không phải đơn vị hành chính ({names})",
+            )
+        )
+    return _Loaded(
+        len(rows),
+        sorted({r["unit_code"] for r in rows}),
+        sorted({row.period_label for row in read.rows}),
+        sorted({row.sheet or "" for row in read.rows}),
+        [],
+        findings=findings,
+        notes=notes,
+    )
+
+
+def _six_places(value: Decimal | None) -> Decimal | None:
+    """A published score kept to the raw table's 6 decimals (a JSON figure may carry float
+    noise such as 13.199999999), half up."""
+    return None if value is None else value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+def _portal_unit(resolver: UnitResolver, row: Portal766Row, file_name: str) -> str | None:
+    """The warehouse unit a portal row names: a province by its code or name, else a unit by
+    its name; None for an agency (a department is not an administrative unit)."""
+    on = row.period_end
+    name = re.sub(r"^(?:ubnd|uy ban nhan dan)\s+", "", row.unit_name.strip(), flags=re.IGNORECASE)
+    for candidate in (row.unit_code, name):
+        if candidate:
+            try:
+                return resolver.resolve_province(candidate, on)
+            except ParseError:
+                pass
+    try:
+        return resolver.resolve(name=name, province=None, on_date=on)
+    except ParseError as exc:
+        if AGENCY_NAME.match(fold(name)):
+            return None
+        raise IngestError.from_parse_error(
+            exc, file_name=file_name, sheet=row.sheet, row=row.source_row, column=None
+        ) from exc
+
+
 # Families whose later submission replaces the earlier one whole for a unit and period, and
 # the raw table holding such submissions. Record exports and survey forms are not: their
 # files add up (a dossier or a form sent again is replaced one by one, in dbt).
@@ -983,6 +1124,8 @@ WHOLE_SUBMISSION_TABLES = {
 # Not published_index_results: published tables are not unit submissions, and a PAR INDEX
 # and a SIPAS table of one year name the same provinces; a later figure replaces an earlier
 # one per index, year and unit in dbt (int_published_index_results_latest).
+# Nor portal_766_scores: the portal's figures of a unit and period replace earlier ones in
+# dbt (int_portal_766_scores_latest).
 # Nor procedure_catalogue: a later catalogue of a unit replaces the earlier one whatever its
 # date, in dbt (int_procedure_catalogue_latest).
 
@@ -1035,8 +1178,8 @@ def load_family(con: duckdb.DuckDBPyConnection, family: str, quarantine: Path, r
     Before a file is loaded its ``load_attempts`` is raised and committed: a file whose
     loading killed the process twice (out of memory, a reader fault) is rejected instead
     of loaded a third time, so that one file never stops every following night."""
-    if family not in FAMILIES:
-        raise ValueError(f"unknown family {family!r}; expected one of {', '.join(FAMILIES)}")
+    if family not in LOADED_FAMILIES:
+        raise ValueError(f"unknown family {family!r}; expected one of {', '.join(LOADED_FAMILIES)}")
     ensure_admin_units(con)
     quarantine = Path(quarantine)
     report = FamilyReport(family)
@@ -1109,6 +1252,9 @@ def _load_one(
             elif family == PUBLISHED_FAMILY:
                 assert resolver is not None
                 done = _load_published_results(con, path, file_id, file_name, resolver, loaded_at)
+            elif family == PORTAL_766_FAMILY:
+                assert resolver is not None
+                done = _load_portal_766(con, path, file_id, file_name, resolver, loaded_at)
             elif family == CATALOGUE_FAMILY:
                 assert resolver is not None
                 done = _load_procedure_catalogue(con, path, file_id, file_name, resolver, loaded_at)

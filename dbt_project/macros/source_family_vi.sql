@@ -9,6 +9,7 @@
         when 'self_assessment' then 'tự đánh giá Chỉ số CCHC'
         when 'published_index_results' then 'kết quả Chỉ số CCHC, SIPAS đã công bố'
         when 'procedure_catalogue' then 'danh mục thủ tục hành chính'
+        when 'portal_766_scores' then 'điểm Chỉ số 766 do Cổng DVCQG công bố'
         else {{ column }}
     end
 {%- endmacro %}

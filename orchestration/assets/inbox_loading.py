@@ -107,6 +107,7 @@ FAMILY_TABLES: dict[str, tuple[str, ...]] = {
     "self_assessment": ("self_assessment_rows",),
     "published_index_results": ("published_index_results", "published_index_components"),
     "procedure_catalogue": ("procedure_catalogue",),
+    "portal_766_scores": ("portal_766_scores",),
 }
 dossiers = _family_asset(
     "dossiers", FAMILY_TABLES["dossiers"], "Aggregated one-stop-shop dossier statistics as submitted."
@@ -149,6 +150,14 @@ procedure_catalogue = _family_asset(
     " rules of the 766 index.",
 )
 
+portal_766_scores = _family_asset(
+    "portal_766_scores",
+    FAMILY_TABLES["portal_766_scores"],
+    "The national public service portal's published 766 scores (exports and JSON answers of its"
+    " statistics pages): each unit's six groups, total and rank per period, reconciled with the"
+    " warehouse's own 766 index.",
+)
+
 ingest_assets = [
     admin_units,
     file_manifest,
@@ -160,4 +169,5 @@ ingest_assets = [
     self_assessment,
     published_index_results,
     procedure_catalogue,
+    portal_766_scores,
 ]

@@ -96,6 +96,7 @@ def test_the_latest_file_rule_is_written_once() -> None:
         "int_dossier_submissions_latest",
         "int_index_appraised_scores",
         "int_index_self_scores",
+        "int_portal_766_scores_latest",
         "int_procedure_catalogue_latest",
         "int_published_index_results_latest",
         "int_self_assessment_submissions_latest",

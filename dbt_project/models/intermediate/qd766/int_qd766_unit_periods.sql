@@ -1,9 +1,10 @@
 -- The 766 counts per unit × period (month, quarter, year), every authority level together,
--- for the exporting units and every unit above them as sums of their children (the
--- province's figure is all its dossiers). A period is derived from its months: events are
--- summed, dossiers active at its start are its first month's, dossiers open at its end its
--- last month's. A quarter or year not yet over ends with the last month of data
--- (period_end says so). Online dossiers of a procedure that returns a paper result count
+-- for the exporting units and every unit above them: a unit's figure is its own dossiers
+-- and those of every unit below it (the province's figure is all its dossiers; a district
+-- that exports its own and its communes' records counts both). A period is derived from
+-- its months: events are summed, dossiers active at its start are its first month's,
+-- dossiers open at its end its last month's. A quarter or year not yet over ends with the
+-- last month of data (period_end says so). Online dossiers of a procedure that returns a paper result count
 -- only with an electronic result (the procedure catalogue; without one, every online
 -- dossier counts).
 with
@@ -176,10 +177,64 @@ unit_periods as (
 
 ),
 
+unit_ancestors as (
+
+    -- every unit with itself and each unit above it (commune → district → province → nation)
+    select
+        unit_code,
+        unit_code as ancestor_code
+    from units
+    union all
+    select
+        unit_code,
+        parent_code as ancestor_code
+    from units
+    where parent_code is not null
+    union all
+    select
+        units.unit_code,
+        parents.parent_code as ancestor_code
+    from units
+    inner join units as parents on units.parent_code = parents.unit_code
+    where parents.parent_code is not null
+    union all
+    select
+        units.unit_code,
+        grandparents.parent_code as ancestor_code
+    from units
+    inner join units as parents on units.parent_code = parents.unit_code
+    inner join units as grandparents on parents.parent_code = grandparents.unit_code
+    where grandparents.parent_code is not null
+
+),
+
 rolled_up as (
 
-    {{ rollup_along_unit_tree('unit_periods',
-        ['period_kind', 'period_start', 'period_end'], qd766_measures()) | indent(4) }}
+    -- a unit's figure is its own dossiers and those of every unit below it
+    select
+        unit_ancestors.ancestor_code as unit_code,
+        unit_periods.period_kind,
+        unit_periods.period_start,
+        unit_periods.period_end,
+        case
+            when
+                min(
+                    case
+                        when unit_periods.unit_code = unit_ancestors.ancestor_code then 1 else 0
+                    end
+                )
+                = 1
+                then 'submitted'
+            else 'with_units_below'
+        end as figure_source,
+        {{ measure_list(qd766_measures(), 'sum(unit_periods.@) as @') }}
+    from unit_periods
+    inner join unit_ancestors on unit_periods.unit_code = unit_ancestors.unit_code
+    group by
+        unit_ancestors.ancestor_code,
+        unit_periods.period_kind,
+        unit_periods.period_start,
+        unit_periods.period_end
 
 ),
 
