@@ -4,9 +4,9 @@
 -- that exports its own and its communes' records counts both). A period is derived from
 -- its months: events are summed, dossiers active at its start are its first month's,
 -- dossiers open at its end its last month's. A quarter or year not yet over ends with the
--- last month of data (period_end says so). Online dossiers of a procedure that returns a paper result count
--- only with an electronic result (the procedure catalogue; without one, every online
--- dossier counts).
+-- last month of data (period_end says so). Online dossiers of a procedure that returns a
+-- paper result count only with an electronic result (the procedure catalogue; without
+-- one, every online dossier counts).
 with
 
 monthly as (
