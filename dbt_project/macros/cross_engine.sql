@@ -159,3 +159,39 @@
 {% macro spark__days_between(start_date, end_date) -%}
     datediff({{ end_date }}, {{ start_date }})
 {%- endmacro %}
+
+{% macro day_series(start_date, end_date) -%}
+    {#- One row per day from start_date to end_date (dates, inclusive; none when start_date >
+        end_date), within the plausible months, in a select list: select {{ day_series('a', 'b') }} as d -#}
+    {{ return(adapter.dispatch('day_series', 'par_warehouse')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__day_series(start_date, end_date) -%}
+    {%- set bounds = plausible_months() -%}
+    cast(unnest(generate_series(
+        greatest({{ start_date }}, {{ bounds[0] }}),
+        least({{ end_date }}, cast({{ bounds[1] }} + interval 1 month as date)),
+        interval 1 day)) as date)
+{%- endmacro %}
+
+{% macro spark__day_series(start_date, end_date) -%}
+    {%- set bounds = plausible_months() -%}
+    {%- set first = "greatest(" ~ start_date ~ ", " ~ bounds[0] ~ ")" -%}
+    {%- set last = "least(" ~ end_date ~ ", cast(" ~ bounds[1] ~ " + interval 1 month as date))" -%}
+    explode(case when {{ first }} <= {{ last }}
+        then sequence({{ first }}, {{ last }}, interval 1 day)
+        else array() end)
+{%- endmacro %}
+
+{% macro is_weekend(day) -%}
+    {#- Saturday or Sunday: DuckDB's isodow is 6 or 7; Spark's dayofweek is 7 or 1 -#}
+    {{ return(adapter.dispatch('is_weekend', 'par_warehouse')(day)) }}
+{%- endmacro %}
+
+{% macro default__is_weekend(day) -%}
+    isodow({{ day }}) in (6, 7)
+{%- endmacro %}
+
+{% macro spark__is_weekend(day) -%}
+    dayofweek({{ day }}) in (1, 7)
+{%- endmacro %}

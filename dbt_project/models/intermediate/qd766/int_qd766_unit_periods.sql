@@ -27,6 +27,12 @@ units as (
 
 ),
 
+catalogue_procedures as (
+
+    select * from {{ ref('int_qd766_catalogue_procedures') }}
+
+),
+
 last_month as (
 
     select max(period_start) as last_month from monthly
@@ -238,27 +244,68 @@ rolled_up as (
 
 ),
 
+publicity as (
+
+    -- the unit's own catalogue: the procedures published by the period's end
+    select
+        rolled_up.unit_code,
+        rolled_up.period_kind,
+        rolled_up.period_start,
+        count(*) as catalogue_procedures,
+        count(*) filter (where catalogue_procedures.has_dates) as catalogue_procedures_dated,
+        count(*) filter (where catalogue_procedures.is_published_on_time)
+            as catalogue_published_on_time,
+        count(*) filter (
+            where catalogue_procedures.has_dates and catalogue_procedures.is_updated_on_time
+        )
+            as catalogue_updated_on_time,
+        count(*) filter (where catalogue_procedures.is_published_complete)
+            as catalogue_published_complete
+    from rolled_up
+    inner join catalogue_procedures
+        on
+            rolled_up.unit_code = catalogue_procedures.unit_code
+            and coalesce(catalogue_procedures.published_on, rolled_up.period_end)
+            <= rolled_up.period_end
+    group by rolled_up.unit_code, rolled_up.period_kind, rolled_up.period_start
+
+),
+
 final as (
 
     select
-        unit_code,
-        period_kind,
-        period_start,
-        period_end,
-        {{ period_label('period_start', 'period_end') }} as period_label,
-        figure_source,
-        {{ measure_list(qd766_measures(), '@') }},
-        processed_start + received as processed,
-        ended_on_time + open_within_deadline as processed_on_time,
-        processed_start_complained + received_complained as processed_complained,
+        rolled_up.unit_code,
+        rolled_up.period_kind,
+        rolled_up.period_start,
+        rolled_up.period_end,
+        {{ period_label('rolled_up.period_start', 'rolled_up.period_end') }} as period_label,
+        rolled_up.figure_source,
+        {{ measure_list(qd766_measures(), 'rolled_up.@') }},
+        rolled_up.processed_start + rolled_up.received as processed,
+        rolled_up.ended_on_time + rolled_up.open_within_deadline as processed_on_time,
+        rolled_up.processed_start_complained + rolled_up.received_complained
+            as processed_complained,
         -- 766 5.4: processed − overdue − complained or disliked (never below 0)
         greatest(
-            ended_on_time + open_within_deadline - processed_start_complained - received_complained,
+            rolled_up.ended_on_time
+            + rolled_up.open_within_deadline
+            - rolled_up.processed_start_complained
+            - rolled_up.received_complained,
             0
         ) as processed_on_time_not_complained,
-        processed_start_multiple_supplements + received_multiple_supplements
-            as processed_multiple_supplements
+        rolled_up.processed_start_multiple_supplements + rolled_up.received_multiple_supplements
+            as processed_multiple_supplements,
+        coalesce(publicity.catalogue_procedures, 0) as catalogue_procedures,
+        coalesce(publicity.catalogue_procedures_dated, 0) as catalogue_procedures_dated,
+        coalesce(publicity.catalogue_published_on_time, 0) as catalogue_published_on_time,
+        coalesce(publicity.catalogue_updated_on_time, 0) as catalogue_updated_on_time,
+        coalesce(publicity.catalogue_published_complete, 0) as catalogue_published_complete
     from rolled_up
+    left join publicity
+        on
+            rolled_up.unit_code = publicity.unit_code
+            and rolled_up.period_kind = publicity.period_kind
+            and rolled_up.period_start = publicity.period_start
 
 )
 

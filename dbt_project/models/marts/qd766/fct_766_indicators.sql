@@ -24,7 +24,9 @@ units as (
 ),
 
 {%- set measures = qd766_measures() + ['processed', 'processed_on_time', 'processed_complained',
-    'processed_on_time_not_complained', 'processed_multiple_supplements'] %}
+    'processed_on_time_not_complained', 'processed_multiple_supplements', 'catalogue_procedures',
+    'catalogue_procedures_dated', 'catalogue_published_on_time', 'catalogue_updated_on_time',
+    'catalogue_published_complete'] %}
 
 measures_long as (
 

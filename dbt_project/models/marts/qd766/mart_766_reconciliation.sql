@@ -4,7 +4,8 @@
 -- portal (it cannot see them), blank channels (counted in person), more than one
 -- supplement request (late), online dossiers of a paper-result procedure without an
 -- electronic result, resolved dossiers without one, fee-bearing dossiers not paid online,
--- complaints, and the share of the group the warehouse computes at all. The portal's own
+-- complaints, procedures published or updated late or not complete (the catalogue), and
+-- the share of the group the warehouse computes at all. The portal's own
 -- total is checked against its groups (portal_groups_sum) and banded (seed
 -- qd766_portal_bands) beside the label it states.
 with
@@ -124,7 +125,13 @@ compared as (
             as resolved_without_electronic_result,
         counts.received_fee_bearing - counts.received_fee_bearing_paid_online
             as fee_bearing_not_paid_online,
-        counts.processed_complained as dossiers_complained
+        counts.processed_complained as dossiers_complained,
+        counts.catalogue_procedures_dated - counts.catalogue_published_on_time
+            as procedures_published_late,
+        counts.catalogue_procedures_dated - counts.catalogue_updated_on_time
+            as procedures_updated_late,
+        counts.catalogue_procedures - counts.catalogue_published_complete
+            as procedures_not_complete
     from portal_groups
     inner join rules on portal_groups.group_code = rules.group_code
     left join own_groups
@@ -160,6 +167,23 @@ explained as (
                     then
                         cast(dossiers_not_synced as string)
                         || ' hồ sơ chưa đồng bộ lên Cổng DVCQG (Cổng không tính các hồ sơ này)'
+            end,
+            case
+                when group_code = 'cong_khai' and procedures_published_late > 0
+                    then
+                        cast(procedures_published_late as string)
+                        || ' TTHC công bố muộn (chưa đủ 5 ngày làm việc trước ngày văn bản'
+                        || ' có hiệu lực)'
+            end,
+            case
+                when group_code = 'cong_khai' and procedures_updated_late > 0
+                    then
+                        cast(procedures_updated_late as string)
+                        || ' TTHC chưa cập nhật lên CSDL quốc gia trước ngày văn bản có hiệu lực'
+            end,
+            case
+                when group_code = 'cong_khai' and procedures_not_complete > 0
+                    then cast(procedures_not_complete as string) || ' TTHC chưa công khai đầy đủ'
             end,
             case
                 when group_code = 'tien_do' and dossiers_multiple_supplements > 0
