@@ -28,6 +28,9 @@ def _count(value: int | None) -> str:
 
 
 def _of(points: Decimal | None, max_points: Decimal | None) -> str:
+    """ "5,94/6"; "–" for a unit the portal scores that has no records of its own."""
+    if points is None and max_points is None:
+        return "–"
     return f"{_points(points)}/{_points(max_points)}"
 
 
@@ -89,7 +92,7 @@ def _own(group: q.Row) -> str:
     """Own points of the part of the group the records give, and the group's maximum
     where the records give only part of it: "5,94/6 (tối đa của nhóm: 18)"."""
     own = _of(group["points"], group["computed_max_points"])
-    if group["computed_max_points"] != group["group_max_points"]:
+    if group["computed_max_points"] not in (None, group["group_max_points"]):
         maximum = _points(group["group_max_points"])
         own += " " + t(f"(tối đa của nhóm: {maximum})", f"(group maximum {maximum})")
     return own

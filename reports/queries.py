@@ -337,27 +337,77 @@ def qd766_report(
     if not all(_has_table(con, "marts", name) for name in QD766_MARTS):
         return None
     with_portal = _has_table(con, "marts", QD766_RECONCILIATION)
-    found = []
-    for p in rows(con, "qd766_periods", {"year": period, "province_code": province_code}):
-        params = {**p, "province_code": province_code}
-        portal = rows(con, "qd766_reconciliation", params) if with_portal else []
-        has_portal = any(r["portal_points"] is not None or r["portal_total"] is not None for r in portal)
-        by_group = {(r["unit_code"], r["group_code"]): r for r in portal} if has_portal else {}
-        by_unit = {r["unit_code"]: r for r in portal} if has_portal else {}
-        units = [
-            _with_portal(u, by_unit.get(u["unit_code"]), QD766_PORTAL_UNIT)
-            for u in rows(con, "qd766_units", params)
+    return Qd766Report(
+        [
+            _qd766_period(con, {**p, "province_code": province_code}, with_portal)
+            for p in rows(con, "qd766_periods", {"year": period, "province_code": province_code})
         ]
-        groups = rows(con, "qd766_groups", params)
-        order = {u["unit_code"]: i for i, u in enumerate(units)}
-        groups.sort(key=lambda g: order.get(g["unit_code"], len(order)))  # stable: group order kept
-        groups = [
-            _with_portal(g, by_group.get((g["unit_code"], g["group_code"])), QD766_PORTAL_GROUP)
-            for g in groups
-        ]
-        lost = rows(con, "qd766_indicators_lost", params)
-        lost.sort(key=lambda i: order.get(i["unit_code"], len(order)))
-        found.append(
-            Qd766Period(**p, units=units, groups=groups, indicators_lost=lost, has_portal=has_portal)
+    )
+
+
+_KIND_ORDER = ("province", "department", "district", "commune")
+_UNIT_NAMING = ("unit_code", "unit_name", "unit_kind", "province_code", "province_name")
+_GROUP_NAMING = ("unit_code", "unit_name", "unit_kind", "group_code", "group_name_vi", "group_max_points")
+
+
+def _unit_order(unit: Row) -> tuple[str, str, int, str, str]:
+    """Each province, then its departments, districts and communes, by name."""
+    kind = unit["unit_kind"]
+    return (
+        unit["province_name"] or "",
+        unit["province_code"] or "",
+        _KIND_ORDER.index(kind) if kind in _KIND_ORDER else len(_KIND_ORDER),
+        unit["unit_name"] or "",
+        unit["unit_code"],
+    )
+
+
+def _qd766_period(con: duckdb.DuckDBPyConnection, params: Row, with_portal: bool) -> Qd766Period:
+    """One period of :func:`qd766_report`; a unit the portal scores that has no records of
+    its own is listed with the portal's figures only."""
+    portal = rows(con, "qd766_reconciliation", params) if with_portal else []
+    if not any(r["portal_points"] is not None or r["portal_total"] is not None for r in portal):
+        portal = []
+    by_group = {(r["unit_code"], r["group_code"]): r for r in portal}
+    by_unit = {r["unit_code"]: r for r in portal}
+    own_units = rows(con, "qd766_units", params)
+    own = {u["unit_code"] for u in own_units}
+    blank = dict.fromkeys(own_units[0]) if own_units else {}
+    portal_only = [
+        {**blank, "period_label": params["period_label"], **{k: r[k] for k in _UNIT_NAMING}}
+        for code, r in by_unit.items()
+        if code not in own
+    ]
+    units = sorted(
+        (_with_portal(u, by_unit.get(u["unit_code"]), QD766_PORTAL_UNIT) for u in own_units + portal_only),
+        key=_unit_order,
+    )
+    order = {u["unit_code"]: i for i, u in enumerate(units)}
+    own_groups = rows(con, "qd766_groups", params)
+    group_order: dict[str, int] = {}
+    for g in own_groups:
+        group_order.setdefault(g["group_code"], len(group_order))
+    portal_groups = [
+        {**{k: r[k] for k in _GROUP_NAMING}, "points": None, "computed_max_points": None}
+        for r in portal
+        if r["unit_code"] not in own
+    ]
+    groups = [
+        _with_portal(g, by_group.get((g["unit_code"], g["group_code"])), QD766_PORTAL_GROUP)
+        for g in sorted(
+            own_groups + portal_groups,
+            key=lambda g: (order[g["unit_code"]], group_order.get(g["group_code"], 99), g["group_code"]),
         )
-    return Qd766Report(found)
+    ]
+    lost = rows(con, "qd766_indicators_lost", params)
+    lost.sort(key=lambda i: order.get(i["unit_code"], len(order)))
+    return Qd766Period(
+        period_kind=params["period_kind"],
+        period_label=params["period_label"],
+        period_start=params["period_start"],
+        period_end=params["period_end"],
+        units=units,
+        groups=groups,
+        indicators_lost=lost,
+        has_portal=bool(portal),
+    )

@@ -367,7 +367,19 @@ def test_the_html_report_has_the_766_section(no_portal_dir: Path, published_db: 
         PROVINCE,
     )
     _, cells = _row(units, **{"data-unit": PROVINCE})
-    assert cells == ["Tỉnh Đồng Tháp", f"{_vn(total)}/76", "–", f"{rank}/{ranked} (cấp tỉnh, toàn quốc)", "–"]
+    ((computed,),) = _marts(
+        published_db,
+        "select distinct total_computed_max_points from marts.fct_766_group_scores where unit_code = ?"
+        " and period_kind = 'year' and period_label = '2023'",
+        PROVINCE,
+    )
+    assert cells == [
+        "Tỉnh Đồng Tháp",
+        f"{_vn(total)}/{_vn(computed, 0)}",
+        "–",
+        f"{rank}/{ranked} (cấp tỉnh, toàn quốc)",
+        "–",
+    ]
     _, cells = _row(_table(section, "qd766-units-quarter"), **{"data-unit": "L29923"})
     assert cells[3].endswith("(cấp xã, Tỉnh Đồng Tháp)")
 
@@ -376,9 +388,14 @@ def test_the_html_report_has_the_766_section(no_portal_dir: Path, published_db: 
     attrs, cells = _row(groups, **{"data-unit": PROVINCE, "data-group": "truc_tuyen"})
     assert "data-differs" not in attrs  # no portal figures to differ from
     assert cells == ["Tỉnh Đồng Tháp", "Dịch vụ trực tuyến", f"{_vn(points)}/12", _vn(12 - points)]
-    own, computed, maximum, _ = _group(published_db, PROVINCE, "cong_khai")
-    _, cells = _row(groups, **{"data-unit": PROVINCE, "data-group": "cong_khai"})
-    assert cells[2] == f"{_vn(own)}/{_vn(computed, 0)} (tối đa của nhóm: {_vn(maximum, 0)})"
+    # the satisfaction group: the records give only 5.4 (6 of its 18 points)
+    own, computed, maximum, _ = _group(published_db, PROVINCE, "hai_long")
+    assert computed < maximum
+    _, cells = _row(groups, **{"data-unit": PROVINCE, "data-group": "hai_long"})
+    assert (
+        cells[2]
+        == f"{_vn(own, 0 if own == int(own) else 2)}/{_vn(computed, 0)} (tối đa của nhóm: {_vn(maximum, 0)})"
+    )
 
     n, d, n2, d2, value, got, max_points, _ = _indicator(published_db, PROVINCE, "3.3")
     _, cells = _row(_table(section, "qd766-lost-year"), **{"data-unit": PROVINCE, "data-indicator": "3.3"})
@@ -493,3 +510,50 @@ def test_the_766_view_is_read_exact(portal_db: Path) -> None:
         g for g in report.periods[0].groups if g["unit_code"] == PROVINCE and g["group_code"] == "truc_tuyen"
     ]
     assert isinstance(online["points"], Decimal) and online["difference"] == Decimal("0.5")
+
+
+@pytest.fixture(scope="module")
+def published_dir(published_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("published_766_reports")
+    write_reports(published_db, out)
+    return out
+
+
+def test_the_published_reconciliation_is_shown(published_dir: Path, published_db: Path) -> None:
+    """The demo's portal export for 2023, as mart_766_reconciliation publishes it: Đồng Tháp's
+    groups against the portal's, and a province the portal scores without records of its
+    own (Bình Định) listed with the portal's figures only."""
+    found = _marts(
+        published_db,
+        "select group_code, group_name_vi, portal_points, difference, likely_cause_vi, portal_total,"
+        " portal_rank from marts.mart_766_reconciliation where unit_code = ? and period_kind = 'year'"
+        " and period_label = '2023' order by group_code",
+        PROVINCE,
+    )
+    assert len(found) == 6
+    section = _section((published_dir / "bao_cao_par_basic_2023.html").read_text(encoding="utf-8"))
+    groups = _table(section, "qd766-groups-year")
+    ws = load_workbook(published_dir / "xep_hang_par_basic_2023.xlsx")[QD766_SHEET]
+    sheet = _blocks(ws, QD766_GROUP_HEADERS + QD766_GROUP_PORTAL_HEADERS)[0]
+    for group, name, portal, difference, cause, _, _ in found:
+        attrs, cells = _row(groups, **{"data-unit": PROVINCE, "data-group": group})
+        signed = ("+" if difference > 0 else "") + _vn(difference, 0 if difference == int(difference) else 2)
+        shown = _vn(portal, 0 if portal == int(portal) else 2)
+        assert cells[4:] == [shown, signed, cause or ""], group
+        assert attrs["data-differs"] == str(difference != 0).lower()
+        (line,) = _by(sheet, **{"Mã đơn vị": PROVINCE, "Nhóm": name})
+        assert line["Điểm Cổng DVCQG"].value == pytest.approx(float(portal))
+        assert line["Chênh lệch (tự tính − Cổng)"].value == pytest.approx(float(difference))
+    _, _, _, _, _, total, rank = found[0]
+    _, cells = _row(_table(section, "qd766-units-year"), **{"data-unit": PROVINCE})
+    assert cells[5] == _vn(total, 0 if total == int(total) else 2) and cells[7] == str(rank)
+    # Bình Định: scored by the portal, no dossier records in the warehouse
+    ((portal_total,),) = _marts(
+        published_db,
+        "select distinct portal_total from marts.mart_766_reconciliation where unit_code = 'L52'"
+        " and period_kind = 'year' and period_label = '2023'",
+    )
+    _, cells = _row(_table(section, "qd766-units-year"), **{"data-unit": "L52"})
+    assert cells[:4] == ["Tỉnh Bình Định", "–", "–", "–"] and cells[5] == _vn(portal_total)
+    _, cells = _row(groups, **{"data-unit": "L52", "data-group": "tien_do"})
+    assert cells[2:4] == ["–", "–"] and cells[6] == "kho dữ liệu không có hồ sơ của đơn vị trong kỳ"
