@@ -396,7 +396,11 @@ def _qd766_period(con: duckdb.DuckDBPyConnection, params: Row, with_portal: bool
         _with_portal(g, by_group.get((g["unit_code"], g["group_code"])), QD766_PORTAL_GROUP)
         for g in sorted(
             own_groups + portal_groups,
-            key=lambda g: (order[g["unit_code"]], group_order.get(g["group_code"], 99), g["group_code"]),
+            key=lambda g: (
+                order.get(g["unit_code"], len(order)),
+                group_order.get(g["group_code"], len(group_order)),
+                g["group_code"],
+            ),
         )
     ]
     lost = rows(con, "qd766_indicators_lost", params)
