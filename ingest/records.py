@@ -200,8 +200,11 @@ def _parquet_floats(path: Path) -> set[int]:
     return {i for i, f in enumerate(schema) if pa.types.is_floating(f.type)}
 
 
-def _source_sql(path: Path, width: int, selected: list[int], file_unit: str | None) -> tuple[str, list]:
-    """The staging query: the row number and the selected columns only, as trimmed text."""
+def _source_sql(
+    path: Path, width: int, selected: list[int], file_unit: str | None, row_offset: int = 0
+) -> tuple[str, list]:
+    """The staging query: the row number and the selected columns only, as trimmed text.
+    ``row_offset`` rows stood above the header in the original sheet (a title block)."""
     cols = ", ".join(f"c{i}" for i in range(width))
     floats: set[int] = set()
     if file_kind(path) == "parquet":
@@ -225,7 +228,7 @@ def _source_sql(path: Path, width: int, selected: list[int], file_unit: str | No
             )
         return f"cast(c{i} as varchar)"
 
-    items = ["row_number() over () + 1 as source_row"]
+    items = [f"row_number() over () + {1 + int(row_offset)} as source_row"]
     items += [f"nullif(trim({text(i)}), '') as c{i}" for i in selected]
     if file_unit is not None:  # in the select list, before the reader's parameters
         items.append(f"cast(? as varchar) as {_FILE_UNIT}")
@@ -366,14 +369,20 @@ def load_records(
     file_name: str,
     loaded_at,
     window: DateWindow | None = None,
+    row_offset: int = 0,
 ) -> RecordsResult:
     """Insert one records file into ``raw.dossier_records`` (caller holds the transaction).
 
     ``window`` is the plausible date window (default :func:`ingest.dates.date_window` of
-    today); DuckDB reads the file through :func:`literal_path`.
+    today); DuckDB reads the file through :func:`literal_path`. ``row_offset`` is the number
+    of rows that stood above the file's first line in the original (a spreadsheet's title
+    block, see :mod:`ingest.records_sheets`): row numbers in messages and ``source_row``
+    are the original's.
     """
     with literal_path(path, file_kind(path) or "csv") as literal:
-        return _load_literal(con, literal, match, file_id, file_name, loaded_at, window or date_window())
+        return _load_literal(
+            con, literal, match, file_id, file_name, loaded_at, window or date_window(), row_offset
+        )
 
 
 def _load_literal(
@@ -384,9 +393,10 @@ def _load_literal(
     file_name: str,
     loaded_at,
     window: DateWindow,
+    row_offset: int = 0,
 ) -> RecordsResult:
     cols = match.columns
-    header_row = match.header_rows[-1] + 1
+    header_row = match.header_rows[-1] + 1 + row_offset
     missing = [c for c in _required() if c not in cols]
     if missing:
         shown = ", ".join(f"{c} ({_headers_of(c)})" for c in missing)
@@ -401,7 +411,7 @@ def _load_literal(
     width = max(match.labels) + 1 if match.labels else 0
     width = max(width, _file_width(path))
     selected = sorted(set(cols.values()))  # mapped columns only: never a personal column
-    file_sql, file_params = _source_sql(path, width, selected, file_unit)
+    file_sql, file_params = _source_sql(path, width, selected, file_unit, row_offset)
     # The file is read and decompressed once, into a temporary table; every check and
     # the insert below read that table (a CSV.gz scan costs far more than a table scan).
     try:
