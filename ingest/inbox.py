@@ -60,6 +60,7 @@ from ingest.quarantine import quarantine_file
 from ingest.raw_tables import raw_table
 from ingest.readers import Sheet, file_kind, read_sheets
 from ingest.records import load_records
+from ingest.records_sheets import SHEET_KINDS, records_csv, records_sheet
 from ingest.self_assessment import read_self_assessment
 from ingest.text import fold, printable_name
 from ingest.turned import turned_table
@@ -791,17 +792,37 @@ def _load_records_file(
     file_name: str,
     loaded_at: datetime,
 ) -> _Loaded:
-    if file_kind(path) not in ("csv", "csv.gz", "parquet"):
+    kind = file_kind(path)
+    if kind not in ("csv", "csv.gz", "parquet", *SHEET_KINDS):
         raise IngestError(
-            "record-level dossier exports must be .csv, .csv.gz or .parquet files",
-            "dữ liệu hồ sơ chi tiết phải gửi dạng .csv, .csv.gz hoặc .parquet",
+            "record-level dossier exports must be .csv, .csv.gz, .parquet, .xlsx or .xls files",
+            "dữ liệu hồ sơ chi tiết phải gửi dạng .csv, .csv.gz, .parquet, .xlsx hoặc .xls",
             file_name=file_name,
         )
     try:
-        sheet = read_sheets(path, max_rows=HEADER_SCAN_ROWS + 5)[0]
+        sheets = read_sheets(path, max_rows=HEADER_SCAN_ROWS + 5)
     except ReadError as exc:
         raise IngestError.from_parse_error(exc, file_name=file_name) from exc
-    match = find_header(sheet.rows[:1], ("dossier_records",))
+    if kind in SHEET_KINDS:
+        # a spreadsheet: its records sheet, from its header (below a title block) on, is
+        # streamed into a temporary CSV read as any export; rows stay the sheet's
+        found = records_sheet(private_sheet_names(sheets), file_name)
+        try:
+            with records_csv(path, kind, found, file_name) as (csv_path, match):
+                res = load_records(
+                    con, csv_path, match, file_id, file_name, loaded_at, row_offset=found.header_row
+                )
+        except ReadError as exc:
+            raise IngestError.from_parse_error(exc, file_name=file_name) from exc
+        return _Loaded(
+            res.rows,
+            res.unit_codes,
+            res.period_labels,
+            [found.name or ""],
+            found.skipped,
+            findings=res.findings,
+        )
+    match = find_header(sheets[0].rows[:1], ("dossier_records",))
     if match is None:
         raise IngestError(
             "the first line of a record export must be its header",
