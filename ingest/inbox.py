@@ -813,7 +813,10 @@ def _load_records_file(
                     con, csv_path, match, file_id, file_name, loaded_at, row_offset=found.header_row
                 )
         except ReadError as exc:
-            raise IngestError.from_parse_error(exc, file_name=file_name) from exc
+            raise IngestError.from_parse_error(exc, file_name=file_name, sheet=found.name) from exc
+        except IngestError as exc:  # rows are the sheet's: the sheet is named too
+            exc.sheet = exc.sheet or found.name
+            raise
         return _Loaded(
             res.rows,
             res.unit_codes,

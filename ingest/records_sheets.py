@@ -26,7 +26,15 @@ from pathlib import Path
 from ingest.errors import IngestError, ReadError
 from ingest.headers import FAMILIES, HeaderMatch, col_letter, find_header
 from ingest.limits import limits
-from ingest.readers import Sheet, _trim, _unreadable, _xlsx_scan, over_limit, sniff_format
+from ingest.readers import (
+    Sheet,
+    _calamine_value,
+    _trim,
+    _unreadable,
+    _xlsx_scan,
+    over_limit,
+    sniff_format,
+)
 
 FAMILY = "dossier_records"
 SHEET_KINDS = ("xlsx", "xls")
@@ -155,12 +163,20 @@ def _calamine_rows(path: Path, kind: str, index: int, first_row: int) -> Iterato
         with CalamineWorkbook.from_path(str(path)) as wb:
             names = [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
             sheet = wb.get_sheet_by_name(names[index])
-            start = sheet.start  # (row, col) of the first cell calamine holds, or None
-            row0, col0 = start if start else (0, 0)
+            end = sheet.end  # (row, col) of the last cell, or None for an empty sheet
+            if end is None:
+                return
+            # where the iterator's rows and columns start differs between calamine versions
+            # (rows from the sheet's first row, columns from the first one holding data):
+            # told by how many rows and columns it gives up to the last cell
+            count, width = 0, 0
+            for values in sheet.iter_rows():
+                count, width = count + 1, max(width, len(values))
+            row0, col0 = end[0] + 1 - count, end[1] + 1 - width
             for n, values in enumerate(sheet.iter_rows()):
                 if row0 + n + 1 < first_row:
                     continue
-                yield tuple([None] * col0 + ["" if v == "" else v for v in values])
+                yield tuple([None] * col0 + [_calamine_value(v) for v in values])
     except (ReadError, IngestError):
         raise
     except Exception as exc:

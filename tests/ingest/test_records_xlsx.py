@@ -127,7 +127,7 @@ def test_bad_cell_is_refused_with_file_sheet_row_and_column(
         row=HEADER_ROW + 3,
         column=_column(VI_HEADER, "Ngày yêu cầu bổ sung"),
     )
-    assert "ho_so_766.xlsx" in message
+    assert "ho_so_766.xlsx" in message and "Danh sách" in message
     assert list(no_temp_left.iterdir()) == []
 
 
@@ -187,12 +187,21 @@ def test_value_without_heading_is_refused(
 def test_empty_row_between_records_keeps_sheet_rows(
     con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path
 ) -> None:
-    """Trailing empty rows are not records; an empty row inside is one without a dossier id,
-    refused at its sheet row as in a CSV file."""
+    """Trailing empty rows are not records."""
     rows = [*_sheet_rows(), [], [], []]
     write_xlsx(inbox / "ho_so.xlsx", {"S": rows})
     _load(con, inbox, quarantine)
     assert con.execute("select max(source_row) from raw.dossier_records").fetchall() == [(HEADER_ROW + 10,)]
+
+
+def test_empty_row_inside_is_refused_at_its_sheet_row(
+    con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path
+) -> None:
+    """An empty row between records is one without a dossier id, as in a CSV file."""
+    rows = _sheet_rows()
+    rows.insert(HEADER_ROW + 2, [])
+    write_xlsx(inbox / "ho_so.xlsx", {"S": rows})
+    _assert_rejected(con, inbox, quarantine, "empty dossier_id", row=HEADER_ROW + 3)
 
 
 def test_xls_with_title_block(con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path) -> None:
@@ -201,3 +210,18 @@ def test_xls_with_title_block(con: duckdb.DuckDBPyConnection, inbox: Path, quara
     assert _stored(con) == EXPECTED
     rows = con.execute("select min(source_row), max(source_row) from raw.dossier_records").fetchall()
     assert rows == [(HEADER_ROW + 1, HEADER_ROW + 10)]
+
+
+def test_xls_table_not_at_a1(con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path) -> None:
+    """Empty rows and a column above and left of the table: rows and columns stay the sheet's."""
+    rows = [list(r) for r in VI_ROWS]
+    rows[0][VI_HEADER.index("Ngày yêu cầu bổ sung")] = "hôm qua"  # dossier A
+    write_xls_grid(inbox / "ho_so.xls", _sheet_rows(rows), origin=(2, 1))
+    _assert_rejected(
+        con,
+        inbox,
+        quarantine,
+        "cannot read 'hôm qua' as a timestamp",
+        row=2 + HEADER_ROW + 1,
+        column=f"{chr(ord('A') + 1 + VI_HEADER.index('Ngày yêu cầu bổ sung'))} (Ngày yêu cầu bổ sung)",
+    )
