@@ -14,7 +14,7 @@ from reports import charts
 from reports import queries as q
 from reports import styles as st
 from reports.cells import HEADER_ROW, put, title_rows
-from reports.excel_index import _fit_index_columns, _index_block
+from reports.excel_index import fit_block_columns, write_block
 
 QD766_SHEET = "Chỉ số 766"
 NO_PORTAL_VI = "Chưa có điểm 766 do Cổng DVCQG công bố cho kỳ này"
@@ -251,6 +251,6 @@ def qd766_sheet(ws: Worksheet, report: q.Qd766Report, sub: str) -> None:
         for heading, headers, lines, highlighted in blocks:
             headings.add(row)
             header_rows.add(row + 1)
-            row = _index_block(ws, row, heading, headers, lines, highlighted)
-    _fit_index_columns(ws, header_rows, headings)
+            row = write_block(ws, row, heading, headers, lines, highlighted)
+    fit_block_columns(ws, header_rows, headings)
     st.print_setup(ws, 3)

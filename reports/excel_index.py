@@ -84,7 +84,7 @@ INDEX_CLAIM_HEADERS = [
 ]
 
 
-def _index_block(
+def write_block(
     ws: Worksheet,
     row: int,
     heading: str,
@@ -199,7 +199,7 @@ def _index_claim_lines(report: q.IndexReport) -> list[list[Value]]:
     ]
 
 
-def _fit_index_columns(ws: Worksheet, header_rows: set[int], skipped: set[int]) -> None:
+def fit_block_columns(ws: Worksheet, header_rows: set[int], skipped: set[int]) -> None:
     """Widths that fit the values; headers wrap (count for their longest word, at most a
     few), the blocks' headings span columns (not counted)."""
     widths: dict[int, int] = {}
@@ -256,6 +256,6 @@ def index_sheet(ws: Worksheet, report: q.IndexReport, period: str, sub: str) -> 
     for heading, headers, lines, highlighted in blocks:
         headings.add(row)
         header_rows.add(row + 1)
-        row = _index_block(ws, row, heading, headers, lines, highlighted)
-    _fit_index_columns(ws, header_rows, headings)
+        row = write_block(ws, row, heading, headers, lines, highlighted)
+    fit_block_columns(ws, header_rows, headings)
     st.print_setup(ws, 3)
