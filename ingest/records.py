@@ -228,11 +228,12 @@ def _source_sql(
             )
         return f"cast(c{i} as varchar)"
 
-    items = [f"row_number() over () + {1 + int(row_offset)} as source_row"]
+    items = ["row_number() over () + cast(? as bigint) as source_row"]
     items += [f"nullif(trim({text(i)}), '') as c{i}" for i in selected]
     if file_unit is not None:  # in the select list, before the reader's parameters
         items.append(f"cast(? as varchar) as {_FILE_UNIT}")
         params.insert(0, file_unit)
+    params.insert(0, 1 + row_offset)  # the first parameter: the row number's offset
     return f"select {', '.join(items)} from ({inner})", params
 
 
