@@ -974,15 +974,7 @@ def _load_published_results(
     if components:
         _insert_table(con, "published_index_components", components, file_id, loaded_at)
     _insert_findings(con, findings, file_id, PUBLISHED_FAMILY, loaded_at)
-    notes = []
-    if left_out:
-        names = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
-        notes.append(
-            (
-                f"not loaded: {len(left_out)} row(s) naming agencies, not administrative units ({names})",
-                f"không nạp {len(left_out)} dòng của cơ quan, không phải đơn vị hành chính ({names})",
-            )
-        )
+    notes = _agencies_left_out(left_out)
     return _Loaded(
         len(rows),
         sorted({r["unit_code"] for r in rows}),
@@ -992,6 +984,20 @@ def _load_published_results(
         findings=findings,
         notes=notes,
     )
+
+
+def _agencies_left_out(left_out: list[str]) -> list[tuple[str, str]]:
+    """The load message's note (English, Vietnamese) naming the rows of a published table
+    left out because they name agencies, not administrative units; none when none were."""
+    if not left_out:
+        return []
+    names = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
+    return [
+        (
+            f"not loaded: {len(left_out)} row(s) naming agencies, not administrative units ({names})",
+            f"không nạp {len(left_out)} dòng của cơ quan, không phải đơn vị hành chính ({names})",
+        )
+    ]
 
 
 def _load_procedure_catalogue(
@@ -1088,15 +1094,7 @@ def _load_portal_766(
     ]
     _insert_table(con, "portal_766_scores", rows, file_id, loaded_at)
     _insert_findings(con, findings, file_id, PORTAL_766_FAMILY, loaded_at)
-    notes = []
-    if left_out:
-        names = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
-        notes.append(
-            (
-                f"not loaded: {len(left_out)} row(s) naming agencies, not administrative units ({names})",
-                f"không nạp {len(left_out)} dòng của cơ quan, không phải đơn vị hành chính ({names})",
-            )
-        )
+    notes = _agencies_left_out(left_out)
     return _Loaded(
         len(rows),
         sorted({r["unit_code"] for r in rows}),
