@@ -1,0 +1,306 @@
+"""Read a narrative report (.docx, .pdf with a text layer, .txt) into its paragraphs and its
+header (the unit, its level, the report date, the period the title names).
+
+Every paragraph is NFC, stripped, and has personal data masked (:func:`ingest.personal.
+mask_text`) before anything is kept; empty paragraphs are dropped."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ingest.personal import mask_text
+from ingest.text import nfc
+from narratives.periods import PeriodRef, find_periods
+from narratives.text import fold_same_length
+
+_WS = re.compile(r"[ \t\u00a0\u200b]+")
+
+
+class ReportReadError(ValueError):
+    """A report that cannot be read; ``message_vi`` names the file and the reason."""
+
+    def __init__(self, message_en: str, message_vi: str) -> None:
+        super().__init__(message_vi)
+        self.message_en = message_en
+        self.message_vi = message_vi
+
+
+@dataclass(frozen=True)
+class ReportHeader:
+    unit_name: str | None = None  # as written: "UBND THÀNH PHỐ NHA TRANG", "Nha Trang"
+    level: str | None = None  # province | district | commune | department
+    report_date: date | None = None
+    period_kind: str | None = None
+    period_year: int | None = None
+    period_end: date | None = None
+    signatory_role: str | None = None  # "CHỦ TỊCH", "KT. CHỦ TỊCH PHÓ CHỦ TỊCH"
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    path: Path
+    paragraphs: list[str]
+    header: ReportHeader = field(default_factory=ReportHeader)
+
+
+def _clean(text: str) -> str:
+    return _WS.sub(" ", nfc(text)).strip()
+
+
+def _txt_paragraphs(path: Path) -> list[str]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1258", "latin-1"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if "\x00" in text:
+        raise ReportReadError(
+            f"{path.name}: not a text file", f"{path.name}: không phải tệp văn bản (báo cáo)"
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _docx_paragraphs(path: Path) -> list[str]:
+    import docx  # python-docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ReportReadError(
+            f"{path.name}: not a readable .docx ({exc})",
+            f"{path.name}: không đọc được tệp .docx (tệp hỏng hoặc không phải báo cáo)",
+        ) from exc
+    out: list[str] = []
+
+    def walk_table(table: Table) -> None:
+        for row in table.rows:
+            seen: set[int] = set()
+            for cell in row.cells:
+                if id(cell._tc) in seen:  # merged cells repeat
+                    continue
+                seen.add(id(cell._tc))
+                for block in cell.iter_inner_content():
+                    if isinstance(block, Paragraph):
+                        out.append(block.text)
+                    else:
+                        walk_table(block)
+
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            out.append(block.text)
+        else:
+            walk_table(block)
+    out.extend(_docx_footnotes(path))
+    return out
+
+
+def _docx_footnotes(path: Path) -> list[str]:
+    """The footnotes' text (word/footnotes.xml), each as a paragraph, numbered as Word shows
+    them (¹ …) so that a reader sees which figure they belong to."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "word/footnotes.xml" not in archive.namelist():
+                return []
+            xml = archive.read("word/footnotes.xml")
+    except (zipfile.BadZipFile, KeyError):
+        return []
+    from lxml import etree
+
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    root = etree.fromstring(xml)
+    notes: list[str] = []
+    for note in root.findall("w:footnote", ns):
+        kind = note.get(f"{{{ns['w']}}}type")
+        if kind in ("separator", "continuationSeparator", "continuationNotice"):
+            continue
+        for para in note.findall(".//w:p", ns):
+            text = "".join(t.text or "" for t in para.findall(".//w:t", ns))
+            if text.strip():
+                notes.append(text)
+    return notes
+
+
+def _pdf_paragraphs(path: Path) -> list[str]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, OSError) as exc:
+        raise ReportReadError(
+            f"{path.name}: unreadable PDF ({exc})", f"{path.name}: không đọc được tệp PDF"
+        ) from exc
+    if not any(ch.isalpha() for page in pages for ch in page):
+        raise ReportReadError(
+            f"{path.name}: the PDF has no text layer (a scan?)",
+            f"{path.name}: tệp PDF không có lớp văn bản (bản quét?), không đọc được nội dung báo cáo",
+        )
+    return _join_pdf_lines("\n".join(pages).split("\n"))
+
+
+_SENTENCE_END = re.compile(r"[.:;!?…]\s*$|/\.$")
+_NEW_BLOCK = re.compile(r"^\s*(?:[-+*•–]|\d+(?:\.\d+)*[.)/]|[IVX]+\.|[a-zđ]\)|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s")
+
+
+def _join_pdf_lines(lines: list[str]) -> list[str]:
+    """A PDF's text layer breaks paragraphs into lines; join a line to the previous one
+    unless the previous ends a sentence or this one starts a list item or a heading."""
+    out: list[str] = []
+    for line in lines:
+        line = line.rstrip()
+        if not line.strip():
+            if out and out[-1]:
+                out.append("")
+            continue
+        if (
+            out
+            and out[-1]
+            and not _SENTENCE_END.search(out[-1])
+            and not _NEW_BLOCK.match(line)
+            and not out[-1].isupper()
+        ):
+            out[-1] = out[-1] + " " + line.strip()
+        else:
+            out.append(line)
+    return out
+
+
+def read_paragraphs(path: Path) -> list[str]:
+    """The report's paragraphs in order (NFC, whitespace collapsed, empty ones dropped),
+    personal data masked. Raises :class:`ReportReadError` with a Vietnamese reason."""
+    path = Path(path)
+    if not path.is_file():
+        raise ReportReadError(f"{path.name}: no such file", f"{path.name}: không tìm thấy tệp")
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        raw = _docx_paragraphs(path)
+    elif suffix == ".pdf":
+        raw = _pdf_paragraphs(path)
+    elif suffix in (".txt", ".md", ""):
+        raw = _txt_paragraphs(path)
+    else:
+        raise ReportReadError(
+            f"{path.name}: not a report format (.docx, .pdf, .txt)",
+            f"{path.name}: không phải định dạng báo cáo (.docx, .pdf có lớp văn bản, .txt)",
+        )
+    paragraphs = [mask_text(p) for p in (_clean(r) for r in raw) if p]
+    if not paragraphs:
+        raise ReportReadError(f"{path.name}: empty report", f"{path.name}: báo cáo không có nội dung")
+    return paragraphs
+
+
+# --- the header -----------------------------------------------------------------------------
+
+_MARKUP = re.compile(r"[*#_`]+|<[^>]+>")
+_UNIT_LINE = re.compile(
+    r"^(?:ubnd|uy ban nhan dan)\s+(tinh|thanh pho|huyen|thi xa|quan|xa|phuong|thi tran)\b\s*(.*)$"
+)
+_DEPT_LINE = re.compile(r"^(so|phong|ban|van phong)\s+\w+")
+_REPORT_DATE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+_REPORT_DATE_BLANK = re.compile(r"ngay\s+(?:\.*\s*)?thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+_LEVEL_OF_WORD = {
+    "tinh": "province",
+    "thanh pho": "district",
+    "huyen": "district",
+    "thi xa": "district",
+    "quan": "district",
+    "xa": "commune",
+    "phuong": "commune",
+    "thi tran": "commune",
+}
+_ROLES = ("chu tich", "pho chu tich", "giam doc", "pho giam doc", "truong phong", "truong ban")
+_UNIT_IN_TEXT = re.compile(
+    r"\b(?:ubnd|uy ban nhan dan)\s+(thanh pho|huyen|thi xa|quan|xa|phuong|thi tran)\s+"
+    r"(?!(?:da|ve|trong|tren|va|nam|cac|cua|ban|bao|tiep|thuc|tap|duoc)\b)(\w+(?:\s\w+){0,2})"
+)
+
+
+def _plain(text: str) -> str:
+    return _MARKUP.sub("", text).strip()
+
+
+def parse_header(paragraphs: list[str]) -> ReportHeader:
+    """The unit, level, report date and period of a report from its first paragraphs (the
+    heading block and the title), and the signatory's role from its last ones."""
+    unit_name: str | None = None
+    level: str | None = None
+    report_date: date | None = None
+    title: str | None = None
+    head = paragraphs[:25]
+    for i, para in enumerate(head):
+        plain = _plain(para)
+        folded = fold_same_length(plain)
+        if unit_name is None and len(plain) < 80 and (m := _UNIT_LINE.match(folded)):
+            unit_name = plain
+            level = _LEVEL_OF_WORD[m.group(1)]
+        if report_date is None and (m := _REPORT_DATE.search(folded)):
+            try:
+                report_date = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            except ValueError:
+                pass
+        if title is None and re.match(r"^bao cao\b", folded):
+            rest = plain[len("BÁO CÁO") :].strip(" :")
+            nxt = [_plain(p) for p in head[i + 1 : i + 3]]
+            title = rest if len(rest) > 10 else " ".join(x for x in nxt[:1] if x)
+            if title and len(title) < 40 and len(nxt) > 1 and nxt[1] and not nxt[1][:1].isdigit():
+                # a title broken over two lines
+                if fold_same_length(nxt[1]).startswith(("nam ", "quy ", "6 thang", "9 thang")):
+                    title = f"{title} {nxt[1]}"
+    # The unit from the title or the text when the heading block does not name it
+    if unit_name is None:
+        for para in ([title] if title else []) + paragraphs[:40]:
+            folded = fold_same_length(_plain(para))
+            if m := _UNIT_IN_TEXT.search(folded):
+                start = m.start()
+                unit_name = _plain(para)[start : m.end()]
+                level = _LEVEL_OF_WORD[m.group(1)]
+                break
+    if unit_name is None and title:
+        folded = fold_same_length(title)
+        m = re.search(r"\b(thanh pho|huyen|thi xa|quan|xa|phuong|thi tran)\s+[a-z]", folded)
+        if m:
+            unit_name = title[m.start() :]
+            unit_name = re.split(r"\s+(?:năm|đến|quý|6 tháng|9 tháng)\b", unit_name)[0]
+            level = _LEVEL_OF_WORD[m.group(1)]
+    period: PeriodRef | None = None
+    if title:
+        found = find_periods(title, default_year=report_date.year if report_date else None)
+        if found:
+            period = found[-1][2]
+    if report_date is None:
+        for para in head:
+            if m := _REPORT_DATE_BLANK.search(fold_same_length(_plain(para))):
+                report_date = None  # the day is left blank in the draft; the month is known
+                break
+    signatory = None
+    for para in paragraphs[-12:]:
+        folded = fold_same_length(_plain(para))
+        for role in _ROLES:
+            if re.search(rf"\b{role}\b", folded) and len(folded) < 60:
+                signatory = _plain(para).replace("  ", " ")
+    return ReportHeader(
+        unit_name=unit_name,
+        level=level,
+        report_date=report_date,
+        period_kind=period.kind if period else None,
+        period_year=period.year if period else None,
+        period_end=period.end if period else None,
+        signatory_role=signatory,
+        title=title,
+    )
+
+
+def read_report(path: Path) -> Report:
+    """The report's paragraphs (masked) and its header."""
+    paragraphs = read_paragraphs(path)
+    return Report(path=Path(path), paragraphs=paragraphs, header=parse_header(paragraphs))
