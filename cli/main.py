@@ -572,11 +572,13 @@ def prepare() -> None:
     console.print("dbt manifest ready")
 
 
+from cli.draft_commands import register as _register_draft_commands  # noqa: E402
 from cli.rubric_commands import register as _register_rubric_commands  # noqa: E402
 from cli.submission_commands import register as _register_submission_commands  # noqa: E402
 
 _register_submission_commands(app)
 _register_rubric_commands(app)
+_register_draft_commands(app)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from narratives.draft_document import DraftDocument, Section, docx_bytes, markdo
 from narratives.draft_periods import DraftPeriod, parse_draft_period
 from narratives.draft_sentences import (
     COMMUNE_LEVEL_SUBJECT,
+    NO_DATA_OPENING,
     DossierCounts,
     disbursement_paragraph,
     dossier_paragraph,
@@ -53,6 +54,11 @@ class Draft:
     unit: DraftUnit
     period: DraftPeriod
     document: DraftDocument
+    sections_with_data: tuple[str, ...] = ()
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.sections_with_data)
 
     @property
     def stem(self) -> str:
@@ -201,20 +207,28 @@ def build_draft(con: duckdb.DuckDBPyConnection, unit_text: str, period_text: str
     if publication:
         note += f" (lần công bố {publication[0]['run_id']})"
     province = f", {unit.province_name}" if unit.province_name and unit.kind != "province" else ""
+    sections = (
+        dossier_section(con, unit, period),
+        survey_section(con, unit, period),
+        budget_section(con, unit, period),
+        staffing_section(con, unit, period),
+        index_section(con, unit, period),
+    )
     document = DraftDocument(
         title=f"Báo cáo kết quả công tác cải cách hành chính {period.words}",
         subtitle=f"Đơn vị báo cáo: {unit.subject}{province}",
         note=note + ".",
-        sections=(
-            dossier_section(con, unit, period),
-            survey_section(con, unit, period),
-            budget_section(con, unit, period),
-            staffing_section(con, unit, period),
-            index_section(con, unit, period),
-            findings_section(con, unit, period),
-        ),
+        sections=(*sections, findings_section(con, unit, period)),
     )
-    return Draft(unit, period, document)
+    with_data = tuple(s.heading for s in sections if not s.paragraphs[0].startswith(NO_DATA_OPENING))
+    return Draft(unit, period, document, with_data)
+
+
+def unit_periods(con: duckdb.DuckDBPyConnection, unit: DraftUnit) -> list[str]:
+    """The periods the marts hold figures of the unit (or its communes) for."""
+    return [
+        r["period_label"] for r in sqlfiles.rows(con, PKG, "draft_unit_periods", {"unit_code": unit.code})
+    ]
 
 
 def write_draft(draft: Draft, out_dir: Path) -> tuple[Path, Path]:

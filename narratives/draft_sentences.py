@@ -16,6 +16,7 @@ from decimal import Decimal
 from narratives.vietnamese_numbers import rate, vn_decimal, vn_int, vn_money, vn_rate
 
 COMMUNE_LEVEL_SUBJECT = "UBND cấp xã"
+NO_DATA_OPENING = "Kho dữ liệu chưa có số liệu"
 STAFF_CATEGORIES_VI: dict[str, str] = {
     "can_bo": "cán bộ",
     "cong_chuc": "công chức",
@@ -170,4 +171,4 @@ def points_lost_paragraph(
 
 def no_data_paragraph(what: str, subject: str, period_words: str) -> str:
     """A section the marts hold nothing for says so, never invents."""
-    return f"Kho dữ liệu chưa có số liệu {what} của {subject} {_during(period_words)}."
+    return f"{NO_DATA_OPENING} {what} của {subject} {_during(period_words)}."
