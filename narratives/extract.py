@@ -32,7 +32,7 @@ from decimal import Decimal
 
 from narratives.claims import Claim
 from narratives.numbers import Number, find_numbers
-from narratives.periods import PeriodRef, comparison_spans, find_periods
+from narratives.periods import PeriodRef, comparison_periods_of, comparison_spans, find_periods
 from narratives.text import fold_same_length, sentence_spans
 
 # --- what a number counts: the word right after it ------------------------------------------
@@ -51,7 +51,7 @@ _UNIT_AFTER = [
 ]
 _OTHER_UNIT_AFTER = re.compile(
     r"\s*(?:luot|cuoc|lop|don\s+vi|co\s+quan|xa|phuong|truong|ky|dot|tin|bai|mo\s+hinh|tap\s+the|du\s+an|"
-    r"ho\b|chi\s+tieu|tieu\s+chi|linh\s+vuc|van\s+ban|thanh\s+vien|trang|ngay|thang|nam|gio|phut|"
+    r"ho\b|chi\s+tieu|muc\s+tieu|chi\s+so|tieu\s+chi|linh\s+vuc|van\s+ban|thanh\s+vien|trang|ngay|thang|nam|gio|phut|"
     r"may|goi|lan|ca\s+nhan|doanh\s+nghiep|chuyen\s+de|hoi\s+nghi|phong|ban\b|to\b|kien\s+nghi|"
     r"phan\s+anh|sang\s+kien|truong\s+hop|chuc\s+danh|dang\s+ky|giay|ban\s+sao|m2|km|ha\b|tan)"
 )
@@ -94,31 +94,41 @@ _RATE_OF_COUNT = {
     "disbursed": "disbursement_rate",
     "plan_tasks_done": "plan_tasks_rate",
 }
+_TY_LE = r"t[yi]\s+le"
 _RATE_SUBJECTS: list[tuple[str, re.Pattern[str]]] = [
     ("satisfaction_index", re.compile(r"chi\s+so\s+(?:muc\s+do\s+)?hai\s+long|sipas")),
     ("par_index", re.compile(r"chi\s+so\s+(?:cai\s+cach\s+hanh\s+chinh|cchc)|par\s+index")),
     ("satisfaction_rate", re.compile(r"(?:rat\s+)?hai\s+long")),
     ("disbursement_rate", re.compile(r"giai\s+ngan")),
-    ("rate_late", re.compile(r"ty\s+le\s+(?:ho\s+so\s+)?(?:\w+\s+){0,4}(?:tre|qua)\s+(?:han|hen)")),
-    (
-        "rate_on_time",
-        re.compile(r"ty\s+le\s+(?:ho\s+so\s+)?(?:\w+\s+){0,4}(?:dung|som|truoc)\s+(?:han|hen)"),
-    ),
-    ("rate_online", re.compile(r"ty\s+le\s+ho\s+so\s+(?:\w+\s+){0,4}truc\s+tuyen")),
-    ("rate_postal", re.compile(r"ty\s+le\s+ho\s+so\s+(?:\w+\s+){0,4}buu\s+chinh")),
-    ("rate_resolved", re.compile(r"ty\s+le\s+(?:ho\s+so\s+)?(?:\w+\s+){0,3}(?:da\s+)?giai\s+quyet")),
+    ("rate_late", re.compile(_TY_LE + r"\s+(?:\w+\s+){0,6}(?:tre|qua)\s+(?:han|hen)")),
+    ("rate_on_time", re.compile(_TY_LE + r"\s+(?:\w+\s+){0,6}(?:dung|som|truoc)\s+(?:han|hen)")),
+    ("rate_online", re.compile(_TY_LE + r"\s+ho\s+so\s+(?:\w+\s+){0,4}truc\s+tuyen")),
+    ("rate_postal", re.compile(_TY_LE + r"\s+ho\s+so\s+(?:\w+\s+){0,4}buu\s+chinh")),
+    ("rate_resolved", re.compile(_TY_LE + r"\s+(?:ho\s+so\s+)?(?:\w+\s+){0,3}(?:da\s+)?giai\s+quyet")),
+    ("plan_tasks_rate", re.compile(r"ke\s+hoach\s+(?:cai\s+cach\s+hanh\s+chinh|cchc)")),
 ]
-# a rate that only continues the count before it: "chiếm tỷ lệ 97,95%", "đạt 36% Kế hoạch"
+# a rate that only continues the count before it: "chiếm tỷ lệ 97,95%", ", đạt tỷ lệ 44,96%"
 _RATE_CONTINUES = re.compile(
-    r"^[\s,;()]*(?:ho\s+so|phieu|trieu\s+dong|nguoi)?[\s,;()]*(?:chiem|dat|bang|la)?\s*(?:ty\s+le|ti\s+le)?\s*(?:la|dat)?\s*:?\s*$"
+    r"(?:^|[,;(]|\b(?:phieu|ho\s+so|trieu\s+dong|nguoi|thu\s+tuc|nhiem\s+vu)\b)[^,;()]{0,40}?\s*"
+    r"(?:chiem|dat|bang)\s*(?:" + _TY_LE + r")?\s*(?:la)?\s*:?\s*$"
+    r"|^[\s,;()]*(?:" + _TY_LE + r")?\s*:?\s*$"
 )
-# what makes a figure a target, a threshold or a change, not a claim
-_NOT_A_CLAIM_BEFORE = re.compile(
-    r"(?:\b(?:tang|giam|vuot|duoi|tren|hon|khoang|gan|toi\s+thieu|toi\s+da|it\s+nhat|phan\s+dau|"
-    r"chi\s+tieu|muc\s+tieu|dinh\s+muc|du\s+kien|uoc\s+tinh\s+tang|lo\s+trinh)\b[^.;:]{0,40}"
-    r"|[><≥≤]\s*)$"
+# what makes a figure a change, a threshold or a target, not a claim
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:tang|giam|vuot|cao\s+hon|thap\s+hon|nhieu\s+hon|it\s+hon)\s+(?:duoc\s+|them\s+|hon\s+|khoang\s+)?$"
 )
-_NOT_A_CLAIM_AFTER = re.compile(r"^\s*%?\s*(?:\)?\s*so\s+voi|\s*tro\s+len|\s*tro\s+xuong)")
+_THRESHOLD_BEFORE = re.compile(
+    r"(?:\b(?:duoi|tren|hon|khoang|gan|toi\s+thieu|toi\s+da|it\s+nhat|tu|den|muc)\s*|[><≥≤]\s*)$"
+)
+_TARGET_BEFORE = re.compile(
+    r"\b(?:chi\s+tieu|muc\s+tieu|phan\s+dau|dinh\s+muc|du\s+kien|lo\s+trinh|yeu\s+cau|giao\s+chi\s+tieu)\b"
+    r"[^.;:]{0,60}$"
+)
+_NOT_A_CLAIM_AFTER = re.compile(
+    r"^\s*%?\s*\)?\s*(?:so\s+voi\s+(?:cung\s+ky|nam|ky|thang|quy|dau\s+nam|\d)|tro\s+len|tro\s+xuong|tro\s+di)"
+    r"|^\s*(?:%|diem)?\s*\(?\s*(?:chua\s+xac\s+dinh|chua\s+co\s+ket\s+qua)"
+    r"|^\s*(?:%|diem)?\s*(?:\(\s*)?(?:dtxhh|dieu\s+tra\s+xa\s+hoi\s+hoc)"
+)
 _TARGET_PAREN = re.compile(r"(?:chi\s+tieu|muc\s+tieu|ke\s+hoach)[^()]{0,80}\(\s*$")
 
 _LEVELS: list[tuple[str, re.Pattern[str]]] = [
@@ -138,16 +148,12 @@ _LEVELS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("province", re.compile(r"\b(?:cap\s+tinh|(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+tinh|toan\s+tinh)\b")),
 ]
+# staff categories as the text names them; a figure about several at once has none
 _STAFF_CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
-    ("can_bo_cong_chuc_vien_chuc", re.compile(r"can\s+bo,?\s+cong\s+chuc,?\s+(?:va\s+)?vien\s+chuc|cbccvc")),
-    ("can_bo_cong_chuc", re.compile(r"can\s+bo,?\s+(?:va\s+)?cong\s+chuc|cbcc")),
-    ("giao_duc", re.compile(r"gd\s*&\s*dt|giao\s+duc")),
-    ("van_hoa", re.compile(r"vh\s*-\s*tt|van\s+hoa")),
-    ("su_nghiep_khac", re.compile(r"su\s+nghiep\s+khac")),
-    ("vien_chuc", re.compile(r"vien\s+chuc|su\s+nghiep")),
-    ("cong_chuc", re.compile(r"cong\s+chuc")),
-    ("can_bo", re.compile(r"can\s+bo")),
-    ("hop_dong", re.compile(r"hop\s+dong")),
+    ("cán bộ", re.compile(r"\bcan\s+bo\b")),
+    ("công chức", re.compile(r"\bcong\s+chuc\b")),
+    ("viên chức", re.compile(r"\bvien\s+chuc\b")),
+    ("hợp đồng", re.compile(r"\bhop\s+dong\b")),
 ]
 _AREA_HEADING = re.compile(r"^\W*(\d)\.(\d)\s*[/.)]")
 _AREA_NAMES: list[tuple[str, re.Pattern[str]]] = [
@@ -210,8 +216,8 @@ def _unit_after(folded: str, end: int) -> tuple[str | None, int]:
     for name, rx in _UNIT_AFTER:
         if m := rx.match(rest):
             return name, end + m.end()
-    if _OTHER_UNIT_AFTER.match(rest):
-        return "other", end
+    if m := _OTHER_UNIT_AFTER.match(rest):
+        return "other", end + m.end()
     return None, end
 
 
@@ -228,7 +234,7 @@ def _level_before(folded: str, pos: int) -> str | None:
     """The level the text names last before ``pos`` ("trên địa bàn thành phố" is a place,
     not a level)."""
     text = re.sub(
-        r"(?:dia\s+ban|cua|thuoc)\s+(?:toan\s+)?(?:thanh\s+pho|huyen|thi\s+xa|tinh)",
+        r"dia\s+ban\s+(?:toan\s+)?(?:thanh\s+pho|huyen|thi\s+xa|tinh)",
         lambda m: " " * len(m.group(0)),
         folded[:pos],
     )
@@ -255,71 +261,135 @@ def _max_of(folded: str, original: str, number: Number) -> Decimal | None:
     return Decimal(text.replace(".", "").replace(",", "."))
 
 
-def _classify_count(clause: str, unit: str | None, sentence_left: str) -> str | None:
+_STAFF_CHANGE = re.compile(
+    r"\b(?:giam|tang|tinh\s+gian|tuyen\s+dung|bo\s+sung|dieu\s+dong|nghi\s+huu|thoi\s+viec)\b"
+)
+_PROCEDURE_ACTION = re.compile(
+    r"\b(?:sua\s+doi|bai\s+bo|don\s+gian\s+hoa|rut\s+ngan|ra\s+soat|kien\s+nghi|cat\s+giam|thay\s+the|"
+    r"moi\s+ban\s+hanh|cong\s+bo\s+moi|phat\s+sinh\s+ho\s+so|khong\s+phat\s+sinh|con\s+lai|nhom)\b"
+)
+
+
+def _classify_count(clause: str, unit: str | None, sentence_left: str, after: str) -> str | None:
     """The measure of a count from its clause (the words before it since the previous
-    figure) and the unit after it."""
+    figure), the unit after it and the words right after the unit."""
     if unit == "dossiers" or (unit is None and re.search(r"\bho\s+so\b", clause)):
-        channel, ch_end = _last_match(clause, _CHANNELS)
-        qualifier, q_end = _last_match(clause, _DOSSIER_QUALIFIERS)
+        if re.search(
+            r"\b(?:de\s+nghi|tinh\s+gian|thi\s+dua|khen\s+thuong|ky\s+luat|luu\s+tru)\b", clause + after[:30]
+        ):
+            return None  # dossiers of another kind (proposals, archives), not one-stop dossiers
+        channel, _ = _last_match(clause, _CHANNELS)
+        qualifier, _ = _last_match(clause, _DOSSIER_QUALIFIERS)
         if qualifier is None:
             qualifier, _ = _last_match(sentence_left, _DOSSIER_QUALIFIERS)
-        if channel and (qualifier is None or qualifier in ("dossiers_received", "dossiers_resolved")):
+        if qualifier in ("dossiers_received", "dossiers_resolved", None):
+            after_channel, _ = _last_match(after[:25], _CHANNELS)
+            channel = after_channel or channel
+        if channel and qualifier in ("dossiers_received", "dossiers_resolved", None):
             return channel
         return qualifier
     if unit == "forms" or (unit is None and re.search(r"\bphieu\b", clause)):
-        if re.search(r"hai\s+long", clause) and not re.search(
-            r"khong\s+hai\s+long|chua\s+hai\s+long", clause
-        ):
+        words = clause + " " + after[:40]
+        if re.search(r"(?<!khong\s)(?<!chua\s)hai\s+long", words):
             return "survey_satisfied"
         if re.search(r"khao\s+sat|phat\s+ra|thu\s+ve|tong\s+so|lay\s+y\s+kien|danh\s+gia", clause):
             return "survey_forms"
         return None
-    if unit == "tasks" or (unit is None and re.search(r"\bnhiem\s+vu\b", clause)):
-        if re.search(r"hoan\s+thanh", clause) and re.search(
-            r"ke\s+hoach|cchc|cai\s+cach|de\s+ra", sentence_left
-        ):
-            return "plan_tasks_done"
+    if unit == "tasks" or (unit is None and re.search(r"\bnhiem\s+vu\b", clause[-30:])):
+        plan = re.search(
+            r"ke\s+hoach(?:\s+\w+){0,2}\s+(?:cai\s+cach\s+hanh\s+chinh|cchc)|de\s+ra",
+            sentence_left + after[:20],
+        )
+        if re.search(r"hoan\s+thanh", clause):
+            return "plan_tasks_done" if plan else None
+        if plan and not re.search(r"\b(?:con|chua|dang|tre|qua)\b", clause[-25:]):
+            return "plan_tasks_total"
         return None
+    if unit == "procedures":
+        if _PROCEDURE_ACTION.search(clause) or re.match(r"\s*(?:thuoc\s+nhom|cua\s+bo)", after):
+            return None
+        if re.search(r"truc\s+tuyen|dich\s+vu\s+cong", clause) or re.match(
+            r"\s*(?:\w+\s+){0,2}truc\s+tuyen", after
+        ):
+            return "online_services_count"
+        return "procedures_count"
     return None
+
+
+_MONEY: list[tuple[str, re.Pattern[str]]] = [
+    ("disbursed", re.compile(r"giai\s+ngan")),
+    (
+        "disbursement_plan",
+        re.compile(
+            r"ke\s+hoach\s+(?:von\s+)?(?:giao|duoc\s+giao|dau\s+tu)|ke\s+hoach\s+von|von\s+(?:\w+\s+){0,3}giao"
+        ),
+    ),
+]
 
 
 def _classify_money(clause: str) -> str | None:
-    if re.search(r"giai\s+ngan", clause):
-        return "disbursed"
     if re.search(
-        r"ke\s+hoach(?:\s+von)?\s*(?:giao|duoc\s+giao|dau\s+tu)?|von\s+(?:dau\s+tu\s+cong\s+)?(?:duoc\s+)?giao",
-        clause,
+        r"\b(?:thu\s+ngan\s+sach|thu\s+nsnn|tong\s+thu|du\s+toan|chi\s+ngan\s+sach)\b", clause[-80:]
     ):
-        return "disbursement_plan"
-    return None
+        return None
+    name, _ = _last_match(clause, _MONEY)
+    return name
 
 
-def _classify_staff(clause: str, unit: str | None, sentence: str) -> tuple[str | None, str | None]:
-    if unit == "quota" or re.search(r"bien\s+che", clause):
-        if re.search(r"\b(?:giam|tang|tinh\s+gian|con)\b", sentence):
+def _staff_category(clause: str) -> str | None:
+    named = {name for name, rx in _STAFF_CATEGORIES if rx.search(clause)}
+    return named.pop() if len(named) == 1 else None
+
+
+def _classify_staff(
+    clause: str, unit: str | None, sentence: str, intro: str, paragraph_left: str
+) -> tuple[str | None, str | None]:
+    if unit == "quota" or (unit is None and re.search(r"bien\s+che\W*$", clause)):
+        if _CHANGE_BEFORE.search(clause) or re.search(r"\b(?:tinh\s+gian|tuyen\s+dung)\b", clause[-40:]):
             return None, None
-        category, _ = _last_match(clause, _STAFF_CATEGORIES)
+        own = _own_clause(clause)
+        category = _staff_category(own)
+        if category is None and not re.search(
+            r"[a-z]{2,}", re.sub(r"bien\s+che|giam|tang|con|xuong|len", "", own)
+        ):
+            # "(76 biên chế giảm còn 75 …)": the category the paragraph names for its quota
+            named = re.findall(r"bien\s+che\s+(can\s+bo|cong\s+chuc|vien\s+chuc)", paragraph_left)
+            category = _staff_category(named[-1]) if named else None
         return "staff_quota", category
-    if unit == "people" and re.search(r"hien\s+co|co\s+mat|tong\s+so\s+can\s+bo", sentence):
-        category, _ = _last_match(clause, _STAFF_CATEGORIES)
-        return "staff_actual", category
+    if unit == "people":
+        context = sentence + " " + intro
+        if re.search(
+            r"\b(?:hien\s+co|co\s+mat|dang\s+cong\s+tac|tong\s+so\s+can\s+bo)\b", context
+        ) and not _STAFF_CHANGE.search(sentence):
+            return "staff_actual", _staff_category(_own_clause(clause))
     return None, None
 
 
-def _area_of(paragraph_folded: str) -> str | None:
-    if m := _AREA_HEADING.match(paragraph_folded):
-        return m.group(2) if m.group(1) in ("2",) else None
-    return None
+def _own_clause(clause: str) -> str:
+    """The clause's own words: what follows its last separator or "trong đó"."""
+    parts = re.split(r"[;(]|trong\s+do|,\s+(?=[a-z]+\s*:)", clause)
+    return parts[-1]
 
 
 def _heading_area(paragraph_folded: str) -> str | None:
-    """The PAR area a heading names ("2.3/ Cải cách thủ tục hành chính")."""
+    """The PAR area a heading names ("2.3/ Cải cách thủ tục hành chính", "1. Cải cách thể
+    chế"); list items ("+ (6) …", "- …") are not headings."""
     if len(paragraph_folded) > 160:
         return None
-    if not re.match(r"^[\W_]*(?:\d+(?:\.\d+)*\s*[./)]|[ivx]+\.|[a-z]\))", paragraph_folded):
+    if not re.match(r"^[#*_\s]*(?:\d+(?:\.\d+)*\s*[./)]|[ivx]+\.|[a-z]\))", paragraph_folded):
         return None
     name, _ = _last_match(paragraph_folded, _AREA_NAMES)
     return name
+
+
+def _is_heading(paragraph_folded: str) -> bool:
+    return len(paragraph_folded) <= 160 and bool(
+        re.match(r"^[#*_\s]*(?:\d+(?:\.\d+)*\s*[./)]|[ivx]+\.|[a-z]\))", paragraph_folded)
+    )
+
+
+def _is_list_item(paragraph: str) -> bool:
+    return bool(re.match(r"^[\W_]*[-+•–]\s", paragraph))
 
 
 def extract_claims(paragraphs: list[str], header: object | None = None) -> list[Claim]:
@@ -332,42 +402,63 @@ def extract_claims(paragraphs: list[str], header: object | None = None) -> list[
     paragraph_periods: list[PeriodRef | None] = []
     for index, paragraph in enumerate(paragraphs):
         folded = fold_same_length(paragraph)
-        area = _heading_area(folded)
-        if area is not None:
-            ctx.area = area
-            ctx.section_period = None
-        is_item = bool(re.match(r"^[\W_]*[-+•–]\s", paragraph)) or bool(re.match(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]", paragraph))
-        if not is_item:
-            ctx.list_intro = index if paragraph.rstrip(" *_").endswith(":") else None
-        elif ctx.list_intro is not None and not paragraph.rstrip(" *_").endswith((":", ";", ".")):
-            pass
-        own = _paragraph_claims(index, paragraph, folded, ctx, paragraphs, paragraph_periods)
-        claims.extend(own)
+        if _is_heading(folded):
+            area = _heading_area(folded)
+            if area is not None or re.match(r"^[#*_\s]*(?:[ivx]+\.|\d+\.\s)", folded):
+                ctx.area = area
+        if not _is_list_item(paragraph):
+            ctx.list_intro = index if re.search(r"(?::|trong\s+do\W*)$", folded.rstrip(" *_")) else None
+        claims.extend(_paragraph_claims(index, paragraph, folded, ctx, paragraphs, paragraph_periods))
         found = find_periods(paragraph, ctx.default_year)
         paragraph_periods.append(found[-1][2] if found else None)
+        if _is_list_item(paragraph) and re.search(r"(?::|trong\s+do\W*)$", folded.rstrip(" *_")):
+            ctx.list_intro = index
     return claims
 
 
-def _default_period(paragraphs: list[str], header: object | None) -> PeriodRef | None:
-    if header is not None and getattr(header, "period_kind", None):
-        return PeriodRef(header.period_kind, header.period_year, header.period_end)  # type: ignore[attr-defined]
-    from narratives.reader import parse_header
+_DEFAULT_KINDS = ("nine_months", "half", "quarter", "to_date", "month")
 
-    head = parse_header(paragraphs)
-    if head.period_kind and head.period_year and head.period_end:
-        return PeriodRef(head.period_kind, head.period_year, head.period_end)
-    year = head.report_date.year if head.report_date else None
-    return PeriodRef("year", year, date(year, 12, 31)) if year else None
+
+def _default_period(paragraphs: list[str], header: object | None) -> PeriodRef | None:
+    """The report's period: the header's, else the first period of a "N tháng đầu năm",
+    quarter or to-date kind the opening paragraphs state (outside document references),
+    else the year of the report's date."""
+    if header is None:
+        from narratives.reader import parse_header
+
+        header = parse_header(paragraphs)
+    kind = getattr(header, "period_kind", None)
+    if kind:
+        return PeriodRef(kind, header.period_year, header.period_end)  # type: ignore[attr-defined]
+    for paragraph in paragraphs[:12]:
+        for _a, _b, ref in find_periods(paragraph):
+            if ref.kind in _DEFAULT_KINDS:
+                return ref
+    report_date = getattr(header, "report_date", None)
+    if report_date is not None:
+        year = report_date.year if report_date.month > 3 else report_date.year - 1
+        return PeriodRef("year", year, date(year, 12, 31))
+    return None
 
 
 def _inherited_period(
     index: int, ctx: _Context, paragraph_periods: list[PeriodRef | None]
-) -> tuple[PeriodRef | None, str]:
+) -> PeriodRef | None:
     if ctx.list_intro is not None and ctx.list_intro < index and paragraph_periods[ctx.list_intro]:
-        return paragraph_periods[ctx.list_intro], "list"
-    if ctx.default_period is not None:
-        return ctx.default_period, "report"
-    return None, "none"
+        return paragraph_periods[ctx.list_intro]
+    return ctx.default_period
+
+
+def _is_claim_position(clause: str, before: str, after: str) -> bool:
+    """False for a change ("tăng 4,97% so với năm 2017"), a threshold ("dưới 3%", ">60%"),
+    a target ("chỉ tiêu … (30%)", "phấn đấu …") or points not yet known ("02 điểm chưa xác
+    định", "0/30 điểm ĐTXHH")."""
+    if _CHANGE_BEFORE.search(clause) or _THRESHOLD_BEFORE.search(clause):
+        return False
+    nouns = re.sub(r"\d+\s+(?:chi\s+tieu|muc\s+tieu)", " ", clause)
+    if _TARGET_BEFORE.search(nouns) or _TARGET_PAREN.search(before):
+        return False
+    return not _NOT_A_CLAIM_AFTER.match(after)
 
 
 def _paragraph_claims(
@@ -380,22 +471,24 @@ def _paragraph_claims(
 ) -> list[Claim]:
     skip = _skip_spans(folded)
     comparisons = comparison_spans(paragraph)
-    intro_folded = fold_same_length(paragraphs[ctx.list_intro]) if ctx.list_intro is not None else ""
+    comparison_periods = comparison_periods_of(paragraph)
+    intro = paragraphs[ctx.list_intro] if ctx.list_intro is not None and ctx.list_intro < index else ""
+    intro_folded = fold_same_length(intro)
     claims: list[Claim] = []
     paragraph_period: PeriodRef | None = None
     paragraph_level: str | None = None
     for s_start, s_end in sentence_spans(paragraph):
         sentence = paragraph[s_start:s_end]
         s_folded = folded[s_start:s_end]
-        periods = [(a + s_start, b + s_start, p) for a, b, p in find_periods(sentence, ctx.default_year)]
-        periods = [t for t in periods if not _in_spans(t[0], t[1], comparisons)]
+        all_periods = [(a + s_start, b + s_start, p) for a, b, p in find_periods(sentence, ctx.default_year)]
+        periods = [t for t in all_periods if not _in_spans(t[0], t[1], comparisons)]
         figures: list[_Figure] = []
         for number in find_numbers(sentence):
             start, end = number.start + s_start, number.end + s_start
             number = Number(start, end, number.text, number.value)
-            if _in_spans(start, end, skip) or _in_spans(start, end, [(a, b) for a, b, _ in periods]):
+            if _in_spans(start, end, skip) or _in_spans(start, end, [(a, b) for a, b, _ in all_periods]):
                 continue
-            if start > 0 and folded[start - 1] == "/":
+            if re.search(r"/\s*$", folded[max(0, start - 3) : start]):
                 continue  # the maximum of an "x/y" figure, read with x
             unit, unit_end = _unit_after(folded, end)
             figures.append(_Figure(number, unit, unit_end))
@@ -406,58 +499,52 @@ def _paragraph_claims(
             clause = folded[prev_end : n.start]
             sentence_left = folded[s_start : n.start]
             before = folded[max(s_start, n.start - 60) : n.start]
-            after = folded[n.end : n.end + 30]
-            measure: str | None = None
-            category: str | None = None
-            max_value: Decimal | None = None
-            target = bool(_NOT_A_CLAIM_BEFORE.search(clause)) or bool(_NOT_A_CLAIM_AFTER.match(after))
-            target = target or bool(_TARGET_PAREN.search(before)) or _in_spans(n.start, n.end, comparisons)
-            unit = fig.unit or ""
-            if target:
-                pass
-            elif unit == "percent":
-                measure = _classify_rate(clause, previous, s_folded, n.start - s_start)
-            elif unit.startswith("fraction"):
-                max_value = _max_of(folded, paragraph, n)
-                measure, category = _classify_fraction(unit, clause, sentence_left, ctx)
-            elif unit == "points":
-                max_value = _max_of(folded, paragraph, n)
-                measure, category = _classify_points(clause, sentence_left, ctx, max_value)
-            elif unit in ("money", "money_billion"):
-                measure = _classify_money(clause if clause.strip(" ,;:") else sentence_left)
-            elif unit in ("quota", "people") or (not unit and re.search(r"bien\s+che", clause)):
-                measure, category = _classify_staff(
-                    clause + " " + intro_folded[-200:], unit, s_folded + " " + intro_folded
-                )
-            elif unit in ("dossiers", "forms", "tasks", ""):
-                measure = _classify_count(clause, unit or None, sentence_left)
-                if unit == "dossiers" and measure in ("dossiers_received", "dossiers_resolved", None):
-                    channel, _ = _last_match(folded[fig.unit_end : fig.unit_end + 25], _CHANNELS)
-                    measure = channel or measure
+            after = folded[n.end : n.end + 60]
+            unit_after = folded[fig.unit_end : fig.unit_end + 60]
+            measure, category, max_value = _classify(
+                fig,
+                clause,
+                sentence_left,
+                s_folded,
+                after,
+                unit_after,
+                intro_folded,
+                previous,
+                ctx,
+                folded,
+                paragraph,
+            )
+            if measure is not None and not _is_claim_position(clause, before, after):
+                measure = None
+            if measure is not None and re.match(
+                r"\W*(?:\(\s*)?(?:dtxhh|dieu\s+tra\s+xa\s+hoi\s+hoc|chua\s+xac\s+dinh)", unit_after
+            ):
+                measure = None
             if measure is None:
                 previous.append((fig, None))
                 prev_end = max(fig.unit_end, n.end)
                 continue
-            # the period: the nearest stated before the figure in the sentence, else after it,
-            # else the paragraph's, the list introduction's, the report's
-            before_p = [p for a, b, p in periods if b <= n.start]
-            after_p = [p for a, b, p in periods if a >= n.end]
+            period = _figure_period(
+                n,
+                periods,
+                comparison_periods,
+                all_periods,
+                paragraph_period,
+                index,
+                ctx,
+                paragraph_periods,
+                folded,
+                fig,
+            )
             status, reason = "resolved", None
-            if before_p:
-                period = before_p[-1]
-            elif after_p:
-                period = after_p[0]
-            elif paragraph_period is not None:
-                period = paragraph_period
-            else:
-                period, _how = _inherited_period(index, ctx, paragraph_periods)
-                if period is None:
-                    status, reason = "unresolved", "không xác định được kỳ báo cáo của số liệu"
+            if period is None:
+                status, reason = "unresolved", "không xác định được kỳ báo cáo của số liệu"
             level = _level_before(folded[s_start:], n.start - s_start) or paragraph_level
             if level is None and intro_folded:
                 level = _level_before(intro_folded, len(intro_folded))
+            unit = fig.unit or ""
             value = n.value * 1000 if unit == "money_billion" else n.value
-            value_text = paragraph[n.start : fig.unit_end].strip() if unit == "percent" else n.text
+            value_text = n.text
             if unit == "percent":
                 value_text = re.sub(r"\s+%", "%", paragraph[n.start : fig.unit_end].strip())
             claims.append(
@@ -479,6 +566,7 @@ def _paragraph_claims(
                     reason=reason,
                 )
             )
+            claims.extend(_implied(claims[-1], clause, folded[n.end : s_end]))
             previous.append((fig, measure))
             prev_end = max(fig.unit_end, n.end)
         if periods:
@@ -488,57 +576,114 @@ def _paragraph_claims(
     return claims
 
 
+def _implied(claim: Claim, clause: str, rest: str) -> list[Claim]:
+    """A received total the sentence says was all resolved ("đã tiếp nhận và giải quyết 3.579
+    hồ sơ, tất cả hồ sơ đều được giải quyết …") is also the resolved figure."""
+    if claim.measure != "dossiers_received" or not re.search(r"tiep\s+nhan\s+va\s+giai\s+quyet", clause):
+        return []
+    if re.search(
+        r"(?:tat\s+ca|toan\s+bo|100%)\s+(?:\w+\s+){0,3}(?:deu\s+)?(?:duoc\s+|da\s+)?giai\s+quyet", rest[:120]
+    ):
+        return [replace(claim, measure="dossiers_resolved")]
+    return []
+
+
+def _figure_period(
+    n: Number,
+    periods: list[tuple[int, int, PeriodRef]],
+    comparisons: list[tuple[int, int, PeriodRef]],
+    all_periods: list[tuple[int, int, PeriodRef]],
+    paragraph_period: PeriodRef | None,
+    index: int,
+    ctx: _Context,
+    paragraph_periods: list[PeriodRef | None],
+    folded: str,
+    fig: _Figure,
+) -> PeriodRef | None:
+    """The nearest period the sentence states before the figure, else after it, else the
+    paragraph's, the list introduction's, the report's. A figure that a comparison period
+    qualifies ("76 biên chế giảm còn 75" after "so với năm 2022") is of that period."""
+    compared = [p for a, b, p in comparisons if b <= n.start]
+    if compared and re.match(
+        r"\s*(?:\w+\s+){0,2}(?:giam|tang)\s+(?:xuong\s+|len\s+)?(?:con|len)\s+\d", folded[fig.unit_end :]
+    ):
+        return compared[-1]
+    before_p = [p for a, b, p in periods if b <= n.start]
+    after_p = [p for a, b, p in periods if a >= n.end]
+    if before_p:
+        return before_p[-1]
+    if after_p:
+        return after_p[0]
+    if paragraph_period is not None:
+        return paragraph_period
+    return _inherited_period(index, ctx, paragraph_periods)
+
+
+def _classify(
+    fig: _Figure,
+    clause: str,
+    sentence_left: str,
+    sentence: str,
+    after: str,
+    unit_after: str,
+    intro: str,
+    previous: list[tuple[_Figure, str | None]],
+    ctx: _Context,
+    folded: str,
+    paragraph: str,
+) -> tuple[str | None, str | None, Decimal | None]:
+    n = fig.number
+    unit = fig.unit or ""
+    if unit == "percent":
+        return _classify_rate(clause, previous, sentence_left, unit_after), None, None
+    if unit.startswith("fraction"):
+        max_value = _max_of(folded, paragraph, n)
+        inner = unit.split(":", 1)[1]
+        if inner == "points" or (not inner and re.search(r"diem\W*$", clause)):
+            measure, category = _classify_points(clause, sentence_left, ctx)
+            return measure, category, max_value
+        if inner in ("dossiers", "forms", "tasks"):
+            return _classify_count(clause, inner, sentence_left, unit_after), None, max_value
+        return None, None, None
+    if unit == "points":
+        max_value = _max_of(folded, paragraph, n)
+        measure, category = _classify_points(clause, sentence_left, ctx)
+        return measure, category, max_value
+    if unit in ("money", "money_billion"):
+        return _classify_money(clause if clause.strip(" ,;:") else sentence_left), None, None
+    if unit in ("quota", "people") or (not unit and re.search(r"bien\s+che\W*$", clause)):
+        measure, category = _classify_staff(clause, unit or None, sentence, intro, folded[: n.start])
+        return measure, category, None
+    if unit in ("dossiers", "forms", "tasks", "procedures", ""):
+        return _classify_count(clause, unit or None, sentence_left, unit_after), None, None
+    return None, None, None
+
+
 def _classify_rate(
-    clause: str, previous: list[tuple[_Figure, str | None]], sentence: str, pos: int
+    clause: str, previous: list[tuple[_Figure, str | None]], sentence_left: str, after: str
 ) -> str | None:
-    if _RATE_CONTINUES.match(clause) and previous:
-        fig, measure = previous[-1]
+    subject, _ = _last_match(clause, _RATE_SUBJECTS)
+    if subject == "plan_tasks_rate" and not re.match(r"\s*(?:ke\s+hoach|nhiem\s+vu)", after):
+        subject = None
+    if subject is None and previous and _RATE_CONTINUES.search(clause):
+        _fig, measure = previous[-1]
         if measure in _RATE_OF_COUNT:
             return _RATE_OF_COUNT[measure]
-        return None
-    subject, _ = _last_match(clause, _RATE_SUBJECTS)
+    if (
+        subject is None
+        and re.match(r"\s*(?:ke\s+hoach)\b", after)
+        and re.search(r"ke\s+hoach\s+(?:cai\s+cach\s+hanh\s+chinh|cchc)", sentence_left)
+    ):
+        return "plan_tasks_rate"
     if subject in ("rate_online", "rate_postal") and not re.search(r"ho\s+so", clause):
         return None
     return subject
 
 
-def _classify_fraction(
-    unit: str, clause: str, sentence_left: str, ctx: _Context
-) -> tuple[str | None, str | None]:
-    inner = unit.split(":", 1)[1]
-    if inner == "tasks" or (not inner and re.search(r"nhiem\s+vu", clause[-40:])):
-        if re.search(r"hoan\s+thanh", clause):
-            return "plan_tasks_done", None
-        return None, None
-    if inner == "points" or (not inner and re.search(r"diem", clause)):
-        return _classify_points(clause, sentence_left, ctx, None)
-    if (
-        not inner
-        and re.search(r"\(\s*$", clause)
-        and ctx.area
-        and re.search(r"ty\s+le|tieu\s+chi", sentence_left)
-    ):
-        return _criterion_points(ctx)
-    return None, None
-
-
-def _criterion_points(ctx: _Context) -> tuple[str | None, str | None]:
-    return "par_points", ctx.area
-
-
-def _classify_points(
-    clause: str, sentence_left: str, ctx: _Context, max_value: Decimal | None
-) -> tuple[str | None, str | None]:
-    if re.search(r"tong\s+(?:so\s+)?diem|tu\s+danh\s+gia\s+dat|tong\s+cong", sentence_left):
+def _classify_points(clause: str, sentence_left: str, ctx: _Context) -> tuple[str | None, str | None]:
+    if re.search(r"tong\s+(?:so\s+)?diem|tu\s+danh\s+gia|tong\s+cong", sentence_left):
         return "par_points_total", None
-    if (
-        re.search(r"chi\s+so\s+(?:nay|thanh\s+phan|linh\s+vuc)|linh\s+vuc\s+nay|dat\s+$", sentence_left)
-        and ctx.area
-    ):
-        return "par_points", ctx.area
-    if ctx.area and re.search(r"tieu\s+chi", sentence_left):
-        return "par_points", ctx.area
+    if ctx.area and re.search(r"(?:chi\s+so|linh\s+vuc)\s+(?:nay|thanh\s+phan)\b", sentence_left):
+        if not re.search(r"tieu\s+chi", clause):
+            return "par_points", ctx.area
     return None, None
-
-
-__all__ = ["extract_claims", "replace"]

@@ -122,3 +122,14 @@ def comparison_spans(text: str) -> list[tuple[int, int]]:
     return [
         (m.start(), m.end()) for m in re.finditer(r"so\s+voi\s+(?:cung\s+ky\s+)?(?:nam\s+)?\d{4}", folded)
     ]
+
+
+def comparison_periods_of(text: str) -> list[tuple[int, int, PeriodRef]]:
+    """The years compared with ("so với năm 2022"), as periods with their offsets."""
+    folded = fold_same_length(text)
+    out: list[tuple[int, int, PeriodRef]] = []
+    for m in re.finditer(r"so\s+voi\s+(?:cung\s+ky\s+)?(?:nam\s+)?(\d{4})", folded):
+        year = int(m.group(1))
+        if 1990 <= year <= 2100:
+            out.append((m.start(), m.end(), PeriodRef("year", year, date(year, 12, 31))))
+    return out
