@@ -41,6 +41,8 @@ from ingest.context import submission_date
 from ingest.errors import IngestError, ParseError, ReadError
 from ingest.form_checks import LoadFinding
 from ingest.headers import AGGREGATED_FAMILIES, FAMILIES, HEADER_SCAN_ROWS, closest_header, find_header
+from ingest.narrative_reports import FAMILY as NARRATIVE_FAMILY
+from ingest.narrative_reports import is_report_name, narrative_report, read_narrative_report
 from ingest.periods import plausible_values
 from ingest.portal_766 import FAMILY as PORTAL_766_FAMILY
 from ingest.portal_766 import GROUPS as PORTAL_766_GROUPS
@@ -82,10 +84,12 @@ AGGREGATED_TABLES = (
     "published_index_components",
     "procedure_catalogue",
     "portal_766_scores",
+    "narrative_claims",
 )
-#: every family the inbox loads: those told by their header (ingest/headers.py) and the
-#: portal's 766 tables (told by their six groups, ingest/portal_766.py)
-LOADED_FAMILIES = (*FAMILIES, PORTAL_766_FAMILY)
+#: every family the inbox loads: those told by their header (ingest/headers.py), the
+#: portal's 766 tables (told by their six groups, ingest/portal_766.py) and narrative
+#: reports (told by their title and prose, ingest/narrative_reports.py)
+LOADED_FAMILIES = (*FAMILIES, PORTAL_766_FAMILY, NARRATIVE_FAMILY)
 TABLE_SCHEMAS: dict[str, pa.Schema] = {name: raw_table(name).arrow_schema() for name in AGGREGATED_TABLES}
 
 
@@ -401,6 +405,10 @@ def _classify(path: Path, file_name: str) -> tuple[dict[str, list[str | None]], 
             " liệt kê đơn vị với ít nhất bốn trong sáu nhóm chỉ số",
             file_name=file_name,
         )
+    if is_report_name(file_name):  # a narrative report (.pdf always; .docx, .txt by their text)
+        paragraphs = narrative_report(path, file_name)
+        if paragraphs is not None:
+            return {NARRATIVE_FAMILY: [None]}, [Sheet(None, [(p,) for p in paragraphs[:HEADER_SCAN_ROWS]])]
     try:
         sheets = private_sheet_names(read_sheets(path, max_rows=HEADER_SCAN_ROWS + 5))
     except ReadError as exc:
@@ -1031,6 +1039,33 @@ def _load_procedure_catalogue(
     )
 
 
+def _load_narrative_report(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    file_id: str,
+    file_name: str,
+    resolver: UnitResolver,
+    loaded_at: datetime,
+) -> _Loaded:
+    """A narrative report (ingest/narrative_reports.py): one row of raw.narrative_claims per
+    figure it states about a known measure (personal data masked by the reader before
+    anything is kept); its internal inconsistencies are load findings. A report stating no
+    known figure is loaded with a note, not rejected."""
+    read = read_narrative_report(path, file_name, resolver)
+    if read.rows:
+        _insert_table(con, "narrative_claims", read.rows, file_id, loaded_at)
+    _insert_findings(con, read.findings, file_id, NARRATIVE_FAMILY, loaded_at)
+    return _Loaded(
+        len(read.rows),
+        [read.report_unit_code] if read.report_unit_code else [],
+        read.period_labels,
+        [],
+        [],
+        findings=read.findings,
+        notes=read.notes,
+    )
+
+
 def _load_portal_766(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -1280,6 +1315,9 @@ def _load_one(
             elif family == CATALOGUE_FAMILY:
                 assert resolver is not None
                 done = _load_procedure_catalogue(con, path, file_id, file_name, resolver, loaded_at)
+            elif family == NARRATIVE_FAMILY:
+                assert resolver is not None
+                done = _load_narrative_report(con, path, file_id, file_name, resolver, loaded_at)
             else:
                 assert resolver is not None
                 done = _load_aggregated(con, family, path, file_id, file_name, resolver, loaded_at)
