@@ -22,6 +22,7 @@ from narratives.draft_periods import DraftPeriod, parse_draft_period
 from narratives.draft_sentences import (
     COMMUNE_LEVEL_SUBJECT,
     NO_DATA_OPENING,
+    STAFF_CATEGORIES_VI,
     DossierCounts,
     disbursement_paragraph,
     dossier_paragraph,
@@ -135,6 +136,10 @@ def staffing_section(con: duckdb.DuckDBPyConnection, unit: DraftUnit, period: Dr
     rows = sqlfiles.rows(con, PKG, "draft_staffing", _params(unit, period))
     if not rows:
         return Section(HEADINGS[3], (no_data_paragraph("biên chế", unit.subject, period.words),))
+    order = list(STAFF_CATEGORIES_VI)
+    rows.sort(
+        key=lambda r: (order.index(r["category"]) if r["category"] in order else len(order), r["category"])
+    )
     as_of = rows[0]["as_of_date"]
     quota = [(r["category"], int(r["quota"])) for r in rows if r["quota"] is not None]
     actual = [(r["category"], int(r["actual"])) for r in rows if r["actual"] is not None]
