@@ -47,7 +47,12 @@ class Claim:
     ``period_year`` and ``period_end`` (the last day covered).
 
     ``status`` is "resolved" or "unresolved"; an unresolved claim keeps ``reason`` (why it
-    cannot be tied to a unit, a period or a measure) and is never dropped."""
+    cannot be tied to a unit, a period or a measure) and is never dropped.
+
+    ``part_of_paragraph``/``part_of_start`` point at the stated total this figure is a part
+    of (the paragraph and offset of the total's number) when the text breaks a total down
+    ("9.737 hồ sơ (trong đó, … 9.636 hồ sơ, trễ hạn 7 hồ sơ, …)", "733 biên chế, cụ thể: …")
+    and every figure of the breakdown was read; ``None`` otherwise."""
 
     measure: str | None
     value: Decimal
@@ -65,3 +70,5 @@ class Claim:
     period_end: date | None = None
     status: str = "resolved"
     reason: str | None = None
+    part_of_paragraph: int | None = None
+    part_of_start: int | None = None

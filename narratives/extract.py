@@ -261,6 +261,15 @@ def _max_of(folded: str, original: str, number: Number) -> Decimal | None:
     return Decimal(text.replace(".", "").replace(",", "."))
 
 
+_SURVEY_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "survey_forms",
+        re.compile(
+            r"khao\s+sat\s+(?:duoc|tren|voi|tai|\d)|khao\s+sat\s*$|phat\s+ra|thu\s+ve|tong\s+so|lay\s+y\s+kien"
+        ),
+    ),
+    ("survey_satisfied", re.compile(r"(?<!su\s)(?<!do\s)(?<!chi\s\sso\s)(?<!khong\s)(?<!chua\s)hai\s+long")),
+]
 _STAFF_CHANGE = re.compile(
     r"\b(?:giam|tang|tinh\s+gian|tuyen\s+dung|bo\s+sung|dieu\s+dong|nghi\s+huu|thoi\s+viec)\b"
 )
@@ -289,12 +298,11 @@ def _classify_count(clause: str, unit: str | None, sentence_left: str, after: st
             return channel
         return qualifier
     if unit == "forms" or (unit is None and re.search(r"\bphieu\b", clause)):
-        words = clause + " " + after[:40]
-        if re.search(r"(?<!khong\s)(?<!chua\s)hai\s+long", words):
+        own_after = re.split(r"\d|trong\s+do|[;(]", after[:50])[0]
+        if re.search(r"(?<!khong\s)(?<!chua\s)hai\s+long", own_after):
             return "survey_satisfied"
-        if re.search(r"khao\s+sat|phat\s+ra|thu\s+ve|tong\s+so|lay\s+y\s+kien|danh\s+gia", clause):
-            return "survey_forms"
-        return None
+        name, _ = _last_match(clause, _SURVEY_WORDS)
+        return name
     if unit == "tasks" or (unit is None and re.search(r"\bnhiem\s+vu\b", clause[-30:])):
         plan = re.search(
             r"ke\s+hoach(?:\s+\w+){0,2}\s+(?:cai\s+cach\s+hanh\s+chinh|cchc)|de\s+ra",
@@ -413,7 +421,7 @@ def extract_claims(paragraphs: list[str], header: object | None = None) -> list[
         paragraph_periods.append(found[-1][2] if found else None)
         if _is_list_item(paragraph) and re.search(r"(?::|trong\s+do\W*)$", folded.rstrip(" *_")):
             ctx.list_intro = index
-    return claims
+    return link_parts(paragraphs, claims)
 
 
 _DEFAULT_KINDS = ("nine_months", "half", "quarter", "to_date", "month")
@@ -683,7 +691,148 @@ def _classify_rate(
 def _classify_points(clause: str, sentence_left: str, ctx: _Context) -> tuple[str | None, str | None]:
     if re.search(r"tong\s+(?:so\s+)?diem|tu\s+danh\s+gia|tong\s+cong", sentence_left):
         return "par_points_total", None
-    if ctx.area and re.search(r"(?:chi\s+so|linh\s+vuc)\s+(?:nay|thanh\s+phan)\b", sentence_left):
-        if not re.search(r"tieu\s+chi", clause):
-            return "par_points", ctx.area
+    area_total = re.search(r"(?:chi\s+so|linh\s+vuc)\s+(?:nay|thanh\s+phan)\b", sentence_left)
+    if ctx.area and area_total and not re.search(r"tieu\s+chi", clause):
+        return "par_points", ctx.area
     return None, None
+
+
+# --- breakdowns: which figures are the parts of a stated total --------------------------------
+
+FAMILIES = {
+    "dossiers": ("dossiers_",),
+    "staff": ("staff_",),
+    "survey": ("survey_",),
+    "procedures": ("procedures_count", "online_services_count"),
+}
+_BREAKDOWN = re.compile(r"^[^0-9.;]{0,50}?(\(\s*)?\b(?:trong\s+do|cu\s+the|bao\s+gom|gom)\b\s*[,:]?")
+_PERCENT = re.compile(r"\d+(?:,\d+)?\s*%")
+
+
+def family(measure: str | None) -> str | None:
+    """The family of a count measure whose figures can be parts of one another."""
+    if measure is None or measure.startswith("rate_") or measure.endswith("_rate"):
+        return None
+    for name, prefixes in FAMILIES.items():
+        if measure.startswith(prefixes):
+            return name
+    return None
+
+
+def _count_unit(unit: str | None) -> str | None:
+    if unit is None:
+        return None
+    base = unit.split(":", 1)[1] if unit.startswith("fraction:") else unit
+    return base if base in ("dossiers", "forms", "quota", "people", "procedures", "tasks") else None
+
+
+def _breakdown_end(folded: str, start: int, paren: bool) -> int:
+    """Where a breakdown that starts at ``start`` ends: its closing parenthesis, else the end
+    of its sentence."""
+    ends = [b for a, b in sentence_spans(folded) if a <= start < b]
+    end = ends[0] if ends else len(folded)
+    if paren:
+        depth = 1
+        for i in range(start, len(folded)):
+            if folded[i] == "(":
+                depth += 1
+            elif folded[i] == ")":
+                depth -= 1
+                if depth == 0:
+                    return i
+    return end
+
+
+def link_parts(paragraphs: list[str], claims: list[Claim]) -> list[Claim]:
+    """Mark each figure that a breakdown lists as a part of its stated total ("X hồ sơ (trong
+    đó …)", "X biên chế, cụ thể:" followed by the paragraphs that list the parts). A breakdown
+    with a figure of the same unit that is not a claim is incomplete: its parts stay unlinked."""
+    by_paragraph: dict[int, list[int]] = {}
+    for i, c in enumerate(claims):
+        by_paragraph.setdefault(c.paragraph, []).append(i)
+    breakdowns: dict[int, tuple[list[tuple[int, int, int]], str | None]] = {}
+    for p_index, members in by_paragraph.items():
+        folded = fold_same_length(paragraphs[p_index])
+        for i in members:
+            parent = claims[i]
+            if family(parent.measure) is None:
+                continue
+            unit, unit_end = _unit_after(folded, parent.char_end)
+            if unit and unit.startswith("fraction"):
+                continue
+            gap = _PERCENT.sub(lambda m: " " * len(m.group(0)), folded[unit_end : unit_end + 90])
+            m = _BREAKDOWN.match(gap)
+            if not m:
+                continue
+            start = unit_end + m.end()
+            rest = folded[start:].strip(" *_")
+            if not rest and m.group(1) is None:
+                ranges = _continuation(paragraphs, p_index)
+            else:
+                ranges = [(p_index, start, _breakdown_end(folded, start, m.group(1) is not None))]
+            breakdowns[i] = (ranges, _count_unit(unit))
+    out = list(claims)
+    for i, (ranges, unit) in breakdowns.items():
+        inside = _inside(claims, ranges, i)
+        nested = {k for j in inside if j in breakdowns for k in _inside(claims, breakdowns[j][0], j)}
+        _link(paragraphs, claims, out, i, [k for k in inside if k not in nested], inside, ranges, unit)
+    return out
+
+
+def _inside(claims: list[Claim], ranges: list[tuple[int, int, int]], parent: int) -> list[int]:
+    return [
+        k
+        for k, c in enumerate(claims)
+        if k != parent and any(c.paragraph == p and a <= c.char_start < b for p, a, b in ranges)
+    ]
+
+
+def _continuation(paragraphs: list[str], index: int) -> list[tuple[int, int, int]]:
+    """The paragraphs that list the parts announced at the end of paragraph ``index``: the
+    next one if it is not a list item, else the list items that follow."""
+    out: list[tuple[int, int, int]] = []
+    j = index + 1
+    if j >= len(paragraphs):
+        return out
+    if not _is_list_item(paragraphs[j]):
+        if not _is_heading(fold_same_length(paragraphs[j])):
+            out.append((j, 0, len(paragraphs[j])))
+        return out
+    bullet = paragraphs[j].lstrip()[:1]
+    while j < len(paragraphs) and _is_list_item(paragraphs[j]) and paragraphs[j].lstrip()[:1] == bullet:
+        out.append((j, 0, len(paragraphs[j])))
+        j += 1
+    return out
+
+
+def _link(
+    paragraphs: list[str],
+    claims: list[Claim],
+    out: list[Claim],
+    parent_index: int,
+    direct: list[int],
+    inside: list[int],
+    ranges: list[tuple[int, int, int]],
+    unit: str | None,
+) -> None:
+    parent = claims[parent_index]
+    fam = family(parent.measure)
+    parts = [k for k in direct if family(claims[k].measure) == fam]
+    # every figure of the same unit inside the breakdown must be a claim
+    if unit is not None:
+        starts = {(claims[k].paragraph, claims[k].char_start) for k in inside}
+        for p, a, b in ranges:
+            text = paragraphs[p]
+            folded = fold_same_length(text)
+            skip = _skip_spans(folded)
+            for number in find_numbers(text[a:b]):
+                s, e = number.start + a, number.end + a
+                if _in_spans(s, e, skip) or re.search(r"/\s*$", folded[max(0, s - 3) : s]):
+                    continue
+                if _count_unit(_unit_after(folded, e)[0]) == unit and (p, s) not in starts:
+                    return  # a part that is not read: the breakdown cannot be checked
+    if len(parts) < 2:
+        return
+    for k in parts:
+        if out[k].part_of_paragraph is None:
+            out[k] = replace(out[k], part_of_paragraph=parent.paragraph, part_of_start=parent.char_start)

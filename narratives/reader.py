@@ -6,6 +6,7 @@ mask_text`) before anything is kept; empty paragraphs are dropped."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -244,18 +245,15 @@ def parse_header(paragraphs: list[str]) -> ReportHeader:
             unit_name = plain
             level = _LEVEL_OF_WORD[m.group(1)]
         if report_date is None and (m := _REPORT_DATE.search(folded)):
-            try:
+            with contextlib.suppress(ValueError):
                 report_date = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-            except ValueError:
-                pass
         if title is None and re.match(r"^bao cao\b", folded):
             rest = plain[len("BÁO CÁO") :].strip(" :")
             nxt = [_plain(p) for p in head[i + 1 : i + 3]]
             title = rest if len(rest) > 10 else " ".join(x for x in nxt[:1] if x)
-            if title and len(title) < 40 and len(nxt) > 1 and nxt[1] and not nxt[1][:1].isdigit():
-                # a title broken over two lines
-                if fold_same_length(nxt[1]).startswith(("nam ", "quy ", "6 thang", "9 thang")):
-                    title = f"{title} {nxt[1]}"
+            broken = title and len(title) < 40 and len(nxt) > 1 and nxt[1] and not nxt[1][:1].isdigit()
+            if broken and fold_same_length(nxt[1]).startswith(("nam ", "quy ", "6 thang", "9 thang")):
+                title = f"{title} {nxt[1]}"  # a title broken over two lines
     # The unit from the title or the text when the heading block does not name it
     if unit_name is None:
         for para in ([title] if title else []) + paragraphs[:40]:
