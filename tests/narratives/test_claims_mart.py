@@ -1,0 +1,177 @@
+"""The claims mart end to end: a district's narrative report (.docx, written here) for a unit
+and period whose dossier statistics are also submitted, loaded by the inbox, built by dbt
+(int_narrative_claims_checked → mart_report_claims) on a real DuckDB warehouse: one figure
+matches the one-stop data, one differs (by how much, naming the submission), one has no data
+in the warehouse, one cannot be tied to a period (unresolved, with the reason)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import duckdb
+import pytest
+
+from engines.dbt import DBT_PROJECT_DIR, dbt_executable
+from ingest.admin_units import load_admin_units
+from ingest.inbox import load_family, register_inbox
+from ingest.warehouse import ensure_schema
+from tests.e2e.inbox_files import write_small_inbox
+
+MART = "mart_report_claims"
+REPORT = "bao_cao_cchc_cao_lanh_2023.docx"
+DOSSIERS_FILE = "tthc_dong_thap_nam_2023.csv"  # tests/e2e/inbox_files.py: Cao Lãnh (866) 2023
+# Cao Lãnh 2023, district level (huyện): carried in 100 + received 10,000 = 10,100;
+# resolved 9,800 (97.0297 % of 10,100), early + on time 9,700, late 100
+UNDATED = (
+    "Thực hiện chỉ đạo của UBND tỉnh Đồng Tháp, UBND thành phố Cao Lãnh đã giải quyết 77 hồ sơ"
+    " trễ hạn do thiếu nhân sự tại Bộ phận một cửa."
+)
+DOSSIERS = (
+    "Kết quả giải quyết thủ tục hành chính tại UBND thành phố Cao Lãnh năm 2023: Tổng số hồ sơ"
+    " đã tiếp nhận: 10.100 hồ sơ. Tổng số hồ sơ đã giải quyết là 9.810 hồ sơ, chiếm tỷ lệ 97,03%."
+)
+PLAN = "Kế hoạch cải cách hành chính năm 2023 có 46 nhiệm vụ, đã hoàn thành 42/46 nhiệm vụ."
+PARAGRAPHS = [
+    "UBND THÀNH PHỐ CAO LÃNH",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "Số: /BC-UBND",
+    "Cao Lãnh, ngày … tháng … năm …",  # a draft: not dated yet
+    "BÁO CÁO",
+    "Kết quả thực hiện công tác cải cách hành chính",
+    UNDATED,
+    "I. CẢI CÁCH THỦ TỤC HÀNH CHÍNH",
+    DOSSIERS,
+    "II. KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH",
+    PLAN,
+    "III. PHƯƠNG HƯỚNG",
+    "Tiếp tục đẩy mạnh cải cách hành chính, nâng cao chất lượng phục vụ người dân, doanh nghiệp"
+    " trong thời gian tới và các năm tiếp theo trên địa bàn thành phố.",
+    "Nơi nhận:",
+    "CHỦ TỊCH",
+]
+
+
+def _write_report(path: Path) -> None:
+    document = docx.Document()
+    for text in PARAGRAPHS:
+        document.add_paragraph(text)
+    document.save(str(path))
+
+
+def _dbt_build(warehouse: Path, target: Path) -> None:
+    env = {
+        **os.environ,
+        "PARWH_WAREHOUSE": str(warehouse),
+        "PARWH_ENGINE": "duckdb",
+        "PARWH_DBT_TARGET": "duckdb",
+        "PARWH_DUCKDB_MEMORY_LIMIT": "2GB",
+    }
+    result = subprocess.run(
+        [dbt_executable(), "build", "--select", f"+{MART}", "--exclude-resource-type", "unit_test",
+         "--indirect-selection", "cautious",
+         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+         "--target-path", str(target), "--log-path", str(target / "logs")],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("claims_mart")
+    warehouse, inbox, quarantine = root / "warehouse", root / "inbox", root / "quarantine"
+    warehouse.mkdir()
+    write_small_inbox(inbox)
+    _write_report(inbox / REPORT)
+    database = warehouse / "warehouse.duckdb"
+    con = duckdb.connect(str(database))
+    try:
+        ensure_schema(con)
+        load_admin_units(con)
+        register_inbox(con, inbox, quarantine, "night-1")
+        for family in ("dossiers", "budget", "surveys", "narrative_reports"):
+            report = load_family(con, family, quarantine, "night-1")
+            assert report.files_rejected == 0, report.outcomes
+    finally:
+        con.close()
+    _dbt_build(warehouse, root / "dbt_target")
+    yield database
+
+
+def _rows(database: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_each_claim_is_checked_against_the_one_stop_data(database: Path) -> None:
+    rows = _rows(
+        database,
+        "select measure, value_text, status, warehouse_value_rounded, difference, warehouse_file"
+        f" from marts.{MART} where measure is not null and status <> 'unresolved' order by claim_no",
+    )
+    by_measure = {row[0]: row[1:] for row in rows}
+    # matches: the report's total (carried in + new) is the form's
+    assert by_measure["dossiers_received"] == (
+        "10.100", "matches", Decimal("10100.0000"), Decimal("0.0000"), DOSSIERS_FILE
+    )  # fmt: skip
+    # differs: 9.810 stated, 9.800 submitted, named with its file
+    assert by_measure["dossiers_resolved"] == (
+        "9.810", "differs", Decimal("9800.0000"), Decimal("10.0000"), DOSSIERS_FILE
+    )  # fmt: skip
+    # a rate matches to the decimals the report writes: 9,800 / 10,100 = 97.0297 → 97,03
+    assert by_measure["rate_resolved"] == (
+        "97,03%",
+        "matches",
+        Decimal("97.0300"),
+        Decimal("0.0000"),
+        DOSSIERS_FILE,
+    )
+    # no data: the warehouse holds no PAR plan tasks
+    assert by_measure["plan_tasks_done"][1:] == ("no_data", None, None, None)
+
+
+def test_the_mart_row_carries_unit_period_measure_and_provenance(database: Path) -> None:
+    (row,) = _rows(
+        database,
+        "select file_name, report_unit_code, report_unit_name, unit_code, unit_name, unit_level,"
+        " authority_level, period_label, period_start, period_end, measure, measure_label_vi,"
+        " value_text, value, warehouse_value, status, difference, reason, compared_with,"
+        " warehouse_file, paragraph, char_start, char_end, quote"
+        f" from marts.{MART} where measure = 'dossiers_resolved' and value = 9810",
+    )
+    start = DOSSIERS.index("9.810")
+    assert row == (
+        REPORT, "L866", "Thành phố Cao Lãnh", "L866", "Thành phố Cao Lãnh", "district", "huyen", "2023",
+        date(2023, 1, 1), date(2023, 12, 31), "dossiers_resolved", "Hồ sơ đã giải quyết", "9.810",
+        Decimal("9810.0000"), Decimal("9800.00000000"), "differs", Decimal("10.0000"), None, "dossier_stats",
+        DOSSIERS_FILE, PARAGRAPHS.index(DOSSIERS), start, start + len("9.810"),
+        "Tổng số hồ sơ đã giải quyết là 9.810 hồ sơ, chiếm tỷ lệ 97,03%.",
+    )  # fmt: skip
+
+
+def test_a_claim_without_a_period_is_unresolved_with_the_reason(database: Path) -> None:
+    rows = _rows(
+        database,
+        f"select value_text, status, reason, warehouse_value, paragraph from marts.{MART}"
+        " where status = 'unresolved'",
+    )
+    assert rows == [
+        ("77", "unresolved", "không xác định được kỳ báo cáo của số liệu", None, PARAGRAPHS.index(UNDATED))
+    ]
+
+
+def test_every_claim_has_one_status(database: Path) -> None:
+    statuses = dict(_rows(database, f"select status, count(*) from marts.{MART} group by status"))
+    assert set(statuses) == {"matches", "differs", "no_data", "unresolved"}
+    (total,) = _rows(database, "select count(*) from raw.narrative_claims")
+    assert sum(statuses.values()) == total[0]
