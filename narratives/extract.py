@@ -278,6 +278,10 @@ _PROCEDURE_ACTION = re.compile(
     r"moi\s+ban\s+hanh|cong\s+bo\s+moi|phat\s+sinh\s+ho\s+so|khong\s+phat\s+sinh|con\s+lai|nhom)\b"
 )
 
+_PROCEDURE_ACTION_SENTENCE = re.compile(
+    r"\b(?:sua\s+doi|bai\s+bo|don\s+gian\s+hoa|rut\s+ngan|kien\s+nghi|cat\s+giam|thay\s+the)\b"
+)
+
 
 def _classify_count(clause: str, unit: str | None, sentence_left: str, after: str) -> str | None:
     """The measure of a count from its clause (the words before it since the previous
@@ -314,7 +318,8 @@ def _classify_count(clause: str, unit: str | None, sentence_left: str, after: st
             return "plan_tasks_total"
         return None
     if unit == "procedures":
-        if _PROCEDURE_ACTION.search(clause) or re.match(r"\s*(?:thuoc\s+nhom|cua\s+bo)", after):
+        acted = _PROCEDURE_ACTION.search(clause) or _PROCEDURE_ACTION_SENTENCE.search(sentence_left)
+        if acted or re.match(r"\s*(?:thuoc\s+nhom|cua\s+bo)", after):
             return None
         if re.search(r"truc\s+tuyen|dich\s+vu\s+cong", clause) or re.match(
             r"\s*(?:\w+\s+){0,2}truc\s+tuyen", after

@@ -207,7 +207,7 @@ _UNIT_LINE = re.compile(
     r"^(?:ubnd|uy ban nhan dan)\s+(tinh|thanh pho|huyen|thi xa|quan|xa|phuong|thi tran)\b\s*(.*)$"
 )
 _DEPT_LINE = re.compile(r"^(so|phong|ban|van phong)\s+\w+")
-_REPORT_DATE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+_REPORT_DATE = re.compile(r"^[^,]{2,40},\s*ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 _REPORT_DATE_BLANK = re.compile(r"ngay\s+(?:\.*\s*)?thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 _LEVEL_OF_WORD = {
     "tinh": "province",
@@ -224,6 +224,34 @@ _UNIT_IN_TEXT = re.compile(
     r"\b(?:ubnd|uy ban nhan dan)\s+(thanh pho|huyen|thi xa|quan|xa|phuong|thi tran)\s+"
     r"(?!(?:da|ve|trong|tren|va|nam|cac|cua|ban|bao|tiep|thuc|tap|duoc)\b)(\w+(?:\s\w+){0,2})"
 )
+
+
+_NAMED_UNIT = re.compile(r"\b(thanh pho|huyen|thi xa|quan|xa|phuong|thi tran|tinh)\s+(?=[a-z])")
+_NAME_WORD = re.compile(r"[A-ZĐÀ-Ỹ][\wÀ-ỹ-]*|\d+")
+
+
+def _unit_named(text: str, acting: bool) -> tuple[str | None, str | None]:
+    """A unit named in ``text``: a level word followed by a capitalised name ("thành phố Sa
+    Đéc", "phường Long Thành Trung"); with ``acting``, only the unit that acts ("Ủy ban nhân
+    dân phường … đã …", "… báo cáo …")."""
+    folded = fold_same_length(text)
+    for m in _NAMED_UNIT.finditer(folded):
+        if acting and not re.search(r"(?:ubnd|uy ban nhan dan)\s+$", folded[: m.start()]):
+            continue
+        words: list[str] = []
+        pos = m.end()
+        while (w := _NAME_WORD.match(text, pos)) is not None and w.group(0)[0].isupper():
+            words.append(w.group(0))
+            pos = w.end()
+            while pos < len(text) and text[pos] == " ":
+                pos += 1
+        if not words:
+            continue
+        if acting and not re.match(r"\s*(?:da|bao cao|tap trung|ban hanh|tiep tuc)\b", folded[pos:]):
+            continue
+        name = text[m.start() : m.end()] + " ".join(words)
+        return name, _LEVEL_OF_WORD[m.group(1)]
+    return None, None
 
 
 def _plain(text: str) -> str:
@@ -254,22 +282,15 @@ def parse_header(paragraphs: list[str]) -> ReportHeader:
             broken = title and len(title) < 40 and len(nxt) > 1 and nxt[1] and not nxt[1][:1].isdigit()
             if broken and fold_same_length(nxt[1]).startswith(("nam ", "quy ", "6 thang", "9 thang")):
                 title = f"{title} {nxt[1]}"  # a title broken over two lines
-    # The unit from the title or the text when the heading block does not name it
-    if unit_name is None:
-        for para in ([title] if title else []) + paragraphs[:40]:
-            folded = fold_same_length(_plain(para))
-            if m := _UNIT_IN_TEXT.search(folded):
-                start = m.start()
-                unit_name = _plain(para)[start : m.end()]
-                level = _LEVEL_OF_WORD[m.group(1)]
-                break
+    # The unit from the title, else from the text ("Ủy ban nhân dân phường Long Thành Trung
+    # đã …"), when the heading block does not name it
     if unit_name is None and title:
-        folded = fold_same_length(title)
-        m = re.search(r"\b(thanh pho|huyen|thi xa|quan|xa|phuong|thi tran)\s+[a-z]", folded)
-        if m:
-            unit_name = title[m.start() :]
-            unit_name = re.split(r"\s+(?:năm|đến|quý|6 tháng|9 tháng)\b", unit_name)[0]
-            level = _LEVEL_OF_WORD[m.group(1)]
+        unit_name, level = _unit_named(title, acting=False)
+    if unit_name is None:
+        for para in paragraphs[:40]:
+            unit_name, level = _unit_named(_plain(para), acting=True)
+            if unit_name:
+                break
     period: PeriodRef | None = None
     if title:
         found = find_periods(title, default_year=report_date.year if report_date else None)
