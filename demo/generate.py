@@ -30,6 +30,7 @@ from demo.dossiers import (
 )
 from demo.figures import DossierFigures, total
 from demo.ii06a import Section, ii06a_xlsx, split_by_field
+from demo.narratives import write_narrative_reports
 from demo.portal_766 import FILE_NAME as PORTAL_766_FILE
 from demo.portal_766 import SCORES as PORTAL_766_SCORES
 from demo.portal_766 import portal_766_xlsx
@@ -323,6 +324,9 @@ def generate_demo_inbox(inbox: Path, *, seed: int = DEFAULT_SEED) -> DemoSummary
         "file": PORTAL_766_FILE,
         "totals": {f"L{code}": str(portal_766_total(code)) for code in PORTAL_766_SCORES},
     }
+    # 11. Narrative reports (.docx, family narrative_reports) written from the figures above with
+    # planted differences (demo/narratives.py), read back into the claims mart.
+    expected["narrative_reports"] = write_narrative_reports(w, nt_rows, province("87").district(SA_DEC))
     expected["counts"] = {
         "districts": sum(len(p.districts) for p in load_provinces()),
         "communes": sum(len(d.communes) for p in load_provinces() for d in p.districts),

@@ -128,14 +128,14 @@ def test_one_csv_arrives_in_nfd(demo_inbox: DemoSummary) -> None:
 def test_files_listed_match_the_inbox(demo_inbox: DemoSummary) -> None:
     on_disk = sorted(p.name for p in demo_inbox.inbox.iterdir())
     assert on_disk == [f.name for f in demo_inbox.files]
-    assert len(on_disk) == 68  # README: "writes 68 deterministic submissions"
+    assert len(on_disk) == 71  # README: "writes 71 deterministic submissions"
     # the official form II.06a and an Excel 97-2003 file are among them
     assert NHA_TRANG_FORM in on_disk and XLS_STAFF in on_disk
     assert [n for n in on_disk if n.endswith(".xls")] == [XLS_STAFF]
     families = {f.family for f in demo_inbox.files}
     assert families == {
         "dossiers", "dossier_records", "staff", "budget", "surveys", "self_assessment", "procedure_catalogue",
-        "portal_766_scores",
+        "portal_766_scores", "narrative_reports",
     }  # fmt: skip
 
 
@@ -226,7 +226,8 @@ def test_xlsx_header_labels_are_exact(demo_inbox: DemoSummary) -> None:
 def test_nha_trang_2018_seed_figures(demo_inbox: DemoSummary) -> None:
     """Seed 002 on Biểu II.06a: the city's desk by field under "Huyện, thị xã, thành phố",
     the communes under "Xã, phường, thị trấn"; once, in one file (no older layout of it)."""
-    assert [n for n in demo_inbox.names() if "nha_trang" in n] == [NHA_TRANG_FORM]
+    # (the narrative report of Nha Trang 2018, family narrative_reports, is not a dossier file)
+    assert [n for n in demo_inbox.names("dossiers") if "nha_trang" in n] == [NHA_TRANG_FORM]
     titles, sections, totals = read_ii06a_xlsx(demo_inbox.inbox / NHA_TRANG_FORM)
     assert "Đơn vị báo cáo: UBND thành phố Nha Trang, tỉnh Khánh Hòa" in titles
     assert "Kỳ báo cáo: Năm 2018 (Từ ngày 01/01/2018 đến ngày 31/12/2018)" in titles
