@@ -24,5 +24,6 @@ PUBLISHED_MARTS = (
     "fct_766_indicators",
     "fct_766_group_scores",
     "mart_766_rankings",
+    "mart_report_claims",
     "data_quality_findings",
 )

@@ -7,6 +7,7 @@ in the warehouse, one cannot be tied to a period (unresolved, with the reason)."
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from datetime import date
@@ -175,3 +176,13 @@ def test_every_claim_has_one_status(database: Path) -> None:
     assert set(statuses) == {"matches", "differs", "no_data", "unresolved"}
     (total,) = _rows(database, "select count(*) from raw.narrative_claims")
     assert sum(statuses.values()) == total[0]
+
+
+def test_the_example_queries_of_the_docs_section_run(database: Path) -> None:
+    """docs/marts.md, "Narrative report claims": every example runs and finds the report."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "marts.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Narrative report claims") : doc.index("## Example queries")]
+    queries = re.findall(r"```sql\n(.*?)```", section, re.S)
+    assert len(queries) == 3
+    for query in queries:
+        assert _rows(database, query), query
