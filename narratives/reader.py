@@ -70,12 +70,13 @@ def _txt_paragraphs(path: Path) -> list[str]:
 
 def _docx_paragraphs(path: Path) -> list[str]:
     import docx  # python-docx
+    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as exc:
         raise ReportReadError(
             f"{path.name}: not a readable .docx ({exc})",
             f"{path.name}: không đọc được tệp .docx (tệp hỏng hoặc không phải báo cáo)",
@@ -155,8 +156,11 @@ _NEW_BLOCK = re.compile(r"^\s*(?:[-+*•–]|\d+(?:\.\d+)*[.)/]|[IVX]+\.|[a-zđ]
 
 def _join_pdf_lines(lines: list[str]) -> list[str]:
     """A PDF's text layer breaks paragraphs into lines; join a line to the previous one
-    unless the previous ends a sentence or this one starts a list item or a heading."""
+    unless the previous one ends a sentence, falls well short of the text's width (a heading,
+    the last line of a paragraph) or is in capitals, or this one starts a list item."""
+    width = max((len(line.strip()) for line in lines), default=0)
     out: list[str] = []
+    last_len = 0
     for line in lines:
         line = line.rstrip()
         if not line.strip():
@@ -166,6 +170,7 @@ def _join_pdf_lines(lines: list[str]) -> list[str]:
         if (
             out
             and out[-1]
+            and last_len >= 0.75 * width
             and not _SENTENCE_END.search(out[-1])
             and not _NEW_BLOCK.match(line)
             and not out[-1].isupper()
@@ -173,6 +178,7 @@ def _join_pdf_lines(lines: list[str]) -> list[str]:
             out[-1] = out[-1] + " " + line.strip()
         else:
             out.append(line)
+        last_len = len(line.strip())
     return out
 
 
