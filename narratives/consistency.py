@@ -34,6 +34,11 @@ _CHANNEL_COMPONENTS: dict[str, frozenset[str]] = {
     "dossiers_postal": frozenset({"postal"}),
     "dossiers_in_person": frozenset({"in_person"}),
 }
+_ORIGIN_COMPONENTS: dict[str, frozenset[str]] = {
+    "dossiers_received": frozenset({"carried_in", "new"}),
+    "dossiers_carried_in": frozenset({"carried_in"}),
+    "dossiers_new": frozenset({"new"}),
+}
 
 # a rate and the counts it is computed from: numerator, denominator (each a measure, or a
 # tuple of measures whose sum stands in when the measure itself is not stated)
@@ -113,7 +118,7 @@ def _contribution(total: Claim, part: Claim) -> Decimal | None:
 def _dossier_check(total: Claim, parts: list[Claim]) -> str | None:
     """``None`` when the parts cannot be compared with the total (overlapping or of another
     dimension); "complete" when they cover it; "partial" when they cover part of it."""
-    for table in (_DOSSIER_COMPONENTS, _CHANNEL_COMPONENTS):
+    for table in (_DOSSIER_COMPONENTS, _CHANNEL_COMPONENTS, _ORIGIN_COMPONENTS):
         if total.measure not in table or any(p.measure not in table for p in parts):
             continue
         whole = table[total.measure]

@@ -286,7 +286,11 @@ _PROCEDURE_ACTION_SENTENCE = re.compile(
 def _classify_count(clause: str, unit: str | None, sentence_left: str, after: str) -> str | None:
     """The measure of a count from its clause (the words before it since the previous
     figure), the unit after it and the words right after the unit."""
-    if unit == "dossiers" or (unit is None and re.search(r"\bho\s+so\b", clause)):
+    implied = unit is None and _last_match(clause, _DOSSIER_QUALIFIERS)[0] is not None
+    implied = (
+        implied and bool(re.search(r"\bho\s+so\b", sentence_left)) and bool(re.search(r"[:(;,]\s*$", clause))
+    )
+    if unit == "dossiers" or (unit is None and re.search(r"\bho\s+so\b", clause)) or implied:
         if re.search(
             r"\b(?:de\s+nghi|tinh\s+gian|thi\s+dua|khen\s+thuong|ky\s+luat|luu\s+tru)\b", clause + after[:30]
         ):
@@ -710,7 +714,10 @@ FAMILIES = {
     "survey": ("survey_",),
     "procedures": ("procedures_count", "online_services_count"),
 }
-_BREAKDOWN = re.compile(r"^[^0-9.;]{0,50}?(\(\s*)?\b(?:trong\s+do|cu\s+the|bao\s+gom|gom)\b\s*[,:]?")
+_BREAKDOWN = re.compile(
+    r"^[^0-9.;]{0,50}?(\(\s*)?\b(?:trong\s+do|cu\s+the|bao\s+gom|gom)\b\s*[,:]?"
+    r"|^[\s*_]*(\()(?=[^0-9()]{2,40}:\s*\d)"  # "12.345 hồ sơ (kỳ trước chuyển qua: 123 …)"
+)
 _PERCENT = re.compile(r"\d+(?:,\d+)?\s*%")
 
 
@@ -770,11 +777,12 @@ def link_parts(paragraphs: list[str], claims: list[Claim]) -> list[Claim]:
             if not m:
                 continue
             start = unit_end + m.end()
+            paren = m.group(1) is not None or m.group(2) is not None
             rest = folded[start:].strip(" *_")
-            if not rest and m.group(1) is None:
+            if not rest and not paren:
                 ranges = _continuation(paragraphs, p_index)
             else:
-                ranges = [(p_index, start, _breakdown_end(folded, start, m.group(1) is not None))]
+                ranges = [(p_index, start, _breakdown_end(folded, start, paren))]
             breakdowns[i] = (ranges, _count_unit(unit))
     out = list(claims)
     for i, (ranges, unit) in breakdowns.items():
