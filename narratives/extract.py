@@ -207,6 +207,8 @@ def _in_spans(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
 
 
 def _unit_after(folded: str, end: int) -> tuple[str | None, int]:
+    if m := re.match(r"(?:\^+|<sup>\s*\d+\s*</sup>)", folded[end:]):
+        end += m.end()  # a footnote marker right after the number
     rest = folded[end : end + 40]
     frac = re.match(r"\s*/\s*(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)", rest)
     if frac:

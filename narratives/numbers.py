@@ -27,7 +27,13 @@ def read_vi_number(text: str) -> Decimal:
     return Decimal(text.replace(".", "").replace(",", "."))
 
 
+_FOOTNOTE_MARKS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|<sup>\s*\d+\s*</sup>")
+
+
 def find_numbers(text: str) -> list[Number]:
+    """The numbers of ``text`` with their offsets; footnote markers are blanked first so
+    that "58.053⁶" reads 58053."""
+    text = _FOOTNOTE_MARKS.sub(lambda m: " " * len(m.group(0)), text)
     return [
         Number(m.start(1), m.end(1), m.group(1), read_vi_number(m.group(1))) for m in NUMBER.finditer(text)
     ]

@@ -59,3 +59,79 @@ def test_seed_002_dossier_paragraphs() -> None:
             assert all(c.period_kind == "year" and c.period_year == 2018 for c in found)
             c = found[0]
             assert report.paragraphs[c.paragraph][c.char_start : c.char_end] in c.value_text
+
+
+HEAD = ["UBND THÀNH PHỐ NHA TRANG", "Nha Trang, ngày 28 tháng 3 năm 2019", "BÁO CÁO", "Kết quả CCHC năm 2018"]
+
+
+def _claims(*paragraphs: str):
+    return extract_claims([*HEAD, *paragraphs])
+
+
+def _seen(claims) -> set[tuple[str, str]]:
+    return {(c.measure, str(c.value)) for c in claims}
+
+
+def test_targets_thresholds_changes_and_document_numbers_are_not_claims() -> None:
+    claims = _claims(
+        "Quyết định số 1088/QĐ-UBND ngày 26/01/2018 giao chỉ tiêu hồ sơ trực tuyến đối với các cơ quan"
+        " chuyên môn là 30% và đối với UBND cấp xã là 20%.",
+        "Hạn chế tỷ lệ hồ sơ trễ hạn dưới 3%. Phấn đấu tỷ lệ hồ sơ trực tuyến đạt trên 50%.",
+        "Chỉ số hài lòng chung của UBND cấp xã trong năm 2018 đạt 78,18%, tăng 4,97% so với năm 2017"
+        " và đạt mục tiêu đề ra tại kế hoạch (78%).",
+    )
+    assert _seen(claims) == {("satisfaction_index", "78.18")}
+    [index] = claims
+    assert index.level == "commune" and (index.period_kind, index.period_year) == ("year", 2018)
+
+
+def test_footnote_markers_do_not_change_the_number() -> None:
+    paragraph = "Tổng số hồ sơ đã tiếp nhận: 1.234⁶ hồ sơ. Số hồ sơ đã giải quyết là 1.200<sup>7</sup> hồ sơ."
+    claims = _claims(paragraph)
+    assert _seen(claims) == {("dossiers_received", "1234"), ("dossiers_resolved", "1200")}
+    assert [paragraph[c.char_start : c.char_end] for c in claims] == ["1.234", "1.200"]
+    assert all(c.quote.startswith(("Tổng số", "Số hồ sơ")) for c in claims)
+
+
+def test_periods_per_sentence_and_inherited() -> None:
+    claims = _claims(
+        "Trong 9 tháng đầu năm 2020, UBND phường đã tiếp nhận 3.579 hồ sơ.",
+        "Kết quả đến ngày 12/6/2023, UBND các xã, phường đã tiếp nhận 500 hồ sơ.",
+        "Trong 6 tháng đầu năm, thành phố đã tiếp nhận 700 hồ sơ.",
+        "Thành phố đã tiếp nhận 800 hồ sơ.",
+    )
+    got = {str(c.value): (c.period_kind, c.period_end.isoformat(), c.level) for c in claims}
+    assert got == {
+        "3579": ("nine_months", "2020-09-30", "commune"),
+        "500": ("to_date", "2023-06-12", "commune"),
+        "700": ("half", "2018-06-30", "district"),
+        "800": ("year", "2018-12-31", "district"),
+    }
+
+
+def test_fractions_money_staff_and_points() -> None:
+    claims = _claims(
+        "Thành phố đã hoàn thành 42/46 nhiệm vụ của Kế hoạch CCHC năm 2018.",
+        "Kế hoạch vốn giao: 590.161,540 triệu đồng; đã giải ngân: 212.901,285 triệu đồng, đạt 36% Kế hoạch.",
+        "Tổng biên chế được giao năm 2018 là 120 biên chế; hiện có 115 người, trong đó công chức 60 người.",
+        "Tổng số hồ sơ tinh giản biên chế là 12 hồ sơ; tuyển dụng 32 viên chức.",
+    )
+    assert _seen(claims) == {
+        ("plan_tasks_done", "42"),
+        ("disbursement_plan", "590161.540"),
+        ("disbursed", "212901.285"),
+        ("disbursement_rate", "36"),
+        ("staff_quota", "120"),
+        ("staff_actual", "115"),
+        ("staff_actual", "60"),
+    }
+    done = next(c for c in claims if c.measure == "plan_tasks_done")
+    assert done.max_value == Decimal("46") and done.value_text == "42"
+    assert next(c for c in claims if c.value == Decimal("60")).category == "công chức"
+
+
+def test_a_figure_without_a_period_is_unresolved_with_its_reason() -> None:
+    claims = extract_claims(["Kết quả công tác CCHC", "Tổng số hồ sơ đã tiếp nhận: 1.234 hồ sơ."])
+    [claim] = claims
+    assert claim.status == "unresolved" and "kỳ báo cáo" in (claim.reason or "")
+    assert claim.measure == "dossiers_received" and claim.value == Decimal("1234")
