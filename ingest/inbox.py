@@ -405,13 +405,18 @@ def _classify(path: Path, file_name: str) -> tuple[dict[str, list[str | None]], 
             " liệt kê đơn vị với ít nhất bốn trong sáu nhóm chỉ số",
             file_name=file_name,
         )
-    if is_report_name(file_name):  # a narrative report (.pdf always; .docx, .txt by their text)
-        paragraphs = narrative_report(path, file_name)
-        if paragraphs is not None:
-            return {NARRATIVE_FAMILY: [None]}, [Sheet(None, [(p,) for p in paragraphs[:HEADER_SCAN_ROWS]])]
+    # a narrative report (.pdf always; .docx, .txt by their text); a .docx report's annex
+    # tables ("Phụ lục") are read as well, as before
+    report: list[Sheet] = []
+    if is_report_name(file_name) and (paragraphs := narrative_report(path, file_name)) is not None:
+        report = [Sheet(None, [(p,) for p in paragraphs[:HEADER_SCAN_ROWS]])]
+        if file_kind(path) != "docx":
+            return {NARRATIVE_FAMILY: [None]}, report
     try:
         sheets = private_sheet_names(read_sheets(path, max_rows=HEADER_SCAN_ROWS + 5))
     except ReadError as exc:
+        if report:  # a report without tables
+            return {NARRATIVE_FAMILY: [None]}, report
         raise IngestError.from_parse_error(exc, file_name=file_name) from exc
     if not any(any(row) for s in sheets for row in s.rows):
         raise IngestError(
@@ -432,6 +437,8 @@ def _classify(path: Path, file_name: str) -> tuple[dict[str, list[str | None]], 
             match = turned[2] if turned else None
         if match is not None:
             families.setdefault(match.family, []).append(sheet.name)
+    if report:
+        return {NARRATIVE_FAMILY: [None], **families}, report + sheets
     if not families:
         hint_en, hint_vi, row = _closest_reading(sheets)
         raise IngestError(

@@ -24,10 +24,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from ingest.admin_units import UnitResolver
-from ingest.errors import IngestError, ParseError
+from ingest.errors import IngestError, ParseError, ReadError
 from ingest.form_checks import LoadFinding
+from ingest.limits import limits
 from ingest.periods import period_label
-from ingest.readers import check_zip
+from ingest.readers import _check_elements, check_zip
 from ingest.text import fold
 from narratives.claims import Claim, measures
 from narratives.extract import extract_claims
@@ -84,10 +85,16 @@ def looks_like_report(paragraphs: list[str]) -> bool:
 
 def _docx_body_paragraphs(path: Path) -> list[str]:
     """The non-empty paragraphs of a Word document outside its tables (python-docx's
-    ``Document.paragraphs``), after the zip's parts were checked against the limits."""
+    ``Document.paragraphs``), after the zip's parts and elements were checked against the
+    limits (as the table reader does)."""
     import docx
 
-    check_zip(path, "docx")
+    lim = limits()
+    try:  # python-docx builds every element: counted first
+        elements = check_zip(path, "docx", lim)
+        _check_elements(elements, sorted(elements), lim)
+    except ReadError:
+        return []  # too large: the table reader refuses it with the limit named
     try:
         document = docx.Document(str(path))
     except Exception:

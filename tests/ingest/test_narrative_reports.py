@@ -212,3 +212,25 @@ def test_a_txt_report_is_read_and_a_csv_txt_stays_a_table(
     families = dict(con.execute("select file_name, source_family from raw.file_manifest").fetchall())
     assert families == {"bao_cao.txt": "narrative_reports", "tthc.txt": "dossiers"}
     assert con.execute("select count(*) from raw.narrative_claims").fetchone() == (3,)
+
+
+def test_a_report_with_an_annex_table_is_read_as_both(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """The annex ("Phụ lục") tables of a .docx report are still read as table submissions."""
+    inbox = tmp_path / "inbox"
+    path = write_report(inbox / "bao_cao_co_phu_luc.docx", report_paragraphs(dossiers=DOSSIERS_2023))
+    document = docx.Document(str(path))
+    document.add_paragraph("Phụ lục: Kết quả giải quyết TTHC năm 2023")
+    rows = [
+        ["Mã đơn vị", "Đơn vị", "Kỳ báo cáo", "Cấp", "Tiếp nhận mới", "Đã giải quyết", "Đúng hạn", "Trễ hạn"],
+        ["866", "Thành phố Cao Lãnh", "Năm 2023", "huyện", "10.000", "9.800", "9.700", "100"],
+    ]
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.save(str(path))
+    _load(con, inbox, tmp_path, "narrative_reports", "dossiers")
+    loaded = con.execute(
+        "select source_family, row_count from raw.file_manifest where status = 'loaded' order by 1"
+    ).fetchall()
+    assert loaded == [("dossiers", 1), ("narrative_reports", 3)]
