@@ -700,11 +700,21 @@ def _classify_rate(
 
 
 def _classify_points(clause: str, sentence_left: str, ctx: _Context) -> tuple[str | None, str | None]:
+    """Points of the PAR self-assessment: the total ("tự đánh giá đạt 57,96 điểm/ 70 điểm"),
+    an area's ("Chỉ số này ước đạt 13,91/16,50 điểm" in the area's section, "Lĩnh vực 1. …:
+    ước đạt …"); a criterion's points ("tiêu chí (1) … (1,6/ 2,0 điểm)") are not an area's."""
+    if re.search(r"tieu\s+chi", clause) or re.search(r"tieu\s+chi", sentence_left[-80:]):
+        return None, None
     if re.search(r"tong\s+(?:so\s+)?diem|tu\s+danh\s+gia|tong\s+cong", sentence_left):
         return "par_points_total", None
+    if m := re.search(r"\blinh\s+vuc\s+(?:so\s+)?([1-8])\b", sentence_left):
+        return "par_points", m.group(1)
     area_total = re.search(r"(?:chi\s+so|linh\s+vuc)\s+(?:nay|thanh\s+phan)\b", sentence_left)
-    if ctx.area and area_total and not re.search(r"tieu\s+chi", clause):
+    if ctx.area and area_total:
         return "par_points", ctx.area
+    named, _ = _last_match(sentence_left, _AREA_NAMES)
+    if named and re.search(r"\b(?:uoc\s+)?dat\s*$|:\s*$", clause):
+        return "par_points", named
     return None, None
 
 
