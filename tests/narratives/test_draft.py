@@ -284,3 +284,70 @@ def test_period_without_data_lists_the_units_periods(nha_trang: Settings, tmp_pa
     assert result.exit_code == 1
     assert "không có số liệu nào của UBND thành phố Nha Trang (L568)" in result.output
     assert "các kỳ có số liệu: 2018" in result.output
+
+
+# --- every unit of the demo ------------------------------------------------------------------
+
+_CLAIM_LEVEL = {"tinh": "province", "huyen": "district", "xa": "commune"}
+
+
+def _dossier_round_trip(con, unit_code: str, period_text: str, out: Path) -> tuple[Counter, Counter]:
+    """(claims read back from the draft's dossier paragraphs, figures of the marts' rows the
+    draft wrote them from)."""
+    import sqlfiles
+    from narratives.draft import build_draft, write_draft
+    from narratives.draft_periods import parse_draft_period
+
+    draft = build_draft(con, unit_code, period_text)
+    _, docx = write_draft(draft, out)
+    paragraphs, claims = _claims(docx)
+    dossier_paragraphs = {i for i, text in enumerate(paragraphs) if text.startswith("* Kết quả giải quyết")}
+    got = Counter(
+        (c.measure, c.value, c.level, c.period_end) for c in claims if c.paragraph in dossier_paragraphs
+    )
+    period = parse_draft_period(period_text)
+    params = {"unit_code": unit_code, "period_label": period.label}
+    written: Counter = Counter()
+    for row in sqlfiles.rows(con, "narratives", "draft_dossiers", params):
+        level = _CLAIM_LEVEL[row["authority_level"]]
+        figures = {
+            "dossiers_received": row["received"],
+            "dossiers_resolved": row["resolved"],
+            "rate_resolved": rate(row["resolved"], row["received"]),
+            "dossiers_resolved_early_or_on_time": row["in_time"],
+            "rate_on_time": rate(row["in_time"], row["resolved"]),
+            "dossiers_resolved_late": row["late"],
+            "rate_late": rate(row["late"], row["resolved"]),
+        }
+        for measure, value in figures.items():
+            if value is not None:
+                written[(measure, Decimal(value), level, period.end)] += 1
+    return got, written
+
+
+def test_round_trip_for_every_demo_district(demo_build, tmp_path: Path) -> None:
+    """Every district of the demo in 2023 (its own level and its communes), Nha Trang and one
+    of its communes in 2018: the dossier figures read back are exactly the marts'."""
+    import duckdb
+
+    con = duckdb.connect(str(demo_build.settings.latest_path), read_only=True)
+    try:
+        districts = [
+            code
+            for (code,) in con.execute(
+                "select distinct f.unit_code from marts.fct_dossier_stats as f"
+                " join marts.dim_admin_units as u using (unit_code)"
+                " where f.period_label = '2023' and u.unit_kind = 'district' order by 1"
+            ).fetchall()
+        ]
+        assert len(districts) > 20
+        cases = [(code, "2023") for code in districts] + [("L568", "2018"), ("L22333", "2018")]
+        differences = {}
+        for code, period in cases:
+            got, written = _dossier_round_trip(con, code, period, tmp_path)
+            assert written, (code, period)
+            if got != written:
+                differences[(code, period)] = (got - written, written - got)
+    finally:
+        con.close()
+    assert differences == {}
