@@ -563,6 +563,12 @@ def _paragraph_claims(
                 level = _level_before(intro_folded, len(intro_folded))
             unit = fig.unit or ""
             value = n.value * 1000 if unit == "money_billion" else n.value
+            if _is_count(measure) and value != value.to_integral_value():
+                if not re.fullmatch(r"\d{1,3}(?:,\d{3})+", n.text):
+                    previous.append((fig, None))
+                    prev_end = max(fig.unit_end, n.end)
+                    continue  # a count with decimals is no count: not read rather than misread
+                value = Decimal(n.text.replace(",", ""))  # "58,053 hồ sơ": English grouping
             value_text = n.text
             if unit == "percent":
                 value_text = re.sub(r"\s+%", "%", paragraph[n.start : fig.unit_end].strip())
@@ -593,6 +599,13 @@ def _paragraph_claims(
         lv = _level_before(s_folded, len(s_folded))
         paragraph_level = lv or paragraph_level
     return claims
+
+
+def _is_count(measure: str | None) -> bool:
+    from narratives.claims import measures
+
+    known = measures().get(measure or "")
+    return known is not None and known.kind == "count"
 
 
 def _implied(claim: Claim, clause: str, rest: str) -> list[Claim]:

@@ -278,6 +278,9 @@ def parse_header(paragraphs: list[str]) -> ReportHeader:
         if unit_name is None and len(plain) < 80 and (m := _UNIT_LINE.match(folded)):
             unit_name = plain
             level = _LEVEL_OF_WORD[m.group(1)]
+        elif unit_name is None and len(plain) < 80 and plain.isupper() and _DEPT_LINE.match(folded):
+            unit_name = plain  # "SỞ TƯ PHÁP", "BAN QUẢN LÝ …": a department of the province
+            level = "department"
         if report_date is None and (m := _REPORT_DATE.search(folded)):
             with contextlib.suppress(ValueError):
                 report_date = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
