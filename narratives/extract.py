@@ -533,6 +533,8 @@ def _paragraph_claims(
                 folded,
                 paragraph,
             )
+            if measure is not None and category is None and family(measure) == "dossiers":
+                category = _field_of(clause, paragraph[prev_end : n.start])
             if measure is not None and not _is_claim_position(clause, before, after):
                 measure = None
             if measure is not None and re.match(
@@ -599,6 +601,21 @@ def _paragraph_claims(
         lv = _level_before(s_folded, len(s_folded))
         paragraph_level = lv or paragraph_level
     return claims
+
+
+_FIELD = re.compile(r"\blinh\s+vuc\s+(.+?)\s*(?:\b(?:cua|co|la|tai)\b.*)?:?\s*$")
+
+
+def _field_of(clause: str, original: str) -> str | None:
+    """The field (lĩnh vực) a dossier figure is about when its clause names one ("lĩnh vực
+    đất đai 62 hồ sơ"): such a figure is a part, not the unit's total."""
+    cut = max(clause.rfind(";"), clause.rfind("("), clause.rfind(":"))
+    own = clause[cut + 1 :]
+    m = _FIELD.search(own)
+    if not m or re.search(r"\d", m.group(1)):
+        return None
+    start = cut + 1
+    return "lĩnh vực " + original[start + m.start(1) : start + m.end(1)].strip(" ,")
 
 
 def _is_count(measure: str | None) -> bool:
