@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 from ingest.admin_units import UnitResolver
@@ -31,6 +30,8 @@ from ingest.periods import period_label
 from ingest.readers import _check_elements, check_zip
 from ingest.text import fold
 from narratives.claims import Claim, measures
+from narratives.consistency import ConsistencyFinding
+from narratives.consistency import findings as consistency_findings
 from narratives.extract import extract_claims
 from narratives.reader import Report, ReportHeader, ReportReadError, read_paragraphs, read_report
 
@@ -306,7 +307,7 @@ def read_narrative_report(path: Path, file_name: str, resolver: UnitResolver) ->
         )
     label = period_label(*period) if period else None
     unit_words = _unit_words(resolver, report_unit, header.unit_name)
-    findings = [_load_finding(f, unit_words, report_unit, label) for f in _consistency_findings(claims)]
+    load_findings = [_load_finding(f, unit_words, report_unit, label) for f in consistency_findings(claims)]
     notes: list[tuple[str, str]] = []
     if not claims:
         notes.append(
@@ -317,16 +318,7 @@ def read_narrative_report(path: Path, file_name: str, resolver: UnitResolver) ->
         )
     if unit_reason:
         notes.append((f"the report's unit is not known: {header.unit_name or '(none)'}", unit_reason))
-    return ReadReport(rows, findings, report_unit, [label] if label else [], notes)
-
-
-def _consistency_findings(claims: list[Claim]) -> list[object]:
-    """narratives.consistency.findings (parts vs total, rate vs counts, stated twice)."""
-    try:
-        from narratives.consistency import findings
-    except ModuleNotFoundError:  # the checks are written beside the extractor (issue 20)
-        return []
-    return list(findings(claims))
+    return ReadReport(rows, load_findings, report_unit, [label] if label else [], notes)
 
 
 def _unit_words(resolver: UnitResolver, unit_code: str | None, as_written: str | None) -> str:
@@ -337,28 +329,23 @@ def _unit_words(resolver: UnitResolver, unit_code: str | None, as_written: str |
     return as_written or "đơn vị không xác định"
 
 
-def _load_finding(finding: object, unit_words: str, unit_code: str | None, label: str | None) -> LoadFinding:
+def _load_finding(
+    finding: ConsistencyFinding, unit_words: str, unit_code: str | None, label: str | None
+) -> LoadFinding:
     """A consistency finding as a load finding: the rule of its kind, the paragraph as the
-    row, the figures compared, the message naming the unit."""
-    kind = str(getattr(finding, "kind", ""))
-    rule = CONSISTENCY_RULES.get(kind, RULE_PARTS_VS_TOTAL)
-    involved: list[Claim] = list(getattr(finding, "claims", ()) or ())
-    first = involved[0] if involved else None
-    stated = getattr(finding, "stated", None)
-    computed = getattr(finding, "computed", None)
-    message_vi = str(getattr(finding, "message_vi", None) or getattr(finding, "message", ""))
-    message_en = str(getattr(finding, "message_en", None) or message_vi)
-    where_vi = f"đoạn {first.paragraph + 1}" if first else "báo cáo"
-    where_en = f"paragraph {first.paragraph + 1}" if first else "the report"
+    row and the number's offsets as the place, the figures compared, the message naming the
+    unit and quoting the sentence."""
+    first = finding.claims[0]
+    where_vi, where_en = f"đoạn {first.paragraph + 1}", f"paragraph {first.paragraph + 1}"
     return LoadFinding(
-        rule=rule,
+        rule=CONSISTENCY_RULES[finding.kind],
         sheet=None,
-        source_row=first.paragraph + 1 if first else None,
-        column_ref=f"{where_vi}, ký tự {first.char_start}–{first.char_end}" if first else None,
-        stated=Decimal(stated) if stated is not None else None,
-        computed=Decimal(computed) if computed is not None else None,
-        message=f"Report of {unit_words}, {where_en}: {message_en}",
-        message_vi=f"Báo cáo của {unit_words}, {where_vi}: {message_vi}",
+        source_row=first.paragraph + 1,
+        column_ref=f"{where_vi}, ký tự {first.char_start}–{first.char_end}",
+        stated=finding.stated,
+        computed=finding.computed,
+        message=f"Report of {unit_words}, {where_en}: {finding.message_en or finding.message}",
+        message_vi=f"Báo cáo của {unit_words}, {where_vi}: {finding.message}",
         unit_code=unit_code,
         period_label=label,
     )

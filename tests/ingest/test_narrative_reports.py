@@ -234,3 +234,24 @@ def test_a_report_with_an_annex_table_is_read_as_both(con: duckdb.DuckDBPyConnec
         "select source_family, row_count from raw.file_manifest where status = 'loaded' order by 1"
     ).fetchall()
     assert loaded == [("dossiers", 1), ("narrative_reports", 3)]
+
+
+def test_a_reports_own_inconsistency_is_a_load_finding_naming_the_unit(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """9.810 resolved of 10.100 received is 97,13 %, not the 97,03 % the report states."""
+    inbox = tmp_path / "inbox"
+    write_report(inbox / "bao_cao.docx", report_paragraphs(dossiers=DOSSIERS_2023))
+    _load(con, inbox, tmp_path, "narrative_reports")
+    rows = con.execute(
+        "select rule, source_family, source_row, stated_value, computed_value, unit_code, period_label,"
+        " message_vi from raw.load_findings"
+    ).fetchall()
+    paragraph = report_paragraphs(dossiers=DOSSIERS_2023).index(DOSSIERS_2023) + 1
+    assert [r[:7] for r in rows] == [
+        ("form_narrative_rate_vs_counts", "narrative_reports", paragraph, Decimal("97.030"),
+         Decimal("97.130"), "L866", "2023"),
+    ]  # fmt: skip
+    message = rows[0][7]
+    assert message.startswith(f"Báo cáo của Thành phố Cao Lãnh (L866), đoạn {paragraph}: ")
+    assert "97,03%" in message  # the quote
