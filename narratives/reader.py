@@ -105,6 +105,10 @@ def _docx_paragraphs(path: Path) -> list[str]:
     return out
 
 
+_SUPER = tuple("⁰¹²³⁴⁵⁶⁷⁸⁹")
+_TO_SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def _docx_footnotes(path: Path) -> list[str]:
     """The footnotes' text (word/footnotes.xml), each as a paragraph, numbered as Word shows
     them (¹ …) so that a reader sees which figure they belong to."""
@@ -124,10 +128,13 @@ def _docx_footnotes(path: Path) -> list[str]:
         kind = note.get(f"{{{ns['w']}}}type")
         if kind in ("separator", "continuationSeparator", "continuationNotice"):
             continue
+        mark = str(len([n for n in notes if n.startswith(_SUPER)]) + 1).translate(_TO_SUPER)
+        first = True
         for para in note.findall(".//w:p", ns):
             text = "".join(t.text or "" for t in para.findall(".//w:t", ns))
             if text.strip():
-                notes.append(text)
+                notes.append(f"{mark} {text.strip()}" if first else text)
+                first = False
     return notes
 
 

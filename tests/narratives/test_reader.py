@@ -187,3 +187,29 @@ def test_unreadable_files(tmp_path: Path) -> None:
     empty.write_text("\n \n", encoding="utf-8")
     with pytest.raises(ReportReadError, match="không có nội dung"):
         read_paragraphs(empty)
+
+
+def test_docx_footnotes_follow_the_body_numbered(tmp_path: Path) -> None:
+    import zipfile
+
+    plain = _docx(tmp_path / "plain.docx", with_table=False)
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    notes = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {w}>'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:id="1"><w:p><w:r><w:t>Tổng số cán bộ, công chức, viên chức hiện có là 713 người,'
+        " trong đó:</w:t></w:r></w:p><w:p><w:r><w:t>- Cán bộ: 7 người</w:t></w:r></w:p></w:footnote>"
+        "</w:footnotes>"
+    )
+    path = tmp_path / "footnotes.docx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr("word/footnotes.xml", notes)
+    paragraphs = read_paragraphs(path)
+    assert paragraphs[-2:] == [
+        "¹ Tổng số cán bộ, công chức, viên chức hiện có là 713 người, trong đó:",
+        "- Cán bộ: 7 người",
+    ]
+    staff = [c for c in extract_claims(paragraphs) if c.measure == "staff_actual"]
+    assert [(str(c.value), c.category) for c in staff] == [("713", None), ("7", "cán bộ")]
