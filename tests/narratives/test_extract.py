@@ -135,3 +135,38 @@ def test_a_figure_without_a_period_is_unresolved_with_its_reason() -> None:
     [claim] = claims
     assert claim.status == "unresolved" and "kỳ báo cáo" in (claim.reason or "")
     assert claim.measure == "dossiers_received" and claim.value == Decimal("1234")
+
+
+def test_domain_table_003_disbursement_and_000_survey() -> None:
+    sa_dec = read_report(_seed("003"))
+    claims = extract_claims(sa_dec.paragraphs, sa_dec.header)
+    money = {
+        (c.measure, c.value) for c in claims if c.period_end is not None and str(c.period_end) == "2023-08-15"
+    }
+    assert money == {
+        ("disbursement_plan", Decimal("590161.540")),
+        ("disbursed", Decimal("212901.285")),
+        ("disbursement_rate", Decimal("36")),
+    }
+    area = {c.category: (c.value, c.max_value) for c in claims if c.measure == "par_points"}
+    assert area["1"] == (Decimal("13.91"), Decimal("16.50")) and area["7"] == (
+        Decimal("7.8"),
+        Decimal("14.5"),
+    )
+    assert [c.value for c in claims if c.measure == "par_points_total"] == [Decimal("57.96")]
+    cao_lanh = read_report(_seed("000"))
+    survey = [
+        c
+        for c in extract_claims(cao_lanh.paragraphs, cao_lanh.header)
+        if c.measure.startswith(("survey", "satisf"))
+    ]
+    assert (
+        "survey_satisfied",
+        Decimal("548"),
+        Decimal("600"),
+        "district",
+        2021,
+    ) in {(c.measure, c.value, c.max_value, c.level, c.period_year) for c in survey}
+    assert ("satisfaction_rate", Decimal("91.33"), "district") in {
+        (c.measure, c.value, c.level) for c in survey
+    }
