@@ -13,32 +13,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ingest.numbers import format_vi
 from narratives.claims import Claim, measures
-from narratives.extract import family
+from narratives.extract import CHANNEL_COMPONENTS, DOSSIER_COMPONENTS, ORIGIN_COMPONENTS, family
 
-# Dossier measures as sets of disjoint components: parts of a total must be disjoint and lie
-# within it; when they cover it exactly the breakdown is complete.
-_DOSSIER_COMPONENTS: dict[str, frozenset[str]] = {
-    "dossiers_received": frozenset({"early", "on_time", "late", "not_due", "overdue"}),
-    "dossiers_resolved": frozenset({"early", "on_time", "late"}),
-    "dossiers_resolved_early_or_on_time": frozenset({"early", "on_time"}),
-    "dossiers_resolved_early": frozenset({"early"}),
-    "dossiers_resolved_on_time": frozenset({"on_time"}),
-    "dossiers_resolved_late": frozenset({"late"}),
-    "dossiers_pending": frozenset({"not_due", "overdue"}),
-    "dossiers_pending_not_due": frozenset({"not_due"}),
-    "dossiers_pending_overdue": frozenset({"overdue"}),
-}
-_CHANNEL_COMPONENTS: dict[str, frozenset[str]] = {
-    "dossiers_received": frozenset({"online", "postal", "in_person"}),
-    "dossiers_online": frozenset({"online"}),
-    "dossiers_postal": frozenset({"postal"}),
-    "dossiers_in_person": frozenset({"in_person"}),
-}
-_ORIGIN_COMPONENTS: dict[str, frozenset[str]] = {
-    "dossiers_received": frozenset({"carried_in", "new"}),
-    "dossiers_carried_in": frozenset({"carried_in"}),
-    "dossiers_new": frozenset({"new"}),
-}
+_DOSSIER_COMPONENTS = DOSSIER_COMPONENTS
+_CHANNEL_COMPONENTS = CHANNEL_COMPONENTS
+_ORIGIN_COMPONENTS = ORIGIN_COMPONENTS
 
 # a rate and the counts it is computed from: numerator, denominator (each a measure, or a
 # tuple of measures whose sum stands in when the measure itself is not stated)

@@ -297,12 +297,17 @@ def _classify_count(clause: str, unit: str | None, sentence_left: str, after: st
             r"\b(?:de\s+nghi|tinh\s+gian|thi\s+dua|khen\s+thuong|ky\s+luat|luu\s+tru)\b", clause + after[:30]
         ):
             return None  # dossiers of another kind (proposals, archives), not one-stop dossiers
-        channel, _ = _last_match(clause, _CHANNELS)
+        own = re.split(r"[;(]", clause)[-1]
+        named = {name for name, rx in _CHANNELS if rx.search(own)}
+        if len(named) > 1:
+            return None  # "trực tiếp và qua bưu chính": channels together, no measure
+        channel = named.pop() if named else None
         qualifier, _ = _last_match(clause, _DOSSIER_QUALIFIERS)
         if qualifier is None:
             qualifier, _ = _last_match(sentence_left, _DOSSIER_QUALIFIERS)
         if qualifier in ("dossiers_received", "dossiers_resolved", None):
-            after_channel, _ = _last_match(after[:25], _CHANNELS)
+            # "2.996 hồ sơ trực tuyến": the channel right after the unit, before any punctuation
+            after_channel, _ = _last_match(re.split(r"[(),;:.]", after[:30])[0], _CHANNELS)
             channel = after_channel or channel
         if channel and qualifier in ("dossiers_received", "dossiers_resolved", None):
             return channel
@@ -763,6 +768,40 @@ _BREAKDOWN = re.compile(
 _PERCENT = re.compile(r"\d+(?:,\d+)?\s*%")
 
 
+# Dossier measures as sets of disjoint components (for breakdowns: a part lies within its
+# total; narratives.consistency checks the sums with the same table).
+DOSSIER_COMPONENTS: dict[str, frozenset[str]] = {
+    "dossiers_received": frozenset({"early", "on_time", "late", "not_due", "overdue"}),
+    "dossiers_resolved": frozenset({"early", "on_time", "late"}),
+    "dossiers_resolved_early_or_on_time": frozenset({"early", "on_time"}),
+    "dossiers_resolved_early": frozenset({"early"}),
+    "dossiers_resolved_on_time": frozenset({"on_time"}),
+    "dossiers_resolved_late": frozenset({"late"}),
+    "dossiers_pending": frozenset({"not_due", "overdue"}),
+    "dossiers_pending_not_due": frozenset({"not_due"}),
+    "dossiers_pending_overdue": frozenset({"overdue"}),
+}
+CHANNEL_COMPONENTS: dict[str, frozenset[str]] = {
+    "dossiers_received": frozenset({"online", "postal", "in_person"}),
+    "dossiers_online": frozenset({"online"}),
+    "dossiers_postal": frozenset({"postal"}),
+    "dossiers_in_person": frozenset({"in_person"}),
+}
+ORIGIN_COMPONENTS: dict[str, frozenset[str]] = {
+    "dossiers_received": frozenset({"carried_in", "new"}),
+    "dossiers_carried_in": frozenset({"carried_in"}),
+    "dossiers_new": frozenset({"new"}),
+}
+
+
+def _within(total: str | None, part: str | None) -> bool:
+    """A dossier figure can be a part of a dossier total (its components lie within)."""
+    for table in (DOSSIER_COMPONENTS, CHANNEL_COMPONENTS, ORIGIN_COMPONENTS):
+        if total in table and part in table and table[part] <= table[total] and part != total:  # type: ignore[index]
+            return True
+    return False
+
+
 def family(measure: str | None) -> str | None:
     """The family of a count measure whose figures can be parts of one another."""
     if measure is None or measure.startswith("rate_") or measure.endswith("_rate"):
@@ -873,6 +912,18 @@ def _link(
     parent = claims[parent_index]
     fam = family(parent.measure)
     parts = [k for k in direct if family(claims[k].measure) == fam]
+    if fam == "dossiers":
+        if parent.measure == "dossiers_pending":  # "đang giải quyết …, trong đó … quá hạn 15"
+            for k in parts:
+                if claims[k].measure == "dossiers_resolved_late":
+                    claims[k] = out[k] = replace(claims[k], measure="dossiers_pending_overdue")
+        # the breakdown ends at the first figure that cannot be a part of the total
+        kept: list[int] = []
+        for k in parts:
+            if not _within(parent.measure, claims[k].measure):
+                break
+            kept.append(k)
+        parts = kept
     # every figure of the same unit inside the breakdown must be a claim
     if unit is not None:
         starts = {(claims[k].paragraph, claims[k].char_start) for k in inside}
