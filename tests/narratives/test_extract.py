@@ -170,3 +170,28 @@ def test_domain_table_003_disbursement_and_000_survey() -> None:
     assert ("satisfaction_rate", Decimal("91.33"), "district") in {
         (c.measure, c.value, c.level) for c in survey
     }
+
+
+def test_a_full_dossier_sentence_with_channels_and_pending() -> None:
+    paragraph = (
+        "Trong kỳ, tổng số hồ sơ tiếp nhận là 25.432 hồ sơ (trực tuyến: 10.123 hồ sơ; trực tiếp và qua dịch"
+        " vụ bưu chính công ích: 15.309 hồ sơ); số hồ sơ đã giải quyết 24.987 hồ sơ, trong đó: giải quyết"
+        " trước hạn 20.111 hồ sơ, đúng hạn 4.800 hồ sơ, quá hạn 76 hồ sơ; số hồ sơ đang giải quyết 445 hồ"
+        " sơ, trong đó chưa đến hạn 430 hồ sơ, quá hạn 15 hồ sơ."
+    )
+    claims = extract_claims(["UBND HUYỆN AN LÃO", "BÁO CÁO", "Kết quả CCHC quý I năm 2024", paragraph])
+    assert [(c.measure, str(c.value)) for c in claims] == [
+        ("dossiers_received", "25432"),
+        ("dossiers_online", "10123"),  # "trực tiếp và qua bưu chính: 15.309" names two channels: no measure
+        ("dossiers_resolved", "24987"),
+        ("dossiers_resolved_early", "20111"),
+        ("dossiers_resolved_on_time", "4800"),
+        ("dossiers_resolved_late", "76"),
+        ("dossiers_pending", "445"),
+        ("dossiers_pending_not_due", "430"),
+        ("dossiers_pending_overdue", "15"),
+    ]
+    assert all((c.period_kind, str(c.period_end)) == ("quarter", "2024-03-31") for c in claims)
+    resolved = next(c for c in claims if c.measure == "dossiers_resolved")
+    parts = [c.value for c in claims if c.part_of_start == resolved.char_start]
+    assert parts == [Decimal(20111), Decimal(4800), Decimal(76)]  # the pending figures are not its parts
