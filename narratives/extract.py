@@ -562,12 +562,17 @@ def _paragraph_claims(
                 folded,
                 fig,
             )
-            status, reason = "resolved", None
-            if period is None:
-                status, reason = "unresolved", "không xác định được kỳ báo cáo của số liệu"
             level = _level_before(folded[s_start:], n.start - s_start) or paragraph_level
             if level is None and intro_folded:
                 level = _level_before(intro_folded, len(intro_folded))
+            counted = _counted_claim(claims, previous, measure)
+            if counted is not None:  # "…, chiếm tỷ lệ 97,95%": the rate of the count before it
+                level = counted.level
+                if counted.period_kind and counted.period_year and counted.period_end:
+                    period = PeriodRef(counted.period_kind, counted.period_year, counted.period_end)
+            status, reason = "resolved", None
+            if period is None:
+                status, reason = "unresolved", "không xác định được kỳ báo cáo của số liệu"
             unit = fig.unit or ""
             value = n.value * 1000 if unit == "money_billion" else n.value
             if _is_count(measure) and value != value.to_integral_value():
@@ -621,6 +626,18 @@ def _field_of(clause: str, original: str) -> str | None:
         return None
     start = cut + 1
     return "lĩnh vực " + original[start + m.start(1) : start + m.end(1)].strip(" ,")
+
+
+def _counted_claim(
+    claims: list[Claim], previous: list[tuple[_Figure, str | None]], measure: str
+) -> Claim | None:
+    """The count claim a rate continues (the figure just before it in the sentence)."""
+    if not previous or not claims or previous[-1][1] is None:
+        return None
+    last = claims[-1]
+    if last.char_start != previous[-1][0].number.start or _RATE_OF_COUNT.get(last.measure or "") != measure:
+        return None
+    return last
 
 
 def _is_count(measure: str | None) -> bool:
