@@ -22,7 +22,7 @@ from engines.dbt import DBT_PROJECT_DIR, dbt_executable
 from ingest.admin_units import load_admin_units
 from ingest.inbox import load_family, register_inbox
 from ingest.warehouse import ensure_schema
-from tests.e2e.inbox_files import write_small_inbox
+from tests.e2e.inbox_files import DOSSIERS_CSV, write_small_inbox
 
 MART = "mart_report_claims"
 REPORT = "bao_cao_cchc_cao_lanh_2023.docx"
@@ -37,6 +37,19 @@ DOSSIERS = (
     "Kết quả giải quyết thủ tục hành chính tại UBND thành phố Cao Lãnh năm 2023: Tổng số hồ sơ"
     " đã tiếp nhận: 10.100 hồ sơ. Tổng số hồ sơ đã giải quyết là 9.810 hồ sơ, chiếm tỷ lệ 97,03%."
 )
+COMMUNES = (
+    "Kết quả giải quyết thủ tục hành chính tại UBND cấp xã năm 2023: Tổng số hồ sơ đã tiếp nhận:"
+    " 500 hồ sơ. Tổng số hồ sơ đã giải quyết là 495 hồ sơ."
+)
+# two wards of Cao Lãnh at commune level (xã), no figure of the city's own for that level
+COMMUNES_FILE = "tthc_cap_xa_cao_lanh_2023.csv"
+COMMUNES_CSV = (
+    DOSSIERS_CSV.splitlines()[0]
+    + """
+29869;Phường 1;Năm 2023;xã;0;300;290;0;280;10;10;0
+29872;Phường 4;Năm 2023;xã;0;200;200;0;200;0;0;0
+"""
+)
 PLAN = "Kế hoạch cải cách hành chính năm 2023 có 46 nhiệm vụ, đã hoàn thành 42/46 nhiệm vụ."
 PARAGRAPHS = [
     "UBND THÀNH PHỐ CAO LÃNH",
@@ -49,6 +62,7 @@ PARAGRAPHS = [
     UNDATED,
     "I. CẢI CÁCH THỦ TỤC HÀNH CHÍNH",
     DOSSIERS,
+    COMMUNES,
     "II. KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH",
     PLAN,
     "III. PHƯƠNG HƯỚNG",
@@ -91,6 +105,7 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     warehouse.mkdir()
     write_small_inbox(inbox)
     _write_report(inbox / REPORT)
+    (inbox / COMMUNES_FILE).write_text(COMMUNES_CSV, encoding="utf-8")
     database = warehouse / "warehouse.duckdb"
     con = duckdb.connect(str(database))
     try:
@@ -118,7 +133,7 @@ def test_each_claim_is_checked_against_the_one_stop_data(database: Path) -> None
     rows = _rows(
         database,
         "select measure, value_text, status, warehouse_value_rounded, difference, warehouse_file"
-        f" from marts.{MART} where measure is not null and status <> 'unresolved' order by claim_no",
+        f" from marts.{MART} where unit_level = 'district' and status <> 'unresolved' order by claim_no",
     )
     by_measure = {row[0]: row[1:] for row in rows}
     # matches: the report's total (carried in + new) is the form's
@@ -141,13 +156,28 @@ def test_each_claim_is_checked_against_the_one_stop_data(database: Path) -> None
     assert by_measure["plan_tasks_done"][1:] == ("no_data", None, None, None)
 
 
+def test_a_level_the_unit_did_not_submit_is_the_sum_of_the_units_below(database: Path) -> None:
+    rows = _rows(
+        database,
+        "select measure, value_text, authority_level, status, warehouse_value_rounded, difference,"
+        f" warehouse_figure_source, warehouse_file from marts.{MART} where unit_level = 'commune'"
+        " order by claim_no",
+    )
+    assert rows == [
+        ("dossiers_received", "500", "xa", "matches", Decimal("500.0000"), Decimal("0.0000"),
+         "sum_of_units_below", None),
+        ("dossiers_resolved", "495", "xa", "differs", Decimal("490.0000"), Decimal("5.0000"),
+         "sum_of_units_below", None),
+    ]  # fmt: skip
+
+
 def test_the_mart_row_carries_unit_period_measure_and_provenance(database: Path) -> None:
     (row,) = _rows(
         database,
         "select file_name, report_unit_code, report_unit_name, unit_code, unit_name, unit_level,"
         " authority_level, period_label, period_start, period_end, measure, measure_label_vi,"
         " value_text, value, warehouse_value, status, difference, reason, compared_with,"
-        " warehouse_file, paragraph, char_start, char_end, quote"
+        " warehouse_file, warehouse_figure_source, paragraph, char_start, char_end, quote"
         f" from marts.{MART} where measure = 'dossiers_resolved' and value = 9810",
     )
     start = DOSSIERS.index("9.810")
@@ -155,7 +185,7 @@ def test_the_mart_row_carries_unit_period_measure_and_provenance(database: Path)
         REPORT, "L866", "Thành phố Cao Lãnh", "L866", "Thành phố Cao Lãnh", "district", "huyen", "2023",
         date(2023, 1, 1), date(2023, 12, 31), "dossiers_resolved", "Hồ sơ đã giải quyết", "9.810",
         Decimal("9810.0000"), Decimal("9800.00000000"), "differs", Decimal("10.0000"), None, "dossier_stats",
-        DOSSIERS_FILE, PARAGRAPHS.index(DOSSIERS), start, start + len("9.810"),
+        DOSSIERS_FILE, "submitted", PARAGRAPHS.index(DOSSIERS), start, start + len("9.810"),
         "Tổng số hồ sơ đã giải quyết là 9.810 hồ sơ, chiếm tỷ lệ 97,03%.",
     )  # fmt: skip
 

@@ -1,6 +1,8 @@
 -- Every claim of the latest narrative report of each unit and report period, checked against
 -- the warehouse's figure for the same unit, authority level, period and measure:
---   dossier measures and rates   the one-stop dossier statistics (int_dossier_stats_unioned)
+--   dossier measures and rates   the one-stop dossier statistics (int_dossier_stats_unioned);
+--                                a level the unit did not submit itself ("UBND cấp xã" in a
+--                                district's report) as the sum of the units below it
 --   survey forms and rate        the survey results (int_survey_results_unioned)
 --   disbursement                 the budget disbursement (int_budget_submissions_latest)
 --   staff quota and actual       the staffing (int_staff_submissions_latest)
@@ -20,9 +22,15 @@ claims as (
 
 ),
 
-dossier_stats as (
+dossier_stats_unioned as (
 
     select * from {{ ref('int_dossier_stats_unioned') }}
+
+),
+
+units as (
+
+    select * from {{ ref('int_admin_units') }}
 
 ),
 
@@ -203,6 +211,107 @@ resolved as (
 
 ),
 
+-- the dossier figures of a unit, level and period: as submitted (received_total: for handling,
+-- carried in + new), else the sum of the units below it (children and grandchildren)
+dossier_own as (
+
+    select
+        unit_code,
+        authority_level,
+        period_start,
+        period_end,
+        file_id,
+        source_row,
+        'submitted' as figure_source,
+        carried_in,
+        received,
+        coalesce(received_total, received + coalesce(carried_in, 0)) as received_total,
+        resolved,
+        resolved_early,
+        resolved_on_time,
+        resolved_on_time - resolved_early as resolved_on_time_exact,
+        resolved_late,
+        pending,
+        pending_not_due,
+        pending_overdue,
+        received_online,
+        received_postal,
+        received_in_person
+    from dossier_stats_unioned
+
+),
+
+ancestors as (
+
+    select
+        unit_code,
+        parent_code as ancestor_code
+    from units
+    where parent_code is not null
+    union all
+    select
+        children.unit_code,
+        parents.parent_code as ancestor_code
+    from units as children
+    inner join units as parents
+        on children.parent_code = parents.unit_code
+    where parents.parent_code is not null
+
+),
+
+dossier_sums as (
+
+    select
+        ancestors.ancestor_code as unit_code,
+        dossier_own.authority_level,
+        dossier_own.period_start,
+        dossier_own.period_end,
+        cast(null as string) as file_id,
+        cast(null as bigint) as source_row,
+        'sum_of_units_below' as figure_source,
+        sum(dossier_own.carried_in) as carried_in,
+        sum(dossier_own.received) as received,
+        sum(dossier_own.received_total) as received_total,
+        sum(dossier_own.resolved) as resolved,
+        sum(dossier_own.resolved_early) as resolved_early,
+        sum(dossier_own.resolved_on_time) as resolved_on_time,
+        sum(dossier_own.resolved_on_time_exact) as resolved_on_time_exact,
+        sum(dossier_own.resolved_late) as resolved_late,
+        sum(dossier_own.pending) as pending,
+        sum(dossier_own.pending_not_due) as pending_not_due,
+        sum(dossier_own.pending_overdue) as pending_overdue,
+        sum(dossier_own.received_online) as received_online,
+        sum(dossier_own.received_postal) as received_postal,
+        sum(dossier_own.received_in_person) as received_in_person
+    from dossier_own
+    inner join ancestors
+        on dossier_own.unit_code = ancestors.unit_code
+    group by
+        ancestors.ancestor_code,
+        dossier_own.authority_level,
+        dossier_own.period_start,
+        dossier_own.period_end
+
+),
+
+dossier_stats as (
+
+    select * from dossier_own
+    union all
+    select dossier_sums.*
+    from dossier_sums
+    where not exists (
+        select 1
+        from dossier_own
+        where
+            dossier_own.unit_code = dossier_sums.unit_code
+            and dossier_own.authority_level = dossier_sums.authority_level
+            and dossier_own.period_start = dossier_sums.period_start
+            and dossier_own.period_end = dossier_sums.period_end
+    )
+
+),
+
 -- staff by category, with the unit's total (category null) and all public employees
 -- (vien_chuc: education, health and other)
 staff_figures as (
@@ -286,18 +395,18 @@ compared as (
             when 'staffing' then staff_figures.source_row
             when 'self_assessment' then area_scores.source_row
         end as warehouse_source_row,
+        case
+            when resolved.compared_with = 'dossier_stats' then dossier_stats.figure_source
+            when resolved.compared_with is not null then 'submitted'
+        end as warehouse_figure_source,
         cast(case resolved.measure
-            when 'dossiers_received'
-                then coalesce(
-                    dossier_stats.received_total,
-                    dossier_stats.received + coalesce(dossier_stats.carried_in, 0)
-                )
+            when 'dossiers_received' then dossier_stats.received_total
             when 'dossiers_carried_in' then dossier_stats.carried_in
             when 'dossiers_new' then dossier_stats.received
             when 'dossiers_resolved' then dossier_stats.resolved
             when 'dossiers_resolved_early' then dossier_stats.resolved_early
             when 'dossiers_resolved_on_time'
-                then dossier_stats.resolved_on_time - dossier_stats.resolved_early
+                then dossier_stats.resolved_on_time_exact
             when 'dossiers_resolved_early_or_on_time' then dossier_stats.resolved_on_time
             when 'dossiers_resolved_late' then dossier_stats.resolved_late
             when 'dossiers_pending' then dossier_stats.pending
@@ -307,11 +416,7 @@ compared as (
             when 'dossiers_postal' then dossier_stats.received_postal
             when 'dossiers_in_person' then dossier_stats.received_in_person
             when 'rate_resolved'
-                then {{ safe_rate(
-                    'dossier_stats.resolved',
-                    'coalesce(dossier_stats.received_total, dossier_stats.received'
-                    ~ ' + coalesce(dossier_stats.carried_in, 0))'
-                ) }}
+                then {{ safe_rate('dossier_stats.resolved', 'dossier_stats.received_total') }}
             when 'rate_on_time'
                 then {{ safe_rate('dossier_stats.resolved_on_time', 'dossier_stats.resolved') }}
             when 'rate_late'
@@ -461,6 +566,9 @@ final as (
         end as reason,
         file_names.file_name as warehouse_file,
         rounded.warehouse_source_row,
+        case
+            when rounded.warehouse_value is not null then rounded.warehouse_figure_source
+        end as warehouse_figure_source,
         rounded.paragraph,
         rounded.char_start,
         rounded.char_end,

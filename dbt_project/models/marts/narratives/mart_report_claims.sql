@@ -59,6 +59,7 @@ final as (
         claims.compared_with,
         claims.warehouse_file,
         claims.warehouse_source_row,
+        claims.warehouse_figure_source,
         claims.paragraph,
         claims.char_start,
         claims.char_end,
