@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ingest.personal import mask_text
+from ingest.personal import NAME_MASK, mask_text, spec
 from ingest.text import nfc
 from narratives.periods import PeriodRef, find_periods
 from narratives.text import fold_same_length
@@ -47,6 +47,47 @@ class Report:
     path: Path
     paragraphs: list[str]
     header: ReportHeader = field(default_factory=ReportHeader)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_PLACE_BEFORE = re.compile(
+    r"\b(?:duong|pho|truong|xa|phuong|huyen|tinh|thanh pho|thi tran|thi xa|quan|ap|khu pho|thon|to|"
+    r"cau|cho|benh vien|hoc)\s*$"
+)
+
+
+def mask_names(text: str) -> str:
+    """Persons' names in running text masked: three to five capitalised words, the first a
+    declared family name ("Hộ kinh doanh Phan Thị Hoàng Oanh" → "Hộ kinh doanh ***"), unless
+    a place word names a street, a school or a unit by it ("đường Trần Hưng Đạo")."""
+    families = spec().family_names
+    words = list(_WORD.finditer(text))
+    out: list[str] = []
+    pos = 0
+    i = 0
+    while i < len(words):
+        j = i
+        while (
+            j < len(words)
+            and words[j].group(0)[0].isupper()
+            and (j == i or text[words[j - 1].end() : words[j].start()] == " ")
+        ):
+            j += 1
+        run = words[i:j]
+        if (
+            3 <= len(run)
+            and fold_same_length(run[0].group(0)) in families
+            and not _PLACE_BEFORE.search(
+                fold_same_length(text[max(0, run[0].start() - 14) : run[0].start()]).strip()
+            )
+            and not any(w.group(0).isupper() and len(w.group(0)) > 1 for w in run)
+        ):
+            end = run[min(len(run), 5) - 1].end()
+            out.append(text[pos : run[0].start()] + NAME_MASK)
+            pos = end
+        i = max(j, i + 1)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _clean(text: str) -> str:
@@ -207,7 +248,7 @@ def read_paragraphs(path: Path) -> list[str]:
             f"{path.name}: not a report format (.docx, .pdf, .txt)",
             f"{path.name}: không phải định dạng báo cáo (.docx, .pdf có lớp văn bản, .txt)",
         )
-    paragraphs = [mask_text(p) for p in (_clean(r) for r in raw) if p]
+    paragraphs = [mask_names(mask_text(p)) for p in (_clean(r) for r in raw) if p]
     if not paragraphs:
         raise ReportReadError(f"{path.name}: empty report", f"{path.name}: báo cáo không có nội dung")
     return paragraphs

@@ -213,3 +213,17 @@ def test_docx_footnotes_follow_the_body_numbered(tmp_path: Path) -> None:
     ]
     staff = [c for c in extract_claims(paragraphs) if c.measure == "staff_actual"]
     assert [(str(c.value), c.category) for c in staff] == [("713", None), ("7", "cán bộ")]
+
+
+def test_persons_names_in_the_text_are_masked(tmp_path: Path) -> None:
+    path = tmp_path / "ten.txt"
+    path.write_text(
+        "UBND THÀNH PHỐ SA ĐÉC\n"
+        "Có 03 hộ kinh doanh (Hộ kinh doanh Phan Thị Hoàng Oanh; Hộ kinh doanh Quang Khởi) chuyển đổi.\n"
+        "Liên hệ ông Nguyễn Văn An, số 0905123456, trụ sở đường Trần Hưng Đạo, thành phố Cao Lãnh.\n",
+        encoding="utf-8",
+    )
+    paragraphs = read_paragraphs(path)
+    assert paragraphs[1] == "Có 03 hộ kinh doanh (Hộ kinh doanh ***; Hộ kinh doanh Quang Khởi) chuyển đổi."
+    assert "Nguyễn Văn An" not in paragraphs[2] and "0905123456" not in paragraphs[2]
+    assert "đường Trần Hưng Đạo" in paragraphs[2] and "thành phố Cao Lãnh" in paragraphs[2]
