@@ -75,7 +75,7 @@ def mask_names(text: str) -> str:
             j += 1
         run = words[i:j]
         if (
-            3 <= len(run)
+            len(run) >= 3
             and fold_same_length(run[0].group(0)) in families
             and not _PLACE_BEFORE.search(
                 fold_same_length(text[max(0, run[0].start() - 14) : run[0].start()]).strip()
