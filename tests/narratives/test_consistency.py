@@ -51,7 +51,10 @@ def test_consistent_seeds_have_no_findings(prefix: str) -> None:
 
 
 def test_rate_against_its_counts_at_the_reports_rounding() -> None:
-    ok = "Tổng số hồ sơ đã tiếp nhận: 58.053 hồ sơ. Tổng số hồ sơ đã giải quyết là 56.863 hồ sơ, chiếm tỷ lệ 97,95%."
+    ok = (
+        "Tổng số hồ sơ đã tiếp nhận: 58.053 hồ sơ."
+        " Tổng số hồ sơ đã giải quyết là 56.863 hồ sơ, chiếm tỷ lệ 97,95%."
+    )
     assert _found([*HEAD, ok]) == set()
     wrong = ok.replace("97,95%", "97,59%")
     assert _found([*HEAD, wrong]) == {("rate_vs_counts", Decimal("97.59"), Decimal("97.95"))}
@@ -90,7 +93,8 @@ def test_parts_in_parentheses_and_resolved_breakdown() -> None:
 def test_a_breakdown_with_a_figure_not_read_is_not_checked() -> None:
     text = (
         "Số lượng TTHC thuộc thẩm quyền giải quyết tại bộ phận một cửa huyện hiện nay là: 329 thủ tục"
-        " (trong đó trực tuyến toàn trình: 120 thủ tục, trực tuyến một phần 88 thủ tục, mức độ còn lại 111 thủ tục)."
+        " (trong đó trực tuyến toàn trình: 120 thủ tục, trực tuyến một phần 88 thủ tục,"
+        " mức độ còn lại 111 thủ tục)."
     )
     assert _found([*HEAD, text]) == set()
 
