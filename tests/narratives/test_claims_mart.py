@@ -73,11 +73,26 @@ PARAGRAPHS = [
 ]
 
 
-def _write_report(path: Path) -> None:
+def _write_report(path: Path, paragraphs: list[str] = PARAGRAPHS) -> None:
     document = docx.Document()
-    for text in PARAGRAPHS:
+    for text in paragraphs:
         document.add_paragraph(text)
     document.save(str(path))
+
+
+def _sa_dec_report(received: str) -> list[str]:
+    """Sa Đéc's report for 2023 (the small inbox: 8,000 received, none carried in)."""
+    return [
+        "UBND THÀNH PHỐ SA ĐÉC",
+        "Sa Đéc, ngày 15 tháng 12 năm 2023",
+        "BÁO CÁO",
+        "Kết quả thực hiện công tác cải cách hành chính năm 2023",
+        f"Kết quả giải quyết thủ tục hành chính tại UBND thành phố Sa Đéc năm 2023: Tổng số hồ sơ"
+        f" đã tiếp nhận: {received} hồ sơ.",
+        "Công tác tuyên truyền cải cách hành chính được thực hiện thường xuyên, đa dạng hình thức,"
+        " gắn với việc thực hiện nhiệm vụ chính trị của từng cơ quan, đơn vị trên địa bàn.",
+        *PARAGRAPHS[-4:],
+    ]
 
 
 def _dbt_build(warehouse: Path, target: Path) -> None:
@@ -106,6 +121,11 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     write_small_inbox(inbox)
     _write_report(inbox / REPORT)
     (inbox / COMMUNES_FILE).write_text(COMMUNES_CSV, encoding="utf-8")
+    # two versions of Sa Đéc's report for 2023: the later one replaces the earlier one
+    _write_report(inbox / "bao_cao_sa_dec_2023_ban_dau.docx", _sa_dec_report("8.100"))
+    _write_report(inbox / "bao_cao_sa_dec_2023.docx", _sa_dec_report("8.000"))
+    os.utime(inbox / "bao_cao_sa_dec_2023_ban_dau.docx", (1_702_000_000, 1_702_000_000))
+    os.utime(inbox / "bao_cao_sa_dec_2023.docx", (1_702_100_000, 1_702_100_000))
     database = warehouse / "warehouse.duckdb"
     con = duckdb.connect(str(database))
     try:
@@ -204,7 +224,12 @@ def test_a_claim_without_a_period_is_unresolved_with_the_reason(database: Path) 
 def test_every_claim_has_one_status(database: Path) -> None:
     statuses = dict(_rows(database, f"select status, count(*) from marts.{MART} group by status"))
     assert set(statuses) == {"matches", "differs", "no_data", "unresolved"}
-    (total,) = _rows(database, "select count(*) from raw.narrative_claims")
+    # every claim of the latest reports (the earlier Sa Đéc report's one claim left out)
+    (total,) = _rows(
+        database,
+        "select count(*) from raw.narrative_claims as c join raw.file_manifest as m using (file_id)"
+        " where m.file_name <> 'bao_cao_sa_dec_2023_ban_dau.docx'",
+    )
     assert sum(statuses.values()) == total[0]
 
 
@@ -216,3 +241,14 @@ def test_the_example_queries_of_the_docs_section_run(database: Path) -> None:
     assert len(queries) == 3
     for query in queries:
         assert _rows(database, query), query
+
+
+def test_a_later_report_of_a_unit_and_period_replaces_the_earlier_one(database: Path) -> None:
+    rows = _rows(
+        database,
+        f"select file_name, value_text, status from marts.{MART}"
+        " where report_unit_code = 'L867' and measure = 'dossiers_received'",
+    )
+    assert rows == [("bao_cao_sa_dec_2023.docx", "8.000", "matches")]
+    (kept,) = _rows(database, "select count(distinct file_id) from raw.narrative_claims")
+    assert kept == (3,)  # the raw table keeps every version
