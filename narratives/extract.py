@@ -63,7 +63,7 @@ _DOSSIER_QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
         "dossiers_resolved_early_or_on_time",
         re.compile(
             r"(?:som|truoc)\s+(?:han|hen)\s*(?:va|,)\s*dung\s+(?:han|hen)|dung\s+(?:han|hen)?\s*(?:va|,)\s*"
-            r"(?:som|truoc)\s+(?:han|hen)|dung\s+va\s+(?:som|truoc)\s+(?:han|hen)"
+            r"(?:som|truoc)\s+(?:han|hen)|dung\s+va\s+(?:som|truoc)\s+(?:han|hen)|(?:som|truoc)\s+va\s+dung\s+(?:han|hen)"
         ),
     ),
     ("dossiers_pending_overdue", re.compile(r"dang\s+(?:giai\s+quyet|xu\s+ly)\s+(?:qua|tre)\s+(?:han|hen)")),
@@ -80,7 +80,7 @@ _DOSSIER_QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _CHANNELS: list[tuple[str, re.Pattern[str]]] = [
     ("dossiers_online", re.compile(r"truc\s+tuyen|dich\s+vu\s+cong|qua\s+mang")),
-    ("dossiers_postal", re.compile(r"buu\s+chinh")),
+    ("dossiers_postal", re.compile(r"buu\s+chinh|bcci")),
     ("dossiers_in_person", re.compile(r"truc\s+tiep")),
 ]
 _RATE_OF_COUNT = {
@@ -285,13 +285,13 @@ _PROCEDURE_ACTION_SENTENCE = re.compile(
 )
 
 
-def _classify_count(clause: str, unit: str | None, sentence_left: str, after: str) -> str | None:
+def _classify_count(
+    clause: str, unit: str | None, sentence_left: str, after: str, paragraph_left: str = ""
+) -> str | None:
     """The measure of a count from its clause (the words before it since the previous
     figure), the unit after it and the words right after the unit."""
     implied = unit is None and _last_match(clause, _DOSSIER_QUALIFIERS)[0] is not None
-    implied = (
-        implied and bool(re.search(r"\bho\s+so\b", sentence_left)) and bool(re.search(r"[:(;,]\s*$", clause))
-    )
+    implied = implied and bool(re.search(r"\bho\s+so\b", sentence_left))
     if unit == "dossiers" or (unit is None and re.search(r"\bho\s+so\b", clause)) or implied:
         if re.search(
             r"\b(?:de\s+nghi|tinh\s+gian|thi\s+dua|khen\s+thuong|ky\s+luat|luu\s+tru)\b", clause + after[:30]
@@ -303,13 +303,29 @@ def _classify_count(clause: str, unit: str | None, sentence_left: str, after: st
             return None  # "trực tiếp và qua bưu chính": channels together, no measure
         channel = named.pop() if named else None
         qualifier, _ = _last_match(clause, _DOSSIER_QUALIFIERS)
+        head = re.split(r"[();:.]", after[:60])[0]
+        segments = re.split(r",", re.split(r"\d", head)[0])
+        own_after = segments[0]
+        if (
+            len(segments) > 1
+            and not re.search(r"\d", head)
+            and re.match(r"\s*(?:chua\s+den|qua|tre|dung|som|truoc)\s+(?:han|hen)", segments[1])
+        ):
+            own_after += " " + segments[1]  # "220 hồ sơ đang giải quyết, chưa đến hạn"
+        after_qualifier, _ = _last_match(own_after, _DOSSIER_QUALIFIERS)
+        if after_qualifier and after_qualifier not in ("dossiers_received", "dossiers_resolved"):
+            qualifier = (
+                after_qualifier  # "6.610 hồ sơ trước và đúng hạn", "220 hồ sơ đang giải quyết, chưa đến hạn"
+            )
+        if qualifier is None and re.search(r"tong\s+so\s+(?:ho\s+so|hs)\W*$", clause):
+            qualifier = "dossiers_received"  # "Tổng số hồ sơ: 4.213 hồ sơ"
         if qualifier is None:
             qualifier, _ = _last_match(sentence_left, _DOSSIER_QUALIFIERS)
-        if qualifier in ("dossiers_received", "dossiers_resolved", None):
+        if qualifier in ("dossiers_received", "dossiers_resolved", "dossiers_new", None):
             # "2.996 hồ sơ trực tuyến": the channel right after the unit, before any punctuation
             after_channel, _ = _last_match(re.split(r"[(),;:.]", after[:30])[0], _CHANNELS)
             channel = after_channel or channel
-        if channel and qualifier in ("dossiers_received", "dossiers_resolved", None):
+        if channel and qualifier in ("dossiers_received", "dossiers_resolved", "dossiers_new", None):
             return channel
         return qualifier
     if unit == "forms" or (unit is None and re.search(r"\bphieu\b", clause)):
@@ -319,11 +335,10 @@ def _classify_count(clause: str, unit: str | None, sentence_left: str, after: st
         name, _ = _last_match(clause, _SURVEY_WORDS)
         return name
     if unit == "tasks" or (unit is None and re.search(r"\bnhiem\s+vu\b", clause[-30:])):
-        plan = re.search(
-            r"ke\s+hoach(?:\s+\w+){0,2}\s+(?:cai\s+cach\s+hanh\s+chinh|cchc)|de\s+ra",
-            sentence_left + after[:20],
-        )
-        if re.search(r"hoan\s+thanh", clause):
+        scope = paragraph_left + " " + after[:40]
+        plan = re.search(r"ke\s+hoach", scope) and re.search(r"cai\s+cach\s+hanh\s+chinh|cchc", scope)
+        plan = plan or re.search(r"de\s+ra", sentence_left + after[:20])
+        if re.search(r"hoan\s+thanh|thuc\s+hien\s+xong|da\s+thuc\s+hien", clause):
             return "plan_tasks_done" if plan else None
         if plan and not re.search(r"\b(?:con|chua|dang|tre|qua)\b", clause[-25:]):
             return "plan_tasks_total"
@@ -332,9 +347,9 @@ def _classify_count(clause: str, unit: str | None, sentence_left: str, after: st
         acted = _PROCEDURE_ACTION.search(clause) or _PROCEDURE_ACTION_SENTENCE.search(sentence_left)
         if acted or re.match(r"\s*(?:thuoc\s+nhom|cua\s+bo)", after):
             return None
-        if re.search(r"truc\s+tuyen|dich\s+vu\s+cong", clause) or re.match(
-            r"\s*(?:\w+\s+){0,2}truc\s+tuyen", after
-        ):
+        own = re.split(r"[;(]", clause)[-1]
+        own_after = re.split(r"[(),;:.]|\d", after[:60])[0]
+        if re.search(r"truc\s+tuyen|dich\s+vu\s+cong|mot\s+phan|toan\s+trinh", own + " " + own_after):
             return "online_services_count"
         return "procedures_count"
     return None
@@ -365,14 +380,26 @@ def _staff_category(clause: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+_QUOTA_WORDS = re.compile(r"\b(?:duoc\s+giao|giao|phan\s+bo|bien\s+che\s+duoc)\b")
+_ACTUAL_WORDS = re.compile(r"\b(?:hien\s+co|co\s+mat|dang\s+cong\s+tac|tong\s+so\s+can\s+bo)\b")
+
+
 def _classify_staff(
-    clause: str, unit: str | None, sentence: str, intro: str, paragraph_left: str
+    clause: str, unit: str | None, sentence: str, intro: str, paragraph_left: str, unit_text: str = ""
 ) -> tuple[str | None, str | None]:
+    """Staff: a quota ("được giao 96 biên chế công chức") or staff in post ("hiện có 91 công
+    chức"), by the nearest of the words before it; the category from the unit's own words
+    ("biên chế công chức", "viên chức") or the clause."""
+    if _CHANGE_BEFORE.search(clause) or re.search(r"\b(?:tinh\s+gian|tuyen\s+dung)\b", clause[-40:]):
+        return None, None
+    own = _own_clause(clause)
+    category = _staff_category(unit_text) or _staff_category(own)
+    left = sentence_left_of(sentence, clause)
+    quota_at = max((m.end() for m in _QUOTA_WORDS.finditer(left)), default=-1)
+    actual_at = max((m.end() for m in _ACTUAL_WORDS.finditer(left)), default=-1)
     if unit == "quota" or (unit is None and re.search(r"bien\s+che\W*$", clause)):
-        if _CHANGE_BEFORE.search(clause) or re.search(r"\b(?:tinh\s+gian|tuyen\s+dung)\b", clause[-40:]):
-            return None, None
-        own = _own_clause(clause)
-        category = _staff_category(own)
+        if actual_at > quota_at and actual_at > len(left) - 40:
+            return "staff_actual", category
         if category is None and not re.search(
             r"[a-z]{2,}", re.sub(r"bien\s+che|giam|tang|con|xuong|len", "", own)
         ):
@@ -381,12 +408,19 @@ def _classify_staff(
             category = _staff_category(named[-1]) if named else None
         return "staff_quota", category
     if unit == "people":
-        context = sentence + " " + intro
-        if re.search(
-            r"\b(?:hien\s+co|co\s+mat|dang\s+cong\s+tac|tong\s+so\s+can\s+bo)\b", context
-        ) and not _STAFF_CHANGE.search(sentence):
-            return "staff_actual", _staff_category(_own_clause(clause))
+        if _STAFF_CHANGE.search(sentence) and not (quota_at >= 0 or actual_at >= 0):
+            return None, None
+        if quota_at > actual_at:
+            return "staff_quota", category
+        if actual_at >= 0 or _ACTUAL_WORDS.search(intro):
+            return "staff_actual", category
     return None, None
+
+
+def sentence_left_of(sentence: str, clause: str) -> str:
+    """The sentence up to the clause's end (the words before the figure)."""
+    at = sentence.find(clause) if clause else -1
+    return sentence[: at + len(clause)] if at >= 0 else sentence
 
 
 def _own_clause(clause: str) -> str:
@@ -714,7 +748,11 @@ def _classify(
             measure, category = _classify_points(clause, sentence_left, ctx)
             return measure, category, max_value
         if inner in ("dossiers", "forms", "tasks"):
-            return _classify_count(clause, inner, sentence_left, unit_after), None, max_value
+            return (
+                _classify_count(clause, inner, sentence_left, unit_after, folded[: n.start]),
+                None,
+                max_value,
+            )
         return None, None, None
     if unit == "points":
         max_value = _max_of(folded, paragraph, n)
@@ -723,10 +761,12 @@ def _classify(
     if unit in ("money", "money_billion"):
         return _classify_money(clause if clause.strip(" ,;:") else sentence_left), None, None
     if unit in ("quota", "people") or (not unit and re.search(r"bien\s+che\W*$", clause)):
-        measure, category = _classify_staff(clause, unit or None, sentence, intro, folded[: n.start])
+        measure, category = _classify_staff(
+            clause, unit or None, sentence_left, intro, folded[: n.start], folded[n.end : fig.unit_end + 12]
+        )
         return measure, category, None
     if unit in ("dossiers", "forms", "tasks", "procedures", ""):
-        return _classify_count(clause, unit or None, sentence_left, unit_after), None, None
+        return _classify_count(clause, unit or None, sentence_left, unit_after, folded[: n.start]), None, None
     return None, None, None
 
 
