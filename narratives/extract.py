@@ -142,7 +142,7 @@ _LEVELS: list[tuple[str, re.Pattern[str]]] = [
     (
         "district",
         re.compile(
-            r"\b(?:cap\s+huyen|cap\s+thanh\s+pho|toan\s+huyen|toan\s+thanh\s+pho|toan\s+thi\s+xa|"
+            r"\b(?:cap\s+huyen|cap\s+thanh\s+pho|cap\s+thi\s+xa|toan\s+huyen|toan\s+thanh\s+pho|toan\s+thi\s+xa|thi\s+xa|"
             r"(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+(?:thanh\s+pho|huyen|thi\s+xa|quan)|thanh\s+pho|huyen)\b"
         ),
     ),
@@ -230,6 +230,16 @@ def _last_match(text: str, patterns: Sequence[tuple[str, re.Pattern[str]]]) -> t
             if m.end() > best[1] or (m.end() == best[1] and m.end() - m.start() > best[2]):
                 best = (name, m.end(), m.end() - m.start())
     return best[0], best[1]
+
+
+_LEVEL_OF_CAP = {
+    "huyen": "district",
+    "thanh pho": "district",
+    "thi xa": "district",
+    "xa": "commune",
+    "phuong": "commune",
+    "tinh": "province",
+}
 
 
 def _level_before(folded: str, pos: int) -> str | None:
@@ -340,7 +350,7 @@ def _classify_count(
         plan = plan or re.search(r"de\s+ra", sentence_left + after[:20])
         if re.search(r"hoan\s+thanh|thuc\s+hien\s+xong|da\s+thuc\s+hien", clause):
             return "plan_tasks_done" if plan else None
-        if plan and not re.search(r"\b(?:con|chua|dang|tre|qua)\b", clause[-25:]):
+        if plan and not re.search(r"\b(?:con|chua|dang|tre|qua)\b", clause[-25:] + " " + after[:25]):
             return "plan_tasks_total"
         return None
     if unit == "procedures":
@@ -597,6 +607,22 @@ def _paragraph_claims(
                 fig,
             )
             level = _level_before(folded[s_start:], n.start - s_start) or paragraph_level
+            if m_level := re.match(
+                r"\s*cap\s+(huyen|xa|tinh|thanh\s+pho|thi\s+xa|phuong)\b",
+                folded[fig.unit_end : fig.unit_end + 20],
+            ):
+                level = _LEVEL_OF_CAP[m_level.group(1)]  # "272 thủ tục cấp huyện"
+            if fig.unit == "percent" and re.search(r"tuong\s+ung", folded[s_start : n.start]):
+                order = list(dict.fromkeys(c.level for c in claims if c.char_start >= s_start and c.level))
+                done = sum(
+                    1
+                    for c in claims
+                    if c.char_start >= s_start
+                    and c.measure == measure
+                    and re.search(r"tuong\s+ung", folded[s_start : c.char_start])
+                )
+                if done < len(order):
+                    level = order[done]  # "tỷ lệ quá hạn tương ứng là 0,76% và 0,06%": respectively
             if level is None and intro_folded:
                 level = _level_before(intro_folded, len(intro_folded))
             counted = _counted_claim(claims, previous, measure)
@@ -780,6 +806,14 @@ def _classify_rate(
         _fig, measure = previous[-1]
         if measure in _RATE_OF_COUNT:
             return _RATE_OF_COUNT[measure]
+    if subject is None and previous and previous[-1][0].unit == "percent" and previous[-1][1]:
+        bare = re.sub(
+            r"\b(?:va|cua|dat|la|tuong\s+ung|cap\s+(?:huyen|xa|tinh|thanh\s+pho|thi\s+xa))\b|[,;%\s]",
+            "",
+            clause,
+        )
+        if not bare:  # "… của cấp huyện đạt 99,24%, của cấp xã đạt 99,94%": the same rate again
+            return previous[-1][1]
     if (
         subject is None
         and re.match(r"\s*(?:ke\s+hoach)\b", after)
