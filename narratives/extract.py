@@ -45,7 +45,10 @@ _UNIT_AFTER = [
     ("dossiers", re.compile(r"\s*(?:ho\s+so|hs\b)")),
     ("forms", re.compile(r"\s*phieu")),
     ("quota", re.compile(r"\s*bien\s+che")),
-    ("people", re.compile(r"\s*(?:nguoi|can\s+bo|cong\s+chuc|vien\s+chuc|cbccvc|cbcc)\b")),
+    (
+        "people",
+        re.compile(r"\s*(?:nguoi|can\s+bo|cong\s+chuc|vien\s+chuc|cbccvc|cbcc|hop\s+dong\s+lao\s+dong)\b"),
+    ),
     ("tasks", re.compile(r"\s*nhiem\s+vu")),
     ("procedures", re.compile(r"\s*(?:thu\s+tuc|tthc|dich\s+vu\s+cong)")),
 ]
@@ -339,7 +342,7 @@ def _classify_count(
             return channel
         return qualifier
     if unit == "forms" or (unit is None and re.search(r"\bphieu\b", clause)):
-        own_after = re.split(r"\d|trong\s+do|[;(]", after[:50])[0]
+        own_after = re.split(r"\d|trong\s+do|[;(,]", after[:50])[0]
         if re.search(r"(?<!khong\s)(?<!chua\s)hai\s+long", own_after):
             return "survey_satisfied"
         name, _ = _last_match(clause, _SURVEY_WORDS)
@@ -404,7 +407,7 @@ def _classify_staff(
         return None, None
     own = _own_clause(clause)
     category = _staff_category(unit_text) or _staff_category(own)
-    left = sentence_left_of(sentence, clause)
+    left = sentence
     quota_at = max((m.end() for m in _QUOTA_WORDS.finditer(left)), default=-1)
     actual_at = max((m.end() for m in _ACTUAL_WORDS.finditer(left)), default=-1)
     if unit == "quota" or (unit is None and re.search(r"bien\s+che\W*$", clause)):
@@ -806,6 +809,10 @@ def _classify_rate(
         _fig, measure = previous[-1]
         if measure in _RATE_OF_COUNT:
             return _RATE_OF_COUNT[measure]
+    if subject is None and re.search(r"\b(?:chiem|dat)\b", clause) and re.search(r"ho\s+so", clause):
+        counted, _ = _last_match(re.split(r"[;(]", clause)[-1], _DOSSIER_QUALIFIERS)
+        if counted in _RATE_OF_COUNT:
+            return _RATE_OF_COUNT[counted]  # "số hồ sơ quá hạn chiếm 0,84%"
     if subject is None and previous and previous[-1][0].unit == "percent" and previous[-1][1]:
         bare = re.sub(
             r"\b(?:va|cua|dat|la|tuong\s+ung|cap\s+(?:huyen|xa|tinh|thanh\s+pho|thi\s+xa))\b|[,;%\s]",
@@ -831,6 +838,10 @@ def _classify_points(clause: str, sentence_left: str, ctx: _Context) -> tuple[st
     ước đạt …"); a criterion's points ("tiêu chí (1) … (1,6/ 2,0 điểm)") are not an area's."""
     if re.search(r"tieu\s+chi", clause) or re.search(r"tieu\s+chi", sentence_left[-80:]):
         return None, None
+    own = re.split(r";|trong\s+do", sentence_left)[-1]
+    listed, _ = _last_match(own, _AREA_NAMES)
+    if listed and own != sentence_left:
+        return "par_points", listed  # "…, trong đó: công tác chỉ đạo, điều hành 14/15 điểm; …"
     if re.search(r"tong\s+(?:so\s+)?diem|tu\s+danh\s+gia|tong\s+cong", sentence_left):
         return "par_points_total", None
     if m := re.search(r"\blinh\s+vuc\s+(?:so\s+)?([1-8])\b", sentence_left):
@@ -854,7 +865,7 @@ FAMILIES = {
 }
 _BREAKDOWN = re.compile(
     r"^[^0-9.;]{0,50}?(\(\s*)?\b(?:trong\s+do|cu\s+the|bao\s+gom|gom)\b\s*[,:]?"
-    r"|^[\s*_]*(\()(?=[^0-9()]{2,40}:\s*\d)"  # "12.345 hồ sơ (kỳ trước chuyển qua: 123 …)"
+    r"|^[\s*_]*(\()(?=[^0-9()]{2,40}:?\s*\d)"  # "12.345 hồ sơ (kỳ trước chuyển qua: 123 …)"
 )
 _PERCENT = re.compile(r"\d+(?:,\d+)?\s*%")
 
