@@ -193,9 +193,9 @@ def write_narrative_reports(
 ) -> dict[str, object]:
     """Put the three reports in the inbox; what the claims mart must show."""
     assert sa_dec.code == SA_DEC
-    w.put(NHA_TRANG_FILE, FAMILY, nha_trang_report(nha_trang_rows), note="report; 2 planted differences")  # type: ignore[arg-type]
-    w.put(VINH_PHUOC_FILE, FAMILY, vinh_phuoc_report(nha_trang_rows), note="report; 1 planted difference")  # type: ignore[arg-type]
-    w.put(SA_DEC_FILE, FAMILY, sa_dec_report(), note="report; every claim matches the data")  # type: ignore[arg-type]
+    w.put(NHA_TRANG_FILE, FAMILY, nha_trang_report(nha_trang_rows), note="report; 2 planted differences")
+    w.put(VINH_PHUOC_FILE, FAMILY, vinh_phuoc_report(nha_trang_rows), note="report; 1 planted difference")
+    w.put(SA_DEC_FILE, FAMILY, sa_dec_report(), note="report; every claim matches the data")
     return {
         "files": [NHA_TRANG_FILE, VINH_PHUOC_FILE, SA_DEC_FILE],
         "planted": [

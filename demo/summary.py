@@ -17,6 +17,7 @@ Family = Literal[
     "self_assessment",
     "procedure_catalogue",
     "portal_766_scores",
+    "narrative_reports",
 ]
 # "load": loads cleanly; "reject": the ingest must reject the whole file;
 # "warn": loads, but a warn-level quality finding is expected;

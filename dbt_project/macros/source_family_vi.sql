@@ -10,6 +10,7 @@
         when 'published_index_results' then 'kết quả Chỉ số CCHC, SIPAS đã công bố'
         when 'procedure_catalogue' then 'danh mục thủ tục hành chính'
         when 'portal_766_scores' then 'điểm Chỉ số 766 do Cổng DVCQG công bố'
+        when 'narrative_reports' then 'báo cáo CCHC (văn bản)'
         else {{ column }}
     end
 {%- endmacro %}

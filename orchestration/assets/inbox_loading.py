@@ -108,6 +108,7 @@ FAMILY_TABLES: dict[str, tuple[str, ...]] = {
     "published_index_results": ("published_index_results", "published_index_components"),
     "procedure_catalogue": ("procedure_catalogue",),
     "portal_766_scores": ("portal_766_scores",),
+    "narrative_reports": ("narrative_claims",),
 }
 dossiers = _family_asset(
     "dossiers", FAMILY_TABLES["dossiers"], "Aggregated one-stop-shop dossier statistics as submitted."
@@ -158,6 +159,14 @@ portal_766_scores = _family_asset(
     " warehouse's own 766 index.",
 )
 
+narrative_reports = _family_asset(
+    "narrative_reports",
+    FAMILY_TABLES["narrative_reports"],
+    "Narrative PAR reports (.docx, .pdf with a text layer, .txt): each figure they state about a"
+    " known measure, with the quoted sentence (personal data masked), checked against the"
+    " warehouse in mart_report_claims.",
+)
+
 ingest_assets = [
     admin_units,
     file_manifest,
@@ -170,4 +179,5 @@ ingest_assets = [
     published_index_results,
     procedure_catalogue,
     portal_766_scores,
+    narrative_reports,
 ]
