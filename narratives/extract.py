@@ -393,7 +393,9 @@ def _staff_category(clause: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
-_QUOTA_WORDS = re.compile(r"\b(?:duoc\s+giao|giao|phan\s+bo|bien\s+che\s+duoc)\b")
+_QUOTA_WORDS = re.compile(
+    r"\b(?:duoc\s+giao|giao(?!\s+(?:duc|thong|dich|luu|ban|tiep|tra))|phan\s+bo|bien\s+che\s+duoc)\b"
+)
 _ACTUAL_WORDS = re.compile(r"\b(?:hien\s+co|co\s+mat|dang\s+cong\s+tac|tong\s+so\s+can\s+bo)\b")
 
 
@@ -428,6 +430,12 @@ def _classify_staff(
         if actual_at >= 0 or _ACTUAL_WORDS.search(intro):
             return "staff_actual", category
     return None, None
+
+
+def _unit_words(folded: str, start: int, unit_end: int) -> str:
+    """The unit's own words, with a staff category right after it ("biên chế công chức")."""
+    m = re.match(r"\s*(?:can\s+bo|cong\s+chuc|vien\s+chuc)\b", folded[unit_end : unit_end + 15])
+    return folded[start:unit_end] + (m.group(0) if m else "")
 
 
 def sentence_left_of(sentence: str, clause: str) -> str:
@@ -791,7 +799,12 @@ def _classify(
         return _classify_money(clause if clause.strip(" ,;:") else sentence_left), None, None
     if unit in ("quota", "people") or (not unit and re.search(r"bien\s+che\W*$", clause)):
         measure, category = _classify_staff(
-            clause, unit or None, sentence_left, intro, folded[: n.start], folded[n.end : fig.unit_end + 12]
+            clause,
+            unit or None,
+            sentence_left,
+            intro,
+            folded[: n.start],
+            _unit_words(folded, n.end, fig.unit_end),
         )
         return measure, category, None
     if unit in ("dossiers", "forms", "tasks", "procedures", ""):
