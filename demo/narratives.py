@@ -165,7 +165,10 @@ def vinh_phuoc_report(rows: list[DossierRow]) -> bytes:
     doc = _document(
         "UBND PHƯỜNG VĨNH PHƯỚC",
         "Vĩnh Phước, ngày 20 tháng 3 năm 2019",
-        "Kết quả thực hiện công tác cải cách hành chính phường Vĩnh Phước năm 2018",
+        # a ward's name is not unique in the country: the title names its city and province, as
+        # commune reports do ("phường …, thành phố …, tỉnh …")
+        "Kết quả thực hiện công tác cải cách hành chính phường Vĩnh Phước, thành phố Nha Trang,"
+        " tỉnh Khánh Hòa năm 2018",
         (body,),
     )
     return docx_bytes(doc, FIXED_DATETIME)

@@ -317,3 +317,27 @@ def test_the_demo_shows_the_par_index_at_every_stage(demo_warehouse) -> None:
     ):
         (count,) = _published(settings, f"select count(*) from marts.{table}")[0]
         assert count > 0, table
+
+
+def test_the_demo_reports_planted_differences_are_in_the_claims_mart(demo_warehouse) -> None:
+    """demo/narratives.py plants three differences in its narrative reports; the published
+    claims mart shows each as 'differs', with the stated figure and the warehouse's."""
+    from demo.narratives import PLANTED
+
+    settings, _ = demo_warehouse
+    for planted in PLANTED:
+        rows = _published(
+            settings,
+            "select value, warehouse_value_rounded, status, difference from marts.mart_report_claims"
+            " where file_name = ? and unit_code = ? and unit_level = ? and measure = ?",
+            [planted.file, planted.unit_code, planted.level, planted.measure],
+        )
+        assert rows, f"{planted} is not in mart_report_claims"
+        [(value, warehouse, status, difference)] = rows
+        assert (value, warehouse, status) == (planted.stated, planted.data, "differs"), planted
+        assert difference == planted.stated - planted.data
+    statuses = dict(
+        _published(settings, "select status, count(*) from marts.mart_report_claims group by all")
+    )
+    assert statuses.get("differs") == len(PLANTED), statuses
+    assert statuses.get("matches", 0) >= 12, statuses

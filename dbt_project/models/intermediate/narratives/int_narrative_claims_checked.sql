@@ -400,7 +400,7 @@ compared as (
             when resolved.compared_with is not null then 'submitted'
         end as warehouse_figure_source,
         cast(case resolved.measure
-            when 'dossiers_received' then dossier_stats.received_total
+            when 'dossiers_received' then dossier_stats.received
             when 'dossiers_carried_in' then dossier_stats.carried_in
             when 'dossiers_new' then dossier_stats.received
             when 'dossiers_resolved' then dossier_stats.resolved
@@ -416,7 +416,7 @@ compared as (
             when 'dossiers_postal' then dossier_stats.received_postal
             when 'dossiers_in_person' then dossier_stats.received_in_person
             when 'rate_resolved'
-                then {{ safe_rate('dossier_stats.resolved', 'dossier_stats.received_total') }}
+                then {{ safe_rate('dossier_stats.resolved', 'dossier_stats.received') }}
             when 'rate_on_time'
                 then {{ safe_rate('dossier_stats.resolved_on_time', 'dossier_stats.resolved') }}
             when 'rate_late'
@@ -437,7 +437,15 @@ compared as (
             when 'staff_actual' then staff_figures.actual
             when 'par_points' then area_scores.self_score
             when 'par_points_total' then area_scores.self_score
-        end as decimal(24, 8)) as warehouse_value
+        end as decimal(24, 8)) as warehouse_value_as_published,
+        -- "hồ sơ tiếp nhận" in a report is either the newly received dossiers (the warehouse's
+        -- received, the denominator of its published resolution rate) or everything received
+        -- for handling (carried in + new): the second reading, where the two differ
+        cast(case resolved.measure
+            when 'dossiers_received' then dossier_stats.received_total
+            when 'rate_resolved'
+                then {{ safe_rate('dossier_stats.resolved', 'dossier_stats.received_total') }}
+        end as decimal(24, 8)) as warehouse_value_with_carried_in
     from resolved
     left join dossier_stats
         on
@@ -478,19 +486,36 @@ compared as (
 
 -- the warehouse figure rounded half up to the decimals the report writes (at most 4, the
 -- scale of value)
+both_rounded as (
+
+    select
+        *,
+        {{ narrative_round_half_up('warehouse_value_as_published', 'value_decimals') }}
+            as as_published_rounded,
+        {{ narrative_round_half_up('warehouse_value_with_carried_in', 'value_decimals') }}
+            as with_carried_in_rounded
+    from compared
+
+),
+
+-- the reading the report's figure matches (the published one when neither does)
 rounded as (
 
     select
         *,
-        cast(
-            floor(
-                warehouse_value * cast(power(10, least(value_decimals, 4)) as decimal(18, 0))
-                + cast(0.5 as decimal(2, 1))
-            )
-            / cast(power(10, least(value_decimals, 4)) as decimal(18, 0))
-            as decimal(24, 4)
-        ) as warehouse_value_rounded
-    from compared
+        case
+            when
+                with_carried_in_rounded = value and as_published_rounded != value
+                then warehouse_value_with_carried_in
+            else warehouse_value_as_published
+        end as warehouse_value,
+        case
+            when
+                with_carried_in_rounded = value and as_published_rounded != value
+                then with_carried_in_rounded
+            else as_published_rounded
+        end as warehouse_value_rounded
+    from both_rounded
 
 ),
 
