@@ -245,12 +245,29 @@ def rate_vs_counts(claims: list[Claim]) -> list[ConsistencyFinding]:
     return out
 
 
+# measures a report states once per item of a list (courses, inspections, criteria's parts,
+# revenue by source): two different values are two items, not one figure stated twice
+LISTED_MEASURES = frozenset(
+    {
+        "training_done",
+        "training_rate",
+        "inspections_done",
+        "par_criterion_points",
+        "budget_revenue",
+        "budget_revenue_rate",
+    }
+)
+
+
 def stated_twice(claims: list[Claim]) -> list[ConsistencyFinding]:
     """The same measure for the same unit, level, category and period stated in two
-    paragraphs with different values (parts of breakdowns are not compared)."""
+    paragraphs with different values (parts of breakdowns and listed measures are not
+    compared)."""
     groups: dict[tuple[object, ...], list[Claim]] = {}
     for c in claims:
         if c.status != "resolved" or c.measure is None or c.part_of_paragraph is not None:
+            continue
+        if c.measure in LISTED_MEASURES:
             continue
         if c.period_end is None:
             continue

@@ -44,12 +44,13 @@ _UNIT_AFTER = [
     ("points", re.compile(r"\s*diem")),
     ("dossiers", re.compile(r"\s*(?:ho\s+so|hs\b)")),
     ("forms", re.compile(r"\s*phieu")),
-    ("quota", re.compile(r"\s*bien\s+che")),
+    ("quota", re.compile(r"\s*(?:bien\s+che|so\s+luong\s+nguoi\s+lam\s+viec)")),
     (
         "people",
         re.compile(r"\s*(?:nguoi|can\s+bo|cong\s+chuc|vien\s+chuc|cbccvc|cbcc|hop\s+dong\s+lao\s+dong)\b"),
     ),
     ("tasks", re.compile(r"\s*nhiem\s+vu")),
+    ("cases", re.compile(r"\s*(?:luot|truong\s+hop|doi\s+tuong)\b")),
     ("procedures", re.compile(r"\s*(?:thu\s+tuc|tthc|dich\s+vu\s+cong)")),
 ]
 _OTHER_UNIT_AFTER = re.compile(
@@ -70,14 +71,26 @@ _DOSSIER_QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("dossiers_pending_overdue", re.compile(r"dang\s+(?:giai\s+quyet|xu\s+ly)\s+(?:qua|tre)\s+(?:han|hen)")),
-    ("dossiers_pending_not_due", re.compile(r"chua\s+den\s+(?:han|hen)|trong\s+han")),
+    (
+        "dossiers_pending_not_due",
+        re.compile(r"(?:chua\s+den|(?:dang\s+)?trong\s+(?:thoi\s+)?)\s*(?:han|hen)(?:\s+giai\s+quyet)?"),
+    ),
     ("dossiers_resolved_late", re.compile(r"(?:tre|qua|cham)\s+(?:han|hen)")),
     ("dossiers_pending", re.compile(r"dang\s+(?:giai\s+quyet|xu\s+ly)|chua\s+giai\s+quyet|ton\s+dong")),
     ("dossiers_resolved_early", re.compile(r"(?:som|truoc)\s+(?:han|hen)")),
     ("dossiers_resolved_on_time", re.compile(r"dung\s+(?:han|hen)")),
     ("dossiers_carried_in", re.compile(r"ky\s+truoc\s+chuyen\s+(?:qua|sang)|chuyen\s+tiep|ton\s+ky\s+truoc")),
-    ("dossiers_new", re.compile(r"moi\s+tiep\s+nhan|tiep\s+nhan\s+moi")),
-    ("dossiers_received", re.compile(r"tiep\s+nhan\s+va\s+(?:giai\s+quyet|giao\s+tra|tra)")),
+    (
+        "dossiers_new",
+        re.compile(
+            r"moi\s+tiep\s+nhan|tiep\s+nhan\s+moi|phat\s+sinh\s+(?:moi\s+)?trong\s+ky"
+            r"|(?:^|[,;(:])\s*(?:so\s+)?(?:ho\s+so\s+)?trong\s+ky\s*:?\s*$"
+        ),
+    ),
+    (
+        "dossiers_received",
+        re.compile(r"tiep\s+nhan\s+va\s+(?:giai\s+quyet|giao\s+tra|tra)|phai\s+giai\s+quyet"),
+    ),
     ("dossiers_resolved", re.compile(r"giai\s+quyet|giao\s+tra|tra\s+ket\s+qua")),
     ("dossiers_received", re.compile(r"tiep\s+nhan|phat\s+sinh")),
 ]
@@ -96,6 +109,8 @@ _RATE_OF_COUNT = {
     "survey_satisfied": "satisfaction_rate",
     "disbursed": "disbursement_rate",
     "plan_tasks_done": "plan_tasks_rate",
+    "training_done": "training_rate",
+    "budget_revenue": "budget_revenue_rate",
 }
 _TY_LE = r"t[yi]\s+le"
 _RATE_SUBJECTS: list[tuple[str, re.Pattern[str]]] = [
@@ -109,11 +124,13 @@ _RATE_SUBJECTS: list[tuple[str, re.Pattern[str]]] = [
     ("rate_postal", re.compile(_TY_LE + r"\s+ho\s+so\s+(?:\w+\s+){0,4}buu\s+chinh")),
     ("rate_resolved", re.compile(_TY_LE + r"\s+(?:ho\s+so\s+)?(?:\w+\s+){0,3}(?:da\s+)?giai\s+quyet")),
     ("plan_tasks_rate", re.compile(r"ke\s+hoach\s+(?:cai\s+cach\s+hanh\s+chinh|cchc)")),
+    ("training_rate", re.compile(r"ke\s+hoach\s+dao\s+tao|ke\s+hoach\s+boi\s+duong")),
+    ("e_documents_signed_rate", re.compile(r"van\s+ban\s+(?:\w+\s+){0,3}dien\s+tu\W+(?:\w+\W+){0,3}ky\s+so")),
 ]
 # a rate that only continues the count before it: "chiếm tỷ lệ 97,95%", ", đạt tỷ lệ 44,96%"
 _RATE_CONTINUES = re.compile(
     r"(?:^|[,;(]|\b(?:phieu|ho\s+so|trieu\s+dong|nguoi|thu\s+tuc|nhiem\s+vu)\b)[^,;()]{0,40}?\s*"
-    r"(?:chiem|dat|bang)\s*(?:" + _TY_LE + r")?\s*(?:la)?\s*:?\s*$"
+    r"(?:chiem|dat|bang|tuong\s+duong)\s*(?:" + _TY_LE + r")?\s*(?:la)?\s*:?\s*$"
     r"|^[\s,;()]*(?:" + _TY_LE + r")?\s*:?\s*$"
 )
 # what makes a figure a change, a threshold or a target, not a claim
@@ -138,8 +155,8 @@ _LEVELS: list[tuple[str, re.Pattern[str]]] = [
     (
         "commune",
         re.compile(
-            r"\b(?:cap\s+xa|cap\s+phuong|(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+(?:cac\s+)?(?:xa|phuong|thi\s+tran)"
-            r"|cac\s+xa|xa,\s*phuong|xa\s+phuong|don\s+vi\s+cap\s+xa)\b"
+            r"\b(?:cap\s+xa|cap\s+phuong|(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+(?:cac\s+|\d+\s+)?(?:xa|phuong|thi\s+tran)"
+            r"|cac\s+xa|xa,\s*(?:phuong|thi\s+tran)|xa\s+phuong|don\s+vi\s+cap\s+xa)\b"
         ),
     ),
     (
@@ -153,10 +170,10 @@ _LEVELS: list[tuple[str, re.Pattern[str]]] = [
 ]
 # staff categories as the text names them; a figure about several at once has none
 _STAFF_CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
-    ("cán bộ", re.compile(r"\bcan\s+bo\b")),
-    ("công chức", re.compile(r"\bcong\s+chuc\b")),
-    ("viên chức", re.compile(r"\bvien\s+chuc\b")),
-    ("hợp đồng", re.compile(r"\bhop\s+dong\b")),
+    ("can_bo", re.compile(r"\bcan\s+bo\b")),
+    ("cong_chuc", re.compile(r"\bcong\s+chuc\b")),
+    ("vien_chuc", re.compile(r"\bvien\s+chuc\b|\bnguoi\s+lam\s+viec\b|don\s+vi\s+su\s+nghiep")),
+    ("hop_dong", re.compile(r"\bhop\s+dong\b")),
 ]
 _AREA_HEADING = re.compile(r"^\W*(\d)\.(\d)\s*[/.)]")
 _AREA_NAMES: list[tuple[str, re.Pattern[str]]] = [
@@ -181,6 +198,7 @@ class _Context:
     area: str | None = None
     list_intro: int | None = None  # the paragraph that introduces a list ("…, trong đó:")
     section_period: PeriodRef | None = None
+    target_section: str | None = None  # the heading mark of a "Phương hướng, nhiệm vụ" section
 
 
 _DOC_REF = re.compile(
@@ -336,13 +354,18 @@ def _classify_count(
             qualifier, _ = _last_match(sentence_left, _DOSSIER_QUALIFIERS)
         if qualifier in ("dossiers_received", "dossiers_resolved", "dossiers_new", None):
             # "2.996 hồ sơ trực tuyến": the channel right after the unit, before any punctuation
-            after_channel, _ = _last_match(re.split(r"[(),;:.]", after[:30])[0], _CHANNELS)
+            words_after = re.split(r"[(),;:.]|\d", after[:70])[0]
+            if not re.match(r"\s*(?:ho\s+so|hs)?\s*(?:duoc\s+)?(?:nop|gui|tiep\s+nhan)\b", words_after):
+                words_after = words_after[:30]  # "hồ sơ nộp và nhận kết quả qua … bưu chính": the channel
+            after_channel, _ = _last_match(words_after, _CHANNELS)
             channel = after_channel or channel
         if channel and qualifier in ("dossiers_received", "dossiers_resolved", "dossiers_new", None):
             return channel
         return qualifier
     if unit == "forms" or (unit is None and re.search(r"\bphieu\b", clause)):
         own_after = re.split(r"\d|trong\s+do|[;(,]", after[:50])[0]
+        if re.search(r"(?:khong|chua)\s+hai\s+long", own_after):
+            return None  # "03 phiếu chưa hài lòng"
         if re.search(r"(?<!khong\s)(?<!chua\s)hai\s+long", own_after):
             return "survey_satisfied"
         name, _ = _last_match(clause, _SURVEY_WORDS)
@@ -353,7 +376,11 @@ def _classify_count(
         plan = plan or re.search(r"de\s+ra", sentence_left + after[:20])
         if re.search(r"hoan\s+thanh|thuc\s+hien\s+xong|da\s+thuc\s+hien", clause):
             return "plan_tasks_done" if plan else None
-        if plan and not re.search(r"\b(?:con|chua|dang|tre|qua)\b", clause[-25:] + " " + after[:25]):
+        if plan and re.match(r"\s*(?:\w+\s+){0,2}chua\s+(?:thuc\s+hien|hoan\s+thanh|trien\s+khai)", after):
+            return "plan_tasks_not_done"  # "còn 04 nhiệm vụ chưa thực hiện"
+        if plan and not re.search(
+            r"\b(?:con|chua|dang|tre|qua|chuyen\s+sang|chuyen\s+tiep)\b", clause[-25:] + " " + after[:25]
+        ):
             return "plan_tasks_total"
         return None
     if unit == "procedures":
@@ -368,6 +395,43 @@ def _classify_count(
     return None
 
 
+_TRAINING = re.compile(r"\b(?:dao\s+tao|boi\s+duong|tap\s+huan)\b")
+
+
+def _classify_training(clause: str, sentence_left: str, after: str) -> str | None:
+    """People trained: "Cử 421 lượt cán bộ … tham gia các lớp đào tạo", "Bồi dưỡng lãnh đạo cấp
+    huyện: 04/04 trường hợp", "mở 01 lớp bồi dưỡng … cho 40 đối tượng" (courses are not)."""
+    own = _own_clause(clause)
+    if (
+        re.search(r"\bcu\s*$", clause)
+        and _TRAINING.search(after[:80] + " ")
+        or re.search(r"\bcu\s*$", clause)
+        and re.match(r"\W*(?:\w+\W+){0,6}?(?:hoc|tham\s+gia\s+(?:cac\s+)?lop)\b", after)
+    ):
+        return "training_done"
+    if _TRAINING.search(own) and re.search(r"(?::|\bcho)\s*$", clause):
+        return "training_done"
+    return None
+
+
+_INSPECTED = re.compile(r"^\s*(?:xa|phuong|thi\s+tran|phong|co\s+quan|don\s+vi)\b")
+
+
+def _classify_inspection(sentence_left: str, folded: str, fig: _Figure) -> str | None:
+    """Units inspected for CCHC ("kiểm tra cải cách hành chính tại 15/15 xã, phường và 08 phòng
+    chuyên môn"): a count of units after "kiểm tra … tại" in a sentence about CCHC, public
+    service or the one-stop shop; not rounds, not IT or ISO audits."""
+    if not _INSPECTED.match(folded[fig.number.end :].lstrip(" /0123456789.,")):
+        return None
+    if not re.search(r"kiem\s+tra[^.;]*\btai\b[^.;]*$", sentence_left):
+        return None
+    if not re.search(r"cai\s+cach\s+hanh\s+chinh|cchc|cong\s+vu|mot\s+cua", sentence_left):
+        return None
+    if re.search(r"cntt|cong\s+nghe\s+thong\s+tin|\biso\b|danh\s+gia\s+noi\s+bo", sentence_left):
+        return None
+    return "inspections_done"
+
+
 _MONEY: list[tuple[str, re.Pattern[str]]] = [
     ("disbursed", re.compile(r"giai\s+ngan")),
     (
@@ -379,7 +443,18 @@ _MONEY: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-def _classify_money(clause: str) -> str | None:
+_REVENUE = re.compile(r"\b(?:thu\s+ngan\s+sach|thu\s+nsnn|tong\s+thu)\b")
+
+
+def _classify_money(clause: str, sentence_left: str = "") -> str | None:
+    """Disbursement plan or disbursed; budget revenue ("tổng thu NSNN … là 298.781 triệu đồng",
+    and its parts "thu từ khu vực ngoài quốc doanh: …"); an estimate or spending is none."""
+    own = _own_clause(clause)
+    if not re.search(r"\b(?:du\s+toan|chi\s+ngan\s+sach|giai\s+ngan)\b", own) and (
+        _REVENUE.search(clause[-80:])
+        or (_REVENUE.search(sentence_left) and re.search(r"\bthu\s+(?:tu|o|cua)\b", own))
+    ):
+        return "budget_revenue"
     if re.search(
         r"\b(?:thu\s+ngan\s+sach|thu\s+nsnn|tong\s+thu|du\s+toan|chi\s+ngan\s+sach)\b", clause[-80:]
     ):
@@ -393,6 +468,10 @@ def _staff_category(clause: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+# a staff figure with no unit after it: "… biên chế: 120", "số lượng người làm việc được giao 1.862"
+_QUOTA_BEFORE = re.compile(
+    r"(?:bien\s+che|so\s+luong\s+nguoi\s+lam\s+viec(?:\s+(?:duoc\s+giao|hien\s+co|co\s+mat))?)\W*(?:la)?\W*$"
+)
 _QUOTA_WORDS = re.compile(
     r"\b(?:duoc\s+giao|giao(?!\s+(?:duc|thong|dich|luu|ban|tiep|tra))|phan\s+bo|bien\s+che\s+duoc)\b"
 )
@@ -412,7 +491,7 @@ def _classify_staff(
     left = sentence
     quota_at = max((m.end() for m in _QUOTA_WORDS.finditer(left)), default=-1)
     actual_at = max((m.end() for m in _ACTUAL_WORDS.finditer(left)), default=-1)
-    if unit == "quota" or (unit is None and re.search(r"bien\s+che\W*$", clause)):
+    if unit == "quota" or (unit is None and _QUOTA_BEFORE.search(clause)):
         if actual_at > quota_at and actual_at > len(left) - 40:
             return "staff_actual", category
         if category is None and not re.search(
@@ -434,7 +513,7 @@ def _classify_staff(
 
 def _unit_words(folded: str, start: int, unit_end: int) -> str:
     """The unit's own words, with a staff category right after it ("biên chế công chức")."""
-    m = re.match(r"\s*(?:can\s+bo|cong\s+chuc|vien\s+chuc)\b", folded[unit_end : unit_end + 15])
+    m = re.match(r"\s*(?:can\s+bo|cong\s+chuc|vien\s+chuc|lam\s+viec)\b", folded[unit_end : unit_end + 15])
     return folded[start:unit_end] + (m.group(0) if m else "")
 
 
@@ -482,6 +561,7 @@ def extract_claims(paragraphs: list[str], header: object | None = None) -> list[
     for index, paragraph in enumerate(paragraphs):
         folded = fold_same_length(paragraph)
         if _is_heading(folded):
+            _enter_section(ctx, folded)
             area = _heading_area(folded)
             if area is not None or re.match(r"^[#*_\s]*(?:[ivx]+\.|\d+\.\s)", folded):
                 ctx.area = area
@@ -493,6 +573,48 @@ def extract_claims(paragraphs: list[str], header: object | None = None) -> list[
         if _is_list_item(paragraph) and re.search(r"(?::|trong\s+do\W*)$", folded.rstrip(" *_")):
             ctx.list_intro = index
     return link_parts(paragraphs, claims)
+
+
+_TARGET_HEADING = re.compile(
+    r"phuong\s+huong|nhiem\s+vu\s+(?:\w+\s+){0,3}(?:thoi\s+gian|nam|quy|thang)\s+(?:toi|sau)|"
+    r"ke\s+hoach\s+(?:\w+\s+){0,3}(?:nam|quy)\s+(?:toi|sau)|chi\s+tieu|muc\s+tieu"
+)
+# a sentence or list that states goals: "Phấn đấu …", "Chỉ tiêu: …", "Mục tiêu …"
+_TARGET_START = re.compile(r"^[\W_]*(?:\w+\s+){0,2}?(?:chi\s+tieu|muc\s+tieu|phan\s+dau|phuong\s+huong)\b")
+
+
+def _heading_mark(folded: str) -> str:
+    """The kind of a heading's number: roman ("III."), arabic ("2."), sub ("2.1."), letter."""
+    if re.match(r"^[#*_\s]*[ivx]+\.", folded):
+        return "roman"
+    if re.match(r"^[#*_\s]*\d+\.\d", folded):
+        return "sub"
+    if re.match(r"^[#*_\s]*\d+\s*[./)]", folded):
+        return "arabic"
+    return "letter"
+
+
+def _enter_section(ctx: _Context, folded: str) -> None:
+    """A "Phương hướng, nhiệm vụ …" heading opens a section of goals; a heading of the same or
+    a higher rank closes it."""
+    mark = _heading_mark(folded)
+    if _TARGET_HEADING.search(folded):
+        ctx.target_section = mark
+        return
+    ranks = ["roman", "arabic", "sub", "letter"]
+    if ctx.target_section is not None and ranks.index(mark) <= ranks.index(ctx.target_section):
+        ctx.target_section = None
+
+
+def _is_target_sentence(sentence_folded: str, intro_folded: str, ctx: _Context) -> bool:
+    """Goals, not results: a sentence that opens with "chỉ tiêu", "mục tiêu", "phấn đấu", an
+    item of a list that such a sentence introduces, a plan for a year after the report's."""
+    if ctx.target_section is not None or _TARGET_START.search(sentence_folded):
+        return True
+    if intro_folded and _TARGET_START.search(intro_folded):
+        return True
+    m = re.match(r"^[\W_]*(?:ke\s+hoach|du\s+kien)\s+(?:\w+\s+){0,2}nam\s+(\d{4})", sentence_folded)
+    return bool(m and ctx.default_year is not None and int(m.group(1)) > ctx.default_year)
 
 
 _DEFAULT_KINDS = ("nine_months", "half", "quarter", "to_date", "month")
@@ -559,6 +681,8 @@ def _paragraph_claims(
     for s_start, s_end in sentence_spans(paragraph):
         sentence = paragraph[s_start:s_end]
         s_folded = folded[s_start:s_end]
+        if _is_target_sentence(s_folded, intro_folded, ctx):
+            continue
         all_periods = [(a + s_start, b + s_start, p) for a, b, p in find_periods(sentence, ctx.default_year)]
         periods = [t for t in all_periods if not _in_spans(t[0], t[1], comparisons)]
         figures: list[_Figure] = []
@@ -595,7 +719,10 @@ def _paragraph_claims(
             )
             if measure is not None and category is None and family(measure) == "dossiers":
                 category = _field_of(clause, paragraph[prev_end : n.start])
-            if measure is not None and not _is_claim_position(clause, before, after):
+            if re.search(r"\bphan\s+dau\b", sentence_left):
+                measure = None  # "Năm 2025, thành phố phấn đấu … đạt 80%": a goal
+            points = (fig.unit or "").endswith("points")  # "kế hoạch CCHC (1,6/ 2,0 điểm)" is no target
+            if measure is not None and not _is_claim_position(clause, "" if points else before, after):
                 measure = None
             if measure is not None and re.match(
                 r"\W*(?:\(\s*)?(?:dtxhh|dieu\s+tra\s+xa\s+hoi\s+hoc|chua\s+xac\s+dinh)", unit_after
@@ -619,10 +746,18 @@ def _paragraph_claims(
             )
             level = _level_before(folded[s_start:], n.start - s_start) or paragraph_level
             if m_level := re.match(
-                r"\s*cap\s+(huyen|xa|tinh|thanh\s+pho|thi\s+xa|phuong)\b",
-                folded[fig.unit_end : fig.unit_end + 20],
+                r"(?:\s*,?\s*(?:can\s+bo|cong\s+chuc|vien\s+chuc))*\s*cap\s+(huyen|xa|tinh|thanh\s+pho|thi\s+xa|phuong)\b",
+                folded[fig.unit_end : fig.unit_end + 50],
             ):
-                level = _LEVEL_OF_CAP[m_level.group(1)]  # "272 thủ tục cấp huyện"
+                level = _LEVEL_OF_CAP[
+                    m_level.group(1)
+                ]  # "272 thủ tục cấp huyện", "117 cán bộ, công chức cấp xã"
+            if measure == "inspections_done" and re.match(
+                r"[\s/\d.,]*(?:xa|phuong|thi\s+tran)\b", folded[n.end :]
+            ):
+                level = "commune"  # "tại 15/15 xã, phường": the units counted are communes
+            elif measure == "inspections_done":
+                level = None  # departments, agencies: the level is the unit counted, not the text's
             if fig.unit == "percent" and re.search(r"tuong\s+ung", folded[s_start : n.start]):
                 order = list(dict.fromkeys(c.level for c in claims if c.char_start >= s_start and c.level))
                 done = sum(
@@ -781,9 +916,21 @@ def _classify(
     if unit.startswith("fraction"):
         max_value = _max_of(folded, paragraph, n)
         inner = unit.split(":", 1)[1]
-        if inner == "points" or (not inner and re.search(r"diem\W*$", clause)):
-            measure, category = _classify_points(clause, sentence_left, ctx)
+        bare_criterion = (
+            not inner
+            and re.search(r"\(\s*$", clause)
+            and _is_criterion(sentence_left, folded[: n.start])
+            and re.match(r"\s*\)", folded[fig.unit_end :])
+        )  # "… đúng hạn (2,99/3,0)" under a criterion
+        if inner == "points" or (not inner and re.search(r"diem\W*$", clause)) or bare_criterion:
+            measure, category = _classify_points(clause, sentence_left, ctx, folded[: n.start])
+            if measure == "par_criterion_points" and max_value is None:
+                return None, None, None  # a criterion's weight, not its points
             return measure, category, max_value
+        if inner == "cases" or (inner in ("people", "other") and _TRAINING.search(clause)):
+            return _classify_training(clause, sentence_left, unit_after), None, max_value
+        if inner == "other":
+            return _classify_inspection(sentence_left, folded, fig), None, max_value
         if inner in ("dossiers", "forms", "tasks"):
             return (
                 _classify_count(clause, inner, sentence_left, unit_after, folded[: n.start]),
@@ -793,11 +940,19 @@ def _classify(
         return None, None, None
     if unit == "points":
         max_value = _max_of(folded, paragraph, n)
-        measure, category = _classify_points(clause, sentence_left, ctx)
+        measure, category = _classify_points(clause, sentence_left, ctx, folded[: n.start])
+        if measure == "par_criterion_points" and max_value is None:
+            return None, None, None  # "(1,0 điểm)": a criterion's weight, not its points
         return measure, category, max_value
+    if unit in ("cases", "people") and (training := _classify_training(clause, sentence_left, unit_after)):
+        return training, None, None
+    if unit == "cases":
+        return None, None, None
+    if unit == "other":
+        return _classify_inspection(sentence_left, folded, fig), None, None
     if unit in ("money", "money_billion"):
-        return _classify_money(clause if clause.strip(" ,;:") else sentence_left), None, None
-    if unit in ("quota", "people") or (not unit and re.search(r"bien\s+che\W*$", clause)):
+        return _classify_money(clause if clause.strip(" ,;:") else sentence_left, sentence_left), None, None
+    if unit in ("quota", "people") or (not unit and _QUOTA_BEFORE.search(clause)):
         measure, category = _classify_staff(
             clause,
             unit or None,
@@ -845,10 +1000,40 @@ def _classify_rate(
     return subject
 
 
-def _classify_points(clause: str, sentence_left: str, ctx: _Context) -> tuple[str | None, str | None]:
+_CRITERION = re.compile(r"tieu\s+chi\s+(?:thanh\s+phan\s+)?(?:so\s+)?\(?(\d+(?:\.\d+)*)")
+_AREA_WORDS = re.compile(r"\b(?:linh\s+vuc|chi\s+so|tong\s+(?:so\s+)?diem|tu\s+danh\s+gia)\b")
+
+
+def _criterion_of(paragraph_left: str, ctx: _Context) -> str | None:
+    """The criterion a figure's points are about, as "<area>.<criterion>": the last numbered
+    "tiêu chí" before it ("Tiêu chí 1.1", "tiêu chí (6)" in area 1's section → "1.6")."""
+    numbered = _CRITERION.findall(paragraph_left)
+    if not numbered:
+        return None
+    number = numbered[-1]
+    if "." in number:
+        return number
+    return f"{ctx.area}.{number}" if ctx.area else None
+
+
+def _is_criterion(sentence_left: str, paragraph_left: str) -> bool:
+    """Points of a criterion: "tiêu chí" named before them in the sentence with no area or
+    total word after it, or earlier in the paragraph with none in the sentence."""
+    at = [m.end() for m in re.finditer(r"tieu\s+chi", sentence_left)]
+    if at:
+        return not _AREA_WORDS.search(sentence_left[at[-1] :])
+    return bool(re.search(r"tieu\s+chi", paragraph_left)) and not _AREA_WORDS.search(sentence_left)
+
+
+def _classify_points(
+    clause: str, sentence_left: str, ctx: _Context, paragraph_left: str = ""
+) -> tuple[str | None, str | None]:
     """Points of the PAR self-assessment: the total ("tự đánh giá đạt 57,96 điểm/ 70 điểm"),
     an area's ("Chỉ số này ước đạt 13,91/16,50 điểm" in the area's section, "Lĩnh vực 1. …:
     ước đạt …"); a criterion's points ("tiêu chí (1) … (1,6/ 2,0 điểm)") are not an area's."""
+    if _is_criterion(sentence_left, paragraph_left or sentence_left):
+        # a criterion's points ("Tiêu chí 1.1 …(1,6/ 2,0 điểm)"): the criterion as the category
+        return "par_criterion_points", _criterion_of(paragraph_left or sentence_left, ctx)
     if re.search(r"tieu\s+chi", clause) or re.search(r"tieu\s+chi", sentence_left[-80:]):
         return None, None
     own = re.split(r";|trong\s+do", sentence_left)[-1]
@@ -857,6 +1042,8 @@ def _classify_points(clause: str, sentence_left: str, ctx: _Context) -> tuple[st
         return "par_points", listed  # "…, trong đó: công tác chỉ đạo, điều hành 14/15 điểm; …"
     if re.search(r"tong\s+(?:so\s+)?diem|tu\s+danh\s+gia|tong\s+cong", sentence_left):
         return "par_points_total", None
+    if areas := re.findall(r"\blinh\s+vuc\s+(?:so\s+)?([1-8])\b", own):
+        return "par_points", areas[-1]  # "Lĩnh vực 1 đạt 9,25/10 điểm; Lĩnh vực 2 đạt 4,5/6 điểm"
     if m := re.search(r"\blinh\s+vuc\s+(?:so\s+)?([1-8])\b", sentence_left):
         return "par_points", m.group(1)
     area_total = re.search(r"(?:chi\s+so|linh\s+vuc)\s+(?:nay|thanh\s+phan)\b", sentence_left)

@@ -212,7 +212,7 @@ def test_docx_footnotes_follow_the_body_numbered(tmp_path: Path) -> None:
         "- Cán bộ: 7 người",
     ]
     staff = [c for c in extract_claims(paragraphs) if c.measure == "staff_actual"]
-    assert [(str(c.value), c.category) for c in staff] == [("713", None), ("7", "cán bộ")]
+    assert [(str(c.value), c.category) for c in staff] == [("713", None), ("7", "can_bo")]
 
 
 def test_persons_names_in_the_text_are_masked(tmp_path: Path) -> None:
