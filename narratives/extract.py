@@ -195,6 +195,7 @@ class _Context:
 
     default_period: PeriodRef | None = None
     default_year: int | None = None
+    report_level: str | None = None  # the report's own unit's level (its header)
     area: str | None = None
     list_intro: int | None = None  # the paragraph that introduces a list ("…, trong đó:")
     section_period: PeriodRef | None = None
@@ -556,6 +557,7 @@ def extract_claims(paragraphs: list[str], header: object | None = None) -> list[
     sentence does not state one; without it the report's title is searched in the text."""
     default = _default_period(paragraphs, header)
     ctx = _Context(default_period=default, default_year=default.year if default else None)
+    ctx.report_level = _report_level(paragraphs, header)
     claims: list[Claim] = []
     paragraph_periods: list[PeriodRef | None] = []
     for index, paragraph in enumerate(paragraphs):
@@ -615,6 +617,31 @@ def _is_target_sentence(sentence_folded: str, intro_folded: str, ctx: _Context) 
         return True
     m = re.match(r"^[\W_]*(?:ke\s+hoach|du\s+kien)\s+(?:\w+\s+){0,2}nam\s+(\d{4})", sentence_folded)
     return bool(m and ctx.default_year is not None and int(m.group(1)) > ctx.default_year)
+
+
+def _report_level(paragraphs: list[str], header: object | None) -> str | None:
+    if header is None:
+        from narratives.reader import parse_header
+
+        header = parse_header(paragraphs)
+    return getattr(header, "level", None)
+
+
+_OTHER_UNIT = re.compile(r"\bcua\s+(?:toan\s+)?(tinh|ca\s+nuoc|trung\s+uong)\b(?!\s+giao)")
+_OTHER_UNIT_NAMES = {"tinh": "tỉnh", "ca nuoc": "cả nước", "trung uong": "trung ương"}
+
+
+def _other_unit(clause: str, ctx: _Context) -> str | None:
+    """A figure of a unit above the report's own ("giải ngân … của tỉnh là 6.452.318 triệu
+    đồng" in a department's or district's report): its own clause says so."""
+    own = re.split(r"[;(]|,\s", clause)[-1]
+    m = _OTHER_UNIT.search(own)
+    if not m:
+        return None
+    name = " ".join(m.group(1).split())
+    if name == "tinh" and ctx.report_level == "province":
+        return None
+    return _OTHER_UNIT_NAMES[name]
 
 
 _DEFAULT_KINDS = ("nine_months", "half", "quarter", "to_date", "month")
@@ -756,29 +783,38 @@ def _paragraph_claims(
                 r"[\s/\d.,]*(?:xa|phuong|thi\s+tran)\b", folded[n.end :]
             ):
                 level = "commune"  # "tại 15/15 xã, phường": the units counted are communes
-            elif measure == "inspections_done":
+            elif measure == "inspections_done" and not m_level:
                 level = None  # departments, agencies: the level is the unit counted, not the text's
-            if fig.unit == "percent" and re.search(r"tuong\s+ung", folded[s_start : n.start]):
+            if fig.unit == "percent" and re.search(_RESPECTIVELY, folded[s_start : n.start]):
                 order = list(dict.fromkeys(c.level for c in claims if c.char_start >= s_start and c.level))
+                if len(order) < 2:  # "tỷ lệ … cấp huyện và cấp xã lần lượt là 93,18% và 99,20%"
+                    order = _levels_in_order(folded[s_start : n.start])
                 done = sum(
                     1
                     for c in claims
                     if c.char_start >= s_start
                     and c.measure == measure
-                    and re.search(r"tuong\s+ung", folded[s_start : c.char_start])
+                    and re.search(_RESPECTIVELY, folded[s_start : c.char_start])
                 )
                 if done < len(order):
                     level = order[done]  # "tỷ lệ quá hạn tương ứng là 0,76% và 0,06%": respectively
             if level is None and intro_folded:
                 level = _level_before(intro_folded, len(intro_folded))
             counted = _counted_claim(claims, previous, measure)
+            status_of_count: tuple[str, str | None] | None = None
             if counted is not None:  # "…, chiếm tỷ lệ 97,95%": the rate of the count before it
                 level = counted.level
+                if counted.reason and counted.reason.startswith("số liệu của đơn vị khác"):
+                    status_of_count = (counted.status, counted.reason)
                 if counted.period_kind and counted.period_year and counted.period_end:
                     period = PeriodRef(counted.period_kind, counted.period_year, counted.period_end)
             status, reason = "resolved", None
             if period is None:
                 status, reason = "unresolved", "không xác định được kỳ báo cáo của số liệu"
+            if other := _other_unit(clause, ctx):
+                status, reason = "unresolved", f"số liệu của đơn vị khác ({other})"
+            if status_of_count is not None:
+                status, reason = status_of_count
             unit = fig.unit or ""
             value = n.value * 1000 if unit == "money_billion" else n.value
             if _is_count(measure) and value != value.to_integral_value():
@@ -817,6 +853,15 @@ def _paragraph_claims(
         lv = _level_before(s_folded, len(s_folded))
         paragraph_level = lv or paragraph_level
     return claims
+
+
+_RESPECTIVELY = re.compile(r"tuong\s+ung|lan\s+luot")
+
+
+def _levels_in_order(text: str) -> list[str]:
+    """The levels a text names, in the order it names them, each once."""
+    found = sorted((m.start(), name) for name, rx in _LEVELS for m in rx.finditer(text))
+    return list(dict.fromkeys(name for _, name in found))
 
 
 _FIELD = re.compile(r"\blinh\s+vuc\s+(.+?)\s*(?:\b(?:cua|co|la|tai)\b.*)?:?\s*$")

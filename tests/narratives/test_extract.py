@@ -339,3 +339,29 @@ def test_inspections_training_revenue_and_tasks_not_done() -> None:
         ("plan_tasks_done", "30", "33", None),
         ("plan_tasks_not_done", "3", "None", None),
     }
+
+
+def test_rates_given_respectively_for_the_levels_named() -> None:
+    claims = _claims(
+        "Tỷ lệ giải quyết đúng hạn cấp huyện và cấp xã lần lượt là 97,5% và 99,1%; tỷ lệ quá hạn tương ứng"
+        " là 2,5% và 0,9%."
+    )
+    assert {(c.measure, str(c.value), c.level) for c in claims} == {
+        ("rate_on_time", "97.5", "district"),
+        ("rate_on_time", "99.1", "commune"),
+        ("rate_late", "2.5", "district"),
+        ("rate_late", "0.9", "commune"),
+    }
+
+
+def test_a_figure_of_the_province_in_a_lower_units_report_is_unresolved() -> None:
+    claims = _claims("Giải ngân vốn đầu tư công của tỉnh là 5.120.400 triệu đồng, đạt 58,2%.")
+    assert {(c.measure, c.status, c.reason) for c in claims} == {
+        ("disbursed", "unresolved", "số liệu của đơn vị khác (tỉnh)"),
+        ("disbursement_rate", "unresolved", "số liệu của đơn vị khác (tỉnh)"),
+    }
+
+
+def test_rate_of_signed_electronic_documents() -> None:
+    claims = _claims("Tỷ lệ văn bản đi điện tử (có ký số) đạt 91,4%.")
+    assert _facts(claims) == {("e_documents_signed_rate", "91.4")}
