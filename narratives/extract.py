@@ -997,6 +997,12 @@ def _classify(
         return _classify_inspection(sentence_left, folded, fig), None, None
     if unit in ("money", "money_billion"):
         return _classify_money(clause if clause.strip(" ,;:") else sentence_left, sentence_left), None, None
+    labelled = re.fullmatch(
+        r"\s*[(,;]?\s*(can\s+bo|cong\s+chuc|vien\s+chuc|hop\s+dong(?:\s+lao\s+dong)?)\s*:?\s*", clause
+    )
+    if not unit and labelled and previous and previous[-1][1] in ("staff_quota", "staff_actual"):
+        # "hiện có 20 người (cán bộ 10, công chức 10)": the label before the number
+        return previous[-1][1], _staff_category(labelled.group(1)), None
     if unit in ("quota", "people") or (not unit and _QUOTA_BEFORE.search(clause)):
         measure, category = _classify_staff(
             clause,

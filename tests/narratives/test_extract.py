@@ -365,3 +365,12 @@ def test_a_figure_of_the_province_in_a_lower_units_report_is_unresolved() -> Non
 def test_rate_of_signed_electronic_documents() -> None:
     claims = _claims("Tỷ lệ văn bản đi điện tử (có ký số) đạt 91,4%.")
     assert _facts(claims) == {("e_documents_signed_rate", "91.4")}
+
+
+def test_staff_parts_labelled_before_their_number() -> None:
+    claims = _claims("Biên chế cấp xã hiện có 19 người (cán bộ 9, công chức 10).")
+    assert {(c.measure, str(c.value), c.category) for c in claims} == {
+        ("staff_actual", "19", None),
+        ("staff_actual", "9", "can_bo"),
+        ("staff_actual", "10", "cong_chuc"),
+    }
