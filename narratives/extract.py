@@ -1003,6 +1003,11 @@ def _classify(
     if not unit and labelled and previous and previous[-1][1] in ("staff_quota", "staff_actual"):
         # "hiện có 20 người (cán bộ 10, công chức 10)": the label before the number
         return previous[-1][1], _staff_category(labelled.group(1)), None
+    by_level = re.fullmatch(
+        r"\s*[(,;]?\s*cap\s+(?:tinh|huyen|xa|thanh\s+pho|thi\s+xa|phuong)\s*:?\s*", clause
+    )
+    if not unit and by_level and previous and _is_count(previous[-1][1]):
+        return previous[-1][1], None, None  # "118 thủ tục (cấp tỉnh 104, cấp huyện 10, cấp xã 04)"
     if unit in ("quota", "people") or (not unit and _QUOTA_BEFORE.search(clause)):
         measure, category = _classify_staff(
             clause,

@@ -374,3 +374,12 @@ def test_staff_parts_labelled_before_their_number() -> None:
         ("staff_actual", "9", "can_bo"),
         ("staff_actual", "10", "cong_chuc"),
     }
+
+
+def test_parts_labelled_by_level_before_their_number() -> None:
+    claims = _claims("Tổng số TTHC của huyện là 300 thủ tục (cấp huyện 210, cấp xã 90).")
+    assert {(c.measure, str(c.value), c.level) for c in claims} == {
+        ("procedures_count", "300", "district"),
+        ("procedures_count", "210", "district"),
+        ("procedures_count", "90", "commune"),
+    }
