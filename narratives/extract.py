@@ -14,13 +14,16 @@ The method is patterns over the sentence structure, transparent and fast:
    "trong đó số hồ sơ giải quyết sớm hạn và đúng hạn là 56.252 hồ sơ"); a rate with no subject
    of its own ("chiếm tỷ lệ 97,95%") is the rate of the count just before it.
 4. Targets and changes are not claims: "chỉ tiêu … (30%)", "dưới 3%", "phấn đấu", "tăng 4,97%
-   so với năm 2017".
+   so với năm 2017"; nor is anything in a "Phương hướng, nhiệm vụ" section, a list that a
+   "Chỉ tiêu …:" sentence introduces, or a plan for a year after the report's.
 5. The period is the nearest one the sentence states before the figure, else one it states
    after, else the paragraph's, the list's introduction's, the section's, the report's. The
    level likewise ("UBND cấp xã", "toàn huyện", "UBND thành phố").
 
-A figure about a known measure whose period cannot be determined is kept with status
-"unresolved" and the reason."""
+A figure about a known measure whose period cannot be determined, or that its clause gives to
+another unit ("… của tỉnh là 6.452.318 triệu đồng" in a district's report), is kept with status
+"unresolved" and the reason. Staff categories come out in the warehouse's codes (cong_chuc,
+can_bo, vien_chuc, hop_dong) so that the claims mart compares them with the staffing data."""
 
 from __future__ import annotations
 
