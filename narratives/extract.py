@@ -405,16 +405,19 @@ _TRAINING = re.compile(r"\b(?:dao\s+tao|boi\s+duong|tap\s+huan)\b")
 def _classify_training(clause: str, sentence_left: str, after: str) -> str | None:
     """People trained: "Cử 421 lượt cán bộ … tham gia các lớp đào tạo", "Bồi dưỡng lãnh đạo cấp
     huyện: 04/04 trường hợp", "mở 01 lớp bồi dưỡng … cho 40 đối tượng" (courses are not)."""
-    own = _own_clause(clause)
-    if (
-        re.search(r"\bcu\s*$", clause)
-        and _TRAINING.search(after[:80] + " ")
-        or re.search(r"\bcu\s*$", clause)
-        and re.match(r"\W*(?:\w+\W+){0,6}?(?:hoc|tham\s+gia\s+(?:cac\s+)?lop)\b", after)
+    own = re.sub(r"giao\s+duc\s+va\s+dao\s+tao", " ", _own_clause(clause))  # a field or a unit's name
+    sent = re.search(r"\bcu\s*$", clause)  # "Cử 421 lượt …"
+    if sent and (
+        _TRAINING.search(after[:80])
+        or re.match(r"\W*(?:\w+\W+){0,6}?(?:hoc|tham\s+gia\s+(?:cac\s+)?lop)\b", after)
     ):
         return "training_done"
-    if _TRAINING.search(own) and re.search(r"(?::|\bcho)\s*$", clause):
-        return "training_done"
+    if re.match(r"[\W_]*(?:\w+[\s,]+){0,2}?(?:dao\s+tao|boi\s+duong|tap\s+huan)\b", own) and re.search(
+        r":\s*$", clause
+    ):
+        return "training_done"  # "+ Bồi dưỡng lãnh đạo cấp huyện: 04/04 trường hợp"
+    if _TRAINING.search(own) and re.search(r"\bcho\s*$", clause):
+        return "training_done"  # "mở 01 lớp bồi dưỡng … cho 40 đối tượng"
     return None
 
 
@@ -467,8 +470,21 @@ def _classify_money(clause: str, sentence_left: str = "") -> str | None:
     return name
 
 
+_PUBLIC_EMPLOYEE_KINDS = [
+    ("vien_chuc_giao_duc", re.compile(r"vien\s+chuc\s+(?:nganh\s+|su\s+nghiep\s+)?giao\s+duc")),
+    ("vien_chuc_y_te", re.compile(r"vien\s+chuc\s+(?:nganh\s+|su\s+nghiep\s+)?y\s+te")),
+    ("vien_chuc_khac", re.compile(r"vien\s+chuc\s+(?:su\s+nghiep\s+)?khac")),
+]
+
+
 def _staff_category(clause: str) -> str | None:
+    """The category in the warehouse's codes; public employees of one sector by their sector
+    ("viên chức giáo dục và đào tạo" → vien_chuc_giao_duc), as the staffing data keeps them."""
     named = {name for name, rx in _STAFF_CATEGORIES if rx.search(clause)}
+    if named == {"vien_chuc"}:
+        kinds = {kind for kind, rx in _PUBLIC_EMPLOYEE_KINDS if rx.search(clause)}
+        if len(kinds) == 1:
+            return kinds.pop()
     return named.pop() if len(named) == 1 else None
 
 

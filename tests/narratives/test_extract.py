@@ -383,3 +383,17 @@ def test_parts_labelled_by_level_before_their_number() -> None:
         ("procedures_count", "210", "district"),
         ("procedures_count", "90", "commune"),
     }
+
+
+def test_a_sector_of_public_employees_is_no_training() -> None:
+    claims = _claims(
+        "Tổng số hiện có là 650 người, trong đó: cán bộ: 10 người; viên chức giáo dục và đào tạo: 560"
+        " người; viên chức y tế: 20 người; hợp đồng lao động: 60 người."
+    )
+    assert {(c.measure, str(c.value), c.category) for c in claims} == {
+        ("staff_actual", "650", None),
+        ("staff_actual", "10", "can_bo"),
+        ("staff_actual", "560", "vien_chuc_giao_duc"),
+        ("staff_actual", "20", "vien_chuc_y_te"),
+        ("staff_actual", "60", "hop_dong"),
+    }
