@@ -44,6 +44,10 @@ from tests.narratives.test_seed_claims import (
 
 HELDOUT = Path(__file__).parent / "heldout"
 REPORTS = tuple(sorted(p.stem for p in HELDOUT.glob("h*.yaml")))
+#: the second held-out set (g*.yaml), kept outside the repository until the extractor's second
+#: pass was done (README_second_set.md): a floor at its measured figures, not the target
+SECOND_SET = tuple(sorted(p.stem for p in HELDOUT.glob("g*.yaml")))
+SECOND_SET_FLOOR = (0.91, 0.86)
 
 OVERALL_PRECISION, OVERALL_RECALL = 0.95, 0.80
 
@@ -142,9 +146,9 @@ def report_score(report: str) -> Score:
     return score
 
 
-def overall_score() -> Score:
-    total = Score(list(REPORTS))
-    for report in REPORTS:
+def overall_score(reports: tuple[str, ...] = REPORTS) -> Score:
+    total = Score(list(reports))
+    for report in reports:
         total.add(report_score(report))
     return total
 
@@ -180,7 +184,7 @@ def full_report() -> str:
 # --- the annotations themselves -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize("report", REPORTS + SECOND_SET)
 def test_annotation_is_well_formed(report: str) -> None:
     _, notes = annotations(report)  # every snippet matches exactly one paragraph
     declared = measures()
@@ -217,6 +221,15 @@ def test_heldout_precision_and_recall() -> None:
     score = overall_score()
     print(full_report())
     assert score.precision >= OVERALL_PRECISION and score.recall >= OVERALL_RECALL, full_report()
+
+
+def test_second_heldout_set_does_not_regress() -> None:
+    assert len(SECOND_SET) == 5
+    score = overall_score(SECOND_SET)
+    report = failure_table(score)
+    print(report)
+    precision, recall = SECOND_SET_FLOOR
+    assert score.precision >= precision and score.recall >= recall, report
 
 
 if __name__ == "__main__":
