@@ -6,40 +6,36 @@ chosen paragraphs, every claim a careful analyst reads there, annotated by hand 
 extractor was run on them (``heldout/README.md``). One report (``docx: true``) is also written
 as a .docx by python-docx and read through ``narratives.reader`` like a submitted file.
 
-Matching is the seeds' (``test_seed_claims.py``): an extracted claim matches an annotated one
-when it lies in the same paragraph and its measure and value are equal, and its level, category,
-maximum and period too where the annotation gives them. precision = matched / extracted claims
-(with a measure) lying in annotated paragraphs; recall = matched / annotated.
+Loading and matching are ``tests/narratives/matching.py``'s (shared with the seeds): an
+extracted claim matches an annotated one when it lies in the same paragraph and its measure and
+value are equal, and its level, category, maximum and period too where the annotation gives
+them. precision = matched / extracted claims (with a measure) lying in annotated paragraphs;
+recall = matched / annotated.
 
 The bar: overall precision ≥ 0.95 (the issue's) and recall ≥ 0.80 (below the seeds' 0.90: the
 set is unseen; README.md says why). ``uv run python -m tests.narratives.test_heldout_claims``
-prints the per-report figures and the missed / spurious claims."""
+prints the per-report figures and the missed / spurious claims;
+``uv run python -m tests.narratives.matching tests/narratives/heldout`` the figures per file."""
 
 from __future__ import annotations
 
-import tempfile
 import unicodedata
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-from docx import Document
 
 from narratives.claims import Claim, measures
 from narratives.extract import extract_claims
 from narratives.reader import read_paragraphs
-from tests.narratives.test_seed_claims import (
-    Annotated,
+from tests.narratives.matching import (
+    Fixture,
     Score,
-    _attrs,
-    _claim_attrs,
-    _excerpt,
-    _number_as_read,
-    _pair,
-    locate,
+    failure_table,
+    load_fixture,
+    score_fixture,
+    total_score,
+    well_formed_problems,
 )
 
 HELDOUT = Path(__file__).parent / "heldout"
@@ -52,73 +48,13 @@ SECOND_SET_FLOOR = (0.91, 0.86)
 OVERALL_PRECISION, OVERALL_RECALL = 0.95, 0.80
 
 
-# --- the reports and their annotations ---------------------------------------------------------
-
-
-def write_docx(text_path: Path, docx_path: Path) -> Path:
-    """The .txt report as a .docx: one Word paragraph per non-empty line (the title in bold)."""
-    document = Document()
-    lines = [line.strip() for line in text_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    for line in lines:
-        paragraph = document.add_paragraph()
-        run = paragraph.add_run(line)
-        run.bold = line.isupper() or line.startswith("BÁO CÁO")
-    document.save(str(docx_path))
-    return docx_path
-
-
 @cache
-def _docx_dir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="heldout_docx_"))
+def fixture(report: str) -> Fixture:
+    return load_fixture(HELDOUT / f"{report}.yaml")
 
 
-@cache
-def _raw(report: str) -> dict[str, Any]:
-    return yaml.safe_load((HELDOUT / f"{report}.yaml").read_text(encoding="utf-8"))
-
-
-@cache
-def report_path(report: str) -> Path:
-    """The file the extractor reads: the .txt, or the .docx written from it."""
-    raw = _raw(report)
-    text_path = HELDOUT / raw["report"]
-    if raw.get("docx"):
-        return write_docx(text_path, _docx_dir() / f"{text_path.stem}.docx")
-    return text_path
-
-
-@cache
 def paragraphs(report: str) -> tuple[str, ...]:
-    return tuple(read_paragraphs(report_path(report)))
-
-
-@cache
-def annotations(report: str) -> tuple[tuple[int, ...], tuple[Annotated, ...]]:
-    """The annotated paragraphs (indexes) and their claims."""
-    where = f"heldout/{report}.yaml"
-    texts = paragraphs(report)
-    indexes: list[int] = []
-    notes: list[Annotated] = []
-    for entry in _raw(report)["paragraphs"]:
-        index = locate(texts, entry["contains"], where)
-        if index in indexes:
-            raise AssertionError(f"{where}: paragraph ¶{index} is annotated twice ({entry['contains']!r})")
-        indexes.append(index)
-        for row in entry["claims"] or []:
-            notes.append(
-                Annotated(
-                    seed=report,
-                    paragraph=index,
-                    measure=row["measure"],
-                    value=Decimal(str(row["value"])),
-                    text=str(row["text"]),
-                    level=row.get("level"),
-                    category=row.get("category"),
-                    max_value=Decimal(str(row["max"])) if row.get("max") is not None else None,
-                    period=str(row["period"]) if row.get("period") is not None else None,
-                )
-            )
-    return tuple(indexes), tuple(notes)
+    return fixture(report).paragraphs
 
 
 @cache
@@ -126,54 +62,13 @@ def extracted(report: str) -> tuple[Claim, ...]:
     return tuple(extract_claims(list(paragraphs(report))))
 
 
-# --- scores -------------------------------------------------------------------------------------
-
-
 @cache
 def report_score(report: str) -> Score:
-    indexes, notes = annotations(report)
-    annotated = set(indexes)
-    claims = [c for c in extracted(report) if c.measure is not None and c.paragraph in annotated]
-    score = Score([report], annotated=list(notes), extracted=claims)
-    for index in indexes:
-        here_notes = [n for n in notes if n.paragraph == index]
-        here = [c for c in claims if c.paragraph == index]
-        pairs = _pair(here_notes, here)
-        score.matched += [(here_notes[a], here[c]) for a, c in pairs.items()]
-        score.missed += [n for a, n in enumerate(here_notes) if a not in pairs]
-        taken = set(pairs.values())
-        score.spurious += [(report, c) for i, c in enumerate(here) if i not in taken]
-    return score
+    return score_fixture(fixture(report), extracted(report))
 
 
 def overall_score(reports: tuple[str, ...] = REPORTS) -> Score:
-    total = Score(list(reports))
-    for report in reports:
-        total.add(report_score(report))
-    return total
-
-
-def failure_table(score: Score) -> str:
-    rows = [score.summary()]
-    if score.missed:
-        rows.append("MISSED (annotated, not extracted):")
-    for note in score.missed:
-        text = paragraphs(note.seed)[note.paragraph]
-        start = text.find(note.text)
-        attrs = _attrs(note.level, note.category, note.max_value, note.period)
-        rows.append(f"  {note.seed} ¶{note.paragraph} {note.measure}={note.value} {attrs}")
-        rows.append(f"      “{_excerpt(text, start, start + len(note.text))}”")
-        for claim in extracted(note.seed):
-            if claim.paragraph == note.paragraph and Decimal(claim.value) == note.value:
-                instead = f"{claim.measure}={claim.value} {_claim_attrs(claim)}"
-                rows.append(f"      extracted there instead: {instead}")
-    if score.spurious:
-        rows.append("SPURIOUS (extracted in an annotated paragraph, not annotated):")
-    for report, claim in score.spurious:
-        text = paragraphs(report)[claim.paragraph]
-        rows.append(f"  {report} ¶{claim.paragraph} {claim.measure}={claim.value} {_claim_attrs(claim)}")
-        rows.append(f"      “{_excerpt(text, claim.char_start, claim.char_end)}”")
-    return "\n".join(rows)
+    return total_score([report_score(r) for r in reports])
 
 
 def full_report() -> str:
@@ -186,21 +81,13 @@ def full_report() -> str:
 
 @pytest.mark.parametrize("report", REPORTS + SECOND_SET)
 def test_annotation_is_well_formed(report: str) -> None:
-    _, notes = annotations(report)  # every snippet matches exactly one paragraph
-    declared = measures()
-    texts = paragraphs(report)
-    for note in notes:
-        where = f"heldout/{report}.yaml ¶{note.paragraph} {note.measure}={note.value}"
-        assert note.measure in declared, f"{where}: {note.measure} is not in narratives/measures.yaml"
-        assert note.text in texts[note.paragraph], f"{where}: {note.text!r} not in the paragraph"
-        assert _number_as_read(note.text) == note.value, f"{where}: {note.text!r} does not read {note.value}"
-        assert note.level in (None, "province", "district", "commune", "department"), where
-        assert note.period is None or len(note.period) in (4, 10), where
+    problems = well_formed_problems(fixture(report), measures())  # every snippet matches one paragraph
+    assert not problems, "\n".join(problems)
 
 
 def test_heldout_set_is_big_enough() -> None:
-    counts = {r: len(annotations(r)[1]) for r in REPORTS}
-    negatives = sum(1 for r in REPORTS for entry in _raw(r)["paragraphs"] if not entry["claims"])
+    counts = {r: len(fixture(r).claims) for r in REPORTS}
+    negatives = sum(1 for r in REPORTS for entry in fixture(r).raw["paragraphs"] if not entry["claims"])
     assert len(REPORTS) == 5 and all(n >= 20 for n in counts.values()), counts
     assert negatives >= 25, negatives
 
@@ -208,7 +95,7 @@ def test_heldout_set_is_big_enough() -> None:
 def test_docx_reads_as_its_text() -> None:
     """The generated .docx gives the same paragraphs as its .txt (the reader's two paths agree)."""
     for report in REPORTS:
-        raw = _raw(report)
+        raw = fixture(report).raw
         if raw.get("docx"):
             as_text = [unicodedata.normalize("NFC", p) for p in read_paragraphs(HELDOUT / raw["report"])]
             assert list(paragraphs(report)) == as_text

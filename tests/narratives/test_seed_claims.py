@@ -6,28 +6,39 @@ were made). An extracted claim matches an annotated one when it lies in the same
 its measure and value are equal, and its level, category, maximum and period too where the
 annotation gives them. precision = matched / extracted claims lying in annotated paragraphs
 (claims with a measure: an unresolved figure without one asserts nothing); recall = matched /
-annotated. On failure the tests print the missed and the spurious claims.
+annotated. On failure the tests print the missed and the spurious claims. The loader and the
+scorer are ``tests/narratives/matching.py`` (shared with the held-out sets).
 
 ``uv run python -m tests.narratives.test_seed_claims`` prints the same figures and tables."""
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from narratives.claims import Claim, measures
 from narratives.consistency import findings as consistency_findings
 from narratives.extract import extract_claims
-from narratives.reader import read_paragraphs
+from tests.narratives.matching import (
+    Annotated,
+    AnnotatedFinding,
+    Fixture,
+    Score,
+    attrs,
+    claim_period,
+    failure_table,
+    load_fixture,
+    locate,
+    matches,
+    score_fixture,
+    total_score,
+    well_formed_problems,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 #: the seed reports live beside the repository (../shared/seeds), not in it
@@ -40,101 +51,10 @@ SEED_PRECISION, SEED_RECALL = 0.85, 0.80
 pytestmark = pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason=f"the seed reports are not at {SEEDS_DIR}")
 
 
-# --- the annotations ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Annotated:
-    """One claim annotated by hand."""
-
-    seed: str
-    paragraph: int
-    measure: str
-    value: Decimal
-    text: str
-    level: str | None = None
-    category: str | None = None
-    max_value: Decimal | None = None
-    period: str | None = None  # "2018" (a year) or "2018-09-30" (the last day covered)
-
-
-@dataclass(frozen=True)
-class AnnotatedFinding:
-    seed: str
-    kind: str
-    stated: Decimal
-    computed: Decimal
-    paragraph: int
-
-
-@dataclass(frozen=True)
-class SeedFixture:
-    seed: str
-    path: Path
-    paragraphs: tuple[str, ...]
-    annotated_paragraphs: tuple[int, ...]
-    claims: tuple[Annotated, ...]
-    findings: tuple[AnnotatedFinding, ...]
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def _fixture_yaml(seed: str) -> dict[str, Any]:
-    return yaml.safe_load((FIXTURES / f"seed_{seed}.yaml").read_text(encoding="utf-8"))
-
-
-def locate(paragraphs: Sequence[str], snippet: str, where: str) -> int:
-    """The index of the one paragraph containing ``snippet`` (a clear failure otherwise)."""
-    hits = [i for i, text in enumerate(paragraphs) if _nfc(snippet) in _nfc(text)]
-    if len(hits) != 1:
-        found = "; ".join(f"¶{i}: {paragraphs[i][:80]!r}" for i in hits[:5])
-        raise AssertionError(
-            f"{where}: the snippet {snippet!r} must match exactly one paragraph of the report, "
-            f"it matches {len(hits)}" + (f" ({found})" if found else "")
-        )
-    return hits[0]
-
-
 @cache
-def seed_fixture(seed: str) -> SeedFixture:
-    raw = _fixture_yaml(seed)
-    path = SEEDS_DIR / raw["seed"]
-    paragraphs = tuple(read_paragraphs(path))
-    where = f"fixtures/seed_{seed}.yaml"
-    claims: list[Annotated] = []
-    indexes: list[int] = []
-    for entry in raw["paragraphs"]:
-        index = locate(paragraphs, entry["contains"], where)
-        if index in indexes:
-            raise AssertionError(f"{where}: paragraph ¶{index} is annotated twice ({entry['contains']!r})")
-        indexes.append(index)
-        for row in entry["claims"] or []:
-            claims.append(
-                Annotated(
-                    seed=seed,
-                    paragraph=index,
-                    measure=row["measure"],
-                    value=Decimal(str(row["value"])),
-                    text=str(row["text"]),
-                    level=row.get("level"),
-                    category=row.get("category"),
-                    max_value=Decimal(str(row["max"])) if row.get("max") is not None else None,
-                    period=str(row["period"]) if row.get("period") is not None else None,
-                )
-            )
-    found = tuple(
-        AnnotatedFinding(
-            seed=seed,
-            kind=row["kind"],
-            stated=Decimal(str(row["stated"])),
-            computed=Decimal(str(row["computed"])),
-            paragraph=locate(paragraphs, row["contains"], where),
-        )
-        for row in raw.get("findings") or []
-    )
-    return SeedFixture(seed, path, paragraphs, tuple(indexes), tuple(claims), found)
+def seed_fixture(seed: str) -> Fixture:
+    """A seed's annotations (tests/narratives/matching.py reads them)."""
+    return load_fixture(FIXTURES / f"seed_{seed}.yaml", SEEDS_DIR, name=seed)
 
 
 @cache
@@ -142,188 +62,22 @@ def extracted(seed: str) -> tuple[Claim, ...]:
     return tuple(extract_claims(list(seed_fixture(seed).paragraphs)))
 
 
-# --- matching -----------------------------------------------------------------------------------
-
-
-def _folded(text: str | None) -> str | None:
-    """A category compared without case, diacritics or separators ("Công chức" = "cong_chuc")."""
-    if text is None:
-        return None
-    plain = "".join(
-        ch
-        for ch in unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-        if not unicodedata.combining(ch)
-    )
-    return " ".join(plain.casefold().replace("_", " ").replace("-", " ").split())
-
-
-def period_matches(period: str, claim: Claim) -> bool:
-    if len(period) == 4:  # a year: that year, ending (if an end is given) on 31 December
-        year = int(period)
-        return claim.period_year == year and claim.period_end in (None, date(year, 12, 31))
-    return claim.period_end == date.fromisoformat(period)
-
-
-def matches(note: Annotated, claim: Claim) -> bool:
-    if claim.paragraph != note.paragraph or claim.measure != note.measure:
-        return False
-    if claim.value is None or Decimal(claim.value) != note.value:
-        return False
-    if note.level is not None and claim.level != note.level:
-        return False
-    if note.category is not None and _folded(claim.category) != _folded(note.category):
-        return False
-    if note.max_value is not None and (claim.max_value is None or Decimal(claim.max_value) != note.max_value):
-        return False
-    return note.period is None or period_matches(note.period, claim)
-
-
-def _pair(notes: Sequence[Annotated], claims: Sequence[Claim]) -> dict[int, int]:
-    """A maximum matching annotated -> extracted (augmenting paths; paragraphs are small)."""
-    owner: dict[int, int] = {}  # extracted index -> annotated index
-
-    def place(a: int, seen: set[int]) -> bool:
-        for c, claim in enumerate(claims):
-            if c in seen or not matches(notes[a], claim):
-                continue
-            seen.add(c)
-            if c not in owner or place(owner[c], seen):
-                owner[c] = a
-                return True
-        return False
-
-    for a in range(len(notes)):
-        place(a, set())
-    return {a: c for c, a in owner.items()}
-
-
-@dataclass
-class Score:
-    seeds: list[str]
-    annotated: list[Annotated] = field(default_factory=list)
-    extracted: list[Claim] = field(default_factory=list)  # those in annotated paragraphs
-    matched: list[tuple[Annotated, Claim]] = field(default_factory=list)
-    missed: list[Annotated] = field(default_factory=list)
-    spurious: list[tuple[str, Claim]] = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        return len(self.matched) / len(self.extracted) if self.extracted else 1.0
-
-    @property
-    def recall(self) -> float:
-        return len(self.matched) / len(self.annotated) if self.annotated else 1.0
-
-    def add(self, other: Score) -> None:
-        self.annotated += other.annotated
-        self.extracted += other.extracted
-        self.matched += other.matched
-        self.missed += other.missed
-        self.spurious += other.spurious
-
-    def summary(self) -> str:
-        return (
-            f"seeds {', '.join(self.seeds)}: {len(self.annotated)} annotated, {len(self.extracted)} "
-            f"extracted in annotated paragraphs, {len(self.matched)} matched: "
-            f"precision {self.precision:.3f}, recall {self.recall:.3f}"
-        )
-
-
 @cache
 def seed_score(seed: str) -> Score:
-    fixture = seed_fixture(seed)
-    annotated = set(fixture.annotated_paragraphs)
-    claims = [c for c in extracted(seed) if c.measure is not None and c.paragraph in annotated]
-    score = Score([seed], annotated=list(fixture.claims), extracted=claims)
-    for index in fixture.annotated_paragraphs:
-        notes = [n for n in fixture.claims if n.paragraph == index]
-        here = [c for c in claims if c.paragraph == index]
-        pairs = _pair(notes, here)
-        score.matched += [(notes[a], here[c]) for a, c in pairs.items()]
-        score.missed += [n for a, n in enumerate(notes) if a not in pairs]
-        taken = set(pairs.values())
-        score.spurious += [(seed, c) for i, c in enumerate(here) if i not in taken]
-    return score
+    return score_fixture(seed_fixture(seed), extracted(seed))
 
 
 def overall_score() -> Score:
-    total = Score(list(SEEDS))
-    for seed in SEEDS:
-        total.add(seed_score(seed))
-    return total
-
-
-# --- the failure table --------------------------------------------------------------------------
-
-
-def _excerpt(paragraph: str, start: int, end: int, width: int = 50) -> str:
-    left, right = max(0, start - width), min(len(paragraph), end + width)
-    text = paragraph[left:start] + "[" + paragraph[start:end] + "]" + paragraph[end:right]
-    return ("…" if left else "") + " ".join(text.split()) + ("…" if right < len(paragraph) else "")
-
-
-def _attrs(
-    level: str | None, category: str | None, max_value: Any, period: str | None, kind: str | None = None
-) -> str:
-    parts = [f"level={level}" if level else "", f"category={category}" if category else ""]
-    parts += [f"max={max_value}" if max_value is not None else "", f"period={period}" if period else ""]
-    parts += [f"({kind})" if kind else ""]
-    return " ".join(p for p in parts if p)
-
-
-def _claim_period(claim: Claim) -> str | None:
-    if claim.period_end is not None:
-        return claim.period_end.isoformat()
-    return str(claim.period_year) if claim.period_year is not None else None
-
-
-def _claim_attrs(claim: Claim) -> str:
-    return _attrs(claim.level, claim.category, claim.max_value, _claim_period(claim), claim.period_kind)
-
-
-def failure_table(score: Score) -> str:
-    rows = [score.summary()]
-    if score.missed:
-        rows.append("MISSED (annotated, not extracted):")
-    for note in score.missed:
-        paragraph = seed_fixture(note.seed).paragraphs[note.paragraph]
-        start = paragraph.find(note.text)
-        attrs = _attrs(note.level, note.category, note.max_value, note.period)
-        rows.append(f"  {note.seed} ¶{note.paragraph} {note.measure}={note.value} {attrs}")
-        rows.append(f"      “{_excerpt(paragraph, start, start + len(note.text))}”")
-        for claim in extracted(note.seed):
-            if claim.paragraph == note.paragraph and Decimal(claim.value) == note.value:
-                rows.append(
-                    f"      extracted there instead: {claim.measure}={claim.value} {_claim_attrs(claim)}"
-                )
-    if score.spurious:
-        rows.append("SPURIOUS (extracted in an annotated paragraph, not annotated):")
-    for seed, claim in score.spurious:
-        paragraph = seed_fixture(seed).paragraphs[claim.paragraph]
-        rows.append(f"  {seed} ¶{claim.paragraph} {claim.measure}={claim.value} {_claim_attrs(claim)}")
-        rows.append(f"      “{_excerpt(paragraph, claim.char_start, claim.char_end)}”")
-    return "\n".join(rows)
+    return total_score([seed_score(seed) for seed in SEEDS])
 
 
 # --- the fixtures themselves --------------------------------------------------------------------
 
 
-def _number_as_read(text: str) -> Decimal:
-    """A number as Vietnamese documents write it: '.' groups thousands, ',' marks decimals."""
-    return Decimal(text.replace("%", "").strip().replace(".", "").replace(",", "."))
-
-
 @pytest.mark.parametrize("seed", SEEDS)
 def test_fixture_is_well_formed(seed: str) -> None:
-    fixture = seed_fixture(seed)  # every snippet matches exactly one paragraph
-    declared = measures()
-    for note in fixture.claims:
-        where = f"seed_{seed}.yaml ¶{note.paragraph} {note.measure}={note.value}"
-        assert note.measure in declared, f"{where}: {note.measure} is not in narratives/measures.yaml"
-        assert note.text in fixture.paragraphs[note.paragraph], f"{where}: {note.text!r} not in the paragraph"
-        assert _number_as_read(note.text) == note.value, f"{where}: {note.text!r} does not read {note.value}"
-        assert note.level in (None, "province", "district", "commune", "department"), where
-        assert note.period is None or len(note.period) in (4, 10), where
+    problems = well_formed_problems(seed_fixture(seed), measures())  # every snippet matches one paragraph
+    assert not problems, "\n".join(problems)
 
 
 def test_fixtures_annotate_enough_claims() -> None:
@@ -386,9 +140,9 @@ def assert_extracted(seed: str, snippet: str, expected: Iterable[tuple[Any, ...]
             max_value=Decimal(max_value) if max_value else None,
         )
         if not any(matches(note, claim) for claim in here):
-            missing.append(f"{measure}={value} {_attrs(level, None, max_value, period)}")
+            missing.append(f"{measure}={value} {attrs(level, None, max_value, period)}")
     got = [
-        f"{c.measure}={c.value} {_attrs(c.level, c.category, c.max_value, _claim_period(c), c.period_kind)}"
+        f"{c.measure}={c.value} {attrs(c.level, c.category, c.max_value, claim_period(c), c.period_kind)}"
         for c in here
     ]
     assert not missing, f"not extracted from ¶{index}: {missing}; extracted there: {got}"
@@ -502,7 +256,7 @@ def test_known_inconsistency_is_a_finding(seed: str, stated: str, computed: str)
 
 def test_every_annotated_finding_is_tested() -> None:
     tested = {("004", "9737"), ("004", "733"), ("004", "713"), ("004", "658")}
-    assert {(f.seed, str(f.stated)) for f in _all_findings()} == tested
+    assert {(f.report, str(f.stated)) for f in _all_findings()} == tested
 
 
 @pytest.mark.parametrize("seed", SEEDS)
