@@ -320,15 +320,24 @@ def parse_header(paragraphs: list[str]) -> ReportHeader:
     report_date: date | None = None
     title: str | None = None
     head = paragraphs[:25]
+    in_heading_block = True  # the lines above the title: the unit, its parent above it
     for i, para in enumerate(head):
         plain = _plain(para)
         folded = fold_same_length(plain)
-        if unit_name is None and len(plain) < 80 and (m := _UNIT_LINE.match(folded)):
+        if re.fullmatch(r"(?:ubnd|uy ban nhan dan)", folded) and i + 1 < len(head):
+            plain = f"{plain} {_plain(head[i + 1])}"  # "ỦY BAN NHÂN DÂN" / "HUYỆN AN LÃO" on two lines
+            folded = fold_same_length(plain)
+        # "UBND TỈNH KHÁNH HÒA" above "UBND THÀNH PHỐ NHA TRANG" (or "SỞ NỘI VỤ"): the parent
+        # stands above its unit, so the lowest unit line of the heading block reports
+        replaces = unit_name is None or (in_heading_block and plain.isupper())
+        if replaces and len(plain) < 80 and (m := _UNIT_LINE.match(folded)):
             unit_name = plain
             level = _LEVEL_OF_WORD[m.group(1)]
-        elif unit_name is None and len(plain) < 80 and plain.isupper() and _DEPT_LINE.match(folded):
+        elif replaces and len(plain) < 80 and plain.isupper() and _DEPT_LINE.match(folded):
             unit_name = plain  # "SỞ TƯ PHÁP", "BAN QUẢN LÝ …": a department of the province
             level = "department"
+        if re.match(r"^bao cao\b", folded) or len(plain) >= 80:
+            in_heading_block = False
         if report_date is None and (m := _REPORT_DATE.search(folded)):
             with contextlib.suppress(ValueError):
                 report_date = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))

@@ -227,3 +227,30 @@ def test_persons_names_in_the_text_are_masked(tmp_path: Path) -> None:
     assert paragraphs[1] == "Có 03 hộ kinh doanh (Hộ kinh doanh ***; Hộ kinh doanh Quang Khởi) chuyển đổi."
     assert "Nguyễn Văn An" not in paragraphs[2] and "0905123456" not in paragraphs[2]
     assert "đường Trần Hưng Đạo" in paragraphs[2] and "thành phố Cao Lãnh" in paragraphs[2]
+
+
+@pytest.mark.parametrize(
+    "block,unit,level",
+    [
+        (["UBND TỈNH PHÚ YÊN", "UBND THỊ XÃ SÔNG CẦU"], "UBND THỊ XÃ SÔNG CẦU", "district"),
+        (["UBND TỈNH BẮC KẠN", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"], "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "department"),
+        (["UBND HUYỆN CHỢ MỚI", "UBND XÃ THANH MAI"], "UBND XÃ THANH MAI", "commune"),
+        (["ỦY BAN NHÂN DÂN", "HUYỆN ĐỨC TRỌNG"], "ỦY BAN NHÂN DÂN HUYỆN ĐỨC TRỌNG", "district"),
+    ],
+)
+def test_header_the_lowest_unit_of_the_heading_block_reports(block: list[str], unit: str, level: str) -> None:
+    """The parent unit stands above the reporting unit in the heading block; a unit the body
+    names later (below the title) does not replace it."""
+    header = parse_header(
+        [
+            *block,
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Số: 112/BC-UBND",
+            "BÁO CÁO",
+            "Kết quả cải cách hành chính quý II năm 2024",
+            "UBND TỈNH PHÚ YÊN",
+            "Thực hiện Kế hoạch số 20/KH-UBND của UBND tỉnh, đơn vị báo cáo kết quả như sau.",
+        ]
+    )
+    assert (header.unit_name, header.level) == (unit, level)
+    assert (header.period_kind, header.period_end) == ("quarter", date(2024, 6, 30))
