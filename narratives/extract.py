@@ -205,10 +205,15 @@ class _Context:
     target_section: str | None = None  # the heading mark of a "Phương hướng, nhiệm vụ" section
 
 
+# a document's number has the shape "số 45/KH-UBND", "154/QĐ-UBND", "61/2018/NĐ-CP", or follows
+# the document's kind ("Quyết định số 1234", "Tờ trình số 12"); "Tổng số hồ sơ: 500" and "tổng
+# số 5.820 hồ sơ" are figures
 _DOC_REF = re.compile(
-    r"\d+(?:/\d+)*\s*/\s*[a-z]{1,6}\b|\b(?:so|so\s*:)\s*\d|\d+\s*-\s*[a-z]+/|"
+    r"\d+(?:/\d+)*\s*/\s*[a-z]{1,6}\b|\d+\s*-\s*[a-z]+/|"
     r"\b(?:nghi\s+dinh|quyet\s+dinh|thong\s+tu|chi\s+thi|nghi\s+quyet|ke\s+hoach|cong\s+van|thong\s+bao|"
-    r"bao\s+cao|chuong\s+trinh|luat|iso|tcvn|dieu|khoan|goi\s+thau)\s+(?:so\s+)?\d"
+    r"bao\s+cao|chuong\s+trinh|luat|iso|tcvn|dieu|khoan|goi\s+thau)\s+(?:so\s*:?\s*)?\d|"
+    r"\b(?:to\s+trinh|van\s+ban|hop\s+dong|giay\s+phep|ket\s+luan|bien\s+ban|phieu\s+chuyen|ma\s+ho\s+so)"
+    r"\s+so\s*:?\s*\d|^\W*so\s*:\s*\d+\W*$"
 )
 _DATE = re.compile(
     r"\b\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4}\b|\b\d{1,2}\s*/\s*\d{4}\b|\bngay\s+\d{1,2}\s+thang\s+\d{1,2}"
@@ -352,8 +357,14 @@ def _classify_count(
             qualifier = (
                 after_qualifier  # "6.610 hồ sơ trước và đúng hạn", "220 hồ sơ đang giải quyết, chưa đến hạn"
             )
-        if qualifier is None and re.search(r"tong\s+so\s+(?:ho\s+so|hs)\W*$", clause):
-            qualifier = "dossiers_received"  # "Tổng số hồ sơ: 4.213 hồ sơ"
+        own_words = re.split(r"[;:(]", clause.rstrip(" :"))[-1]
+        unqualified = _last_match(own_words, _DOSSIER_QUALIFIERS)[0] is None
+        if unqualified and re.search(r"\btong\s+(?:so|cong)\b", own_words):
+            # "Kết quả giải quyết TTHC: Tổng số hồ sơ: 4.213 hồ sơ": the total received, unless
+            # the words after it say otherwise ("tổng số 5.820 hồ sơ đã giải quyết")
+            qualifier = after_qualifier or "dossiers_received"
+        if qualifier is None and after_qualifier is not None:
+            qualifier = after_qualifier  # "5.820 hồ sơ được tiếp nhận"
         if qualifier is None:
             qualifier, _ = _last_match(sentence_left, _DOSSIER_QUALIFIERS)
         if qualifier in ("dossiers_received", "dossiers_resolved", "dossiers_new", None):

@@ -397,3 +397,22 @@ def test_a_sector_of_public_employees_is_no_training() -> None:
         ("staff_actual", "20", "vien_chuc_y_te"),
         ("staff_actual", "60", "hop_dong"),
     }
+
+
+# --- third pass: failure classes of the second held-out set, in sentences written here ---------
+
+
+def test_a_colon_and_a_number_is_no_document_number() -> None:
+    """Class 6: only "số 45/KH-UBND" (or a document's kind before "số N") is a document number;
+    "Tổng số hồ sơ: 500" and "tổng số 2.140 hồ sơ" are figures."""
+    claims = _claims(
+        "Tình hình giải quyết TTHC: Tổng số hồ sơ: 2.604 hồ sơ; đã giải quyết: 2.590 hồ sơ.",
+        "Năm 2018, tổng số 2.140 hồ sơ được tiếp nhận tại Bộ phận Một cửa.",
+        "Theo Tờ trình số 318 ngày 04/5/2018 và Kế hoạch số 45/KH-UBND, thành phố tiếp nhận 96 hồ sơ.",
+    )
+    assert _facts(claims) == {
+        ("dossiers_received", "2604"),
+        ("dossiers_resolved", "2590"),
+        ("dossiers_received", "2140"),
+        ("dossiers_received", "96"),
+    }
