@@ -35,8 +35,13 @@ from ingest.text import clean, fold, is_blank
 ALIAS_DIR = Path(__file__).parent / "aliases"
 CONFIG_DIR = Path(__file__).parent / "config"
 AGGREGATED_FAMILIES = ("dossiers", "staff", "budget", "surveys")
+#: ``dossier_status_history`` stands before ``dossier_records``: a header that both read
+#: equally well (a dossier id, a status and one more column) is a history, since a history
+#: is never read from a header with a channel or a reception date (its ``excluded_by``)
+#: and a record export without them is refused anyway (they are its required columns)
 FAMILIES = (
     "dossiers",
+    "dossier_status_history",
     "dossier_records",
     "staff",
     "budget",

@@ -64,6 +64,8 @@ from ingest.readers import Sheet, file_kind, read_sheets
 from ingest.records import load_records
 from ingest.records_sheets import SHEET_KINDS, records_csv, records_sheet
 from ingest.self_assessment import read_self_assessment
+from ingest.status_history import FAMILY as HISTORY_FAMILY
+from ingest.status_history import load_status_history
 from ingest.text import fold, printable_name
 from ingest.turned import turned_table
 from ingest.warehouse import ensure_schema
@@ -137,18 +139,33 @@ def _stamp(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
+#: the packages whose code and declarations classify a file: ``ingest`` (headers, aliases,
+#: readers) and ``narratives`` (narrative reports are told by their text, ingest/narrative_reports.py
+#: reads them with narratives/reader.py)
+CLASSIFIER_PACKAGES = ("ingest", "narratives")
+
+
 @cache
 def classifier_version() -> str:
-    """A digest of the code and declarations that classify a file (the ``ingest`` package's
-    modules, alias files and settings): a remembered classification is used only by the
-    same code."""
+    """A digest of the code and declarations that classify a file (the modules, alias files
+    and settings of :data:`CLASSIFIER_PACKAGES`): a remembered classification is used only
+    by the same code."""
+    return packages_digest(Path(__file__).resolve().parent.parent, CLASSIFIER_PACKAGES)
+
+
+def packages_digest(top: Path, packages: tuple[str, ...]) -> str:
+    """sha256 of the ``.py``, ``.yaml``, ``.yml`` and ``.csv`` files of ``packages`` (folders
+    of ``top``): their paths and bytes, in path order."""
     digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent
-    for path in sorted(
-        p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml", ".yml", ".csv")
-    ):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
+    for package in packages:
+        root = top / package
+        for path in sorted(
+            p
+            for p in root.rglob("*")
+            if p.is_file() and p.suffix in (".py", ".yaml", ".yml", ".csv") and "__pycache__" not in p.parts
+        ):
+            digest.update(path.relative_to(top).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -443,11 +460,11 @@ def _classify(path: Path, file_name: str) -> tuple[dict[str, list[str | None]], 
         hint_en, hint_vi, row = _closest_reading(sheets)
         raise IngestError(
             "no recognisable header: no row among the first 30 names at least two columns of"
-            " dossiers, dossier_records, staff, budget, surveys, self_assessment,"
-            f" published_index_results or procedure_catalogue{hint_en}",
+            " dossiers, dossier_records, dossier_status_history, staff, budget, surveys,"
+            f" self_assessment, published_index_results or procedure_catalogue{hint_en}",
             "không nhận ra dòng tiêu đề cột: không dòng nào trong 30 dòng đầu có ít nhất hai cột"
-            " của biểu hồ sơ TTHC, dữ liệu hồ sơ, biên chế, giải ngân, khảo sát, tự đánh giá"
-            f" CCHC, kết quả chỉ số đã công bố hay danh mục TTHC{hint_vi}",
+            " của biểu hồ sơ TTHC, dữ liệu hồ sơ, lịch sử xử lý hồ sơ, biên chế, giải ngân, khảo"
+            f" sát, tự đánh giá CCHC, kết quả chỉ số đã công bố hay danh mục TTHC{hint_vi}",
             file_name=file_name,
             row=row,
         )
@@ -800,18 +817,41 @@ def _load_aggregated(
     )
 
 
+#: the families read like record exports (one DuckDB scan of a file, a spreadsheet streamed
+#: into a CSV first): their loader, and what their kinds and first line are called
+_EXPORT_FAMILIES = {
+    "dossier_records": (
+        load_records,
+        "record-level dossier exports",
+        "dữ liệu hồ sơ chi tiết",
+        "a record export",
+        "tệp dữ liệu hồ sơ",
+    ),
+    HISTORY_FAMILY: (
+        load_status_history,
+        "dossier status histories",
+        "lịch sử xử lý hồ sơ",
+        "a status history",
+        "tệp lịch sử xử lý hồ sơ",
+    ),
+}
+
+
 def _load_records_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     file_id: str,
     file_name: str,
     loaded_at: datetime,
+    family: str = "dossier_records",
 ) -> _Loaded:
+    """A record export, or a file of another family read like one (a status history)."""
+    loader, kinds_en, kinds_vi, first_en, first_vi = _EXPORT_FAMILIES[family]
     kind = file_kind(path)
     if kind not in ("csv", "csv.gz", "parquet", *SHEET_KINDS):
         raise IngestError(
-            "record-level dossier exports must be .csv, .csv.gz, .parquet, .xlsx or .xls files",
-            "dữ liệu hồ sơ chi tiết phải gửi dạng .csv, .csv.gz, .parquet, .xlsx hoặc .xls",
+            f"{kinds_en} must be .csv, .csv.gz, .parquet, .xlsx or .xls files",
+            f"{kinds_vi} phải gửi dạng .csv, .csv.gz, .parquet, .xlsx hoặc .xls",
             file_name=file_name,
         )
     try:
@@ -821,12 +861,10 @@ def _load_records_file(
     if kind in SHEET_KINDS:
         # a spreadsheet: its records sheet, from its header (below a title block) on, is
         # streamed into a temporary CSV read as any export; rows stay the sheet's
-        found = records_sheet(private_sheet_names(sheets), file_name)
+        found = records_sheet(private_sheet_names(sheets), file_name, family)
         try:
-            with records_csv(path, kind, found, file_name) as (csv_path, match):
-                res = load_records(
-                    con, csv_path, match, file_id, file_name, loaded_at, row_offset=found.header_row
-                )
+            with records_csv(path, kind, found, file_name, family) as (csv_path, match):
+                res = loader(con, csv_path, match, file_id, file_name, loaded_at, row_offset=found.header_row)
         except ReadError as exc:
             raise IngestError.from_parse_error(exc, file_name=file_name, sheet=found.name) from exc
         except IngestError as exc:  # rows are the sheet's: the sheet is named too
@@ -840,15 +878,15 @@ def _load_records_file(
             found.skipped,
             findings=res.findings,
         )
-    match = find_header(sheets[0].rows[:1], ("dossier_records",))
+    match = find_header(sheets[0].rows[:1], (family,))
     if match is None:
         raise IngestError(
-            "the first line of a record export must be its header",
-            "dòng đầu tiên của tệp dữ liệu hồ sơ phải là dòng tên cột",
+            f"the first line of {first_en} must be its header",
+            f"dòng đầu tiên của {first_vi} phải là dòng tên cột",
             file_name=file_name,
             row=1,
         )
-    res = load_records(con, path, match, file_id, file_name, loaded_at)
+    res = loader(con, path, match, file_id, file_name, loaded_at)
     # records.py wrote its row findings (dates in the wrong order) itself: counted here only
     return _Loaded(res.rows, res.unit_codes, res.period_labels, [], [], findings=res.findings)
 
@@ -1248,7 +1286,7 @@ def load_family(con: duckdb.DuckDBPyConnection, family: str, quarantine: Path, r
     quarantine = Path(quarantine)
     report = FamilyReport(family)
     pending = _pending_files(con, family)
-    resolver = UnitResolver.from_connection(con) if pending and family != "dossier_records" else None
+    resolver = UnitResolver.from_connection(con) if pending and family not in _EXPORT_FAMILIES else None
     last_loaded_at: datetime | None = None
     for item in pending:
         if item.attempts >= MAX_LOAD_ATTEMPTS:
@@ -1308,8 +1346,8 @@ def _load_one(
                 file_name=file_name,
             )
         with plausible_values():  # dates, periods and counts within the door's window
-            if family == "dossier_records":
-                done = _load_records_file(con, path, file_id, file_name, loaded_at)
+            if family in _EXPORT_FAMILIES:
+                done = _load_records_file(con, path, file_id, file_name, loaded_at, family)
             elif family == "self_assessment":
                 assert resolver is not None
                 done = _load_self_assessment(con, path, file_id, file_name, resolver, loaded_at)

@@ -302,6 +302,25 @@ def unit_codes_in_file_name(con: duckdb.DuckDBPyConnection, file_name: str) -> l
     return list(dict.fromkeys(found))
 
 
+def era_unit_sql(unit: str, era_at: str) -> str:
+    """The SQL of a unit cell as a warehouse unit code: a GSO code written without its era
+    is a legacy unit (``L`` + code) when ``era_at`` (a timestamp expression) is before the
+    2025 reorganisation; ``L…`` and ``VN`` as written. Both arguments are SQL expressions."""
+    return (
+        f"case when upper({unit}) like 'L%' then upper({unit})"
+        f" when upper({unit}) = 'VN' then 'VN'"
+        f" when {era_at} < timestamp '{vocabulary.reorganisation_date().isoformat()}' then 'L' || {unit}"
+        f" else {unit} end"
+    )
+
+
+def unit_from_file_name(con: duckdb.DuckDBPyConnection, file_name: str, row: int) -> str:
+    """The one unit a file name names (a GSO code, see :func:`unit_codes_in_file_name`), for
+    an export without a unit column; refused (file and row named) when it names none or
+    several."""
+    return _unit_from_file_name(con, file_name, row)
+
+
 def _unit_from_file_name(con: duckdb.DuckDBPyConnection, file_name: str, row: int) -> str:
     codes = unit_codes_in_file_name(con, file_name)
     column = _headers_of("unit_code")
@@ -646,12 +665,7 @@ def _check_and_insert(
     if "status" in cols:  # a dossier never received may have no date: the file's latest
         era_at += f", (select max({ts_of('received_at', 'r.')}) from {stage} r)"
     era_at += ")"
-    unit_expr = (
-        f"case when upper({unit}) like 'L%' then upper({unit})"
-        f" when upper({unit}) = 'VN' then 'VN'"
-        f" when {era_at} < timestamp '{vocabulary.reorganisation_date().isoformat()}' then 'L' || {unit}"
-        f" else {unit} end"
-    )
+    unit_expr = era_unit_sql(unit, era_at)
     _check_duplicates_and_units(con, match, file_name, c("dossier_id"), unit_expr, f"{stage} s")
 
     kind_level = " ".join(f"when '{k}' then '{v}'" for k, v in KIND_LEVEL.items())  # constants

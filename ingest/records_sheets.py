@@ -37,6 +37,17 @@ from ingest.readers import (
 )
 
 FAMILY = "dossier_records"
+#: what the messages call a family's data (English, Vietnamese): the record exports, and the
+#: status histories read the same way (ingest/status_history.py)
+_NOUNS = {
+    FAMILY: ("record-level dossier data", "dữ liệu hồ sơ chi tiết", "records", "dữ liệu hồ sơ"),
+    "dossier_status_history": (
+        "dossier status history",
+        "lịch sử xử lý hồ sơ",
+        "status history",
+        "lịch sử xử lý hồ sơ",
+    ),
+}
 SHEET_KINDS = ("xlsx", "xls")
 _EXACT_INT = 2**53
 
@@ -52,24 +63,26 @@ class RecordsSheet:
     skipped: list[str] = field(default_factory=list)
 
 
-def _holds_records(sheet: Sheet) -> bool:
-    """As classification reads it: the sheet's best header is a records header."""
+def _holds_records(sheet: Sheet, family: str = FAMILY) -> bool:
+    """As classification reads it: the sheet's best header is a header of ``family``."""
     match = find_header(sheet.rows, FAMILIES, getattr(sheet, "merges", ()))
-    return match is not None and match.family == FAMILY
+    return match is not None and match.family == family
 
 
 def _shown(name: str | None, n: int) -> str:
     return f"'{name}'" if name else f"#{n + 1}"
 
 
-def records_sheet(sheets: list[Sheet], file_name: str) -> RecordsSheet:
-    """The first sheet of ``sheets`` (their first rows) holding records; another sheet that
-    also holds records is refused, the others are listed as skipped."""
-    found = [i for i, s in enumerate(sheets) if _holds_records(s)]
+def records_sheet(sheets: list[Sheet], file_name: str, family: str = FAMILY) -> RecordsSheet:
+    """The first sheet of ``sheets`` (their first rows) holding records (or another
+    ``family`` read like them); another sheet that also holds them is refused, the others
+    are listed as skipped."""
+    noun_en, noun_vi, short_en, short_vi = _NOUNS[family]
+    found = [i for i, s in enumerate(sheets) if _holds_records(s, family)]
     if not found:
         raise IngestError(
-            "no sheet has a header of record-level dossier data among its first 30 rows",
-            "không trang tính nào có dòng tên cột của dữ liệu hồ sơ chi tiết trong 30 dòng đầu",
+            f"no sheet has a header of {noun_en} among its first 30 rows",
+            f"không trang tính nào có dòng tên cột của {noun_vi} trong 30 dòng đầu",
             file_name=file_name,
         )
     first = found[0]
@@ -77,15 +90,15 @@ def records_sheet(sheets: list[Sheet], file_name: str) -> RecordsSheet:
     if len(found) > 1:
         others = ", ".join(_shown(sheets[i].name, i) for i in found[1:])
         raise IngestError(
-            f"several sheets hold record-level dossier data ({_shown(sheet.name, first)} and"
-            f" {others}); send one sheet of records per file (or one file per sheet)",
-            f"nhiều trang tính chứa dữ liệu hồ sơ chi tiết ({_shown(sheet.name, first)} và"
-            f" {others}); mỗi tệp chỉ gửi một trang tính dữ liệu hồ sơ (hoặc tách thành nhiều tệp)",
+            f"several sheets hold {noun_en} ({_shown(sheet.name, first)} and"
+            f" {others}); send one sheet of {short_en} per file (or one file per sheet)",
+            f"nhiều trang tính chứa {noun_vi} ({_shown(sheet.name, first)} và"
+            f" {others}); mỗi tệp chỉ gửi một trang tính {short_vi} (hoặc tách thành nhiều tệp)",
             file_name=file_name,
             sheet=sheet.name,
         )
-    match = find_header(sheet.rows, (FAMILY,), getattr(sheet, "merges", ()))
-    assert match is not None  # the sheet holds records: a records reading exists
+    match = find_header(sheet.rows, (family,), getattr(sheet, "merges", ()))
+    assert match is not None  # the sheet holds the family: a reading of it exists
     if len(match.header_rows) > 1:
         first_row, last_row = match.header_rows[0] + 1, match.header_rows[-1] + 1
         raise IngestError(
@@ -228,17 +241,17 @@ def _write_rows(out: Iterable[tuple], dest: Path, found: RecordsSheet, file_name
 
 @contextlib.contextmanager
 def records_csv(
-    path: Path, kind: str, found: RecordsSheet, file_name: str
+    path: Path, kind: str, found: RecordsSheet, file_name: str, family: str = FAMILY
 ) -> Iterator[tuple[Path, HeaderMatch]]:
-    """The records sheet as a temporary CSV file (removed afterwards) and the header match
-    of its first line."""
+    """The records sheet (or a sheet of another ``family`` read like records) as a
+    temporary CSV file (removed afterwards) and the header match of its first line."""
     folder = Path(tempfile.mkdtemp(prefix="parwh_records_sheet_"))
     try:
         dest = folder / "records.csv"
         _write_rows(_rows(path, kind, found.index, found.header_row + 1), dest, found, file_name)
         with open(dest, encoding="utf-8", newline="") as fh:
             header = next(csv.reader(fh), [])
-        match = find_header([tuple(header)], (FAMILY,))
+        match = find_header([tuple(header)], (family,))
         if match is None:  # the sheet's header, written as text, reads the same
             raise IngestError(
                 f"the header row {found.header_row + 1} cannot be read as record columns",
