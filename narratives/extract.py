@@ -203,6 +203,7 @@ class _Context:
     list_intro: int | None = None  # the paragraph that introduces a list ("…, trong đó:")
     section_period: PeriodRef | None = None
     target_section: str | None = None  # the heading mark of a "Phương hướng, nhiệm vụ" section
+    par_report: bool = False  # the report is about PAR (its title or opening names it)
 
 
 # a document's number has the shape "số 45/KH-UBND", "154/QĐ-UBND", "61/2018/NĐ-CP", or follows
@@ -326,7 +327,12 @@ _PROCEDURE_ACTION_SENTENCE = re.compile(
 
 
 def _classify_count(
-    clause: str, unit: str | None, sentence_left: str, after: str, paragraph_left: str = ""
+    clause: str,
+    unit: str | None,
+    sentence_left: str,
+    after: str,
+    paragraph_left: str = "",
+    par_report: bool = False,
 ) -> str | None:
     """The measure of a count from its clause (the words before it since the previous
     figure), the unit after it and the words right after the unit."""
@@ -390,7 +396,10 @@ def _classify_count(
         plan = re.search(r"ke\s+hoach", scope) and re.search(r"cai\s+cach\s+hanh\s+chinh|cchc", scope)
         plan = plan or re.search(r"de\s+ra", sentence_left + after[:20])
         if re.search(r"hoan\s+thanh|thuc\s+hien\s+xong|da\s+thuc\s+hien", clause):
-            return "plan_tasks_done" if plan else None
+            # in a PAR report, tasks done are the PAR plan's ("đã hoàn thành 38/40 nhiệm vụ")
+            # unless the sentence names tasks of another kind
+            own_plan = par_report and not _OTHER_TASKS.search(sentence_left + " " + after[:50])
+            return "plan_tasks_done" if plan or own_plan else None
         if plan and re.match(r"\s*(?:\w+\s+){0,2}chua\s+(?:thuc\s+hien|hoan\s+thanh|trien\s+khai)", after):
             return "plan_tasks_not_done"  # "còn 04 nhiệm vụ chưa thực hiện"
         if plan and not re.search(
@@ -409,6 +418,14 @@ def _classify_count(
         return "procedures_count"
     return None
 
+
+# tasks that are not the PAR plan's: a unit's own work, the socio-economic plan, tasks a higher
+# authority assigned by a document of its own
+_OTHER_TASKS = re.compile(
+    r"nhiem\s+vu\s+(?:chuyen\s+mon|thuong\s+xuyen|kinh\s+te|phat\s+trien|quoc\s+phong|an\s+ninh)"
+    r"|kinh\s+te\s*-?\s*xa\s+hoi|(?:ubnd|uy\s+ban\s+nhan\s+dan|chu\s+tich)\s+(?:ubnd\s+)?tinh\s+giao"
+    r"|cap\s+tren\s+giao|ket\s+luan|nghi\s+quyet|chuong\s+trinh\s+cong\s+tac|chuyen\s+doi\s+so"
+)
 
 _TRAINING = re.compile(r"\b(?:dao\s+tao|boi\s+duong|tap\s+huan)\b")
 
@@ -588,6 +605,7 @@ def extract_claims(paragraphs: list[str], header: object | None = None) -> list[
     default = _default_period(paragraphs, header)
     ctx = _Context(default_period=default, default_year=default.year if default else None)
     ctx.report_level = _report_level(paragraphs, header)
+    ctx.par_report = _is_par_report(paragraphs, header)
     claims: list[Claim] = []
     paragraph_periods: list[PeriodRef | None] = []
     for index, paragraph in enumerate(paragraphs):
@@ -605,6 +623,14 @@ def extract_claims(paragraphs: list[str], header: object | None = None) -> list[
         if _is_list_item(paragraph) and re.search(r"(?::|trong\s+do\W*)$", folded.rstrip(" *_")):
             ctx.list_intro = index
     return link_parts(paragraphs, claims)
+
+
+def _is_par_report(paragraphs: list[str], header: object | None) -> bool:
+    """A report about PAR: its title or one of its opening paragraphs names cải cách hành
+    chính / CCHC (a PAR report's plan tasks are the PAR plan's)."""
+    title = getattr(header, "title", None) or ""
+    opening = " ".join([title, *paragraphs[:12]])
+    return bool(re.search(r"cai\s+cach\s+hanh\s+chinh|\bcchc\b", fold_same_length(opening)))
 
 
 _TARGET_HEADING = re.compile(
@@ -1008,7 +1034,7 @@ def _classify(
             return _classify_inspection(sentence_left, folded, fig), None, max_value
         if inner in ("dossiers", "forms", "tasks"):
             return (
-                _classify_count(clause, inner, sentence_left, unit_after, folded[: n.start]),
+                _classify_count(clause, inner, sentence_left, unit_after, folded[: n.start], ctx.par_report),
                 None,
                 max_value,
             )
@@ -1049,7 +1075,10 @@ def _classify(
         )
         return measure, category, None
     if unit in ("dossiers", "forms", "tasks", "procedures", ""):
-        return _classify_count(clause, unit or None, sentence_left, unit_after, folded[: n.start]), None, None
+        measure = _classify_count(
+            clause, unit or None, sentence_left, unit_after, folded[: n.start], ctx.par_report
+        )
+        return measure, None, None
     return None, None, None
 
 
@@ -1075,6 +1104,12 @@ def _classify_rate(
         )
         if not bare:  # "… của cấp huyện đạt 99,24%, của cấp xã đạt 99,94%": the same rate again
             return previous[-1][1]
+    if (
+        subject is None
+        and re.search(r"\bhoan\s+thanh\b", _own_clause(clause))
+        and any(m in ("plan_tasks_done", "plan_tasks_total") for _f, m in previous)
+    ):
+        return "plan_tasks_rate"  # "đã hoàn thành 14 nhiệm vụ, …; tỷ lệ hoàn thành đạt 53,85%"
     if (
         subject is None
         and re.match(r"\s*(?:ke\s+hoach)\b", after)

@@ -416,3 +416,23 @@ def test_a_colon_and_a_number_is_no_document_number() -> None:
         ("dossiers_received", "2140"),
         ("dossiers_received", "96"),
     }
+
+
+def test_tasks_done_in_a_par_report_are_the_par_plans() -> None:
+    """Class 2: in a report about PAR, "hoàn thành N nhiệm vụ" / "N/M nhiệm vụ" without PAR
+    words in the sentence counts the PAR plan's tasks; tasks of another kind do not."""
+    claims = _claims(
+        "Đến nay, Phòng Nội vụ đã hoàn thành 27/31 nhiệm vụ, đạt 87,1%.",
+        "Đến cuối năm, thành phố đã hoàn thành 17 nhiệm vụ, 3 nhiệm vụ chưa đến hạn; tỷ lệ hoàn thành"
+        " đạt 85%.",
+        "UBND thành phố đã hoàn thành 12 nhiệm vụ chuyên môn được UBND tỉnh giao.",
+    )
+    assert _facts(claims) == {
+        ("plan_tasks_done", "27"),
+        ("plan_tasks_rate", "87.1"),
+        ("plan_tasks_done", "17"),
+        ("plan_tasks_rate", "85"),
+    }
+    assert next(c for c in claims if c.value == Decimal("27")).max_value == Decimal("31")
+    outside = extract_claims(["BÁO CÁO", "Công tác văn thư năm 2018", "Văn phòng đã hoàn thành 27 nhiệm vụ."])
+    assert not [c for c in outside if c.measure]
