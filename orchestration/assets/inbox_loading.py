@@ -101,6 +101,7 @@ def _family_asset(family: str, tables: tuple[str, ...], description: str) -> dg.
 FAMILY_TABLES: dict[str, tuple[str, ...]] = {
     "dossiers": ("dossiers",),
     "dossier_records": ("dossier_records",),
+    "dossier_status_history": ("dossier_status_history",),
     "staff": ("staff",),
     "budget": ("budget",),
     "surveys": ("surveys", "survey_responses"),
@@ -117,6 +118,13 @@ dossier_records = _family_asset(
     "dossier_records",
     FAMILY_TABLES["dossier_records"],
     "Record-level dossier exports, one row per dossier.",
+)
+dossier_status_history = _family_asset(
+    "dossier_status_history",
+    FAMILY_TABLES["dossier_status_history"],
+    "Dossier status histories exported beside the record exports, one row per status change"
+    " (dossier, status, time; the handler's name and notes never read): the supplement"
+    " requests and the end the 766 progress rule reads where a record export leaves them blank.",
 )
 staff = _family_asset("staff", FAMILY_TABLES["staff"], "Staff counts by category against the quota.")
 budget = _family_asset(
@@ -172,6 +180,7 @@ ingest_assets = [
     file_manifest,
     dossiers,
     dossier_records,
+    dossier_status_history,
     staff,
     budget,
     surveys,

@@ -150,6 +150,12 @@ def test_dossier_keeps_its_legacy_unit_across_the_reorganisation(
     assert {u for _, u, *_ in _stored(con)} == {"L568"}
 
 
+def test_semicolon_csv_with_bom(con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path) -> None:
+    write_csv(inbox / "lich_su.csv", [VI_HEADER, *VI_ROWS], delimiter=";", bom=True)
+    assert _load(con, inbox, quarantine).status == "loaded"
+    assert _stored(con) == EXPECTED
+
+
 def test_xlsx_with_title_block(con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path) -> None:
     title = [["UBND THÀNH PHỐ NHA TRANG"], ["LỊCH SỬ XỬ LÝ HỒ SƠ"], []]
     data = [list(r) for r in VI_ROWS]

@@ -10,6 +10,12 @@
 -- supplements (from the request to its completion; to the end, or to the month's end,
 -- while still waiting) are added to the deadline; more than one supplement request makes
 -- the dossier late; a dossier without a deadline is never late. Compared as dates.
+-- Status history (int_qd766_status_history_per_dossier, by unit and dossier id): where the
+-- record export leaves a field blank, the history's is used: the supplement count (the
+-- history's entries into waiting_supplement, where it has any), the supplement requested
+-- and completed dates, and the end (its date and status: the first change to resolved,
+-- withdrawn or stopped) of a dossier the export shows without an end. The record's own
+-- value always wins where it has one.
 -- Rebuilt whole every night (a table): its cost is one more scan of the records.
 with
 
@@ -19,41 +25,73 @@ records as {{ not_materialized() }} (
 
 ),
 
+history as (
+
+    select * from {{ ref('int_qd766_status_history_per_dossier') }}
+
+),
+
 latest as (
 
     select
-        unit_code,
-        authority_level,
-        coalesce(procedure_code, '') as procedure_code,
-        channel,
-        status,
-        cast(received_at as date) as received_on,
-        cast(due_at as date) as due_on,
-        cast(finished_at as date) as ended_on,
-        cast(supplement_requested_at as date) as supplement_requested_on,
-        cast(supplement_completed_at as date) as supplement_completed_on,
-        -- the requests made: the stated count, else one where a request is dated
+        records.unit_code,
+        records.authority_level,
+        coalesce(records.procedure_code, '') as procedure_code,
+        records.channel,
+        -- the export's status, else (no end in the export) the status the history ended with
+        case
+            when records.finished_at is null and history.ended_at is not null
+                then history.end_status
+            else records.status
+        end as status,
+        cast(records.received_at as date) as received_on,
+        cast(records.due_at as date) as due_on,
+        cast(coalesce(records.finished_at, history.ended_at) as date) as ended_on,
+        cast(
+            coalesce(records.supplement_requested_at, history.supplement_requested_at) as date
+        ) as supplement_requested_on,
+        cast(
+            coalesce(records.supplement_completed_at, history.supplement_completed_at) as date
+        ) as supplement_completed_on,
+        -- the requests made: the stated count, else the history's entries into waiting for
+        -- supplements, else one where a request is dated
         coalesce(
-            supplement_count,
-            case when supplement_requested_at is not null then 1 else 0 end
+            records.supplement_count,
+            nullif(history.supplement_requests, 0),
+            case
+                when
+                    coalesce(records.supplement_requested_at, history.supplement_requested_at)
+                    is not null
+                    then 1
+                else 0
+            end
         ) as supplement_requests,
-        coalesce(is_synced, false) as is_synced,
-        coalesce(is_channel_blank, false) as is_channel_blank,
-        coalesce(has_electronic_result, false) as has_electronic_result,
-        coalesce(is_digitised, false) as is_digitised,
-        coalesce(is_data_reused, false) as is_data_reused,
-        coalesce(is_paid_online, false) as is_paid_online,
+        coalesce(records.is_synced, false) as is_synced,
+        coalesce(records.is_channel_blank, false) as is_channel_blank,
+        coalesce(records.has_electronic_result, false) as has_electronic_result,
+        coalesce(records.is_digitised, false) as is_digitised,
+        coalesce(records.is_data_reused, false) as is_data_reused,
+        coalesce(records.is_paid_online, false) as is_paid_online,
         -- a fee-bearing dossier: its procedure has a fee, unless every fee it owed is zero
-        coalesce(fee_amount > 0, is_fee_required, false) as is_fee_bearing,
-        coalesce(has_complaint, false) or coalesce(citizen_rating = 'dissatisfied', false)
+        coalesce(records.fee_amount > 0, records.is_fee_required, false) as is_fee_bearing,
+        coalesce(records.has_complaint, false)
+        or coalesce(records.citizen_rating = 'dissatisfied', false)
             as is_complained_or_disliked
     from records
+    left join history
+        on
+            records.unit_code = history.unit_code
+            and records.dossier_id = history.dossier_id
     where
-        coalesce(status, '') <> 'not_received'
-        and received_at is not null
+        coalesce(records.status, '') <> 'not_received'
+        and records.received_at is not null
         -- finished before it was received (a load finding): never counted
-        and coalesce(cast(finished_at as date) >= cast(received_at as date), true)
-    {{ latest_version_only() }}
+        and coalesce(
+            cast(coalesce(records.finished_at, history.ended_at) as date)
+            >= cast(records.received_at as date),
+            true
+        )
+    {{ latest_version_only('records') }}
 
 ),
 
