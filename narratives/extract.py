@@ -181,12 +181,17 @@ _STAFF_CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
 _AREA_HEADING = re.compile(r"^\W*(\d)\.(\d)\s*[/.)]")
 _AREA_NAMES: list[tuple[str, re.Pattern[str]]] = [
     ("1", re.compile(r"chi\s+dao,?\s+dieu\s+hanh")),
-    ("2", re.compile(r"cai\s+cach\s+the\s+che")),
+    (
+        "2",
+        re.compile(
+            r"cai\s+cach\s+the\s+che|(?:xay\s+dung|thuc\s+hien)\s+(?:\w+\s+){0,5}van\s+ban\s+quy\s+pham|vbqppl"
+        ),
+    ),
     ("3", re.compile(r"cai\s+cach\s+(?:thu\s+tuc\s+hanh\s+chinh|tthc)")),
     ("4", re.compile(r"cai\s+cach\s+to\s+chuc\s+bo\s+may")),
     ("5", re.compile(r"cai\s+cach\s+che\s+do\s+cong\s+vu|chat\s+luong\s+doi\s+ngu")),
     ("6", re.compile(r"cai\s+cach\s+tai\s+chinh\s+cong")),
-    ("7", re.compile(r"chinh\s+quyen\s+(?:dien\s+tu|so)|hien\s+dai\s+hoa")),
+    ("7", re.compile(r"chinh\s+(?:quyen|phu)\s+(?:dien\s+tu|so)|hien\s+dai\s+hoa")),
     ("8", re.compile(r"tac\s+dong\s+(?:cua\s+)?(?:cai\s+cach|cchc)")),
 ]
 
@@ -1160,6 +1165,9 @@ def _classify_rate(
     return subject
 
 
+# the words of the PAR self-assessment's total ("tổng điểm", "tự đánh giá", "tự chấm đạt")
+_POINTS_TOTAL = re.compile(r"tong\s+(?:so\s+)?diem|tu\s+danh\s+gia|tu\s+cham(?:\s+diem)?|tong\s+cong")
+
 _CRITERION = re.compile(r"tieu\s+chi\s+(?:thanh\s+phan\s+)?(?:so\s+)?\(?(\d+(?:\.\d+)*)")
 _AREA_WORDS = re.compile(r"\b(?:linh\s+vuc|chi\s+so|tong\s+(?:so\s+)?diem|tu\s+danh\s+gia)\b")
 
@@ -1200,7 +1208,20 @@ def _classify_points(
     listed, _ = _last_match(own, _AREA_NAMES)
     if listed and own != sentence_left:
         return "par_points", listed  # "…, trong đó: công tác chỉ đạo, điều hành 14/15 điểm; …"
-    if re.search(r"tong\s+(?:so\s+)?diem|tu\s+danh\s+gia|tong\s+cong", sentence_left):
+    total_at = max((m.end() for m in _POINTS_TOTAL.finditer(sentence_left)), default=-1)
+    numbered = list(re.finditer(r"\blinh\s+vuc\s+(?:so\s+)?([1-8])\b", sentence_left))
+    if (
+        numbered
+        and numbered[-1].start() >= total_at
+        and numbered[-1].start() >= len(sentence_left) - len(own)
+    ):
+        # "Kết quả tự đánh giá …: Lĩnh vực 1 đạt 9,25/10 điểm": the area named after the total's words
+        return "par_points", numbered[-1].group(1)
+    if listed and total_at >= 0 and re.search(r"(?:\b(?:uoc\s+)?dat|:)\s*$", clause):
+        named_at = max(m.start() for _name, rx in _AREA_NAMES for m in rx.finditer(own))
+        if named_at + len(sentence_left) - len(own) >= total_at:
+            return "par_points", listed  # "Tổng điểm tự đánh giá: cải cách thể chế đạt 6/7 điểm"
+    if total_at >= 0:
         return "par_points_total", None
     if areas := re.findall(r"\blinh\s+vuc\s+(?:so\s+)?([1-8])\b", own):
         return "par_points", areas[-1]  # "Lĩnh vực 1 đạt 9,25/10 điểm; Lĩnh vực 2 đạt 4,5/6 điểm"

@@ -476,3 +476,27 @@ def test_forms_issued_pending_until_the_deadline_and_results_returned_by_post() 
         }
     )
     assert [c.measure for c in claims].count("survey_forms") == 2  # issued, and returned
+
+
+def test_points_of_named_or_numbered_areas_in_one_sentence() -> None:
+    """Class 4: each area's points with its maximum, whether the sentence names the areas
+    ("cải cách thể chế đạt 7,5/8 điểm; cải cách TTHC 11/12 điểm") or numbers them after the
+    total's words ("Kết quả tự đánh giá …: Lĩnh vực 1 đạt …"); the total stays the total."""
+    claims = _claims(
+        "Kết quả tự đánh giá năm 2018: Lĩnh vực 1 đạt 8,5/9 điểm; Lĩnh vực 2 đạt 5/6 điểm; tổng điểm tự"
+        " đánh giá đạt 13,5/15 điểm.",
+        "Năm 2018, cải cách thể chế đạt 7,5/8 điểm; cải cách TTHC 11/12 điểm; cải cách tài chính công"
+        " 4/5 điểm; xây dựng chính phủ số 9,75/11 điểm.",
+        "Thành phố tự chấm điểm Chỉ số CCHC năm 2018 đạt 71,25/80 điểm.",
+    )
+    got = {(c.measure, str(c.value), c.category, str(c.max_value)) for c in claims}
+    assert got == {
+        ("par_points", "8.5", "1", "9"),
+        ("par_points", "5", "2", "6"),
+        ("par_points_total", "13.5", None, "15"),
+        ("par_points", "7.5", "2", "8"),
+        ("par_points", "11", "3", "12"),
+        ("par_points", "4", "6", "5"),
+        ("par_points", "9.75", "7", "11"),
+        ("par_points_total", "71.25", None, "80"),
+    }
