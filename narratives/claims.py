@@ -40,8 +40,10 @@ class Claim:
     Nha Trang"; ``None`` = the report's own unit), ``level`` the level of government the
     figure is about (province, district, commune, department; ``None`` if not said).
     ``category`` qualifies the measure where it needs one: the staff category, the PAR area
-    number, the channel. ``max_value`` is the stated maximum or total of an "x/y" figure
-    ("13,91/16,50 điểm", "42/46 nhiệm vụ").
+    number, the channel, the funding source of a part of the disbursement plan ("vốn ngân sách
+    tỉnh": such a part is not the unit's plan total, and is linked to it by ``part_of_*``).
+    ``max_value`` is the stated maximum or total of an "x/y" figure ("13,91/16,50 điểm",
+    "42/46 nhiệm vụ").
 
     The period: ``period_kind`` (year, half, nine_months, quarter, month, to_date),
     ``period_year`` and ``period_end`` (the last day covered).

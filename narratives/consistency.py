@@ -195,6 +195,13 @@ def _find(measure_expr: str, pool: list[Claim]) -> tuple[Decimal, list[Claim]] |
     return total, used
 
 
+def _part_of_same_measure(claim: Claim, claims: list[Claim]) -> bool:
+    if claim.part_of_paragraph is None:
+        return False
+    total = next((c for c in claims if _key(c) == (claim.part_of_paragraph, claim.part_of_start)), None)
+    return total is not None and total.measure == claim.measure
+
+
 def rate_vs_counts(claims: list[Claim]) -> list[ConsistencyFinding]:
     out: list[ConsistencyFinding] = []
     for i, rate in enumerate(claims):
@@ -202,10 +209,13 @@ def rate_vs_counts(claims: list[Claim]) -> list[ConsistencyFinding]:
             continue
         nums, dens = _RATES[rate.measure]
         # the counts the same paragraph states before the rate, at the same level and period
+        # (a part of a stated total of its own measure, as the plan's part by funding source,
+        # is not the total the rate is computed on)
         pool = [
             c
             for c in claims[:i]
             if c.paragraph == rate.paragraph
+            and not _part_of_same_measure(c, claims)
             and c.level == rate.level
             and (c.period_end == rate.period_end or c.period_end is None or rate.period_end is None)
         ]

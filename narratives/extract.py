@@ -144,7 +144,7 @@ _THRESHOLD_BEFORE = re.compile(
     r"(?:\b(?:duoi|tren|hon|khoang|gan|toi\s+thieu|toi\s+da|it\s+nhat|tu|den|muc)\s*|[><≥≤]\s*)$"
 )
 _TARGET_BEFORE = re.compile(
-    r"\b(?:chi\s+tieu|muc\s+tieu|phan\s+dau|dinh\s+muc|du\s+kien|lo\s+trinh|yeu\s+cau|giao\s+chi\s+tieu)\b"
+    r"\b(?:chi\s+tieu|(?<!co\s)muc\s+tieu|phan\s+dau|dinh\s+muc|du\s+kien|lo\s+trinh|yeu\s+cau|giao\s+chi\s+tieu)\b"
     r"[^.;:]{0,60}$"
 )
 _NOT_A_CLAIM_AFTER = re.compile(
@@ -280,9 +280,10 @@ _LEVEL_OF_CAP = {
 
 def _level_before(folded: str, pos: int) -> str | None:
     """The level the text names last before ``pos`` ("trên địa bàn thành phố" is a place,
-    not a level)."""
+    "vốn ngân sách huyện" a funding source, not a level)."""
     text = re.sub(
-        r"dia\s+ban\s+(?:toan\s+)?(?:thanh\s+pho|huyen|thi\s+xa|tinh)",
+        r"dia\s+ban\s+(?:toan\s+)?(?:thanh\s+pho|huyen|thi\s+xa|tinh)"
+        r"|(?:ngan\s+sach|von)\s+(?:cap\s+)?(?:thanh\s+pho|huyen|thi\s+xa|tinh|xa|trung\s+uong)\b",
         lambda m: " " * len(m.group(0)),
         folded[:pos],
     )
@@ -515,6 +516,29 @@ _MONEY: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+
+
+# a part of the plan by funding source: "vốn ngân sách tỉnh", "vốn cân đối ngân sách thị xã",
+# "vốn tỉnh hỗ trợ có mục tiêu", "nguồn vốn ODA", "vốn trung ương"
+_PLAN_SOURCE = re.compile(
+    r"^[\s(,;:]*(?:(?:gom|bao\s+gom|trong\s+do|cu\s+the)\b[\s,:]*)?(?:va\s+)?"
+    r"((?:nguon\s+)?von\s+(?:(?!giai\s+ngan|da\s+|thanh\s+toan)[a-z]+\s*){1,8}?)\s*(?:la|:)?\s*$"
+)
+
+
+def _plan_source(
+    clause: str, paragraph: str, start: int, previous: list[tuple[_Figure, str | None]]
+) -> str | None:
+    """The funding source that labels a part of the plan stated just before ("Kế hoạch vốn …
+    là 312.645,8 triệu đồng (vốn ngân sách tỉnh 198.420 triệu đồng, vốn ngân sách huyện …)"):
+    the source as written, or ``None`` when the figure is no such part."""
+    if not previous or previous[-1][1] != "disbursement_plan":
+        return None
+    m = _PLAN_SOURCE.match(clause)
+    if not m:
+        return None
+    at = start - len(clause) + m.start(1)
+    return " ".join(paragraph[at : at + len(m.group(1))].split()) or None
 
 
 _REVENUE = re.compile(r"\b(?:thu\s+ngan\s+sach|thu\s+nsnn|tong\s+thu)\b")
@@ -1096,6 +1120,8 @@ def _classify(
     if unit == "other":
         return _classify_inspection(sentence_left, folded, fig), None, None
     if unit in ("money", "money_billion"):
+        if source := _plan_source(clause, paragraph, n.start, previous):
+            return "disbursement_plan", source, None  # "(vốn ngân sách tỉnh 198.420 triệu đồng, …)"
         return _classify_money(clause if clause.strip(" ,;:") else sentence_left, sentence_left), None, None
     labelled = re.fullmatch(
         r"\s*[(,;]?\s*(can\s+bo|cong\s+chuc|vien\s+chuc|hop\s+dong(?:\s+lao\s+dong)?)\s*:?\s*", clause
@@ -1243,6 +1269,7 @@ FAMILIES = {
     "staff": ("staff_",),
     "survey": ("survey_",),
     "procedures": ("procedures_count", "online_services_count"),
+    "disbursement": ("disbursement_plan",),  # the plan by funding source
 }
 _BREAKDOWN = re.compile(
     r"^[^0-9.;]{0,50}?(\(\s*)?\b(?:trong\s+do|cu\s+the|bao\s+gom|gom)\b\s*[,:]?"

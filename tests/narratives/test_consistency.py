@@ -110,3 +110,18 @@ def test_the_same_figure_stated_twice_differently() -> None:
     # the same figure for another period is not a contradiction
     other = second.replace("6 tháng đầu năm 2023", "năm 2022")
     assert _found([*HEAD, first, other]) == set()
+
+
+def test_plan_parts_by_funding_source_add_up_to_the_plan_and_are_no_rate_base() -> None:
+    """The plan split by funding source: parts of the plan total (a finding when they do not
+    add up), never the plan a disbursement rate is computed on."""
+    consistent = [
+        *HEAD,
+        "Kế hoạch vốn đầu tư công năm 2023 là 84.500 triệu đồng (vốn ngân sách tỉnh 50.000 triệu đồng,"
+        " vốn ngân sách huyện 34.500 triệu đồng); đã giải ngân 42.250 triệu đồng, đạt 50% kế hoạch.",
+    ]
+    assert _found(consistent) == set()
+    wrong_sum = [*HEAD, consistent[-1].replace("34.500 triệu đồng)", "30.500 triệu đồng)")]
+    assert _found(wrong_sum) == {("parts_vs_total", Decimal("84500"), Decimal("80500"))}
+    wrong_rate = [*HEAD, consistent[-1].replace("đạt 50%", "đạt 55%")]
+    assert _found(wrong_rate) == {("rate_vs_counts", Decimal("55"), Decimal("50"))}

@@ -500,3 +500,26 @@ def test_points_of_named_or_numbered_areas_in_one_sentence() -> None:
         ("par_points", "9.75", "7", "11"),
         ("par_points_total", "71.25", None, "80"),
     }
+
+
+def test_the_plan_split_by_funding_source() -> None:
+    """Class 5: the plan's parts by funding source are plan figures labelled with their source
+    and linked to the plan total; the source's "huyện" / "tỉnh" is no level; "hỗ trợ có mục
+    tiêu" is a kind of funding, not a target."""
+    claims = _claims(
+        "Tổng kế hoạch vốn năm 2018 được giao 96.400 triệu đồng, gồm vốn ngân sách tỉnh 61.000 triệu"
+        " đồng, vốn Trung ương hỗ trợ có mục tiêu 20.000 triệu đồng và vốn ngân sách thành phố 15.400"
+        " triệu đồng; đã giải ngân 70.372 triệu đồng, đạt 73%.",
+    )
+    got = [(c.measure, str(c.value), c.category, c.level) for c in claims]
+    assert got == [
+        ("disbursement_plan", "96400", None, None),
+        ("disbursement_plan", "61000", "vốn ngân sách tỉnh", None),
+        ("disbursement_plan", "20000", "vốn Trung ương hỗ trợ có mục tiêu", None),
+        ("disbursement_plan", "15400", "vốn ngân sách thành phố", None),
+        ("disbursed", "70372", None, None),
+        ("disbursement_rate", "73", None, None),
+    ]
+    total = claims[0]
+    for part in claims[1:4]:
+        assert (part.part_of_paragraph, part.part_of_start) == (total.paragraph, total.char_start)
