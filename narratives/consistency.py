@@ -13,7 +13,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ingest.numbers import format_vi
 from narratives.claims import Claim, measures
-from narratives.extract import CHANNEL_COMPONENTS, DOSSIER_COMPONENTS, ORIGIN_COMPONENTS, family
+from narratives.extract import (
+    CHANNEL_COMPONENTS,
+    DOSSIER_COMPONENTS,
+    ORIGIN_COMPONENTS,
+    RATE_OF_COUNT,
+    family,
+)
 
 _DOSSIER_COMPONENTS = DOSSIER_COMPONENTS
 _CHANNEL_COMPONENTS = CHANNEL_COMPONENTS
@@ -195,6 +201,20 @@ def _find(measure_expr: str, pool: list[Claim]) -> tuple[Decimal, list[Claim]] |
     return total, used
 
 
+def _counts_after(rate: Claim, following: list[Claim]) -> Claim | None:
+    """The count stated right after a rate as its own "x/y" ("đạt tỷ lệ 98,5% (1.970/2.000 hồ
+    sơ)"): the rate's numerator with its base as the maximum."""
+    for claim in following:
+        if (
+            claim.paragraph == rate.paragraph
+            and claim.max_value is not None
+            and RATE_OF_COUNT.get(claim.measure or "") == rate.measure
+            and claim.level == rate.level
+        ):
+            return claim
+    return None
+
+
 def _part_of_same_measure(claim: Claim, claims: list[Claim]) -> bool:
     if claim.part_of_paragraph is None:
         return False
@@ -220,11 +240,14 @@ def rate_vs_counts(claims: list[Claim]) -> list[ConsistencyFinding]:
             and (c.period_end == rate.period_end or c.period_end is None or rate.period_end is None)
         ]
         numerator = next((r for r in (_find(n, pool) for n in nums) if r), None)
+        stated_after = _counts_after(rate, claims[i + 1 : i + 2])
+        if numerator is None and stated_after is not None:
+            numerator = (stated_after.value, [stated_after])  # "đạt 98,5% (1.970/2.000 hồ sơ)"
         if numerator is None:
             continue
-        if rate.measure == "satisfaction_rate" and numerator[1][0].max_value:
-            denominator: tuple[Decimal, list[Claim]] | None = (numerator[1][0].max_value, [])
-        elif rate.measure == "plan_tasks_rate" and numerator[1][0].max_value:
+        if numerator[1][0] is stated_after and stated_after.max_value:
+            denominator: tuple[Decimal, list[Claim]] | None = (stated_after.max_value, [])
+        elif rate.measure in ("satisfaction_rate", "plan_tasks_rate") and numerator[1][0].max_value:
             denominator = (numerator[1][0].max_value, [])
         else:
             denominator = next((r for r in (_find(d, pool) for d in dens) if r), None)

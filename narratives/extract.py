@@ -115,6 +115,7 @@ _RATE_OF_COUNT = {
     "training_done": "training_rate",
     "budget_revenue": "budget_revenue_rate",
 }
+RATE_OF_COUNT = _RATE_OF_COUNT  # the rate each count is the numerator of (narratives.consistency)
 _TY_LE = r"t[yi]\s+le"
 _RATE_SUBJECTS: list[tuple[str, re.Pattern[str]]] = [
     ("satisfaction_index", re.compile(r"chi\s+so\s+(?:muc\s+do\s+)?hai\s+long|sipas")),
@@ -1082,6 +1083,15 @@ def _classify(
     ):
         max_value = _max_of(folded, paragraph, n) if unit.startswith("fraction") else None
         return respondents, None, max_value
+    if (counted := _count_of_rate_before(clause, unit, previous)) is not None:
+        # "đạt tỷ lệ 98,5% (1.970/2.000 hồ sơ)": the rate's own counts, in parentheses after it
+        own = _classify(
+            fig, clause, sentence_left, sentence, after, unit_after, intro, [], ctx, folded, paragraph
+        )
+        if own[0] is not None and _RATE_OF_COUNT.get(own[0]) == previous[-1][1]:
+            return own
+        max_value = _max_of(folded, paragraph, n) if unit.startswith("fraction") else None
+        return counted, None, max_value
     if unit.startswith("fraction"):
         max_value = _max_of(folded, paragraph, n)
         inner = unit.split(":", 1)[1]
@@ -1150,6 +1160,44 @@ def _classify(
         )
         return measure, None, None
     return None, None, None
+
+
+# the count a rate is computed from (its numerator), for a count stated after the rate
+_NUMERATOR_OF_RATE = {
+    "rate_resolved": "dossiers_resolved",
+    "rate_on_time": "dossiers_resolved_early_or_on_time",
+    "rate_late": "dossiers_resolved_late",
+    "rate_online": "dossiers_online",
+    "rate_postal": "dossiers_postal",
+    "satisfaction_rate": "survey_satisfied",
+    "disbursement_rate": "disbursed",
+    "plan_tasks_rate": "plan_tasks_done",
+    "training_rate": "training_done",
+}
+_UNIT_OF_NUMERATOR = {
+    "dossiers_resolved": ("dossiers", ""),
+    "dossiers_resolved_early_or_on_time": ("dossiers", ""),
+    "dossiers_resolved_late": ("dossiers", ""),
+    "dossiers_online": ("dossiers", ""),
+    "dossiers_postal": ("dossiers", ""),
+    "survey_satisfied": ("forms", ""),
+    "disbursed": ("money", "money_billion"),
+    "plan_tasks_done": ("tasks", ""),
+    "training_done": ("cases", "people"),
+}
+
+
+def _count_of_rate_before(clause: str, unit: str, previous: list[tuple[_Figure, str | None]]) -> str | None:
+    """The numerator measure of the rate stated right before, for a count in parentheses after
+    it ("đạt tỷ lệ 98,5% (1.970/2.000 hồ sơ)", "tỷ lệ hài lòng 96% (480/500 phiếu)") whose
+    unit is the numerator's; ``None`` otherwise."""
+    if not previous or previous[-1][0].unit != "percent" or previous[-1][1] not in _NUMERATOR_OF_RATE:
+        return None
+    if not re.fullmatch(r"\s*\(\s*(?:tuong\s+ung|voi|gom|la)?\s*:?\s*", clause):
+        return None
+    numerator = _NUMERATOR_OF_RATE[previous[-1][1]]  # type: ignore[index]
+    base = unit.split(":", 1)[1] if unit.startswith("fraction:") else unit
+    return numerator if base in _UNIT_OF_NUMERATOR[numerator] else None
 
 
 def _classify_rate(

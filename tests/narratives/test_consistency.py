@@ -125,3 +125,10 @@ def test_plan_parts_by_funding_source_add_up_to_the_plan_and_are_no_rate_base() 
     assert _found(wrong_sum) == {("parts_vs_total", Decimal("84500"), Decimal("80500"))}
     wrong_rate = [*HEAD, consistent[-1].replace("đạt 50%", "đạt 55%")]
     assert _found(wrong_rate) == {("rate_vs_counts", Decimal("55"), Decimal("50"))}
+
+
+def test_a_rate_checked_against_the_counts_stated_after_it() -> None:
+    right = "Tỷ lệ hồ sơ giải quyết đúng hạn đạt 98,5% (1.970/2.000 hồ sơ)."
+    assert _found([*HEAD, right]) == set()
+    wrong = right.replace("98,5%", "97,5%")
+    assert _found([*HEAD, wrong]) == {("rate_vs_counts", Decimal("97.5"), Decimal("98.5"))}

@@ -523,3 +523,24 @@ def test_the_plan_split_by_funding_source() -> None:
     total = claims[0]
     for part in claims[1:4]:
         assert (part.part_of_paragraph, part.part_of_start) == (total.paragraph, total.char_start)
+
+
+def test_a_rate_stated_before_its_counts() -> None:
+    """Class 8: "đạt tỷ lệ 98,5% (1.970/2.000 hồ sơ)": the rate, and its numerator with the base
+    as the maximum, whatever the count's unit (dossiers, forms, money)."""
+    claims = _claims(
+        "Năm 2018, tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn đạt 99,1% (3.964/4.000 hồ sơ); tỷ lệ hồ"
+        " sơ nộp trực tuyến đạt 35% (1.400/4.000 hồ sơ).",
+        "Tỷ lệ hài lòng năm 2018 đạt 95% (285/300 phiếu); tỷ lệ giải ngân đạt 64% (9.600/15.000 triệu đồng).",
+    )
+    got = {(c.measure, str(c.value), str(c.max_value)) for c in claims}
+    assert got == {
+        ("rate_on_time", "99.1", "None"),
+        ("dossiers_resolved_early_or_on_time", "3964", "4000"),
+        ("rate_online", "35", "None"),
+        ("dossiers_online", "1400", "4000"),
+        ("satisfaction_rate", "95", "None"),
+        ("survey_satisfied", "285", "300"),
+        ("disbursement_rate", "64", "None"),
+        ("disbursed", "9600", "15000"),
+    }
