@@ -34,7 +34,7 @@ from datetime import date
 from decimal import Decimal
 
 from narratives.claims import Claim
-from narratives.numbers import Number, find_numbers
+from narratives.numbers import Number, find_numbers, read_vi_number
 from narratives.periods import PeriodRef, comparison_periods_of, comparison_spans, find_periods
 from narratives.text import fold_same_length, sentence_spans
 
@@ -198,6 +198,15 @@ _AREA_NAMES: list[tuple[str, re.Pattern[str]]] = [
 
 
 @dataclass
+class _TableHeader:
+    """A flattened table's header row: each column's measure ("label" for the column naming
+    the row, ``None`` for a column of no known measure), and the table's period."""
+
+    columns: list[str | None]
+    period: PeriodRef | None
+
+
+@dataclass
 class _Context:
     """What a paragraph inherits: the report's period, the section's PAR area, the period
     and level the paragraph or its list's introduction states."""
@@ -210,6 +219,7 @@ class _Context:
     section_period: PeriodRef | None = None
     target_section: str | None = None  # the heading mark of a "Phương hướng, nhiệm vụ" section
     par_report: bool = False  # the report is about PAR (its title or opening names it)
+    table: _TableHeader | None = None  # the header row of the table being read
 
 
 # a document's number has the shape "số 45/KH-UBND", "154/QĐ-UBND", "61/2018/NĐ-CP", or follows
@@ -662,6 +672,152 @@ def _is_list_item(paragraph: str) -> bool:
     return bool(re.match(r"^[\W_]*[-+•–]\s", paragraph))
 
 
+# --- flattened tables: "Cấp | Tiếp nhận | Đã giải quyết | Tỷ lệ" then one line per row ----------
+
+_NUMBER_CELL = re.compile(r"\s*(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*(%?)\s*")
+_LABEL_COLUMN = re.compile(
+    r"^\W*(?:stt|tt|cap|don\s+vi|co\s+quan|noi\s+dung|chi\s+tieu|ten\b|dia\s+ban|khoi|nhom)"
+)
+_TOTAL_ROW = re.compile(
+    r"^\W*(?:tong(?:\s+(?:so|cong))?|cong|toan\s+(?:huyen|thanh\s+pho|thi\s+xa|tinh|so|nganh))\b"
+)
+_UNIT_ROW = re.compile(r"^\W*(xa|phuong|thi\s+tran|huyen|thi\s+xa|thanh\s+pho|quan)\s+\S")
+
+
+def table_cells(paragraph: str) -> list[tuple[int, int]] | None:
+    """The cells of a table row flattened into a line ("Cấp xã | 21.538 | 21.402 | 99,37%",
+    or tab-separated): their offsets, stripped; ``None`` for a line that is no table row (fewer
+    than three cells). A markdown rule line ("|---|---|") has no cells."""
+    if paragraph.count("|") < 2 and paragraph.count("\t") < 2:
+        return None
+    pieces = []  # every piece between separators, empty cells too (they keep the columns)
+    start = 0
+    for m in re.finditer(r"\||\t", paragraph):
+        pieces.append((start, m.start()))
+        start = m.end()
+    pieces.append((start, len(paragraph)))
+    if pieces and not paragraph[pieces[0][0] : pieces[0][1]].strip():
+        pieces = pieces[1:]  # "| a | b |": the edges' pipes
+    if pieces and not paragraph[pieces[-1][0] : pieces[-1][1]].strip():
+        pieces = pieces[:-1]
+    cells = []
+    for a, b in pieces:
+        text = paragraph[a:b]
+        a += len(text) - len(text.lstrip())
+        cells.append((a, a + len(text.strip())))
+    if all(re.fullmatch(r"[\s:\-]*", paragraph[a:b]) for a, b in cells):
+        return []
+    return cells if len(cells) >= 3 else None
+
+
+def _is_header_row(cells: list[tuple[int, int]], folded: str) -> bool:
+    filled = [(a, b) for a, b in cells if b > a]
+    return bool(filled) and not any(_NUMBER_CELL.fullmatch(folded[a:b]) for a, b in filled)
+
+
+def _column_measure(cell: str) -> str | None:
+    """The measure of a header cell's column ("Tiếp nhận", "Đã giải quyết", "Trễ hạn", "Tỷ lệ
+    đúng hạn (%)", "Số phiếu", "Biên chế được giao", "Kế hoạch vốn"), "label" for the column
+    naming the rows."""
+    if _LABEL_COLUMN.match(cell):
+        return "label"
+    if re.search(r"t[yi]\s+le|%", cell):
+        subject, _ = _last_match(cell, _RATE_SUBJECTS)
+        if subject is None:
+            channel, _ = _last_match(cell, _CHANNELS)
+            subject = {"dossiers_online": "rate_online", "dossiers_postal": "rate_postal"}.get(channel or "")
+        return subject
+    if re.search(r"bien\s+che|nguoi\s+lam\s+viec", cell):
+        if _ACTUAL_WORDS.search(cell):
+            return "staff_actual"
+        return "staff_quota" if _QUOTA_WORDS.search(cell) else None
+    if re.search(r"\bphieu\b|hai\s+long", cell):
+        if re.search(r"(?:khong|chua)\s+hai\s+long", cell):
+            return None
+        return "survey_satisfied" if re.search(r"hai\s+long", cell) else "survey_forms"
+    if re.search(r"giai\s+ngan", cell):
+        return "disbursed"
+    if re.search(r"ke\s+hoach\s+von|von\s+(?:\w+\s+){0,2}giao", cell):
+        return "disbursement_plan"
+    qualifier, _ = _last_match(cell, _DOSSIER_QUALIFIERS)
+    channel, _ = _last_match(cell, _CHANNELS)
+    if channel and qualifier in (None, "dossiers_received"):
+        return channel
+    if qualifier is None and re.fullmatch(r"\W*(?:tong\s+so\s+)?(?:ho\s+so|tong\s+so)\W*", cell):
+        return "dossiers_received"
+    return qualifier
+
+
+def _row_place(label: str, folded_label: str) -> tuple[str | None, str | None, str | None]:
+    """The level, the unit as written, and the reason a row cannot be placed, from the row's
+    label ("Cấp xã", "Tổng cộng", "Phường Chánh Phú Hòa")."""
+    if _TOTAL_ROW.match(folded_label):
+        return None, None, None
+    level = _level_before(folded_label, len(folded_label))
+    if level is not None:
+        return level, None, None
+    if m := _UNIT_ROW.match(folded_label):
+        return _LEVEL_OF_CAP.get(" ".join(m.group(1).split()), "district"), label.strip(" *_"), None
+    return None, None, f"dòng bảng “{label.strip()}”: không xác định được đơn vị hoặc cấp của số liệu"
+
+
+def _table_row_claims(
+    index: int, paragraph: str, folded: str, cells: list[tuple[int, int]], ctx: _Context
+) -> list[Claim]:
+    """The figures of a flattened table row, each with its column's measure and the row's
+    level. A row with no header row before it (or not as many cells as the header) is kept
+    unresolved with the reason, its figures not guessed."""
+    if not cells:
+        return []
+    header = ctx.table
+    numbers = [(a, b, m) for a, b in cells if (m := _NUMBER_CELL.fullmatch(folded[a:b]))]
+    if not numbers:
+        return []
+    labels = [(a, b) for a, b in cells if b > a and not _NUMBER_CELL.fullmatch(folded[a:b])]
+    label = " ".join(paragraph[a:b] for a, b in labels)
+    level, unit_name, reason = _row_place(label, fold_same_length(label))
+    if header is None:
+        reason = "dòng bảng không có dòng tiêu đề cột: không xác định được chỉ tiêu của số liệu"
+    elif len(header.columns) != len(cells):
+        reason = "dòng bảng không khớp số cột với dòng tiêu đề: không xác định được chỉ tiêu của số liệu"
+    period = header.period if header else None
+    if period is None and reason is None:
+        reason = "không xác định được kỳ báo cáo của số liệu"
+    claims = []
+    for a, b, m in numbers:
+        measure = (
+            header.columns[cells.index((a, b))] if header and len(header.columns) == len(cells) else None
+        )
+        if measure == "label":
+            measure = None
+        start, end = a + m.start(1), a + m.end(1)
+        text = paragraph[start:end]
+        value = read_vi_number(text)
+        if measure is not None and _is_count(measure) and value != value.to_integral_value():
+            measure = None
+        if measure is None and header is not None and len(header.columns) == len(cells):
+            continue  # a column of no known measure (STT, another figure)
+        claims.append(
+            Claim(
+                measure=measure,
+                value=value,
+                value_text=text + ("%" if m.group(2) else ""),
+                paragraph=index,
+                char_start=start,
+                char_end=end,
+                quote=paragraph.strip(),
+                unit_name=unit_name,
+                level=level,
+                period_kind=period.kind if period else None,
+                period_year=period.year if period else None,
+                period_end=period.end if period else None,
+                status="unresolved" if reason else "resolved",
+                reason=reason,
+            )
+        )
+    return claims
+
+
 def extract_claims(paragraphs: list[str], header: object | None = None) -> list[Claim]:
     """Every figure about a known measure in ``paragraphs`` (see the module docstring).
     ``header`` (a :class:`narratives.reader.ReportHeader`) gives the report's period when a
@@ -681,8 +837,18 @@ def extract_claims(paragraphs: list[str], header: object | None = None) -> list[
                 ctx.area = area
         if not _is_list_item(paragraph):
             ctx.list_intro = index if re.search(r"(?::|trong\s+do\W*)$", folded.rstrip(" *_")) else None
-        claims.extend(_paragraph_claims(index, paragraph, folded, ctx, paragraphs, paragraph_periods))
         found = find_periods(paragraph, ctx.default_year)
+        cells = table_cells(paragraph)
+        if cells is None:
+            ctx.table = None
+            claims.extend(_paragraph_claims(index, paragraph, folded, ctx, paragraphs, paragraph_periods))
+        elif _is_header_row(cells, folded):
+            # a table's header row: the column's measures; its period the caption's or its own
+            before = paragraph_periods[-1] if paragraph_periods else None
+            period = found[-1][2] if found else before or _inherited_period(index, ctx, paragraph_periods)
+            ctx.table = _TableHeader([_column_measure(folded[a:b]) for a, b in cells], period)
+        else:
+            claims.extend(_table_row_claims(index, paragraph, folded, cells, ctx))
         paragraph_periods.append(found[-1][2] if found else None)
         if _is_list_item(paragraph) and re.search(r"(?::|trong\s+do\W*)$", folded.rstrip(" *_")):
             ctx.list_intro = index

@@ -544,3 +544,42 @@ def test_a_rate_stated_before_its_counts() -> None:
         ("disbursement_rate", "64", "None"),
         ("disbursed", "9600", "15000"),
     }
+
+
+def test_a_flattened_table_reads_each_row_with_its_columns_measures() -> None:
+    """Class 1: a table copied into text, its header row naming the columns and one line per
+    row ('|' or tabs); each figure takes its column's measure and its row's level; a row with no
+    header before it is kept unresolved with the reason, its measure not guessed."""
+    claims = _claims(
+        "Bảng 2. Kết quả giải quyết hồ sơ năm 2018",
+        "STT | Cấp | Hồ sơ tiếp nhận | Đã giải quyết | Giải quyết quá hạn | Tỷ lệ đúng hạn",
+        "1 | Cấp thành phố | 8.120 | 8.004 | 12 | 99,85%",
+        "2\tCấp xã\t12.309\t12.290\t0\t100",
+        "Tổng cộng | | 20.429 | 20.294 | 12 | 99,94%",
+        "Các chỉ tiêu khác được tổng hợp tại Phụ lục.",
+        "Cấp xã | 1.250 | 1.230 | 98,40",
+    )
+    got = {(c.measure, str(c.value), c.level, c.status) for c in claims}
+    assert got == {
+        ("dossiers_received", "8120", "district", "resolved"),
+        ("dossiers_resolved", "8004", "district", "resolved"),
+        ("dossiers_resolved_late", "12", "district", "resolved"),
+        ("rate_on_time", "99.85", "district", "resolved"),
+        ("dossiers_received", "12309", "commune", "resolved"),
+        ("dossiers_resolved", "12290", "commune", "resolved"),
+        ("dossiers_resolved_late", "0", "commune", "resolved"),
+        ("rate_on_time", "100", "commune", "resolved"),
+        ("dossiers_received", "20429", None, "resolved"),
+        ("dossiers_resolved", "20294", None, "resolved"),
+        ("dossiers_resolved_late", "12", None, "resolved"),
+        ("rate_on_time", "99.94", None, "resolved"),
+        (None, "1250", "commune", "unresolved"),
+        (None, "1230", "commune", "unresolved"),
+        (None, "98.40", "commune", "unresolved"),
+    }
+    assert all(c.period_year == 2018 for c in claims if c.status == "resolved")
+    bare = [c for c in claims if c.status == "unresolved"]
+    assert all("tiêu đề" in (c.reason or "") for c in bare)
+    row = "1 | Cấp thành phố | 8.120 | 8.004 | 12 | 99,85%"
+    first = next(c for c in claims if c.value == Decimal("8120"))
+    assert row[first.char_start : first.char_end] == "8.120" and first.quote == row
