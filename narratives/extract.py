@@ -1010,6 +1010,7 @@ def _paragraph_claims(
             figures.append(_Figure(number, unit, unit_end))
         prev_end = s_start
         previous: list[tuple[_Figure, str | None]] = []
+        sentence_other: str | None = None  # another unit the sentence's figures are about
         for fig in figures:
             n = fig.number
             clause = folded[prev_end : n.start]
@@ -1097,8 +1098,13 @@ def _paragraph_claims(
             status, reason = "resolved", None
             if period is None:
                 status, reason = "unresolved", "không xác định được kỳ báo cáo của số liệu"
-            if other := _other_unit(clause, ctx):
+            other = _other_unit(clause, ctx)
+            if other is None and sentence_other and _level_before(clause, len(clause)) is None:
+                other = sentence_other  # "… của tỉnh là 6.452.318 triệu đồng; đã giải ngân …"
+            if other:
                 status, reason = "unresolved", f"số liệu của đơn vị khác ({other})"
+                level = "province" if other == "tỉnh" else None
+                sentence_other = other
             if status_of_count is not None:
                 status, reason = status_of_count
             unit = fig.unit or ""
@@ -1319,6 +1325,15 @@ def _classify(
             folded[: n.start],
             _unit_words(folded, n.end, fig.unit_end),
         )
+        own = re.split(r";", sentence_left)[-1]
+        if (
+            measure == "staff_actual"
+            and not _ACTUAL_WORDS.search(own)
+            and re.match(r"[^;.\d]{0,70}?,\s*(?:hien\s+)?(?:co\s+mat|hien\s+co)\s+\d", unit_after)
+        ):
+            # "…; 1.356 người làm việc trong các đơn vị sự nghiệp, có mặt 1.318 viên chức": the
+            # figure before "có mặt" is the quota the actual staff is set against
+            measure = "staff_quota"
         return measure, category, None
     if unit in ("dossiers", "forms", "tasks", "procedures", ""):
         measure = _classify_count(
@@ -1382,7 +1397,8 @@ def _classify_rate(
             return _RATE_OF_COUNT[counted]  # "số hồ sơ quá hạn chiếm 0,84%"
     if subject is None and previous and previous[-1][0].unit == "percent" and previous[-1][1]:
         bare = re.sub(
-            r"\b(?:va|cua|dat|la|tuong\s+ung|cap\s+(?:huyen|xa|tinh|thanh\s+pho|thi\s+xa))\b|[,;%\s]",
+            r"\b(?:va|cua|dat|la|rieng|con|tai|o|doi\s+voi|tuong\s+ung|cap\s+(?:huyen|xa|tinh|thanh\s+pho|thi\s+xa))\b"
+            r"|[,;%\s]",
             "",
             clause,
         )

@@ -260,6 +260,10 @@ _MARKUP = re.compile(r"[*#_`]+|<[^>]+>")
 _UNIT_LINE = re.compile(
     r"^(?:ubnd|uy ban nhan dan)\s+(tinh|thanh pho|huyen|thi xa|quan|xa|phuong|thi tran)\b\s*(.*)$"
 )
+_LOWER_UNIT_IN_LINE = re.compile(
+    r"\s[-–]?\s*((?:ubnd|uy ban nhan dan)\s+(thanh pho|huyen|thi xa|quan|xa|phuong|thi tran)\b"
+    r"|(so|phong|ban|van phong)\s+\w+)"
+)
 _DEPT_LINE = re.compile(r"^(so|phong|ban|van phong)\s+\w+")
 _REPORT_DATE = re.compile(r"^[^,]{2,40},\s*ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 _REPORT_DATE_BLANK = re.compile(r"ngay\s+(?:\.*\s*)?thang\s+(\d{1,2})\s+nam\s+(\d{4})")
@@ -333,6 +337,14 @@ def parse_header(paragraphs: list[str]) -> ReportHeader:
         if replaces and len(plain) < 80 and (m := _UNIT_LINE.match(folded)):
             unit_name = plain
             level = _LEVEL_OF_WORD[m.group(1)]
+            first_name_word = re.match(r"\s+\w+", folded[m.end(1) :])
+            name_start = m.end(1) + (first_name_word.end() if first_name_word else 0)
+            if lower := _LOWER_UNIT_IN_LINE.search(folded, name_start):
+                # "UBND TỈNH HÀ TĨNH SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "UBND TỈNH QUẢNG TRỊ - SỞ …": the
+                # heading's two lines on one; the unit is the lower one
+                unit_name = plain[lower.start(1) :].strip(" -–")
+                word = lower.group(2) or lower.group(3)
+                level = _LEVEL_OF_WORD.get(word, "department") if lower.group(2) else "department"
         elif replaces and len(plain) < 80 and plain.isupper() and _DEPT_LINE.match(folded):
             unit_name = plain  # "SỞ TƯ PHÁP", "BAN QUẢN LÝ …": a department of the province
             level = "department"

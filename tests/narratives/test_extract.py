@@ -583,3 +583,22 @@ def test_a_flattened_table_reads_each_row_with_its_columns_measures() -> None:
     row = "1 | Cấp thành phố | 8.120 | 8.004 | 12 | 99,85%"
     first = next(c for c in claims if c.value == Decimal("8120"))
     assert row[first.char_start : first.char_end] == "8.120" and first.quote == row
+
+
+def test_the_provinces_figure_in_a_departments_report_has_the_province_level() -> None:
+    claims = extract_claims(
+        [
+            "UBND TỈNH HÀ GIANG SỞ TÀI CHÍNH",
+            "BÁO CÁO",
+            "Kết quả cải cách hành chính năm 2022",
+            "Kế hoạch vốn đầu tư công năm 2022 của tỉnh là 2.450.000 triệu đồng; đã giải ngân 1.960.000"
+            " triệu đồng, đạt 80%.",
+        ]
+    )
+    got = {(c.measure, str(c.value), c.level, c.status) for c in claims}
+    assert got == {
+        ("disbursement_plan", "2450000", "province", "unresolved"),
+        ("disbursed", "1960000", "province", "unresolved"),
+        ("disbursement_rate", "80", "province", "unresolved"),
+    }
+    assert all("tỉnh" in (c.reason or "") for c in claims)

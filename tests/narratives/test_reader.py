@@ -236,6 +236,9 @@ def test_persons_names_in_the_text_are_masked(tmp_path: Path) -> None:
         (["UBND TỈNH BẮC KẠN", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"], "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "department"),
         (["UBND HUYỆN CHỢ MỚI", "UBND XÃ THANH MAI"], "UBND XÃ THANH MAI", "commune"),
         (["ỦY BAN NHÂN DÂN", "HUYỆN ĐỨC TRỌNG"], "ỦY BAN NHÂN DÂN HUYỆN ĐỨC TRỌNG", "district"),
+        (["UBND TỈNH PHÚ YÊN UBND THỊ XÃ SÔNG CẦU"], "UBND THỊ XÃ SÔNG CẦU", "district"),
+        (["UBND TỈNH BẮC KẠN - SỞ NỘI VỤ"], "SỞ NỘI VỤ", "department"),
+        (["UBND XÃ PHONG PHÚ"], "UBND XÃ PHONG PHÚ", "commune"),
     ],
 )
 def test_header_the_lowest_unit_of_the_heading_block_reports(block: list[str], unit: str, level: str) -> None:
