@@ -371,7 +371,10 @@ def parse_header(paragraphs: list[str]) -> ReportHeader:
                 break
     period: PeriodRef | None = None
     if title:
-        found = find_periods(title, default_year=report_date.year if report_date else None)
+        # "… 9 tháng đầu năm 2021 và phương hướng, nhiệm vụ quý IV năm 2021": the results' period
+        cut = re.search(r"(?:\sva|;|,)\s*(?:phuong huong|nhiem vu|ke hoach)\b", fold_same_length(title))
+        results = title[: cut.start()] if cut else title
+        found = find_periods(results, default_year=report_date.year if report_date else None)
         if found:
             period = found[-1][2]
     if report_date is None:

@@ -74,6 +74,12 @@ def test_header_unit_level_date_period(tmp_path: Path) -> None:
         ("Công tác cải cách hành chính quý III năm 2023", "quarter", date(2023, 9, 30)),
         ("Kết quả cải cách hành chính 9 tháng đầu năm 2020", "nine_months", date(2020, 9, 30)),
         ("Kết quả cải thiện Chỉ số CCHC đến ngày 25 tháng 8 năm 2023", "to_date", date(2023, 8, 25)),
+        (
+            "Kết quả CCHC 6 tháng đầu năm 2023 và phương hướng, nhiệm vụ 6 tháng cuối năm 2023",
+            "half",
+            date(2023, 6, 30),
+        ),
+        ("Công tác CCHC quý II năm 2023, nhiệm vụ trọng tâm quý III năm 2023", "quarter", date(2023, 6, 30)),
     ],
 )
 def test_header_period_kinds(title: str, kind: str, end: date) -> None:
