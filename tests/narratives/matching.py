@@ -17,8 +17,8 @@ annotation gives them (a maximum matching per paragraph). precision = matched / 
 with a measure lying in annotated paragraphs; recall = matched / annotated.
 
 ``uv run python -m tests.narratives.matching DIR [--failures]`` prints precision and recall per
-file and overall for every ``*.yaml`` in DIR (with ``--failures``, the missed and the spurious
-claims)."""
+file and overall for every ``*.yaml`` in DIR, the missed and spurious claims counted by measure
+(with ``--failures``, each of them with its sentence)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ import argparse
 import sys
 import tempfile
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -370,11 +371,12 @@ def failure_table(score: Score) -> str:
 # --- a directory of annotated reports -----------------------------------------------------------
 
 
-def score_directory(directory: Path, pattern: str = "*.yaml") -> list[Score]:
-    """The score of each annotated report of ``directory`` (sorted by name)."""
+def score_directory(directory: Path, pattern: str = "*.yaml", reports_dir: Path | None = None) -> list[Score]:
+    """The score of each annotated report of ``directory`` (sorted by name); the reports lie
+    beside the YAML files unless ``reports_dir`` says where."""
     scores = []
     for yaml_path in sorted(directory.glob(pattern)):
-        fixture = load_fixture(yaml_path)
+        fixture = load_fixture(yaml_path, reports_dir)
         scores.append(score_fixture(fixture, extract_claims(list(fixture.paragraphs))))
     return scores
 
@@ -387,8 +389,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("directory", type=Path, help="a directory of *.txt reports and *.yaml annotations")
     parser.add_argument("--pattern", default="*.yaml", help="which annotation files (default *.yaml)")
     parser.add_argument("--failures", action="store_true", help="also print the missed and spurious claims")
+    parser.add_argument("--reports", type=Path, help="where the reports lie (default: beside the YAML files)")
     args = parser.parse_args(argv)
-    scores = score_directory(args.directory, args.pattern)
+    scores = score_directory(args.directory, args.pattern, args.reports)
     if not scores:
         print(f"no {args.pattern} in {args.directory}", file=sys.stderr)
         return 2
@@ -400,6 +403,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"overall ({len(scores)} files): {len(total.annotated)} annotated, {len(total.extracted)} extracted, "
         f"{len(total.matched)} matched: precision {total.precision:.3f}, recall {total.recall:.3f}"
     )
+    if total.spurious or total.missed:
+        spurious = Counter(claim.measure for _report, claim in total.spurious)
+        missed = Counter(note.measure for note in total.missed)
+        for what, counted in (("spurious", spurious), ("missed", missed)):
+            if counted:
+                print(f"{what} by measure: " + ", ".join(f"{m} {n}" for m, n in counted.most_common()))
     if args.failures:
         print()
         print(failure_table(total))

@@ -41,9 +41,12 @@ from tests.narratives.matching import (
 HELDOUT = Path(__file__).parent / "heldout"
 REPORTS = tuple(sorted(p.stem for p in HELDOUT.glob("h*.yaml")))
 #: the second held-out set (g*.yaml), kept outside the repository until the extractor's second
-#: pass was done (README_second_set.md): a floor at its measured figures, not the target
+#: pass was done (README_second_set.md): a floor at its measured figures (truncated to two
+#: decimals), not the target; 0.91/0.86 after the second pass, 0.97/1.00 after the third
+#: (measured 0.979/1.000; the third pass fixed failure classes this set shows, so it is no
+#: longer unseen text)
 SECOND_SET = tuple(sorted(p.stem for p in HELDOUT.glob("g*.yaml")))
-SECOND_SET_FLOOR = (0.91, 0.86)
+SECOND_SET_FLOOR = (0.97, 1.00)
 
 OVERALL_PRECISION, OVERALL_RECALL = 0.95, 0.80
 
