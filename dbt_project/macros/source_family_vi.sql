@@ -11,6 +11,7 @@
         when 'procedure_catalogue' then 'danh mục thủ tục hành chính'
         when 'portal_766_scores' then 'điểm Chỉ số 766 do Cổng DVCQG công bố'
         when 'narrative_reports' then 'báo cáo CCHC (văn bản)'
+        when 'dossier_status_history' then 'lịch sử trạng thái hồ sơ'
         else {{ column }}
     end
 {%- endmacro %}

@@ -278,3 +278,19 @@ def test_classifier_version_covers_the_narratives_package(tmp_path: Path) -> Non
     top = Path(__file__).resolve().parents[2]
     assert classifier_version() == packages_digest(top, ("ingest", "narratives"))
     assert classifier_version() != packages_digest(top, ("ingest",))
+
+
+def test_the_quarantine_copy_of_a_refused_history_drops_handlers_and_notes(
+    con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path
+) -> None:
+    """The handler's column and the handler's note are personal (ingest/config/personal.yaml):
+    the copy of a refused file kept for the unit to correct holds neither, the rest stays."""
+    rows = [VI_HEADER, *VI_ROWS, ["7", "C", "568", "2", "không rõ", HANDLER, NOTE]]
+    write_csv(inbox / "lich_su.csv", rows)
+    _rejected(con, inbox, quarantine, "thành thời điểm", 8, "E")
+    copies = [p for p in quarantine.rglob("*") if p.is_file() and p.suffix == ".csv"]
+    assert copies, sorted(quarantine.rglob("*"))
+    text = "\n".join(p.read_text(encoding="utf-8-sig") for p in copies)
+    for secret in (HANDLER, "Trần Thị Bé", "0912345678", "Người xử lý", "Ý kiến xử lý"):
+        assert secret not in text, secret
+    assert "Mã hồ sơ" in text and "Đã giải quyết" in text and "không rõ" in text
