@@ -28,7 +28,9 @@ from narratives.draft_sentences import (
     dossier_paragraph,
     no_data_paragraph,
     par_area_paragraph,
+    par_areas_lead,
     par_total_paragraph,
+    points_lost_lead,
     points_lost_paragraph,
     staff_actual_paragraph,
     staff_quota_paragraph,
@@ -163,7 +165,10 @@ def index_section(con: duckdb.DuckDBPyConnection, unit: DraftUnit, period: Draft
         return Section(HEADINGS[4], (no_data_paragraph(what, unit.subject, f"năm {period.year}"),))
     total = sum((Decimal(a["self_assessed_points"]) for a in areas), Decimal(0))
     total_max = sum((Decimal(a["self_assessed_max_points"]) for a in areas), Decimal(0))
-    paragraphs = [par_total_paragraph(unit.subject, period.year, total, total_max)]
+    paragraphs = [
+        par_total_paragraph(unit.subject, period.year, total, total_max),
+        par_areas_lead(period.year),
+    ]
     paragraphs += [
         par_area_paragraph(
             a["area_code"],
@@ -176,7 +181,7 @@ def index_section(con: duckdb.DuckDBPyConnection, unit: DraftUnit, period: Draft
     ]
     lost = sqlfiles.rows(con, PKG, "draft_points_lost", params)
     if lost:
-        paragraphs.append("* Nội dung còn hạn chế chưa đạt điểm tuyệt đối:")
+        paragraphs.append(points_lost_lead(period.year))
         paragraphs += [
             points_lost_paragraph(
                 r["node_code"],
@@ -201,12 +206,23 @@ def findings_section(con: duckdb.DuckDBPyConnection, unit: DraftUnit, period: Dr
     return Section(HEADINGS[5], tuple(f"- {r['message_vi']}" for r in rows))
 
 
-def build_draft(con: duckdb.DuckDBPyConnection, unit_text: str, period_text: str) -> Draft:
-    """The draft of ``unit_text`` for ``period_text`` from the marts of ``con``. Raises
+def draft_units(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every unit a draft can be written for (rows of narratives/sql/draft_units.sql)."""
+    return sqlfiles.rows(con, PKG, "draft_units")
+
+
+def build_draft(
+    con: duckdb.DuckDBPyConnection,
+    unit_text: str,
+    period_text: str,
+    units: list[dict[str, Any]] | None = None,
+) -> Draft:
+    """The draft of ``unit_text`` for ``period_text`` from the marts of ``con``; ``units``:
+    :func:`draft_units` of ``con`` when the caller drafts many. Raises
     :class:`narratives.draft_units.DraftUnitError` or
     :class:`narratives.draft_periods.DraftPeriodError`."""
     period = parse_draft_period(period_text)
-    unit = resolve_unit(unit_text, sqlfiles.rows(con, PKG, "draft_units"), period.end)
+    unit = resolve_unit(unit_text, draft_units(con) if units is None else units, period.end)
     publication = sqlfiles.rows(con, PKG, "draft_publication")
     note = "Phần số liệu dự thảo, lập tự động từ các bảng số liệu đã công bố của kho dữ liệu"
     if publication:
@@ -234,6 +250,15 @@ def unit_periods(con: duckdb.DuckDBPyConnection, unit: DraftUnit) -> list[str]:
     return [
         r["period_label"] for r in sqlfiles.rows(con, PKG, "draft_unit_periods", {"unit_code": unit.code})
     ]
+
+
+def periods_with_data(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Every unit the marts hold figures of (its own or its communes') → its periods, most
+    recent first (:func:`unit_periods` of every unit, in one query)."""
+    periods: dict[str, list[str]] = {}
+    for r in sqlfiles.rows(con, PKG, "draft_unit_periods", {"unit_code": None}):
+        periods.setdefault(r["unit_code"], []).append(r["period_label"])
+    return periods
 
 
 def write_draft(draft: Draft, out_dir: Path) -> tuple[Path, Path]:

@@ -157,16 +157,30 @@ def par_total_paragraph(subject: str, year: int, achieved: Decimal, max_points: 
     )
 
 
+def par_areas_lead(year: int) -> str:
+    """The lead of the area lines, with the assessment's year (a draft for a quarter or half
+    year states the PAR self-assessment of its year: the lines below take the lead's year)."""
+    return f"* Điểm tự đánh giá theo từng lĩnh vực năm {year}:"
+
+
+def points_lost_lead(year: int) -> str:
+    """Seed 003: "Nội dung còn hạn chế chưa đạt điểm tuyệt đối", with the year."""
+    return f"* Nội dung còn hạn chế chưa đạt điểm tuyệt đối năm {year}:"
+
+
 def points_lost_paragraph(
     ordinal: str, name: str, achieved: Decimal | None, max_points: Decimal, pending: bool
 ) -> str:
     """Seed 003: "Nội dung còn hạn chế chưa đạt điểm tuyệt đối … tiêu chí (1) thực hiện kế
-    hoạch CCHC (1,6/ 2,0 điểm)"."""
+    hoạch CCHC (1,6/ 2,0 điểm)", the points beside the criterion's number: "- Tiêu chí 1.9
+    (8,14/11,00 điểm): Các tiêu chí còn lại của lĩnh vực (chưa công bố chi tiết)." (after a
+    rubric's name, which may hold its own parentheses, levels and "của …", the extractor does
+    not always take the points for the criterion's)."""
     if pending or achieved is None:
         got = f"chưa xác định được điểm, tối đa {points(max_points)} điểm"
     else:
         got = f"{points(achieved)}/{points(max_points)} điểm"
-    return f"- Tiêu chí {ordinal} {name} ({got})."
+    return f"- Tiêu chí {ordinal} ({got}): {name}."
 
 
 def no_data_paragraph(what: str, subject: str, period_words: str) -> str:
