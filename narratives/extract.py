@@ -727,9 +727,11 @@ def _column_measure(cell: str) -> str | None:
             channel, _ = _last_match(cell, _CHANNELS)
             subject = {"dossiers_online": "rate_online", "dossiers_postal": "rate_postal"}.get(channel or "")
         return subject
-    if re.search(r"bien\s+che|nguoi\s+lam\s+viec", cell):
+    if re.search(r"bien\s+che|nguoi\s+lam\s+viec", cell) or re.fullmatch(
+        r"\W*(?:so\s+)?(?:hien\s+co|co\s+mat)\W*", cell
+    ):
         if _ACTUAL_WORDS.search(cell):
-            return "staff_actual"
+            return "staff_actual"  # "Có mặt", "Biên chế hiện có"
         return "staff_quota" if _QUOTA_WORDS.search(cell) else None
     if re.search(r"\bphieu\b|hai\s+long", cell):
         if re.search(r"(?:khong|chua)\s+hai\s+long", cell):

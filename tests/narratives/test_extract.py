@@ -602,3 +602,21 @@ def test_the_provinces_figure_in_a_departments_report_has_the_province_level() -
         ("disbursement_rate", "80", "province", "unresolved"),
     }
     assert all("tỉnh" in (c.reason or "") for c in claims)
+
+
+def test_a_flattened_staff_table_with_units_as_rows() -> None:
+    """A row named by a unit ("Phường …") is that unit's figure; a row named by something that
+    is neither a unit nor a level is kept unresolved with the reason."""
+    claims = _claims(
+        "Đơn vị\tBiên chế được giao\tCó mặt",
+        "Phường Phước Hải\t22\t21",
+        "Khối sự nghiệp\t310\t296",
+    )
+    got = {(c.measure, str(c.value), c.unit_name, c.level, c.status) for c in claims}
+    assert got == {
+        ("staff_quota", "22", "Phường Phước Hải", "commune", "resolved"),
+        ("staff_actual", "21", "Phường Phước Hải", "commune", "resolved"),
+        ("staff_quota", "310", None, None, "unresolved"),
+        ("staff_actual", "296", None, None, "unresolved"),
+    }
+    assert all("Khối sự nghiệp" in (c.reason or "") for c in claims if c.status == "unresolved")
