@@ -20,6 +20,16 @@ The method is patterns over the sentence structure, transparent and fast:
    after, else the paragraph's, the list's introduction's, the section's, the report's. The
    level likewise ("UBND cấp xã", "toàn huyện", "UBND thành phố").
 
+6. A table flattened into lines ("Cấp | Tiếp nhận | Đã giải quyết | Tỷ lệ", then "Cấp xã |
+   21.538 | 21.402 | 99,37%", or tab-separated) is read row by row: each figure takes its
+   column's measure from the header row and the row's level (or unit) from its label; a row
+   with no header row before it keeps its figures unresolved, with no measure guessed.
+7. In a report about PAR, "đã hoàn thành 38/40 nhiệm vụ" counts the PAR plan's tasks; survey
+   respondents ("1.206 lượt tổ chức, cá nhân tham gia đánh giá") are forms; the plan's parts by
+   funding source ("vốn ngân sách tỉnh …") are plan figures labelled by their source (category)
+   and linked to the plan total; a count in parentheses after a rate ("98,5% (1.970/2.000 hồ
+   sơ)") is the rate's numerator with its base as the maximum.
+
 A figure about a known measure whose period cannot be determined, or that its clause gives to
 another unit ("… của tỉnh là 6.452.318 triệu đồng" in a district's report), is kept with status
 "unresolved" and the reason. Staff categories come out in the warehouse's codes (cong_chuc,
