@@ -1328,6 +1328,23 @@ def _classify(
     )
     if not unit and by_level and previous and _is_count(previous[-1][1]):
         return previous[-1][1], None, None  # "118 thủ tục (cấp tỉnh 104, cấp huyện 10, cấp xã 04)"
+    by_channel = re.fullmatch(
+        r"\s*[(,;:]?\s*(?:trong\s+do\s*:?\s*)?(?:(?:ho\s+so\s+)?(?:nop\s+|tiep\s+nhan\s+)?(?:qua\s+)?"
+        r"(?:dich\s+vu\s+)?(truc\s+tuyen|truc\s+tiep|bcci|buu\s+chinh(?:\s+cong\s+ich)?))\s*:?\s*",
+        clause,
+    )
+    if not unit and by_channel and previous and previous[-1][1] in ("dossiers_received", "dossiers_new"):
+        # "tiếp nhận 2.345 hồ sơ (trực tuyến 1.200, trực tiếp 1.100, qua BCCI 45)": parts by channel
+        channel, _ = _last_match(by_channel.group(1), _CHANNELS)
+        return channel, None, None
+    if (
+        not unit
+        and by_channel
+        and previous
+        and previous[-1][1] in ("dossiers_online", "dossiers_postal", "dossiers_in_person")
+    ):
+        channel, _ = _last_match(by_channel.group(1), _CHANNELS)
+        return channel, None, None  # the next part of the same list
     if unit in ("quota", "people") or (not unit and _QUOTA_BEFORE.search(clause)):
         measure, category = _classify_staff(
             clause,

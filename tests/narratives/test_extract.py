@@ -620,3 +620,14 @@ def test_a_flattened_staff_table_with_units_as_rows() -> None:
         ("staff_actual", "296", None, None, "unresolved"),
     }
     assert all("Khối sự nghiệp" in (c.reason or "") for c in claims if c.status == "unresolved")
+
+
+def test_channel_parts_labelled_before_their_number() -> None:
+    claims = _claims("Năm 2018, tiếp nhận 4.510 hồ sơ (trực tuyến 2.600, trực tiếp 1.850, qua BCCI 60).")
+    assert [(c.measure, str(c.value)) for c in claims] == [
+        ("dossiers_received", "4510"),
+        ("dossiers_online", "2600"),
+        ("dossiers_in_person", "1850"),
+        ("dossiers_postal", "60"),
+    ]
+    assert all(c.part_of_start == claims[0].char_start for c in claims[1:])
