@@ -445,7 +445,7 @@ def test_round_trip_for_every_demo_unit(demo_build, tmp_path: Path) -> None:
     assert differences == {}
     assert len(periods) > 500  # the demo's units with data (567 at this writing)
     assert {case[0] for case in cases if isinstance(case, tuple)} == set(periods)
-    assert len(cases) > 600
+    assert len(cases) >= len(periods) + 25  # and the other periods, one unit each
     # each section is drafted with figures for many units (the dossiers for nearly all)
     assert sections["1."] > 500 and min(sections[s] for s in ("2.", "3.", "4.", "5.")) >= 5, sections
     assert total == (Decimal("57.96"), Decimal(70))
