@@ -20,6 +20,8 @@ prints the per-report figures and the missed / spurious claims;
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -29,10 +31,12 @@ from narratives.claims import Claim, measures
 from narratives.extract import extract_claims
 from narratives.reader import read_paragraphs
 from tests.narratives.matching import (
+    Annotated,
     Fixture,
     Score,
     failure_table,
     load_fixture,
+    number_as_read,
     score_fixture,
     total_score,
     well_formed_problems,
@@ -47,6 +51,10 @@ REPORTS = tuple(sorted(p.stem for p in HELDOUT.glob("h*.yaml")))
 #: longer unseen text)
 SECOND_SET = tuple(sorted(p.stem for p in HELDOUT.glob("g*.yaml")))
 SECOND_SET_FLOOR = (0.97, 1.00)
+#: the third held-out set (k*.yaml, README_third_set.md), written by someone who never saw the
+#: extractor; a floor at its measured figures (0.917/0.764 at a81ab28), now a tuning set
+THIRD_SET = tuple(sorted(p.stem for p in HELDOUT.glob("k*.yaml")))
+THIRD_SET_FLOOR = (0.91, 0.76)
 
 OVERALL_PRECISION, OVERALL_RECALL = 0.95, 0.80
 
@@ -82,9 +90,19 @@ def full_report() -> str:
 # --- the annotations themselves -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("report", REPORTS + SECOND_SET)
+def in_billions(fixture: Fixture, note: Annotated) -> bool:
+    """Money written in tỷ đồng and annotated in the measure's unit, triệu đồng ("312,46 tỷ
+    đồng" → 312460): matching.py's format check reads the text without its unit, so these
+    are checked here (README_third_set.md, close call 1)."""
+    paragraph = fixture.paragraphs[note.paragraph]
+    return f"{note.text} tỷ" in paragraph and number_as_read(note.text) * 1000 == Decimal(note.value)
+
+
+@pytest.mark.parametrize("report", REPORTS + SECOND_SET + THIRD_SET)
 def test_annotation_is_well_formed(report: str) -> None:
-    problems = well_formed_problems(fixture(report), measures())  # every snippet matches one paragraph
+    whole = fixture(report)
+    checked = replace(whole, claims=tuple(n for n in whole.claims if not in_billions(whole, n)))
+    problems = well_formed_problems(checked, measures())  # every snippet matches one paragraph
     assert not problems, "\n".join(problems)
 
 
@@ -119,6 +137,15 @@ def test_second_heldout_set_does_not_regress() -> None:
     report = failure_table(score)
     print(report)
     precision, recall = SECOND_SET_FLOOR
+    assert score.precision >= precision and score.recall >= recall, report
+
+
+def test_third_heldout_set_does_not_regress() -> None:
+    assert len(THIRD_SET) == 6
+    score = overall_score(THIRD_SET)
+    report = failure_table(score)
+    print(report)
+    precision, recall = THIRD_SET_FLOOR
     assert score.precision >= precision and score.recall >= recall, report
 
 
