@@ -51,6 +51,13 @@ COMMUNES_CSV = (
 """
 )
 PLAN = "Kế hoạch cải cách hành chính năm 2023 có 46 nhiệm vụ, đã hoàn thành 42/46 nhiệm vụ."
+# the warehouse holds Cao Lãnh's whole plan (100,000 million VND at 31/12/2023, 50,000 disbursed),
+# not its parts by funding source
+DISBURSEMENT = (
+    "Năm 2023, kế hoạch vốn đầu tư công của thành phố là 100.000 triệu đồng (vốn ngân sách tỉnh"
+    " 60.000 triệu đồng, vốn ngân sách thành phố 40.000 triệu đồng), đã giải ngân 50.000 triệu"
+    " đồng, đạt 50%."
+)
 PARAGRAPHS = [
     "UBND THÀNH PHỐ CAO LÃNH",
     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -65,6 +72,7 @@ PARAGRAPHS = [
     COMMUNES,
     "II. KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH",
     PLAN,
+    DISBURSEMENT,
     "III. PHƯƠNG HƯỚNG",
     "Tiếp tục đẩy mạnh cải cách hành chính, nâng cao chất lượng phục vụ người dân, doanh nghiệp"
     " trong thời gian tới và các năm tiếp theo trên địa bàn thành phố.",
@@ -219,6 +227,27 @@ def test_a_claim_without_a_period_is_unresolved_with_the_reason(database: Path) 
     assert rows == [
         ("77", "unresolved", "không xác định được kỳ báo cáo của số liệu", None, PARAGRAPHS.index(UNDATED))
     ]
+
+
+def test_plan_parts_by_funding_source_are_not_compared_with_the_whole_plan(database: Path) -> None:
+    """The plan, the disbursed amount and the rate are the unit's whole figures: compared; the
+    parts by funding source carry their source and are not compared (the warehouse holds no
+    split), never 'differs' against the whole plan."""
+    rows = _rows(
+        database,
+        f"select measure, category, value, status, warehouse_value, reason from marts.{MART}"
+        f" where paragraph = {PARAGRAPHS.index(DISBURSEMENT)} order by value desc",
+    )
+    assert [(m, c, float(v), s) for m, c, v, s, _, _ in rows] == [
+        ("disbursement_plan", None, 100000.0, "matches"),
+        ("disbursement_plan", "vốn ngân sách tỉnh", 60000.0, "no_data"),
+        ("disbursed", None, 50000.0, "matches"),
+        ("disbursement_plan", "vốn ngân sách thành phố", 40000.0, "no_data"),
+        ("disbursement_rate", None, 50.0, "matches"),
+    ]
+    assert {reason for *_, s, _, reason in rows if s == "no_data"} == {
+        "kho dữ liệu không có chỉ tiêu này để đối chiếu"
+    }
 
 
 def test_every_claim_has_one_status(database: Path) -> None:

@@ -151,7 +151,11 @@ resolved as (
                 then 'dossier_stats'
             when measure in ('survey_forms', 'survey_satisfied', 'satisfaction_rate')
                 then 'survey_satisfaction'
-            when measure in ('disbursement_plan', 'disbursed', 'disbursement_rate')
+            -- a part of the plan by funding source (category 'vốn ngân sách tỉnh' …): the
+            -- warehouse holds the unit's whole plan only, so the part is not compared
+            when
+                measure in ('disbursement_plan', 'disbursed', 'disbursement_rate')
+                and category is null
                 then 'budget_disbursement'
             when measure in ('staff_quota', 'staff_actual') then 'staffing'
             when measure in ('par_points', 'par_points_total') then 'self_assessment'
