@@ -214,6 +214,7 @@ class _TableHeader:
 
     columns: list[str | None]
     period: PeriodRef | None
+    by_rows: bool = False  # a two-column table "Chỉ tiêu | Quý I năm 2024": each row names its measure
 
 
 @dataclass
@@ -310,6 +311,28 @@ def _level_before(folded: str, pos: int) -> str | None:
     )
     name, _ = _last_match(text, _LEVELS)
     return name
+
+
+def _level_of_other_parts(left: str) -> bool:
+    """The level named last labels a part of another split, closed by "trong đó" before the
+    figure ("398 thủ tục (cấp huyện 283, cấp xã 115); trong đó 176 thủ tục …", "gồm: cấp tỉnh
+    84 thủ tục, cấp xã 05 thủ tục; trong đó 61 thủ tục …"): the figure is of the whole."""
+    name, end = _last_match(left, _LEVELS)
+    if name is None:
+        return False
+    rest = left[end:]
+    return bool(re.match(r"\s*:?\s*\d", rest)) and bool(re.search(r"[;)]\s*trong\s+do\b[^;]*$", rest))
+
+
+def _online_category(unit_after: str) -> str | None:
+    """Fully or partly online, where the text says it after the count ("176 thủ tục cung cấp
+    dịch vụ công trực tuyến toàn trình", "37 thủ tục trực tuyến một phần")."""
+    own = re.split(r"[,;:.()]|\d|\bva\b", unit_after)[0]
+    if re.search(r"toan\s+trinh", own):
+        return "toàn trình"
+    if re.search(r"mot\s+phan", own):
+        return "một phần"
+    return None
 
 
 @dataclass
@@ -689,8 +712,8 @@ _LABEL_COLUMN = re.compile(
     r"^\W*(?:stt|tt|cap|don\s+vi|co\s+quan|noi\s+dung|chi\s+tieu|ten\b|dia\s+ban|khoi|nhom)"
 )
 _TOTAL_ROW = re.compile(
-    r"^\W*(?:tong(?:\s+(?:so|cong))?|cong|toan\s+(?:huyen|thanh\s+pho|thi\s+xa|tinh|so|nganh))\b"
-)
+    r"^\W*(?:tong(?:\s+(?:so|cong))?|cong(?!\s+chuc)|toan\s+(?:huyen|thanh\s+pho|thi\s+xa|tinh|so|nganh))\b"
+)  # "Cộng" is a total row, "Công chức" (folded alike) a staff category
 _UNIT_ROW = re.compile(r"^\W*(xa|phuong|thi\s+tran|huyen|thi\s+xa|thanh\s+pho|quan)\s+\S")
 
 
@@ -760,6 +783,57 @@ def _column_measure(cell: str) -> str | None:
     return qualifier
 
 
+def _label_value_row(
+    paragraph: str, folded: str
+) -> tuple[tuple[int, int], tuple[int, int, re.Match[str]] | None] | None:
+    """A line of a two-column table, "label | value" ("Đã giải quyết | 1.211"): the label's
+    offsets and the value cell (``None`` when the right cell is not a number, as in a header)."""
+    if paragraph.count("|") != 1:
+        return None
+    bar = paragraph.index("|")
+    left = paragraph[:bar]
+    a, b = len(left) - len(left.lstrip()), len(left.rstrip())
+    if b <= a or _NUMBER_CELL.fullmatch(folded[a:b]):
+        return None
+    m = _NUMBER_CELL.fullmatch(folded, bar + 1)
+    return (a, b), ((bar + 1, len(paragraph), m) if m else None)
+
+
+def _label_value_claim(
+    index: int,
+    paragraph: str,
+    folded: str,
+    pair: tuple[tuple[int, int], tuple[int, int, re.Match[str]] | None],
+    header: _TableHeader,
+) -> Claim | None:
+    """The figure of a two-column table's row, its measure named by the row's label ("- Trước
+    hạn | 806", "Tỷ lệ giải quyết đúng hạn (%) | 99,75"), its period the header row's."""
+    (a, b), value_cell = pair
+    if value_cell is None:
+        return None
+    measure = _column_measure(folded[a:b])
+    m = value_cell[2]
+    text = paragraph[m.start(1) : m.end(1)]
+    value = read_vi_number(text)
+    if measure in (None, "label") or (_is_count(measure) and value != value.to_integral_value()):
+        return None
+    period = header.period
+    return Claim(
+        measure=measure,
+        value=value,
+        value_text=text + ("%" if m.group(2) else ""),
+        paragraph=index,
+        char_start=m.start(1),
+        char_end=m.end(1),
+        quote=paragraph.strip(),
+        period_kind=period.kind if period else None,
+        period_year=period.year if period else None,
+        period_end=period.end if period else None,
+        status="resolved" if period else "unresolved",
+        reason=None if period else "không xác định được kỳ báo cáo của số liệu",
+    )
+
+
 def _row_place(label: str, folded_label: str) -> tuple[str | None, str | None, str | None]:
     """The level, the unit as written, and the reason a row cannot be placed, from the row's
     label ("Cấp xã", "Tổng cộng", "Phường Chánh Phú Hòa")."""
@@ -788,6 +862,9 @@ def _table_row_claims(
     labels = [(a, b) for a, b in cells if b > a and not _NUMBER_CELL.fullmatch(folded[a:b])]
     label = " ".join(paragraph[a:b] for a, b in labels)
     level, unit_name, reason = _row_place(label, fold_same_length(label))
+    place_reason = reason
+    # a staff table with categories as rows ("Công chức | 118 | 112"): the report's own unit
+    staff_category = _staff_category(fold_same_length(label).lower()) if reason else None
     if header is None:
         reason = "dòng bảng không có dòng tiêu đề cột: không xác định được chỉ tiêu của số liệu"
     elif len(header.columns) != len(cells):
@@ -809,6 +886,11 @@ def _table_row_claims(
             measure = None
         if measure is None and header is not None and len(header.columns) == len(cells):
             continue  # a column of no known measure (STT, another figure)
+        category, claim_reason = None, reason
+        if staff_category and measure is not None and measure.startswith("staff_"):
+            category = staff_category
+            if claim_reason == place_reason:
+                claim_reason = None if period else "không xác định được kỳ báo cáo của số liệu"
         claims.append(
             Claim(
                 measure=measure,
@@ -820,11 +902,12 @@ def _table_row_claims(
                 quote=paragraph.strip(),
                 unit_name=unit_name,
                 level=level,
+                category=category,
                 period_kind=period.kind if period else None,
                 period_year=period.year if period else None,
                 period_end=period.end if period else None,
-                status="unresolved" if reason else "resolved",
-                reason=reason,
+                status="unresolved" if claim_reason else "resolved",
+                reason=claim_reason,
             )
         )
     return claims
@@ -851,7 +934,21 @@ def extract_claims(paragraphs: list[str], header: object | None = None) -> list[
             ctx.list_intro = index if re.search(r"(?::|trong\s+do\W*)$", folded.rstrip(" *_")) else None
         found = find_periods(paragraph, ctx.default_year)
         cells = table_cells(paragraph)
-        if cells is None:
+        pair = _label_value_row(paragraph, folded) if cells is None else None
+        if pair is not None and pair[1] is None and _LABEL_COLUMN.match(folded[pair[0][0] : pair[0][1]]):
+            # "Chỉ tiêu | Quý I năm 2024": the header of a table of one figure per row
+            before = paragraph_periods[-1] if paragraph_periods else None
+            period = found[-1][2] if found else before or _inherited_period(index, ctx, paragraph_periods)
+            ctx.table = _TableHeader(["label", None], period, by_rows=True)
+        elif (
+            pair is not None
+            and pair[1] is not None
+            and ctx.table is not None
+            and ctx.table.by_rows
+            and (row := _label_value_claim(index, paragraph, folded, pair, ctx.table))
+        ):
+            claims.append(row)
+        elif cells is None:
             ctx.table = None
             claims.extend(_paragraph_claims(index, paragraph, folded, ctx, paragraphs, paragraph_periods))
         elif _is_header_row(cells, folded):
@@ -1071,6 +1168,10 @@ def _paragraph_claims(
                 fig,
             )
             level = _level_before(folded[s_start:], n.start - s_start) or paragraph_level
+            if _level_of_other_parts(folded[s_start : n.start]):
+                level = None  # "(cấp huyện 283, cấp xã 115); trong đó 176 thủ tục …": another split
+            if measure == "online_services_count" and category is None:
+                category = _online_category(folded[fig.unit_end : fig.unit_end + 60])
             if m_level := re.match(
                 r"(?:\s*,?\s*(?:can\s+bo|cong\s+chuc|vien\s+chuc))*\s*cap\s+(huyen|xa|tinh|thanh\s+pho|thi\s+xa|phuong)\b",
                 folded[fig.unit_end : fig.unit_end + 50],

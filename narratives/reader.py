@@ -90,8 +90,14 @@ def mask_names(text: str) -> str:
     return "".join(out)
 
 
+#: tabs between two cells of a line: a table row pasted as text ("Cấp huyện<TAB>3.846<TAB>…")
+_CELL_TABS = re.compile(r"(?<=\S)[ \u00a0]*\t[ \t\u00a0]*(?=\S)")
+
+
 def _clean(text: str) -> str:
-    return _WS.sub(" ", nfc(text)).strip()
+    """Whitespace collapsed; a tab-separated line keeps its cells apart as " | " (the
+    extractor reads such a line as a flattened table row, as a "|" table's)."""
+    return _WS.sub(" ", _CELL_TABS.sub(" | ", nfc(text).strip())).strip()
 
 
 def _txt_paragraphs(path: Path) -> list[str]:
@@ -334,19 +340,22 @@ def parse_header(paragraphs: list[str]) -> ReportHeader:
         # "UBND TỈNH KHÁNH HÒA" above "UBND THÀNH PHỐ NHA TRANG" (or "SỞ NỘI VỤ"): the parent
         # stands above its unit, so the lowest unit line of the heading block reports
         replaces = unit_name is None or (in_heading_block and plain.isupper())
-        if replaces and len(plain) < 80 and (m := _UNIT_LINE.match(folded)):
-            unit_name = plain
+        # a heading laid out with tabs ("UBND HUYỆN X<TAB>CỘNG HÒA …"): the unit is the first cell
+        cell = plain.split(" | ")[0].strip()
+        cell_folded = fold_same_length(cell)
+        if replaces and len(cell) < 80 and (m := _UNIT_LINE.match(cell_folded)):
+            unit_name = cell
             level = _LEVEL_OF_WORD[m.group(1)]
-            first_name_word = re.match(r"\s+\w+", folded[m.end(1) :])
+            first_name_word = re.match(r"\s+\w+", cell_folded[m.end(1) :])
             name_start = m.end(1) + (first_name_word.end() if first_name_word else 0)
-            if lower := _LOWER_UNIT_IN_LINE.search(folded, name_start):
+            if lower := _LOWER_UNIT_IN_LINE.search(cell_folded, name_start):
                 # "UBND TỈNH HÀ TĨNH SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "UBND TỈNH QUẢNG TRỊ - SỞ …": the
                 # heading's two lines on one; the unit is the lower one
-                unit_name = plain[lower.start(1) :].strip(" -–")
+                unit_name = cell[lower.start(1) :].strip(" -–")
                 word = lower.group(2) or lower.group(3)
                 level = _LEVEL_OF_WORD.get(word, "department") if lower.group(2) else "department"
-        elif replaces and len(plain) < 80 and plain.isupper() and _DEPT_LINE.match(folded):
-            unit_name = plain  # "SỞ TƯ PHÁP", "BAN QUẢN LÝ …": a department of the province
+        elif replaces and len(cell) < 80 and cell.isupper() and _DEPT_LINE.match(cell_folded):
+            unit_name = cell  # "SỞ TƯ PHÁP", "BAN QUẢN LÝ …": a department of the province
             level = "department"
         if re.match(r"^bao cao\b", folded) or len(plain) >= 80:
             in_heading_block = False

@@ -631,3 +631,56 @@ def test_channel_parts_labelled_before_their_number() -> None:
         ("dossiers_postal", "60"),
     ]
     assert all(c.part_of_start == claims[0].char_start for c in claims[1:])
+
+
+def test_online_procedures_carry_their_category_and_not_the_level_of_another_split() -> None:
+    """Fully / partly online is the category the text states after the count; a level that
+    labels a part of the split by level ("cấp xã 115") is not the level of the whole's split
+    after "trong đó"."""
+    claims = _claims(
+        "Năm 2024, tổng số TTHC trên địa bàn huyện là 398 thủ tục (cấp huyện 283, cấp xã 115); trong "
+        "đó 176 thủ tục cung cấp dịch vụ công trực tuyến toàn trình, 142 thủ tục trực tuyến một phần."
+    )
+    got = {(c.measure, str(c.value), c.level, c.category) for c in claims}
+    assert ("online_services_count", "176", None, "toàn trình") in got
+    assert ("online_services_count", "142", None, "một phần") in got
+    assert ("procedures_count", "115", "commune", None) in got
+
+
+def test_a_flattened_staff_table_with_categories_as_rows() -> None:
+    """A row named by a staff category ("Công chức", not the total row "Cộng") is the report's
+    own unit's figure of that category."""
+    claims = _claims(
+        "Loại | Biên chế giao năm 2023 | Hiện có",
+        "Công chức | 118 | 112",
+        "Hợp đồng theo Nghị định 111 | 42 | 39",
+        "Cộng | 160 | 151",
+    )
+    got = {(c.measure, str(c.value), c.category, c.status) for c in claims}
+    assert got == {
+        ("staff_quota", "118", "cong_chuc", "resolved"),
+        ("staff_actual", "112", "cong_chuc", "resolved"),
+        ("staff_quota", "42", "hop_dong", "resolved"),
+        ("staff_actual", "39", "hop_dong", "resolved"),
+        ("staff_quota", "160", None, "resolved"),
+        ("staff_actual", "151", None, "resolved"),
+    }
+
+
+def test_a_two_column_table_names_its_measure_per_row() -> None:
+    """ "Chỉ tiêu | Quý I năm 2024" then one "label | value" row per figure: the label names the
+    measure, the header row the period; a row after the table is read as a sentence again."""
+    claims = _claims(
+        "Chỉ tiêu | Quý I năm 2024",
+        "Kỳ trước chuyển sang | 37",
+        "Đã giải quyết | 1.211",
+        "- Quá hạn | 3",
+        "Tỷ lệ giải quyết đúng hạn (%) | 99,75",
+    )
+    got = {(c.measure, str(c.value), c.period_kind, str(c.period_end)) for c in claims}
+    assert got == {
+        ("dossiers_carried_in", "37", "quarter", "2024-03-31"),
+        ("dossiers_resolved", "1211", "quarter", "2024-03-31"),
+        ("dossiers_resolved_late", "3", "quarter", "2024-03-31"),
+        ("rate_on_time", "99.75", "quarter", "2024-03-31"),
+    }

@@ -59,6 +59,52 @@ def test_txt_lines_nfc_and_empty_dropped(tmp_path: Path) -> None:
     assert read_paragraphs(nfd) == [DOSSIERS]
 
 
+def test_tab_separated_rows_keep_their_cells(tmp_path: Path) -> None:
+    """A table pasted as tab-separated lines keeps its cells apart (" | "), so that its rows are
+    read with the header row as a flattened table; an indenting tab is only whitespace."""
+    path = tmp_path / "bang.txt"
+    lines = [
+        "Năm 2024, kết quả giải quyết hồ sơ như sau:",
+        "Cấp\tTiếp nhận\tĐã giải quyết\tTrễ hạn",
+        "Cấp huyện\t3.846 \t\t3.702\t34",
+        "\tTổng  cộng:\t9.065",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    paragraphs = read_paragraphs(path)
+    assert paragraphs == [
+        lines[0],
+        "Cấp | Tiếp nhận | Đã giải quyết | Trễ hạn",
+        "Cấp huyện | 3.846 | 3.702 | 34",
+        "Tổng cộng: | 9.065",
+    ]
+    row = {(c.measure, str(c.value), c.level) for c in extract_claims(paragraphs) if c.paragraph == 2}
+    assert row == {
+        ("dossiers_received", "3846", "district"),
+        ("dossiers_resolved", "3702", "district"),
+        ("dossiers_resolved_late", "34", "district"),
+    }
+
+
+def test_header_laid_out_with_tabs(tmp_path: Path) -> None:
+    """The heading's two columns on one line (unit | "CỘNG HÒA …"; number | place and date)."""
+    path = tmp_path / "dau.txt"
+    lines = [
+        "UBND HUYỆN KRÔNG PẮC\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "\tĐộc lập - Tự do - Hạnh phúc",
+        "Số: 123/BC-UBND\tKrông Pắc, ngày 20 tháng 6 năm 2024",
+        "BÁO CÁO",
+        "Kết quả thực hiện công tác cải cách hành chính 6 tháng đầu năm 2024",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    header = parse_header(read_paragraphs(path))
+    assert (header.unit_name, header.level, header.report_date) == (
+        "UBND HUYỆN KRÔNG PẮC",
+        "district",
+        date(2024, 6, 20),
+    )
+    assert (header.period_kind, header.period_end) == ("half", date(2024, 6, 30))
+
+
 def test_header_unit_level_date_period(tmp_path: Path) -> None:
     header = parse_header(HEADING + [DOSSIERS])
     assert header.unit_name == "UBND THÀNH PHỐ NHA TRANG"
