@@ -1386,7 +1386,12 @@ def _classify(
             and _is_criterion(sentence_left, folded[: n.start])
             and re.match(r"\s*\)", folded[fig.unit_end :])
         )  # "… đúng hạn (2,99/3,0)" under a criterion
-        if inner == "points" or (not inner and re.search(r"diem\W*$", clause)) or bare_criterion:
+        bare_area = (
+            not inner
+            and re.search(r"\blinh\s+vuc\s+(?:so\s+)?[1-8]\s*:\s*$", sentence_left)
+            and re.search(r"\bdiem\b", sentence_left)
+        )  # "…: 78,5/100 điểm (Lĩnh vực 1: 11/12; Lĩnh vực 2: 8,5/10; …)"
+        if inner == "points" or (not inner and re.search(r"diem\W*$", clause)) or bare_criterion or bare_area:
             measure, category = _classify_points(clause, sentence_left, ctx, folded[: n.start])
             if measure == "par_criterion_points" and max_value is None:
                 return None, None, None  # a criterion's weight, not its points

@@ -684,3 +684,17 @@ def test_a_two_column_table_names_its_measure_per_row() -> None:
         ("dossiers_resolved_late", "3", "quarter", "2024-03-31"),
         ("rate_on_time", "99.75", "quarter", "2024-03-31"),
     }
+
+
+def test_numbered_areas_listed_without_their_unit() -> None:
+    """ "…: 78,5/100 điểm (Lĩnh vực 1: 11/12; Lĩnh vực 2: 8,5/10)": each area's points, its
+    number the category, without "điểm" after each fraction."""
+    claims = _claims(
+        "Kết quả tự đánh giá Bộ chỉ số CCHC năm 2022: 78,5/100 điểm (Lĩnh vực 1: 11/12; Lĩnh vực 2: 8,5/10)."
+    )
+    got = [(c.measure, str(c.value), c.category, str(c.max_value)) for c in claims]
+    assert got == [
+        ("par_points_total", "78.5", None, "100"),
+        ("par_points", "11", "1", "12"),
+        ("par_points", "8.5", "2", "10"),
+    ]

@@ -52,9 +52,11 @@ REPORTS = tuple(sorted(p.stem for p in HELDOUT.glob("h*.yaml")))
 SECOND_SET = tuple(sorted(p.stem for p in HELDOUT.glob("g*.yaml")))
 SECOND_SET_FLOOR = (0.97, 1.00)
 #: the third held-out set (k*.yaml, README_third_set.md), written by someone who never saw the
-#: extractor; a floor at its measured figures (0.917/0.764 at a81ab28), now a tuning set
+#: extractor; 0.917/0.764 at a81ab28; then a tuning set: the pass on its failure classes measured
+#: 0.979/0.935 (tables as tab-separated or "label | value" lines, staff rows by category, online
+#: procedures' category, areas listed as bare fractions), the floor below (truncated)
 THIRD_SET = tuple(sorted(p.stem for p in HELDOUT.glob("k*.yaml")))
-THIRD_SET_FLOOR = (0.91, 0.76)
+THIRD_SET_FLOOR = (0.97, 0.93)
 
 OVERALL_PRECISION, OVERALL_RECALL = 0.95, 0.80
 
