@@ -57,6 +57,11 @@ SECOND_SET_FLOOR = (0.97, 1.00)
 #: procedures' category, areas listed as bare fractions), the floor below (truncated)
 THIRD_SET = tuple(sorted(p.stem for p in HELDOUT.glob("k*.yaml")))
 THIRD_SET_FLOOR = (0.97, 0.93)
+#: the fourth held-out set (m*.yaml, README_fourth_set.md), written by someone who never saw the
+#: extractor and kept outside the repository until after the last change to the extractor: the
+#: honest figure for unseen text, 0.961/0.910 at 02e68a5 (0.931/0.882 at a81ab28); a floor
+FOURTH_SET = tuple(sorted(p.stem for p in HELDOUT.glob("m*.yaml")))
+FOURTH_SET_FLOOR = (0.96, 0.91)
 
 OVERALL_PRECISION, OVERALL_RECALL = 0.95, 0.80
 
@@ -100,7 +105,7 @@ def in_billions(fixture: Fixture, note: Annotated) -> bool:
     return f"{note.text} tỷ" in paragraph and number_as_read(note.text) * 1000 == Decimal(note.value)
 
 
-@pytest.mark.parametrize("report", REPORTS + SECOND_SET + THIRD_SET)
+@pytest.mark.parametrize("report", REPORTS + SECOND_SET + THIRD_SET + FOURTH_SET)
 def test_annotation_is_well_formed(report: str) -> None:
     whole = fixture(report)
     checked = replace(whole, claims=tuple(n for n in whole.claims if not in_billions(whole, n)))
@@ -148,6 +153,15 @@ def test_third_heldout_set_does_not_regress() -> None:
     report = failure_table(score)
     print(report)
     precision, recall = THIRD_SET_FLOOR
+    assert score.precision >= precision and score.recall >= recall, report
+
+
+def test_fourth_heldout_set_does_not_regress() -> None:
+    assert len(FOURTH_SET) == 6
+    score = overall_score(FOURTH_SET)
+    report = failure_table(score)
+    print(report)
+    precision, recall = FOURTH_SET_FLOOR
     assert score.precision >= precision and score.recall >= recall, report
 
 
