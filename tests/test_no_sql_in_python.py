@@ -31,6 +31,8 @@ LOADERS: dict[str, str] = {
     "ingest.inbox": "bulk insert of a file's rows from an Arrow batch; columns from the declared schema",
     "ingest.records": "record-export loader: read_csv/read_parquet, staging, checks and an insert "
     "built from the export's header columns",
+    "ingest.status_history": "status-history loader: the records' read_csv/read_parquet source, "
+    "staged and typed by the export's header columns (as ingest.records)",
     "ingest.quarantine": "copy of a rejected export with its personal columns masked",
     "ingest.parquet_landing": "raw tables landed as Parquet (copy) and their content fingerprint",
     "ingest.raw_tables": "DDL generated from the one raw-table declaration",
