@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from engines.dbt import dbt_executable, dbt_project
+from engines.dbt import NightDbtCliResource, dbt_executable, dbt_project
 from orchestration.assets.inbox_loading import ingest_assets
 from orchestration.assets.publication import published_rankings
 from orchestration.assets.quality import quality_checks
@@ -33,7 +32,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         sensors=[inbox_sensor, alert_on_success, alert_on_failure],
         resources={
             "warehouse": WarehouseResource.from_settings(settings),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+            "dbt": NightDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         },
     )
 

@@ -41,6 +41,9 @@ def test_ruff_format_would_change_no_file() -> None:
 def test_sqlfluff_finds_no_lint_error_in_the_dbt_models(tmp_path: Path) -> None:
     (tmp_path / "warehouse").mkdir()  # dbt-duckdb opens warehouse.duckdb there to compile
     env = {**os.environ, "PARWH_WAREHOUSE": str(tmp_path / "warehouse")}
+    # dbt's parse state and logs of the templater: not in the checkout's target, whose
+    # manifest and parse state other processes (another test worker, a night) read
+    env |= {"DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")}
     env.pop("PARWH_DBT_TARGET", None)
     env.pop("PARWH_ENGINE", None)  # the duckdb profile: the models are linted as DuckDB SQL
     # the models and the singular data tests (SQL like the models'; the generic tests are macros)

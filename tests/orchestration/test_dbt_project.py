@@ -6,8 +6,10 @@ import pytest
 
 from engines.dbt import (
     DBT_PROJECT_DIR,
+    NightDbtCliResource,
     WarehouseDbtTranslator,
     dbt_build_args,
+    dbt_executable,
     dbt_project,
     dbt_target_dir,
     manifest_is_stale,
@@ -96,3 +98,18 @@ def test_keep_dbt_runs_is_a_setting() -> None:
     for bad in ("0", "-1", "ten"):
         with pytest.raises(SettingsError, match="PARWH_KEEP_DBT_RUNS"):
             Settings.from_env({"PARWH_WAREHOUSE": "/tmp/w", "PARWH_KEEP_DBT_RUNS": bad})
+
+
+def test_the_night_resource_knows_the_version_the_executable_reports() -> None:
+    """The night's dbt resource takes dbt's version from the dbt imported here instead of
+    starting `dbt --version`: it must be the version the executable it starts reports."""
+    import subprocess
+
+    from dagster_dbt import DbtCliResource
+
+    resource = NightDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+    reported = DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())._cli_version
+    assert resource._cli_version == reported
+    said = subprocess.run([dbt_executable(), "--version"], capture_output=True, text=True).stdout
+    assert str(reported) in said
+    assert resource._initialize_dbt_core_adapter([]) is None  # no adapter opened in this process
