@@ -9,6 +9,23 @@ import pytest
 
 from settings import Settings
 
+
+def _name_the_main_file_of_a_test_worker() -> None:
+    """pytest-xdist starts each worker's Python from `-c` code, so its ``__main__`` has neither
+    ``__file__`` nor ``__spec__``. pyspark (which Great Expectations imports when the spark
+    extra is installed) takes that for a doctest run and exits the process
+    (pyspark/sql/connect/utils.py, ``check_dependencies``). A worker names this file as its
+    main; nothing in the project starts processes by `spawn`, the one user of that name."""
+    import os
+    import sys
+
+    main = sys.modules["__main__"]
+    if os.environ.get("PYTEST_XDIST_WORKER") and main.__spec__ is None and not hasattr(main, "__file__"):
+        main.__file__ = __file__
+
+
+_name_the_main_file_of_a_test_worker()
+
 #: cleared before a test's warehouse is set (the environment of the machine must not leak in)
 CLEARED_ENV = ("PARWH_WAREHOUSE", "PARWH_INBOX", "DAGSTER_HOME", "PARWH_ENGINE", "PARWH_DBT_TARGET")
 #: set empty before Settings.export() writes them (so monkeypatch restores them afterwards)
@@ -74,6 +91,32 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> 
         result = CliRunner().invoke(app, ["demo", "--warehouse", str(warehouse)])
         assert result.exit_code == 0, result.output
     return DemoBuild(Settings.from_env({"PARWH_WAREHOUSE": str(warehouse)}), result.output)
+
+
+#: the files that take minutes (measured by CI's --durations), started first so that the two
+#: workers finish together: one started last would keep a worker busy after the other is done
+SLOW_FILES_FIRST = (
+    "tests/spark/test_spark_engine.py",
+    "tests/bench/test_bench_smoke.py",
+    "tests/e2e/test_demo.py",
+    "tests/quality/test_concurrent_reader.py",
+    "tests/e2e/test_withdraw.py",
+    "tests/e2e/test_nightly_run.py",
+    "tests/test_lint.py",
+    "tests/narratives/test_draft.py",
+    "tests/e2e/test_rubric_load.py",
+    "tests/e2e/test_index_stages.py",
+    "tests/e2e/test_night_scope.py",
+    "tests/e2e/test_hostile_memory.py",
+    "tests/e2e/test_privacy_scan.py",
+    "tests/orchestration/test_run_output.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The slowest files first, the rest in their usual order (a stable sort)."""
+    rank = {name: position for position, name in enumerate(SLOW_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
 
 
 _exit_status: list[int] = []

@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from engines.dbt import dbt_project
+from engines.dbt import dbt_project, full_build_manifest
 from expectations.data_docs_offline import external_references
 from night.state import code_fingerprint
 from orchestration.resources import WarehouseResource
@@ -33,14 +33,20 @@ def offline_dbt_docs(page: str) -> tuple[str, list[str]]:
     return page, external_references(page)
 
 
-def publish_dbt_docs(dbt: DbtCliResource, out_dir: Path) -> Path:
+def publish_dbt_docs(dbt: DbtCliResource, out_dir: Path, built_manifest: Path | None = None) -> Path:
     """`dbt docs generate --static` (the catalogue of every model and column): one
     self-contained page, the manifest and catalogue inlined, that opens from disk with no
-    server and no network, published as dbt_docs/index.html beside the reports."""
+    server and no network, published as dbt_docs/index.html beside the reports.
+
+    ``built_manifest``: the manifest of tonight's build of the whole project
+    (:func:`engines.dbt.full_build_manifest`); the page then shows the SQL that ran and dbt
+    does not compile the project again. Without it dbt compiles the project."""
     with tempfile.TemporaryDirectory(prefix="dbt-docs-") as scratch:
-        invocation = dbt.cli(
-            ["docs", "generate", "--static"], manifest=dbt_project.manifest_path, target_path=Path(scratch)
-        ).wait()
+        command = ["docs", "generate", "--static"]
+        if built_manifest is not None:
+            shutil.copyfile(built_manifest, Path(scratch) / "manifest.json")
+            command.append("--no-compile")
+        invocation = dbt.cli(command, manifest=dbt_project.manifest_path, target_path=Path(scratch)).wait()
         static_page = invocation.target_path / "static_index.html"
         page, online = offline_dbt_docs(static_page.read_text(encoding="utf-8"))
         if online:  # published all the same: the page still works where the network is open
@@ -71,7 +77,12 @@ def published_reports(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     docs_index = out_dir / "dbt_docs" / "index.html"
     stamp = out_dir / "dbt_docs" / "code_fingerprint.txt"
     if not docs_index.exists() or not stamp.exists() or stamp.read_text() != fingerprint:
-        docs_index = publish_dbt_docs(dbt, out_dir)  # the catalogue changes with the code only
+        # the catalogue changes with the code only
+        built = full_build_manifest(settings.dbt_target_dir, context.run_id)
+        docs_index = publish_dbt_docs(dbt, out_dir, built)
+        context.log.info(
+            "dbt docs from tonight's build (not compiled again)" if built else "dbt docs: project compiled"
+        )
         stamp.write_text(fingerprint)
     else:
         context.log.info("dbt docs unchanged since the code last changed: not regenerated")

@@ -192,6 +192,13 @@ def test_dbt_docs_are_published_beside_the_reports(demo_warehouse) -> None:
     assert "model.par_warehouse.rankings" in catalog["nodes"]
     columns = catalog["nodes"]["model.par_warehouse.rankings"]["columns"]
     assert "is_statistical_tie_with_above" in columns
+    # the page shows the SQL the night's build ran (its manifest; dbt did not compile again)
+    manifest = json.loads((docs / "manifest.json").read_text(encoding="utf-8"))
+    assert "from" in manifest["nodes"]["model.par_warehouse.rankings"]["compiled_code"]
+    logs = "".join(
+        path.read_text(encoding="utf-8") for path in (settings.warehouse_dir / "logs").glob("*.log")
+    )
+    assert "dbt docs from tonight's build (not compiled again)" in logs
 
 
 def test_dbt_unit_tests_pass_on_the_demo_warehouse(demo_warehouse, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from engines.dbt import (
     dbt_executable,
     dbt_project,
     dbt_target_dir,
+    full_build_manifest,
     manifest_is_stale,
     prepare_manifest,
     prune_dbt_runs,
@@ -113,3 +114,30 @@ def test_the_night_resource_knows_the_version_the_executable_reports() -> None:
     said = subprocess.run([dbt_executable(), "--version"], capture_output=True, text=True).stdout
     assert str(reported) in said
     assert resource._initialize_dbt_core_adapter([]) is None  # no adapter opened in this process
+
+
+def _build_folder(target: Path, name: str, select: list[str], statuses: list[str]) -> Path:
+    folder = target / name
+    folder.mkdir(parents=True)
+    args = {"which": "build", "select": select, "exclude": [], "exclude_resource_types": ["unit_test"]}
+    results = [{"status": status} for status in statuses]
+    (folder / "run_results.json").write_text(json.dumps({"args": args, "results": results}))
+    (folder / "manifest.json").write_text("{}")
+    return folder
+
+
+def test_the_docs_reuse_a_build_of_the_whole_project_only(tmp_path: Path) -> None:
+    """Only a build of run 'abcdef1…' that selected everything and skipped nothing has every
+    node compiled; a scoped build, a build with skipped nodes or another run's do not count."""
+    run = "abcdef1" + "0" * 29
+    _build_folder(tmp_path, "warehouse_dbt_models-1234567-0000000", ["fqn:*"], ["success"])  # another run
+    assert full_build_manifest(tmp_path, run) is None
+    _build_folder(tmp_path, "warehouse_dbt_models-abcdef1-1111111", ["fqn:*"], ["success", "skipped"])
+    assert full_build_manifest(tmp_path, run) is None
+    _build_folder(tmp_path, "warehouse_dbt_models-abcdef1-2222222", ["tag:records"], ["success"])
+    assert full_build_manifest(tmp_path, run) is None
+    whole = _build_folder(
+        tmp_path, "warehouse_dbt_models-abcdef1-3333333", ["fqn:*"], ["success", "pass", "warn"]
+    )
+    assert full_build_manifest(tmp_path, run) == whole / "manifest.json"
+    assert full_build_manifest(tmp_path / "missing", run) is None
