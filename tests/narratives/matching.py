@@ -101,6 +101,19 @@ def number_as_read(text: str) -> Decimal:
     return Decimal(text.replace("%", "").strip().replace(".", "").replace(",", "."))
 
 
+#: money written in billions beside its number ("312,46 tỷ đồng"), annotated in the measure's
+#: unit, millions (312460)
+BILLION_WORD, MILLIONS_IN_A_BILLION = "tỷ", 1000
+
+
+def reads_as(text: str, value: Decimal, paragraph: str) -> bool:
+    """``text`` of ``paragraph`` reads ``value``: as written, or in millions when the paragraph
+    writes it in billions ("312,46 tỷ đồng" → 312460)."""
+    number = number_as_read(text)
+    in_billions = f"{text} {BILLION_WORD}" in paragraph
+    return number == value or (in_billions and number * MILLIONS_IN_A_BILLION == value)
+
+
 def write_docx(text_path: Path, docx_path: Path) -> Path:
     """The .txt report as a .docx: one Word paragraph per non-empty line (the title in bold)."""
     from docx import Document
@@ -188,7 +201,7 @@ def well_formed_problems(fixture: Fixture, declared: Mapping[str, Any]) -> list[
             problems.append(f"{where}: {note.measure} is not in narratives/measures.yaml")
         if note.text not in fixture.paragraphs[note.paragraph]:
             problems.append(f"{where}: {note.text!r} not in the paragraph")
-        elif number_as_read(note.text) != note.value:
+        elif not reads_as(note.text, note.value, fixture.paragraphs[note.paragraph]):
             problems.append(f"{where}: {note.text!r} does not read {note.value}")
         if note.level not in (None, "province", "district", "commune", "department"):
             problems.append(f"{where}: level {note.level!r}")
