@@ -12,7 +12,9 @@ read with the vocabulary's ``dossier_statuses`` (the portal's codes 1-10 and wor
 the record exports' (``yyyyMMddHHmmss``, ``dd/mm/yyyy [HH:MM[:SS]]``, ISO). Without a unit
 column the unit is the one the file name names, as for record exports. A unit's GSO code is
 read in the era of the dossier's first change in the file (a dossier received before the
-2025 reorganisation keeps its legacy unit through its whole history).
+2025 reorganisation keeps its legacy unit through its whole history). A history exported
+after the reorganisation that holds only later changes names the current unit: dbt matches it
+to the record of the legacy unit the current one succeeded (int_qd766_records_monthly).
 
 Only the four mapped columns are selected from the file: the handler's name (Người xử lý,
 Cán bộ xử lý, NguoiXuLy) and notes (Ý kiến xử lý) are never read, stored or quoted.

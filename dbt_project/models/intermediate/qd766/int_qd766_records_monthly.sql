@@ -15,7 +15,11 @@
 -- history's entries into waiting_supplement, where it has any), the supplement requested
 -- and completed dates, and the end (its date and status: the first change to resolved,
 -- withdrawn or stopped) of a dossier the export shows without an end. The record's own
--- value always wins where it has one.
+-- value always wins where it has one. A dossier received before the 2025 reorganisation
+-- keeps its legacy unit in the record export, but a history exported after it (its changes
+-- all after 1 July 2025) names the current unit: where the legacy unit has no history of
+-- its own for the dossier, the history of a unit that succeeded it is used (the latest
+-- file first).
 -- Rebuilt whole every night (a table): its cost is one more scan of the records.
 with
 
@@ -28,6 +32,69 @@ records as {{ not_materialized() }} (
 history as (
 
     select * from {{ ref('int_qd766_status_history_per_dossier') }}
+
+),
+
+successions as (
+
+    select * from {{ ref('stg_raw__admin_unit_successions') }}
+
+),
+
+history_of_successor_ranked as (
+
+    select
+        records.unit_code,
+        records.dossier_id,
+        successor_history.supplement_requests,
+        successor_history.supplement_requested_at,
+        successor_history.supplement_completed_at,
+        successor_history.ended_at,
+        successor_history.end_status,
+        row_number() over (
+            partition by records.unit_code, records.dossier_id
+            order by
+                successor_history.loaded_at desc,
+                successor_history.file_id desc,
+                successor_history.unit_code asc
+        ) as match_rank
+    from records
+    inner join successions
+        on records.unit_code = successions.legacy_unit_code
+    inner join history as successor_history
+        on
+            successions.current_unit_code = successor_history.unit_code
+            and records.dossier_id = successor_history.dossier_id
+    left join history as own_history
+        on
+            records.unit_code = own_history.unit_code
+            and records.dossier_id = own_history.dossier_id
+    where own_history.dossier_id is null
+
+),
+
+history_matched as (
+
+    select
+        unit_code,
+        dossier_id,
+        supplement_requests,
+        supplement_requested_at,
+        supplement_completed_at,
+        ended_at,
+        end_status
+    from history
+    union all
+    select
+        unit_code,
+        dossier_id,
+        supplement_requests,
+        supplement_requested_at,
+        supplement_completed_at,
+        ended_at,
+        end_status
+    from history_of_successor_ranked
+    where match_rank = 1
 
 ),
 
@@ -78,7 +145,7 @@ latest as (
         or coalesce(records.citizen_rating = 'dissatisfied', false)
             as is_complained_or_disliked
     from records
-    left join history
+    left join history_matched as history
         on
             records.unit_code = history.unit_code
             and records.dossier_id = history.dossier_id

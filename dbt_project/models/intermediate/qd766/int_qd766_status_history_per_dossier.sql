@@ -35,6 +35,7 @@ ordered as (
         unit_code,
         dossier_id,
         file_id,
+        loaded_at,
         status,
         changed_at,
         row_number() over (
@@ -67,6 +68,7 @@ firsts as (
         unit_code,
         dossier_id,
         max(file_id) as file_id,
+        max(loaded_at) as loaded_at,
         count(*) as changes,
         count(*) filter (where is_supplement_entry) as supplement_requests,
         min(change_order) filter (where is_supplement_entry) as first_entry_order,
@@ -99,6 +101,7 @@ final as (
         firsts.unit_code,
         firsts.dossier_id,
         firsts.file_id,
+        firsts.loaded_at,
         firsts.changes,
         firsts.supplement_requests,
         entry.changed_at as supplement_requested_at,
