@@ -23,13 +23,8 @@ no end of processing for a row, the return date (NgayTra, "Ngày trả kết qu�
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import shutil
-import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -41,28 +36,30 @@ import yaml
 import sqlfiles
 from ingest import vocabulary
 from ingest.aggregated import KIND_LEVEL
-from ingest.dates import LOCAL_TIME_ZONE, DateWindow, date_window
+from ingest.dates import DateWindow, date_window
 from ingest.errors import IngestError, ParseError
+from ingest.export_scan import (
+    FILE_UNIT_COLUMN,
+    TIMESTAMP_FORMATS_SHOWN_EN,
+    TIMESTAMP_FORMATS_SHOWN_VI,
+    ExportResult,
+    detect_timestamp_format,
+    era_unit_sql,
+    export_source_sql,
+    export_width,
+    literal_path,
+    refusal,
+    timestamp_sql,
+    unit_from_file_name,
+    unreadable_export,
+)
 from ingest.form_checks import LoadFinding
 from ingest.headers import HeaderMatch
 from ingest.periods import parse_authority_level
-from ingest.readers import file_kind, first_lines, read_csv, sniff_delimiter
+from ingest.readers import file_kind
 from ingest.text import clean, fold
 
 PACKAGE = __package__ or "ingest"  # its SQL files: ingest/sql/*.sql
-TIMESTAMP_FORMATS = (
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y",
-    "%d-%m-%Y %H:%M",
-    "%d-%m-%Y",
-    # the portal's sync schema: yyyyMMddHHmmss, as text or as an integer
-    "%Y%m%d%H%M%S",
-    "%Y%m%d%H%M",
-    "%Y%m%d",
-)
-_FORMATS_SHOWN_EN = "ISO, dd/mm/yyyy HH:MM or yyyyMMddHHmmss"
-_FORMATS_SHOWN_VI = "ISO, dd/mm/yyyy HH:MM hoặc yyyyMMddHHmmss"
 #: the supplement requested and completed (the 766 rules: the time between is not counted
 #: against the deadline); read as the other timestamps are
 _SUPPLEMENT_COLUMNS = ("supplement_requested_at", "supplement_completed_at")
@@ -101,18 +98,10 @@ _CATEGORICAL = tuple(_SECTIONS)
 _CLOSED_STATUSES = ("resolved", "withdrawn", "stopped")
 _TEXT_COLUMNS = ("dossier_id", "unit_code", "procedure_code", "field", "field_code")
 MAX_DISTINCT = 2000
-_FILE_UNIT = "file_unit"  # stage column holding the unit read from the file name
 ALIASES = Path(__file__).parent / "aliases" / "dossier_records.yaml"
-_NAME_TOKEN = re.compile(r"[0-9a-z]+")
 _PORTAL_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][A-Za-z]*)+")  # MaHoSo, NgayTiepNhan, MaTTHC
 
 
-#: an ISO timestamp that states its offset: ``2023-07-01T00:30:00+07:00``, ``…Z``, and
-#: DuckDB's text of a Parquet ``timestamp[tz=UTC]`` (``2023-06-30 17:30:00+00``). A time
-#: must come before the offset: ``01-07-2023`` ends in ``-2023`` and is no offset.
-_OFFSET = r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|[+-]\d{2}(:?\d{2})?)$"
-#: characters DuckDB's file readers expand as a glob pattern
-_GLOB_CHARACTERS = frozenset("*?[]{}")
 #: rule of a row whose end of processing is dated before its reception (raw.load_findings)
 RULE_FINISHED_BEFORE_RECEIVED = "records_finished_before_received"
 #: rule of a row whose due date is before its reception
@@ -120,15 +109,6 @@ RULE_DUE_BEFORE_RECEIVED = "records_due_before_received"
 #: findings written per rule and file: beyond it, one more finding counts the rest (a
 #: corrupted export must not turn into a million findings in every published workbook)
 MAX_ROW_FINDINGS = 500
-
-
-@dataclass
-class RecordsResult:
-    rows: int
-    unit_codes: list[str]
-    period_labels: list[str]
-    #: the warnings written to raw.load_findings for this file (dates in the wrong order)
-    findings: list[LoadFinding] = field(default_factory=list)
 
 
 @cache
@@ -150,235 +130,17 @@ def _headers_of(canonical: str) -> str:
     return " / ".join(dict.fromkeys(shown)) or canonical
 
 
-def _ts_expr(col: str, first: str | None = None) -> str:
-    """Timestamp parsing expression, in the province's local time; ``first`` is the format
-    seen in the file's first rows, tried first (DuckDB's coalesce only evaluates later
-    arguments where needed).
-
-    A timestamp that states its offset (``+07:00``, ``Z``, a Parquet ``timestamp[tz=UTC]``)
-    is converted to Asia/Ho_Chi_Minh with DuckDB's bundled ICU (``at time zone``): a dossier
-    received at 00:30 +07:00 on 1 July is received on 1 July, not at 17:30 UTC on 30 June.
-    A naive timestamp is local time already and is taken as written.
-    """
-    formats = ", ".join(f"'{f}'" for f in TIMESTAMP_FORMATS if f != first)  # constants
-    if first is None:
-        naive = f"coalesce(try_cast({col} as timestamp), try_strptime({col}, [{formats}]))"
-    else:
-        naive = (
-            f"coalesce(try_strptime({col}, '{first}'), try_cast({col} as timestamp),"
-            f" try_strptime({col}, [{formats}]))"
-        )
-    return (  # the pattern and the zone are constants of this module
-        f"case when regexp_matches({col}, '{_OFFSET}')"
-        f" then try_cast({col} as timestamptz) at time zone '{LOCAL_TIME_ZONE}'"
-        f" else {naive} end"
-    )
-
-
-def _detect_format(samples: list[str]) -> str | None:
-    """The format all sample values use, or ``None`` (ISO: DuckDB's own cast)."""
-    for fmt in TIMESTAMP_FORMATS:
-        ok = 0
-        for value in samples:
-            try:
-                datetime.strptime(value, fmt)
-                ok += 1
-            except ValueError:
-                pass
-        if samples and ok == len(samples):
-            return fmt
-    return None
-
-
-def _parquet_floats(path: Path) -> set[int]:
-    """Positions of floating-point columns of a Parquet file (pandas writes integer columns
-    with gaps as doubles: 20230815143000.0, 2.0)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = pq.read_schema(path)
-    return {i for i, f in enumerate(schema) if pa.types.is_floating(f.type)}
-
-
-def _source_sql(
-    path: Path, width: int, selected: list[int], file_unit: str | None, row_offset: int = 0
-) -> tuple[str, list]:
-    """The staging query: the row number and the selected columns only, as trimmed text.
-    ``row_offset`` rows stood above the header in the original sheet (a title block)."""
-    cols = ", ".join(f"c{i}" for i in range(width))
-    floats: set[int] = set()
-    if file_kind(path) == "parquet":
-        inner = f"select * from read_parquet(?) as src({cols})"
-        params: list = [str(path)]
-        floats = _parquet_floats(path)
-    else:
-        inner = (
-            "select * from read_csv(?, delim = ?, header = true, quote = '\"',"
-            " escape = '\"', strict_mode = true, null_padding = false, auto_detect = false,"
-            " columns = ?)"
-        )
-        delim = sniff_delimiter(first_lines(path, file_kind(path) or "csv", 20))
-        params = [str(path), delim, {f"c{i}": "VARCHAR" for i in range(width)}]
-
-    def text(i: int) -> str:
-        if i in floats:  # a whole number written as a double reads as that integer
-            return (
-                f"case when c{i} = trunc(c{i}) then cast(try_cast(c{i} as bigint) as varchar)"
-                f" else cast(c{i} as varchar) end"
-            )
-        return f"cast(c{i} as varchar)"
-
-    items = ["row_number() over () + cast(? as bigint) as source_row"]
-    items += [f"nullif(trim({text(i)}), '') as c{i}" for i in selected]
-    if file_unit is not None:  # in the select list, before the reader's parameters
-        items.append(f"cast(? as varchar) as {_FILE_UNIT}")
-        params.insert(0, file_unit)
-    params.insert(0, 1 + row_offset)  # the first parameter: the row number's offset
-    return f"select {', '.join(items)} from ({inner})", params
-
-
 def _map_value(column: str, value: str) -> str | None:
     """The vocabulary code of a categorical cell: the portal's numeric code first
     (KenhThucHien 2, TrangThaiHoSo 9), then the words; ``None`` when unknown."""
     section = _SECTIONS[column]
-    mapped = vocabulary.by_portal_code(section, value) or vocabulary.lookup(section, value)
+    mapped = vocabulary.code_of(section, value)
     if mapped is None and column == "authority_level":
         try:
             return parse_authority_level(value)
         except ParseError:
             return None
     return mapped
-
-
-_TEMP_LINK = re.compile(r"[\"']?[^\s\"']*parwh_records_[^/\s\"']*/records\.[a-z.]+[\"']?")
-
-
-def _unreadable_records(file_name: str, exc: Exception) -> IngestError:
-    # DuckDB names the private link it read (literal_path): the submitter knows the file
-    why = _TEMP_LINK.sub("the file", (str(exc).splitlines() or [""])[0])[:200]
-    return IngestError(
-        f"the file cannot be read completely (damaged, truncated or inconsistent columns): {why}",
-        "không đọc được toàn bộ tệp (tệp hỏng, bị cắt cụt hoặc số cột không đồng nhất)",
-        file_name=file_name,
-    )
-
-
-def _fail(file_name: str, en: str, vi: str, row: int | None, column: str | None) -> IngestError:
-    return IngestError(en, vi, file_name=file_name, row=row, column=column)
-
-
-def unit_codes_in_file_name(con: duckdb.DuckDBPyConnection, file_name: str) -> list[str]:
-    """GSO codes (2, 3 or 5 digits, optionally ``L``-prefixed) in a file name that name a
-    unit of the official lists: ``hoso_568_2018.csv`` → ``['568']``, ``L568_2023.csv`` →
-    ``['L568']``. A two-digit number right after a year (``2023_06``) is a month, not a
-    province."""
-    stem = Path(file_name).name.lower()
-    tokens = _NAME_TOKEN.findall(stem)
-    candidates: list[str] = []
-    for i, token in enumerate(tokens):
-        legacy = token.startswith("l") and token[1:].isdigit()
-        digits = token[1:] if legacy else token
-        if not digits.isdigit() or len(digits) not in (2, 3, 5):
-            continue
-        previous = tokens[i - 1] if i else ""
-        if len(digits) == 2 and previous.isdigit() and len(previous) == 4:
-            continue  # yyyy_mm
-        candidates.append(("L" + digits) if legacy else digits)
-    if not candidates:
-        return []
-    known = {
-        str(r[0])
-        for r in sqlfiles.execute(
-            con, PACKAGE, "units_known_by_gso_code", {"codes": [c.removeprefix("L") for c in candidates]}
-        ).fetchall()
-    }
-    legacy_known = {
-        str(r[0])
-        for r in sqlfiles.execute(
-            con, PACKAGE, "units_known_by_unit_code", {"codes": [c for c in candidates if c.startswith("L")]}
-        ).fetchall()
-    }
-    found = [c for c in candidates if (c in legacy_known if c.startswith("L") else c in known)]
-    return list(dict.fromkeys(found))
-
-
-def era_unit_sql(unit: str, era_at: str) -> str:
-    """The SQL of a unit cell as a warehouse unit code: a GSO code written without its era
-    is a legacy unit (``L`` + code) when ``era_at`` (a timestamp expression) is before the
-    2025 reorganisation; ``L…`` and ``VN`` as written. Both arguments are SQL expressions."""
-    return (
-        f"case when upper({unit}) like 'L%' then upper({unit})"
-        f" when upper({unit}) = 'VN' then 'VN'"
-        f" when {era_at} < timestamp '{vocabulary.reorganisation_date().isoformat()}' then 'L' || {unit}"
-        f" else {unit} end"
-    )
-
-
-def unit_from_file_name(con: duckdb.DuckDBPyConnection, file_name: str, row: int) -> str:
-    """The one unit a file name names (a GSO code, see :func:`unit_codes_in_file_name`), for
-    an export without a unit column; refused (file and row named) when it names none or
-    several."""
-    return _unit_from_file_name(con, file_name, row)
-
-
-def _unit_from_file_name(con: duckdb.DuckDBPyConnection, file_name: str, row: int) -> str:
-    codes = unit_codes_in_file_name(con, file_name)
-    column = _headers_of("unit_code")
-    if len(codes) == 1:
-        return codes[0]
-    if not codes:
-        en = (
-            f"missing required column unit_code ({column}): the export has no unit column and"
-            " its file name names no unit (add the column, or put the unit's GSO code in the"
-            " file name, e.g. hoso_568_2018.csv)"
-        )
-        vi = (
-            f"thiếu cột bắt buộc mã đơn vị ({column}): tệp không có cột đơn vị và tên tệp không"
-            " chứa mã đơn vị (thêm cột này, hoặc ghi mã GSO của đơn vị vào tên tệp, ví dụ"
-            " hoso_568_2018.csv)"
-        )
-    else:
-        shown = ", ".join(codes)
-        en = (
-            f"missing required column unit_code ({column}): the export has no unit column and"
-            f" its file name names several units ({shown}); add the column or keep one code in"
-            " the file name"
-        )
-        vi = (
-            f"thiếu cột bắt buộc mã đơn vị ({column}): tệp không có cột đơn vị và tên tệp chứa"
-            f" nhiều mã đơn vị ({shown}); thêm cột này hoặc chỉ để một mã trong tên tệp"
-        )
-    raise _fail(file_name, en, vi, row, None)
-
-
-@contextlib.contextmanager
-def literal_path(path: Path, kind: str) -> Iterator[Path]:
-    """The file under a name DuckDB reads as itself and nothing else.
-
-    DuckDB's ``read_csv(?)`` and ``read_parquet(?)`` take a path parameter as a glob
-    pattern (``*``, ``?``, ``[…]``, ``{…}``): ``ho_so_*.csv.gz`` read three other files and
-    ``ho_so_c[1].csv.gz`` read ``ho_so_c1.csv.gz``. The file is given to DuckDB as a hard
-    link (a symbolic link across file systems) named ``records.<kind>`` in a private
-    temporary directory, whose path is checked to hold no glob character; the directory is
-    removed afterwards. The submitted name never reaches DuckDB.
-    """
-    folder = Path(tempfile.mkdtemp(prefix="parwh_records_"))
-    try:
-        link = folder / f"records.{kind}"
-        if _GLOB_CHARACTERS & set(str(link)):
-            raise IngestError(
-                f"the temporary directory {folder} has a glob character in its path; set TMPDIR"
-                " to a plain directory",
-                f"thư mục tạm {folder} có ký tự đại diện trong đường dẫn; đặt TMPDIR là một thư"
-                " mục có tên thông thường",
-            )
-        try:
-            os.link(path, link)
-        except OSError:
-            os.symlink(Path(path).resolve(), link)
-        yield link
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def load_records(
@@ -390,7 +152,7 @@ def load_records(
     loaded_at,
     window: DateWindow | None = None,
     row_offset: int = 0,
-) -> RecordsResult:
+) -> ExportResult:
     """Insert one records file into ``raw.dossier_records`` (caller holds the transaction).
 
     ``window`` is the plausible date window (default :func:`ingest.dates.date_window` of
@@ -414,30 +176,34 @@ def _load_literal(
     loaded_at,
     window: DateWindow,
     row_offset: int = 0,
-) -> RecordsResult:
+) -> ExportResult:
     cols = match.columns
     header_row = match.header_rows[-1] + 1 + row_offset
     missing = [c for c in _required() if c not in cols]
     if missing:
         shown = ", ".join(f"{c} ({_headers_of(c)})" for c in missing)
-        raise _fail(
+        raise refusal(
             file_name,
             f"missing required column(s): {shown}",
             f"thiếu cột bắt buộc: {shown}",
             header_row,
             None,
         )
-    file_unit = None if "unit_code" in cols else _unit_from_file_name(con, file_name, header_row)
+    file_unit = (
+        None
+        if "unit_code" in cols
+        else unit_from_file_name(con, file_name, header_row, _headers_of("unit_code"))
+    )
     width = max(match.labels) + 1 if match.labels else 0
-    width = max(width, _file_width(path))
+    width = max(width, export_width(path))
     selected = sorted(set(cols.values()))  # mapped columns only: never a personal column
-    file_sql, file_params = _source_sql(path, width, selected, file_unit, row_offset)
+    file_sql, file_params = export_source_sql(path, width, selected, file_unit, row_offset)
     # The file is read and decompressed once, into a temporary table; every check and
     # the insert below read that table (a CSV.gz scan costs far more than a table scan).
     try:
         con.execute(f"create or replace temp table _records_stage as {file_sql}", file_params)
     except duckdb.Error as exc:
-        raise _unreadable_records(file_name, exc) from exc
+        raise unreadable_export(file_name, exc) from exc
     try:
         _create_macros(con)
         return _load_staged(con, match, file_id, file_name, loaded_at, file_unit is not None, window)
@@ -476,7 +242,7 @@ def _distinct_values(
             f" from temp._records_stage group by grouping sets ({sets})"
         ).fetchall()
     except duckdb.Error as exc:
-        raise _unreadable_records(file_name, exc) from exc
+        raise unreadable_export(file_name, exc) from exc
     n = len(present)
     for g in groups:
         for i, k in enumerate(present):
@@ -493,13 +259,13 @@ def _load_staged(
     loaded_at,
     unit_from_file_name: bool,
     window: DateWindow,
-) -> RecordsResult:
+) -> ExportResult:
     cols = match.columns
     stage = "temp._records_stage"
 
     def c(name: str) -> str:
         if name == "unit_code" and unit_from_file_name:
-            return _FILE_UNIT
+            return FILE_UNIT_COLUMN
         return f"c{cols[name]}" if name in cols else "null"
 
     def column_name(name: str) -> str | None:
@@ -513,15 +279,16 @@ def _load_staged(
                 f"select {', '.join(c(k) for k in ts_present)} from {stage} limit 50"
             ).fetchall()
         except duckdb.Error as exc:
-            raise _unreadable_records(file_name, exc) from exc
+            raise unreadable_export(file_name, exc) from exc
         fmt = {
-            k: _detect_format([r[i] for r in sample if r[i] is not None]) for i, k in enumerate(ts_present)
+            k: detect_timestamp_format([r[i] for r in sample if r[i] is not None])
+            for i, k in enumerate(ts_present)
         }
 
     def ts_of(name: str, prefix: str = "s.") -> str:
         if name not in cols:
             return "cast(null as timestamp)"
-        return _ts_expr(f"{prefix}{c(name)}", fmt.get(name))
+        return timestamp_sql(f"{prefix}{c(name)}", fmt.get(name))
 
     # 1. Categorical values → vocabulary codes (one scan for the distinct values).
     cat_present = [k for k in (*_CATEGORICAL, "field") if k in cols]
@@ -533,7 +300,7 @@ def _load_staged(
                 mapping_rows += [(name, v, clean(v)) for v in values]
             continue
         if len(values) > MAX_DISTINCT:
-            raise _fail(
+            raise refusal(
                 file_name,
                 f"column {name} has too many different values ({len(values)})",
                 f"cột {name} có quá nhiều giá trị khác nhau ({len(values)})",
@@ -552,7 +319,7 @@ def _load_staged(
                 elif name == "channel":
                     en += " (KenhThucHien: 1 in person, 2 online, 3 postal)"
                     vi += " (KenhThucHien: 1 trực tiếp, 2 trực tuyến, 3 bưu chính)"
-                raise _fail(file_name, en, vi, row[0] if row else None, column_name(name))
+                raise refusal(file_name, en, vi, row[0] if row else None, column_name(name))
             mapping_rows.append((name, v, None if mapped == "none" else mapped))
     mapping = pd.DataFrame(mapping_rows, columns=["col", "raw", "val"], dtype=object)
     con.register("_ingest_value_map", mapping)
@@ -592,7 +359,7 @@ def _check_and_insert(
     sources: tuple[str, str],
     unit_from_file_name: bool,
     window: DateWindow,
-) -> RecordsResult:
+) -> ExportResult:
     cols = match.columns
     stage = "temp._records_stage"
     source, checked = sources
@@ -653,7 +420,7 @@ def _check_and_insert(
         else:
             first_rows = (None,) * len(checks)
     except duckdb.Error as exc:
-        raise _unreadable_records(file_name, exc) from exc
+        raise unreadable_export(file_name, exc) from exc
     for (name, (_, column)), bad in zip(checks.items(), first_rows, strict=True):
         if bad is None:
             continue
@@ -730,7 +497,7 @@ def _check_and_insert(
     try:
         con.execute(insert, [file_id, loaded_at])
     except duckdb.Error as exc:
-        raise _fail(
+        raise refusal(
             file_name,
             f"the file cannot be loaded: {str(exc).splitlines()[0][:200]}",
             "không nạp được tệp (tệp hỏng hoặc dữ liệu không đúng định dạng)",
@@ -763,7 +530,7 @@ def _row_error(
         label_en = vocabulary.label("dossier_statuses", code, "en") if code else "closed"
         label_vi = vocabulary.label("dossier_statuses", code, "vi") if code else "đã đóng"
         dates = " / ".join(_headers_of(k) for k in ("finished_at", "returned_at"))
-        return _fail(
+        return refusal(
             file_name,
             f"status {raw!r} ({label_en}) but no finish date ({dates}): a dossier that is"
             " resolved, withdrawn or stopped is counted in the period it ended",
@@ -782,9 +549,9 @@ def _row_error(
         en = f"empty {check} (required)"
         vi = f"thiếu giá trị {check} (bắt buộc)"
     else:
-        en = f"cannot read {shown[:40]!r} as a timestamp (expected {_FORMATS_SHOWN_EN})"
-        vi = f"không đọc được {shown[:40]!r} thành thời điểm (cần {_FORMATS_SHOWN_VI})"
-    return _fail(file_name, en, vi, row, shown_col)
+        en = f"cannot read {shown[:40]!r} as a timestamp (expected {TIMESTAMP_FORMATS_SHOWN_EN})"
+        vi = f"không đọc được {shown[:40]!r} thành thời điểm (cần {TIMESTAMP_FORMATS_SHOWN_VI})"
+    return refusal(file_name, en, vi, row, shown_col)
 
 
 def _number_error(check: str, shown: str) -> tuple[str, str]:
@@ -829,7 +596,7 @@ def _supplement_order_error(
         [row],
     ).fetchall()
     requested, completed = (str(v)[:40] for v in found[0]) if found else ("", "")
-    return _fail(
+    return refusal(
         file_name,
         f"supplements completed on {completed!r} (column {completed_col}) before they were"
         f" requested on {requested!r} (column {requested_col}): the time waiting for supplements"
@@ -842,11 +609,11 @@ def _supplement_order_error(
     )
 
 
-def _result(con: duckdb.DuckDBPyConnection, file_id: str, file_name: str) -> RecordsResult:
+def _result(con: duckdb.DuckDBPyConnection, file_id: str, file_name: str) -> ExportResult:
     stats = sqlfiles.execute(con, PACKAGE, "records_file_stats", {"file_id": file_id}).fetchall()[0]
     staged = sqlfiles.execute(con, PACKAGE, "records_staged_count").fetchall()[0][0]
     if stats[0] != staged:  # never expected; guards against losing rows silently
-        raise _fail(
+        raise refusal(
             file_name,
             f"internal error: {staged} rows read but {stats[0]} inserted; nothing was loaded",
             f"lỗi nội bộ: đọc {staged} dòng nhưng ghi {stats[0]} dòng; tệp chưa được nạp",
@@ -857,7 +624,7 @@ def _result(con: duckdb.DuckDBPyConnection, file_id: str, file_name: str) -> Rec
     from ingest.periods import period_label
 
     labels = [period_label(date(y, 1, 1), end) for y, end in years]
-    return RecordsResult(rows=int(stats[0]), unit_codes=list(stats[1] or []), period_labels=labels)
+    return ExportResult(rows=int(stats[0]), unit_codes=list(stats[1] or []), period_labels=labels)
 
 
 def _check_duplicates_and_units(
@@ -875,7 +642,7 @@ def _check_duplicates_and_units(
     ).fetchall()
     if dup:
         dossier, first, second = dup[0]
-        raise _fail(
+        raise refusal(
             file_name,
             f"duplicate dossier_id {dossier!r}: rows {first} and {second}",
             f"mã hồ sơ {dossier!r} bị trùng: dòng {first} và dòng {second}",
@@ -897,23 +664,13 @@ def _check_duplicates_and_units(
         if "unit_code" not in match.columns:
             where_en = ", read from the file name"
             where_vi = ", lấy từ tên tệp"
-        raise _fail(
+        raise refusal(
             file_name,
             f"unknown unit code {plain!r}{where_en}: no {era} unit has this GSO code (resolved as {code})",
             f"mã đơn vị {plain!r}{where_vi} không tồn tại trong danh mục đơn vị hành chính (tra theo {code})",
             row,
             match.column_name("unit_code"),
         )
-
-
-def _file_width(path: Path) -> int:
-    kind = file_kind(path)
-    if kind == "parquet":
-        import pyarrow.parquet as pq
-
-        return len(pq.read_schema(path).names)
-    sheet = read_csv(path, kind or "csv", max_rows=1)[0]
-    return len(sheet.rows[0]) if sheet.rows else 0
 
 
 def _check_window(
@@ -944,7 +701,7 @@ def _check_window(
     try:
         found = con.execute(f"select {', '.join(items)} from temp._records_stage s", params).fetchall()[0]
     except duckdb.Error as exc:
-        raise _unreadable_records(file_name, exc) from exc
+        raise unreadable_export(file_name, exc) from exc
     affected = int(found[0] or 0)
     if not affected:
         return
@@ -956,7 +713,7 @@ def _check_window(
     ).fetchall()
     shown = str(value[0][0])[:40] if value and value[0][0] is not None else ""
     header = match.column_name(name) or _headers_of(name)
-    raise _fail(
+    raise refusal(
         file_name,
         f"the date {shown!r} in column {header!r} (row {row}) is outside the plausible window"
         f" {window.shown}; {affected} row(s) of the file have a date outside it. Nothing of"

@@ -5,7 +5,7 @@ record export leaves blank: the supplement requests, their dates and the end
 (``int_qd766_status_history_per_dossier``).
 
 Read as record exports are (:mod:`ingest.records`), with DuckDB's own readers and no Python
-loop over rows: ``.csv``, ``.csv.gz`` and ``.parquet`` through :func:`ingest.records.literal_path`,
+loop over rows: ``.csv``, ``.csv.gz`` and ``.parquet`` through :func:`ingest.export_scan.literal_path`,
 ``.xlsx`` and ``.xls`` streamed into a temporary CSV by :mod:`ingest.records_sheets`. The
 columns are declared once in ``ingest/aliases/dossier_status_history.yaml``; status cells are
 read with the vocabulary's ``dossier_statuses`` (the portal's codes 1-10 and words), times as
@@ -37,32 +37,30 @@ import pandas as pd
 import yaml
 
 import sqlfiles
-from ingest import personal
+from ingest import personal, vocabulary
 from ingest.dates import DateWindow, date_window
+from ingest.export_scan import (
+    FILE_UNIT_COLUMN,
+    TIMESTAMP_FORMATS_SHOWN_EN,
+    TIMESTAMP_FORMATS_SHOWN_VI,
+    ExportResult,
+    detect_timestamp_format,
+    era_unit_sql,
+    export_source_sql,
+    export_width,
+    literal_path,
+    refusal,
+    timestamp_sql,
+    unit_from_file_name,
+    unreadable_export,
+)
 from ingest.headers import HeaderMatch
 from ingest.periods import period_label
 from ingest.readers import file_kind
-from ingest.records import (
-    _FILE_UNIT,
-    RecordsResult,
-    _detect_format,
-    _fail,
-    _file_width,
-    _map_value,
-    _source_sql,
-    _ts_expr,
-    _unreadable_records,
-    era_unit_sql,
-    literal_path,
-    unit_from_file_name,
-)
 
 PACKAGE = __package__ or "ingest"  # its SQL files: ingest/sql/status_history_*.sql
 FAMILY = "dossier_status_history"
 ALIASES = Path(__file__).parent / "aliases" / f"{FAMILY}.yaml"
-#: the formats a time is read in, for messages
-_FORMATS_SHOWN_EN = "yyyyMMddHHmmss, dd/mm/yyyy HH:MM[:SS] or ISO"
-_FORMATS_SHOWN_VI = "yyyyMMddHHmmss, dd/mm/yyyy HH:MM[:SS] hoặc ISO"
 
 
 @cache
@@ -93,7 +91,7 @@ def load_status_history(
     loaded_at,
     window: DateWindow | None = None,
     row_offset: int = 0,
-) -> RecordsResult:
+) -> ExportResult:
     """Insert one status history into ``raw.dossier_status_history`` (the caller holds the
     transaction). ``row_offset``: the rows above the file's first line in the original (a
     spreadsheet's title block): row numbers in messages and ``source_row`` are the
@@ -113,24 +111,28 @@ def _load_literal(
     loaded_at,
     window: DateWindow,
     row_offset: int,
-) -> RecordsResult:
+) -> ExportResult:
     cols = match.columns
     header_row = match.header_rows[-1] + 1 + row_offset
     missing = [c for c in _alias_spec().get("required") or () if c not in cols]
     if missing:
         shown = ", ".join(f"{c} ({_headers_of(c)})" for c in missing)
-        raise _fail(
+        raise refusal(
             file_name,
             f"missing required column(s) of a status history: {shown}",
             f"thiếu cột bắt buộc của lịch sử xử lý hồ sơ: {shown}",
             header_row,
             None,
         )
-    file_unit = None if "unit_code" in cols else unit_from_file_name(con, file_name, header_row)
-    width = max(max(match.labels) + 1 if match.labels else 0, _file_width(path))
+    file_unit = (
+        None
+        if "unit_code" in cols
+        else unit_from_file_name(con, file_name, header_row, _headers_of("unit_code"))
+    )
+    width = max(max(match.labels) + 1 if match.labels else 0, export_width(path))
     selected = sorted({cols[k] for k in ("dossier_id", "unit_code", "status", "changed_at") if k in cols})
-    file_sql, params = _source_sql(path, width, selected, file_unit, row_offset)
-    unit = _FILE_UNIT if file_unit is not None else f"c{cols['unit_code']}"
+    file_sql, params = export_source_sql(path, width, selected, file_unit, row_offset)
+    unit = FILE_UNIT_COLUMN if file_unit is not None else f"c{cols['unit_code']}"
     # the file is read once, into a temporary table of its four columns (positions only)
     stage = (
         f"create or replace temp table _history_stage as select source_row,"
@@ -141,7 +143,7 @@ def _load_literal(
     try:
         con.execute(stage, params)
     except duckdb.Error as exc:
-        raise _unreadable_records(file_name, exc) from exc
+        raise unreadable_export(file_name, exc) from exc
     try:
         return _load_staged(con, match, file_id, file_name, loaded_at, window, file_unit is not None)
     finally:
@@ -155,10 +157,10 @@ def _status_map(con: duckdb.DuckDBPyConnection, match: HeaderMatch, file_name: s
     """Status cell → vocabulary code, for every different cell; an unknown one is refused."""
     rows = []
     for (cell,) in sqlfiles.execute(con, PACKAGE, "status_history_distinct_statuses").fetchall():
-        code = _map_value("status", cell)
+        code = vocabulary.code_of("dossier_statuses", cell)
         if code is None:
             row = sqlfiles.one(con, PACKAGE, "status_history_first_status_row", {"status_cell": cell})
-            raise _fail(
+            raise refusal(
                 file_name,
                 f"unknown dossier status {_shown(cell)} (the portal's TrangThaiHoSo is 1-10, or"
                 " words such as 'Đang xử lý', 'Chờ bổ sung', 'Đã giải quyết')",
@@ -179,9 +181,9 @@ def _load_staged(
     loaded_at,
     window: DateWindow,
     unit_from_file_name: bool,
-) -> RecordsResult:
+) -> ExportResult:
     samples = [r[0] for r in sqlfiles.execute(con, PACKAGE, "status_history_sample_times").fetchall()]
-    changed_at = _ts_expr("s.changed_cell", _detect_format(samples))  # the records' parsing
+    changed_at = timestamp_sql("s.changed_cell", detect_timestamp_format(samples))  # the records' parsing
     # a GSO code without its era is read in the era of the dossier's first change here
     first_change = f"min({changed_at}) over (partition by s.unit_cell, s.dossier_id)"
     con.register("_history_status_map", _status_map(con, match, file_name))
@@ -194,7 +196,7 @@ def _load_staged(
         )
         checks = sqlfiles.rows(con, PACKAGE, "status_history_row_checks")[0]
     except duckdb.Error as exc:
-        raise _unreadable_records(file_name, exc) from exc
+        raise unreadable_export(file_name, exc) from exc
     _refuse_failed_row(con, match, file_name, checks, unit_from_file_name)
     _check_window(con, match, file_name, window)
     _check_units(con, match, file_name, unit_from_file_name)
@@ -203,7 +205,7 @@ def _load_staged(
     staged = sqlfiles.one(con, PACKAGE, "status_history_staged_count")
     assert stats is not None and staged is not None
     if stats[0] != staged[0]:  # never expected; guards against losing rows silently
-        raise _fail(
+        raise refusal(
             file_name,
             f"internal error: {staged[0]} rows read but {stats[0]} inserted; nothing was loaded",
             f"lỗi nội bộ: đọc {staged[0]} dòng nhưng ghi {stats[0]} dòng; tệp chưa được nạp",
@@ -212,7 +214,7 @@ def _load_staged(
         )
     years = sqlfiles.execute(con, PACKAGE, "status_history_file_years", {"file_id": file_id}).fetchall()
     labels = [period_label(date(year, 1, 1), last) for year, last in years]
-    return RecordsResult(rows=int(stats[0]), unit_codes=list(stats[1] or []), period_labels=labels)
+    return ExportResult(rows=int(stats[0]), unit_codes=list(stats[1] or []), period_labels=labels)
 
 
 def _refuse_failed_row(
@@ -238,7 +240,7 @@ def _refuse_failed_row(
     if name in empty:
         column, en, vi = empty[name]
         header = match.column_name(column) or _headers_of(column)
-        raise _fail(
+        raise refusal(
             file_name,
             f"{en} (column {header}): every row of a status history names the dossier, its"
             " status and when it took it",
@@ -250,10 +252,10 @@ def _refuse_failed_row(
     cells = sqlfiles.one(con, PACKAGE, "status_history_cells", {"source_row": row})
     value = _shown(cells[3] if cells else None)
     header = match.column_name("changed_at") or _headers_of("changed_at")
-    raise _fail(
+    raise refusal(
         file_name,
-        f"cannot read {value} as a time (expected {_FORMATS_SHOWN_EN})",
-        f"không đọc được {value} thành thời điểm (cần {_FORMATS_SHOWN_VI})",
+        f"cannot read {value} as a time (expected {TIMESTAMP_FORMATS_SHOWN_EN})",
+        f"không đọc được {value} thành thời điểm (cần {TIMESTAMP_FORMATS_SHOWN_VI})",
         row,
         header,
     )
@@ -275,7 +277,7 @@ def _check_window(
     cells = sqlfiles.one(con, PACKAGE, "status_history_cells", {"source_row": row})
     value = _shown(cells[3] if cells else None)
     header = match.column_name("changed_at") or _headers_of("changed_at")
-    raise _fail(
+    raise refusal(
         file_name,
         f"the time {value} in column {header!r} (row {row}) is outside the plausible window"
         f" {window.shown}; {affected} row(s) of the file have a time outside it. Nothing of the"
@@ -300,7 +302,7 @@ def _check_units(
     where_en, where_vi = ("", "")
     if unit_from_file_name:
         where_en, where_vi = ", read from the file name", ", lấy từ tên tệp"
-    raise _fail(
+    raise refusal(
         file_name,
         f"unknown unit code {_shown(cell)}{where_en}: no {era} unit has this GSO code (resolved as {code})",
         f"mã đơn vị {_shown(cell)}{where_vi} không tồn tại trong danh mục đơn vị hành chính"

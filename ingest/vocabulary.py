@@ -111,6 +111,12 @@ def by_portal_code(section: str, value: object) -> str | None:
     return _code_index(section).get(text)
 
 
+def code_of(section: str, value: object) -> str | None:
+    """The code of a cell an export writes either way: the portal's numeric code first
+    (:func:`by_portal_code`), then the words (:func:`lookup`); ``None`` when unknown."""
+    return by_portal_code(section, value) or lookup(section, value)
+
+
 def channel_when_blank() -> str:
     return str(_spec()["channel_when_blank"])
 

@@ -33,6 +33,8 @@ LOADERS: dict[str, str] = {
     "built from the export's header columns",
     "ingest.status_history": "status-history loader: the records' read_csv/read_parquet source, "
     "staged and typed by the export's header columns (as ingest.records)",
+    "ingest.export_scan": "the read_csv/read_parquet staging query and the timestamp and unit "
+    "expressions both row-per-event loaders (records, status histories) build from a header",
     "ingest.quarantine": "copy of a rejected export with its personal columns masked",
     "ingest.parquet_landing": "raw tables landed as Parquet (copy) and their content fingerprint",
     "ingest.raw_tables": "DDL generated from the one raw-table declaration",

@@ -1,0 +1,300 @@
+"""Reading a one-stop system's row-per-event export with DuckDB's own readers, shared by the
+record exports (:mod:`ingest.records`) and the status histories (:mod:`ingest.status_history`):
+the file under a name DuckDB cannot take for a glob (:func:`literal_path`), the staging query
+that selects only the mapped columns as trimmed text (:func:`export_source_sql`), the
+timestamp formats and their parsing in the province's local time (:func:`timestamp_sql`), the
+unit a cell or a file name names in its era (:func:`era_unit_sql`,
+:func:`unit_from_file_name`), and the refusals that name file, row and column.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+import sqlfiles
+from ingest import vocabulary
+from ingest.dates import LOCAL_TIME_ZONE
+from ingest.errors import IngestError
+from ingest.form_checks import LoadFinding
+from ingest.readers import file_kind, first_lines, read_csv, sniff_delimiter
+
+PACKAGE = __package__ or "ingest"  # its SQL files: ingest/sql/*.sql
+
+TIMESTAMP_FORMATS = (
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y",
+    # the portal's sync schema: yyyyMMddHHmmss, as text or as an integer
+    "%Y%m%d%H%M%S",
+    "%Y%m%d%H%M",
+    "%Y%m%d",
+)
+
+
+TIMESTAMP_FORMATS_SHOWN_EN = "ISO, dd/mm/yyyy HH:MM or yyyyMMddHHmmss"
+
+
+TIMESTAMP_FORMATS_SHOWN_VI = "ISO, dd/mm/yyyy HH:MM hoặc yyyyMMddHHmmss"
+
+
+FILE_UNIT_COLUMN = "file_unit"  # stage column holding the unit read from the file name
+
+
+_NAME_TOKEN = re.compile(r"[0-9a-z]+")
+
+
+#: an ISO timestamp that states its offset: ``2023-07-01T00:30:00+07:00``, ``…Z``, and
+#: DuckDB's text of a Parquet ``timestamp[tz=UTC]`` (``2023-06-30 17:30:00+00``). A time
+#: must come before the offset: ``01-07-2023`` ends in ``-2023`` and is no offset.
+_OFFSET = r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|[+-]\d{2}(:?\d{2})?)$"
+
+
+#: characters DuckDB's file readers expand as a glob pattern
+_GLOB_CHARACTERS = frozenset("*?[]{}")
+
+
+@dataclass
+class ExportResult:
+    """What loading one export gave: its rows, units and periods, and its findings."""
+
+    rows: int
+    unit_codes: list[str]
+    period_labels: list[str]
+    #: the warnings written to raw.load_findings for this file (dates in the wrong order)
+    findings: list[LoadFinding] = field(default_factory=list)
+
+
+def timestamp_sql(col: str, first: str | None = None) -> str:
+    """Timestamp parsing expression, in the province's local time; ``first`` is the format
+    seen in the file's first rows, tried first (DuckDB's coalesce only evaluates later
+    arguments where needed).
+
+    A timestamp that states its offset (``+07:00``, ``Z``, a Parquet ``timestamp[tz=UTC]``)
+    is converted to Asia/Ho_Chi_Minh with DuckDB's bundled ICU (``at time zone``): a dossier
+    received at 00:30 +07:00 on 1 July is received on 1 July, not at 17:30 UTC on 30 June.
+    A naive timestamp is local time already and is taken as written.
+    """
+    formats = ", ".join(f"'{f}'" for f in TIMESTAMP_FORMATS if f != first)  # constants
+    if first is None:
+        naive = f"coalesce(try_cast({col} as timestamp), try_strptime({col}, [{formats}]))"
+    else:
+        naive = (
+            f"coalesce(try_strptime({col}, '{first}'), try_cast({col} as timestamp),"
+            f" try_strptime({col}, [{formats}]))"
+        )
+    return (  # the pattern and the zone are constants of this module
+        f"case when regexp_matches({col}, '{_OFFSET}')"
+        f" then try_cast({col} as timestamptz) at time zone '{LOCAL_TIME_ZONE}'"
+        f" else {naive} end"
+    )
+
+
+def detect_timestamp_format(samples: list[str]) -> str | None:
+    """The format all sample values use, or ``None`` (ISO: DuckDB's own cast)."""
+    for fmt in TIMESTAMP_FORMATS:
+        ok = 0
+        for value in samples:
+            try:
+                datetime.strptime(value, fmt)
+                ok += 1
+            except ValueError:
+                pass
+        if samples and ok == len(samples):
+            return fmt
+    return None
+
+
+def parquet_float_columns(path: Path) -> set[int]:
+    """Positions of floating-point columns of a Parquet file (pandas writes integer columns
+    with gaps as doubles: 20230815143000.0, 2.0)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    return {i for i, f in enumerate(schema) if pa.types.is_floating(f.type)}
+
+
+def export_source_sql(
+    path: Path, width: int, selected: list[int], file_unit: str | None, row_offset: int = 0
+) -> tuple[str, list]:
+    """The staging query: the row number and the selected columns only, as trimmed text.
+    ``row_offset`` rows stood above the header in the original sheet (a title block)."""
+    cols = ", ".join(f"c{i}" for i in range(width))
+    floats: set[int] = set()
+    if file_kind(path) == "parquet":
+        inner = f"select * from read_parquet(?) as src({cols})"
+        params: list = [str(path)]
+        floats = parquet_float_columns(path)
+    else:
+        inner = (
+            "select * from read_csv(?, delim = ?, header = true, quote = '\"',"
+            " escape = '\"', strict_mode = true, null_padding = false, auto_detect = false,"
+            " columns = ?)"
+        )
+        delim = sniff_delimiter(first_lines(path, file_kind(path) or "csv", 20))
+        params = [str(path), delim, {f"c{i}": "VARCHAR" for i in range(width)}]
+
+    def text(i: int) -> str:
+        if i in floats:  # a whole number written as a double reads as that integer
+            return (
+                f"case when c{i} = trunc(c{i}) then cast(try_cast(c{i} as bigint) as varchar)"
+                f" else cast(c{i} as varchar) end"
+            )
+        return f"cast(c{i} as varchar)"
+
+    items = ["row_number() over () + cast(? as bigint) as source_row"]
+    items += [f"nullif(trim({text(i)}), '') as c{i}" for i in selected]
+    if file_unit is not None:  # in the select list, before the reader's parameters
+        items.append(f"cast(? as varchar) as {FILE_UNIT_COLUMN}")
+        params.insert(0, file_unit)
+    params.insert(0, 1 + row_offset)  # the first parameter: the row number's offset
+    return f"select {', '.join(items)} from ({inner})", params
+
+
+_TEMP_LINK = re.compile(r"[\"']?[^\s\"']*parwh_records_[^/\s\"']*/records\.[a-z.]+[\"']?")
+
+
+def unreadable_export(file_name: str, exc: Exception) -> IngestError:
+    # DuckDB names the private link it read (literal_path): the submitter knows the file
+    why = _TEMP_LINK.sub("the file", (str(exc).splitlines() or [""])[0])[:200]
+    return IngestError(
+        f"the file cannot be read completely (damaged, truncated or inconsistent columns): {why}",
+        "không đọc được toàn bộ tệp (tệp hỏng, bị cắt cụt hoặc số cột không đồng nhất)",
+        file_name=file_name,
+    )
+
+
+def refusal(file_name: str, en: str, vi: str, row: int | None, column: str | None) -> IngestError:
+    return IngestError(en, vi, file_name=file_name, row=row, column=column)
+
+
+def unit_codes_in_file_name(con: duckdb.DuckDBPyConnection, file_name: str) -> list[str]:
+    """GSO codes (2, 3 or 5 digits, optionally ``L``-prefixed) in a file name that name a
+    unit of the official lists: ``hoso_568_2018.csv`` → ``['568']``, ``L568_2023.csv`` →
+    ``['L568']``. A two-digit number right after a year (``2023_06``) is a month, not a
+    province."""
+    stem = Path(file_name).name.lower()
+    tokens = _NAME_TOKEN.findall(stem)
+    candidates: list[str] = []
+    for i, token in enumerate(tokens):
+        legacy = token.startswith("l") and token[1:].isdigit()
+        digits = token[1:] if legacy else token
+        if not digits.isdigit() or len(digits) not in (2, 3, 5):
+            continue
+        previous = tokens[i - 1] if i else ""
+        if len(digits) == 2 and previous.isdigit() and len(previous) == 4:
+            continue  # yyyy_mm
+        candidates.append(("L" + digits) if legacy else digits)
+    if not candidates:
+        return []
+    known = {
+        str(r[0])
+        for r in sqlfiles.execute(
+            con, PACKAGE, "units_known_by_gso_code", {"codes": [c.removeprefix("L") for c in candidates]}
+        ).fetchall()
+    }
+    legacy_known = {
+        str(r[0])
+        for r in sqlfiles.execute(
+            con, PACKAGE, "units_known_by_unit_code", {"codes": [c for c in candidates if c.startswith("L")]}
+        ).fetchall()
+    }
+    found = [c for c in candidates if (c in legacy_known if c.startswith("L") else c in known)]
+    return list(dict.fromkeys(found))
+
+
+def era_unit_sql(unit: str, era_at: str) -> str:
+    """The SQL of a unit cell as a warehouse unit code: a GSO code written without its era
+    is a legacy unit (``L`` + code) when ``era_at`` (a timestamp expression) is before the
+    2025 reorganisation; ``L…`` and ``VN`` as written. Both arguments are SQL expressions."""
+    return (
+        f"case when upper({unit}) like 'L%' then upper({unit})"
+        f" when upper({unit}) = 'VN' then 'VN'"
+        f" when {era_at} < timestamp '{vocabulary.reorganisation_date().isoformat()}' then 'L' || {unit}"
+        f" else {unit} end"
+    )
+
+
+def unit_from_file_name(con: duckdb.DuckDBPyConnection, file_name: str, row: int, unit_headers: str) -> str:
+    """The one unit a file name names (a GSO code, see :func:`unit_codes_in_file_name`), for
+    an export without a unit column; refused (file and row named) when it names none or
+    several. ``unit_headers``: the unit column's headings, for the message."""
+    codes = unit_codes_in_file_name(con, file_name)
+    column = unit_headers
+    if len(codes) == 1:
+        return codes[0]
+    if not codes:
+        en = (
+            f"missing required column unit_code ({column}): the export has no unit column and"
+            " its file name names no unit (add the column, or put the unit's GSO code in the"
+            " file name, e.g. hoso_568_2018.csv)"
+        )
+        vi = (
+            f"thiếu cột bắt buộc mã đơn vị ({column}): tệp không có cột đơn vị và tên tệp không"
+            " chứa mã đơn vị (thêm cột này, hoặc ghi mã GSO của đơn vị vào tên tệp, ví dụ"
+            " hoso_568_2018.csv)"
+        )
+    else:
+        shown = ", ".join(codes)
+        en = (
+            f"missing required column unit_code ({column}): the export has no unit column and"
+            f" its file name names several units ({shown}); add the column or keep one code in"
+            " the file name"
+        )
+        vi = (
+            f"thiếu cột bắt buộc mã đơn vị ({column}): tệp không có cột đơn vị và tên tệp chứa"
+            f" nhiều mã đơn vị ({shown}); thêm cột này hoặc chỉ để một mã trong tên tệp"
+        )
+    raise refusal(file_name, en, vi, row, None)
+
+
+@contextlib.contextmanager
+def literal_path(path: Path, kind: str) -> Iterator[Path]:
+    """The file under a name DuckDB reads as itself and nothing else.
+
+    DuckDB's ``read_csv(?)`` and ``read_parquet(?)`` take a path parameter as a glob
+    pattern (``*``, ``?``, ``[…]``, ``{…}``): ``ho_so_*.csv.gz`` read three other files and
+    ``ho_so_c[1].csv.gz`` read ``ho_so_c1.csv.gz``. The file is given to DuckDB as a hard
+    link (a symbolic link across file systems) named ``records.<kind>`` in a private
+    temporary directory, whose path is checked to hold no glob character; the directory is
+    removed afterwards. The submitted name never reaches DuckDB.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="parwh_records_"))
+    try:
+        link = folder / f"records.{kind}"
+        if _GLOB_CHARACTERS & set(str(link)):
+            raise IngestError(
+                f"the temporary directory {folder} has a glob character in its path; set TMPDIR"
+                " to a plain directory",
+                f"thư mục tạm {folder} có ký tự đại diện trong đường dẫn; đặt TMPDIR là một thư"
+                " mục có tên thông thường",
+            )
+        try:
+            os.link(path, link)
+        except OSError:
+            os.symlink(Path(path).resolve(), link)
+        yield link
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def export_width(path: Path) -> int:
+    kind = file_kind(path)
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        return len(pq.read_schema(path).names)
+    sheet = read_csv(path, kind or "csv", max_rows=1)[0]
+    return len(sheet.rows[0]) if sheet.rows else 0
