@@ -28,6 +28,7 @@ than 0.05 is a :class:`Portal766Finding` (a load finding), not a rejection.
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -394,21 +395,134 @@ def _period_error(file_name: str) -> IngestError:
     )
 
 
-def _title_period(texts: list[str], file_name: str) -> Period | None:
-    """The period a title states (a line citing a decision is tried last), else the file
-    name's."""
-    ordered = [t for t in texts if not _LEGAL.search(fold(t))] + [t for t in texts if _LEGAL.search(fold(t))]
-    for text in ordered:
+#: a note giving the data's cut-off, not the period ("(số liệu cập nhật đến tháng 10/2025)",
+#: "Dữ liệu tính đến ngày 31/10/2025", "Ngày trích xuất: 05/11/2025"): from its words to the
+#: closing bracket or the end of the line
+_CUTOFF = re.compile(
+    r"\(?\s*(?:(?:du lieu|so lieu|ket qua)\s+)?(?:duoc\s+)?"
+    r"(?:(?:cap nhat|tinh|chot|lay)(?:\s+(?:du lieu|so lieu))?|so lieu|du lieu)\s+(?:den|toi)\b[^)]*\)?"
+    r"|\(?\s*(?:ngay|thoi diem|thoi gian)\s+(?:trich xuat|xuat|in|cap nhat|tai)\b[^)]*\)?"
+)
+_MONTH_RANGE = re.compile(
+    r"\btu\s+thang\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4})|\s+nam\s+(\d{4}))?\s*"
+    r"(?:den|toi|-|–)\s*(?:het\s+)?thang\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4})|\s+nam\s+(\d{4}))?"
+)
+#: the periods the portal publishes its scores for
+PORTAL_PERIOD_KINDS = ("month", "quarter", "half", "year")
+
+
+def _without_cutoff(text: str) -> str:
+    """A title line without its cut-off note (accent-free lowercase, punctuation kept)."""
+    return _CUTOFF.sub(" ", fold_keep_punct(text)).strip(" ,;-–:")
+
+
+def _month_range(text: str) -> Period | None:
+    """ "từ tháng 01/2025 đến tháng 09/2025" as the months it spans, when they make a period
+    the portal publishes (a quarter, a half, a year); other spans raise :class:`ParseError`."""
+    found = _MONTH_RANGE.search(text)
+    if not found:
+        return None
+    first, y1a, y1b, last, y2a, y2b = found.groups()
+    year_word = re.search(r"\bnam\s+(\d{4})\b", text)
+    years = {int(y) for y in (y1a, y1b, y2a, y2b) if y} or ({int(year_word.group(1))} if year_word else set())
+    shown = clean(found.group(0))
+    if len(years) != 1:
+        raise ParseError(
+            f"{shown!r}: a range of months that does not lie within one stated year is not a period"
+            " the portal publishes (a month, a quarter, a half or a year)",
+            f"{shown!r}: khoảng tháng không nằm trong một năm được ghi rõ nên không phải kỳ mà Cổng"
+            " công bố (tháng, quý, sáu tháng hoặc năm)",
+        )
+    year = years.pop()
+    a, b = int(first), int(last)
+    period = None
+    if 1 <= a <= b <= 12:
+        last_day = _month_days(year, b)
+        period = find_period_in_text(f"tu ngay 01/{a:02d}/{year} den ngay {last_day}/{b:02d}/{year}")
+    if period is None or period.kind not in PORTAL_PERIOD_KINDS:
+        raise ParseError(
+            f"{shown!r}: the range of months {a} to {b} of {year} is not a period the portal"
+            " publishes its scores for (a month, a quarter, a half or a year)",
+            f"{shown!r}: khoảng từ tháng {a} đến tháng {b} năm {year} không phải kỳ mà Cổng công bố"
+            " điểm (tháng, quý, sáu tháng hoặc năm)",
+        )
+    return period
+
+
+def _month_days(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _stated_period(text: object) -> Period | None:
+    """The period a title line or a period field states, its cut-off note left out; a
+    range of months is read as the range (never as its first month)."""
+    if _is_none(text):
+        return None
+    line = _without_cutoff(clean(text))
+    return _month_range(line) or find_period_in_text(line)
+
+
+def _title_period(texts: list[str], file_name: str, sheet_name: str | None = None) -> Period | None:
+    """The period the title lines state, else the sheet name's, else the file name's. A line
+    citing a decision is tried only when no other line states a period; a cut-off note
+    ("số liệu cập nhật đến tháng 10/2025", a line "Dữ liệu tính đến ngày 31/10/2025") never
+    overrides the title and is read only when nothing else states a period. Two title lines
+    stating different periods, or a sheet name stating a period that does not contain the
+    title's, reject the file."""
+
+    def read(text: str, how: Callable[[object], Period | None]) -> Period | None:
         try:
-            found = find_period_in_text(text)
+            return how(text)
         except ParseError as exc:
-            raise IngestError(exc.message_en, exc.message_vi, file_name=file_name) from exc
+            raise IngestError(
+                f"{exc.message_en} (line {text!r})",
+                f"{exc.message_vi} (dòng tiêu đề {text!r})",
+                file_name=file_name,
+                sheet=sheet_name,
+            ) from exc
+
+    plain = [t for t in texts if not _LEGAL.search(fold(t))]
+    legal = [t for t in texts if _LEGAL.search(fold(t))]
+    stated: list[tuple[str, Period]] = []
+    cutoffs: list[Period] = []
+    for text in plain:
+        found = read(text, _stated_period)
         if found is not None:
-            return found
-    try:
-        return find_period_in_text(Path(file_name).stem)
-    except ParseError as exc:
-        raise IngestError(exc.message_en, exc.message_vi, file_name=file_name) from exc
+            stated.append((text, found))
+        elif (cut := read(text, find_period_in_text)) is not None:
+            cutoffs.append(cut)
+    for other, other_found in stated[1:]:
+        text, found = stated[0]
+        if found != other_found:
+            raise IngestError(
+                f"ambiguous period: the title line {text!r} states {found.label} and the line"
+                f" {other!r} states {other_found.label}",
+                f"không rõ kỳ của số liệu: dòng tiêu đề {text!r} ghi kỳ {found.label} còn dòng"
+                f" {other!r} ghi kỳ {other_found.label}",
+                file_name=file_name,
+                sheet=sheet_name,
+            )
+    title = (
+        stated[0][1]
+        if stated
+        else next((p for p in (read(t, _stated_period) for t in legal) if p is not None), None)
+    )
+    in_sheet = read(sheet_name, _stated_period) if sheet_name else None
+    if (
+        title is not None
+        and in_sheet is not None
+        and not (in_sheet.start <= title.start and title.end <= in_sheet.end)
+    ):
+        raise IngestError(
+            f"ambiguous period: the sheet name {sheet_name!r} states {in_sheet.label} and the title"
+            f" states {title.label}",
+            f"không rõ kỳ của số liệu: tên trang tính {sheet_name!r} ghi kỳ {in_sheet.label} còn tiêu"
+            f" đề ghi kỳ {title.label}",
+            file_name=file_name,
+            sheet=sheet_name,
+        )
+    found = title or in_sheet or (cutoffs[0] if cutoffs else None)
+    return found or read(Path(file_name).stem, _stated_period)
 
 
 def _period_of(
@@ -416,10 +530,9 @@ def _period_of(
 ) -> Period | None:
     """A period from fields: a label text, or a year with a month, quarter or half (0 or blank
     for none, as the old API sends them)."""
-    if not _is_none(text):
-        found = find_period_in_text(text)
-        if found is not None:
-            return found
+    found = _stated_period(text)
+    if found is not None:
+        return found
 
     def number(value: object) -> int:
         return 0 if _is_none(value) else parse_count(value)
@@ -523,7 +636,7 @@ class _SheetReading:
         placed = _place_all(sources, lambda en, vi, col: self.error(en, vi, col))
         columns = {g: index_of[s.where] for g, (s, _) in placed.items()}
         titles = [clean(v) for row in self.sheet.rows[: match.header_rows[0]] for v in row if not is_blank(v)]
-        period = _title_period([t for t in titles if t], self.file_name)
+        period = _title_period([t for t in titles if t], self.file_name, self.sheet.name)
         per_row = any(c in match.columns for c in ("year", "quarter", "month"))
         if period is None and not per_row:
             raise _period_error(self.file_name)

@@ -84,14 +84,18 @@ def write_export(
     maxima_row: bool = False,
     provinces: list[tuple] | None = None,
     extra_rows: list[list] | None = None,
+    lines_above: list[str] | None = None,
+    sheet_name: str = "Xếp hạng",
 ) -> Path:
     """The portal's ranking table as exported: title rows, a header "STT | Tên đơn vị | Mã
     đơn vị | <six groups> | Tổng điểm | Xếp hạng | Xếp loại" whose groups state their maxima
     "(18 điểm)" (or, with ``maxima_row``, in a second header row), a unit per row."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "Xếp hạng"
+    ws.title = sheet_name
     ws.append(["CỔNG DỊCH VỤ CÔNG QUỐC GIA"])
+    for line in lines_above or []:
+        ws.append([line])
     ws.append([title])
     ws.append(["(Theo Quyết định số 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ)"])
     ws.append([])
@@ -605,3 +609,88 @@ def test_other_tables_are_not_766_tables(tmp_path: Path) -> None:
     assert not is_portal_766_file(write_json(tmp_path / "y.json", {"code": "OK"}))
     (tmp_path / "z.json").write_text("{", encoding="utf-8")
     assert not is_portal_766_file(tmp_path / "z.json")
+
+
+# --- the period a title states -----------------------------------------------------------------
+
+
+TITLE_2025 = "CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP NĂM 2025"
+
+
+def period_of(path: Path) -> tuple[str, str]:
+    row = read_portal_766(path).rows[0]
+    return row.period_kind, row.period_label
+
+
+@pytest.mark.parametrize(
+    ("title", "lines_above", "kind", "label"),
+    [
+        # a cut-off note in brackets does not override the year the title states
+        (f"{TITLE_2025} (số liệu cập nhật đến tháng 10/2025)", [], "year", "2025"),
+        ("CHỈ SỐ 766 QUÝ III NĂM 2025 (tính đến ngày 30/9/2025)", [], "quarter", "2025-Q3"),
+        # a line above the title that only states the data's cut-off
+        (TITLE_2025, ["Dữ liệu tính đến ngày 31/10/2025"], "year", "2025"),
+        ("CHỈ SỐ 766 QUÝ III NĂM 2025", ["Ngày trích xuất: 05/11/2025"], "quarter", "2025-Q3"),
+        # a range of months is the range, never its first month
+        ("Kết quả từ tháng 07/2025 đến tháng 09/2025", [], "quarter", "2025-Q3"),
+        ("Kết quả từ tháng 1 đến tháng 12 năm 2025", [], "year", "2025"),
+        # a cut-off line alone is still read (to the date it gives)
+        ("Dữ liệu tính đến ngày 31/10/2025", [], "ytd", "2025-10M"),
+    ],
+)
+def test_a_cut_off_note_never_overrides_the_title_period(
+    tmp_path: Path, title: str, lines_above: list[str], kind: str, label: str
+) -> None:
+    path = write_export(tmp_path / "bxh.xlsx", title=title, lines_above=lines_above)
+    assert period_of(path) == (kind, label)
+
+
+def test_a_range_of_months_that_is_no_portal_period_is_refused(tmp_path: Path) -> None:
+    path = write_export(tmp_path / "bxh.xlsx", title="Kết quả từ tháng 01/2025 đến tháng 09/2025")
+    with pytest.raises(IngestError) as caught:
+        read_portal_766(path)
+    assert (caught.value.file_name, caught.value.sheet) == ("bxh.xlsx", "Xếp hạng")
+    assert "months 1 to 9 of 2025 is not a period the portal publishes" in caught.value.message_en
+    assert "không phải kỳ mà Cổng công bố" in caught.value.message_vi
+
+
+def test_two_title_lines_stating_different_periods_are_refused(tmp_path: Path) -> None:
+    path = write_export(
+        tmp_path / "bxh.xlsx",
+        title="CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP QUÝ III NĂM 2025",
+        lines_above=["BẢNG XẾP HẠNG THÁNG 10/2025"],
+    )
+    with pytest.raises(IngestError) as caught:
+        read_portal_766(path)
+    error = caught.value
+    assert error.file_name == "bxh.xlsx"
+    assert "ambiguous period" in error.message_en
+    assert "BẢNG XẾP HẠNG THÁNG 10/2025" in error.message_en and "2025-Q3" in error.message_en
+    assert "không rõ kỳ" in error.message_vi and "2025-10" in error.message_vi
+
+
+def test_json_period_text_with_a_cut_off_note(tmp_path: Path) -> None:
+    document = new_api(period={"periodLabel": "Năm 2025 (số liệu cập nhật đến tháng 10/2025)"}, year=2025)
+    row = read_portal_766(write_json(tmp_path / "ket_qua.json", document)).rows[0]
+    assert (row.period_kind, row.period_label) == ("year", "2025")
+
+
+def test_a_period_stated_only_in_the_sheet_name(tmp_path: Path) -> None:
+    """The sheet name counts as a title statement, before the file name's year."""
+    path = write_export(
+        tmp_path / "chi_so_766_2025.xlsx", title="CHỈ SỐ PHỤC VỤ NGƯỜI DÂN", sheet_name="Quý III-2025"
+    )
+    rows = read_portal_766(path).rows
+    assert (rows[0].period_kind, rows[0].period_label, rows[0].sheet) == (
+        "quarter",
+        "2025-Q3",
+        "Quý III-2025",
+    )
+    same = write_export(tmp_path / "b.xlsx", title="CHỈ SỐ 766 QUÝ III NĂM 2025", sheet_name="Năm 2025")
+    assert period_of(same) == ("quarter", "2025-Q3")  # the sheet's year holds the title's quarter
+    other = write_export(tmp_path / "c.xlsx", title="CHỈ SỐ 766 QUÝ III NĂM 2025", sheet_name="Quý II-2025")
+    with pytest.raises(IngestError) as caught:
+        read_portal_766(other)
+    assert (caught.value.file_name, caught.value.sheet) == ("c.xlsx", "Quý II-2025")
+    assert "sheet name 'Quý II-2025' states 2025-Q2" in caught.value.message_en
+    assert "tên trang tính" in caught.value.message_vi
