@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -34,7 +35,7 @@ import pyarrow as pa
 
 import sqlfiles
 from ingest import personal
-from ingest.admin_units import UnitResolver, ensure_admin_units
+from ingest.admin_units import Unit, UnitResolver, ensure_admin_units
 from ingest.aggregated_file import read_aggregated_file
 from ingest.bookkeeping import Finding, append_findings
 from ingest.context import submission_date
@@ -1133,8 +1134,9 @@ def _load_portal_766(
     rows: list[dict] = []
     left_out: list[str] = []
     codes: dict[int, str] = {}
+    province = _portal_province_context(resolver, read.rows)
     for row in read.rows:
-        code = _portal_unit(resolver, row, file_name)
+        code = _portal_unit(resolver, row, file_name, province)
         if code is None:
             left_out.append(row.unit_name)
             continue
@@ -1192,25 +1194,88 @@ def _six_places(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
 
 
-def _portal_unit(resolver: UnitResolver, row: Portal766Row, file_name: str) -> str | None:
-    """The warehouse unit a portal row names: a province by its code or name, else a unit by
-    its name; None for an agency (a department is not an administrative unit)."""
-    on = row.period_end
-    name = re.sub(r"^(?:ubnd|uy ban nhan dan)\s+", "", row.unit_name.strip(), flags=re.IGNORECASE)
-    for candidate in (row.unit_code, name):
-        if candidate:
-            try:
-                return resolver.resolve_province(candidate, on)
-            except ParseError:
-                pass
+def _portal_unit_name(row: Portal766Row) -> str:
+    """The row's unit name without "UBND" / "Ủy ban nhân dân" before it."""
+    return re.sub(r"^(?:ubnd|uy ban nhan dan)\s+", "", row.unit_name.strip(), flags=re.IGNORECASE)
+
+
+def _portal_province(resolver: UnitResolver, row: Portal766Row) -> str | None:
+    """The province a row names by its name, or None."""
     try:
-        return resolver.resolve(name=name, province=None, on_date=on)
-    except ParseError as exc:
+        return resolver.resolve_province(_portal_unit_name(row), row.period_end)
+    except ParseError:
+        return None
+
+
+def _portal_province_context(resolver: UnitResolver, rows: Sequence[Portal766Row]) -> str | None:
+    """The one province a ranking names in its own rows (a province's table of its departments
+    and communes heads them with the province): its communes are looked for in it. None when
+    the file names no province or several (the national table)."""
+    found = {code for row in rows if (code := _portal_province(resolver, row)) is not None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _portal_unit(
+    resolver: UnitResolver, row: Portal766Row, file_name: str, province: str | None = None
+) -> str | None:
+    """The warehouse unit a portal row names: a province by its code or name, else a unit by
+    its name (within ``province``, the file's own province, where it has one); None for an
+    agency (a department is not an administrative unit). A code and a name that name
+    different units are refused, naming both: a code written in another era's list (Đồng
+    Tháp's code from 2025, 82, on 2024 figures is Tiền Giang's) must not move a unit's
+    scores to another."""
+    on = row.period_end
+    name = _portal_unit_name(row)
+    by_code = None
+    if row.unit_code:
+        for resolve in (resolver.resolve_province, lambda c, d: resolver.resolve(code=c, on_date=d)):
+            try:
+                by_code = resolve(row.unit_code, on)
+                break
+            except ParseError:
+                continue  # not a GSO code (a portal id): the name says which unit
+    by_name = _portal_province(resolver, row)
+    name_error: ParseError | None = None
+    if by_name is None:
+        try:
+            by_name = resolver.resolve(name=name, province=province, on_date=on)
+        except ParseError as exc:
+            name_error = exc
+    if by_code is not None and by_name is not None and by_code != by_name:
+        code_unit, name_unit = resolver.units[by_code], resolver.units[by_name]
+        raise IngestError(
+            f"the unit code {row.unit_code!r} is {code_unit.describe()}, but the row names"
+            f" {row.unit_name!r} ({name_unit.describe()}): correct the code or the name"
+            " (a code from another era's list?)",
+            f"mã đơn vị {row.unit_code!r} là {code_unit.describe()}, nhưng dòng ghi tên"
+            f" {row.unit_name!r} ({name_unit.describe()}): sửa lại mã hoặc tên (mã theo danh"
+            " mục của thời kỳ khác?)",
+            file_name=file_name,
+            sheet=row.sheet,
+            row=row.source_row,
+        )
+    if by_code is not None and by_name is None and not _names_agree(resolver.units[by_code], name):
         if AGENCY_NAME.match(fold(name)):
             return None
+        assert name_error is not None
         raise IngestError.from_parse_error(
-            exc, file_name=file_name, sheet=row.sheet, row=row.source_row, column=None
-        ) from exc
+            name_error, file_name=file_name, sheet=row.sheet, row=row.source_row, column=None
+        )
+    if by_code is not None or by_name is not None:
+        return by_code or by_name
+    if AGENCY_NAME.match(fold(name)):
+        return None
+    assert name_error is not None
+    raise IngestError.from_parse_error(
+        name_error, file_name=file_name, sheet=row.sheet, row=row.source_row, column=None
+    )
+
+
+def _names_agree(unit: Unit, name: str) -> bool:
+    """Whether a name (with or without its prefix) is the unit's: a code with a name the
+    resolver found ambiguous (Xã Tân Phú, five provinces) is taken when the name is the code's."""
+    short = re.sub(r"\s*\([^)]*\)$", "", unit.short_name)
+    return fold(name) in {fold(unit.unit_name), fold(unit.short_name), fold(short)}
 
 
 # Families whose later submission replaces the earlier one whole for a unit and period, and

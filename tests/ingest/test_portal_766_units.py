@@ -1,0 +1,117 @@
+"""Which unit a row of the portal's 766 scores names, through the inbox's own registration
+and loading (real DuckDB warehouse): a code and a name that name different units are
+refused (a 2025 code on 2024 figures names another province); a province's own table heads
+its communes with the province, and its communes are looked for in it (a commune name
+shared by several provinces is found; one from another province is refused, not moved)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from openpyxl import Workbook
+
+from ingest.inbox import load_family, register_inbox
+
+RUN = "run-portal-units"
+FAMILY = "portal_766_scores"
+HEADINGS = [
+    "Công khai, minh bạch (18 điểm)",
+    "Tiến độ giải quyết (20 điểm)",
+    "Dịch vụ trực tuyến (12 điểm)",
+    "Thanh toán trực tuyến (10 điểm)",
+    "Mức độ hài lòng (18 điểm)",
+    "Số hóa hồ sơ (22 điểm)",
+]
+SCORES = ["15,8", "18,9", "9,6", "6,1", "17,2", "16,4"]  # 84
+
+
+def _xlsx(path: Path, rows: list[list]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Xếp hạng"
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def _load(con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path):
+    outcomes = register_inbox(con, inbox, quarantine, RUN)
+    assert [(o.family, o.status) for o in outcomes] == [(FAMILY, "pending")], outcomes
+    return load_family(con, FAMILY, quarantine, RUN).outcomes[0]
+
+
+def _units(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    sql = "select unit_code, unit_name from raw.portal_766_scores order by source_row"
+    return con.execute(sql).fetchall()
+
+
+def test_a_code_from_the_other_era_does_not_move_a_province(con, inbox: Path, quarantine: Path) -> None:
+    """82 is Đồng Tháp's code from July 2025; on 2024 figures it is Tiền Giang's: refused,
+    both units named, nothing loaded."""
+    _xlsx(
+        inbox / "xep_hang_766_nam_2024.xlsx",
+        [
+            ["BẢNG XẾP HẠNG CHỈ SỐ 766 NĂM 2024"],
+            ["STT", "Mã", "Tỉnh, thành phố", *HEADINGS, "Tổng điểm", "Xếp hạng"],
+            [1, "82", "Đồng Tháp", *SCORES, "84", "9"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected", outcome
+    assert "mã đơn vị '82'" in outcome.message_vi and "Tiền Giang" in outcome.message_vi
+    assert "Đồng Tháp" in outcome.message_vi and "dòng 3" in outcome.message_vi
+    assert con.execute("select count(*) from raw.portal_766_scores").fetchall() == [(0,)]
+
+
+def test_a_code_and_name_that_agree_load(con, inbox: Path, quarantine: Path) -> None:
+    _xlsx(
+        inbox / "xep_hang_766_nam_2024.xlsx",
+        [
+            ["BẢNG XẾP HẠNG CHỈ SỐ 766 NĂM 2024"],
+            ["STT", "Mã", "Tỉnh, thành phố", *HEADINGS, "Tổng điểm", "Xếp hạng"],
+            [1, "87", "Đồng Tháp", *SCORES, "84", "9"],
+            [2, "72", "Tây Ninh", *SCORES, "84", "9"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _units(con) == [("L87", "Đồng Tháp"), ("L72", "Tây Ninh")]
+
+
+def test_communes_are_looked_for_in_the_province_the_table_names(con, inbox: Path, quarantine: Path) -> None:
+    """Xã Tân Phú and Xã Bình Thành name several current communes of the country, one each in
+    Đồng Tháp (28468, 30163): under the province's own row they are found there; a
+    department's row is left out."""
+    _xlsx(
+        inbox / "chi_so_766_dong_thap_thang_11_2025.xlsx",
+        [
+            ["CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP - THÁNG 11/2025"],
+            ["STT", "Tên đơn vị", *HEADINGS, "Tổng điểm", "Xếp hạng"],
+            [1, "UBND tỉnh Đồng Tháp", *SCORES, "84", "9"],
+            [2, "Sở Tư pháp", *SCORES, "84", "1"],
+            [3, "Xã Tân Phú", *SCORES, "84", "1"],
+            [4, "Xã Bình Thành", *SCORES, "84", "2"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _units(con) == [("82", "UBND tỉnh Đồng Tháp"), ("28468", "Xã Tân Phú"), ("30163", "Xã Bình Thành")]
+
+
+def test_a_commune_of_another_province_is_refused_not_moved(con, inbox: Path, quarantine: Path) -> None:
+    """The only current Xã Mỹ An is in Tây Ninh: in Đồng Tháp's table it is refused."""
+    _xlsx(
+        inbox / "chi_so_766_dong_thap_thang_11_2025.xlsx",
+        [
+            ["CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP - THÁNG 11/2025"],
+            ["STT", "Tên đơn vị", *HEADINGS, "Tổng điểm", "Xếp hạng"],
+            [1, "Tỉnh Đồng Tháp", *SCORES, "84", "9"],
+            [2, "Xã Mỹ An", *SCORES, "84", "1"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected", outcome
+    assert "Xã Mỹ An" in outcome.message_vi and "dòng 4" in outcome.message_vi
+    assert con.execute("select count(*) from raw.portal_766_scores").fetchall() == [(0,)]
