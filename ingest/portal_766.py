@@ -46,7 +46,7 @@ from ingest.limits import human_bytes, limits
 from ingest.numbers import format_vi, infer_decimal_mark, parse_count, parse_number
 from ingest.periods import Period, find_period_in_text
 from ingest.readers import Sheet, read_sheets
-from ingest.text import clean, fold, fold_keep_punct, is_blank
+from ingest.text import clean, fold, fold_keep_punct, is_blank, nfc
 
 FAMILY = "portal_766_scores"
 GROUPS = ("publicity", "progress", "online_service", "online_payment", "satisfaction", "digitisation")
@@ -93,7 +93,16 @@ _GROUP_WORDS = (
     ("progress", re.compile(r"\btien do\b")),
     ("digitisation", re.compile(r"\bso hoa\b")),
 )
-_SUMMARY = re.compile(r"^(?:tong|tong cong|trung binh|binh quan|ca nuoc|gia tri trung binh|toan quoc)\b")
+_SUMMARY = re.compile(
+    r"^(?:tong|tong cong|trung binh|trung binh cong|binh quan|ca nuoc|gia tri trung binh|toan quoc"
+    r"|diem trung binh|diem binh quan|diem tb)\b"
+)
+#: a group heading's numbering or prefix: "1. ", "1) ", "I. ", "Nhóm 1: ", "Nhóm I - ", "Điểm "
+_HEADING_PREFIX = re.compile(
+    r"^\s*(?:(?:nhóm|nhom)\s*)?(?:\d{1,2}|[ivx]{1,4})\s*[.):\-–—]\s*|^\s*(?:nhóm|nhom)\s+(?:\d{1,2}|[ivx]{1,4})\s+",
+    re.IGNORECASE,
+)
+_HEADING_POINTS = re.compile(r"^\s*(?:điểm|diem)\s+", re.IGNORECASE)
 _MAXIMA_ROW = re.compile(r"\b(?:diem toi da|toi da|thang diem|diem chuan)\b")
 _LEGAL = re.compile(r"\b(?:quyet dinh|cong van|thong bao|ke hoach|kem theo|nghi quyet|chi thi)\b")
 _DASHES = ("", "-", "–", "—")
@@ -577,9 +586,32 @@ def _group_columns(match: HeaderMatch) -> list[int]:
     return sorted(found)
 
 
+def _group_heading(value: object) -> object:
+    """A group heading without its numbering or prefix ("1. Công khai, minh bạch (18đ)",
+    "Nhóm 1: …", "I. …", "Điểm công khai, minh bạch (18)" → "Công khai, minh bạch (18đ)");
+    any other cell as it is."""
+    if not isinstance(value, str):
+        return value
+    text = nfc(value)
+    stripped = _HEADING_POINTS.sub("", _HEADING_PREFIX.sub("", text, count=1), count=1)
+    if stripped == text or _group_by_words(stripped) is None:
+        return value
+    return stripped[:1].upper() + stripped[1:]
+
+
+def _header_sheet(sheet: Sheet) -> Sheet:
+    """The sheet with its group headings (in the rows a header is looked for in) stripped of
+    their numbering or prefix, so the aliases recognise them."""
+    rows = list(sheet.rows)
+    for r in range(min(HEADER_SCAN_ROWS, len(rows))):
+        rows[r] = tuple(_group_heading(v) for v in rows[r])
+    return Sheet(sheet.name, rows, list(sheet.merges))
+
+
 def is_portal_766_sheet(sheet: Sheet) -> bool:
     """Whether a sheet is the portal's 766 ranking table: at least four of the six group
     headings (what tells it from a published PAR INDEX table, which also has "Tổng điểm")."""
+    sheet = _header_sheet(sheet)
     match = find_header(sheet.rows, (FAMILY,), sheet.merges)
     return match is not None and len(_headings(match)) >= MIN_GROUP_HEADINGS
 
@@ -762,7 +794,7 @@ def _read_export(path: Path, sheets: list[Sheet]) -> Portal766Scores:
     findings: list[Portal766Finding] = []
     sources: dict[str, str] = {}
     seen: dict[tuple, Portal766Row] = {}
-    for sheet in sheets:
+    for sheet in map(_header_sheet, sheets):
         match = find_header(sheet.rows, (FAMILY,), sheet.merges)
         if match is None or len(_headings(match)) < MIN_GROUP_HEADINGS or "unit_name" not in match.columns:
             continue

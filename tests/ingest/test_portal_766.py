@@ -694,3 +694,39 @@ def test_a_period_stated_only_in_the_sheet_name(tmp_path: Path) -> None:
     assert (caught.value.file_name, caught.value.sheet) == ("c.xlsx", "Quý II-2025")
     assert "sheet name 'Quý II-2025' states 2025-Q2" in caught.value.message_en
     assert "tên trang tính" in caught.value.message_vi
+
+
+# --- headings and rows ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headings",
+    [
+        [f"{n}. {h} ({m}đ)" for n, (h, m) in enumerate(zip(HEADINGS, MAXIMA, strict=True), 1)],
+        [f"{n}) {h} ({m} điểm)" for n, (h, m) in enumerate(zip(HEADINGS, MAXIMA, strict=True), 1)],
+        [f"Nhóm {n}: {h} ({m} điểm)" for n, (h, m) in enumerate(zip(HEADINGS, MAXIMA, strict=True), 1)],
+        [
+            f"Nhóm {r} - {h} ({m} điểm)"
+            for r, h, m in zip(("I", "II", "III", "IV", "V", "VI"), HEADINGS, MAXIMA, strict=True)
+        ],
+        [
+            f"{r}. {h} (tối đa {m} điểm)"
+            for r, h, m in zip(("I", "II", "III", "IV", "V", "VI"), HEADINGS, MAXIMA, strict=True)
+        ],
+        [f"Điểm {h.lower()} ({m})" for h, m in zip(HEADINGS, MAXIMA, strict=True)],
+    ],
+)
+def test_numbered_and_prefixed_group_headings(tmp_path: Path, headings: list[str]) -> None:
+    path = write_export(tmp_path / "bxh.xlsx", headings=headings)
+    assert is_portal_766_file(path)
+    scores = read_portal_766(path)
+    assert_quang_nam(scores.row("Quảng Nam"), source_row=7)
+    assert "tối đa 12 điểm" in scores.group_sources["online_service"]
+
+
+@pytest.mark.parametrize("label", ["Điểm trung bình", "Điểm bình quân", "Trung bình cộng", "Trung bình"])
+def test_an_average_row_is_not_a_unit(tmp_path: Path, label: str) -> None:
+    average = [None, label, None, "14", "17", "8", "6", "15", "14", "74"]
+    path = write_export(tmp_path / "bxh.xlsx", extra_rows=[average])
+    rows = read_portal_766(path).rows
+    assert [r.unit_name for r in rows] == ["Quảng Ninh", "Quảng Nam", "Cao Bằng"]
