@@ -106,6 +106,10 @@ _HEADING_POINTS = re.compile(r"^\s*(?:điểm|diem)\s+", re.IGNORECASE)
 _MAXIMA_ROW = re.compile(r"\b(?:diem toi da|toi da|thang diem|diem chuan)\b")
 _LEGAL = re.compile(r"\b(?:quyet dinh|cong van|thong bao|ke hoach|kem theo|nghi quyet|chi thi)\b")
 _DASHES = ("", "-", "–", "—")
+#: an accounting negative "(1,5)": refused as a negative score, never read as 1.5
+_BRACKETED_NUMBER = re.compile(r"^\(\s*[-+]?[\d.,\s]*\d[\d.,\s]*\)$")
+#: a group heading stating percentages, not points: "(%)", "tỷ lệ", "tỉ lệ"
+_PERCENT_HEADING = re.compile(r"%|\bt[yi] le\b|\bphan tram\b")
 _RANK_OUT_OF = re.compile(r"^\s*(\d+)\s*/\s*\d+\s*$")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKET = re.compile(r"[\[\]{}]")
@@ -319,6 +323,25 @@ def _score(
 ) -> Decimal | None:
     if _is_none(value):
         return None
+    text = clean(value) if isinstance(value, str) else ""
+    if _BRACKETED_NUMBER.match(text):
+        raise error(
+            f"{text!r} is a negative number written in brackets, not a score between 0 and the"
+            f" maximum {format_vi(top)}",
+            f"{text!r} là số âm ghi trong ngoặc đơn, không phải số điểm trong khoảng từ 0 đến điểm"
+            f" tối đa {format_vi(top)}",
+            where,
+            row,
+        )
+    if "%" in text:
+        raise error(
+            f"{text!r} is a percentage; the portal publishes points (0 to the maximum"
+            f" {format_vi(top)}), not percentages",
+            f"{text!r} là tỷ lệ phần trăm; Cổng công bố số điểm (từ 0 đến điểm tối đa"
+            f" {format_vi(top)}), không công bố tỷ lệ phần trăm",
+            where,
+            row,
+        )
     try:
         number = _number(value, mark)
     except ParseError as exc:
@@ -665,6 +688,16 @@ class _SheetReading:
             if stated is None:
                 stated = row_maxima.get(index)
             sources.append(_Source(match.describe(index), " ".join(path), stated))
+        for source in sources:
+            if _PERCENT_HEADING.search(fold_keep_punct(source.words)):
+                raise self.error(
+                    f"the heading {source.words!r} gives percentages, not points: the portal"
+                    " publishes each group's score in points (0 to its maximum 18, 20, 12, 10,"
+                    " 18, 22)",
+                    f"tiêu đề cột {source.words!r} ghi tỷ lệ phần trăm, không phải số điểm: Cổng công"
+                    " bố điểm của mỗi nhóm (từ 0 đến điểm tối đa 18, 20, 12, 10, 18, 22)",
+                    source.where,
+                )
         placed = _place_all(sources, lambda en, vi, col: self.error(en, vi, col))
         columns = {g: index_of[s.where] for g, (s, _) in placed.items()}
         titles = [clean(v) for row in self.sheet.rows[: match.header_rows[0]] for v in row if not is_blank(v)]

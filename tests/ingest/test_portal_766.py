@@ -730,3 +730,51 @@ def test_an_average_row_is_not_a_unit(tmp_path: Path, label: str) -> None:
     path = write_export(tmp_path / "bxh.xlsx", extra_rows=[average])
     rows = read_portal_766(path).rows
     assert [r.unit_name for r in rows] == ["Quảng Ninh", "Quảng Nam", "Cao Bằng"]
+
+
+# --- values that are not points ------------------------------------------------------------------
+
+
+def test_an_accounting_negative_in_brackets_is_refused_in_an_export(tmp_path: Path) -> None:
+    scores = ["(1,5)", *QUANG_NAM[1:]]
+    path = write_export(tmp_path / "bxh.xlsx", provinces=[("Quảng Nam", "49", scores, "80,1", "12", "Tốt")])
+    with pytest.raises(IngestError) as caught:
+        read_portal_766(path)
+    error = caught.value
+    assert (error.file_name, error.row, error.column) == ("bxh.xlsx", 6, "D (Công khai, minh bạch (18 điểm))")
+    assert "'(1,5)' is a negative number" in error.message_en
+    assert "số âm ghi trong ngoặc đơn" in error.message_vi
+
+
+def test_an_accounting_negative_in_brackets_is_refused_in_json(tmp_path: Path) -> None:
+    document = new_api()
+    document["data"]["evaluation"][0]["groupScores"][3]["score"] = "(1,5)"  # TTTT
+    path = write_json(tmp_path / "ket_qua.json", document)
+    with pytest.raises(IngestError) as caught:
+        read_portal_766(path)
+    error = caught.value
+    assert (error.file_name, error.row, error.column) == ("ket_qua.json", 1, "groupScores[3] TTTT")
+    assert "negative" in error.message_en and "số âm" in error.message_vi
+
+
+@pytest.mark.parametrize("suffix", ["(%)", "(tỷ lệ %)", "(tỉ lệ điểm đạt)", "(phần trăm)"])
+def test_a_group_heading_in_percent_is_refused(tmp_path: Path, suffix: str) -> None:
+    headings = [f"{h} {suffix}" for h in HEADINGS]
+    path = write_export(tmp_path / "bxh.xlsx", headings=headings)
+    with pytest.raises(IngestError) as caught:
+        read_portal_766(path)
+    error = caught.value
+    assert (error.file_name, error.column) == ("bxh.xlsx", f"D (Công khai, minh bạch {suffix})")
+    assert "percentages, not points" in error.message_en
+    assert "tỷ lệ phần trăm, không phải số điểm" in error.message_vi
+
+
+def test_a_group_value_in_percent_is_refused(tmp_path: Path) -> None:
+    scores = [*QUANG_NAM[:2], "64%", *QUANG_NAM[3:]]
+    path = write_export(tmp_path / "bxh.xlsx", provinces=[("Quảng Nam", "49", scores, "80,1", "12", "Tốt")])
+    with pytest.raises(IngestError) as caught:
+        read_portal_766(path)
+    error = caught.value
+    assert (error.row, error.column) == (6, "F (Dịch vụ trực tuyến (12 điểm))")
+    assert "'64%' is a percentage" in error.message_en
+    assert "tỷ lệ phần trăm" in error.message_vi
