@@ -949,10 +949,30 @@ def _walk(node: object, skip: object, depth: int = 0) -> Iterator[dict]:
             yield from _walk(value, skip, depth + 1)
 
 
-def _catalogue(document: object, units: list) -> dict[str, tuple[str | None, Decimal | None]]:
+def _catalogue(
+    document: object, units: list, file_name: str = ""
+) -> dict[str, tuple[str | None, Decimal | None]]:
     """Group code -> (name, maximum) stated once for the file (a list of groups with their
-    maxima, or a {code: maximum} object)."""
+    maxima, or a {code: maximum} object). Two catalogues stating different maxima for one
+    code reject the file (naming both): which one is right cannot be told."""
     found: dict[str, tuple[str | None, Decimal | None]] = {}
+    said: dict[str, str] = {}  # code -> where its maximum was stated
+
+    def note(code: str, name: str | None, top: Decimal | None, where: str) -> None:
+        old_name, old_top = found.get(code, (None, None))
+        if top is not None and old_top is not None and top != old_top:
+            first, second = (format_vi(x, 0 if x == x.to_integral() else 2) for x in (old_top, top))
+            raise _json_error(
+                file_name,
+                f"the group {code!r} is given two different maxima: {first} ({said[code]}) and"
+                f" {second} ({where}); the group cannot be placed",
+                f"nhóm {code!r} được ghi hai điểm tối đa khác nhau: {first} ({said[code]}) và"
+                f" {second} ({where}); không xác định được nhóm",
+            )
+        if top is not None and old_top is None:
+            said[code] = where
+        found[code] = (old_name or name, old_top if old_top is not None else top)
+
     for obj in _walk(document, units):
         code_key = _key_of(obj, "group_code")
         max_key = _key_of(obj, "group_maximum")
@@ -961,15 +981,13 @@ def _catalogue(document: object, units: list) -> dict[str, tuple[str | None, Dec
             code = clean(obj[code_key])
             top = _maybe_number(obj.get(max_key)) if max_key else None
             name = _text(obj.get(name_key)) if name_key else None
-            old = found.get(code, (None, None))
-            found[code] = (old[0] or name, old[1] or top)
+            note(code, name, top, f"{{{code_key}: {code}, {max_key}: {obj.get(max_key)}}}")
         for key, value in obj.items():
             if fold(key) in {fold(n) for n in _json_fields().get("maxima_maps", ())} and isinstance(
                 value, dict
             ):
                 for code, top in value.items():
-                    old = found.get(str(code), (None, None))
-                    found[str(code)] = (old[0], old[1] or _maybe_number(top))
+                    note(str(code), None, _maybe_number(top), f"{key}.{code}: {top}")
     return found
 
 
@@ -1060,7 +1078,11 @@ def is_portal_766_document(document: object) -> bool:
     units = _unit_rows(document)
     if not units:
         return False
-    return len(_json_groups(units[0], _catalogue(document, units))) >= MIN_GROUP_HEADINGS
+    try:
+        catalogue = _catalogue(document, units)
+    except IngestError:
+        return True  # group catalogues that disagree: the reader refuses the file, saying why
+    return len(_json_groups(units[0], catalogue)) >= MIN_GROUP_HEADINGS
 
 
 def _read_json(path: Path, document: object) -> Portal766Scores:
@@ -1081,7 +1103,7 @@ def _read_json(path: Path, document: object) -> Portal766Scores:
             f"{len(units)} units, more than the {lim.max_sheet_rows} allowed (PARWH_LIMIT_MAX_SHEET_ROWS)",
             f"{len(units)} đơn vị, vượt quá mức cho phép {lim.max_sheet_rows} (PARWH_LIMIT_MAX_SHEET_ROWS)",
         )
-    catalogue = _catalogue(document, units)
+    catalogue = _catalogue(document, units, name)
     file_fields = _file_fields(document, units)
     nested = any(_key_of(u, "group_scores") is not None for u in units[:10])
 

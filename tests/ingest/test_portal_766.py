@@ -778,3 +778,23 @@ def test_a_group_value_in_percent_is_refused(tmp_path: Path) -> None:
     assert (error.row, error.column) == (6, "F (Dịch vụ trực tuyến (12 điểm))")
     assert "'64%' is a percentage" in error.message_en
     assert "tỷ lệ phần trăm" in error.message_vi
+
+
+def test_json_catalogues_giving_different_maxima_for_a_code_are_refused(tmp_path: Path) -> None:
+    """The radar says TTTT is 12 points (the old meaning), a group list says 10: which is
+    right cannot be told, so neither is picked."""
+    document = old_api(OLD_GROUPS)
+    document["radar"] = [{"code": "TTTT", "totalMaxScore": 10}, {"code": "CLGQ", "totalMaxScore": 12}]
+    path = write_json(tmp_path / "ket_qua.json", document)
+    assert is_portal_766_file(path)
+    with pytest.raises(IngestError) as caught:
+        read_portal_766(path)
+    error = caught.value
+    assert error.file_name == "ket_qua.json"
+    assert "'TTTT' is given two different maxima: 12" in error.message_en
+    assert "maxScore: 12" in error.message_en and "totalMaxScore: 10" in error.message_en
+    assert "hai điểm tối đa khác nhau" in error.message_vi
+    # the same maxima stated twice are one catalogue
+    document["radar"] = [{"code": "TTTT", "totalMaxScore": 12}, {"code": "CLGQ", "totalMaxScore": 10}]
+    same = read_portal_766(write_json(tmp_path / "cung.json", document))
+    assert same.row("Quảng Nam").online_service == Decimal("7.7")
