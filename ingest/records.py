@@ -309,7 +309,8 @@ def _load_staged(
             )
         for v in values:
             mapped = _map_value(name, v)
-            if mapped is None and fold(v) not in ("", "none", "null"):
+            # the cell as written, trimmed: a symbol ("*", "+") folds to "" yet states something
+            if mapped is None and clean(v).lower() not in ("", "none", "null"):
                 first = f"select min(source_row) from {stage} where {c(name)} = ?"
                 row = con.execute(first, [v]).fetchall()[0]
                 en, vi = f"unknown {name} value {v[:40]!r}", f"giá trị {name} không hợp lệ: {v[:40]!r}"

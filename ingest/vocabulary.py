@@ -83,18 +83,32 @@ def terms(section: str) -> dict[str, Term]:
     return _terms(section)
 
 
+def _word_key(value: object) -> str:
+    """The key a word or a cell is compared by: its folded form, or, for a symbol that folds
+    to nothing (a tick "✓", a dash "-"), the symbol itself trimmed: a symbol matches only
+    the symbol declared, never any other punctuation."""
+    folded = fold(value)
+    if folded or value is None:
+        return folded
+    return str(value).strip()
+
+
 @cache
 def _word_index(section: str) -> dict[str, str]:
     index: dict[str, str] = {}
     for term in terms(section).values():
         for word in (term.code, term.vi, term.en, *term.words):
-            index.setdefault(fold(word), term.code)
+            key = _word_key(word)
+            if key:
+                index.setdefault(key, term.code)
     return index
 
 
 def lookup(section: str, value: object) -> str | None:
-    """The code of a cell value in one vocabulary (folded match), or ``None``."""
-    return _word_index(section).get(fold(value))
+    """The code of a cell value in one vocabulary (folded match; a symbol such as "✓" by
+    itself), or ``None``."""
+    key = _word_key(value)
+    return _word_index(section).get(key) if key else None
 
 
 @cache

@@ -1,0 +1,77 @@
+"""Record exports and status histories as units really write them (QA pass 2): tick marks in
+yes/no columns, the portal's status 6, ids Excel turned into scientific notation, the words
+units write for statuses, channels and flags, unit codes that lost their leading zero, and
+two columns naming one field. Each test loads the smallest file that showed the defect
+through the real loader (``register_inbox`` + ``load_family``) into a real DuckDB file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.inbox import load_family, register_inbox
+from tests.ingest.conftest import write_csv
+
+RUN = "run-real-shapes"
+HEADER = ["Mã hồ sơ", "Mã đơn vị", "Kênh", "Ngày tiếp nhận"]
+
+
+def _load(con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path, family: str = "dossier_records"):
+    register_inbox(con, inbox, quarantine, RUN)
+    outcomes = load_family(con, family, quarantine, RUN).outcomes
+    assert len(outcomes) == 1, outcomes
+    return outcomes[0]
+
+
+def _manifest(con: duckdb.DuckDBPyConnection) -> tuple:
+    return con.execute(
+        "select status, error_row, error_column, message, message_vi from raw.file_manifest"
+    ).fetchall()[0]
+
+
+def _records(con: duckdb.DuckDBPyConnection, columns: str) -> list[tuple]:
+    query = f"select dossier_id, {columns} from raw.dossier_records order by source_row"
+    return con.execute(query).fetchall()
+
+
+# --- 1. tick marks in yes/no columns -------------------------------------------------------
+
+
+@pytest.mark.parametrize("tick", ["√", "✔", "✓", "☑", " ✓ "])
+def test_tick_marks_are_yes(con, inbox: Path, quarantine: Path, tick: str) -> None:
+    """A tick was folded to "" and read as unknown (null, later counted as not synced)."""
+    write_csv(
+        inbox / "ho_so_568.csv",
+        [
+            [*HEADER, "Đồng bộ", "Số hóa", "Kết quả điện tử", "Thanh toán trực tuyến"],
+            ["A1", "568", "2", "01/03/2023 08:00", tick, tick, "", "Không"],
+            ["A2", "568", "2", "01/03/2023 09:00", "", "Có", tick, tick],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _records(con, "is_synced, is_digitised, has_electronic_result, is_paid_online") == [
+        ("A1", True, True, None, False),
+        ("A2", None, True, True, True),
+    ]
+
+
+@pytest.mark.parametrize("mark", ["*", "+", "?"])
+def test_other_symbols_in_yes_no_columns_are_refused(con, inbox: Path, quarantine: Path, mark: str) -> None:
+    """A symbol that is no declared tick folds to "" too: it was loaded as unknown."""
+    write_csv(
+        inbox / "ho_so_568.csv",
+        [
+            [*HEADER, "Đồng bộ"],
+            ["A1", "568", "2", "01/03/2023 08:00", "Có"],
+            ["A2", "568", "2", "01/03/2023 09:00", mark],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected"
+    status, row, column, _, message_vi = _manifest(con)
+    assert (row, column) == (3, "E (Đồng bộ)")
+    assert repr(mark) in message_vi
+    assert con.execute("select count(*) from raw.dossier_records").fetchall() == [(0,)]
