@@ -448,7 +448,7 @@ def _without_cutoff(text: str) -> str:
     return _CUTOFF.sub(" ", fold_keep_punct(text)).strip(" ,;-–:")
 
 
-def _month_range(text: str) -> Period | None:
+def _month_range(text: str, written: str) -> Period | None:
     """ "từ tháng 01/2025 đến tháng 09/2025" as the months it spans, when they make a period
     the portal publishes (a quarter, a half, a year); other spans raise :class:`ParseError`."""
     found = _MONTH_RANGE.search(text)
@@ -457,7 +457,7 @@ def _month_range(text: str) -> Period | None:
     first, y1a, y1b, last, y2a, y2b = found.groups()
     year_word = re.search(r"\bnam\s+(\d{4})\b", text)
     years = {int(y) for y in (y1a, y1b, y2a, y2b) if y} or ({int(year_word.group(1))} if year_word else set())
-    shown = clean(found.group(0))
+    shown = clean(written)
     if len(years) != 1:
         raise ParseError(
             f"{shown!r}: a range of months that does not lie within one stated year is not a period"
@@ -491,7 +491,7 @@ def _stated_period(text: object) -> Period | None:
     if _is_none(text):
         return None
     line = _without_cutoff(clean(text))
-    return _month_range(line) or find_period_in_text(line)
+    return _month_range(line, clean(text)) or find_period_in_text(line)
 
 
 def _title_period(texts: list[str], file_name: str, sheet_name: str | None = None) -> Period | None:
@@ -507,8 +507,8 @@ def _title_period(texts: list[str], file_name: str, sheet_name: str | None = Non
             return how(text)
         except ParseError as exc:
             raise IngestError(
-                f"{exc.message_en} (line {text!r})",
-                f"{exc.message_vi} (dòng tiêu đề {text!r})",
+                exc.message_en,
+                exc.message_vi,
                 file_name=file_name,
                 sheet=sheet_name,
             ) from exc
