@@ -63,6 +63,7 @@ from demo.staff import (
     staff_xls,
     staff_xlsx,
 )
+from demo.status_history import status_history_csv, with_history
 from demo.summary import DemoFile, DemoSummary, Writer
 from demo.surveys import CAO_LANH, SurveyRow, cao_lanh_forms_csv, district_survey, survey_xlsx
 from demo.units import District, Province, load_provinces, province
@@ -74,6 +75,9 @@ RECORD_DISTRICTS: dict[str, tuple[str, int, tuple[int, int], float]] = {
     "867": ("ho_so_sa_dec_2023.csv.gz", 14_000, (600, 1_400), 0.45),
     "709": ("ho_so_hoa_thanh_2023.parquet", 10_500, (350, 900), 0.40),
 }
+# The district whose one-stop software also exports the status history of the dossiers it
+# asked for supplements (family dossier_status_history, demo/status_history.py).
+STATUS_HISTORY_FILES: dict[str, str] = {"709": "lich_su_xu_ly_ho_so_hoa_thanh_2023.csv"}
 # Province-years whose aggregated dossier statistics arrive as CSV rather than xlsx.
 CSV_DOSSIER_YEARS = frozenset({("72", 2021), ("52", 2022), ("56", 2023)})
 # A CSV written in NFD Unicode (legal input; the ingest normalises to NFC).
@@ -178,6 +182,18 @@ def generate_demo_inbox(inbox: Path, *, seed: int = DEFAULT_SEED) -> DemoSummary
                 "xa": xa.expected(),
             }
             expected[f"records_766/{d.code}/2023"] = records_766_figures(recs)
+            if d.code in STATUS_HISTORY_FILES:
+                waited = with_history(recs)
+                w.put(
+                    STATUS_HISTORY_FILES[d.code],
+                    "dossier_status_history",
+                    status_history_csv(recs),
+                    note=f"{d.name}: the status history of the {len(waited)} dossiers asked for supplements",
+                )
+                expected[f"status_history/{d.code}/2023"] = {
+                    "dossiers": len(waited),
+                    "supplement_requests": sum(r.supplement_count or 0 for r in waited),
+                }
 
     # 2. Aggregated dossier statistics per province and year.
     dossier_totals: dict[str, object] = {}

@@ -31,6 +31,7 @@ from ingest.procedure_catalogue import read_procedure_catalogue
 
 CSV_FILE, PARQUET_FILE = "ho_so_sa_dec_2023.csv.gz", "ho_so_hoa_thanh_2023.parquet"
 RECORD_FILES = {CSV_FILE: "867", PARQUET_FILE: "709"}
+HISTORY_FILE = "lich_su_xu_ly_ho_so_hoa_thanh_2023.csv"  # Hòa Thành's status history
 PERIOD_END = datetime(2023, 12, 31, 23, 59, 59)
 IN_PERSON = "trực tiếp"
 #: sha256 of each export's first 16 columns as the generator wrote them before the 766 fields
@@ -245,3 +246,32 @@ def test_each_province_has_a_catalogue_of_every_procedure_the_records_use(
         )
         assert 1 <= len(late) <= 6 and late == by_slug[slug]["published_late"]
         assert sum(not r.is_published_complete for r in rows) < len(rows) // 2
+
+
+def test_the_status_history_agrees_with_its_record_export(
+    demo_inbox: DemoSummary, records: dict[str, list[dict]]
+) -> None:
+    """Hòa Thành's status history (the portal's names and codes) holds exactly the dossiers its
+    record export asked for supplements, and says what the export says: as many entries into
+    waiting (5) as requests, the first at the request, the return to processing (4) after the
+    last at the completion (none while still waiting), the end (9) at the end of processing."""
+    text = (demo_inbox.inbox / HISTORY_FILE).read_text(encoding="utf-8")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert header == ["MaHoSo", "MaDonVi", "TrangThaiHoSo", "ThoiDiem", "NguoiXuLy"]
+    changes: dict[str, list[tuple[str, datetime]]] = {}
+    for dossier, _unit, status, at, handler in rows:
+        assert handler  # the handler's name is in the file (never read by the warehouse)
+        changes.setdefault(dossier, []).append((status, datetime.strptime(at, "%Y%m%d%H%M%S")))
+    asked = {r["dossier_id"]: r for r in records[PARQUET_FILE] if r["supplement_requested_at"] is not None}
+    assert set(changes) == set(asked) and len(asked) > 1000
+    for dossier, history in changes.items():
+        record = asked[dossier]
+        assert [at for _, at in history] == sorted(at for _, at in history), dossier
+        statuses = [s for s, _ in history]
+        entries = [i for i, s in enumerate(statuses) if s == "5" and (i == 0 or statuses[i - 1] != "5")]
+        assert len(entries) == record["supplement_count"], dossier
+        assert history[entries[0]][1] == record["supplement_requested_at"], dossier
+        returns = [at for i, (s, at) in enumerate(history) if s == "4" and i > entries[-1]]
+        assert (returns[-1] if returns else None) == record["supplement_completed_at"], dossier
+        ends = [at for s, at in history if s == "9"]
+        assert (ends[0] if ends else None) == record["finished_at"], dossier

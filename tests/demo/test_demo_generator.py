@@ -128,14 +128,14 @@ def test_one_csv_arrives_in_nfd(demo_inbox: DemoSummary) -> None:
 def test_files_listed_match_the_inbox(demo_inbox: DemoSummary) -> None:
     on_disk = sorted(p.name for p in demo_inbox.inbox.iterdir())
     assert on_disk == [f.name for f in demo_inbox.files]
-    assert len(on_disk) == 71  # README: "writes 71 deterministic submissions"
+    assert len(on_disk) == 72  # README: "writes 72 deterministic submissions"
     # the official form II.06a and an Excel 97-2003 file are among them
     assert NHA_TRANG_FORM in on_disk and XLS_STAFF in on_disk
     assert [n for n in on_disk if n.endswith(".xls")] == [XLS_STAFF]
     families = {f.family for f in demo_inbox.files}
     assert families == {
         "dossiers", "dossier_records", "staff", "budget", "surveys", "self_assessment", "procedure_catalogue",
-        "portal_766_scores", "narrative_reports",
+        "portal_766_scores", "narrative_reports", "dossier_status_history",
     }  # fmt: skip
 
 

@@ -223,6 +223,49 @@ def test_dbt_unit_tests_pass_on_the_demo_warehouse(demo_warehouse, tmp_path: Pat
     assert {r["status"] for r in unit_tests} == {"pass"}
 
 
+def test_the_status_history_is_loaded_and_agrees_with_the_records(demo_warehouse) -> None:
+    """Hòa Thành's status history (portal names and codes, a handler column) is loaded without
+    its handler column, and what dbt reads from it per dossier is what the record export
+    says: as many supplement requests, the first at the same time, the same end."""
+    settings, _ = demo_warehouse
+    con = duckdb.connect(str(settings.database_path), read_only=True)
+    try:
+        status, rows = con.execute(
+            "select status, row_count from raw.file_manifest"
+            " where file_name = 'lich_su_xu_ly_ho_so_hoa_thanh_2023.csv'"
+        ).fetchone()
+        columns = {r[0] for r in con.execute("describe raw.dossier_status_history").fetchall()}
+        compared = con.execute(
+            """
+            with asked as (
+                select unit_code, dossier_id, supplement_count, supplement_requested_at, finished_at
+                from raw.dossier_records
+                where supplement_requested_at is not null and unit_code in (
+                    select unit_code from raw.admin_units where unit_code = 'L709' or parent_code = 'L709')
+            )
+            select
+                count(*),
+                count(h.dossier_id),
+                count(*) filter (where h.supplement_requests = a.supplement_count),
+                count(*) filter (where h.supplement_requested_at = a.supplement_requested_at),
+                count(*) filter (where h.ended_at is not distinct from a.finished_at)
+            from asked a
+            left join intermediate.int_qd766_status_history_per_dossier h
+                on h.unit_code = a.unit_code and h.dossier_id = a.dossier_id
+            """
+        ).fetchone()
+        per_dossier = "select count(*) from intermediate.int_qd766_status_history_per_dossier"
+        histories = con.execute(per_dossier).fetchone()
+    finally:
+        con.close()
+    assert status == "loaded" and rows > 4000
+    stored = {"file_id", "source_row", "unit_code", "dossier_id", "status", "changed_at", "loaded_at"}
+    assert columns == stored  # the handler's column is never read
+    asked = compared[0]
+    assert asked > 1000 and compared == (asked, asked, asked, asked, asked)
+    assert histories == (asked,)
+
+
 def test_the_official_form_and_the_xls_file_are_loaded(demo_warehouse) -> None:
     """Nha Trang 2018 arrives on Biểu II.06a (the city's desk by field, its communes by name)
     and Bình Định's 2021 staff table as an Excel 97-2003 .xls: both load, with their units,
