@@ -109,7 +109,7 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
         _row("D1", d, "2026-01-05 08:00", "2026-01-25 17:00", status="5"),  # waiting for supplements
         _row("D2", d, "2026-01-06 08:00", "2026-01-25 17:00", status="2"),  # in process
         _row("D3", d, "2026-01-07 08:00", "2026-01-25 17:00", status="4"),  # in process
-        _row("D4", d, "2026-01-08 08:00", "2026-01-25 17:00", "2026-01-20 08:00", "6"),  # stopped
+        _row("D4", d, "2026-01-08 08:00", "2026-01-25 17:00", "2026-01-20 08:00", "8"),  # stopped
         _row("D5", d, "", "", status="1"),  # registered online, never received: never counts
     ]  # fmt: skip
     _load_night(warehouse_settings, "ho_so_dem_1.csv", night_1)

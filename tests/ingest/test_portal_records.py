@@ -34,7 +34,7 @@ DOSSIERS: list[tuple] = [
     ("HS03", "1", "3", _t(3), None, None, None, "Hộ tịch"),  # refused at reception
     ("HS04", "2", "4", _t(4), _t(15, 17, 4), None, None, "Đất đai"),  # in process, not due
     ("HS05", "3", "5", _t(5), _t(10, 17, 4), None, None, "Đất đai"),  # waiting for supplements
-    ("HS06", "", "6", _t(6), _t(25, 17), _t(20), None, "Đất đai"),  # stopped
+    ("HS06", "", "6", _t(6), _t(25, 17), None, None, "Đất đai"),  # in process: waiting for the fees
     ("HS07", "2", "7", _t(7), _t(25, 17), None, _t(15), "Đất đai"),  # withdrawn (return date only)
     ("HS08", "1", "8", _t(8), _t(30, 17), _t(25), _t(25), "Xây dựng"),  # stopped
     ("HS09", "2", "9", _t(9), _t(20, 17), _t(18), _t(22), "Xây dựng"),  # resolved early
@@ -51,11 +51,11 @@ MARCH = {
     "resolved": 3,  # HS09, HS10, HS11
     "resolved_on_time": 2,  # HS09 early (end of processing 18/3, returned 22/3), HS11
     "resolved_late": 1,  # HS10
-    "pending": 3,  # HS02, HS04, HS12
-    "pending_overdue": 2,  # HS02, HS12 (due 20/3, 28/3; HS04 is due in April)
+    "pending": 4,  # HS02, HS04, HS06, HS12
+    "pending_overdue": 3,  # HS02, HS06, HS12 (due 20/3, 25/3, 28/3; HS04 is due in April)
     "waiting_supplement": 1,  # HS05
     "withdrawn": 1,  # HS07
-    "stopped": 2,  # HS06, HS08
+    "stopped": 1,  # HS08 (6 is waiting for the applicant to pay the fees: in process)
 }
 FIELD_CODES = {"Hộ tịch": "G09-HT", "Đất đai": "G09-DD", "Xây dựng": "G09-XD", None: "G09-KH"}
 # personal columns of the portal schema: none of these values may reach any table
@@ -80,12 +80,13 @@ VI_HEADER = [
 VI_CHANNELS = {"1": "Trực tiếp", "2": "Trực tuyến", "3": "Bưu chính công ích", "": ""}
 VI_STATUSES = {
     "1": "Mới đăng ký", "2": "Đang xử lý", "3": "Từ chối tiếp nhận", "4": "Đã tiếp nhận",
-    "5": "Chờ bổ sung", "6": "Dừng xử lý", "7": "Công dân rút hồ sơ", "8": "Tạm dừng",
+    "5": "Chờ bổ sung", "6": "Yêu cầu thực hiện nghĩa vụ tài chính", "7": "Công dân rút hồ sơ",
+    "8": "Dừng xử lý",
     "9": "Đã giải quyết", "10": "Đã trả kết quả", "": "",
 }  # fmt: skip
 STATUS_CODES = {
     "1": "not_received", "2": "in_process", "3": "not_received", "4": "in_process",
-    "5": "waiting_supplement", "6": "stopped", "7": "withdrawn", "8": "stopped", "9": "resolved",
+    "5": "waiting_supplement", "6": "in_process", "7": "withdrawn", "8": "stopped", "9": "resolved",
     "10": "resolved", "": None,
 }  # fmt: skip
 CHANNELS = {"1": "truc_tiep", "2": "truc_tuyen", "3": "buu_chinh", "": "truc_tiep"}
@@ -447,7 +448,7 @@ def test_published_figures_of_a_portal_export(warehouse_settings, dbt_manifest) 
         "waiting_supplement": MARCH["waiting_supplement"],
         "withdrawn": MARCH["withdrawn"],
         "stopped": MARCH["stopped"],
-        "balance_difference": 0,  # 10 = 3 resolved + 3 pending + 1 waiting + 1 withdrawn + 2 stopped
+        "balance_difference": 0,  # 10 = 3 resolved + 4 pending + 1 waiting + 1 withdrawn + 1 stopped
     }
     nha_trang = _published_figures(warehouse_settings.latest_path, "L568")
     assert nha_trang == {"2023-03": expected, "2023-Q1": expected}

@@ -75,3 +75,47 @@ def test_other_symbols_in_yes_no_columns_are_refused(con, inbox: Path, quarantin
     assert (row, column) == (3, "E (Đồng bộ)")
     assert repr(mark) in message_vi
     assert con.execute("select count(*) from raw.dossier_records").fetchall() == [(0,)]
+
+
+# --- 2. the portal's status 6 and a pause are no end ----------------------------------------
+
+
+def test_status_six_and_a_pause_are_in_process(con, inbox: Path, quarantine: Path) -> None:
+    """TrangThaiHoSo 6 is "Yêu cầu thực hiện nghĩa vụ tài chính" (the applicant is to pay):
+    it was read as stopped, closing a dossier that goes on; a pause ("Tạm dừng") too."""
+    write_csv(
+        inbox / "ho_so_568.csv",
+        [
+            [*HEADER, "Trạng thái", "Ngày kết thúc xử lý"],
+            ["A1", "568", "2", "01/03/2023 08:00", "6", ""],
+            ["A2", "568", "2", "01/03/2023 09:00", "Tạm dừng", ""],
+            ["A3", "568", "2", "01/03/2023 10:00", "Yêu cầu thực hiện nghĩa vụ tài chính", ""],
+            ["A4", "568", "2", "01/03/2023 11:00", "8", "05/03/2023 11:00"],
+            ["A5", "568", "2", "01/03/2023 12:00", "Dừng xử lý", "05/03/2023 11:00"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _records(con, "status") == [
+        ("A1", "in_process"),
+        ("A2", "in_process"),
+        ("A3", "in_process"),
+        ("A4", "stopped"),
+        ("A5", "stopped"),
+    ]
+
+
+def test_status_six_in_a_history_is_in_process(con, inbox: Path, quarantine: Path) -> None:
+    write_csv(
+        inbox / "lich_su_568.csv",
+        [
+            ["Mã hồ sơ", "Mã đơn vị", "Trạng thái", "Thời điểm"],
+            ["A", "568", "2", "01/03/2023 08:00"],
+            ["A", "568", "6", "02/03/2023 08:00"],
+            ["A", "568", "9", "04/03/2023 08:00"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine, "dossier_status_history")
+    assert outcome.status == "loaded", outcome.message_vi
+    rows = con.execute("select status from raw.dossier_status_history order by source_row").fetchall()
+    assert rows == [("in_process",), ("in_process",), ("resolved",)]
