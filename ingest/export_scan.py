@@ -180,6 +180,26 @@ def refusal(file_name: str, en: str, vi: str, row: int | None, column: str | Non
     return IngestError(en, vi, file_name=file_name, row=row, column=column)
 
 
+#: a dossier id Excel turned into a number shown in scientific notation ("2.30301E+11",
+#: "1E+14", "1,23457E+14"): one digit, its decimals, "E+" and the exponent. The digits past
+#: the sixth are lost: ids that differed become one, and no id can be recovered.
+SCIENTIFIC_ID_SQL = r"^[0-9]([.,][0-9]+)?[eE]\+[0-9]{1,2}$"
+
+
+def scientific_id_refusal(file_name: str, value: object, row: int | None, column: str | None) -> IngestError:
+    """The refusal of a dossier id Excel turned into a number in scientific notation."""
+    shown = str(value)[:40]
+    return refusal(
+        file_name,
+        f"dossier id {shown!r} is a number Excel turned into scientific notation: its digits are"
+        " lost and it names no dossier; format the column as text and export the file again",
+        f"mã hồ sơ {shown!r} đã bị Excel đổi thành số dạng khoa học (có E+): các chữ số của mã đã"
+        " mất, không còn xác định được hồ sơ; định dạng cột mã hồ sơ là văn bản rồi xuất lại tệp",
+        row,
+        column,
+    )
+
+
 def unit_codes_in_file_name(con: duckdb.DuckDBPyConnection, file_name: str) -> list[str]:
     """GSO codes (2, 3 or 5 digits, optionally ``L``-prefixed) in a file name that name a
     unit of the official lists: ``hoso_568_2018.csv`` → ``['568']``, ``L568_2023.csv`` →

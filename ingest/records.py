@@ -40,6 +40,7 @@ from ingest.dates import DateWindow, date_window
 from ingest.errors import IngestError, ParseError
 from ingest.export_scan import (
     FILE_UNIT_COLUMN,
+    SCIENTIFIC_ID_SQL,
     TIMESTAMP_FORMATS_SHOWN_EN,
     TIMESTAMP_FORMATS_SHOWN_VI,
     ExportResult,
@@ -49,6 +50,7 @@ from ingest.export_scan import (
     export_width,
     literal_path,
     refusal,
+    scientific_id_refusal,
     timestamp_sql,
     unit_from_file_name,
     unreadable_export,
@@ -378,6 +380,10 @@ def _check_and_insert(
     # 2. Row checks, one scan (the failing row is looked up only on error).
     checks: dict[str, tuple[str, str | None]] = {  # check -> (condition, column)
         "dossier_id": (f"s.{c('dossier_id')} is null", "dossier_id"),
+        "dossier_id_scientific": (
+            f"regexp_full_match(s.{c('dossier_id')}, '{SCIENTIFIC_ID_SQL}')",  # a constant
+            "dossier_id",
+        ),
         "received_at": (
             f"(s.{c('received_at')} is null and {status} is distinct from 'not_received')"
             f" or (s.{c('received_at')} is not null and {ts_of('received_at')} is null)",
@@ -542,6 +548,9 @@ def _row_error(
         )
     if check == "supplement_order":
         return _supplement_order_error(con, match, file_name, row, c, source)
+    if check == "dossier_id_scientific":
+        found = con.execute(f"select s.{c('dossier_id')} from {source} where s.source_row = ?", [row])
+        return scientific_id_refusal(file_name, found.fetchall()[0][0], row, shown_col)
     value = con.execute(f"select s.{c(check)} from {source} where s.source_row = ?", [row]).fetchall()
     shown = value[0][0] if value else None
     if check in ("supplement_count", "fee_amount") and shown is not None:

@@ -41,6 +41,7 @@ from ingest import personal, vocabulary
 from ingest.dates import DateWindow, date_window
 from ingest.export_scan import (
     FILE_UNIT_COLUMN,
+    SCIENTIFIC_ID_SQL,
     TIMESTAMP_FORMATS_SHOWN_EN,
     TIMESTAMP_FORMATS_SHOWN_VI,
     ExportResult,
@@ -50,6 +51,7 @@ from ingest.export_scan import (
     export_width,
     literal_path,
     refusal,
+    scientific_id_refusal,
     timestamp_sql,
     unit_from_file_name,
     unreadable_export,
@@ -194,7 +196,9 @@ def _load_staged(
             f" {changed_at} as changed_at, {era_unit_sql('s.unit_cell', first_change)} as unit_code"
             " from temp._history_stage s left join _history_status_map m on m.raw = s.status_cell"
         )
-        checks = sqlfiles.rows(con, PACKAGE, "status_history_row_checks")[0]
+        checks = sqlfiles.rows(
+            con, PACKAGE, "status_history_row_checks", {"scientific_id": SCIENTIFIC_ID_SQL}
+        )[0]
     except duckdb.Error as exc:
         raise unreadable_export(file_name, exc) from exc
     _refuse_failed_row(con, match, file_name, checks, unit_from_file_name)
@@ -237,6 +241,10 @@ def _refuse_failed_row(
     if not failed:
         return
     row, name = min(failed)
+    if name == "scientific_dossier_id":
+        cells = sqlfiles.one(con, PACKAGE, "status_history_cells", {"source_row": row})
+        header = match.column_name("dossier_id") or _headers_of("dossier_id")
+        raise scientific_id_refusal(file_name, cells[0] if cells else "", row, header)
     if name in empty:
         column, en, vi = empty[name]
         header = match.column_name(column) or _headers_of(column)

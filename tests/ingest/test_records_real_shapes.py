@@ -119,3 +119,49 @@ def test_status_six_in_a_history_is_in_process(con, inbox: Path, quarantine: Pat
     assert outcome.status == "loaded", outcome.message_vi
     rows = con.execute("select status from raw.dossier_status_history order by source_row").fetchall()
     assert rows == [("in_process",), ("in_process",), ("resolved",)]
+
+
+# --- 3. dossier ids Excel turned into scientific notation ------------------------------------
+
+
+@pytest.mark.parametrize("dossier", ["2.30301E+11", "1,23457E+14", "1E+14"])
+def test_scientific_notation_ids_are_refused_in_records(
+    con, inbox: Path, quarantine: Path, dossier: str
+) -> None:
+    """Excel wrote 230301000123 as 2.30301E+11: two dossiers of one day became one id (the
+    second then refused as a duplicate at best, loaded as one dossier at worst)."""
+    write_csv(
+        inbox / "ho_so_568.csv",
+        [
+            HEADER,
+            ["230301000001", "568", "2", "01/03/2023 08:00"],
+            [dossier, "568", "2", "01/03/2023 09:00"],
+            ["2.30301E+11x", "568", "2", "01/03/2023 10:00"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected"
+    _, row, column, message, message_vi = _manifest(con)
+    assert (row, column) == (3, "A (Mã hồ sơ)")
+    assert repr(dossier) in message_vi
+    assert "Excel" in message_vi and "khoa học" in message_vi and "văn bản" in message_vi
+    assert "scientific notation" in message
+    assert con.execute("select count(*) from raw.dossier_records").fetchall() == [(0,)]
+
+
+def test_scientific_notation_ids_are_refused_in_histories(con, inbox: Path, quarantine: Path) -> None:
+    write_csv(
+        inbox / "lich_su_568.csv",
+        [
+            ["Mã hồ sơ", "Mã đơn vị", "Trạng thái", "Thời điểm"],
+            ["G22-001", "568", "2", "01/03/2023 08:00"],
+            ["2.30301E+11", "568", "2", "01/03/2023 09:00"],
+            ["2.30301E+11", "568", "9", "03/03/2023 09:00"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine, "dossier_status_history")
+    assert outcome.status == "rejected"
+    _, row, column, _, message_vi = _manifest(con)
+    assert (row, column) == (3, "A (Mã hồ sơ)")
+    assert "'2.30301E+11'" in message_vi and "khoa học" in message_vi
+    assert con.execute("select count(*) from raw.dossier_status_history").fetchall() == [(0,)]
