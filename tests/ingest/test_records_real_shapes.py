@@ -165,3 +165,64 @@ def test_scientific_notation_ids_are_refused_in_histories(con, inbox: Path, quar
     assert (row, column) == (3, "A (Mã hồ sơ)")
     assert "'2.30301E+11'" in message_vi and "khoa học" in message_vi
     assert con.execute("select count(*) from raw.dossier_status_history").fetchall() == [(0,)]
+
+
+# --- 4. the words units write ----------------------------------------------------------------
+
+
+def test_words_units_write_are_read(con, inbox: Path, quarantine: Path) -> None:
+    """Statuses, channels, flags and ratings as one-stop systems write them were refused."""
+    write_csv(
+        inbox / "ho_so_568.csv",
+        [
+            ["Số biên nhận", "Mã đơn vị", "Kênh", "Ngày tiếp nhận", "Trạng thái", "Ngày có kết quả",
+             "Đồng bộ", "Thanh toán trực tuyến", "Đánh giá"],
+            ["B1", "568", "Trực tuyến toàn trình", "01/03/2023 08:00", "Đã rút hồ sơ", "02/03/2023",
+             "Đã đồng bộ", "Đã thanh toán", "Chấp nhận được"],
+            ["B2", "568", "Cổng dịch vụ công quốc gia", "01/03/2023 08:00", "Đã có kết quả",
+             "03/03/2023", "Chưa đồng bộ", "Chưa thanh toán", "Không hài lòng"],
+            ["B3", "568", "Trực tiếp", "01/03/2023 08:00", "Mới tiếp nhận", "", "", "", ""],
+            ["B4", "568", "Trực tiếp", "01/03/2023 08:00", "Chuyển xử lý", "", "", "", ""],
+            ["B5", "568", "Trực tiếp", "01/03/2023 08:00", "Trình ký", "", "", "", ""],
+        ],
+    )  # fmt: skip
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _records(con, "channel, status, is_synced, is_paid_online, citizen_rating") == [
+        ("B1", "truc_tuyen", "withdrawn", True, True, "satisfied"),
+        ("B2", "truc_tuyen", "resolved", False, False, "dissatisfied"),
+        ("B3", "truc_tiep", "in_process", None, None, None),
+        ("B4", "truc_tiep", "in_process", None, None, None),
+        ("B5", "truc_tiep", "in_process", None, None, None),
+    ]
+
+
+def test_waiting_to_return_the_result_stays_refused(con, inbox: Path, quarantine: Path) -> None:
+    """ "Chờ trả kết quả" is resolved or not depending on the system: never guessed."""
+    write_csv(
+        inbox / "ho_so_568.csv",
+        [[*HEADER, "Trạng thái"], ["B1", "568", "2", "01/03/2023 08:00", "Chờ trả kết quả"]],
+    )
+    assert _load(con, inbox, quarantine).status == "rejected"
+    assert _manifest(con)[1:3] == (2, "E (Trạng thái)")
+
+
+@pytest.mark.parametrize("heading", ["Ngày xử lý", "Thời gian xử lý"])
+def test_history_with_receipt_number_and_processing_time(
+    con, inbox: Path, quarantine: Path, heading: str
+) -> None:
+    write_csv(
+        inbox / "lich_su_568.csv",
+        [
+            ["Số biên nhận", "Mã đơn vị", "Trạng thái", heading],
+            ["B1", "568", "Mới tiếp nhận", "01/03/2023 08:00"],
+            ["B1", "568", "Trình ký", "02/03/2023 08:00"],
+            ["B1", "568", "Đã có kết quả", "03/03/2023 10:00"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine, "dossier_status_history")
+    assert outcome.status == "loaded", outcome.message_vi
+    rows = con.execute(
+        "select dossier_id, status, day(changed_at) from raw.dossier_status_history order by source_row"
+    ).fetchall()
+    assert rows == [("B1", "in_process", 1), ("B1", "in_process", 2), ("B1", "resolved", 3)]
