@@ -201,16 +201,26 @@ def _print_summary(summary, settings: Settings, seconds: float, log_path: Path) 
     duplicates = [f for f in summary.files if f.status == "duplicate"]
     skipped = [f for f in summary.files if f.status == "skipped"]
     console.print(
-        f"Files: {len(loaded)} loaded, {len(rejected)} rejected, "
-        f"{len(duplicates)} already loaded before (skipped)"
-        + (f", {len(skipped)} hidden or Office lock file(s) not read" if skipped else "")
+        f"Tệp / Files: {len(loaded)} đã nạp / loaded, {len(rejected)} bị từ chối / rejected, "
+        f"{len(duplicates)} đã nạp trước đó, bỏ qua / already loaded before (skipped)"
+        + (
+            f", {len(skipped)} tệp ẩn hoặc tệp khóa của Office không đọc / hidden or Office lock file(s)"
+            " not read"
+            if skipped
+            else ""
+        )
     )
-    for line in rejected:
-        console.print(f"  [red]rejected[/red] {_shown(line.file_name)}: {_shown(line.message)}")
+    for line in rejected:  # the Vietnamese message (the English one is in the .error.txt)
+        message = line.message_vi or line.message
+        console.print(f"  [red]bị từ chối / rejected[/red] {_shown(line.file_name)}: {_shown(message)}")
     for line in skipped:
-        console.print(f"  [dim]not read[/dim] {_shown(line.file_name)}: {_shown(line.message)}")
+        message = line.message_vi or line.message
+        console.print(f"  [dim]không đọc / not read[/dim] {_shown(line.file_name)}: {_shown(message)}")
     if rejected:
-        console.print(f"  rejected files and their .error.txt are in {settings.quarantine_dir}")
+        console.print(
+            f"  tệp bị từ chối và tệp .error.txt (lý do, tiếng Việt và tiếng Anh) ở / rejected files and"
+            f" their .error.txt are in {settings.quarantine_dir}"
+        )
     if summary.ignored_columns:
         console.print("Columns not loaded (raw.file_manifest.ignored_columns):")
         for name, ignored in summary.ignored_columns.items():

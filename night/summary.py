@@ -63,6 +63,8 @@ class FileLine:
     status: str
     rows: int | None
     message: str | None
+    #: the message in Vietnamese, where the loader wrote one (what the CLI shows)
+    message_vi: str | None = None
 
 
 #: a check of the run as the summary lists it (said in words by :func:`check_words`)
@@ -402,7 +404,12 @@ def summarise_run(outcome: RunOutcome, database: Path) -> RunSummary:
         if "raw.file_manifest" in tables:
             for row in sqlfiles.rows(con, _SQL, "summary_files", {"run_id": run_id}):
                 line = FileLine(
-                    row["file_name"], row["source_family"], row["status"], row["row_count"], row["message"]
+                    row["file_name"],
+                    row["source_family"],
+                    row["status"],
+                    row["row_count"],
+                    row["message"],
+                    row["message_vi"],
                 )
                 summary.files.append(line)
                 family = line.source_family

@@ -4,7 +4,8 @@ select
     source_family,
     status,
     row_count,
-    message
+    message,
+    message_vi
 from raw.file_manifest
 where run_id = $run_id
 order by file_name

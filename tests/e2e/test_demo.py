@@ -93,7 +93,10 @@ def test_every_mart_is_published_with_demo_data(demo_warehouse) -> None:
 
 def test_planted_defects_are_rejected_found_and_alerted(demo_warehouse) -> None:
     settings, output = demo_warehouse
-    assert "2 rejected" in output
+    assert "2 bị từ chối / rejected" in output
+    # each rejected file is shown with its reason in Vietnamese (English in its .error.txt)
+    (shown,) = [line for line in output.splitlines() if "tthc_tp_sa_dec_quy_3_2023.xlsx:" in line]
+    assert "bị từ chối / rejected" in shown and "Sa Đét" in shown and "đơn vị" in shown
     # quarantined as <content hash>_<name>, with the error beside it
     (error_file,) = settings.quarantine_dir.glob("*_tthc_tp_sa_dec_quy_3_2023.xlsx.error.txt")
     error_text = error_file.read_text(encoding="utf-8")

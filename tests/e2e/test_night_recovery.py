@@ -233,7 +233,8 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code, output = _night(root / "A", _inbox(root / "inbox"))
     assert code == 0, output
     assert "a\\nFAKE: all clear.csv" in output
-    assert "1 hidden or Office lock file(s) not read" in output and f"not read {LOCK_FILE}" in output
+    assert "1 tệp ẩn hoặc tệp khóa của Office không đọc / hidden or Office lock file(s) not read" in output
+    assert f"not read {LOCK_FILE}" in output
     _assert_no_forged_line(output)
     return root / "A"
 

@@ -164,12 +164,12 @@ def test_a_night_with_nothing_new_is_skipped_and_force_runs_it(published: Settin
     (published.inbox_dir / f"copy_of_{first.name}").write_bytes(first.read_bytes())
     code, output = _run(published)
     assert code == 0, output
-    assert "Nothing new" not in output and "1 already loaded before" in output
+    assert "Nothing new" not in output and "1 đã nạp trước đó, bỏ qua / already loaded before" in output
     assert len(instance.get_runs()) == runs_before + 1
 
     code, output = _run_forced(published)
     assert code == 0, output
-    assert "Nothing new" not in output and "0 loaded" in output
+    assert "Nothing new" not in output and "0 đã nạp / loaded" in output
     assert len(instance.get_runs()) == runs_before + 2
     ranked = _query(
         published,
