@@ -441,8 +441,10 @@ def _check_and_insert(
     era_at += ")"
     unit_expr = era_unit_sql(unit, era_at)
     _check_duplicates_and_units(con, match, file_name, c("dossier_id"), unit_expr, f"{stage} s")
-
     kind_level = " ".join(f"when '{k}' then '{v}'" for k, v in KIND_LEVEL.items())  # constants
+    if "authority_level" in cols:
+        _check_level_of_unit(con, match, file_name, c, unit_expr, cat("authority_level"), kind_level, source)
+
     channel = (
         f"coalesce({cat('channel')}, '{vocabulary.channel_when_blank()}')"  # vocabulary constant
         if "channel" in cols
@@ -681,6 +683,69 @@ def _check_duplicates_and_units(
             row,
             match.column_name("unit_code"),
         )
+
+
+def _check_level_of_unit(
+    con: duckdb.DuckDBPyConnection,
+    match: HeaderMatch,
+    file_name: str,
+    c,
+    unit_expr: str,
+    stated_level: str,
+    kind_level: str,
+    source: str,
+) -> None:
+    """A row that states its level (Cấp) and whose unit code names a unit of another level is
+    refused: a code that lost its leading zero (Excel read the district 080 as 80) names a
+    province, and the row's dossiers would be counted for it. Rows without a stated level
+    are not checked (their level is the unit's). Only a unit of a higher level than stated
+    is refused (a code that lost a zero is shorter: a district's becomes a province's, a
+    commune's a district's); a commune's row stating "Cấp huyện" is a dossier the district
+    resolves and stays loaded."""
+
+    def rank(level: str) -> str:  # tinh 0, huyen 1, xa 2: the order of the vocabulary
+        order = " ".join(f"when '{k}' then {i}" for i, k in enumerate(vocabulary.terms("authority_levels")))
+        return f"(case {level} {order} end)"
+
+    found = con.execute(
+        f"""
+        with rec as (
+            select s.source_row, {unit_expr} as unit_code, {stated_level} as stated,
+                s.{c("unit_code")} as unit_cell, s.{c("authority_level")} as level_cell
+            from {source}
+        )
+        select rec.source_row, rec.unit_cell, rec.level_cell, rec.stated, units.unit_name,
+            units.unit_kind
+        from rec join raw.admin_units units on units.unit_code = rec.unit_code
+        where rec.stated is not null
+            and {rank("case units.unit_kind " + kind_level + " end")} < {rank("rec.stated")}
+        order by rec.source_row
+        limit 1
+        """
+    ).fetchall()
+    if not found:
+        return
+    row, cell, level_cell, stated, unit_name, unit_kind = found[0]
+    level_col = match.column_name("authority_level") or _headers_of("authority_level")
+    unit_col = match.column_name("unit_code")
+    level_en = vocabulary.label("authority_levels", stated, "en")
+    unit_level_vi = vocabulary.label("authority_levels", KIND_LEVEL[unit_kind], "vi").lower()
+    level_vi = vocabulary.label("authority_levels", stated, "vi").lower()
+    where_en = f" (column {unit_col})" if unit_col else " (read from the file name)"
+    where_vi = f" (cột {unit_col})" if unit_col else " (lấy từ tên tệp)"
+    raise refusal(
+        file_name,
+        f"unit code {cell!r}{where_en} names {unit_name}, a {unit_kind}, but the row states"
+        f" {level_cell!r} ({level_en}, column {level_col}): the code names a unit of another level;"
+        " a leading zero may have been lost (Excel reads the district 080 as 80): format the"
+        " unit code column as text, write the code with its zeros and export again",
+        f"mã đơn vị {cell!r}{where_vi} là mã của {unit_name} ({unit_level_vi}), nhưng dòng này ghi"
+        f" {level_cell!r} ({level_vi}, cột {level_col}): mã này thuộc đơn vị khác cấp; có thể mã đã"
+        " mất số 0 ở đầu (Excel đọc mã huyện 080 thành 80): định dạng cột mã đơn vị là văn bản,"
+        " ghi đủ các số 0 rồi xuất lại tệp",
+        row,
+        unit_col or level_col,
+    )
 
 
 def _check_window(

@@ -226,3 +226,60 @@ def test_history_with_receipt_number_and_processing_time(
         "select dossier_id, status, day(changed_at) from raw.dossier_status_history order by source_row"
     ).fetchall()
     assert rows == [("B1", "in_process", 1), ("B1", "in_process", 2), ("B1", "resolved", 3)]
+
+
+# --- 5. a unit code that lost its leading zero ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "code", "province", "level"),
+    [
+        ("080", "80", "Tỉnh Long An", "Cấp huyện"),
+        ("017", "17", "Tỉnh Hòa Bình", "Cấp huyện"),
+        ("25645", "867", "Thành phố Sa Đéc", "Cấp xã"),
+    ],
+)
+def test_district_code_without_its_leading_zero_is_refused(
+    con, inbox: Path, quarantine: Path, first: str, code: str, province: str, level: str
+) -> None:
+    """Excel read the district 080 (Lào Cai city) as 80: the row's dossiers were counted for
+    the province of Long An (2023, before the reorganisation)."""
+    write_csv(
+        inbox / "ho_so_huyen.csv",
+        [
+            [*HEADER, "Cấp"],
+            ["C1", first, "2", "01/03/2023 08:00", level],
+            ["C2", code, "2", "01/03/2023 09:00", level],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected"
+    _, row, column, message, message_vi = _manifest(con)
+    assert (row, column) == (3, "B (Mã đơn vị)")
+    assert f"'{code}'" in message_vi and province in message_vi
+    assert "khác cấp" in message_vi and "số 0" in message_vi
+    assert "leading zero" in message
+    assert con.execute("select count(*) from raw.dossier_records").fetchall() == [(0,)]
+
+
+def test_codes_consistent_with_the_stated_level_load(con, inbox: Path, quarantine: Path) -> None:
+    """A province's code with "Cấp tỉnh", and any code on a row without a stated level."""
+    write_csv(
+        inbox / "ho_so_tinh.csv",
+        [
+            [*HEADER, "Cấp"],
+            ["C1", "80", "2", "01/03/2023 08:00", "Cấp tỉnh"],
+            ["C2", "080", "2", "01/03/2023 09:00", "Cấp huyện"],
+            ["C3", "80", "2", "01/03/2023 10:00", ""],
+            # a commune's dossier resolved by the district: a lower unit, no lost zero
+            ["C4", "25645", "2", "01/03/2023 11:00", "Cấp huyện"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _records(con, "unit_code, authority_level") == [
+        ("C1", "L80", "tinh"),
+        ("C2", "L080", "huyen"),
+        ("C3", "L80", "tinh"),
+        ("C4", "L25645", "huyen"),
+    ]
