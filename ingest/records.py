@@ -23,6 +23,7 @@ no end of processing for a row, the return date (NgayTra, "Ngày trả kết qu�
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 from datetime import date
 from decimal import Decimal
@@ -102,6 +103,11 @@ _TEXT_COLUMNS = ("dossier_id", "unit_code", "procedure_code", "field", "field_co
 MAX_DISTINCT = 2000
 ALIASES = Path(__file__).parent / "aliases" / "dossier_records.yaml"
 _PORTAL_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][A-Za-z]*)+")  # MaHoSo, NgayTiepNhan, MaTTHC
+#: the two fee headings an export writes side by side (the fee and the charge): the dossier's
+#: fee is their sum; any other two columns naming one field are refused, none picked
+_FEE_PARTS = ("phi", "le phi")
+#: the stage column of the second fee part ("Lệ phí" beside "Phí")
+_FEE_PART = "fee_amount_part"
 
 
 #: rule of a row whose end of processing is dated before its reception (raw.load_findings)
@@ -179,8 +185,9 @@ def _load_literal(
     window: DateWindow,
     row_offset: int = 0,
 ) -> ExportResult:
-    cols = match.columns
     header_row = match.header_rows[-1] + 1 + row_offset
+    match = _with_fee_part(match, file_name, header_row)
+    cols = match.columns
     missing = [c for c in _required() if c not in cols]
     if missing:
         shown = ", ".join(f"{c} ({_headers_of(c)})" for c in missing)
@@ -213,6 +220,42 @@ def _load_literal(
         with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it itself
             con.execute("drop table if exists temp._records_stage")
             con.execute("drop table if exists temp._records_fee_free_words")
+
+
+def _with_fee_part(match: HeaderMatch, file_name: str, header_row: int) -> HeaderMatch:
+    """The match with "Lệ phí" beside "Phí" read as the second part of the fee; any other
+    column the header reader set aside as naming a field another column names already
+    ("Hạn xử lý" and "Ngày hẹn trả", "Ngày có kết quả" and "Ngày kết thúc xử lý") is
+    refused naming both columns: which one holds the dossier's date is never guessed."""
+    aliases = {
+        canonical: {fold(a) for a in labels}
+        for canonical, labels in (_alias_spec().get("columns") or {}).items()
+    }
+    extra: dict[str, int] = {}
+    for index in sorted(match.ignored):
+        label = fold(match.labels.get(index))
+        canonical = next((k for k, folded in aliases.items() if k in match.columns and label in folded), None)
+        if canonical is None:
+            continue
+        kept = match.columns[canonical]
+        pair = {fold(match.labels.get(kept)), label}
+        if canonical == "fee_amount" and pair == set(_FEE_PARTS) and _FEE_PART not in extra:
+            extra[_FEE_PART] = index
+            continue
+        first, second = match.describe(min(kept, index)), match.describe(max(kept, index))
+        raise refusal(
+            file_name,
+            f"columns {first} and {second} both name {canonical} ({_headers_of(canonical)}):"
+            " which one holds the dossier's value is not guessed; keep one of them and submit"
+            " the export again",
+            f"cột {first} và cột {second} cùng là một thông tin ({_headers_of(canonical)}):"
+            " không đoán cột nào đúng; chỉ giữ một trong hai cột rồi gửi lại tệp",
+            header_row,
+            second,
+        )
+    if not extra:
+        return match
+    return dataclasses.replace(match, columns={**match.columns, **extra})
 
 
 def _fee_free_words() -> list[str]:
@@ -401,12 +444,14 @@ def _check_and_insert(
             f"{count} is not null and records_whole_number({count}) is null",
             "supplement_count",
         )
-    if "fee_amount" in cols:
-        fee = f"s.{c('fee_amount')}"
+    for part in ("fee_amount", _FEE_PART):
+        if part not in cols:
+            continue
+        fee = f"s.{c(part)}"
         no_fee = ", ".join(f"'{d}'" for d in _NO_FEE)  # constants
-        checks["fee_amount"] = (
+        checks[part] = (
             f"{fee} is not null and {fee} not in ({no_fee}) and records_fee_amount({fee}) is null",
-            "fee_amount",
+            part,
         )
     if all(k in cols for k in _SUPPLEMENT_COLUMNS):  # compared as dates, as the models count days
         requested, completed = (f"cast({ts_of(k)} as date)" for k in _SUPPLEMENT_COLUMNS)
@@ -469,6 +514,12 @@ def _check_and_insert(
         if "fee_amount" in cols
         else "cast(null as decimal(18, 2))"
     )
+    if _FEE_PART in cols:  # "Phí" and "Lệ phí": their sum, null only when both are
+        part = f"records_fee_amount({text(_FEE_PART)})"
+        fee_amount = (
+            f"case when {fee_amount} is null and {part} is null then null"
+            f" else coalesce({fee_amount}, 0) + coalesce({part}, 0) end"
+        )
 
     values = {
         "dossier_id": text("dossier_id"),
@@ -555,7 +606,7 @@ def _row_error(
         return scientific_id_refusal(file_name, found.fetchall()[0][0], row, shown_col)
     value = con.execute(f"select s.{c(check)} from {source} where s.source_row = ?", [row]).fetchall()
     shown = value[0][0] if value else None
-    if check in ("supplement_count", "fee_amount") and shown is not None:
+    if check in ("supplement_count", "fee_amount", _FEE_PART) and shown is not None:
         en, vi = _number_error(check, shown)
     elif shown is None:
         en = f"empty {check} (required)"

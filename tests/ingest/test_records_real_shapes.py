@@ -6,6 +6,7 @@ through the real loader (``register_inbox`` + ``load_family``) into a real DuckD
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -283,3 +284,69 @@ def test_codes_consistent_with_the_stated_level_load(con, inbox: Path, quarantin
         ("C3", "L80", "tinh"),
         ("C4", "L25645", "huyen"),
     ]
+
+
+# --- 6. two columns naming one field ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "letters"),
+    [
+        ("Hạn xử lý", "Ngày hẹn trả", ("E (Hạn xử lý)", "F (Ngày hẹn trả)")),
+        ("Ngày có kết quả", "Ngày kết thúc xử lý", ("E (Ngày có kết quả)", "F (Ngày kết thúc xử lý)")),
+        ("Phí, lệ phí", "Phí", ("E (Phí, lệ phí)", "F (Phí)")),
+    ],
+)
+def test_two_columns_naming_one_field_are_refused(
+    con, inbox: Path, quarantine: Path, first: str, second: str, letters: tuple[str, str]
+) -> None:
+    """The first column by position was read, the other silently ignored: a due date of
+    05/03 where the unit's own column said 09/03 made a dossier late."""
+    write_csv(
+        inbox / "ho_so_568.csv",
+        [[*HEADER, first, second], ["D1", "568", "2", "01/03/2023 08:00", "05/03/2023", "09/03/2023"]],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected"
+    _, row, column, message, message_vi = _manifest(con)
+    assert (row, column) == (1, letters[1])
+    assert letters[0] in message_vi and letters[1] in message_vi
+    assert "không đoán" in message_vi and "not guessed" in message
+    assert con.execute("select count(*) from raw.dossier_records").fetchall() == [(0,)]
+
+
+def test_fee_and_charge_columns_are_summed(con, inbox: Path, quarantine: Path) -> None:
+    """ "Phí" and "Lệ phí" side by side: the fee was "Phí" alone, the charge dropped."""
+    write_csv(
+        inbox / "ho_so_568.csv",
+        [
+            [*HEADER, "Lệ phí", "Phí"],
+            ["F1", "568", "2", "01/03/2023 08:00", "20.000", "10.000"],
+            ["F2", "568", "2", "01/03/2023 09:00", "", "15000"],
+            ["F3", "568", "2", "01/03/2023 10:00", "Miễn phí", ""],
+            ["F4", "568", "2", "01/03/2023 11:00", "", ""],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _records(con, "fee_amount") == [
+        ("F1", Decimal("30000")),
+        ("F2", Decimal("15000")),
+        ("F3", Decimal("0")),
+        ("F4", None),
+    ]
+
+
+def test_an_unreadable_charge_beside_the_fee_is_refused(con, inbox: Path, quarantine: Path) -> None:
+    write_csv(
+        inbox / "ho_so_568.csv",
+        [
+            [*HEADER, "Phí", "Lệ phí"],
+            ["F1", "568", "2", "01/03/2023 08:00", "10.000", "20.000"],
+            ["F2", "568", "2", "01/03/2023 09:00", "10.000", "1,5"],
+        ],
+    )
+    assert _load(con, inbox, quarantine).status == "rejected"
+    _, row, column, _, message_vi = _manifest(con)
+    assert (row, column) == (3, "F (Lệ phí)")
+    assert "'1,5'" in message_vi
