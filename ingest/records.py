@@ -782,8 +782,9 @@ def _check_level_of_unit(
     level_en = vocabulary.label("authority_levels", stated, "en")
     unit_level_vi = vocabulary.label("authority_levels", KIND_LEVEL[unit_kind], "vi").lower()
     level_vi = vocabulary.label("authority_levels", stated, "vi").lower()
-    where_en = f" (column {unit_col})" if unit_col else " (read from the file name)"
-    where_vi = f" (cột {unit_col})" if unit_col else " (lấy từ tên tệp)"
+    # the refusal names the unit column; a unit read from the file name is said so
+    where_en = "" if unit_col else " (read from the file name)"
+    where_vi = "" if unit_col else " (lấy từ tên tệp)"
     raise refusal(
         file_name,
         f"unit code {cell!r}{where_en} names {unit_name}, a {unit_kind}, but the row states"
