@@ -367,13 +367,18 @@ def test_a_glob_file_name_copies_only_its_own_rows(tmp_path: Path) -> None:
     assert "MINE" in text and "OTHER" not in text
 
 
+#: a gzip stream cut short (mtime 0: the same bytes whenever and wherever it is collected)
+TRUNCATED_GZIP = gzip.compress(f"Mã hồ sơ,Họ và tên\nHS1,{NAME}\n".encode(), mtime=0)[:-12]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "why"),
     [
         ("ho_so.xlsx", b"PK\x03\x04 damaged " + NAME.encode(), "cannot be read"),
-        ("ho_so.csv.gz", gzip.compress(f"Mã hồ sơ,Họ và tên\nHS1,{NAME}\n".encode())[:-12], "not be written"),
+        ("ho_so.csv.gz", TRUNCATED_GZIP, "not be written"),
         ("ho_so.pdf", f"%PDF {NAME} {CCCD}".encode(), "cannot be checked for personal data"),
     ],
+    ids=["damaged_xlsx", "truncated_gzip", "pdf"],  # stable ids: xdist workers must collect the same
 )
 def test_no_copy_when_it_cannot_be_scrubbed(tmp_path: Path, name: str, content: bytes, why: str) -> None:
     source = tmp_path / name
