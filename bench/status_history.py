@@ -137,7 +137,9 @@ def bench_one(work: Path, rows: int) -> HistoryRun:
     con.close()
     model_s, wall = run_dbt(warehouse, folder / "target")
     check = duckdb.connect(str(db), read_only=True)
-    dossiers = check.execute("select count(*) from intermediate.int_qd766_status_history_per_dossier").fetchone()[0]
+    dossiers = check.execute(
+        "select count(*) from intermediate.int_qd766_status_history_per_dossier"
+    ).fetchone()[0]
     check.close()
     if dossiers != rows // CHANGES_PER_DOSSIER:
         raise SystemExit(f"expected {rows // CHANGES_PER_DOSSIER} dossiers, the model has {dossiers}")
