@@ -129,8 +129,9 @@ def parquet_float_columns(path: Path) -> set[int]:
 def export_source_sql(
     path: Path, width: int, selected: list[int], file_unit: str | None, row_offset: int = 0
 ) -> tuple[str, list]:
-    """The staging query: the row number and the selected columns only, as trimmed text.
-    ``row_offset`` rows stood above the header in the original sheet (a title block)."""
+    """The staging query: the row number and the selected columns only, as trimmed text,
+    of the rows holding any of them. ``row_offset`` rows stood above the header in the
+    original sheet (a title block)."""
     cols = ", ".join(f"c{i}" for i in range(width))
     floats: set[int] = set()
     if file_kind(path) == "parquet":
@@ -160,7 +161,10 @@ def export_source_sql(
         items.append(f"cast(? as varchar) as {FILE_UNIT_COLUMN}")
         params.insert(0, file_unit)
     params.insert(0, 1 + row_offset)  # the first parameter: the row number's offset
-    return f"select {', '.join(items)} from ({inner})", params
+    # rows are numbered as the file's, then blank rows (every read column empty: a spacer
+    # between records, a row a spreadsheet's copy blanked) are left out
+    filled = " or ".join(f"c{i} is not null" for i in selected) or "true"
+    return f"select * from (select {', '.join(items)} from ({inner})) where {filled}", params
 
 
 _TEMP_LINK = re.compile(r"[\"']?[^\s\"']*parwh_records_[^/\s\"']*/records\.[a-z.]+[\"']?")

@@ -63,7 +63,7 @@ from ingest.quarantine import quarantine_file
 from ingest.raw_tables import raw_table
 from ingest.readers import Sheet, file_kind, read_sheets
 from ingest.records import load_records
-from ingest.records_sheets import SHEET_KINDS, records_csv, records_sheet
+from ingest.records_sheets import SHEET_KINDS, csv_layout, csv_needs_rewrite, records_csv, records_sheet
 from ingest.self_assessment import read_self_assessment
 from ingest.status_history import FAMILY as HISTORY_FAMILY
 from ingest.status_history import load_status_history
@@ -879,14 +879,24 @@ def _load_records_file(
             found.skipped,
             findings=res.findings,
         )
-    match = find_header(sheets[0].rows[:1], (family,))
-    if match is None:
-        raise IngestError(
-            f"the first line of {first_en} must be its header",
-            f"dòng đầu tiên của {first_vi} phải là dòng tên cột",
-            file_name=file_name,
-            row=1,
-        )
+    if kind == "parquet":
+        match = find_header(sheets[0].rows[:1], (family,))
+        if match is None:
+            raise IngestError(
+                f"the first line of {first_en} must be its header",
+                f"dòng đầu tiên của {first_vi} phải là dòng tên cột",
+                file_name=file_name,
+                row=1,
+            )
+    else:  # a CSV export: its header may stand below a title block, a totals row close it
+        layout = csv_layout(sheets[0], file_name, family)
+        if csv_needs_rewrite(path, kind, sheets[0], layout, family):
+            offset = layout.header_row
+            with records_csv(path, kind, layout, file_name, family) as (csv_path, match):
+                res = loader(con, csv_path, match, file_id, file_name, loaded_at, row_offset=offset)
+            return _Loaded(res.rows, res.unit_codes, res.period_labels, [], [], findings=res.findings)
+        match = find_header(sheets[0].rows[:1], (family,))
+        assert match is not None  # csv_layout found the header on the first line
     res = loader(con, path, match, file_id, file_name, loaded_at)
     # records.py wrote its row findings (dates in the wrong order) itself: counted here only
     return _Loaded(res.rows, res.unit_codes, res.period_labels, [], [], findings=res.findings)

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gzip
+import itertools
+import re
 import shutil
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -24,17 +28,22 @@ from decimal import Decimal
 from pathlib import Path
 
 from ingest.errors import IngestError, ReadError
-from ingest.headers import FAMILIES, HeaderMatch, col_letter, find_header
+from ingest.headers import FAMILIES, HeaderMatch, col_letter, find_header, is_numbering_row
 from ingest.limits import limits
 from ingest.readers import (
+    _SNIFF_LINE_CHARS,
     Sheet,
     _calamine_value,
+    _not_utf8,
+    _open_text,
     _trim,
     _unreadable,
     _xlsx_scan,
     over_limit,
+    sniff_delimiter,
     sniff_format,
 )
+from ingest.text import fold, is_blank
 
 FAMILY = "dossier_records"
 #: what the messages call a family's data (English, Vietnamese): the record exports, and the
@@ -49,6 +58,10 @@ _NOUNS = {
     ),
 }
 SHEET_KINDS = ("xlsx", "xls")
+#: "Tổng cộng", "TỔNG SỐ", "Cộng", "Total": the first words of a totals row (folded)
+_TOTALS_FIRST_WORD = re.compile(r"^(?:tong|cong|total)\b")
+#: a row under a totals row holding more filled cells than this is a record, not a signature
+_FOOTER_MAX_CELLS = 2
 _EXACT_INT = 2**53
 
 
@@ -196,27 +209,199 @@ def _calamine_rows(path: Path, kind: str, index: int, first_row: int) -> Iterato
         raise _unreadable(kind, exc) from exc
 
 
+def _csv_rows(path: Path, kind: str, first_row: int) -> Iterator[tuple]:
+    """Rows of a (possibly gzipped) CSV export from ``first_row`` (1-based), streamed."""
+    lim = limits()
+    field_limit = csv.field_size_limit()  # process-wide: restored below
+    try:
+        with _open_text(path, kind, lim.max_record_text_bytes) as fh:
+            head = list(itertools.islice(fh, 50))
+            delim = sniff_delimiter([ln[:_SNIFF_LINE_CHARS] for ln in head[:40]])
+            csv.field_size_limit(lim.max_csv_cell_chars)
+            reader = csv.reader(itertools.chain(head, fh), delimiter=delim)
+            for n, row in enumerate(reader):
+                if n + 1 >= first_row:
+                    yield tuple(row)
+    except UnicodeDecodeError as exc:
+        raise _not_utf8() from exc
+    except csv.Error as exc:
+        raise _unreadable("csv", exc) from exc
+    except (OSError, EOFError, zlib.error) as exc:
+        raise _unreadable("csv", exc) from exc
+    finally:
+        csv.field_size_limit(field_limit)
+
+
+def csv_tail(path: Path, kind: str, rows: int = 40) -> list[tuple]:
+    """The last ``rows`` rows of a (possibly gzipped) CSV file, read from its end: a plain
+    file is read from its last 256 KB, a gzipped one is decompressed (nothing but the tail
+    is kept). A row cut at the start of the tail is dropped: this is a look at the bottom,
+    not a reading of it."""
+    tail_bytes = 256 * 1024
+    if kind == "csv.gz":
+        tail, seen, cap = b"", 0, limits().max_record_text_bytes
+        try:
+            with gzip.open(path, "rb") as fh:
+                while (chunk := fh.read(1 << 20)) and seen <= cap:
+                    seen += len(chunk)
+                    tail = (tail + chunk)[-tail_bytes:]
+        except (OSError, EOFError, zlib.error):
+            return []  # the reading proper names what is wrong with the file
+        whole = seen < tail_bytes
+    else:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            fh.seek(max(0, size - tail_bytes))
+            tail = fh.read()
+        whole = size <= tail_bytes
+    lines = tail.decode("utf-8", errors="replace").splitlines()
+    if not whole:
+        lines = lines[1:]
+    lines = lines[-rows:]
+    delim = sniff_delimiter([ln[:_SNIFF_LINE_CHARS] for ln in lines])
+    try:
+        return [tuple(r) for r in csv.reader(lines, delimiter=delim)]
+    except csv.Error:
+        return []
+
+
+def csv_layout(sheet: Sheet, file_name: str, family: str = FAMILY) -> RecordsSheet:
+    """Where the header of a CSV export (``sheet``: its first rows) is: the first line, or
+    below a title block. A header over several lines is refused, as in a workbook."""
+    noun_en, noun_vi, _, _ = _NOUNS[family]
+    match = find_header(sheet.rows, (family,))
+    if match is None:
+        raise IngestError(
+            f"none of the first 30 lines is a header of {noun_en}",
+            f"không dòng nào trong 30 dòng đầu là dòng tên cột của {noun_vi}",
+            file_name=file_name,
+            row=1,
+        )
+    if len(match.header_rows) > 1:
+        first_row, last_row = match.header_rows[0] + 1, match.header_rows[-1] + 1
+        raise IngestError(
+            f"the header of the file spans lines {first_row}–{last_row}; {noun_en} needs a"
+            " single header line",
+            f"dòng tên cột của tệp trải trên các dòng {first_row}–{last_row}; {noun_vi} cần"
+            " đúng một dòng tên cột",
+            file_name=file_name,
+            row=first_row,
+        )
+    header_row = match.header_rows[0]
+    return RecordsSheet(0, None, header_row, len(_trim(sheet.rows[header_row])))
+
+
+def csv_needs_rewrite(path: Path, kind: str, sheet: Sheet, found: RecordsSheet, family: str = FAMILY) -> bool:
+    """Whether a CSV export is read through :func:`records_csv` (its header and records
+    copied out) rather than by DuckDB directly: a title block above the header, the form's
+    numbering row under it, or a totals row at the bottom. A plain export costs one look at
+    its last rows."""
+    if found.header_row > 0:
+        return True
+    below = next((r for r in sheet.rows[1:] if _trim(r)), None)
+    if below is not None and is_numbering_row(below):
+        return True
+    match = find_header([sheet.rows[0]], (family,))
+    id_index = match.columns.get("dossier_id") if match else None
+    return any(_is_totals_row(_trim(r), id_index) for r in csv_tail(path, kind))
+
+
 def _rows(path: Path, kind: str, index: int, first_row: int) -> Iterator[tuple]:
+    if kind in ("csv", "csv.gz"):
+        return _csv_rows(path, kind, first_row)
     fmt = sniff_format(path)
     if fmt == "ole" or (fmt is None and kind == "xls"):
         return _calamine_rows(path, kind, index, first_row)
     return _xlsx_rows(path, kind, index, first_row)
 
 
-def _write_rows(out: Iterable[tuple], dest: Path, found: RecordsSheet, file_name: str) -> None:
+def _is_totals_row(cells: tuple, id_index: int | None) -> bool:
+    """A totals row: its first text starts with "Tổng", "Cộng" or "Total" and it holds no
+    dossier id (unless the label itself stands in the id column): a record is a record
+    whatever its first text ("Tổng hợp ý kiến …" as a procedure's name)."""
+    first = next((i for i, v in enumerate(cells) if not is_blank(v)), None)
+    if first is None or not _TOTALS_FIRST_WORD.match(fold(cells[first])):
+        return False
+    if id_index is None or first == id_index:
+        return True
+    return id_index >= len(cells) or is_blank(cells[id_index])
+
+
+def body_rows(
+    rows: Iterable[tuple], id_index: int | None, first_row: int, file_name: str, sheet: str | None
+) -> Iterator[tuple]:
+    """The rows under the header (``first_row``: the 1-based row of the first of them),
+    trimmed, as records are read from them: the form's numbering row ("(1) (2) (3)") right
+    under the header is blanked, a totals row at the bottom and the signature block under
+    it are left out. A totals row with records under it is refused: which rows are meant
+    is not known. Blank rows are kept (rows keep their numbers)."""
+    held: list[tuple] = []  # a totals row and the rows under it, until the end shows them a footer
+    held_row = 0
+    started = False
+    for n, row in enumerate(rows):
+        cells = _trim(row)
+        if held:
+            filled = [v for v in cells if not is_blank(v)]
+            if len(filled) >= _FOOTER_MAX_CELLS + 1 and not _is_totals_row(cells, id_index):
+                label = str(next(v for v in held[0] if not is_blank(v))).strip()
+                raise IngestError(
+                    f"row {held_row} reads as a totals row ('{label}') but records follow it"
+                    f" (row {first_row + n}): a totals row may only close the records, at the"
+                    " bottom; remove it, or send the rows under it in a file of their own",
+                    f"dòng {held_row} là dòng tổng ('{label}') nhưng bên dưới vẫn còn hồ sơ"
+                    f" (dòng {first_row + n}): dòng tổng chỉ được nằm cuối danh sách; xóa dòng"
+                    " tổng, hoặc gửi các dòng bên dưới trong một tệp riêng",
+                    file_name=file_name,
+                    sheet=sheet,
+                    row=first_row + n,
+                )
+            held.append(cells)
+            continue
+        if not cells:
+            yield cells
+            continue
+        if not started and is_numbering_row(cells):
+            started = True
+            yield ()
+            continue
+        started = True
+        if _is_totals_row(cells, id_index):
+            held, held_row = [cells], first_row + n
+            continue
+        yield cells
+
+
+def _write_rows(
+    out: Iterable[tuple], dest: Path, found: RecordsSheet, file_name: str, family: str = FAMILY
+) -> HeaderMatch:
     """The header and data rows as CSV; empty rows between data rows are kept (as empty
-    fields) so that CSV lines stay sheet rows, trailing ones are dropped."""
+    fields) so that CSV lines stay sheet rows, trailing ones are dropped (so are the
+    numbering row, the totals row and the signature block, see :func:`body_rows`). The
+    header's reading is returned."""
     lim = limits()
     width = found.width
     empty = 0
+    rows = iter(out)
+    header = tuple(cell_text(v) for v in _trim(next(rows, ())))
+    match = find_header([header], (family,))
+    if match is None:  # the sheet's header, written as text, reads the same
+        raise IngestError(
+            f"the header row {found.header_row + 1} cannot be read as record columns",
+            f"không đọc được dòng tên cột {found.header_row + 1} như các cột dữ liệu hồ sơ",
+            file_name=file_name,
+            sheet=found.name,
+            row=found.header_row + 1,
+        )
+    first_row = found.header_row + 2
     with open(dest, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        for n, row in enumerate(out):
-            cells = _trim(row)
+        writer.writerow(list(header) + [""] * (width - len(header)))
+        body = body_rows(rows, match.columns.get("dossier_id"), first_row, file_name, found.name)
+        for n, cells in enumerate(body):
             if not cells:
                 empty += 1
                 continue
-            sheet_row = found.header_row + n + 1
+            sheet_row = first_row + n
             if sheet_row > lim.max_record_rows:
                 raise over_limit("max_record_rows", "the number of rows", "số dòng", None)
             if len(cells) > width:
@@ -237,29 +422,21 @@ def _write_rows(out: Iterable[tuple], dest: Path, found: RecordsSheet, file_name
             empty = 0
             texts = [cell_text(v) for v in cells]
             writer.writerow(texts + [""] * (width - len(texts)))
+    return match
 
 
 @contextlib.contextmanager
 def records_csv(
     path: Path, kind: str, found: RecordsSheet, file_name: str, family: str = FAMILY
 ) -> Iterator[tuple[Path, HeaderMatch]]:
-    """The records sheet (or a sheet of another ``family`` read like records) as a
-    temporary CSV file (removed afterwards) and the header match of its first line."""
+    """The records sheet (or a sheet of another ``family`` read like records), or a CSV
+    export with a title block or a totals row, as a temporary CSV file (removed afterwards)
+    holding its header and records only, and the header match of its first line."""
     folder = Path(tempfile.mkdtemp(prefix="parwh_records_sheet_"))
     try:
         dest = folder / "records.csv"
-        _write_rows(_rows(path, kind, found.index, found.header_row + 1), dest, found, file_name)
-        with open(dest, encoding="utf-8", newline="") as fh:
-            header = next(csv.reader(fh), [])
-        match = find_header([tuple(header)], (family,))
-        if match is None:  # the sheet's header, written as text, reads the same
-            raise IngestError(
-                f"the header row {found.header_row + 1} cannot be read as record columns",
-                f"không đọc được dòng tên cột {found.header_row + 1} như các cột dữ liệu hồ sơ",
-                file_name=file_name,
-                sheet=found.name,
-                row=found.header_row + 1,
-            )
+        rows = _rows(path, kind, found.index, found.header_row + 1)
+        match = _write_rows(rows, dest, found, file_name, family)
         yield dest, match
     finally:
         shutil.rmtree(folder, ignore_errors=True)

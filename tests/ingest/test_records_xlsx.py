@@ -194,14 +194,20 @@ def test_empty_row_between_records_keeps_sheet_rows(
     assert con.execute("select max(source_row) from raw.dossier_records").fetchall() == [(HEADER_ROW + 10,)]
 
 
-def test_empty_row_inside_is_refused_at_its_sheet_row(
+def test_empty_row_inside_is_skipped_rows_stay_the_sheets(
     con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path
 ) -> None:
-    """An empty row between records is one without a dossier id, as in a CSV file."""
+    """An empty row between records holds no record (INPUTS.md: blank rows around the
+    header; a spacer between records is the same): it is skipped, and the records under it
+    keep their sheet rows."""
     rows = _sheet_rows()
     rows.insert(HEADER_ROW + 2, [])
     write_xlsx(inbox / "ho_so.xlsx", {"S": rows})
-    _assert_rejected(con, inbox, quarantine, "empty dossier_id", row=HEADER_ROW + 3)
+    _load(con, inbox, quarantine)
+    assert _stored(con) == EXPECTED
+    source_rows = [r[0] for r in con.execute("select source_row from raw.dossier_records order by 1").fetchall()]
+    expected_rows = [HEADER_ROW + 1, HEADER_ROW + 2, *range(HEADER_ROW + 4, HEADER_ROW + 12)]
+    assert source_rows == expected_rows
 
 
 def test_xls_with_title_block(con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path) -> None:

@@ -1,0 +1,151 @@
+"""Record exports laid out as INPUTS.md allows every file to be: title rows above the header,
+blank rows around it, the form's numbering row under it, a totals row ("Tổng cộng", "Cộng",
+"Total") at the bottom with the signature block under it. The totals row and what follows
+are not records; a totals row with records under it is refused, naming both rows. Each
+case goes through the real loader (``register_inbox`` + ``load_family``) into a real DuckDB
+file, as .csv, .csv.gz and .xlsx."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.inbox import load_family, register_inbox
+from tests.ingest.conftest import write_csv, write_xlsx
+
+RUN = "run-title-totals"
+HEADER = ["STT", "Mã hồ sơ", "Mã đơn vị", "Kênh", "Ngày tiếp nhận", "Hạn xử lý", "Ngày hoàn thành"]
+RECORDS = [
+    ["1", "H56-0001", "568", "Trực tuyến", "01/03/2023 08:00", "05/03/2023 17:00", "04/03/2023 10:00"],
+    ["2", "H56-0002", "568", "Trực tiếp", "02/03/2023 09:00", "06/03/2023 17:00", ""],
+    ["3", "H56-0003", "568", "Bưu chính", "03/03/2023 10:00", "07/03/2023 17:00", "08/03/2023 10:00"],
+]
+TITLE = [
+    ["UBND THỊ XÃ HÒA THÀNH"],
+    ["DANH SÁCH HỒ SƠ TIẾP NHẬN", "", "", "", "", "", ""],
+    ["Từ ngày 01/03/2023 đến ngày 31/03/2023"],
+    [],
+]
+TOTALS = [["Tổng cộng", "", "", "", "3 hồ sơ", "", ""]]
+SIGNATURE = [
+    [],
+    ["", "", "", "", "Hòa Thành, ngày 05 tháng 4 năm 2023"],
+    ["Người lập biểu", "", "", "", "Thủ trưởng đơn vị"],
+    ["(Ký, ghi rõ họ tên)"],
+]
+
+
+def _write(inbox: Path, kind: str, rows: list[list]) -> Path:
+    name = inbox / f"ho_so_hoa_thanh_2023.{kind}"
+    if kind == "xlsx":
+        return write_xlsx(name, {"Danh sách": rows})
+    plain = write_csv(inbox / "plain.csv", rows)
+    if kind == "csv":
+        return plain.rename(name)
+    with open(plain, "rb") as src, gzip.open(name, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    plain.unlink()
+    return name
+
+
+def _load(con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path):
+    register_inbox(con, inbox, quarantine, RUN)
+    outcomes = load_family(con, "dossier_records", quarantine, RUN).outcomes
+    assert len(outcomes) == 1, outcomes
+    return outcomes[0]
+
+
+def _loaded(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(
+        "select source_row, dossier_id, channel, finished_at is null from raw.dossier_records order by source_row"
+    ).fetchall()
+
+
+def _rows_from(first: int) -> list[tuple]:
+    """The three records as loaded, the first on sheet/file row ``first``."""
+    return [
+        (first, "H56-0001", "truc_tuyen", False),
+        (first + 1, "H56-0002", "truc_tiep", True),
+        (first + 2, "H56-0003", "buu_chinh", False),
+    ]
+
+
+KINDS = ["csv", "csv.gz", "xlsx"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_title_block_above_the_header(con, inbox: Path, quarantine: Path, kind: str) -> None:
+    _write(inbox, kind, [*TITLE, HEADER, *RECORDS])
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _loaded(con) == _rows_from(6)  # the header is row 5: row numbers are the file's
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_totals_and_signature_rows_under_the_records(con, inbox: Path, quarantine: Path, kind: str) -> None:
+    _write(inbox, kind, [HEADER, *RECORDS, *TOTALS, *SIGNATURE])
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert outcome.rows == 3
+    assert _loaded(con) == _rows_from(2)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_title_numbering_row_totals_and_blank_rows(con, inbox: Path, quarantine: Path, kind: str) -> None:
+    numbering = ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"]
+    rows = [*TITLE, HEADER, numbering, RECORDS[0], [], RECORDS[1], RECORDS[2], [], *TOTALS, *SIGNATURE]
+    _write(inbox, kind, rows)
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _loaded(con) == [
+        (7, "H56-0001", "truc_tuyen", False),
+        (9, "H56-0002", "truc_tiep", True),
+        (10, "H56-0003", "buu_chinh", False),
+    ]
+
+
+@pytest.mark.parametrize("label", ["Cộng", "TỔNG SỐ", "Total", "Tổng số hồ sơ: 3"])
+def test_totals_labels(con, inbox: Path, quarantine: Path, label: str) -> None:
+    _write(inbox, "csv", [HEADER, *RECORDS, [label, "", "", "", "", "", ""]])
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert [r[1] for r in _loaded(con)] == ["H56-0001", "H56-0002", "H56-0003"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_totals_row_with_records_under_it_is_refused(con, inbox: Path, quarantine: Path, kind: str) -> None:
+    """Records below a totals row: a second table, or rows pasted under the form. Which
+    rows are meant is not known: the file is refused, naming both rows."""
+    _write(inbox, kind, [*TITLE, HEADER, RECORDS[0], *TOTALS, RECORDS[1], RECORDS[2]])
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected"
+    status, row, message_vi = con.execute(
+        "select status, error_row, message_vi from raw.file_manifest"
+    ).fetchall()[0]
+    assert row == 8  # the first record under the totals row of row 7
+    assert "dòng 7" in message_vi and "Tổng cộng" in message_vi, message_vi
+    assert con.execute("select count(*) from raw.dossier_records").fetchall() == [(0,)]
+
+
+def test_a_procedure_named_like_a_total_is_a_record(con, inbox: Path, quarantine: Path) -> None:
+    """ "Cộng nhận" is not "Công nhận", but a row holding a dossier id is a record whatever
+    its first text: it is loaded, not dropped as a totals row."""
+    header = ["Tên thủ tục", "Mã hồ sơ", "Mã đơn vị", "Kênh", "Ngày tiếp nhận", "Hạn xử lý", "Ngày hoàn thành"]
+    last = ["Tổng hợp ý kiến", "H56-0004", "568", "Trực tiếp", "04/03/2023 08:00", "08/03/2023 17:00", ""]
+    _write(inbox, "csv", [header, *[["Cấp phép", *r[1:]] for r in RECORDS], last])
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert [r[1] for r in _loaded(con)] == ["H56-0001", "H56-0002", "H56-0003", "H56-0004"]
+
+
+def test_no_header_among_the_first_rows_is_refused(con, inbox: Path, quarantine: Path) -> None:
+    _write(inbox, "csv", [["DANH SÁCH HỒ SƠ"], ["a", "b", "c"], *RECORDS])
+    # the file holds no header of any family: classification itself refuses it
+    register_inbox(con, inbox, quarantine, RUN)
+    status, message_vi = con.execute("select status, message_vi from raw.file_manifest").fetchall()[0]
+    assert status != "loaded"
+    assert message_vi
