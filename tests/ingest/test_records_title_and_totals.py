@@ -61,7 +61,8 @@ def _load(con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path):
 
 def _loaded(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return con.execute(
-        "select source_row, dossier_id, channel, finished_at is null from raw.dossier_records order by source_row"
+        "select source_row, dossier_id, channel, finished_at is null"
+        " from raw.dossier_records order by source_row"
     ).fetchall()
 
 
@@ -134,7 +135,7 @@ def test_a_totals_row_with_records_under_it_is_refused(con, inbox: Path, quarant
 def test_a_procedure_named_like_a_total_is_a_record(con, inbox: Path, quarantine: Path) -> None:
     """ "Cộng nhận" is not "Công nhận", but a row holding a dossier id is a record whatever
     its first text: it is loaded, not dropped as a totals row."""
-    header = ["Tên thủ tục", "Mã hồ sơ", "Mã đơn vị", "Kênh", "Ngày tiếp nhận", "Hạn xử lý", "Ngày hoàn thành"]
+    header = ["Tên thủ tục", *HEADER[1:]]
     last = ["Tổng hợp ý kiến", "H56-0004", "568", "Trực tiếp", "04/03/2023 08:00", "08/03/2023 17:00", ""]
     _write(inbox, "csv", [header, *[["Cấp phép", *r[1:]] for r in RECORDS], last])
     outcome = _load(con, inbox, quarantine)

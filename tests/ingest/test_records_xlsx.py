@@ -205,7 +205,8 @@ def test_empty_row_inside_is_skipped_rows_stay_the_sheets(
     write_xlsx(inbox / "ho_so.xlsx", {"S": rows})
     _load(con, inbox, quarantine)
     assert _stored(con) == EXPECTED
-    source_rows = [r[0] for r in con.execute("select source_row from raw.dossier_records order by 1").fetchall()]
+    stored = con.execute("select source_row from raw.dossier_records order by 1").fetchall()
+    source_rows = [r[0] for r in stored]
     expected_rows = [HEADER_ROW + 1, HEADER_ROW + 2, *range(HEADER_ROW + 4, HEADER_ROW + 12)]
     assert source_rows == expected_rows
 
