@@ -1144,7 +1144,9 @@ def _load_portal_766(
     rows: list[dict] = []
     left_out: list[str] = []
     codes: dict[int, str] = {}
-    province = _portal_province_context(resolver, read.rows)
+    province = _portal_province_context(resolver, read.rows) or _portal_title_province(
+        resolver, read.rows, sheets, file_name
+    )
     for row in read.rows:
         code = _portal_unit(resolver, row, file_name, province)
         if code is None:
@@ -1223,6 +1225,31 @@ def _portal_province_context(resolver: UnitResolver, rows: Sequence[Portal766Row
     the file names no province or several (the national table)."""
     found = {code for row in rows if (code := _portal_province(resolver, row)) is not None}
     return found.pop() if len(found) == 1 else None
+
+
+def _portal_title_province(
+    resolver: UnitResolver, rows: Sequence[Portal766Row], sheets: list[Sheet] | None, file_name: str
+) -> str | None:
+    """The province a table of communes and departments names only above its header ("UBND
+    TỈNH ĐỒNG THÁP", "… các xã, phường tỉnh Đồng Tháp") or in its file name, where its rows
+    name none: its communes are looked for in it. None when the title and the file name name
+    no province, or several."""
+    if not rows or any(_portal_province(resolver, row) is not None for row in rows):
+        return None
+    first_rows = {row.sheet: row.source_row for row in reversed(rows)}  # each sheet's first row
+    texts = [file_name.replace("_", " ")]
+    for sheet in sheets or ():
+        above = first_rows.get(sheet.name)
+        if above is None:
+            continue
+        texts += [" ".join(str(v) for v in cells if v is not None) for cells in sheet.rows[: above - 1]]
+    names = {name for text in texts if (name := resolver.find_province_in_text(text)) is not None}
+    if len(names) != 1:
+        return None
+    try:
+        return resolver.resolve_province(names.pop(), rows[0].period_end)
+    except ParseError:
+        return None
 
 
 def _portal_unit(

@@ -60,6 +60,7 @@ from ingest.form_checks import LoadFinding
 from ingest.headers import HeaderMatch
 from ingest.periods import parse_authority_level
 from ingest.readers import file_kind
+from ingest.record_units import unit_names_expr
 from ingest.text import clean, fold
 
 PACKAGE = __package__ or "ingest"  # its SQL files: ingest/sql/*.sql
@@ -200,7 +201,7 @@ def _load_literal(
         )
     file_unit = (
         None
-        if "unit_code" in cols
+        if "unit_code" in cols or "unit_name" in cols  # a unit by name: ingest/record_units.py
         else unit_from_file_name(con, file_name, header_row, _headers_of("unit_code"))
     )
     width = max(match.labels) + 1 if match.labels else 0
@@ -433,8 +434,10 @@ def _check_and_insert(
             "received_at",
         ),
     }
+    by_name = not unit_from_file_name and "unit_code" not in cols
     if not unit_from_file_name:
-        checks["unit_code"] = (f"s.{c('unit_code')} is null", "unit_code")
+        unit_column = "unit_name" if by_name else "unit_code"
+        checks[unit_column] = (f"s.{c(unit_column)} is null", unit_column)
     for name in ("due_at", "finished_at", "returned_at", *_SUPPLEMENT_COLUMNS):
         if name in cols:
             checks[name] = (f"s.{c(name)} is not null and {ts_of(name)} is null", name)
@@ -484,10 +487,15 @@ def _check_and_insert(
     if "status" in cols:  # a dossier never received may have no date: the file's latest
         era_at += f", (select max({ts_of('received_at', 'r.')}) from {stage} r)"
     era_at += ")"
-    unit_expr = era_unit_sql(unit, era_at)
+    if by_name:  # resolved once per name, in the era of the row's dates
+        province = c("province") if "province" in cols else None
+        unit_expr = unit_names_expr(con, match, file_name, stage, c("unit_name"), province, era_at)
+    else:
+        unit_expr = era_unit_sql(unit, era_at)
     _check_duplicates_and_units(con, match, file_name, c("dossier_id"), unit_expr, f"{stage} s")
     kind_level = " ".join(f"when '{k}' then '{v}'" for k, v in KIND_LEVEL.items())  # constants
-    if "authority_level" in cols:
+    # a unit named by name cannot have lost a leading zero: the level check is for codes
+    if "authority_level" in cols and not by_name:
         _check_level_of_unit(con, match, file_name, c, unit_expr, cat("authority_level"), kind_level, source)
 
     channel = (

@@ -115,3 +115,49 @@ def test_a_commune_of_another_province_is_refused_not_moved(con, inbox: Path, qu
     assert outcome.status == "rejected", outcome
     assert "Xã Mỹ An" in outcome.message_vi and "dòng 4" in outcome.message_vi
     assert con.execute("select count(*) from raw.portal_766_scores").fetchall() == [(0,)]
+
+
+def test_communes_are_looked_for_in_the_province_of_the_title(con, inbox: Path, quarantine: Path) -> None:
+    """A table of communes alone: the province is named only in its title (or its file
+    name), and the communes of that name elsewhere are not taken."""
+    _xlsx(
+        inbox / "chi_so_766_cap_xa_thang_11_2025.xlsx",
+        [
+            ["UBND TỈNH ĐỒNG THÁP"],
+            ["CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP CỦA CÁC XÃ, PHƯỜNG - THÁNG 11/2025"],
+            ["STT", "Tên đơn vị", *HEADINGS, "Tổng điểm", "Xếp hạng"],
+            [1, "Xã Tân Phú", *SCORES, "84", "1"],
+            [2, "Xã Bình Thành", *SCORES, "84", "2"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _units(con) == [("28468", "Xã Tân Phú"), ("30163", "Xã Bình Thành")]
+
+
+def test_communes_are_looked_for_in_the_province_of_the_file_name(con, inbox: Path, quarantine: Path) -> None:
+    _xlsx(
+        inbox / "chi_so_766_xa_tinh_dong_thap_thang_11_2025.xlsx",
+        [
+            ["CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP - THÁNG 11/2025"],
+            ["STT", "Tên đơn vị", *HEADINGS, "Tổng điểm", "Xếp hạng"],
+            [1, "Xã Tân Phú", *SCORES, "84", "1"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _units(con) == [("28468", "Xã Tân Phú")]
+
+
+def test_without_a_province_an_ambiguous_commune_is_refused(con, inbox: Path, quarantine: Path) -> None:
+    _xlsx(
+        inbox / "chi_so_766_cap_xa_thang_11_2025.xlsx",
+        [
+            ["CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP - THÁNG 11/2025"],
+            ["STT", "Tên đơn vị", *HEADINGS, "Tổng điểm", "Xếp hạng"],
+            [1, "Xã Tân Phú", *SCORES, "84", "1"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected", outcome
+    assert "Xã Tân Phú" in outcome.message_vi and "dòng 3" in outcome.message_vi

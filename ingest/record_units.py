@@ -1,0 +1,94 @@
+"""Units of a record export named by name ("UBND xã Mỹ An", "Phường 1, TP. Cao Lãnh") rather
+than by GSO code (INPUTS.md: a unit is its GSO code, or its name plus its province).
+
+The few distinct names of a file (with their province cell, and whether the row is dated
+before the 2025 reorganisation) are resolved once with :class:`ingest.admin_units.UnitResolver`
+— in the era of the row's dates, a name of the legacy map in the legacy era — into a
+temporary table the loader's unit expression looks up. A name that names no unit, or several
+(a commune name found in several provinces, without a province in the row or in the file
+name), refuses the file, naming the row and the column; a cell holding a GSO code is read as
+that code.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import duckdb
+
+from ingest import vocabulary
+from ingest.admin_units import UnitResolver
+from ingest.errors import IngestError, UnitResolutionError
+from ingest.headers import HeaderMatch
+
+#: a unit cell that is a GSO code (``568``, ``L568``), not a name
+_CODE = re.compile(r"L?\d{1,5}", re.IGNORECASE)
+#: more distinct unit names than this in one export: a column of something else
+MAX_UNIT_NAMES = 5000
+TABLE = "temp._records_unit_names"
+
+
+def _refusal(file_name: str, en: str, vi: str, row: int | None, column: str | None) -> IngestError:
+    return IngestError(en, vi, file_name=file_name, row=row, column=column)
+
+
+def unit_names_expr(
+    con: duckdb.DuckDBPyConnection,
+    match: HeaderMatch,
+    file_name: str,
+    stage: str,
+    name_col: str,
+    province_col: str | None,
+    era_at: str,
+) -> str:
+    """The SQL of a staged row's warehouse unit code (``s.`` the stage), from its unit name
+    and province cells: the names are resolved here, once each, into :data:`TABLE`.
+    ``era_at``: the SQL of the timestamp that dates the row (its reception)."""
+    reorganisation = vocabulary.reorganisation_date()
+    legacy = f"coalesce(({era_at}) < timestamp '{reorganisation.isoformat()}', false)"
+    province = f"s.{province_col}" if province_col else "cast(null as varchar)"
+    found = con.execute(
+        f"select s.{name_col}, {province}, {legacy}, min(s.source_row) from {stage} s"
+        f" where s.{name_col} is not null group by all order by 4 limit {MAX_UNIT_NAMES + 1}"
+    ).fetchall()
+    column = match.column_name("unit_name")
+    if len(found) > MAX_UNIT_NAMES:
+        raise _refusal(
+            file_name,
+            f"more than {MAX_UNIT_NAMES} different unit names: the column is not a column of units",
+            f"có hơn {MAX_UNIT_NAMES} tên đơn vị khác nhau: cột này không phải cột đơn vị",
+            found[-1][3],
+            column,
+        )
+    resolver = UnitResolver.from_connection(con)
+    file_province = resolver.find_province_in_text(file_name.replace("_", " "))
+    resolved: list[tuple[str, str | None, bool, str]] = []
+    for name, province_cell, is_legacy, row in found:
+        on_date = reorganisation - timedelta(days=1) if is_legacy else reorganisation
+        try:
+            if _CODE.fullmatch(name):
+                code = resolver.resolve(code=name, on_date=on_date)
+            else:
+                code = resolver.resolve(name=name, province=province_cell or file_province, on_date=on_date)
+        except UnitResolutionError as exc:
+            era_en = "before the 2025 reorganisation" if is_legacy else "after the 2025 reorganisation"
+            era_vi = "trước sắp xếp năm 2025" if is_legacy else "sau sắp xếp năm 2025"
+            raise _refusal(
+                file_name,
+                f"unit {name!r} (rows dated {era_en}): {exc.message_en}",
+                f"đơn vị {name!r} (hồ sơ tiếp nhận {era_vi}): {exc.message_vi}",
+                row,
+                column,
+            ) from exc
+        resolved.append((name, province_cell, is_legacy, code))
+    con.execute(
+        f"create or replace temp table {TABLE.split('.')[-1]}"
+        " (unit_name varchar, province varchar, is_legacy boolean, unit_code varchar)"
+    )
+    if resolved:
+        con.executemany(f"insert into {TABLE} values (?, ?, ?, ?)", resolved)
+    return (
+        f"(select m.unit_code from {TABLE} m where m.unit_name = s.{name_col}"
+        f" and m.province is not distinct from {province} and m.is_legacy = {legacy})"
+    )

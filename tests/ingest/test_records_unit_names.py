@@ -1,0 +1,108 @@
+"""Record exports that name their units by name, not GSO code (INPUTS.md: "a unit is
+identified by its GSO code, or by its name plus its province"): each name is resolved in the
+era of the row's dates, with the row's province, else the province of the file name; a name
+that names no unit or several refuses the file, naming row and column. Real loader, real
+DuckDB file, the real administrative map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.inbox import load_family, register_inbox
+from tests.ingest.conftest import write_csv
+
+RUN = "run-unit-names"
+HEADER = ["Mã hồ sơ", "Đơn vị", "Kênh", "Ngày tiếp nhận"]
+
+
+def _load(con: duckdb.DuckDBPyConnection, inbox: Path, quarantine: Path):
+    register_inbox(con, inbox, quarantine, RUN)
+    outcomes = load_family(con, "dossier_records", quarantine, RUN).outcomes
+    assert len(outcomes) == 1, outcomes
+    return outcomes[0]
+
+
+def _units(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(
+        "select dossier_id, unit_code, authority_level from raw.dossier_records order by source_row"
+    ).fetchall()
+
+
+def test_names_with_their_province_across_the_reorganisation(con, inbox: Path, quarantine: Path) -> None:
+    """The legacy district's name before July 2025, the new ward's after it: each is read
+    in the map of its dossier's date."""
+    write_csv(
+        inbox / "ho_so_2025.csv",
+        [
+            ["Mã hồ sơ", "Tên đơn vị", "Tỉnh", "Kênh", "Ngày tiếp nhận"],
+            ["A1", "Tx. Hòa Thành", "Tây Ninh", "1", "20/06/2025 08:00"],
+            ["A2", "Thị xã Hòa Thành", "Tây Ninh", "2", "30/06/2025 08:00"],
+            ["A3", "Phường Hòa Thành", "Tây Ninh", "2", "02/07/2025 08:00"],
+            ["A4", "TP. Nha Trang", "", "1", "01/03/2025 08:00"],  # one Nha Trang: no province needed
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _units(con) == [
+        ("A1", "L709", "huyen"),
+        ("A2", "L709", "huyen"),
+        ("A3", "25645", "xa"),
+        ("A4", "L568", "huyen"),
+    ]
+
+
+def test_the_province_of_the_file_name(con, inbox: Path, quarantine: Path) -> None:
+    """Two wards are called Phường Hòa Thành since 2025: the file name's province picks one."""
+    write_csv(
+        inbox / "ho_so_tinh_tay_ninh_2025.csv",
+        [HEADER, ["B1", "Phường Hòa Thành", "2", "01/08/2025 08:00"]],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _units(con) == [("B1", "25645", "xa")]
+
+
+def test_a_code_in_the_unit_column_is_a_code(con, inbox: Path, quarantine: Path) -> None:
+    write_csv(inbox / "ho_so_2023.csv", [HEADER, ["C1", "568", "1", "01/03/2023 08:00"]])
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _units(con) == [("C1", "L568", "huyen")]
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("Xã Hòa Thành", "Xã Hòa Thành"),  # four legacy communes of that name, no province
+        ("Huyện Không Có", "Huyện Không Có"),  # no such unit
+    ],
+)
+def test_a_name_that_names_no_unit_or_several_is_refused(
+    con, inbox: Path, quarantine: Path, name: str, words: str
+) -> None:
+    write_csv(
+        inbox / "ho_so_2023.csv",
+        [HEADER, ["D1", "TP. Nha Trang", "1", "01/03/2023 08:00"], ["D2", name, "1", "02/03/2023 08:00"]],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected"
+    row, column, message_vi = con.execute(
+        "select error_row, error_column, message_vi from raw.file_manifest"
+    ).fetchall()[0]
+    assert (row, column) == (3, "B (Đơn vị)")
+    assert words in message_vi, message_vi
+    assert con.execute("select count(*) from raw.dossier_records").fetchall() == [(0,)]
+
+
+def test_an_empty_unit_name_is_refused(con, inbox: Path, quarantine: Path) -> None:
+    write_csv(
+        inbox / "ho_so_2023.csv",
+        [HEADER, ["E1", "TP. Nha Trang", "1", "01/03/2023 08:00"], ["E2", "", "1", "02/03/2023 08:00"]],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected"
+    row, message_vi = con.execute("select error_row, message_vi from raw.file_manifest").fetchall()[0]
+    assert row == 3
+    assert "unit_name" in message_vi, message_vi
