@@ -35,6 +35,8 @@ LOADERS: dict[str, str] = {
     "staged and typed by the export's header columns (as ingest.records)",
     "ingest.export_scan": "the read_csv/read_parquet staging query and the timestamp and unit "
     "expressions both row-per-event loaders (records, status histories) build from a header",
+    "ingest.record_units": "record-export loader: the unit names of the export's header columns, "
+    "resolved into a temporary lookup the records' insert reads (as ingest.records)",
     "ingest.quarantine": "copy of a rejected export with its personal columns masked",
     "ingest.parquet_landing": "raw tables landed as Parquet (copy) and their content fingerprint",
     "ingest.raw_tables": "DDL generated from the one raw-table declaration",
