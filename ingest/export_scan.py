@@ -74,6 +74,8 @@ class ExportResult:
     period_labels: list[str]
     #: the warnings written to raw.load_findings for this file (dates in the wrong order)
     findings: list[LoadFinding] = field(default_factory=list)
+    #: what the load's message adds (English, Vietnamese): a column of a field not read
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
 
 def timestamp_sql(col: str, first: str | None = None) -> str:

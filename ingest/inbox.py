@@ -878,6 +878,7 @@ def _load_records_file(
             [found.name or ""],
             found.skipped,
             findings=res.findings,
+            notes=res.notes,
         )
     if kind == "parquet":
         match = find_header(sheets[0].rows[:1], (family,))
@@ -894,12 +895,16 @@ def _load_records_file(
             offset = layout.header_row
             with records_csv(path, kind, layout, file_name, family) as (csv_path, match):
                 res = loader(con, csv_path, match, file_id, file_name, loaded_at, row_offset=offset)
-            return _Loaded(res.rows, res.unit_codes, res.period_labels, [], [], findings=res.findings)
+            return _Loaded(
+                res.rows, res.unit_codes, res.period_labels, [], [], findings=res.findings, notes=res.notes
+            )
         match = find_header(sheets[0].rows[:1], (family,))
         assert match is not None  # csv_layout found the header on the first line
     res = loader(con, path, match, file_id, file_name, loaded_at)
     # records.py wrote its row findings (dates in the wrong order) itself: counted here only
-    return _Loaded(res.rows, res.unit_codes, res.period_labels, [], [], findings=res.findings)
+    return _Loaded(
+        res.rows, res.unit_codes, res.period_labels, [], [], findings=res.findings, notes=res.notes
+    )
 
 
 def _load_self_assessment(

@@ -187,7 +187,7 @@ def _load_literal(
     row_offset: int = 0,
 ) -> ExportResult:
     header_row = match.header_rows[-1] + 1 + row_offset
-    match = _with_fee_part(match, file_name, header_row)
+    match, notes = _with_shared_fields(match, file_name, header_row)
     cols = match.columns
     missing = [c for c in _required() if c not in cols]
     if missing:
@@ -216,32 +216,59 @@ def _load_literal(
         raise unreadable_export(file_name, exc) from exc
     try:
         _create_macros(con)
-        return _load_staged(con, match, file_id, file_name, loaded_at, file_unit is not None, window)
+        result = _load_staged(con, match, file_id, file_name, loaded_at, file_unit is not None, window)
+        result.notes = notes
+        return result
     finally:
         with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it itself
             con.execute("drop table if exists temp._records_stage")
             con.execute("drop table if exists temp._records_fee_free_words")
 
 
-def _with_fee_part(match: HeaderMatch, file_name: str, header_row: int) -> HeaderMatch:
-    """The match with "Lệ phí" beside "Phí" read as the second part of the fee; any other
-    column the header reader set aside as naming a field another column names already
-    ("Hạn xử lý" and "Ngày hẹn trả", "Ngày có kết quả" and "Ngày kết thúc xử lý") is
-    refused naming both columns: which one holds the dossier's date is never guessed."""
+def _with_shared_fields(
+    match: HeaderMatch, file_name: str, header_row: int
+) -> tuple[HeaderMatch, list[tuple[str, str]]]:
+    """The match with "Lệ phí" beside "Phí" read as the second part of the fee, and, of two
+    columns naming a field the portal defines by one of them ("Ngày hẹn trả" beside "Hạn xử
+    lý", "Ngày kết thúc xử lý" beside "Ngày có kết quả"), the one it defines by (the
+    ``preferred`` headings of the alias file), with a note (English, Vietnamese) saying which
+    column was not read. Any other column the header reader set aside as naming a field
+    another column names already is refused naming both columns: which one holds the
+    dossier's value is never guessed."""
     aliases = {
         canonical: {fold(a) for a in labels}
         for canonical, labels in (_alias_spec().get("columns") or {}).items()
     }
+    preferred = {
+        canonical: {fold(a) for a in labels}
+        for canonical, labels in (_alias_spec().get("preferred") or {}).items()
+    }
+    columns = dict(match.columns)
     extra: dict[str, int] = {}
+    notes: list[tuple[str, str]] = []
     for index in sorted(match.ignored):
         label = fold(match.labels.get(index))
-        canonical = next((k for k, folded in aliases.items() if k in match.columns and label in folded), None)
+        canonical = next((k for k, folded in aliases.items() if k in columns and label in folded), None)
         if canonical is None:
             continue
-        kept = match.columns[canonical]
+        kept = columns[canonical]
         pair = {fold(match.labels.get(kept)), label}
         if canonical == "fee_amount" and pair == set(_FEE_PARTS) and _FEE_PART not in extra:
             extra[_FEE_PART] = index
+            continue
+        ranked = preferred.get(canonical, set())
+        chosen = [i for i in (kept, index) if fold(match.labels.get(i)) in ranked]
+        if len(chosen) == 1:
+            read, unread = chosen[0], index if chosen[0] == kept else kept
+            columns[canonical] = read
+            notes.append(
+                (
+                    f"{canonical} read from column {match.describe(read)}, the portal's; column"
+                    f" {match.describe(unread)} not read",
+                    f"{_headers_of(canonical)} đọc ở cột {match.describe(read)} (theo định nghĩa"
+                    f" của Cổng DVCQG); cột {match.describe(unread)} không được đọc",
+                )
+            )
             continue
         first, second = match.describe(min(kept, index)), match.describe(max(kept, index))
         raise refusal(
@@ -254,9 +281,9 @@ def _with_fee_part(match: HeaderMatch, file_name: str, header_row: int) -> Heade
             header_row,
             second,
         )
-    if not extra:
-        return match
-    return dataclasses.replace(match, columns={**match.columns, **extra})
+    if not extra and columns == match.columns:
+        return match, notes
+    return dataclasses.replace(match, columns={**columns, **extra}), notes
 
 
 def _fee_free_words() -> list[str]:
@@ -494,6 +521,8 @@ def _check_and_insert(
         unit_expr = era_unit_sql(unit, era_at)
     _check_duplicates_and_units(con, match, file_name, c("dossier_id"), unit_expr, f"{stage} s")
     kind_level = " ".join(f"when '{k}' then '{v}'" for k, v in KIND_LEVEL.items())  # constants
+    if "unit_code" in cols:
+        _check_lost_zero(con, match, file_name, c, unit_expr, f"{stage} s")
     # a unit named by name cannot have lost a leading zero: the level check is for codes
     if "authority_level" in cols and not by_name:
         _check_level_of_unit(con, match, file_name, c, unit_expr, cat("authority_level"), kind_level, source)
@@ -805,6 +834,68 @@ def _check_level_of_unit(
         " ghi đủ các số 0 rồi xuất lại tệp",
         row,
         unit_col or level_col,
+    )
+
+
+def _check_lost_zero(
+    con: duckdb.DuckDBPyConnection, match: HeaderMatch, file_name: str, c, unit_expr: str, source: str
+) -> None:
+    """A unit code that lost its leading zeros (Excel reads the district 080 as 80, the
+    commune 00082 as 82) names a unit of another province, often a province itself. Where
+    the file's other rows are mostly in one province and the code written with its zeros
+    (3 digits for a district, 5 for a commune) names a unit of that province, the file is
+    refused, naming the row and both units: its dossiers would be counted for a unit that
+    did not send them. Rows stating their level are checked by level as well
+    (:func:`_check_level_of_unit`); a file of one unit has no other rows to compare with."""
+    found = con.execute(
+        f"""
+        with rec as (
+            select s.source_row, s.{c("unit_code")} as cell, {unit_expr} as unit_code from {source}
+        ),
+        file_units as (
+            select rec.cell, rec.unit_code, units.admin_era, units.province_code,
+                units.unit_name, count(*) as dossiers, min(rec.source_row) as first_row
+            from rec join raw.admin_units units on units.unit_code = rec.unit_code
+            group by all
+        ),
+        provinces as (
+            select admin_era, province_code, sum(dossiers) as dossiers
+            from file_units group by all
+        ),
+        main_province as (
+            select admin_era, arg_max(province_code, dossiers) as province_code,
+                max(dossiers) as dossiers, sum(dossiers) as all_dossiers
+            from provinces group by admin_era
+        )
+        select f.first_row, f.cell, f.unit_name, f.unit_code, padded.unit_name, padded.unit_code,
+            province.unit_name
+        from file_units f
+        join main_province m on m.admin_era = f.admin_era and m.province_code <> f.province_code
+        join raw.admin_units padded on padded.admin_era = f.admin_era
+            and padded.gso_code in (lpad(f.cell, 3, '0'), lpad(f.cell, 5, '0'))
+            and padded.gso_code <> f.cell and padded.province_code = m.province_code
+        join raw.admin_units province on province.unit_code = m.province_code
+        where regexp_full_match(f.cell, '[1-9][0-9]{{0,3}}') and m.dossiers * 2 > m.all_dossiers
+        order by f.first_row, padded.gso_code
+        limit 1
+        """
+    ).fetchall()
+    if not found:
+        return
+    row, cell, unit_name, unit_code, padded_name, padded_code, province_name = found[0]
+    padded = padded_code.removeprefix("L")
+    raise refusal(
+        file_name,
+        f"unit code {cell!r} names {unit_name} ({unit_code}), but the file's other units are in"
+        f" {province_name}, where {padded!r} is {padded_name}: a leading zero may have been lost"
+        f" (Excel reads {padded} as {cell}): format the unit code column as text, write the"
+        " codes with their zeros and export again",
+        f"mã đơn vị {cell!r} là mã của {unit_name} ({unit_code}), nhưng các đơn vị khác trong tệp"
+        f" thuộc {province_name}, nơi {padded!r} là {padded_name}: có thể mã đã mất số 0 ở đầu"
+        f" (Excel đọc {padded} thành {cell}): định dạng cột mã đơn vị là văn bản, ghi đủ các số 0"
+        " rồi xuất lại tệp",
+        row,
+        match.column_name("unit_code"),
     )
 
 

@@ -292,8 +292,8 @@ def test_codes_consistent_with_the_stated_level_load(con, inbox: Path, quarantin
 @pytest.mark.parametrize(
     ("first", "second", "letters"),
     [
-        ("Hạn xử lý", "Ngày hẹn trả", ("E (Hạn xử lý)", "F (Ngày hẹn trả)")),
-        ("Ngày có kết quả", "Ngày kết thúc xử lý", ("E (Ngày có kết quả)", "F (Ngày kết thúc xử lý)")),
+        ("Hạn xử lý", "Hạn giải quyết", ("E (Hạn xử lý)", "F (Hạn giải quyết)")),
+        ("Ngày có kết quả", "Ngày hoàn thành", ("E (Ngày có kết quả)", "F (Ngày hoàn thành)")),
         ("Phí, lệ phí", "Phí", ("E (Phí, lệ phí)", "F (Phí)")),
     ],
 )
@@ -313,6 +313,38 @@ def test_two_columns_naming_one_field_are_refused(
     assert letters[0] in message_vi and letters[1] in message_vi
     assert "không đoán" in message_vi and "not guessed" in message
     assert con.execute("select count(*) from raw.dossier_records").fetchall() == [(0,)]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "field", "read", "unread"),
+    [
+        ("Hạn xử lý", "Ngày hẹn trả", "due_at", "F (Ngày hẹn trả)", "E (Hạn xử lý)"),
+        ("Ngày hẹn trả", "Hạn xử lý", "due_at", "E (Ngày hẹn trả)", "F (Hạn xử lý)"),
+        (
+            "Ngày có kết quả",
+            "Ngày kết thúc xử lý",
+            "finished_at",
+            "F (Ngày kết thúc xử lý)",
+            "E (Ngày có kết quả)",
+        ),
+    ],
+)
+def test_of_two_columns_the_one_the_portal_defines_is_read(
+    con, inbox: Path, quarantine: Path, first: str, second: str, field: str, read: str, unread: str
+) -> None:
+    """Vendor exports carry "Hạn xử lý" (a step's deadline) beside "Ngày hẹn trả" (the date
+    promised to the citizen, the portal's NgayHenTra): the portal's is read, whichever comes
+    first, and the load says which column was not read."""
+    values = {"E": "05/03/2023 17:00", "F": "09/03/2023 17:00"}
+    write_csv(
+        inbox / "ho_so_568.csv",
+        [[*HEADER, first, second], ["D1", "568", "2", "01/03/2023 08:00", values["E"], values["F"]]],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    stored = con.execute(f"select strftime({field}, '%d/%m/%Y %H:%M') from raw.dossier_records").fetchall()
+    assert stored == [(values[read[0]],)]
+    assert unread in outcome.message_vi and "không được đọc" in outcome.message_vi, outcome.message_vi
 
 
 def test_fee_and_charge_columns_are_summed(con, inbox: Path, quarantine: Path) -> None:

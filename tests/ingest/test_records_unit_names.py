@@ -106,3 +106,43 @@ def test_an_empty_unit_name_is_refused(con, inbox: Path, quarantine: Path) -> No
     row, message_vi = con.execute("select error_row, message_vi from raw.file_manifest").fetchall()[0]
     assert row == 3
     assert "unit_name" in message_vi, message_vi
+
+
+def test_a_district_code_that_lost_its_zero_is_refused(con, inbox: Path, quarantine: Path) -> None:
+    """Lào Cai's communes and, on one row, its city 080 written 80 by Excel: 80 is Long An's
+    province code before 2025. No level is stated, so only the province of the file's other
+    rows tells: refused, naming the row and both units."""
+    header = ["Mã hồ sơ", "Mã đơn vị", "Kênh", "Ngày tiếp nhận"]
+    write_csv(
+        inbox / "ho_so_2023.csv",
+        [
+            header,
+            ["F1", "082", "1", "01/03/2023 08:00"],  # Huyện Bát Xát, Lào Cai
+            ["F2", "082", "1", "02/03/2023 08:00"],
+            ["F3", "80", "2", "03/03/2023 08:00"],  # Thành phố Lào Cai, lost its zero
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected"
+    row, column, message_vi = con.execute(
+        "select error_row, error_column, message_vi from raw.file_manifest"
+    ).fetchall()[0]
+    assert (row, column) == (4, "B (Mã đơn vị)")
+    assert "Tỉnh Long An" in message_vi and "Thành phố Lào Cai" in message_vi, message_vi
+
+
+def test_a_province_and_its_own_districts_are_not_a_lost_zero(con, inbox: Path, quarantine: Path) -> None:
+    """Lào Cai's own code 10 beside its districts: the province is the file's province."""
+    header = ["Mã hồ sơ", "Mã đơn vị", "Kênh", "Ngày tiếp nhận"]
+    write_csv(
+        inbox / "ho_so_2023.csv",
+        [
+            header,
+            ["G1", "082", "1", "01/03/2023 08:00"],
+            ["G2", "080", "1", "02/03/2023 08:00"],
+            ["G3", "10", "2", "03/03/2023 08:00"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert [r[1] for r in _units(con)] == ["L082", "L080", "L10"]
