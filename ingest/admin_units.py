@@ -30,7 +30,7 @@ import duckdb
 import pandas as pd
 
 import sqlfiles
-from ingest import vocabulary
+from ingest import departments, vocabulary
 from ingest.errors import UnitResolutionError
 from ingest.text import clean, fold
 from ingest.warehouse import ensure_schema
@@ -147,6 +147,10 @@ def _build_admin_units_cached() -> pd.DataFrame:
         )
     for r in current.sort_values("wardCode").itertuples():
         add(r.wardCode, "current", r.ward, r.wardShort, r.wardType, "commune", r.provinceCode, r.provinceCode)
+    # each province's departments (sở, ban, ngành): ingest/config/departments.yaml
+    rows += [
+        dept for row in list(rows) if row["unit_kind"] == "province" for dept in departments.unit_rows(row)
+    ]
     df = pd.DataFrame(rows, columns=ADMIN_UNIT_COLUMNS)
     for col in ("valid_from", "valid_to"):  # python dates and None (no NaT)
         df[col] = pd.Series([r[col] for r in rows], dtype=object)
@@ -205,6 +209,11 @@ def build_successions() -> pd.DataFrame:
         code = "L" + r.districtCode
         if code not in island_districts:
             rows.append((code, legacy_to_current_prov[r.provinceCode], False, True))
+    current_departments = {
+        code for code in build_admin_units()["unit_code"] if "." in code and not code.startswith("L")
+    }
+    province_successor = {"L" + old: new for old, new in legacy_to_current_prov.items()}
+    rows += departments.successions(province_successor, current_departments)
     df = pd.DataFrame(rows, columns=SUCCESSION_COLUMNS).drop_duplicates()
     return df.sort_values(["legacy_unit_code", "current_unit_code"]).reset_index(drop=True)
 
@@ -280,7 +289,7 @@ def names_a_unit_type(text: object) -> bool:
 
 
 _PAREN_SUFFIX = re.compile(r"\s*\([^)]*\)\s*$")
-_KIND_RANK = {"province": 0, "district": 1, "commune": 2}
+_KIND_RANK = {"province": 0, "district": 1, "commune": 2, departments.KIND: 3}
 _PROVINCE_ALIASES = {"hcm": "79", "tp hcm": "79", "tphcm": "79", "sai gon": "79", "hn": "01"}
 
 
@@ -313,10 +322,16 @@ class UnitResolver:
         self._by_compact: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._provinces: dict[tuple[str, str], str] = {}
         self._successor: dict[str, str] = {}
+        #: (era, province unit code) → folded department name → the department's unit code
+        self._departments: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         for rec in units[ADMIN_UNIT_COLUMNS[:9]].itertuples(index=False):
             u = Unit(*rec)
             self.units[u.unit_code] = u
             self._by_gso[(u.admin_era, u.gso_code)] = u.unit_code
+            if u.unit_kind == departments.KIND:  # found only where a department is expected
+                for key in departments.folded_names(u.short_name, u.unit_name):
+                    self._departments[(u.admin_era, u.province_code)][key] = u.unit_code
+                continue
             # short names of homonyms carry a suffix: "Cao Lãnh (Thành phố)"
             short = fold(_PAREN_SUFFIX.sub("", u.short_name))
             for key in {fold(u.unit_name), fold(u.short_name), short}:
@@ -429,6 +444,35 @@ class UnitResolver:
             )
         self._cache[key] = result
         return result
+
+    def resolve_department(self, name: object, province_code: str, on_date: date | None = None) -> str | None:
+        """The department (sở, ban, ngành) of the province ``province_code`` (a warehouse
+        unit code, of either era) that ``name`` names ("Sở Tư pháp", "Sở TN&MT", "Sở Tư pháp
+        tỉnh Đồng Tháp"), in the era of ``on_date``; None when it names none."""
+        era = era_for(on_date)
+        province = self.units.get(province_code)
+        if province is None:
+            return None
+        if province.admin_era != era:  # the province's unit of the other era
+            province_code = self._province_of_era(province, era) or province_code
+        own = self._departments.get((era, province_code), {})
+        names = (
+            tuple(
+                fold(n) for n in {self.units[province_code].unit_name, self.units[province_code].short_name}
+            )
+            if province_code in self.units
+            else ()
+        )
+        short = tuple(
+            fold(_PAREN_SUFFIX.sub("", n)).removeprefix("tinh ").removeprefix("thanh pho ") for n in names
+        )
+        return own.get(departments.name_key(name, short))
+
+    def _province_of_era(self, province: Unit, era: str) -> str | None:
+        if era == "current":
+            return self._successor.get(province.unit_code)
+        legacy = [code for code, current in self._successor.items() if current == province.unit_code]
+        return legacy[0] if len(legacy) == 1 else None
 
     def _resolve_code(self, text: str, era: str) -> str:
         raw = text[:-2] if text.endswith(".0") else text

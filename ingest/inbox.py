@@ -1305,8 +1305,8 @@ def _portal_unit(
         )
     if by_code is not None or by_name is not None:
         return by_code or by_name
-    if AGENCY_NAME.match(fold(name)):
-        return None
+    if AGENCY_NAME.match(fold(name)):  # a department of the table's province, else left out
+        return resolver.resolve_department(name, province, on) if province else None
     assert name_error is not None
     raise IngestError.from_parse_error(
         name_error, file_name=file_name, sheet=row.sheet, row=row.source_row, column=None

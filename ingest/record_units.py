@@ -13,7 +13,7 @@ that code.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import duckdb
 
@@ -21,6 +21,8 @@ from ingest import vocabulary
 from ingest.admin_units import UnitResolver
 from ingest.errors import IngestError, UnitResolutionError
 from ingest.headers import HeaderMatch
+from ingest.published_results import AGENCY_NAME
+from ingest.text import fold
 
 #: a unit cell that is a GSO code (``568``, ``L568``), not a name
 _CODE = re.compile(r"L?\d{1,5}", re.IGNORECASE)
@@ -31,6 +33,27 @@ TABLE = "temp._records_unit_names"
 
 def _refusal(file_name: str, en: str, vi: str, row: int | None, column: str | None) -> IngestError:
     return IngestError(en, vi, file_name=file_name, row=row, column=column)
+
+
+def _department(resolver: UnitResolver, name: str, province: str | None, on_date: date) -> str:
+    """The department a name names in the row's (or the file name's) province; refused
+    when no province is given or the province has no department of that name."""
+    if not province:
+        raise UnitResolutionError(
+            f"{name!r} names a department: give its province (a Tỉnh column, or the province"
+            " in the file name)",
+            f"{name!r} là cơ quan cấp tỉnh: cần ghi rõ tỉnh (cột Tỉnh, hoặc tên tỉnh trong tên tệp)",
+        )
+    province_code = resolver.resolve_province(province, on_date)
+    code = resolver.resolve_department(name, province_code, on_date)
+    if code is None:
+        where = resolver.units[province_code].unit_name
+        raise UnitResolutionError(
+            f"no department of {where} is called {name!r} (ingest/config/departments.yaml lists them)",
+            f"{where} không có cơ quan chuyên môn tên {name!r} (danh sách tại"
+            " ingest/config/departments.yaml)",
+        )
+    return code
 
 
 def unit_names_expr(
@@ -69,6 +92,8 @@ def unit_names_expr(
         try:
             if _CODE.fullmatch(name):
                 code = resolver.resolve(code=name, on_date=on_date)
+            elif AGENCY_NAME.match(fold(name)):  # a department (sở, ban, ngành) of the province
+                code = _department(resolver, name, province_cell or file_province, on_date)
             else:
                 code = resolver.resolve(name=name, province=province_cell or file_province, on_date=on_date)
         except UnitResolutionError as exc:

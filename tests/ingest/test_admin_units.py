@@ -118,6 +118,40 @@ def test_many_names_resolve_to_the_same_units(resolver: UnitResolver) -> None:
 
 def test_load_admin_units_and_resolver_from_connection(con: duckdb.DuckDBPyConnection) -> None:
     n = con.execute("select count(*) from raw.admin_units").fetchall()[0][0]
-    assert n == 63 + 696 + 10035 + 34 + 3321
+    # provinces, districts, communes (legacy), provinces, communes (current), then the
+    # departments of ingest/config/departments.yaml: 20 of each legacy province, 15 of each
+    # current one
+    assert n == 63 + 696 + 10035 + 34 + 3321 + 63 * 20 + 34 * 15
+    kinds = con.execute(
+        "select admin_era, count(*) from raw.admin_units where unit_kind = 'department' group by 1 order by 1"
+    ).fetchall()
+    assert kinds == [("current", 34 * 15), ("legacy", 63 * 20)]
     r = UnitResolver.from_connection(con)
     assert r.resolve(name="Huyện An Lão", province="Bình Định", on_date=D2023) == "L542"
+
+
+def test_departments_are_found_only_where_a_department_is_expected(resolver: UnitResolver) -> None:
+    """ "Sở Tư pháp" names a department of every province: found within a province by
+    resolve_department (in the era of the date; abbreviations, a trailing province), never
+    by the general resolver (an aggregated form's department row stays what it was)."""
+    d2025 = date(2025, 9, 1)
+    assert resolver.resolve_department("Sở Tư pháp", "82", d2025) == "82.STP"
+    assert resolver.resolve_department("SỞ TƯ PHÁP TỈNH ĐỒNG THÁP", "82", d2025) == "82.STP"
+    assert resolver.resolve_department("Sở TN&MT", "L87", D2023) == "L87.STNMT"
+    assert resolver.resolve_department("Sở Tài nguyên và Môi trường", "82", d2025) is None  # merged
+    assert resolver.resolve_department("Sở Nông nghiệp và Môi trường", "82", d2025) == "82.SNNMT"
+    assert resolver.resolve_department("Văn phòng UBND tỉnh", "82", d2025) == "82.VP"
+    assert resolver.resolve_department("Xã Tân Phú", "82", d2025) is None
+    assert resolver.units["82.STP"].unit_name == "Sở Tư pháp tỉnh Đồng Tháp"
+    assert resolver.units["82.STP"].parent_code == "82"
+    with pytest.raises(UnitResolutionError):
+        resolver.resolve(name="Sở Tư pháp", province="Đồng Tháp", on_date=d2025)
+
+
+def test_a_legacy_department_becomes_the_department_it_was_merged_into() -> None:
+    successions = build_successions()
+    pairs = set(zip(successions["legacy_unit_code"], successions["current_unit_code"], strict=True))
+    assert ("L87.STP", "82.STP") in pairs  # Đồng Tháp's, in the new Đồng Tháp
+    assert ("L82.STP", "82.STP") in pairs  # Tiền Giang's too
+    assert ("L87.STNMT", "82.SNNMT") in pairs  # merged into agriculture and environment
+    assert ("L87.SKHDT", "82.STC") in pairs  # planning and investment into finance

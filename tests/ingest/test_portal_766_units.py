@@ -83,7 +83,7 @@ def test_a_code_and_name_that_agree_load(con, inbox: Path, quarantine: Path) -> 
 def test_communes_are_looked_for_in_the_province_the_table_names(con, inbox: Path, quarantine: Path) -> None:
     """Xã Tân Phú and Xã Bình Thành name several current communes of the country, one each in
     Đồng Tháp (28468, 30163): under the province's own row they are found there; a
-    department's row is left out."""
+    department's row is the province's department (ingest/config/departments.yaml)."""
     _xlsx(
         inbox / "chi_so_766_dong_thap_thang_11_2025.xlsx",
         [
@@ -97,7 +97,33 @@ def test_communes_are_looked_for_in_the_province_the_table_names(con, inbox: Pat
     )
     outcome = _load(con, inbox, quarantine)
     assert outcome.status == "loaded", outcome.message_vi
-    assert _units(con) == [("82", "UBND tỉnh Đồng Tháp"), ("28468", "Xã Tân Phú"), ("30163", "Xã Bình Thành")]
+    assert _units(con) == [
+        ("82", "UBND tỉnh Đồng Tháp"),
+        ("82.STP", "Sở Tư pháp"),
+        ("28468", "Xã Tân Phú"),
+        ("30163", "Xã Bình Thành"),
+    ]
+
+
+def test_a_department_without_a_province_or_unknown_is_left_out_and_named(
+    con, inbox: Path, quarantine: Path
+) -> None:
+    """The national table of provinces carries ministries' rows; a province's table a
+    department it has no unit for: neither is loaded, the message names them."""
+    _xlsx(
+        inbox / "chi_so_766_dong_thap_thang_11_2025.xlsx",
+        [
+            ["CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP - THÁNG 11/2025"],
+            ["STT", "Tên đơn vị", *HEADINGS, "Tổng điểm", "Xếp hạng"],
+            [1, "UBND tỉnh Đồng Tháp", *SCORES, "84", "9"],
+            [2, "Sở Tài nguyên và Môi trường", *SCORES, "84", "1"],  # merged away in 2025
+            [3, "Sở Tư pháp", *SCORES, "84", "2"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _units(con) == [("82", "UBND tỉnh Đồng Tháp"), ("82.STP", "Sở Tư pháp")]
+    assert "Sở Tài nguyên và Môi trường" in outcome.message_vi
 
 
 def test_a_commune_of_another_province_is_refused_not_moved(con, inbox: Path, quarantine: Path) -> None:

@@ -146,3 +146,40 @@ def test_a_province_and_its_own_districts_are_not_a_lost_zero(con, inbox: Path, 
     outcome = _load(con, inbox, quarantine)
     assert outcome.status == "loaded", outcome.message_vi
     assert [r[1] for r in _units(con)] == ["L082", "L080", "L10"]
+
+
+def test_a_department_named_in_a_province(con, inbox: Path, quarantine: Path) -> None:
+    """A department's records ("Cơ quan giải quyết: Sở Tư pháp") in the province of the file
+    name: its department unit, before and after the 2025 merges (Sở TN&MT became Sở Nông
+    nghiệp và Môi trường); level tinh."""
+    write_csv(
+        inbox / "ho_so_so_nganh_tinh_dong_thap_2025.csv",
+        [
+            ["Mã hồ sơ", "Cơ quan giải quyết", "Kênh", "Ngày tiếp nhận"],
+            ["H1", "Sở Tư pháp", "2", "02/06/2025 08:00"],
+            ["H2", "Sở Tư pháp", "2", "02/08/2025 08:00"],
+            ["H3", "Sở TN&MT", "1", "03/06/2025 08:00"],
+            ["H4", "Sở Nông nghiệp và Môi trường", "1", "04/08/2025 08:00"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _units(con) == [
+        ("H1", "L87.STP", "tinh"),
+        ("H2", "82.STP", "tinh"),
+        ("H3", "L87.STNMT", "tinh"),
+        ("H4", "82.SNNMT", "tinh"),
+    ]
+
+
+def test_a_department_without_its_province_is_refused(con, inbox: Path, quarantine: Path) -> None:
+    write_csv(
+        inbox / "ho_so_2025.csv",
+        [
+            ["Mã hồ sơ", "Cơ quan giải quyết", "Kênh", "Ngày tiếp nhận"],
+            ["J1", "Sở Tư pháp", "2", "02/08/2025 08:00"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected"
+    assert "Sở Tư pháp" in outcome.message_vi and "cần ghi rõ tỉnh" in outcome.message_vi, outcome.message_vi

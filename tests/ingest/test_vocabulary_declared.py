@@ -20,7 +20,12 @@ SEEDS = vocabulary.DBT_PROJECT_DIR / "seeds"
 
 
 def test_unit_kind_levels_come_from_the_seed():
-    assert vocabulary.kind_levels() == {"province": "tinh", "district": "huyen", "commune": "xa"}
+    assert vocabulary.kind_levels() == {
+        "province": "tinh",
+        "district": "huyen",
+        "commune": "xa",
+        "department": "tinh",
+    }
     assert vocabulary.kind_levels() == aggregated.KIND_LEVEL
     assert vocabulary.kind_levels() == templates.KIND_LEVEL
     # every level of a unit kind is an authority level of the vocabulary
@@ -30,7 +35,12 @@ def test_unit_kind_levels_come_from_the_seed():
 def test_scored_level_is_the_level_the_rubrics_read():
     """The reports' trend level of a unit kind (a province: all) is the level its rubric
     criteria read for dossier and survey indicators (rubric_criteria.csv)."""
-    assert vocabulary.scored_levels() == {"province": "all", "district": "huyen", "commune": "xa"}
+    assert vocabulary.scored_levels() == {
+        "province": "all",
+        "district": "huyen",
+        "commune": "xa",
+        "department": "tinh",
+    }
     assert vocabulary.scored_levels() == html.LEVEL_OF_KIND
     with open(SEEDS / "rubric_criteria.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -41,6 +51,9 @@ def test_scored_level_is_the_level_the_rubrics_read():
     }
     assert ("province", "all") in read and ("province", "tinh") not in read
     for kind, level in vocabulary.scored_levels().items():
+        if kind == "department":  # scored by the 766 index only: no PAR rubric of its own
+            assert not any(r["unit_kind"] == kind for r in rows)
+            continue
         assert (kind, level) in read, (kind, level)
 
 
