@@ -1,5 +1,5 @@
 -- Rule unit_code_valid_for_period: every unit code of the facts must exist in
--- dim_admin_units and be valid on the period's dates. One row per fact row with a unit
+-- dim_admin_units and be valid on some of the period's dates. One row per fact row with a unit
 -- code; unit_status other than 'valid' is a finding, problem_en / problem_vi say why.
 with
 
@@ -85,9 +85,12 @@ checked as (
         units.valid_to,
         case
             when units.unit_code is null then 'unknown'
-            when units.valid_from is not null and facts.period_start < units.valid_from
+            -- a period the unit existed in for none of its days; a period across the 2025
+            -- reorganisation is the unit's (a new commune's or department's year-to-date
+            -- figures of 2025 include its predecessors' first half)
+            when units.valid_from is not null and facts.period_end < units.valid_from
                 then 'not_yet_valid'
-            when units.valid_to is not null and facts.period_end > units.valid_to
+            when units.valid_to is not null and facts.period_start > units.valid_to
                 then 'no_longer_valid'
             else 'valid'
         end as unit_status
