@@ -62,6 +62,17 @@ SHEET_KINDS = ("xlsx", "xls")
 _TOTALS_FIRST_WORD = re.compile(r"^(?:tong|cong|total)\b")
 #: a row under a totals row holding more filled cells than this is a record, not a signature
 _FOOTER_MAX_CELLS = 2
+#: the first words (folded) of a signature line or a note under the records
+_FOOTER_FIRST = re.compile(
+    r"^(?:nguoi (?:lap|xuat|ky|bao cao|duyet|kiem tra|tong hop|trich xuat)|thu truong|ke toan"
+    r"|noi nhan|ghi chu|xac nhan cua|lanh dao|giam doc|pho giam doc|chu tich|pho chu tich"
+    r"|truong phong|tm ubnd|kt chu tich|kt giam doc|ky ten|ky ghi ro|ky va ghi|ky dong dau"
+    r"|ngay xuat|ngay lap|ngay in|ngay trich xuat|thoi diem (?:xuat|trich xuat|in)"
+    r"|thoi gian (?:xuat|trich xuat)|.*\bngay \d{1,2} thang \d{1,2} nam \d{4})\b"
+)
+#: a count of dossiers as written: 1234, 1.234, 1,234, 1 234
+_COUNT = re.compile(r"\d{1,3}(?:[.,\s]\d{3})*|\d+")
+_COUNT_IN_LABEL = re.compile(r":\s*(\d[\d.,\s]*?)\s*(?:hồ sơ|HỒ SƠ|hs)?\s*$")
 _EXACT_INT = 2**53
 
 
@@ -303,7 +314,8 @@ def csv_needs_rewrite(path: Path, kind: str, sheet: Sheet, found: RecordsSheet, 
         return True
     match = find_header([sheet.rows[0]], (family,))
     id_index = match.columns.get("dossier_id") if match else None
-    return any(_is_totals_row(_trim(r), id_index) for r in csv_tail(path, kind))
+    tail = [_trim(r) for r in csv_tail(path, kind)]
+    return any(_is_totals_row(r, id_index) or _is_footer_row(r, id_index) for r in tail)
 
 
 def _rows(path: Path, kind: str, index: int, first_row: int) -> Iterator[tuple]:
@@ -315,16 +327,48 @@ def _rows(path: Path, kind: str, index: int, first_row: int) -> Iterator[tuple]:
     return _xlsx_rows(path, kind, index, first_row)
 
 
+def _first_filled(cells: tuple) -> int | None:
+    return next((i for i, v in enumerate(cells) if not is_blank(v)), None)
+
+
 def _is_totals_row(cells: tuple, id_index: int | None) -> bool:
-    """A totals row: its first text starts with "Tổng", "Cộng" or "Total" and it holds no
-    dossier id (unless the label itself stands in the id column): a record is a record
-    whatever its first text ("Tổng hợp ý kiến …" as a procedure's name)."""
-    first = next((i for i, v in enumerate(cells) if not is_blank(v)), None)
+    """A totals row: its first text starts with "Tổng", "Cộng" or "Total" and its dossier id
+    cell is empty, holds the label itself, or a count ("Tổng cộng | 1.234"): a record is a
+    record whatever its first text ("Tổng hợp ý kiến …" as a procedure's name)."""
+    first = _first_filled(cells)
     if first is None or not _TOTALS_FIRST_WORD.match(fold(cells[first])):
         return False
-    if id_index is None or first == id_index:
+    if id_index is None or first == id_index or id_index >= len(cells) or is_blank(cells[id_index]):
         return True
-    return id_index >= len(cells) or is_blank(cells[id_index])
+    return bool(_COUNT.fullmatch(str(cells[id_index]).strip()))
+
+
+def _is_footer_row(cells: tuple, id_index: int | None) -> bool:
+    """A line of the signature block or a note under the records ("Người lập biểu", "Người
+    xuất: … 05/04/2023", "Hòa Thành, ngày 05 tháng 4 năm 2023", "Ghi chú: …", "Nơi nhận:"):
+    its first text says so and its dossier id cell is empty or holds that text."""
+    first = _first_filled(cells)
+    if first is None or not _FOOTER_FIRST.match(fold(cells[first])):
+        return False
+    return id_index is None or first == id_index or id_index >= len(cells) or is_blank(cells[id_index])
+
+
+def _stated_count(cells: tuple, id_index: int | None) -> int | None:
+    """The number of dossiers a totals row states: a count in the dossier id column, or in
+    its label ("Tổng số hồ sơ: 1.234", "TỔNG CỘNG: 1.234 hồ sơ"); None when it states none."""
+    first = _first_filled(cells)
+    texts = []
+    if id_index is not None and id_index < len(cells) and id_index != first and not is_blank(cells[id_index]):
+        texts.append(str(cells[id_index]).strip())
+    if first is not None:
+        label = str(cells[first]).strip()
+        found = _COUNT_IN_LABEL.search(label)
+        if found:
+            texts.append(found.group(1))
+    for text in texts:
+        if _COUNT.fullmatch(text):
+            return int(re.sub(r"[.,\s]", "", text))
+    return None
 
 
 def body_rows(
@@ -332,29 +376,37 @@ def body_rows(
 ) -> Iterator[tuple]:
     """The rows under the header (``first_row``: the 1-based row of the first of them),
     trimmed, as records are read from them: the form's numbering row ("(1) (2) (3)") right
-    under the header is blanked, a totals row at the bottom and the signature block under
-    it are left out. A totals row with records under it is refused: which rows are meant
-    is not known. Blank rows are kept (rows keep their numbers)."""
-    held: list[tuple] = []  # a totals row and the rows under it, until the end shows them a footer
+    under the header is blanked; a totals row at the bottom, the signature block and notes
+    (with or without a totals row above them) are left out. A totals row or signature line
+    with records under it is refused: which rows are meant is not known. A totals row that
+    states a number of dossiers other than the records above it refuses the file (rows lost
+    or added). Blank rows are kept (rows keep their numbers)."""
+    held: list[tuple] = []  # a totals or footer row and the rows under it, until the end shows them a footer
     held_row = 0
     started = False
+    records = 0
+    stated: int | None = None
+    stated_row = 0
     for n, row in enumerate(rows):
         cells = _trim(row)
         if held:
             filled = [v for v in cells if not is_blank(v)]
-            if len(filled) >= _FOOTER_MAX_CELLS + 1 and not _is_totals_row(cells, id_index):
+            closing = _is_totals_row(cells, id_index) or _is_footer_row(cells, id_index)
+            if len(filled) > _FOOTER_MAX_CELLS and not closing:
                 label = str(next(v for v in held[0] if not is_blank(v))).strip()
                 raise IngestError(
-                    f"row {held_row} reads as a totals row ('{label}') but records follow it"
-                    f" (row {first_row + n}): a totals row may only close the records, at the"
-                    " bottom; remove it, or send the rows under it in a file of their own",
-                    f"dòng {held_row} là dòng tổng ('{label}') nhưng bên dưới vẫn còn hồ sơ"
-                    f" (dòng {first_row + n}): dòng tổng chỉ được nằm cuối danh sách; xóa dòng"
-                    " tổng, hoặc gửi các dòng bên dưới trong một tệp riêng",
+                    f"row {held_row} ('{label}') closes the records (a totals row or a signature"
+                    f" line) but records follow it (row {first_row + n}): it may only stand at"
+                    " the bottom; remove it, or send the rows under it in a file of their own",
+                    f"dòng {held_row} ('{label}') là dòng tổng hoặc dòng ký tên, nhưng bên dưới"
+                    f" vẫn còn hồ sơ (dòng {first_row + n}): dòng này chỉ được nằm cuối danh"
+                    " sách; xóa dòng này, hoặc gửi các dòng bên dưới trong một tệp riêng",
                     file_name=file_name,
                     sheet=sheet,
                     row=first_row + n,
                 )
+            if stated is None and _is_totals_row(cells, id_index):
+                stated, stated_row = _stated_count(cells, id_index), first_row + n
             held.append(cells)
             continue
         if not cells:
@@ -365,10 +417,23 @@ def body_rows(
             yield ()
             continue
         started = True
-        if _is_totals_row(cells, id_index):
+        if _is_totals_row(cells, id_index) or _is_footer_row(cells, id_index):
             held, held_row = [cells], first_row + n
+            if _is_totals_row(cells, id_index):
+                stated, stated_row = _stated_count(cells, id_index), held_row
             continue
+        records += 1
         yield cells
+    if stated is not None and stated != records:
+        raise IngestError(
+            f"the totals row (row {stated_row}) states {stated} dossiers but {records} records"
+            " stand above it: rows were lost or added; correct the file or its totals row",
+            f"dòng tổng (dòng {stated_row}) ghi {stated} hồ sơ nhưng phía trên có {records} dòng"
+            " hồ sơ: có dòng bị mất hoặc thừa; sửa lại tệp hoặc dòng tổng",
+            file_name=file_name,
+            sheet=sheet,
+            row=stated_row,
+        )
 
 
 def _write_rows(
