@@ -117,3 +117,65 @@ def unit_names_expr(
         f"(select m.unit_code from {TABLE} m where m.unit_name = s.{name_col}"
         f" and m.province is not distinct from {province} and m.is_legacy = {legacy})"
     )
+
+
+def check_codes_against_names(
+    con: duckdb.DuckDBPyConnection,
+    match: HeaderMatch,
+    file_name: str,
+    stage: str,
+    code_col: str,
+    name_col: str | None,
+    province_col: str | None,
+    unit_expr: str,
+) -> None:
+    """A unit code beside a unit name or a province that name another unit refuses the file,
+    naming both: the code is read, so a code that lost its leading zero (80 for Lào Cai's
+    080, written beside "Thành phố Lào Cai" or "Lào Cai") would move the dossiers to another
+    unit (Long An). A name that names no unit or several, or a department's name beside its
+    province's code, is not compared."""
+    name = f"s.{name_col}" if name_col else "cast(null as varchar)"
+    province = f"s.{province_col}" if province_col else "cast(null as varchar)"
+    found = con.execute(
+        f"select s.{code_col}, {unit_expr}, {name}, {province}, min(s.source_row) from {stage} s"
+        f" where s.{code_col} is not null and ({name} is not null or {province} is not null)"
+        f" group by all order by 5 limit {MAX_UNIT_NAMES}"
+    ).fetchall()
+    if not found:
+        return
+    resolver = UnitResolver.from_connection(con)
+    reorganisation = vocabulary.reorganisation_date()
+    for cell, code, name_cell, province_cell, row in found:
+        unit = resolver.units.get(code)
+        if unit is None:
+            continue  # unknown codes are refused by their own check
+        on_date = reorganisation - timedelta(days=1) if unit.admin_era == "legacy" else reorganisation
+        other, column = None, None
+        if province_cell:
+            try:
+                named_province = resolver.resolve_province(province_cell, on_date)
+            except UnitResolutionError:
+                named_province = None
+            if named_province is not None and named_province != unit.province_code:
+                other, column = resolver.units[named_province], match.column_name("province")
+        if other is None and name_cell and not AGENCY_NAME.match(fold(name_cell)):
+            try:
+                named = resolver.resolve(name=name_cell, province=province_cell or None, on_date=on_date)
+            except UnitResolutionError:
+                named = None
+            if named is not None and named != code:
+                other, column = resolver.units[named], match.column_name("unit_name")
+        if other is None:
+            continue
+        written = name_cell if column == match.column_name("unit_name") else province_cell
+        raise _refusal(
+            file_name,
+            f"unit code {cell!r} names {unit.describe()}, but the row names {written!r}"
+            f" ({other.describe()}, column {column}): correct the code or the name (a code that"
+            " lost its leading zero: Excel reads 080 as 80; format the column as text)",
+            f"mã đơn vị {cell!r} là mã của {unit.describe()}, nhưng dòng này ghi {written!r}"
+            f" ({other.describe()}, cột {column}): sửa lại mã hoặc tên (mã bị mất số 0 ở đầu:"
+            " Excel đọc 080 thành 80; hãy định dạng cột là văn bản)",
+            row,
+            match.column_name("unit_code"),
+        )

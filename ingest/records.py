@@ -60,7 +60,7 @@ from ingest.form_checks import LoadFinding
 from ingest.headers import HeaderMatch
 from ingest.periods import parse_authority_level
 from ingest.readers import file_kind
-from ingest.record_units import unit_names_expr
+from ingest.record_units import check_codes_against_names, unit_names_expr
 from ingest.text import clean, fold
 
 PACKAGE = __package__ or "ingest"  # its SQL files: ingest/sql/*.sql
@@ -523,6 +523,17 @@ def _check_and_insert(
     kind_level = " ".join(f"when '{k}' then '{v}'" for k, v in KIND_LEVEL.items())  # constants
     if "unit_code" in cols:
         _check_lost_zero(con, match, file_name, c, unit_expr, f"{stage} s")
+        if "unit_name" in cols or "province" in cols:
+            check_codes_against_names(
+                con,
+                match,
+                file_name,
+                stage,
+                c("unit_code"),
+                c("unit_name") if "unit_name" in cols else None,
+                c("province") if "province" in cols else None,
+                unit_expr,
+            )
     # a unit named by name cannot have lost a leading zero: the level check is for codes
     if "authority_level" in cols and not by_name:
         _check_level_of_unit(con, match, file_name, c, unit_expr, cat("authority_level"), kind_level, source)

@@ -183,3 +183,46 @@ def test_a_department_without_its_province_is_refused(con, inbox: Path, quaranti
     outcome = _load(con, inbox, quarantine)
     assert outcome.status == "rejected"
     assert "Sở Tư pháp" in outcome.message_vi and "cần ghi rõ tỉnh" in outcome.message_vi, outcome.message_vi
+
+
+@pytest.mark.parametrize(
+    ("header", "written", "other"),
+    [
+        ("Tỉnh", "Lào Cai", "Tỉnh Lào Cai"),  # 82 is Tiền Giang's province code before 2025
+        ("Tên đơn vị", "Huyện Bát Xát", "Huyện Bát Xát"),
+    ],
+)
+def test_a_code_beside_a_name_of_another_unit_is_refused(
+    con, inbox: Path, quarantine: Path, header: str, written: str, other: str
+) -> None:
+    """Bát Xát's 082 written 82 beside its province or its name: the code named Tiền Giang
+    (QA 3: loaded at province level there)."""
+    write_csv(
+        inbox / "ho_so_2023.csv",
+        [
+            ["Mã hồ sơ", "Mã đơn vị", header, "Kênh", "Ngày tiếp nhận"],
+            ["K1", "82", written, "1", "01/03/2023 08:00"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected"
+    row, column, message_vi = con.execute(
+        "select error_row, error_column, message_vi from raw.file_manifest"
+    ).fetchall()[0]
+    assert (row, column) == (2, "B (Mã đơn vị)")
+    assert "Tỉnh Tiền Giang" in message_vi and other in message_vi, message_vi
+
+
+def test_a_code_beside_its_own_name_and_province_loads(con, inbox: Path, quarantine: Path) -> None:
+    write_csv(
+        inbox / "ho_so_2023.csv",
+        [
+            ["Mã hồ sơ", "Mã đơn vị", "Tên đơn vị", "Tỉnh", "Kênh", "Ngày tiếp nhận"],
+            ["L1", "082", "Huyện Bát Xát", "Lào Cai", "1", "01/03/2023 08:00"],
+            ["L2", "568", "TP. Nha Trang", "Khánh Hòa", "1", "01/03/2023 08:00"],
+            ["L3", "568", "Xã Không Rõ", "", "1", "01/03/2023 08:00"],  # an unknown name is not compared
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert [r[1] for r in _units(con)] == ["L082", "L568", "L568"]
