@@ -109,6 +109,9 @@ _PORTAL_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][A-Za-z]*)+")  # MaHoSo, NgayTiep
 _FEE_PARTS = ("phi", "le phi")
 #: the stage column of the second fee part ("Lệ phí" beside "Phí")
 _FEE_PART = "fee_amount_part"
+#: the suffix of the other column of a field the portal defines by one column ("Hạn xử lý"
+#: beside "Ngày hẹn trả": due_at_other), read where the portal's column is empty
+_OTHER = "_other"
 
 
 #: rule of a row whose end of processing is dated before its reception (raw.load_findings)
@@ -258,15 +261,16 @@ def _with_shared_fields(
             continue
         ranked = preferred.get(canonical, set())
         chosen = [i for i in (kept, index) if fold(match.labels.get(i)) in ranked]
-        if len(chosen) == 1:
+        if len(chosen) == 1 and f"{canonical}{_OTHER}" not in extra:
             read, unread = chosen[0], index if chosen[0] == kept else kept
             columns[canonical] = read
+            extra[f"{canonical}{_OTHER}"] = unread
             notes.append(
                 (
                     f"{canonical} read from column {match.describe(read)}, the portal's; column"
-                    f" {match.describe(unread)} not read",
+                    f" {match.describe(unread)} only where it is empty",
                     f"{_headers_of(canonical)} đọc ở cột {match.describe(read)} (theo định nghĩa"
-                    f" của Cổng DVCQG); cột {match.describe(unread)} không được đọc",
+                    f" của Cổng DVCQG); cột {match.describe(unread)} chỉ được đọc khi cột này trống",
                 )
             )
             continue
@@ -344,7 +348,7 @@ def _load_staged(
     def column_name(name: str) -> str | None:
         return match.column_name(name)
 
-    ts_present = [k for k in _TS_COLUMNS if k in cols]
+    ts_present = [k for k in (*_TS_COLUMNS, *(f"{t}{_OTHER}" for t in _TS_COLUMNS)) if k in cols]
     fmt: dict[str, str | None] = {}
     if ts_present:
         try:
@@ -358,10 +362,16 @@ def _load_staged(
             for i, k in enumerate(ts_present)
         }
 
-    def ts_of(name: str, prefix: str = "s.") -> str:
+    def ts_of(name: str, prefix: str = "s.", own: bool = False) -> str:
+        """The column's timestamp; where the portal's column of a field is empty, the other
+        column naming it (``own``: the column's own value only, for its row check)."""
         if name not in cols:
             return "cast(null as timestamp)"
-        return timestamp_sql(f"{prefix}{c(name)}", fmt.get(name))
+        value = timestamp_sql(f"{prefix}{c(name)}", fmt.get(name))
+        other = f"{name}{_OTHER}"
+        if own or other not in cols:
+            return value
+        return f"coalesce({value}, {timestamp_sql(f'{prefix}{c(other)}', fmt.get(other))})"
 
     # 1. Categorical values → vocabulary codes (one scan for the distinct values).
     cat_present = [k for k in (*_CATEGORICAL, "field") if k in cols]
@@ -465,9 +475,10 @@ def _check_and_insert(
     if not unit_from_file_name:
         unit_column = "unit_name" if by_name else "unit_code"
         checks[unit_column] = (f"s.{c(unit_column)} is null", unit_column)
-    for name in ("due_at", "finished_at", "returned_at", *_SUPPLEMENT_COLUMNS):
-        if name in cols:
-            checks[name] = (f"s.{c(name)} is not null and {ts_of(name)} is null", name)
+    for base in ("due_at", "finished_at", "returned_at", *_SUPPLEMENT_COLUMNS):
+        for name in (base, f"{base}{_OTHER}"):
+            if name in cols:
+                checks[name] = (f"s.{c(name)} is not null and {ts_of(name, own=True)} is null", name)
     if "supplement_count" in cols:
         count = f"s.{c('supplement_count')}"
         checks["supplement_count"] = (

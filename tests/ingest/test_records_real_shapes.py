@@ -344,7 +344,44 @@ def test_of_two_columns_the_one_the_portal_defines_is_read(
     assert outcome.status == "loaded", outcome.message_vi
     stored = con.execute(f"select strftime({field}, '%d/%m/%Y %H:%M') from raw.dossier_records").fetchall()
     assert stored == [(values[read[0]],)]
-    assert unread in outcome.message_vi and "không được đọc" in outcome.message_vi, outcome.message_vi
+    assert unread in outcome.message_vi and "chỉ được đọc khi" in outcome.message_vi, outcome.message_vi
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "field"),
+    [("Hạn xử lý", "Ngày hẹn trả", "due_at"), ("Ngày có kết quả", "Ngày kết thúc xử lý", "finished_at")],
+)
+def test_the_other_column_stands_in_where_the_portals_is_empty(
+    con, inbox: Path, quarantine: Path, first: str, second: str, field: str
+) -> None:
+    """An empty "Ngày kết thúc xử lý" beside a filled "Ngày có kết quả" left a resolved
+    dossier pending (QA 3): the other column is read where the portal's is empty; an
+    unreadable value in either is refused, naming its column."""
+    write_csv(
+        inbox / "ho_so_568.csv",
+        [
+            [*HEADER, first, second],
+            ["D1", "568", "2", "01/03/2023 08:00", "05/03/2023 17:00", "09/03/2023 17:00"],
+            ["D2", "568", "2", "01/03/2023 08:00", "06/03/2023 17:00", ""],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    stored = con.execute(
+        f"select dossier_id, strftime({field}, '%d/%m %H:%M') from raw.dossier_records order by 1"
+    ).fetchall()
+    assert stored == [("D1", "09/03 17:00"), ("D2", "06/03 17:00")]
+
+
+def test_an_unreadable_value_in_the_other_column_is_refused(con, inbox: Path, quarantine: Path) -> None:
+    write_csv(
+        inbox / "ho_so_568.csv",
+        [[*HEADER, "Hạn xử lý", "Ngày hẹn trả"], ["D1", "568", "2", "01/03/2023 08:00", "mai", "09/03/2023"]],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected"
+    _, row, column, _, _ = _manifest(con)
+    assert (row, column) == (2, "E (Hạn xử lý)")
 
 
 def test_fee_and_charge_columns_are_summed(con, inbox: Path, quarantine: Path) -> None:
