@@ -35,18 +35,46 @@ TIMESTAMP_FORMATS = (
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y",
     "%d-%m-%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
     "%d-%m-%Y",
-    # the portal's sync schema: yyyyMMddHHmmss, as text or as an integer
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y",
+    # the portal's sync schema: yyyyMMddHHmmss, as text or as an integer (a float export's
+    # trailing ".0" is dropped first: 20230301080000.0)
     "%Y%m%d%H%M%S",
     "%Y%m%d%H%M",
     "%Y%m%d",
 )
 
+#: 12-hour times of a Vietnamese Windows locale: ``01/03/2023 02:30 CH`` (chiều, PM) is
+#: 14:30, ``08:00:00 SA`` (sáng, AM) is 08:00. Read only with SA or CH: a US ``AM``/``PM``
+#: time is month-first and stays refused. The name of each format (as :func:`timestamp_sql`'s
+#: ``first``), and the format read once SA/CH is written AM/PM.
+TWELVE_HOUR_FORMATS = {
+    "%d/%m/%Y %I:%M:%S SA/CH": "%d/%m/%Y %I:%M:%S %p",
+    "%d/%m/%Y %I:%M SA/CH": "%d/%m/%Y %I:%M %p",
+}
 
-TIMESTAMP_FORMATS_SHOWN_EN = "ISO, dd/mm/yyyy HH:MM or yyyyMMddHHmmss"
+#: Excel's date numbers (days since 30 Dec 1899, the time as the fraction: 44986.333333 is
+#: 1 March 2023 08:00), as an xlsx cell without a date format or a CSV made from it gives
+#: them. Read only in a column whose first rows are all such numbers (a number among
+#: written dates is no date), and only from 1 Jan 2000 (36526) to 31 Dec 2099 (73415).
+EXCEL_SERIAL = "excel serial"
+EXCEL_SERIAL_FIRST = 36526
+EXCEL_SERIAL_LAST = 73415
 
 
-TIMESTAMP_FORMATS_SHOWN_VI = "ISO, dd/mm/yyyy HH:MM hoặc yyyyMMddHHmmss"
+TIMESTAMP_FORMATS_SHOWN_EN = (
+    "ISO, dd/mm/yyyy HH:MM[:SS] (or with - or . between day, month and year; 12-hour with"
+    " SA/CH), yyyyMMddHHmmss, or a whole column of Excel date numbers of 2000-2099"
+)
+
+
+TIMESTAMP_FORMATS_SHOWN_VI = (
+    "ISO, dd/mm/yyyy HH:MM[:SS] (hoặc dd-mm-yyyy, dd.mm.yyyy; giờ 12 tiếng có SA/CH),"
+    " yyyyMMddHHmmss, hoặc cả cột là số ngày của Excel trong các năm 2000-2099"
+)
 
 
 FILE_UNIT_COLUMN = "file_unit"  # stage column holding the unit read from the file name
@@ -76,26 +104,62 @@ class ExportResult:
     findings: list[LoadFinding] = field(default_factory=list)
     #: what the load's message adds (English, Vietnamese): a column of a field not read
     notes: list[tuple[str, str]] = field(default_factory=list)
+    #: the header's columns not loaded, with why ("H (Ngày có KQ): not understood")
+    ignored: list[str] = field(default_factory=list)
+    ignored_vi: list[str] = field(default_factory=list)
+
+
+#: an all-digit value a float export ended in ".0": 20230301080000.0, 20230301.0
+_FLOAT_DIGITS = r"^([0-9]{8,14})\.0+$"
+#: the Vietnamese 12-hour suffixes
+_TWELVE_HOUR_SUFFIX = r"\s+(SA|CH|sa|ch)$"
+#: the shape of an Excel date number; its range is checked apart
+_SERIAL_SHAPE = r"^[0-9]{1,6}(\.[0-9]+)?$"
+
+
+def _serial_sql(col: str) -> str:
+    """An Excel date number as a timestamp, to the second; null outside 2000-2099."""
+    number = f"try_cast({col} as double)"
+    return (
+        f"case when regexp_matches({col}, '{_SERIAL_SHAPE}') and {number} >= {EXCEL_SERIAL_FIRST}"
+        f" and {number} < {EXCEL_SERIAL_LAST + 1}"
+        f" then make_timestamp(cast(round(({number} - 25569) * 86400) as bigint) * 1000000) end"
+    )
+
+
+def _twelve_hour_sql(col: str, formats: list[str]) -> str:
+    """A 12-hour time written with SA/CH, read as AM/PM; null without SA/CH."""
+    am_pm = f"regexp_replace(regexp_replace({col}, '\\s+(SA|sa)$', ' AM'), '\\s+(CH|ch)$', ' PM')"
+    shown = ", ".join(f"'{f}'" for f in formats)  # constants
+    return (
+        f"case when regexp_matches({col}, '{_TWELVE_HOUR_SUFFIX}') then try_strptime({am_pm}, [{shown}]) end"
+    )
 
 
 def timestamp_sql(col: str, first: str | None = None) -> str:
     """Timestamp parsing expression, in the province's local time; ``first`` is the format
-    seen in the file's first rows, tried first (DuckDB's coalesce only evaluates later
-    arguments where needed).
+    seen in the file's first rows (:func:`detect_timestamp_format`), tried first (DuckDB's
+    coalesce only evaluates later arguments where needed). The other formats are read on any
+    row, except Excel date numbers: only in a column ``first`` says holds them.
 
     A timestamp that states its offset (``+07:00``, ``Z``, a Parquet ``timestamp[tz=UTC]``)
     is converted to Asia/Ho_Chi_Minh with DuckDB's bundled ICU (``at time zone``): a dossier
     received at 00:30 +07:00 on 1 July is received on 1 July, not at 17:30 UTC on 30 June.
     A naive timestamp is local time already and is taken as written.
     """
+    digits = f"regexp_replace({col}, '{_FLOAT_DIGITS}', '\\1')"  # 20230301080000.0
     formats = ", ".join(f"'{f}'" for f in TIMESTAMP_FORMATS if f != first)  # constants
-    if first is None:
-        naive = f"coalesce(try_cast({col} as timestamp), try_strptime({col}, [{formats}]))"
-    else:
-        naive = (
-            f"coalesce(try_strptime({col}, '{first}'), try_cast({col} as timestamp),"
-            f" try_strptime({col}, [{formats}]))"
-        )
+    twelve = [f for name, f in TWELVE_HOUR_FORMATS.items() if name != first]
+    parts = [f"try_cast({col} as timestamp)", f"try_strptime({digits}, [{formats}])"]
+    if twelve:
+        parts.append(_twelve_hour_sql(col, twelve))
+    if first == EXCEL_SERIAL:
+        parts.insert(0, _serial_sql(col))
+    elif first in TWELVE_HOUR_FORMATS:
+        parts.insert(0, _twelve_hour_sql(col, [TWELVE_HOUR_FORMATS[first]]))
+    elif first is not None:
+        parts.insert(0, f"try_strptime({digits}, '{first}')")
+    naive = f"coalesce({', '.join(parts)})"
     return (  # the pattern and the zone are constants of this module
         f"case when regexp_matches({col}, '{_OFFSET}')"
         f" then try_cast({col} as timestamptz) at time zone '{LOCAL_TIME_ZONE}'"
@@ -103,17 +167,30 @@ def timestamp_sql(col: str, first: str | None = None) -> str:
     )
 
 
+def _reads_as(value: str, fmt: str) -> bool:
+    """Whether ``value`` is written in ``fmt`` (a name of :func:`detect_timestamp_format`)."""
+    if fmt == EXCEL_SERIAL:
+        return re.match(_SERIAL_SHAPE, value) is not None
+    if fmt in TWELVE_HOUR_FORMATS:
+        suffix = re.search(_TWELVE_HOUR_SUFFIX, value)
+        if suffix is None:
+            return False
+        value, fmt = value[: suffix.start()], TWELVE_HOUR_FORMATS[fmt].removesuffix(" %p")
+    else:
+        value = re.sub(_FLOAT_DIGITS, r"\1", value)
+    try:
+        datetime.strptime(value, fmt)  # %I without %p: 1-12, as with it
+    except ValueError:
+        return False
+    return True
+
+
 def detect_timestamp_format(samples: list[str]) -> str | None:
-    """The format all sample values use, or ``None`` (ISO: DuckDB's own cast)."""
-    for fmt in TIMESTAMP_FORMATS:
-        ok = 0
-        for value in samples:
-            try:
-                datetime.strptime(value, fmt)
-                ok += 1
-            except ValueError:
-                pass
-        if samples and ok == len(samples):
+    """The format all sample values use, or ``None`` (ISO: DuckDB's own cast, or mixed
+    formats). Excel date numbers are detected by their shape: a column of them whose
+    numbers fall outside 2000-2099 is refused on the row that does."""
+    for fmt in (*TIMESTAMP_FORMATS, *TWELVE_HOUR_FORMATS, EXCEL_SERIAL):
+        if samples and all(_reads_as(value, fmt) for value in samples):
             return fmt
     return None
 

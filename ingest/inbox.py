@@ -879,6 +879,8 @@ def _load_records_file(
             found.skipped,
             findings=res.findings,
             notes=res.notes,
+            ignored=res.ignored,
+            ignored_vi=res.ignored_vi,
         )
     if kind == "parquet":
         match = find_header(sheets[0].rows[:1], (family,))
@@ -896,14 +898,30 @@ def _load_records_file(
             with records_csv(path, kind, layout, file_name, family) as (csv_path, match):
                 res = loader(con, csv_path, match, file_id, file_name, loaded_at, row_offset=offset)
             return _Loaded(
-                res.rows, res.unit_codes, res.period_labels, [], [], findings=res.findings, notes=res.notes
+                res.rows,
+                res.unit_codes,
+                res.period_labels,
+                [],
+                [],
+                findings=res.findings,
+                notes=res.notes,
+                ignored=res.ignored,
+                ignored_vi=res.ignored_vi,
             )
         match = find_header(sheets[0].rows[:1], (family,))
         assert match is not None  # csv_layout found the header on the first line
     res = loader(con, path, match, file_id, file_name, loaded_at)
     # records.py wrote its row findings (dates in the wrong order) itself: counted here only
     return _Loaded(
-        res.rows, res.unit_codes, res.period_labels, [], [], findings=res.findings, notes=res.notes
+        res.rows,
+        res.unit_codes,
+        res.period_labels,
+        [],
+        [],
+        findings=res.findings,
+        notes=res.notes,
+        ignored=res.ignored,
+        ignored_vi=res.ignored_vi,
     )
 
 

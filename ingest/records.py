@@ -221,6 +221,14 @@ def _load_literal(
         _create_macros(con)
         result = _load_staged(con, match, file_id, file_name, loaded_at, file_unit is not None, window)
         result.notes = notes
+        read = set(match.columns.values())
+        unread = [
+            (i, why)
+            for i, why in sorted(match.ignored.items())
+            if i not in read and i not in match.known_ignored
+        ]
+        result.ignored = [f"{match.describe(i)}: {why_en}" for i, (why_en, _) in unread]
+        result.ignored_vi = [f"{match.describe(i)}: {why_vi}" for i, (_, why_vi) in unread]
         return result
     finally:
         with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it itself

@@ -419,3 +419,15 @@ def test_an_unreadable_charge_beside_the_fee_is_refused(con, inbox: Path, quaran
     _, row, column, _, message_vi = _manifest(con)
     assert (row, column) == (3, "F (Lệ phí)")
     assert "'1,5'" in message_vi
+
+
+def test_columns_not_loaded_are_named_in_the_message(con, inbox: Path, quarantine: Path) -> None:
+    """A heading not understood ("Ngày có KQ" before its alias existed) was dropped without a
+    word (QA 3): the load's message names every column it did not load."""
+    write_csv(
+        inbox / "ho_so_568.csv",
+        [[*HEADER, "Cột lạ"], ["D1", "568", "2", "01/03/2023 08:00", "x"]],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert "E (Cột lạ)" in outcome.message_vi, outcome.message_vi
