@@ -225,12 +225,14 @@ _NUMBERING = re.compile(r"^\(?([0-9]{1,3}|[a-zA-Z])\)?(?:\s*=.*)?$")
 
 
 def is_numbering_row(cells: Sequence) -> bool:
-    """The "(1) (2) (3)", "1 2 3 … 13" or "A | B | (1)=(2)+(3) | (2)" row that forms put
-    under the header."""
+    """The "(1) (2) (3)", "1 2 3 … 13", "A | B | (1)=(2)+(3) | (2)" or "A B C D …" row that
+    forms and exports put under the header. Letters alone must be a run (A, B, C …, three
+    or more, one case): a record's cells are never all single letters in a row."""
     tokens = [str(v).strip() for v in cells if not is_blank(v)]
     if len(tokens) < 3:
         return False
     nums: list[int] = []
+    letters: list[str] = []
     for t in tokens:
         m = _NUMBERING.match(t)
         if not m:
@@ -239,6 +241,12 @@ def is_numbering_row(cells: Sequence) -> bool:
             nums.append(int(m.group(1)))
         elif nums:
             return False
+        else:
+            letters.append(m.group(1))
+    if not nums:  # letters alone: a run of one case
+        if not (all(x.isupper() for x in letters) or all(x.islower() for x in letters)):
+            return False
+        return [ord(x) for x in letters] == list(range(ord(letters[0]), ord(letters[0]) + len(letters)))
     return len(nums) >= 2 and nums == list(range(nums[0], nums[0] + len(nums)))
 
 

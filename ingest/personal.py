@@ -211,13 +211,28 @@ NAME_MASK = "***"
 _QUOTED = re.compile(r"""(['"])([^'"\n]{1,120})\1""")
 
 
+#: a quoted plain number of 5 or 6 digits, a point and a fraction: an Excel date number
+#: ('44986.3333333333') refused as a date. Its fraction is a run of 9 to 12 digits, yet no
+#: phone or ID number is written after 5 digits and a point: such a quoted value is shown
+#: as written, where the quotes are the message's own (a space or a bracket before, a space
+#: or punctuation after: not quotes inside a quoted cell). A phone or ID number with a
+#: shorter number and a point before it ('84.912345678') is masked as before.
+_QUOTED_PLAIN_NUMBER = re.compile(r"""(?:^|(?<=[\s(]))(['"])[1-9][0-9]{4,5}\.[0-9]{1,12}\1(?=[\s),;:.]|$)""")
+
+
 def mask_message(text: str) -> str:
     """A message as shown to users: values that look personal masked (:func:`mask_text`) and
     a quoted value that looks like a person's name hidden (``cannot read '…' as a date``:
-    a shifted row put a name into a date column)."""
+    a shifted row put a name into a date column). A quoted plain number such as an Excel
+    date number ('44986.3333333333') is shown as written."""
     if not isinstance(text, str):
         return text
-    out = mask_text(text)
+    kept = _QUOTED_PLAIN_NUMBER.finditer(text)
+    out, start = "", 0
+    for m in kept:
+        out += mask_text(text[start : m.start()]) + m[0]
+        start = m.end()
+    out += mask_text(text[start:])
     return _QUOTED.sub(lambda m: f"{m[1]}…{m[1]}" if starts_with_person_name(m[2].strip()) else m[0], out)
 
 
