@@ -97,6 +97,7 @@ def load_aliases(family: str) -> AliasSet:
         columns.update(common.get("columns", {}))
         ignore |= {fold(x) for x in common.get("ignore", [])}
     columns.update(own)
+    ignore |= {fold(x) for x in spec.get("ignore", []) or []}  # a family's own (record exports)
     lookup: dict[str, str] = {}
     for canonical, labels in columns.items():
         for label in [canonical, *(labels or [])]:
