@@ -249,9 +249,29 @@ def export_source_sql(
 _TEMP_LINK = re.compile(r"[\"']?[^\s\"']*parwh_records_[^/\s\"']*/records\.[a-z.]+[\"']?")
 
 
-def unreadable_export(file_name: str, exc: Exception) -> IngestError:
+_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_CSV_WIDTH = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+
+
+def unreadable_export(file_name: str, exc: Exception, row_offset: int = 0) -> IngestError:
+    """The refusal of an export DuckDB could not read; a row of another number of columns
+    than the header is named by its row (``row_offset``: rows above the header that the
+    reading skipped)."""
+    text = str(exc)
+    line, width = _CSV_LINE.search(text), _CSV_WIDTH.search(text)
+    if line and width:
+        row = int(line.group(1)) + row_offset
+        expected, found = width.groups()
+        return IngestError(
+            f"row {row} has {found} columns where the header has {expected} (a separator too"
+            " many or too few, or a cell cut short): correct the row and export again",
+            f"dòng {row} có {found} cột trong khi dòng tên cột có {expected} cột (thừa hoặc"
+            " thiếu dấu phân cách, hoặc ô bị cắt): sửa dòng này rồi xuất lại tệp",
+            file_name=file_name,
+            row=row,
+        )
     # DuckDB names the private link it read (literal_path): the submitter knows the file
-    why = _TEMP_LINK.sub("the file", (str(exc).splitlines() or [""])[0])[:200]
+    why = _TEMP_LINK.sub("the file", (text.splitlines() or [""])[0])[:200]
     return IngestError(
         f"the file cannot be read completely (damaged, truncated or inconsistent columns): {why}",
         "không đọc được toàn bộ tệp (tệp hỏng, bị cắt cụt hoặc số cột không đồng nhất)",

@@ -216,7 +216,7 @@ def _load_literal(
     try:
         con.execute(f"create or replace temp table _records_stage as {file_sql}", file_params)
     except duckdb.Error as exc:
-        raise unreadable_export(file_name, exc) from exc
+        raise unreadable_export(file_name, exc, row_offset) from exc
     try:
         _create_macros(con)
         result = _load_staged(con, match, file_id, file_name, loaded_at, file_unit is not None, window)

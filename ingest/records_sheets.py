@@ -372,7 +372,12 @@ def _stated_count(cells: tuple, id_index: int | None) -> int | None:
 
 
 def body_rows(
-    rows: Iterable[tuple], id_index: int | None, first_row: int, file_name: str, sheet: str | None
+    rows: Iterable[tuple],
+    id_index: int | None,
+    first_row: int,
+    file_name: str,
+    sheet: str | None,
+    csv_width: int | None = None,
 ) -> Iterator[tuple]:
     """The rows under the header (``first_row``: the 1-based row of the first of them),
     trimmed, as records are read from them: the form's numbering row ("(1) (2) (3)") right
@@ -422,6 +427,16 @@ def body_rows(
             if _is_totals_row(cells, id_index):
                 stated, stated_row = _stated_count(cells, id_index), held_row
             continue
+        if csv_width is not None and len(row) != csv_width:  # a CSV line of another width
+            raise IngestError(
+                f"row {first_row + n} has {len(row)} columns where the header has {csv_width} (a"
+                " separator too many or too few, or a cell cut short): correct the row and export"
+                " again",
+                f"dòng {first_row + n} có {len(row)} cột trong khi dòng tên cột có {csv_width} cột"
+                " (thừa hoặc thiếu dấu phân cách, hoặc ô bị cắt): sửa dòng này rồi xuất lại tệp",
+                file_name=file_name,
+                row=first_row + n,
+            )
         records += 1
         yield cells
     if stated is not None and stated != records:
@@ -437,17 +452,25 @@ def body_rows(
 
 
 def _write_rows(
-    out: Iterable[tuple], dest: Path, found: RecordsSheet, file_name: str, family: str = FAMILY
+    out: Iterable[tuple],
+    dest: Path,
+    found: RecordsSheet,
+    file_name: str,
+    family: str = FAMILY,
+    strict_width: bool = False,
 ) -> HeaderMatch:
     """The header and data rows as CSV; empty rows between data rows are kept (as empty
     fields) so that CSV lines stay sheet rows, trailing ones are dropped (so are the
     numbering row, the totals row and the signature block, see :func:`body_rows`). The
-    header's reading is returned."""
+    header's reading is returned. ``strict_width``: the rows come from a CSV file, whose
+    record lines must be as wide as its header line (DuckDB's strict reading of a plain
+    export refuses the same lines)."""
     lim = limits()
     width = found.width
     empty = 0
     rows = iter(out)
-    header = tuple(cell_text(v) for v in _trim(next(rows, ())))
+    header_row = next(rows, ())
+    header = tuple(cell_text(v) for v in _trim(header_row))
     match = find_header([header], (family,))
     if match is None:  # the sheet's header, written as text, reads the same
         raise IngestError(
@@ -461,7 +484,8 @@ def _write_rows(
     with open(dest, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(list(header) + [""] * (width - len(header)))
-        body = body_rows(rows, match.columns.get("dossier_id"), first_row, file_name, found.name)
+        csv_width = len(header_row) if strict_width else None  # a CSV's lines are all as wide
+        body = body_rows(rows, match.columns.get("dossier_id"), first_row, file_name, found.name, csv_width)
         for n, cells in enumerate(body):
             if not cells:
                 empty += 1
@@ -501,7 +525,7 @@ def records_csv(
     try:
         dest = folder / "records.csv"
         rows = _rows(path, kind, found.index, found.header_row + 1)
-        match = _write_rows(rows, dest, found, file_name, family)
+        match = _write_rows(rows, dest, found, file_name, family, strict_width=kind in ("csv", "csv.gz"))
         yield dest, match
     finally:
         shutil.rmtree(folder, ignore_errors=True)

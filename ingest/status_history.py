@@ -145,7 +145,7 @@ def _load_literal(
     try:
         con.execute(stage, params)
     except duckdb.Error as exc:
-        raise unreadable_export(file_name, exc) from exc
+        raise unreadable_export(file_name, exc, row_offset) from exc
     try:
         return _load_staged(con, match, file_id, file_name, loaded_at, window, file_unit is not None)
     finally:

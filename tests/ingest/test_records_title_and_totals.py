@@ -205,3 +205,16 @@ def test_a_procedure_called_xac_nhan_is_a_record(con, inbox: Path, quarantine: P
     outcome = _load(con, inbox, quarantine)
     assert outcome.status == "loaded", outcome.message_vi
     assert len(_loaded(con)) == 3
+
+
+@pytest.mark.parametrize(("title", "row"), [(False, 3), (True, 7)])
+def test_a_row_of_another_width_is_named(con, inbox: Path, quarantine: Path, title: bool, row: int) -> None:
+    """A row with a separator too few was refused as 'the file cannot be read completely',
+    no row named (QA 3): the row is named, counted as the file's."""
+    short = RECORDS[1][:5]
+    _write(inbox, "csv", [*(TITLE if title else []), HEADER, RECORDS[0], short, RECORDS[2]])
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected"
+    error_row, message_vi = con.execute("select error_row, message_vi from raw.file_manifest").fetchall()[0]
+    assert error_row == row, message_vi
+    assert "có 5 cột trong khi dòng tên cột có 7 cột" in message_vi, message_vi
