@@ -25,7 +25,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -232,20 +232,23 @@ def manifest_is_stale(project: DbtProject = dbt_project, target: Path | None = N
     return False
 
 
-def _replace_file(source: Path, destination: Path) -> None:
-    """Copy ``source`` over ``destination`` atomically (a reader sees the old or the new)."""
+def _atomic_write(destination: Path, write: Callable[[Path], object]) -> None:
+    """``write`` a file beside ``destination``, then rename it over it: a reader sees the old
+    file or the new one, never a part."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     tmp = destination.with_name(f".{destination.name}.{os.getpid()}")
-    shutil.copyfile(source, tmp)
+    write(tmp)
     os.replace(tmp, destination)
+
+
+def _replace_file(source: Path, destination: Path) -> None:
+    """Copy ``source`` over ``destination`` atomically."""
+    _atomic_write(destination, lambda tmp: shutil.copyfile(source, tmp))
 
 
 def _write_stamp(stamp: Path) -> None:
     """Record the profile environment a parse was made for (atomically, as the manifest)."""
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    tmp = stamp.with_name(f".{stamp.name}.{os.getpid()}")
-    tmp.write_text(_profile_env(), encoding="utf-8")
-    os.replace(tmp, stamp)
+    _atomic_write(stamp, lambda tmp: tmp.write_text(_profile_env(), encoding="utf-8"))
 
 
 @contextlib.contextmanager

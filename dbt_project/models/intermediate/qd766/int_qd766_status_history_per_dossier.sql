@@ -150,36 +150,27 @@ firsts as (
 
 ),
 
-ends as (
+milestones as (
 
+    -- the change that ended the dossier (the first end after its last open status) and the
+    -- one that completed its first supplement (the first change after the request that is
+    -- not waiting), in one pass over its changes
     select
         firsts.unit_code,
         firsts.dossier_id,
-        min(marked.change_order) as end_order
-    from firsts
-    inner join marked
-        on
-            firsts.unit_code = marked.unit_code
-            and firsts.dossier_id = marked.dossier_id
-            and marked.is_end
-            and marked.change_order > coalesce(firsts.last_open_order, 0)
-    group by firsts.unit_code, firsts.dossier_id
-
-),
-
-completed as (
-
-    select
-        firsts.unit_code,
-        firsts.dossier_id,
-        min(marked.change_order) as completed_order
-    from firsts
-    inner join marked
-        on
-            firsts.unit_code = marked.unit_code
-            and firsts.dossier_id = marked.dossier_id
-            and firsts.first_entry_order < marked.change_order
+        min(marked.change_order) filter (
+            where marked.is_end and marked.change_order > coalesce(firsts.last_open_order, 0)
+        ) as end_order,
+        min(marked.change_order) filter (
+            where
+            firsts.first_entry_order < marked.change_order
             and marked.status <> 'waiting_supplement'
+        ) as completed_order
+    from firsts
+    inner join marked
+        on
+            firsts.unit_code = marked.unit_code
+            and firsts.dossier_id = marked.dossier_id
     group by firsts.unit_code, firsts.dossier_id
 
 ),
@@ -203,24 +194,20 @@ final as (
             firsts.unit_code = entry.unit_code
             and firsts.dossier_id = entry.dossier_id
             and firsts.first_entry_order = entry.change_order
-    left join completed
+    left join milestones
         on
-            firsts.unit_code = completed.unit_code
-            and firsts.dossier_id = completed.dossier_id
+            firsts.unit_code = milestones.unit_code
+            and firsts.dossier_id = milestones.dossier_id
     left join marked as completing
         on
-            completed.unit_code = completing.unit_code
-            and completed.dossier_id = completing.dossier_id
-            and completed.completed_order = completing.change_order
-    left join ends
-        on
-            firsts.unit_code = ends.unit_code
-            and firsts.dossier_id = ends.dossier_id
+            milestones.unit_code = completing.unit_code
+            and milestones.dossier_id = completing.dossier_id
+            and milestones.completed_order = completing.change_order
     left join marked as closing
         on
-            ends.unit_code = closing.unit_code
-            and ends.dossier_id = closing.dossier_id
-            and ends.end_order = closing.change_order
+            milestones.unit_code = closing.unit_code
+            and milestones.dossier_id = closing.dossier_id
+            and milestones.end_order = closing.change_order
 
 )
 
