@@ -43,7 +43,7 @@ from ingest.readers import (
     sniff_delimiter,
     sniff_format,
 )
-from ingest.text import fold, is_blank
+from ingest.text import fold, is_blank, nfc
 
 FAMILY = "dossier_records"
 #: what the messages call a family's data (English, Vietnamese): the record exports, and the
@@ -58,18 +58,26 @@ _NOUNS = {
     ),
 }
 SHEET_KINDS = ("xlsx", "xls")
-#: "Tổng cộng", "TỔNG SỐ", "Cộng", "Total": the first words of a totals row (folded)
-_TOTALS_FIRST_WORD = re.compile(r"^(?:tong|cong|total)\b")
-#: a row under a totals row holding more filled cells than this is a record, not a signature
-_FOOTER_MAX_CELLS = 2
+#: "Tổng cộng", "TỔNG SỐ", "Cộng", "Total": the first word of a totals row, with its accents
+#: ("Công chứng" is a procedure's field, not "Cộng"); a label without any accent (an ASCII
+#: export) is read folded
+_TOTALS_FIRST = re.compile(r"^(?:tổng|cộng|total)(?=[\s:.(]|$)")
+_TOTALS_FIRST_ASCII = re.compile(r"^(?:tong|cong|total)\b")
+#: letters and digits joined as in a code (TONG-2023-0003, H56.2023)
+_CODE_LIKE = re.compile(r"[^\W\d][-_./]\d")
 #: the first words (folded) of a signature line or a note under the records
 _FOOTER_FIRST = re.compile(
-    r"^(?:nguoi (?:lap|xuat|ky|bao cao|duyet|kiem tra|tong hop|trich xuat)|thu truong|ke toan"
+    r"^(?:nguoi (?:lap|xuat|ky|bao cao|duyet|kiem tra|tong hop|trich xuat|in)|thu truong|ke toan"
     r"|noi nhan|ghi chu|xac nhan cua|lanh dao|giam doc|pho giam doc|chu tich|pho chu tich"
-    r"|truong phong|tm ubnd|kt chu tich|kt giam doc|ky ten|ky ghi ro|ky va ghi|ky dong dau"
-    r"|ngay xuat|ngay lap|ngay in|ngay trich xuat|thoi diem (?:xuat|trich xuat|in)"
-    r"|thoi gian (?:xuat|trich xuat)|.*\bngay \d{1,2} thang \d{1,2} nam \d{4})\b"
+    r"|truong phong|truong bo phan|lap bieu|tm ubnd|tm uy ban|kt chu tich|kt giam doc|ky ten"
+    r"|ky ghi ro|ky va ghi|ky dong dau|ngay xuat|ngay gio (?:xuat|in)|ngay lap|ngay in"
+    r"|ngay trich xuat|thoi diem (?:xuat|trich xuat|in)|thoi gian (?:xuat|trich xuat|in)"
+    r"|xuat boi|nguon|trang \d+|.*\bngay (?:\d{1,2} )?thang (?:\d{1,2} )?nam \d{4})\b"
 )
+#: a label closing the records, written with its colon ("Người xuất: admin", "Thời gian in:")
+_LABEL_COLON = re.compile(r"^[^\d:]{2,40}:(?:\s|$)")
+#: a footer line holds no more filled cells than this ("Người lập biểu | Kế toán | Thủ trưởng")
+_FOOTER_MAX_CELLS = 4
 #: a count of dossiers as written: 1234, 1.234, 1,234, 1 234
 _COUNT = re.compile(r"\d{1,3}(?:[.,\s]\d{3})*|\d+")
 _COUNT_IN_LABEL = re.compile(r":\s*(\d[\d.,\s]*?)\s*(?:hồ sơ|HỒ SƠ|hs)?\s*$")
@@ -268,7 +276,8 @@ def csv_tail(path: Path, kind: str, rows: int = 40) -> list[tuple]:
     lines = tail.decode("utf-8", errors="replace").splitlines()
     if not whole:
         lines = lines[1:]
-    lines = lines[-rows:]
+    # the last rows that hold anything: blank lines (or lines of separators) below a footer
+    lines = [ln for ln in lines if ln.strip(" \t,;\r")][-rows:]
     delim = sniff_delimiter([ln[:_SNIFF_LINE_CHARS] for ln in lines])
     try:
         return [tuple(r) for r in csv.reader(lines, delimiter=delim)]
@@ -312,10 +321,9 @@ def csv_needs_rewrite(path: Path, kind: str, sheet: Sheet, found: RecordsSheet, 
     below = next((r for r in sheet.rows[1:] if _trim(r)), None)
     if below is not None and is_numbering_row(below):
         return True
-    match = find_header([sheet.rows[0]], (family,))
-    id_index = match.columns.get("dossier_id") if match else None
+    keys = RecordKeys.of(find_header([sheet.rows[0]], (family,)))
     tail = [_trim(r) for r in csv_tail(path, kind)]
-    return any(_is_totals_row(r, id_index) or _is_footer_row(r, id_index) for r in tail)
+    return any(_is_totals_row(r, keys) or _is_footer_row(r, keys) for r in tail)
 
 
 def _rows(path: Path, kind: str, index: int, first_row: int) -> Iterator[tuple]:
@@ -331,32 +339,70 @@ def _first_filled(cells: tuple) -> int | None:
     return next((i for i, v in enumerate(cells) if not is_blank(v)), None)
 
 
-def _is_totals_row(cells: tuple, id_index: int | None) -> bool:
-    """A totals row: its first text starts with "Tổng", "Cộng" or "Total" and its dossier id
-    cell is empty, holds the label itself, or a count ("Tổng cộng | 1.234"): a record is a
-    record whatever its first text ("Tổng hợp ý kiến …" as a procedure's name)."""
-    first = _first_filled(cells)
-    if first is None or not _TOTALS_FIRST_WORD.match(fold(cells[first])):
+@dataclass(frozen=True)
+class RecordKeys:
+    """Where a record's dossier id and its date (reception; a status history's change) are:
+    a row holding both is a record, whatever else it holds."""
+
+    id_index: int | None
+    date_index: int | None
+
+    @classmethod
+    def of(cls, match: HeaderMatch | None) -> RecordKeys:
+        if match is None:
+            return cls(None, None)
+        cols = match.columns
+        return cls(cols.get("dossier_id"), cols.get("received_at", cols.get("changed_at")))
+
+    def cell(self, cells: tuple, index: int | None) -> object:
+        return cells[index] if index is not None and index < len(cells) else None
+
+    def is_record(self, cells: tuple) -> bool:
+        """A dossier id (not a label: "Người xuất:", "Tổng cộng") beside a date."""
+        dossier, when = self.cell(cells, self.id_index), self.cell(cells, self.date_index)
+        if is_blank(dossier) or (self.date_index is not None and is_blank(when)):
+            return False
+        return not (_is_label(dossier) or _is_totals_label(dossier))
+
+
+def _is_label(value: object) -> bool:
+    text = str(value).strip()
+    return bool(_LABEL_COLON.match(text) or _FOOTER_FIRST.match(fold(text)))
+
+
+def _is_totals_label(value: object) -> bool:
+    text = nfc(str(value)).strip().lower()
+    if _CODE_LIKE.search(text):  # "TONG-2023-0003": a dossier id, not a label
         return False
-    if id_index is None or first == id_index or id_index >= len(cells) or is_blank(cells[id_index]):
-        return True
-    return bool(_COUNT.fullmatch(str(cells[id_index]).strip()))
+    if text.isascii():
+        return bool(_TOTALS_FIRST_ASCII.match(fold(text)))
+    return bool(_TOTALS_FIRST.match(text))
 
 
-def _is_footer_row(cells: tuple, id_index: int | None) -> bool:
+def _is_totals_row(cells: tuple, keys: RecordKeys) -> bool:
+    """A totals row: its first text starts with "Tổng", "Cộng" or "Total" (with their
+    accents) and it is no record (a dossier id beside a date): "Tổng cộng | 1.234" closes the
+    records, "Công chứng | 2 | … | 03/03/2023" is one of them."""
+    first = _first_filled(cells)
+    return first is not None and _is_totals_label(cells[first]) and not keys.is_record(cells)
+
+
+def _is_footer_row(cells: tuple, keys: RecordKeys) -> bool:
     """A line of the signature block or a note under the records ("Người lập biểu", "Người
-    xuất: … 05/04/2023", "Hòa Thành, ngày 05 tháng 4 năm 2023", "Ghi chú: …", "Nơi nhận:"):
-    its first text says so and its dossier id cell is empty or holds that text."""
+    xuất: … 05/04/2023", "Hòa Thành, ngày 05 tháng 4 năm 2023", "Ghi chú: …", "Nơi nhận:",
+    "Thời gian in:"): its first text says so, it holds a few cells and no record."""
     first = _first_filled(cells)
-    if first is None or not _FOOTER_FIRST.match(fold(cells[first])):
+    if first is None or not _is_label(cells[first]):
         return False
-    return id_index is None or first == id_index or id_index >= len(cells) or is_blank(cells[id_index])
+    filled = sum(not is_blank(v) for v in cells)
+    return filled <= _FOOTER_MAX_CELLS and not keys.is_record(cells)
 
 
-def _stated_count(cells: tuple, id_index: int | None) -> int | None:
+def _stated_count(cells: tuple, keys: RecordKeys) -> int | None:
     """The number of dossiers a totals row states: a count in the dossier id column, or in
     its label ("Tổng số hồ sơ: 1.234", "TỔNG CỘNG: 1.234 hồ sơ"); None when it states none."""
     first = _first_filled(cells)
+    id_index = keys.id_index
     texts = []
     if id_index is not None and id_index < len(cells) and id_index != first and not is_blank(cells[id_index]):
         texts.append(str(cells[id_index]).strip())
@@ -373,7 +419,7 @@ def _stated_count(cells: tuple, id_index: int | None) -> int | None:
 
 def body_rows(
     rows: Iterable[tuple],
-    id_index: int | None,
+    keys: RecordKeys,
     first_row: int,
     file_name: str,
     sheet: str | None,
@@ -395,9 +441,7 @@ def body_rows(
     for n, row in enumerate(rows):
         cells = _trim(row)
         if held:
-            filled = [v for v in cells if not is_blank(v)]
-            closing = _is_totals_row(cells, id_index) or _is_footer_row(cells, id_index)
-            if len(filled) > _FOOTER_MAX_CELLS and not closing:
+            if keys.is_record(cells):
                 label = str(next(v for v in held[0] if not is_blank(v))).strip()
                 raise IngestError(
                     f"row {held_row} ('{label}') closes the records (a totals row or a signature"
@@ -410,8 +454,8 @@ def body_rows(
                     sheet=sheet,
                     row=first_row + n,
                 )
-            if stated is None and _is_totals_row(cells, id_index):
-                stated, stated_row = _stated_count(cells, id_index), first_row + n
+            if stated is None and _is_totals_row(cells, keys):
+                stated, stated_row = _stated_count(cells, keys), first_row + n
             held.append(cells)
             continue
         if not cells:
@@ -422,10 +466,10 @@ def body_rows(
             yield ()
             continue
         started = True
-        if _is_totals_row(cells, id_index) or _is_footer_row(cells, id_index):
+        if _is_totals_row(cells, keys) or _is_footer_row(cells, keys):
             held, held_row = [cells], first_row + n
-            if _is_totals_row(cells, id_index):
-                stated, stated_row = _stated_count(cells, id_index), held_row
+            if _is_totals_row(cells, keys):
+                stated, stated_row = _stated_count(cells, keys), held_row
             continue
         if csv_width is not None and len(row) != csv_width:  # a CSV line of another width
             raise IngestError(
@@ -485,7 +529,7 @@ def _write_rows(
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(list(header) + [""] * (width - len(header)))
         csv_width = len(header_row) if strict_width else None  # a CSV's lines are all as wide
-        body = body_rows(rows, match.columns.get("dossier_id"), first_row, file_name, found.name, csv_width)
+        body = body_rows(rows, RecordKeys.of(match), first_row, file_name, found.name, csv_width)
         for n, cells in enumerate(body):
             if not cells:
                 empty += 1

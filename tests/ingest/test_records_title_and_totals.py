@@ -218,3 +218,89 @@ def test_a_row_of_another_width_is_named(con, inbox: Path, quarantine: Path, tit
     error_row, message_vi = con.execute("select error_row, message_vi from raw.file_manifest").fetchall()[0]
     assert error_row == row, message_vi
     assert "có 5 cột trong khi dòng tên cột có 7 cột" in message_vi, message_vi
+
+
+# --- QA round 4 -----------------------------------------------------------------------------
+
+SHORT_HEADER = ["Mã hồ sơ", "Mã đơn vị", "Kênh", "Ngày tiếp nhận"]
+SHORT_ROWS = [["S1", "568", "1", "01/03/2023 08:00"], ["S2", "568", "2", "02/03/2023 08:00"]]
+
+
+def _ids(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        r[0] for r in con.execute("select dossier_id from raw.dossier_records order by source_row").fetchall()
+    ]
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        [["Người xuất: admin", "568", "", "05/04/2023 10:15"], *[[""] * 4] * 50],  # 50 blank lines below
+        [["Thời gian in:", "", "", "05/04/2023 10:15"]],
+        [["Xuất bởi: admin"], ["Ngày giờ xuất:", "", "", "05/04/2023 10:15"]],
+        [["LẬP BIỂU", "", "TRƯỞNG BỘ PHẬN MỘT CỬA"], ["TM. ỦY BAN NHÂN DÂN"], ["CHỦ TỊCH"]],
+        [["", "", "Nha Trang, ngày ... tháng ... năm 2023"], ["Trang 1/1"], ["Nguồn: hệ thống một cửa"]],
+        [["Tổng cộng", "2"], ["Người lập biểu"], ["Nguyễn Văn A"]],
+    ],
+    ids=["blank-lines-below", "thoi-gian-in", "xuat-boi", "capitals", "dotted-date", "signer-name"],
+)
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_footers_as_exports_write_them(con, inbox: Path, quarantine: Path, footer: list, kind: str) -> None:
+    """QA 4: footer lines the first vocabulary missed loaded as pending dossiers."""
+    _write(inbox, kind, [SHORT_HEADER, *SHORT_ROWS, *footer])
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _ids(con) == ["S1", "S2"]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [
+            SHORT_ROWS[0],
+            ["Cộng trang 1: 1", "", "", ""],
+            ["S2", "", "", "02/03/2023 08:00"],
+            ["Tổng cộng: 2"],
+        ],
+        [*SHORT_ROWS, ["Ghi chú: hồ sơ bổ sung"], ["S3", "", "", "03/03/2023 08:00"]],
+    ],
+    ids=["under-a-subtotal", "under-a-note"],
+)
+def test_records_under_a_subtotal_or_note_are_refused_not_dropped(
+    con, inbox: Path, quarantine: Path, rows: list
+) -> None:
+    """QA 4: records of two filled cells under a subtotal were thrown away with it."""
+    _write(inbox, "csv", [SHORT_HEADER, *rows])
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected", _ids(con)
+    assert "bên dưới vẫn còn hồ sơ" in outcome.message_vi, outcome.message_vi
+
+
+@pytest.mark.parametrize(
+    ("header", "last"),
+    [
+        (
+            ["Lĩnh vực", "Mã hồ sơ", "Mã đơn vị", "Kênh", "Ngày tiếp nhận"],
+            ["Công chứng", "3", "568", "2", "03/03/2023"],
+        ),
+        (
+            ["Mã hồ sơ", "Mã đơn vị", "Kênh", "Ngày tiếp nhận"],
+            ["TONG-2023-0003", "568", "2", "03/03/2023 08:00"],
+        ),
+        (
+            ["Lĩnh vực", "Mã hồ sơ", "Mã đơn vị", "Kênh", "Ngày tiếp nhận"],
+            ["Tổng hợp", "3", "568", "2", "03/03/2023"],
+        ),
+    ],
+    ids=["cong-chung", "tong-id", "tong-hop-with-id-and-date"],
+)
+def test_a_last_record_that_starts_like_a_total_is_a_record(
+    con, inbox: Path, quarantine: Path, header: list, last: list
+) -> None:
+    """QA 4: "Công chứng | 2 | …" (not "Cộng") and an id "TONG-…" with a date were dropped as
+    totals rows: a dossier id beside a date is a record."""
+    first = [["Hộ tịch", *r[:1], *r[1:]] if len(header) == 5 else r for r in SHORT_ROWS]
+    _write(inbox, "csv", [header, *first, last])
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert len(_ids(con)) == 3
