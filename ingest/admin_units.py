@@ -408,6 +408,28 @@ class UnitResolver:
                 return name
         return None
 
+    def find_province_in_file_name(self, file_name: str) -> str | None:
+        """The province a file name states: after "tinh"/"thanh pho" as in a title, else one
+        province name standing on its own (``chi_so_766_dong_thap_thang_11_2025.xlsx``), not
+        after a unit's type (``ho_so_xa_hoa_binh``: a commune). None when none or several."""
+        text = re.sub(r"[_\-.]+", " ", file_name)
+        found = self.find_province_in_text(text)
+        if found is not None:
+            return found
+        words = fold(text)
+        named = {
+            name
+            for name in self._province_names
+            if re.search(
+                rf"(?<!\bxa )(?<!\bphuong )(?<!\bhuyen )(?<!\bquan )(?<!\btran )(?<!\btx )"
+                rf"(?<!\btp )(?<!\bkhu )\b{re.escape(name)}\b",
+                words,
+            )
+        }
+        # a longer name holds a shorter one ("ba ria vung tau" and "vung tau"): the longest
+        named = {n for n in named if not any(n != m and n in m for m in named)}
+        return named.pop() if len(named) == 1 else None
+
     def resolve(
         self,
         code: object = None,
@@ -466,7 +488,13 @@ class UnitResolver:
         short = tuple(
             fold(_PAREN_SUFFIX.sub("", n)).removeprefix("tinh ").removeprefix("thanh pho ") for n in names
         )
-        return own.get(departments.name_key(name, short))
+        key = departments.name_key(name, short)
+        found = own.get(key)
+        if found is None and era == "current" and key in departments.merged_into():
+            # a department merged away in 2025 written after it: the one it became
+            merged = departments.unit_code(province_code, departments.merged_into()[key])
+            found = merged if merged in self.units else None
+        return found
 
     def _province_of_era(self, province: Unit, era: str) -> str | None:
         if era == "current":

@@ -102,7 +102,23 @@ def folded_names(department_name: str, full: str) -> set[str]:
     return {fold(n) for n in names}
 
 
-_LEADING = re.compile(r"^(?:ubnd tinh|uy ban nhan dan tinh)\s+")
+#: words before a department's name: "UBND tỉnh …", "Bộ phận một cửa Sở Tư pháp", "Bộ phận
+#: tiếp nhận và trả kết quả của Sở Y tế"
+_LEADING = re.compile(
+    r"^(?:ubnd tinh|uy ban nhan dan tinh|bo phan (?:mot cua|tiep nhan va tra ket qua)(?: cua)?)\s+"
+)
+
+
+@cache
+def merged_into() -> dict[str, str]:
+    """The folded names of the departments merged away in 2025 → the code of the department
+    they became (Sở TN&MT → SNNMT): an old name written after July 2025 names the new one."""
+    out: dict[str, str] = {}
+    for d in departments():
+        if d.became and "current" not in d.eras:
+            for name in (d.name, *d.aliases):
+                out[fold(name)] = d.became
+    return out
 
 
 def name_key(text: object, province_names: tuple[str, ...] = ()) -> str:

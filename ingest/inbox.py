@@ -1260,13 +1260,15 @@ def _portal_title_province(
     if not rows or any(_portal_province(resolver, row) is not None for row in rows):
         return None
     first_rows = {row.sheet: row.source_row for row in reversed(rows)}  # each sheet's first row
-    texts = [file_name.replace("_", " ")]
+    texts: list[str] = []
     for sheet in sheets or ():
         above = first_rows.get(sheet.name)
         if above is None:
             continue
         texts += [" ".join(str(v) for v in cells if v is not None) for cells in sheet.rows[: above - 1]]
     names = {name for text in texts if (name := resolver.find_province_in_text(text)) is not None}
+    if not names and (in_file_name := resolver.find_province_in_file_name(file_name)) is not None:
+        names = {in_file_name}
     if len(names) != 1:
         return None
     try:

@@ -29,6 +29,8 @@ _CODE = re.compile(r"L?\d{1,5}", re.IGNORECASE)
 #: more distinct unit names than this in one export: a column of something else
 MAX_UNIT_NAMES = 5000
 TABLE = "temp._records_unit_names"
+#: a province's code beside the name of one of its departments → the department
+DEPARTMENTS_TABLE = "temp._records_code_departments"
 
 
 def _refusal(file_name: str, en: str, vi: str, row: int | None, column: str | None) -> IngestError:
@@ -85,7 +87,7 @@ def unit_names_expr(
             column,
         )
     resolver = UnitResolver.from_connection(con)
-    file_province = resolver.find_province_in_text(file_name.replace("_", " "))
+    file_province = resolver.find_province_in_file_name(file_name)
     resolved: list[tuple[str, str | None, bool, str]] = []
     for name, province_cell, is_legacy, row in found:
         on_date = reorganisation - timedelta(days=1) if is_legacy else reorganisation
@@ -128,12 +130,14 @@ def check_codes_against_names(
     name_col: str | None,
     province_col: str | None,
     unit_expr: str,
-) -> None:
+) -> str | None:
     """A unit code beside a unit name or a province that name another unit refuses the file,
     naming both: the code is read, so a code that lost its leading zero (80 for Lào Cai's
     080, written beside "Thành phố Lào Cai" or "Lào Cai") would move the dossiers to another
-    unit (Long An). A name that names no unit or several, or a department's name beside its
-    province's code, is not compared."""
+    unit (Long An). A name that names no unit or several is not compared. A province's code
+    beside the name of one of its departments ("82 | Sở Tư pháp") is that department: the
+    SQL of the department's unit code (null for other rows) is returned, to be read before
+    the code (None when no row names one)."""
     name = f"s.{name_col}" if name_col else "cast(null as varchar)"
     province = f"s.{province_col}" if province_col else "cast(null as varchar)"
     found = con.execute(
@@ -142,14 +146,20 @@ def check_codes_against_names(
         f" group by all order by 5 limit {MAX_UNIT_NAMES}"
     ).fetchall()
     if not found:
-        return
+        return None
     resolver = UnitResolver.from_connection(con)
     reorganisation = vocabulary.reorganisation_date()
+    by_department: list[tuple[str, str, str]] = []
     for cell, code, name_cell, province_cell, row in found:
         unit = resolver.units.get(code)
         if unit is None:
             continue  # unknown codes are refused by their own check
         on_date = reorganisation - timedelta(days=1) if unit.admin_era == "legacy" else reorganisation
+        if name_cell and unit.unit_kind == "province" and AGENCY_NAME.match(fold(name_cell)):
+            department = resolver.resolve_department(name_cell, code, on_date)
+            if department is not None:
+                by_department.append((code, name_cell, department))
+            continue
         other, column = None, None
         if province_cell:
             try:
@@ -179,3 +189,14 @@ def check_codes_against_names(
             row,
             match.column_name("unit_code"),
         )
+    if not by_department or name_col is None:
+        return None
+    con.execute(
+        f"create or replace temp table {DEPARTMENTS_TABLE.split('.')[-1]}"
+        " (unit_code varchar, unit_name varchar, department_code varchar)"
+    )
+    con.executemany(f"insert into {DEPARTMENTS_TABLE} values (?, ?, ?)", by_department)
+    return (
+        f"(select m.department_code from {DEPARTMENTS_TABLE} m"
+        f" where m.unit_code = {unit_expr} and m.unit_name = s.{name_col})"
+    )

@@ -543,7 +543,7 @@ def _check_and_insert(
     if "unit_code" in cols:
         _check_lost_zero(con, match, file_name, c, unit_expr, f"{stage} s")
         if "unit_name" in cols or "province" in cols:
-            check_codes_against_names(
+            department = check_codes_against_names(
                 con,
                 match,
                 file_name,
@@ -553,6 +553,8 @@ def _check_and_insert(
                 c("province") if "province" in cols else None,
                 unit_expr,
             )
+            if department is not None:  # "82 | Sở Tư pháp": the province's department
+                unit_expr = f"coalesce({department}, {unit_expr})"
     # a unit named by name cannot have lost a leading zero: the level check is for codes
     if "authority_level" in cols and not by_name:
         _check_level_of_unit(con, match, file_name, c, unit_expr, cat("authority_level"), kind_level, source)

@@ -138,7 +138,10 @@ def test_departments_are_found_only_where_a_department_is_expected(resolver: Uni
     assert resolver.resolve_department("Sở Tư pháp", "82", d2025) == "82.STP"
     assert resolver.resolve_department("SỞ TƯ PHÁP TỈNH ĐỒNG THÁP", "82", d2025) == "82.STP"
     assert resolver.resolve_department("Sở TN&MT", "L87", D2023) == "L87.STNMT"
-    assert resolver.resolve_department("Sở Tài nguyên và Môi trường", "82", d2025) is None  # merged
+    # merged away in 2025: written after it, the department it became
+    assert resolver.resolve_department("Sở Tài nguyên và Môi trường", "82", d2025) == "82.SNNMT"
+    assert resolver.resolve_department("Bộ phận Một cửa Sở Tư pháp", "82", d2025) == "82.STP"
+    assert resolver.resolve_department("Sở Du lịch", "82", d2025) is None  # not a department here
     assert resolver.resolve_department("Sở Nông nghiệp và Môi trường", "82", d2025) == "82.SNNMT"
     assert resolver.resolve_department("Văn phòng UBND tỉnh", "82", d2025) == "82.VP"
     assert resolver.resolve_department("Xã Tân Phú", "82", d2025) is None

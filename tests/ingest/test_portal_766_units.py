@@ -116,14 +116,19 @@ def test_a_department_without_a_province_or_unknown_is_left_out_and_named(
             ["CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP - THÁNG 11/2025"],
             ["STT", "Tên đơn vị", *HEADINGS, "Tổng điểm", "Xếp hạng"],
             [1, "UBND tỉnh Đồng Tháp", *SCORES, "84", "9"],
-            [2, "Sở Tài nguyên và Môi trường", *SCORES, "84", "1"],  # merged away in 2025
+            [2, "Sở Du lịch", *SCORES, "84", "1"],  # not a department of the declared list
             [3, "Sở Tư pháp", *SCORES, "84", "2"],
+            [4, "Sở Tài nguyên và Môi trường", *SCORES, "84", "3"],  # merged in 2025: its successor
         ],
     )
     outcome = _load(con, inbox, quarantine)
     assert outcome.status == "loaded", outcome.message_vi
-    assert _units(con) == [("82", "UBND tỉnh Đồng Tháp"), ("82.STP", "Sở Tư pháp")]
-    assert "Sở Tài nguyên và Môi trường" in outcome.message_vi
+    assert _units(con) == [
+        ("82", "UBND tỉnh Đồng Tháp"),
+        ("82.STP", "Sở Tư pháp"),
+        ("82.SNNMT", "Sở Tài nguyên và Môi trường"),
+    ]
+    assert "Sở Du lịch" in outcome.message_vi
 
 
 def test_a_commune_of_another_province_is_refused_not_moved(con, inbox: Path, quarantine: Path) -> None:

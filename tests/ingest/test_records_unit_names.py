@@ -226,3 +226,42 @@ def test_a_code_beside_its_own_name_and_province_loads(con, inbox: Path, quarant
     outcome = _load(con, inbox, quarantine)
     assert outcome.status == "loaded", outcome.message_vi
     assert [r[1] for r in _units(con)] == ["L082", "L568", "L568"]
+
+
+def test_a_province_code_beside_a_department_name_is_the_department(
+    con, inbox: Path, quarantine: Path
+) -> None:
+    """QA 4: "82 | Sở Tư pháp" was stored as the province; a department merged away in 2025
+    written after it ("Sở TN&MT" in August) is the one it became; the one-stop shop's own name
+    ("Bộ phận Một cửa Sở Tư pháp") is its department's."""
+    write_csv(
+        inbox / "ho_so_2025.csv",
+        [
+            ["Mã hồ sơ", "Mã đơn vị", "Tên đơn vị", "Kênh", "Ngày tiếp nhận"],
+            ["M1", "82", "Sở Tư pháp", "1", "01/08/2025 08:00"],
+            ["M2", "82", "Sở TN&MT", "1", "02/08/2025 08:00"],
+            ["M3", "82", "Bộ phận Một cửa Sở Tư pháp", "1", "03/08/2025 08:00"],
+            ["M4", "82", "Trung tâm Phục vụ hành chính công tỉnh", "1", "04/08/2025 08:00"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _units(con) == [
+        ("M1", "82.STP", "tinh"),
+        ("M2", "82.SNNMT", "tinh"),
+        ("M3", "82.STP", "tinh"),
+        ("M4", "82", "tinh"),  # the province's service centre: the province's
+    ]
+
+
+def test_a_department_with_the_province_bare_in_the_file_name(con, inbox: Path, quarantine: Path) -> None:
+    write_csv(
+        inbox / "ho_so_dong_thap_2025.csv",
+        [
+            ["Mã hồ sơ", "Cơ quan giải quyết", "Kênh", "Ngày tiếp nhận"],
+            ["N1", "Sở Y tế", "2", "02/08/2025 08:00"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _units(con) == [("N1", "82.SYT", "tinh")]
