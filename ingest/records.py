@@ -555,9 +555,10 @@ def _check_and_insert(
             )
             if department is not None:  # "82 | Sở Tư pháp": the province's department
                 unit_expr = f"coalesce({department}, {unit_expr})"
-    # a unit named by name cannot have lost a leading zero: the level check is for codes
-    if "authority_level" in cols and not by_name:
-        _check_level_of_unit(con, match, file_name, c, unit_expr, cat("authority_level"), kind_level, source)
+    if "authority_level" in cols:
+        _check_level_of_unit(
+            con, match, file_name, c, unit_expr, cat("authority_level"), kind_level, source, by_name
+        )
 
     channel = (
         f"coalesce({cat('channel')}, '{vocabulary.channel_when_blank()}')"  # vocabulary constant
@@ -814,10 +815,12 @@ def _check_level_of_unit(
     stated_level: str,
     kind_level: str,
     source: str,
+    by_name: bool = False,
 ) -> None:
     """A row that states its level (Cấp) and whose unit code names a unit of another level is
     refused: a code that lost its leading zero (Excel read the district 080 as 80) names a
-    province, and the row's dossiers would be counted for it. Rows without a stated level
+    province, and the row's dossiers would be counted for it (``by_name``: the unit is named
+    by name, and the same disagreement is refused as such). Rows without a stated level
     are not checked (their level is the unit's). Only a unit of a higher level than stated
     is refused (a code that lost a zero is shorter: a district's becomes a province's, a
     commune's a district's); a commune's row stating "Cấp huyện" is a dossier the district
@@ -831,7 +834,8 @@ def _check_level_of_unit(
         f"""
         with rec as (
             select s.source_row, {unit_expr} as unit_code, {stated_level} as stated,
-                s.{c("unit_code")} as unit_cell, s.{c("authority_level")} as level_cell
+                s.{c("unit_name" if by_name else "unit_code")} as unit_cell,
+                s.{c("authority_level")} as level_cell
             from {source}
         )
         select rec.source_row, rec.unit_cell, rec.level_cell, rec.stated, units.unit_name,
@@ -851,6 +855,16 @@ def _check_level_of_unit(
     level_en = vocabulary.label("authority_levels", stated, "en")
     unit_level_vi = vocabulary.label("authority_levels", KIND_LEVEL[unit_kind], "vi").lower()
     level_vi = vocabulary.label("authority_levels", stated, "vi").lower()
+    if by_name:
+        raise refusal(
+            file_name,
+            f"unit {cell!r} is {unit_name}, a {unit_kind}, but the row states {level_cell!r}"
+            f" ({level_en}, column {level_col}): correct the unit or the level",
+            f"đơn vị {cell!r} là {unit_name} ({unit_level_vi}), nhưng dòng này ghi {level_cell!r}"
+            f" ({level_vi}, cột {level_col}): sửa lại đơn vị hoặc cấp",
+            row,
+            match.column_name("unit_name") or level_col,
+        )
     # the refusal names the unit column; a unit read from the file name is said so
     where_en = "" if unit_col else " (read from the file name)"
     where_vi = "" if unit_col else " (lấy từ tên tệp)"

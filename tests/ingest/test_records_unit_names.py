@@ -265,3 +265,23 @@ def test_a_department_with_the_province_bare_in_the_file_name(con, inbox: Path, 
     outcome = _load(con, inbox, quarantine)
     assert outcome.status == "loaded", outcome.message_vi
     assert _units(con) == [("N1", "82.SYT", "tinh")]
+
+
+def test_a_named_unit_of_a_higher_level_than_stated_is_refused(con, inbox: Path, quarantine: Path) -> None:
+    """QA 4: a department named beside "Cấp xã" loaded as a commune-level dossier of it; the
+    same row with the code was refused (a unit above the stated level)."""
+    write_csv(
+        inbox / "ho_so_tinh_dong_thap_2025.csv",
+        [
+            ["Mã hồ sơ", "Cơ quan giải quyết", "Cấp", "Kênh", "Ngày tiếp nhận"],
+            ["P1", "Sở Tư pháp", "Cấp tỉnh", "1", "01/08/2025 08:00"],
+            ["P2", "Sở Tư pháp", "Cấp xã", "1", "02/08/2025 08:00"],
+        ],
+    )
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected"
+    row, column, message_vi = con.execute(
+        "select error_row, error_column, message_vi from raw.file_manifest"
+    ).fetchall()[0]
+    assert (row, column) == (3, "B (Cơ quan giải quyết)")
+    assert "Sở Tư pháp tỉnh Đồng Tháp" in message_vi and "sửa lại đơn vị hoặc cấp" in message_vi, message_vi
