@@ -17,6 +17,7 @@ stored, logged and mailed; ``file_path`` keeps the real path to read the file.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import logging
@@ -1167,8 +1168,9 @@ def _load_portal_766(
     rows: list[dict] = []
     left_out: list[str] = []
     codes: dict[int, str] = {}
+    overview = _json_overview_texts(load_json_document(path)) if sheets is None else []
     province = _portal_province_context(resolver, read.rows) or _portal_title_province(
-        resolver, read.rows, sheets, file_name
+        resolver, read.rows, sheets, file_name, overview
     )
     for row in read.rows:
         code = _portal_unit(resolver, row, file_name, province)
@@ -1250,8 +1252,28 @@ def _portal_province_context(resolver: UnitResolver, rows: Sequence[Portal766Row
     return found.pop() if len(found) == 1 else None
 
 
+def _json_overview_texts(document: object, depth: int = 0) -> list[str]:
+    """The texts of a portal JSON answer's ``overview`` (``{"departmentName": "Tỉnh Đồng
+    Tháp", …}``): the unit the answer is about, as a title is for an export."""
+    if depth > 3:
+        return []
+    if isinstance(document, dict):
+        texts: list[str] = []
+        for key, value in document.items():
+            if str(key).lower() == "overview" and isinstance(value, dict):
+                texts += [v for v in value.values() if isinstance(v, str)]
+            else:
+                texts += _json_overview_texts(value, depth + 1)
+        return texts
+    return []
+
+
 def _portal_title_province(
-    resolver: UnitResolver, rows: Sequence[Portal766Row], sheets: list[Sheet] | None, file_name: str
+    resolver: UnitResolver,
+    rows: Sequence[Portal766Row],
+    sheets: list[Sheet] | None,
+    file_name: str,
+    overview: Sequence[str] = (),
 ) -> str | None:
     """The province a table of communes and departments names only above its header ("UBND
     TỈNH ĐỒNG THÁP", "… các xã, phường tỉnh Đồng Tháp") or in its file name, where its rows
@@ -1260,21 +1282,24 @@ def _portal_title_province(
     if not rows or any(_portal_province(resolver, row) is not None for row in rows):
         return None
     first_rows = {row.sheet: row.source_row for row in reversed(rows)}  # each sheet's first row
-    texts: list[str] = []
+    texts: list[str] = list(overview)
     for sheet in sheets or ():
         above = first_rows.get(sheet.name)
         if above is None:
             continue
         texts += [" ".join(str(v) for v in cells if v is not None) for cells in sheet.rows[: above - 1]]
+    on = rows[0].period_end
     names = {name for text in texts if (name := resolver.find_province_in_text(text)) is not None}
     if not names and (in_file_name := resolver.find_province_in_file_name(file_name)) is not None:
         names = {in_file_name}
-    if len(names) != 1:
-        return None
-    try:
-        return resolver.resolve_province(names.pop(), rows[0].period_end)
-    except ParseError:
-        return None
+    found: set[str] = set()
+    for name in names:
+        with contextlib.suppress(ParseError):
+            found.add(resolver.resolve_province(name, on))
+    for text in overview:  # the answer's own unit: "Đồng Tháp", "Tỉnh Đồng Tháp"
+        with contextlib.suppress(ParseError):
+            found.add(resolver.resolve_province(text, on))
+    return found.pop() if len(found) == 1 else None
 
 
 def _portal_unit(

@@ -6,6 +6,7 @@ shared by several provinces is found; one from another province is refused, not 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -192,3 +193,35 @@ def test_without_a_province_an_ambiguous_commune_is_refused(con, inbox: Path, qu
     outcome = _load(con, inbox, quarantine)
     assert outcome.status == "rejected", outcome
     assert "Xã Tân Phú" in outcome.message_vi and "dòng 3" in outcome.message_vi
+
+
+def _group_scores() -> list[dict]:
+    groups = [
+        ("CKMB", "Công khai, minh bạch", 18, 13.2),
+        ("TDGQ", "Tiến độ giải quyết", 20, 18.4),
+        ("CLGQ", "Dịch vụ công trực tuyến", 12, 7.7),
+        ("TTTT", "Thanh toán trực tuyến", 10, 7.6),
+        ("MDHL", "Mức độ hài lòng", 18, 17.6),
+        ("MDSH", "Số hóa hồ sơ", 22, 15.6),
+    ]
+    return [{"code": c, "name": n, "score": v, "maxScore": m} for c, n, m, v in groups]
+
+
+def test_a_json_answer_finds_its_province_in_its_overview(con, inbox: Path, quarantine: Path) -> None:
+    """QA 4: the portal's answer for a province's units names the province in its overview
+    only: its departments were left out and its communes refused as ambiguous."""
+    answer = {
+        "code": "OK",
+        "request": {"timeType": "month", "year": 2025, "month": 11},
+        "data": {
+            "overview": {"departmentName": "Đồng Tháp", "totalScore": 71.2},
+            "evaluation": [
+                {"departmentName": name, "totalScore": 80.1, "groupScores": _group_scores()}
+                for name in ("Sở Tư pháp", "Xã Tân Phú")
+            ],
+        },
+    }
+    (inbox / "service-results.json").write_text(json.dumps(answer, ensure_ascii=False), encoding="utf-8")
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "loaded", outcome.message_vi
+    assert _units(con) == [("82.STP", "Sở Tư pháp"), ("28468", "Xã Tân Phú")]
