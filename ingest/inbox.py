@@ -1074,12 +1074,23 @@ def _load_published_results(
     )
 
 
-def _agencies_left_out(left_out: list[str]) -> list[tuple[str, str]]:
+def _agencies_left_out(left_out: list[str], departments: bool = False) -> list[tuple[str, str]]:
     """The load message's note (English, Vietnamese) naming the rows of a published table
-    left out because they name agencies, not administrative units; none when none were."""
+    left out because they name agencies, not administrative units (``departments``: agencies
+    that are none of the table's province's departments, ingest/config/departments.yaml, or
+    in a table that names no province); none when none were."""
     if not left_out:
         return []
     names = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
+    if departments:
+        return [
+            (
+                f"not loaded: {len(left_out)} row(s) naming agencies that are none of the"
+                f" province's departments, or in a table that names no province ({names})",
+                f"không nạp {len(left_out)} dòng của cơ quan không thuộc danh sách sở, ban, ngành"
+                f" của tỉnh, hoặc bảng không ghi rõ tỉnh ({names})",
+            )
+        ]
     return [
         (
             f"not loaded: {len(left_out)} row(s) naming agencies, not administrative units ({names})",
@@ -1213,7 +1224,7 @@ def _load_portal_766(
     ]
     _insert_table(con, "portal_766_scores", rows, file_id, loaded_at)
     _insert_findings(con, findings, file_id, PORTAL_766_FAMILY, loaded_at)
-    notes = _agencies_left_out(left_out)
+    notes = _agencies_left_out(left_out, departments=True)
     return _Loaded(
         len(rows),
         sorted({r["unit_code"] for r in rows}),

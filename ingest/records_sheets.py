@@ -80,6 +80,8 @@ _LABEL_COLON = re.compile(r"^[^\d:]{2,40}:(?:\s|$)")
 _FOOTER_MAX_CELLS = 4
 #: a count of dossiers as written: 1234, 1.234, 1,234, 1 234
 _COUNT = re.compile(r"\d{1,3}(?:[.,\s]\d{3})*|\d+")
+#: a number of dossiers written with its noun, closing a cell: "5 hồ sơ", "(1.234 hồ sơ)"
+_COUNT_OF_DOSSIERS = re.compile(r"(?:^|[\s(:])(\d{1,3}(?:[.,]\d{3})+|\d+)\s*hồ sơ\)?$")
 _COUNT_IN_LABEL = re.compile(r":\s*(\d[\d.,\s]*?)\s*(?:hồ sơ|HỒ SƠ|hs)?\s*$")
 _EXACT_INT = 2**53
 
@@ -399,8 +401,9 @@ def _is_footer_row(cells: tuple, keys: RecordKeys) -> bool:
 
 
 def _stated_count(cells: tuple, keys: RecordKeys) -> int | None:
-    """The number of dossiers a totals row states: a count in the dossier id column, or in
-    its label ("Tổng số hồ sơ: 1.234", "TỔNG CỘNG: 1.234 hồ sơ"); None when it states none."""
+    """The number of dossiers a totals row states: a count in the dossier id column, in its
+    label ("Tổng số hồ sơ: 1.234"), or a number of dossiers in any cell ("5 hồ sơ", "Tổng
+    cộng (5 hồ sơ)"); None when it states none."""
     first = _first_filled(cells)
     id_index = keys.id_index
     texts = []
@@ -409,6 +412,10 @@ def _stated_count(cells: tuple, keys: RecordKeys) -> int | None:
     if first is not None:
         label = str(cells[first]).strip()
         found = _COUNT_IN_LABEL.search(label)
+        if found:
+            texts.append(found.group(1))
+    for value in cells:  # "5 hồ sơ" in any cell, "Tổng cộng (5 hồ sơ)"
+        found = None if is_blank(value) else _COUNT_OF_DOSSIERS.search(nfc(str(value)).strip().lower())
         if found:
             texts.append(found.group(1))
     for text in texts:

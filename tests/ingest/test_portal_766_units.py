@@ -130,6 +130,7 @@ def test_a_department_without_a_province_or_unknown_is_left_out_and_named(
         ("82.SNNMT", "Sở Tài nguyên và Môi trường"),
     ]
     assert "Sở Du lịch" in outcome.message_vi
+    assert "không thuộc danh sách sở, ban, ngành của tỉnh" in outcome.message_vi, outcome.message_vi
 
 
 def test_a_commune_of_another_province_is_refused_not_moved(con, inbox: Path, quarantine: Path) -> None:

@@ -304,3 +304,19 @@ def test_a_last_record_that_starts_like_a_total_is_a_record(
     outcome = _load(con, inbox, quarantine)
     assert outcome.status == "loaded", outcome.message_vi
     assert len(_ids(con)) == 3
+
+
+@pytest.mark.parametrize(
+    "totals",
+    [["Tổng cộng", "", "", "5 hồ sơ"], ["Tổng cộng (5 hồ sơ)"], ["TỔNG CỘNG: 5 HỒ SƠ"]],
+    ids=["count-under-another-column", "count-in-brackets", "capitals"],
+)
+def test_a_totals_count_written_with_its_noun_is_checked(
+    con, inbox: Path, quarantine: Path, totals: list
+) -> None:
+    """QA 4: "5 hồ sơ" under another column, or in brackets, was never compared with the
+    two records above it."""
+    _write(inbox, "csv", [SHORT_HEADER, *SHORT_ROWS, totals])
+    outcome = _load(con, inbox, quarantine)
+    assert outcome.status == "rejected", _ids(con)
+    assert "ghi 5 hồ sơ nhưng phía trên có 2 dòng hồ sơ" in outcome.message_vi, outcome.message_vi
