@@ -41,6 +41,7 @@ from ingest.aggregated_file import read_aggregated_file
 from ingest.bookkeeping import Finding, append_findings
 from ingest.context import submission_date
 from ingest.errors import IngestError, ParseError, ReadError
+from ingest.export_scan import ExportResult
 from ingest.form_checks import LoadFinding
 from ingest.headers import AGGREGATED_FAMILIES, FAMILIES, HEADER_SCAN_ROWS, closest_header, find_header
 from ingest.narrative_reports import FAMILY as NARRATIVE_FAMILY
@@ -872,17 +873,7 @@ def _load_records_file(
         except IngestError as exc:  # rows are the sheet's: the sheet is named too
             exc.sheet = exc.sheet or found.name
             raise
-        return _Loaded(
-            res.rows,
-            res.unit_codes,
-            res.period_labels,
-            [found.name or ""],
-            found.skipped,
-            findings=res.findings,
-            notes=res.notes,
-            ignored=res.ignored,
-            ignored_vi=res.ignored_vi,
-        )
+        return _loaded_export(res, [found.name or ""], found.skipped)
     if kind == "parquet":
         match = find_header(sheets[0].rows[:1], (family,))
         if match is None:
@@ -898,27 +889,24 @@ def _load_records_file(
             offset = layout.header_row
             with records_csv(path, kind, layout, file_name, family) as (csv_path, match):
                 res = loader(con, csv_path, match, file_id, file_name, loaded_at, row_offset=offset)
-            return _Loaded(
-                res.rows,
-                res.unit_codes,
-                res.period_labels,
-                [],
-                [],
-                findings=res.findings,
-                notes=res.notes,
-                ignored=res.ignored,
-                ignored_vi=res.ignored_vi,
-            )
+            return _loaded_export(res)
         match = find_header(sheets[0].rows[:1], (family,))
         assert match is not None  # csv_layout found the header on the first line
     res = loader(con, path, match, file_id, file_name, loaded_at)
-    # records.py wrote its row findings (dates in the wrong order) itself: counted here only
+    return _loaded_export(res)
+
+
+def _loaded_export(
+    res: ExportResult, sheets: list[str] | None = None, skipped: list[str] | None = None
+) -> _Loaded:
+    """What loading an export gave, as the inbox reports it; records.py wrote its row
+    findings (dates in the wrong order) itself: they are counted here only."""
     return _Loaded(
         res.rows,
         res.unit_codes,
         res.period_labels,
-        [],
-        [],
+        sheets or [],
+        skipped or [],
         findings=res.findings,
         notes=res.notes,
         ignored=res.ignored,
