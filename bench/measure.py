@@ -46,6 +46,9 @@ class PipelineRun:
     dbt_slowest: list[tuple[str, float]] = field(default_factory=list)
     skipped: bool = False  # `parwh run` found nothing new: no Dagster run was started
     scope: str | None = None  # what the run covered (run tag parwh/scope)
+    # bytes the process tree wrote to disk (/usr/bin/time -v "File system outputs", 512-byte
+    # blocks, children included): what a night costs the disk, whatever the engine
+    written_mb: float = 0.0
 
     @property
     def peak_mb(self) -> float:
@@ -121,11 +124,14 @@ def run_pipeline(
         code = proc.wait()
         wall = time.perf_counter() - started
         sampler.join()
-    time_mb = 0.0
+    time_mb = written_mb = 0.0
     if time_file.exists():
-        found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", time_file.read_text())
+        said = time_file.read_text()
+        found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", said)
         time_mb = int(found.group(1)) / 1024 if found else 0.0
-    result = PipelineRun(label, wall, code, peak[0] / 1024, time_mb)
+        outputs = re.search(r"File system outputs: (\d+)", said)
+        written_mb = int(outputs.group(1)) * 512 / 1024 / 1024 if outputs else 0.0
+    result = PipelineRun(label, wall, code, peak[0] / 1024, time_mb, written_mb=written_mb)
     if _dagster_run_count(warehouse) == runs_before:
         result.skipped = True  # the fast path: nothing new, no Dagster run, no dbt
         return result

@@ -62,6 +62,9 @@ class Result:
     increment_records: int
     noop_forced: PipelineRun | None = None  # `parwh run --force` with nothing new
     increment_measured_at: str = ""  # when the increment nights were last measured
+    # the floor measured again beside the increment nights (`--next-day`): their ratio
+    # survives a machine slower or faster than when the history was measured
+    increment_floor_s: float | None = None
     pandas: list[PandasRun] = field(default_factory=list)
     measured_at: str = ""
     memory_limit: str = ""
@@ -203,6 +206,8 @@ def next_day(result: Result, work: Path, *, threads: int, memory_limit: str, day
         extra_args=("--force",),
         **kw,  # type: ignore[arg-type]
     )
+    history_files = sorted(p for p in inbox.glob("ho_so_*") if "_ngay_" not in p.name)
+    result.increment_floor_s, _ = floor_query(history_files, threads=threads, memory_limit=memory_limit)
     result.increment_measured_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return result
 
@@ -243,6 +248,10 @@ def _gb(mb: float) -> str:
     return f"{mb / 1024:,.2f}"
 
 
+def _per_s(count: int, seconds: float | None) -> str:
+    return "–" if not seconds or seconds != seconds else f"{count / seconds:,.0f}"
+
+
 def _ratio(a: float | None, b: float | None) -> str:
     if not a or not b or a != a or b != b:
         return "–"
@@ -275,15 +284,16 @@ def render(results: dict[int, Result], not_run: list[str]) -> str:
         "Peak memory = largest sampled sum of RSS over the process tree (dbt included).",
         "",
         "| N records | date | units | record files | ingest s | dbt build s | checks s | publish s"
-        " | reports s | run s | wall s | records/s | peak GB | exit |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        " | reports s | run s | wall s | records/s | ingest records/s | written GB | peak GB | exit |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         f = r.full
         st = [_s(f.stages.get(s)) for s in STAGES]
         lines.append(
             f"| {r.records:,} | {r.measured_at} | {r.units:,} | {r.record_files:,} | {' | '.join(st)}"
-            f" | {_s(f.run_s)} | {_s(f.wall_s)} | {r.records / f.wall_s:,.0f} | {_gb(f.peak_mb)}"
+            f" | {_s(f.run_s)} | {_s(f.wall_s)} | {r.records / f.wall_s:,.0f}"
+            f" | {_per_s(r.records, f.stages.get('ingest'))} | {_gb(f.written_mb)} | {_gb(f.peak_mb)}"
             f" | {f.exit_code} |"
         )
     lines += [
@@ -295,9 +305,10 @@ def render(results: dict[int, Result], not_run: list[str]) -> str:
         "pandas = the same aggregation (read every file, parse timestamps, concat, groupby), in a",
         "subprocess; `sampled` = run on the first files only and scaled linearly to N.",
         "",
-        "| N records | floor s | pipeline run ÷ floor | pandas (pyarrow) s | pandas (numpy) s"
-        " | pandas pyarrow ÷ pipeline run | pandas peak GB | floor = pipeline aggregates |",
-        "|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| N records | floor s | pipeline run ÷ floor | wall ÷ floor | pandas (pyarrow) s"
+        " | pandas (numpy) s | pandas pyarrow ÷ pipeline run | pandas peak GB"
+        " | floor = pipeline aggregates |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         pa_ = {p.backend: p for p in r.pandas}
@@ -321,7 +332,8 @@ def render(results: dict[int, Result], not_run: list[str]) -> str:
             f" {r.disagreements} unit-months differ"
         )
         lines.append(
-            f"| {r.records:,} | {_s(r.floor_s)} | {_ratio(r.full.run_s, r.floor_s)} | {pd_cell('pyarrow')}"
+            f"| {r.records:,} | {_s(r.floor_s)} | {_ratio(r.full.run_s, r.floor_s)}"
+            f" | {_ratio(r.full.wall_s, r.floor_s)} | {pd_cell('pyarrow')}"
             f" | {pd_cell('numpy')} | {_ratio(ppa_s, r.full.run_s)} | {_gb(peak)} | {agree} |"
         )
     lines += [
@@ -331,23 +343,29 @@ def render(results: dict[int, Result], not_run: list[str]) -> str:
         "No-op night = `parwh run` with no new file (skipped: nothing new, no Dagster run);",
         "forced = `parwh run --force` on the same inbox (the whole job with nothing new).",
         "An increment night runs only what depends on the source families with new files",
-        "(night/scope.py); the last column is its run tag `parwh/scope`.",
+        "(night/scope.py); the last column is its run tag `parwh/scope`. `÷ floor`: the increment's",
+        "wall divided by the floor over the history measured in the same session (a noisy machine",
+        "slows both). Written MB = what the night's processes wrote to disk.",
         "",
         "| N history | measured | increment records | increment wall s | increment run s | ingest s"
         " | dbt build s"
-        " | checks s | publish s | increment peak GB | no-op wall s | no-op | forced no-op wall s"
-        " | forced no-op run s | the increment night covered |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|",
+        " | checks s | publish s | increment peak GB | increment ÷ floor | increment written MB"
+        " | no-op wall s | no-op | forced no-op wall s"
+        " | forced no-op run s | forced no-op written MB | the increment night covered |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|",
     ]
     for r in rows:
         i, n, nf = r.increment, r.noop, r.noop_forced
         inc = (
-            [_s(i.wall_s), _s(i.run_s), *[_s(i.stages.get(s)) for s in STAGES[:4]], _gb(i.peak_mb)]
+            [
+                _s(i.wall_s), _s(i.run_s), *[_s(i.stages.get(s)) for s in STAGES[:4]], _gb(i.peak_mb),
+                _ratio(i.wall_s, r.increment_floor_s or r.floor_s), _s(i.written_mb),
+            ]
             if i
-            else ["not run"] * 7
-        )
+            else ["not run"] * 9
+        )  # fmt: skip
         noop = [_s(n.wall_s), "skipped (nothing new)" if n.skipped else "ran"] if n else ["not run"] * 2
-        forced = [_s(nf.wall_s), _s(nf.run_s)] if nf else ["not run"] * 2
+        forced = [_s(nf.wall_s), _s(nf.run_s), _s(nf.written_mb)] if nf else ["not run"] * 3
         lines.append(
             f"| {r.records:,} | {r.increment_measured_at or r.measured_at} | {r.increment_records:,}"
             f" | {' | '.join(inc)} | {' | '.join(noop)} | {' | '.join(forced)}"

@@ -1,3 +1,5 @@
+-- sqlfluff:indentation:template_blocks_indent:False
+{{ config(**rewrite_by_partition('period_start')) }}
 -- The counts the portal's 766 rules need, from the record-level exports, per unit × level ×
 -- procedure × calendar month (the latest version of each dossier). Three kinds of count,
 -- so that a quarter or a year is derived from its months (int_qd766_unit_periods):
@@ -20,7 +22,28 @@
 -- all after 1 July 2025) names the current unit: where the legacy unit has no history of
 -- its own for the dossier, the history of a unit that succeeded it is used (the latest
 -- file first).
--- Rebuilt whole every night (a table): its cost is one more scan of the records.
+-- Every count is a sum over dossiers, so a night adds to the stored months what its new
+-- records change, as int_dossier_records_monthly does: +1 for the latest new version of each
+-- dossier, -1 for the version it supersedes, in every built month each is active in; only
+-- the versions of the dossiers tonight's records touch are read, and the stored rows of
+-- the months touched are rewritten (delete+insert by month; insert_overwrite of the
+-- month's partition on Spark). On the night a later month appears, the dossiers still open
+-- then are counted in it. Everything is counted again when anything else the counts
+-- depend on changed since the stored build: records loaded before it withdrawn or
+-- replaced, the status histories, the unit successions (macros/qd766_records_state.sql),
+-- and for `parwh run --full-refresh`.
+{%- set add_to_stored = false -%}
+{%- if is_incremental() -%}
+    {%- set state = qd766_records_state(
+        this,
+        ref('stg_raw__dossier_records'),
+        ref('int_qd766_status_history_per_dossier'),
+        ref('stg_raw__admin_unit_successions'),
+    ) -%}
+    {%- set add_to_stored = state['add_to_stored'] -%}
+    {%- set stored_loaded_through = state['loaded_through'] -%}
+    {%- set new_months = state['new_months'] -%}
+{%- endif %}
 with
 
 records as {{ not_materialized() }} (
@@ -41,34 +64,102 @@ successions as (
 
 ),
 
+{% if add_to_stored %}
+
+built as (
+
+    select * from {{ this }}
+
+),
+
+tonight_dossiers as (
+
+    select distinct
+        unit_code,
+        dossier_id
+    from records
+    where loaded_at > {{ stored_loaded_through }}
+
+),
+
+{% if new_months -%}
+open_later as (
+
+    -- a later month than any built: every dossier open after the last built month is
+    -- active in it (its versions are all read)
+    select distinct
+        records.unit_code,
+        records.dossier_id
+    from records
+    where
+        coalesce(cast(records.finished_at as date), date '9999-12-31')
+        >= (select cast(max(built.period_start) + interval 1 month as date) from built)
+
+),
+{%- endif %}
+
+touched as {{ not_materialized() }} (
+
+    -- every version of the dossiers whose counts may change tonight
+    select records.*
+    from records
+    semi join (
+        select
+            unit_code,
+            dossier_id
+        from tonight_dossiers
+        {% if new_months -%}
+        union
+        select
+            unit_code,
+            dossier_id
+        from open_later
+        {%- endif %}
+    ) as keys
+        on
+            records.unit_code = keys.unit_code
+            and records.dossier_id = keys.dossier_id
+
+),
+
+{% else %}
+
+touched as {{ not_materialized() }} (
+
+    select * from records
+
+),
+
+{% endif %}
+
 history_of_successor_ranked as (
 
     select
-        records.unit_code,
-        records.dossier_id,
+        touched.unit_code,
+        touched.dossier_id,
         successor_history.supplement_requests,
         successor_history.supplement_requested_at,
         successor_history.supplement_completed_at,
         successor_history.ended_at,
         successor_history.end_status,
         row_number() over (
-            partition by records.unit_code, records.dossier_id
+            partition by touched.unit_code, touched.dossier_id
             order by
                 successor_history.loaded_at desc,
                 successor_history.file_id desc,
                 successor_history.unit_code asc
         ) as match_rank
-    from records
+    from touched
     inner join successions
-        on records.unit_code = successions.legacy_unit_code
+        on touched.unit_code = successions.legacy_unit_code
     inner join history as successor_history
         on
             successions.current_unit_code = successor_history.unit_code
-            and records.dossier_id = successor_history.dossier_id
+            and touched.dossier_id = successor_history.dossier_id
     left join history as own_history
         on
-            records.unit_code = own_history.unit_code
-            and records.dossier_id = own_history.dossier_id
+            touched.unit_code = own_history.unit_code
+            and touched.dossier_id = own_history.dossier_id
     where own_history.dossier_id is null
 
 ),
@@ -98,76 +189,199 @@ history_matched as (
 
 ),
 
-latest as (
+versions as {{ not_materialized() }} (
 
+    -- the versions that can count (a dossier's latest such version counts)
     select
-        records.unit_code,
-        records.authority_level,
-        coalesce(records.procedure_code, '') as procedure_code,
-        records.channel,
+        touched.unit_code,
+        touched.dossier_id,
+        touched.loaded_at,
+        touched.file_id,
+        touched.authority_level,
+        coalesce(touched.procedure_code, '') as procedure_code,
+        touched.channel,
         -- the export's status, else (no end in the export) the status the history ended with
         case
-            when records.finished_at is null and history.ended_at is not null
+            when touched.finished_at is null and history.ended_at is not null
                 then history.end_status
-            else records.status
+            else touched.status
         end as status,
-        cast(records.received_at as date) as received_on,
-        cast(records.due_at as date) as due_on,
-        cast(coalesce(records.finished_at, history.ended_at) as date) as ended_on,
+        cast(touched.received_at as date) as received_on,
+        cast(touched.due_at as date) as due_on,
+        cast(coalesce(touched.finished_at, history.ended_at) as date) as ended_on,
         cast(
-            coalesce(records.supplement_requested_at, history.supplement_requested_at) as date
+            coalesce(touched.supplement_requested_at, history.supplement_requested_at) as date
         ) as supplement_requested_on,
         cast(
-            coalesce(records.supplement_completed_at, history.supplement_completed_at) as date
+            coalesce(touched.supplement_completed_at, history.supplement_completed_at) as date
         ) as supplement_completed_on,
         -- the requests made: the stated count, else the history's entries into waiting for
         -- supplements, else one where a request is dated
         coalesce(
-            records.supplement_count,
+            touched.supplement_count,
             nullif(history.supplement_requests, 0),
             case
                 when
-                    coalesce(records.supplement_requested_at, history.supplement_requested_at)
+                    coalesce(touched.supplement_requested_at, history.supplement_requested_at)
                     is not null
                     then 1
                 else 0
             end
         ) as supplement_requests,
-        coalesce(records.is_synced, false) as is_synced,
-        coalesce(records.is_channel_blank, false) as is_channel_blank,
-        coalesce(records.has_electronic_result, false) as has_electronic_result,
-        coalesce(records.is_digitised, false) as is_digitised,
-        coalesce(records.is_data_reused, false) as is_data_reused,
-        coalesce(records.is_paid_online, false) as is_paid_online,
+        coalesce(touched.is_synced, false) as is_synced,
+        coalesce(touched.is_channel_blank, false) as is_channel_blank,
+        coalesce(touched.has_electronic_result, false) as has_electronic_result,
+        coalesce(touched.is_digitised, false) as is_digitised,
+        coalesce(touched.is_data_reused, false) as is_data_reused,
+        coalesce(touched.is_paid_online, false) as is_paid_online,
         -- a fee-bearing dossier: its procedure has a fee, unless every fee it owed is zero
-        coalesce(records.fee_amount > 0, records.is_fee_required, false) as is_fee_bearing,
-        coalesce(records.has_complaint, false)
-        or coalesce(records.citizen_rating = 'dissatisfied', false)
+        coalesce(touched.fee_amount > 0, touched.is_fee_required, false) as is_fee_bearing,
+        coalesce(touched.has_complaint, false)
+        or coalesce(touched.citizen_rating = 'dissatisfied', false)
             as is_complained_or_disliked
-    from records
+    from touched
     left join history_matched as history
         on
-            records.unit_code = history.unit_code
-            and records.dossier_id = history.dossier_id
+            touched.unit_code = history.unit_code
+            and touched.dossier_id = history.dossier_id
     where
-        coalesce(records.status, '') <> 'not_received'
-        and records.received_at is not null
+        coalesce(touched.status, '') <> 'not_received'
+        and touched.received_at is not null
         -- finished before it was received (a load finding): never counted
         and coalesce(
-            cast(coalesce(records.finished_at, history.ended_at) as date)
-            >= cast(records.received_at as date),
+            cast(coalesce(touched.finished_at, history.ended_at) as date)
+            >= cast(touched.received_at as date),
             true
         )
-    {{ latest_version_only('records') }}
 
 ),
 
-span as (
+{% if add_to_stored %}
+
+previous_build as (
+
+    select coalesce(max(period_start), date '1900-01-01') as last_month
+    from built
+
+),
+
+latest_new as (
+
+    -- tonight's versions; a dossier in two of tonight's files: the latest file wins
+    select *
+    from versions
+    where loaded_at > {{ stored_loaded_through }}
+    {{ latest_version_only() }}
+
+),
+
+superseded as (
+
+    -- the version each re-exported dossier was counted with until tonight
+    select versions.*
+    from versions
+    semi join latest_new
+        on
+            versions.unit_code = latest_new.unit_code
+            and versions.dossier_id = latest_new.dossier_id
+    where versions.loaded_at <= {{ stored_loaded_through }}
+    {{ latest_version_only('versions') }}
+
+),
+
+bounds as (
+
+    select
+        previous_build.last_month as built_through,
+        greatest(
+            previous_build.last_month,
+            coalesce(
+                cast(date_trunc('month', max(coalesce(latest_new.ended_on, latest_new.received_on)))
+                as date),
+                previous_build.last_month
+            )
+        ) as last_month
+    from previous_build
+    left join latest_new on true
+    group by previous_build.last_month
+
+),
+
+counted as (
+
+    -- version, sign, and the months it counts in: built months take the change, new months
+    -- are counted whole
+    select
+        latest_new.*,
+        1 as sign,
+        date '0001-01-01' as count_from,
+        bounds.built_through as count_through
+    from latest_new
+    cross join bounds
+    union all
+    select
+        superseded.*,
+        -1 as sign,
+        date '0001-01-01' as count_from,
+        bounds.built_through as count_through
+    from superseded
+    cross join bounds
+    {% if new_months -%}
+    union all
+    select
+        latest.*,
+        1 as sign,
+        cast(bounds.built_through + interval 1 month as date) as count_from,
+        bounds.last_month as count_through
+    from (
+        select *
+        from versions
+        {{ latest_version_only() }}
+    ) as latest
+    cross join bounds
+    {%- endif %}
+
+),
+
+{% else %}
+
+latest as (
+
+    select *
+    from versions
+    {{ latest_version_only() }}
+
+),
+
+bounds as (
 
     select
         cast(date_trunc('month', min(received_on)) as date) as first_month,
         cast(date_trunc('month', max(coalesce(ended_on, received_on))) as date) as last_month
     from latest
+
+),
+
+counted as (
+
+    select
+        latest.*,
+        1 as sign,
+        bounds.first_month as count_from,
+        bounds.last_month as count_through
+    from latest
+    cross join bounds
+
+),
+
+{% endif %}
+
+span as (
+
+    select
+        cast(date_trunc('month', min(greatest(received_on, count_from))) as date) as first_month,
+        max(count_through) as last_month
+    from counted
 
 ),
 
@@ -182,17 +396,18 @@ months as (
 active as (
 
     select
-        latest.*,
+        counted.*,
         months.period_start,
         cast(last_day(months.period_start) as date) as period_end,
-        latest.received_on < months.period_start as is_carried_in,
-        coalesce(latest.ended_on <= cast(last_day(months.period_start) as date), false)
+        counted.received_on < months.period_start as is_carried_in,
+        coalesce(counted.ended_on <= cast(last_day(months.period_start) as date), false)
             as is_ended
-    from latest
+    from counted
     inner join months
         on
-            latest.received_on <= cast(last_day(months.period_start) as date)
-            and (latest.ended_on is null or latest.ended_on >= months.period_start)
+            months.period_start between counted.count_from and counted.count_through
+            and counted.received_on <= cast(last_day(months.period_start) as date)
+            and (counted.ended_on is null or counted.ended_on >= months.period_start)
 
 ),
 
@@ -230,7 +445,7 @@ classified as (
 
 ),
 
-final as (
+aggregated as (
 
     select
         unit_code,
@@ -238,38 +453,105 @@ final as (
         procedure_code,
         period_start,
         period_end,
-        count(*) filter (where is_carried_in) as processed_start,
-        count(*) filter (where is_carried_in and is_complained_or_disliked)
+        {{ signed_count('is_carried_in') }} as processed_start,
+        {{ signed_count('is_carried_in and is_complained_or_disliked') }}
             as processed_start_complained,
-        count(*) filter (where is_carried_in and supplement_requests > 1)
+        {{ signed_count('is_carried_in and supplement_requests > 1') }}
             as processed_start_multiple_supplements,
-        count(*) filter (where not is_carried_in) as received,
-        count(*) filter (where not is_carried_in and is_complained_or_disliked)
+        {{ signed_count('not is_carried_in') }} as received,
+        {{ signed_count('not is_carried_in and is_complained_or_disliked') }}
             as received_complained,
-        count(*) filter (where not is_carried_in and supplement_requests > 1)
+        {{ signed_count('not is_carried_in and supplement_requests > 1') }}
             as received_multiple_supplements,
-        count(*) filter (where not is_carried_in and channel = 'truc_tuyen') as received_online,
-        count(*) filter (
-            where not is_carried_in and channel = 'truc_tuyen' and has_electronic_result
-        ) as received_online_with_electronic_result,
-        count(*) filter (where not is_carried_in and is_channel_blank) as received_channel_blank,
-        count(*) filter (where not is_carried_in and is_synced) as received_synced,
-        count(*) filter (where not is_carried_in and is_fee_bearing) as received_fee_bearing,
-        count(*) filter (where not is_carried_in and is_fee_bearing and is_paid_online)
+        {{ signed_count("not is_carried_in and channel = 'truc_tuyen'") }} as received_online,
+        {{ signed_count(
+            "not is_carried_in and channel = 'truc_tuyen' and has_electronic_result"
+        ) }} as received_online_with_electronic_result,
+        {{ signed_count('not is_carried_in and is_channel_blank') }} as received_channel_blank,
+        {{ signed_count('not is_carried_in and is_synced') }} as received_synced,
+        {{ signed_count('not is_carried_in and is_fee_bearing') }} as received_fee_bearing,
+        {{ signed_count('not is_carried_in and is_fee_bearing and is_paid_online') }}
             as received_fee_bearing_paid_online,
-        count(*) filter (where not is_carried_in and is_digitised) as received_digitised,
-        count(*) filter (where not is_carried_in and is_data_reused) as received_data_reused,
-        count(*) filter (where is_ended) as ended,
-        count(*) filter (where is_ended and is_on_time) as ended_on_time,
-        count(*) filter (where is_ended and coalesce(status, 'resolved') = 'resolved')
-            as resolved,
-        count(*) filter (
-            where is_ended and coalesce(status, 'resolved') = 'resolved' and has_electronic_result
-        ) as resolved_with_electronic_result,
-        count(*) filter (where not is_ended) as open_at_end,
-        count(*) filter (where not is_ended and is_on_time) as open_within_deadline
+        {{ signed_count('not is_carried_in and is_digitised') }} as received_digitised,
+        {{ signed_count('not is_carried_in and is_data_reused') }} as received_data_reused,
+        {{ signed_count('is_ended') }} as ended,
+        {{ signed_count('is_ended and is_on_time') }} as ended_on_time,
+        {{ signed_count("is_ended and coalesce(status, 'resolved') = 'resolved'") }} as resolved,
+        {{ signed_count(
+            "is_ended and coalesce(status, 'resolved') = 'resolved' and has_electronic_result"
+        ) }} as resolved_with_electronic_result,
+        {{ signed_count('not is_ended') }} as open_at_end,
+        {{ signed_count('not is_ended and is_on_time') }} as open_within_deadline
     from classified
     group by unit_code, authority_level, procedure_code, period_start, period_end
+
+),
+
+{% if add_to_stored %}
+
+stored as (
+
+    -- every stored row of the months that change (the months are replaced whole)
+    select built.*
+    from built
+    semi join aggregated on built.period_start = aggregated.period_start
+
+),
+
+monthly as (
+
+    select
+        coalesce(aggregated.unit_code, stored.unit_code) as unit_code,
+        coalesce(aggregated.authority_level, stored.authority_level) as authority_level,
+        coalesce(aggregated.procedure_code, stored.procedure_code) as procedure_code,
+        coalesce(aggregated.period_start, stored.period_start) as period_start,
+        coalesce(aggregated.period_end, stored.period_end) as period_end,
+        {{ measure_list(qd766_measures_counted(),
+            "coalesce(stored.@, 0) + coalesce(aggregated.@, 0) as @") }}
+    from aggregated
+    full outer join stored
+        on
+            aggregated.unit_code = stored.unit_code
+            and aggregated.period_start = stored.period_start
+            and aggregated.procedure_code = stored.procedure_code
+            and aggregated.authority_level is not distinct from stored.authority_level
+
+),
+
+{% else %}
+
+monthly as (
+
+    select * from aggregated
+
+),
+
+{% endif %}
+
+build_state as (
+
+    -- what the next night compares with (macros/qd766_records_state.sql)
+    select
+        (select max(records.loaded_at) from records) as records_loaded_through,
+        (select count(*) from records) as records_counted,
+        (select {{ qd766_history_fingerprint('h') }} from history as h) as history_fingerprint,
+        (select {{ qd766_successions_fingerprint('s') }} from successions as s)
+            as successions_fingerprint
+
+),
+
+final as (
+
+    -- a unit-month whose dossiers all moved away has no row, as in a full build
+    select
+        monthly.*,
+        build_state.records_loaded_through,
+        build_state.records_counted,
+        build_state.history_fingerprint,
+        build_state.successions_fingerprint
+    from monthly
+    cross join build_state
+    where monthly.processed_start + monthly.received > 0
 
 )
 
