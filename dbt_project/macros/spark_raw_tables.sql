@@ -1,7 +1,8 @@
 {#- On Spark (PARWH_ENGINE=spark) the raw tables are read from the Parquet that the ingest
-    lands under PARWH_SPARK_LANDING_DIR, one folder per table (ingest/parquet_landing.py).
-    Every dbt command registers them again (on-run-start), so that Spark lists the files
-    of tonight's landing, not those it saw last time. On DuckDB the raw tables are in the
+    lands under PARWH_SPARK_LANDING_DIR, one folder per table (ingest/parquet_landing.py):
+    a table is every Parquet file of its folder (dossier_records: one file per submitted
+    file). Every dbt command registers them again (on-run-start), so that Spark lists the
+    files of tonight's landing, not those it saw last time. On DuckDB the raw tables are in the
     warehouse database itself: nothing to do. -#}
 {% macro register_raw_tables() -%}
     {{ return(adapter.dispatch('register_raw_tables', 'par_warehouse')()) }}
