@@ -147,6 +147,22 @@ def timestamp_sql(col: str, first: str | None = None) -> str:
     received at 00:30 +07:00 on 1 July is received on 1 July, not at 17:30 UTC on 30 June.
     A naive timestamp is local time already and is taken as written.
     """
+    naive = naive_timestamp_sql(col, first)
+    return (  # the pattern and the zone are constants of this module
+        f"case when {states_offset_sql(col)}"
+        f" then try_cast({col} as timestamptz) at time zone '{LOCAL_TIME_ZONE}'"
+        f" else {naive} end"
+    )
+
+
+def states_offset_sql(col: str) -> str:
+    """Whether the text states its offset (:func:`timestamp_sql` converts it to local time)."""
+    return f"regexp_matches({col}, '{_OFFSET}')"  # a constant pattern
+
+
+def naive_timestamp_sql(col: str, first: str | None = None) -> str:
+    """The part of :func:`timestamp_sql` that reads a timestamp stating no offset (never
+    raises an error: every reading is a ``try_``)."""
     digits = f"regexp_replace({col}, '{_FLOAT_DIGITS}', '\\1')"  # 20230301080000.0
     formats = ", ".join(f"'{f}'" for f in TIMESTAMP_FORMATS if f != first)  # constants
     twelve = [f for name, f in TWELVE_HOUR_FORMATS.items() if name != first]
@@ -159,12 +175,7 @@ def timestamp_sql(col: str, first: str | None = None) -> str:
         parts.insert(0, _twelve_hour_sql(col, [TWELVE_HOUR_FORMATS[first]]))
     elif first is not None:
         parts.insert(0, f"try_strptime({digits}, '{first}')")
-    naive = f"coalesce({', '.join(parts)})"
-    return (  # the pattern and the zone are constants of this module
-        f"case when regexp_matches({col}, '{_OFFSET}')"
-        f" then try_cast({col} as timestamptz) at time zone '{LOCAL_TIME_ZONE}'"
-        f" else {naive} end"
-    )
+    return f"coalesce({', '.join(parts)})"
 
 
 def _reads_as(value: str, fmt: str) -> bool:

@@ -23,7 +23,9 @@ no end of processing for a row, the return date (NgayTra, "Ngày trả kết qu�
 from __future__ import annotations
 
 import contextlib
+import csv
 import dataclasses
+import itertools
 import re
 from datetime import date
 from decimal import Decimal
@@ -50,8 +52,10 @@ from ingest.export_scan import (
     export_source_sql,
     export_width,
     literal_path,
+    naive_timestamp_sql,
     refusal,
     scientific_id_refusal,
+    states_offset_sql,
     timestamp_sql,
     unit_from_file_name,
     unreadable_export,
@@ -59,7 +63,7 @@ from ingest.export_scan import (
 from ingest.form_checks import LoadFinding
 from ingest.headers import HeaderMatch
 from ingest.periods import parse_authority_level
-from ingest.readers import file_kind
+from ingest.readers import file_kind, first_lines, sniff_delimiter
 from ingest.record_units import check_codes_against_names, unit_names_expr
 from ingest.text import clean, fold
 
@@ -213,13 +217,20 @@ def _load_literal(
     file_sql, file_params = export_source_sql(path, width, selected, file_unit, row_offset)
     # The file is read and decompressed once, into a temporary table; every check and
     # the insert below read that table (a CSV.gz scan costs far more than a table scan).
+    # Its timestamps are parsed in the same pass, with the formats the file's first rows
+    # use (see _parsed_formats): the checks and the insert read the parsed columns.
+    formats = _sample_formats(path, selected, cols)
+    # (the parsed columns never raise an error: a failing staging is the reader's, as ever)
+    staged = file_sql if formats is None else _with_parsed(file_sql, formats, cols)
     try:
-        con.execute(f"create or replace temp table _records_stage as {file_sql}", file_params)
+        con.execute(f"create or replace temp table _records_stage as {staged}", file_params)
     except duckdb.Error as exc:
         raise unreadable_export(file_name, exc, row_offset) from exc
     try:
         _create_macros(con)
-        result = _load_staged(con, match, file_id, file_name, loaded_at, file_unit is not None, window)
+        result = _load_staged(
+            con, match, file_id, file_name, loaded_at, file_unit is not None, window, formats
+        )
         result.notes = notes
         read = set(match.columns.values())
         unread = [
@@ -234,6 +245,107 @@ def _load_literal(
         with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it itself
             con.execute("drop table if exists temp._records_stage")
             con.execute("drop table if exists temp._records_fee_free_words")
+
+
+def _ts_present(cols: dict[str, int]) -> list[str]:
+    """The timestamp columns of the export (the portal's and the other column of a field)."""
+    return [k for k in (*_TS_COLUMNS, *(f"{t}{_OTHER}" for t in _TS_COLUMNS)) if k in cols]
+
+
+def _parsed(name: str) -> str:
+    """The stage column holding the parsed timestamp of the column ``name`` (null where the
+    value states its offset: :func:`_offset`)."""
+    return f"ts_{name}"
+
+
+def _offset(name: str) -> str:
+    """The stage column saying the value of the column ``name`` states its offset
+    (``+07:00``, ``Z``): such a value is read where it is used, by :func:`timestamp_sql`."""
+    return f"tz_{name}"
+
+
+def _detect_formats(con: duckdb.DuckDBPyConnection, sql: str, params: list, present: list[str]):
+    """The format of each timestamp column in the first 50 rows ``sql`` gives (its select
+    list is the columns of ``present``, in order)."""
+    sample = con.execute(sql, params).fetchall()
+    return {
+        k: detect_timestamp_format([r[i] for r in sample if r[i] is not None]) for i, k in enumerate(present)
+    }
+
+
+def _csv_sample(path: Path, selected: list[int], present: list[int]) -> list[tuple] | None:
+    """The first 50 rows of a CSV export holding any selected column, the ``present``
+    columns of each as the staging reads them (trimmed, empty as null), read by Python's
+    csv module from the file's first lines: a guess, checked against the staged rows
+    (:func:`_load_staged`); ``None`` where the first lines do not hold 50 such rows."""
+    lines = first_lines(path, file_kind(path) or "csv", 400)
+    delim = sniff_delimiter(lines[:20])  # as export_source_sql
+    rows: list[tuple] = []
+    try:
+        for row in itertools.islice(csv.reader(lines, delimiter=delim), 1, None):
+            cells = [(row[i].strip(" ") or None) if i < len(row) else None for i in range(max(selected) + 1)]
+            if any(cells[i] is not None for i in selected):
+                rows.append(tuple(cells[i] for i in present))
+                if len(rows) == 50:
+                    return rows
+    except csv.Error:
+        return None
+    return None
+
+
+def _parquet_formats(path: Path, present: list[str], cols: dict[str, int]) -> dict[str, str | None] | None:
+    """The formats of a Parquet export's timestamp columns when each is a typed timestamp or
+    date (DuckDB writes them as ISO text, which no format of detect_timestamp_format reads:
+    ``None``, DuckDB's own cast); ``None`` when any is not (text, numbers)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    for k in present:
+        i = cols[k]
+        if i >= len(schema) or not (
+            pa.types.is_timestamp(schema[i].type) or pa.types.is_date(schema[i].type)
+        ):
+            return None
+    return dict.fromkeys(present)
+
+
+def _sample_formats(path: Path, selected: list[int], cols: dict[str, int]) -> dict[str, str | None] | None:
+    """The formats of the timestamp columns in the file's first 50 staged rows, guessed
+    before the file is staged (without DuckDB: an error there would end the file's
+    transaction) so that the staging parses them in the same pass; ``None`` when the file
+    has no timestamp column or no guess is made. :func:`_load_staged` checks the guess
+    against the staged rows' own sample: a guess that differs is never used."""
+    present = _ts_present(cols)
+    if not present:
+        return None
+    try:
+        if file_kind(path) == "parquet":
+            return _parquet_formats(path, present, cols)
+        rows = _csv_sample(path, selected, [cols[k] for k in present])
+    except Exception:  # noqa: BLE001 - only a guess: the staging reads the file and says why
+        return None
+    if rows is None:
+        return None
+    return {
+        k: detect_timestamp_format([r[i] for r in rows if r[i] is not None]) for i, k in enumerate(present)
+    }
+
+
+def _with_parsed(sql: str, formats: dict[str, str | None], cols: dict[str, int]) -> str:
+    """The staging query with each timestamp column's value read as :func:`timestamp_sql`
+    reads one stating no offset (:func:`_parsed`), and whether it states one
+    (:func:`_offset`): an offset's conversion to local time can raise an error (a year
+    out of range), which is raised where the value is read, as ever, not while staging."""
+    items = []
+    for k, fmt in formats.items():
+        col = f"c{cols[k]}"
+        offset = states_offset_sql(col)
+        items += [
+            f"case when {offset} then null else {naive_timestamp_sql(col, fmt)} end as {_parsed(k)}",
+            f"coalesce({offset}, false) as {_offset(k)}",
+        ]
+    return f"select *, {', '.join(items)} from ({sql})"
 
 
 def _with_shared_fields(
@@ -344,6 +456,7 @@ def _load_staged(
     loaded_at,
     unit_from_file_name: bool,
     window: DateWindow,
+    staged_formats: dict[str, str | None] | None = None,
 ) -> ExportResult:
     cols = match.columns
     stage = "temp._records_stage"
@@ -356,30 +469,37 @@ def _load_staged(
     def column_name(name: str) -> str | None:
         return match.column_name(name)
 
-    ts_present = [k for k in (*_TS_COLUMNS, *(f"{t}{_OTHER}" for t in _TS_COLUMNS)) if k in cols]
+    ts_present = _ts_present(cols)
     fmt: dict[str, str | None] = {}
     if ts_present:
         try:
-            sample = con.execute(
-                f"select {', '.join(c(k) for k in ts_present)} from {stage} limit 50"
-            ).fetchall()
+            fmt = _detect_formats(
+                con, f"select {', '.join(c(k) for k in ts_present)} from {stage} limit 50", [], ts_present
+            )
         except duckdb.Error as exc:
             raise unreadable_export(file_name, exc) from exc
-        fmt = {
-            k: detect_timestamp_format([r[i] for r in sample if r[i] is not None])
-            for i, k in enumerate(ts_present)
-        }
+    # the stage's parsed columns are read only where they were parsed with the formats of
+    # the staged rows' own sample (the file's first rows read before staging: the same
+    # rows); otherwise every timestamp is parsed where it is read, as written
+    parsed = staged_formats is not None and staged_formats == fmt
 
     def ts_of(name: str, prefix: str = "s.", own: bool = False) -> str:
         """The column's timestamp; where the portal's column of a field is empty, the other
         column naming it (``own``: the column's own value only, for its row check)."""
         if name not in cols:
             return "cast(null as timestamp)"
-        value = timestamp_sql(f"{prefix}{c(name)}", fmt.get(name))
+
+        def one(k: str) -> str:
+            written = timestamp_sql(f"{prefix}{c(k)}", fmt.get(k))
+            if not parsed:
+                return written
+            return f"(case when {prefix}{_offset(k)} then {written} else {prefix}{_parsed(k)} end)"
+
+        value = one(name)
         other = f"{name}{_OTHER}"
         if own or other not in cols:
             return value
-        return f"coalesce({value}, {timestamp_sql(f'{prefix}{c(other)}', fmt.get(other))})"
+        return f"coalesce({value}, {one(other)})"
 
     # 1. Categorical values → vocabulary codes (one scan for the distinct values).
     cat_present = [k for k in (*_CATEGORICAL, "field") if k in cols]
@@ -428,9 +548,10 @@ def _load_staged(
                 f" on {alias}.raw = s.{c(k)}"
             )
             exprs[k] = f"{alias}.val"
-        sources = (  # the insert maps every value; the row checks need the status only
-            f"{stage} s {' '.join(joins.values())}",
+        sources = (  # the insert maps every value; the row checks need the status only,
+            f"{stage} s {' '.join(joins.values())}",  # the level check the level only
             f"{stage} s {joins.get('status', '')}",
+            f"{stage} s {joins.get('authority_level', '')}",
         )
         return _check_and_insert(
             con, match, file_id, file_name, loaded_at, c, ts_of, exprs, sources, unit_from_file_name, window
@@ -448,13 +569,13 @@ def _check_and_insert(
     c,
     ts_of,
     exprs: dict[str, str],
-    sources: tuple[str, str],
+    sources: tuple[str, str, str],
     unit_from_file_name: bool,
     window: DateWindow,
 ) -> ExportResult:
     cols = match.columns
     stage = "temp._records_stage"
-    source, checked = sources
+    source, checked, leveled = sources
 
     def cat(name: str) -> str:
         return exprs.get(name, "cast(null as varchar)")
@@ -557,7 +678,7 @@ def _check_and_insert(
                 unit_expr = f"coalesce({department}, {unit_expr})"
     if "authority_level" in cols:
         _check_level_of_unit(
-            con, match, file_name, c, unit_expr, cat("authority_level"), kind_level, source, by_name
+            con, match, file_name, c, unit_expr, cat("authority_level"), kind_level, leveled, by_name
         )
 
     channel = (
