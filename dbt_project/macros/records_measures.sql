@@ -123,3 +123,69 @@
     {%- endif -%}
     {{ return(state) }}
 {% endmacro %}
+
+{% macro records_tonight(records, loaded_through) %}
+    {#- The bodies of the records model's CTEs latest_new (tonight's records, the latest
+        version of each dossier) and superseded (the version each re-exported dossier was
+        counted with until tonight), on an incremental night: {'latest_new': sql,
+        'superseded': sql}. records: the staged records' relation; loaded_through: the
+        stored table's, a literal (records_monthly_state). -#}
+    {{ return(adapter.dispatch('records_tonight', 'par_warehouse')(records, loaded_through)) }}
+{% endmacro %}
+
+{% macro records_tonight_queries(records, latest_new, loaded_through, hint='') %}
+    {#- records and latest_new: the relations (or CTE names) read; hint: a Spark join hint -#}
+    {%- set records_as = records ~ ('' if records == 'records' else ' as records') -%}
+    {%- set latest_new_as = latest_new ~ ('' if latest_new == 'latest_new' else ' as latest_new') -%}
+    {%- set latest_new_sql -%}
+    -- tonight's records; a dossier in two of tonight's files: the latest file wins
+    select *
+    from {{ records_as }}
+    where loaded_at > {{ loaded_through }}
+    {{ latest_version_only() }}
+    {%- endset -%}
+    {%- set superseded_sql -%}
+    -- the version each re-exported dossier was counted with until tonight
+    select {{ hint }}records.*
+    from {{ records_as }}
+    semi join {{ latest_new_as }}
+        on
+            records.unit_code = latest_new.unit_code
+            and records.dossier_id = latest_new.dossier_id
+    where records.loaded_at <= {{ loaded_through }}
+    {{ latest_version_only('records') }}
+    {%- endset -%}
+    {{ return({'latest_new': latest_new_sql, 'superseded': superseded_sql}) }}
+{% endmacro %}
+
+{% macro default__records_tonight(records, loaded_through) %}
+    {#- DuckDB: the queries themselves, over the model's CTEs `records` (not materialised:
+        each read pushes its filters into the scan) and `latest_new` -#}
+    {{ return(records_tonight_queries('records', 'latest_new', loaded_through)) }}
+{% endmacro %}
+
+{% macro spark__records_tonight(records, loaded_through) %}
+    {#- Spark inlines CTEs: latest_new, read by superseded, bounds and counted, would be
+        computed (a window over tonight's records) once per read, and superseded's join
+        with the history shuffled the whole history. Here both are computed once, before
+        the model's query, into cached temporary views of this session (a few hundred
+        thousand rows a night), and the history's semi join broadcasts tonight's dossier
+        keys instead of shuffling the history. -#}
+    {%- set views = {
+        'latest_new': 'parwh_records_tonight_latest_new',
+        'superseded': 'parwh_records_tonight_superseded',
+    } -%}
+    {%- set queries = records_tonight_queries(
+        records, views['latest_new'], loaded_through, '/*+ broadcast(latest_new) */ ') -%}
+    {%- if execute -%}
+        {%- for part in ['latest_new', 'superseded'] -%}
+            {%- do run_query('uncache table if exists ' ~ views[part]) -%}
+            {%- do run_query('drop view if exists ' ~ views[part]) -%}
+            {%- do run_query('cache table ' ~ views[part] ~ ' as ' ~ queries[part]) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return({
+        'latest_new': 'select * from ' ~ views['latest_new'],
+        'superseded': 'select * from ' ~ views['superseded'],
+    }) }}
+{% endmacro %}

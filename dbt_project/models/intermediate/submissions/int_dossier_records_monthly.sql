@@ -57,27 +57,17 @@ previous_build as (
 
 ),
 
+{%- set tonight = records_tonight(ref('stg_raw__dossier_records'), stored_loaded_through) %}
+
 latest_new as (
 
-    -- tonight's records; a dossier in two of tonight's files: the latest file wins
-    select *
-    from records
-    where loaded_at > {{ stored_loaded_through }}
-    {{ latest_version_only() }}
+    {{ tonight['latest_new'] }}
 
 ),
 
 superseded as (
 
-    -- the version each re-exported dossier was counted with until tonight
-    select records.*
-    from records
-    semi join latest_new
-        on
-            records.unit_code = latest_new.unit_code
-            and records.dossier_id = latest_new.dossier_id
-    where records.loaded_at <= {{ stored_loaded_through }}
-    {{ latest_version_only('records') }}
+    {{ tonight['superseded'] }}
 
 ),
 
