@@ -96,15 +96,16 @@ def write_block(
     whose index is in ``highlighted`` filled. Returns the next free row."""
     put(ws, row, 1, heading).font = st.BOLD
     st.write_header(ws, row + 1, headers)
+    ids = st.StyleIds()
     for i, values in enumerate(lines):
         for col, (value, fmt) in enumerate(values, start=1):
             cell = put(ws, row + 2 + i, col, value)
             if fmt:
                 cell.number_format = fmt
             if isinstance(value, str) and len(value) > 60:
-                cell.alignment = WRAP
+                ids.apply(cell, "alignment", WRAP)
             if highlighted and i in highlighted:
-                cell.fill = DIFFERENCE_FILL
+                ids.apply(cell, "fill", DIFFERENCE_FILL)
     if not lines:
         put(ws, row + 2, 2, "Không có.")
     st.grid(ws, row + 2, row + 1 + len(lines), len(headers))
