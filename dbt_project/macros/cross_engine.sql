@@ -125,9 +125,18 @@
 
 {% macro default__rounded_quotient(numerator, denominator, decimals, result_scale, mode) -%}
     {#- DuckDB: a decimal ÷ decimal is a DOUBLE; hugeint // hugeint is exact -#}
-    {%- set scaled_numerator = "cast(cast(" ~ numerator ~ " as decimal(38, 12)) * 1000000000000 as hugeint)" -%}
-    {%- set scaled_denominator = "cast(cast(" ~ denominator ~ " as decimal(38, 12)) * 1000000000000 as hugeint)" -%}
-    {{ _rounded_quotient_sql(scaled_numerator, scaled_denominator, decimals, result_scale, mode, _hugeint_div) }}
+    {{ _rounded_quotient_sql(_hugeint_scaled(numerator), _hugeint_scaled(denominator),
+        decimals, result_scale, mode, _hugeint_div) }}
+{%- endmacro %}
+
+{% macro _hugeint_scaled(value) -%}
+    {#- value × 10^12 as an exact hugeint. Scaling the decimal(38, 12) itself overflows
+        from 10^14 on (its unscaled digits × 10^12 pass 10^38), and a 766 product
+        indicator's numerator reaches that at ten million records, so the integer part and
+        the fraction are scaled apart: exact for any |value| < 10^26 -#}
+    {%- set v = "cast(" ~ value ~ " as decimal(38, 12))" -%}
+    (cast(trunc({{ v }}) as hugeint) * 1000000000000
+        + cast(({{ v }} - trunc({{ v }})) * 1000000000000 as hugeint))
 {%- endmacro %}
 
 {% macro _hugeint_div(n, d) -%}
@@ -137,9 +146,17 @@
 {% macro spark__rounded_quotient(numerator, denominator, decimals, result_scale, mode) -%}
     {#- Spark: no hugeint; `div` on decimal(38, 0) divides exactly and returns the integer
         part (a bigint: every quotient here is far below 9.2e18) -#}
-    {%- set scaled_numerator = "cast(cast(" ~ numerator ~ " as decimal(38, 12)) * 1000000000000 as decimal(38, 0))" -%}
-    {%- set scaled_denominator = "cast(cast(" ~ denominator ~ " as decimal(38, 12)) * 1000000000000 as decimal(38, 0))" -%}
-    {{ _rounded_quotient_sql(scaled_numerator, scaled_denominator, decimals, result_scale, mode, _decimal_div) }}
+    {{ _rounded_quotient_sql(_decimal_scaled(numerator), _decimal_scaled(denominator),
+        decimals, result_scale, mode, _decimal_div) }}
+{%- endmacro %}
+
+{% macro _decimal_scaled(value) -%}
+    {#- value × 10^12 as an exact decimal(38, 0), the integer part and the fraction scaled
+        apart as on DuckDB (`%` keeps the dividend's sign, so value − value % 1 is the
+        integer part toward zero) -#}
+    {%- set v = "cast(" ~ value ~ " as decimal(38, 12))" -%}
+    (cast({{ v }} - {{ v }} % 1 as decimal(38, 0)) * cast(1000000000000 as decimal(38, 0))
+        + cast(({{ v }} % 1) * 1000000000000 as decimal(38, 0)))
 {%- endmacro %}
 
 {% macro _decimal_div(n, d) -%}
