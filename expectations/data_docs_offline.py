@@ -61,6 +61,7 @@ _GX_IMAGE = re.compile(
     r"https://great-expectations-web-assets\.s3[\w.-]*\.amazonaws\.com/([\w.-]+)(?:\?[^\"')\s]*)?"
 )
 _LOGO = "logo-long.png"
+MTIME_SLACK_SECONDS = 1.0
 
 #: what a browser fetches by itself: script/img/iframe/source src, link href, CSS url()/@import
 _FETCHED = re.compile(
@@ -120,9 +121,13 @@ def localise(text: str, prefix: str, images: frozenset[str] = frozenset()) -> tu
     return text, unknown
 
 
-def bundle_assets(site: Path) -> list[Path]:
+def bundle_assets(site: Path, since: float | None = None) -> list[Path]:
     """Copy the vendored assets into `site` and rewrite every page (and GX's style sheets)
-    to use them; idempotent. The pages changed. Warns about what still needs the network."""
+    to use them; idempotent. The pages changed. Warns about what still needs the network.
+
+    With `since` (a `time.time()`), the pages below the index that were last written before
+    it are left as they are: an earlier call rewrote them (an incremental Data Docs build
+    writes only the pages it rendered). The index and the style sheets are always rewritten."""
     if not site.is_dir():
         return []
     shutil.copytree(
@@ -135,8 +140,12 @@ def bundle_assets(site: Path) -> list[Path]:
     images = frozenset(p.name for p in images_dir.iterdir()) if images_dir.is_dir() else frozenset()
     changed: list[Path] = []
     vendor = site.joinpath(*VENDOR_DIR)
-    pages = [*site.rglob("*.html"), *(site / "static" / "styles").glob("*.css")]
-    for page in pages:
+    always = [*site.glob("*.html"), *(site / "static" / "styles").glob("*.css")]
+    below = [p for p in site.rglob("*.html") if p.parent != site]
+    if since is not None:
+        # a second of slack for coarse file times: a page seen twice is rewritten to itself
+        below = [p for p in below if p.stat().st_mtime >= since - MTIME_SLACK_SECONDS]
+    for page in [*always, *below]:
         if vendor in page.parents:
             continue
         text = page.read_text(encoding="utf-8")

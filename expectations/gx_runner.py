@@ -7,6 +7,7 @@ GX, issues #10738 and #11579): dataframes are read from DuckDB and validated in 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ RESULT_FORMAT: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected
 DATASOURCE = "parwh_quality"
 DOCS_SITE = "parwh_quality_docs"
 RESULTS_KEEP_DAYS = 30
+#: the name of no expectation suite (`pages_to_render`; suite names are identifiers + "_n")
+NOTHING_TO_RENDER = "__parwh_nothing_to_render__"
 
 
 @dataclass(frozen=True)
@@ -81,26 +84,74 @@ def results_dir(docs_dir: Path) -> Path:
 
 
 def build_docs(context: AbstractDataContext) -> Path | None:
-    """Rebuild the Data Docs site (every stored result); the path of its index.html.
+    """Bring the Data Docs site up to date with every stored result; the path of its index.html.
+
+    Incremental: a stored validation result is rendered once, when its page is missing (the
+    results of this context, and any a former build left without a page), and the pages of
+    the context's own expectation suites and the index are rebuilt every time. A stored
+    result never changes, so its page rendered again would be the same page: a full rebuild
+    rendered every result kept (`RESULTS_KEEP_DAYS` nights of them) on every check step.
+    The index lists every result kept, and forgets the pages of results pruned.
 
     The site opens offline: the styles and scripts GX takes from CDNs are copied into it and
-    every page refers to them by relative path (`data_docs_offline.bundle_assets`)."""
+    every page refers to them by relative path (`data_docs_offline.bundle_assets`; the pages
+    this build wrote, and the site's index and style sheets)."""
     from expectations.data_docs_offline import bundle_assets
 
     if DOCS_SITE not in (context.list_data_docs_sites() or {}):
         return None
     site = Path(context.list_data_docs_sites()[DOCS_SITE]["store_backend"]["base_directory"])
     prune_results(results_dir(site))
-    urls = context.build_data_docs(site_names=[DOCS_SITE])
-    bundle_assets(site)
+    started = time.time()
+    render = pages_to_render(context, site)
+    urls = context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=render)
+    bundle_assets(site, since=started)
     url = urls.get(DOCS_SITE, "")
     return Path(url.removeprefix("file://")) if url else None
 
 
+def docs_up_to_date(site: Path, keep_days: int = RESULTS_KEEP_DAYS) -> bool:
+    """Whether the site already shows every stored result, written after the last of them,
+    with none to prune: a call that validated nothing then leaves the site as it is (and
+    imports no GX). Read from the files alone: a result is stored as its key's tuple + .json
+    (`results_dir`), its page as the same tuple + .html under validations/."""
+    index = site / "index.html"
+    if not index.is_file():
+        return False
+    results = results_dir(site)
+    stored = list(results.rglob("*.json")) if results.is_dir() else []
+    cutoff = time.time() - keep_days * 86400
+    shown = index.stat().st_mtime
+    for path in stored:
+        written = path.stat().st_mtime
+        if written < cutoff or written > shown:
+            return False
+        if not site.joinpath("validations", path.relative_to(results)).with_suffix(".html").is_file():
+            return False
+    return True
+
+
+def validation_page(site: Path, key: Any) -> Path:
+    """Where the site keeps the page of the validation result `key` (GX's HTML site store
+    names it by the key's tuple, as the results store names the result's JSON file)."""
+    *folders, batch = key.to_tuple()
+    return site.joinpath("validations", *folders, f"{batch}.html")
+
+
+def pages_to_render(context: AbstractDataContext, site: Path) -> list[Any]:
+    """The resources a build renders: the context's expectation suites, and the stored
+    validation results that have no page yet. Never empty: GX reads an empty list as
+    "render everything", so with nothing to render it gets a key no resource has."""
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+    suites = list(context.expectations_store.list_keys())
+    stored = context.validation_results_store.list_keys()
+    results = [key for key in stored if not validation_page(site, key).is_file()]
+    return [*suites, *results] or [ExpectationSuiteIdentifier(name=NOTHING_TO_RENDER)]
+
+
 def prune_results(directory: Path, keep_days: int = RESULTS_KEEP_DAYS) -> None:
     """Forget validation results older than `keep_days` (the site shows what is kept)."""
-    import time
-
     cutoff = time.time() - keep_days * 86400
     for path in directory.rglob("*.json") if directory.exists() else ():
         if path.stat().st_mtime < cutoff:
