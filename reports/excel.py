@@ -12,11 +12,10 @@ from pathlib import Path
 
 import duckdb
 from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import queries as q
 from reports import styles as st
-from reports.cells import HEADER_ROW, put, title_rows
+from reports.cells import HEADER_ROW, SheetBuffer, Value, put, title_rows, write_lines
 from reports.excel_766 import QD766_SHEET, qd766_sheet
 from reports.excel_index import INDEX_SHEET, index_sheet
 
@@ -38,7 +37,7 @@ def rubric_title(rubric: str) -> str:
 
 
 def _ranking_sheet(
-    ws: Worksheet,
+    ws: SheetBuffer,
     con: duckdb.DuckDBPyConnection,
     rubric: str,
     period: str,
@@ -75,8 +74,9 @@ def _ranking_sheet(
     if scope["ranking_scope"] == "nation":
         codes = sorted({r["province_code"] for r in ranked if r["province_code"]})
         prov_names = {c: u["unit_name"] for c, u in q.units(con, codes).items()}
+    lines: list[list[Value]] = []
     for i, r in enumerate(ranked, start=1):
-        values: list[tuple[object, str | None]] = [(i, None), (r["unit_code"], None), (r["unit_name"], None)]
+        values: list[Value] = [(i, None), (r["unit_code"], None), (r["unit_name"], None)]
         if scope["ranking_scope"] == "nation":
             values.append((prov_names.get(r["province_code"], r["province_code"]), None))
         for a in area_rows:
@@ -94,12 +94,9 @@ def _ranking_sheet(
             (r["score_change"], st.SIGNED_DEC2),
             (r["missing_criteria"] and int(r["missing_criteria"]), st.INT),
         ]
-        for col, (value, fmt) in enumerate(values, start=1):
-            cell = put(ws, HEADER_ROW + i, col, value)
-            if fmt:
-                cell.number_format = fmt
+        lines.append(values)
+    write_lines(ws, HEADER_ROW + 1, lines, len(headers))
     last = HEADER_ROW + len(ranked)
-    st.grid(ws, HEADER_ROW + 1, last, len(headers))
     put(
         ws,
         last + 2,
@@ -107,10 +104,12 @@ def _ranking_sheet(
         "Thay đổi thứ hạng: số dương là tăng hạng so với kỳ trước. Chỉ số = tổng điểm / điểm tối đa"
         " của các tiêu chí áp dụng × 100; tiêu chí không áp dụng không tính là 0 điểm.",
     )
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{ws.cell(row=max(last, HEADER_ROW), column=len(headers)).coordinate}"
+    ws.sheet.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4).coordinate
+    ws.sheet.auto_filter.ref = (
+        f"A{HEADER_ROW}:{ws.cell(row=max(last, HEADER_ROW), column=len(headers)).coordinate}"
+    )
     st.fit_columns(ws, HEADER_ROW)
-    st.print_setup(ws, HEADER_ROW)
+    st.print_setup(ws.sheet, HEADER_ROW)
 
 
 POINTS_LOST_HEADERS = [
@@ -134,13 +133,13 @@ POINTS_LOST_HEADERS = [
 
 
 def _points_lost_sheet(
-    ws: Worksheet, con: duckdb.DuckDBPyConnection, rubric: str, period: str, province: str | None, sub: str
+    ws: SheetBuffer, con: duckdb.DuckDBPyConnection, rubric: str, period: str, province: str | None, sub: str
 ) -> None:
     title_rows(ws, f"NỘI DUNG CÒN HẠN CHẾ, CHƯA ĐẠT ĐIỂM TỐI ĐA — NĂM {period}", sub)
     st.write_header(ws, HEADER_ROW, POINTS_LOST_HEADERS)
     found = q.points_lost(con, rubric, period, province)
-    for i, r in enumerate(found, start=1):
-        values: list[tuple[object, str | None]] = [
+    lines: list[list[Value]] = [
+        [
             (i, None),
             (r["unit_code"], None),
             (r["unit_name"], None),
@@ -158,15 +157,13 @@ def _points_lost_sheet(
             (r["points_lost"], st.DEC2),
             (r["score_points_lost"], st.DEC2),
         ]
-        for col, (value, fmt) in enumerate(values, start=1):
-            cell = put(ws, HEADER_ROW + i, col, value)
-            if fmt:
-                cell.number_format = fmt
-    st.grid(ws, HEADER_ROW + 1, HEADER_ROW + len(found), len(POINTS_LOST_HEADERS))
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:P{HEADER_ROW + max(len(found), 1)}"
+        for i, r in enumerate(found, start=1)
+    ]
+    write_lines(ws, HEADER_ROW + 1, lines, len(POINTS_LOST_HEADERS))
+    ws.sheet.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4).coordinate
+    ws.sheet.auto_filter.ref = f"A{HEADER_ROW}:P{HEADER_ROW + max(len(found), 1)}"
     st.fit_columns(ws, HEADER_ROW, max_width=70)
-    st.print_setup(ws, HEADER_ROW)
+    st.print_setup(ws.sheet, HEADER_ROW)
 
 
 FINDINGS_HEADERS = [
@@ -201,7 +198,7 @@ PRIORITY_VI = {0: "Chặn công bố", 1: "Ảnh hưởng xếp hạng kỳ {per
 
 
 def _findings_sheet(
-    ws: Worksheet, con: duckdb.DuckDBPyConnection, province: str | None, period: str, sub: str
+    ws: SheetBuffer, con: duckdb.DuckDBPyConnection, province: str | None, period: str, sub: str
 ) -> None:
     """Open findings of the province (all provinces without one), in reading order: errors
     that block publication, warnings on units ranked in ``period``, the rest; rules in
@@ -209,8 +206,8 @@ def _findings_sheet(
     title_rows(ws, "CÁC VẤN ĐỀ CHẤT LƯỢNG DỮ LIỆU CHƯA XỬ LÝ", sub)
     st.write_header(ws, HEADER_ROW, FINDINGS_HEADERS)
     found = q.open_findings(con, province, period)
-    for i, r in enumerate(found, start=1):
-        values: list[tuple[object, str | None]] = [
+    lines: list[list[Value]] = [
+        [
             (i, None),
             (STATUS_VI.get(r["status"], r["status"]), None),
             (SEVERITY_VI.get(r["severity"], r["severity"]), None),
@@ -228,21 +225,19 @@ def _findings_sheet(
             (r["rule"], None),
             (_cell_text(r["details"]), None),
         ]
-        for col, (value, fmt) in enumerate(values, start=1):
-            cell = put(ws, HEADER_ROW + i, col, value)
-            if fmt:
-                cell.number_format = fmt
+        for i, r in enumerate(found, start=1)
+    ]
+    write_lines(ws, HEADER_ROW + 1, lines, len(FINDINGS_HEADERS))
     if not found:
         put(ws, HEADER_ROW + 1, 2, "Không có vấn đề nào chưa xử lý.")
-    st.grid(ws, HEADER_ROW + 1, HEADER_ROW + len(found), len(FINDINGS_HEADERS))
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2)
+    ws.sheet.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2).coordinate
     last = ws.cell(row=HEADER_ROW + max(len(found), 1), column=len(FINDINGS_HEADERS)).coordinate
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}"
+    ws.sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}"
     st.fit_columns(ws, HEADER_ROW, max_width=80)
-    st.print_setup(ws, HEADER_ROW)
+    st.print_setup(ws.sheet, HEADER_ROW)
 
 
-def _notes_sheet(ws: Worksheet, pub: q.Publication, rubric: str, period: str) -> None:
+def _notes_sheet(ws: SheetBuffer, pub: q.Publication, rubric: str, period: str) -> None:
     put(ws, 1, 1, "GHI CHÚ / NOTES").font = st.TITLE
     lines = [
         ("Bộ tiêu chí / rubric", rubric),
@@ -266,9 +261,9 @@ def _notes_sheet(ws: Worksheet, pub: q.Publication, rubric: str, period: str) ->
         cell = put(ws, i, 2, v)
         if k.startswith("Thời điểm"):
             cell.number_format = st.DATETIME
-    ws.column_dimensions["A"].width = 40
-    ws.column_dimensions["B"].width = 100
-    st.print_setup(ws, 1)
+    ws.sheet.column_dimensions["A"].width = 40
+    ws.sheet.column_dimensions["B"].width = 100
+    st.print_setup(ws.sheet, 1)
 
 
 def write_ranking_workbook(
@@ -296,30 +291,42 @@ def write_ranking_workbook(
     )
     area_rows = q.areas(con, rubric, period)
     points = q.area_points(con, rubric, period)
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     taken: set[str] = set()
+
+    def new_sheet(name: str) -> SheetBuffer:
+        return SheetBuffer(wb.create_sheet(st.sheet_title(name, taken)))
+
     for scope in scopes:
         kind = q.KIND_VI.get(scope["unit_kind"], scope["unit_kind"])
         name = scope["scope_name"] if scope["ranking_scope"] == "province" else "Toàn quốc"
         for prefix in ("Tỉnh ", "Thành phố "):
             name = name.removeprefix(prefix)
-        ws = wb.create_sheet(st.sheet_title(f"{name} - {kind}", taken))
+        ws = new_sheet(f"{name} - {kind}")
         _ranking_sheet(ws, con, rubric, period, scope, area_rows, points, sub)
-    _points_lost_sheet(
-        wb.create_sheet(st.sheet_title("Điểm bị trừ", taken)), con, rubric, period, province, sub
-    )
+        ws.flush()
+    ws = new_sheet("Điểm bị trừ")
+    _points_lost_sheet(ws, con, rubric, period, province, sub)
+    ws.flush()
     index = q.index_report(con, period, province) if with_index else None
     if index is not None and index.status:
         # not the data-only rubric's subtitle: the sheet names the index's own rubrics
         index_sub = f"Công bố: {pub.published_at:%d/%m/%Y %H:%M} UTC" if pub.published_at else ""
-        index_sheet(wb.create_sheet(st.sheet_title(INDEX_SHEET, taken)), index, period, index_sub)
+        ws = new_sheet(INDEX_SHEET)
+        index_sheet(ws, index, period, index_sub)
+        ws.flush()
     qd766 = q.qd766_report(con, period, province) if with_index else None
     if qd766 is not None and qd766.periods:
         qd766_sub = f"Công bố: {pub.published_at:%d/%m/%Y %H:%M} UTC" if pub.published_at else ""
-        qd766_sheet(wb.create_sheet(st.sheet_title(QD766_SHEET, taken)), qd766, qd766_sub)
-    _findings_sheet(wb.create_sheet(st.sheet_title("Chất lượng dữ liệu", taken)), con, province, period, sub)
-    _notes_sheet(wb.create_sheet(st.sheet_title("Ghi chú", taken)), pub, rubric, period)
+        ws = new_sheet(QD766_SHEET)
+        qd766_sheet(ws, qd766, qd766_sub)
+        ws.flush()
+    ws = new_sheet("Chất lượng dữ liệu")
+    _findings_sheet(ws, con, province, period, sub)
+    ws.flush()
+    ws = new_sheet("Ghi chú")
+    _notes_sheet(ws, pub, rubric, period)
+    ws.flush()
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_suffix(".tmp.xlsx")
     wb.save(tmp)

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from openpyxl.worksheet.worksheet import Worksheet
-
 from reports import charts
 from reports import queries as q
 from reports import styles as st
-from reports.cells import HEADER_ROW, put, title_rows
+from reports.cells import HEADER_ROW, SheetBuffer, Value, put, title_rows
 from reports.excel_index import fit_block_columns, write_block
 
 QD766_SHEET = "Chỉ số 766"
 NO_PORTAL_VI = "Chưa có điểm 766 do Cổng DVCQG công bố cho kỳ này"
 KIND_VI = {**q.KIND_VI, "department": "sở, ngành"}
-Value = tuple[object, str | None]
 
 QD766_UNIT_HEADERS = [
     "STT",
@@ -196,7 +193,7 @@ def _lost_lines(period: q.Qd766Period) -> list[list[Value]]:
     ]
 
 
-def qd766_sheet(ws: Worksheet, report: q.Qd766Report, sub: str) -> None:
+def qd766_sheet(ws: SheetBuffer, report: q.Qd766Report, sub: str) -> None:
     """The 766 index of the latest year and its latest quarter (issue 19): per period each
     unit's total and rank by the portal's rules, its groups (own points of the part the
     records give, the portal's points and the difference, highlighted), the indicators short
@@ -253,4 +250,4 @@ def qd766_sheet(ws: Worksheet, report: q.Qd766Report, sub: str) -> None:
             header_rows.add(row + 1)
             row = write_block(ws, row, heading, headers, lines, highlighted)
     fit_block_columns(ws, header_rows, headings)
-    st.print_setup(ws, 3)
+    st.print_setup(ws.sheet, 3)

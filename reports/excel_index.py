@@ -6,17 +6,15 @@ from __future__ import annotations
 
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import queries as q
 from reports import styles as st
-from reports.cells import HEADER_ROW, WRAP, put, title_rows
+from reports.cells import HEADER_ROW, SheetBuffer, Value, put, title_rows, write_lines
 
 INDEX_SHEET = "Chỉ số CCHC"
 #: a self-score the data contradicts (mart_index_claims_vs_data.difference ≠ 0)
 DIFFERENCE_FILL = PatternFill("solid", fgColor="F8CBAD")
 PENDING_VI = "Chưa xác định"
-Value = tuple[object, str | None]
 
 INDEX_STATUS_HEADERS = [
     "STT",
@@ -85,7 +83,7 @@ INDEX_CLAIM_HEADERS = [
 
 
 def write_block(
-    ws: Worksheet,
+    ws: SheetBuffer,
     row: int,
     heading: str,
     headers: list[str],
@@ -96,19 +94,11 @@ def write_block(
     whose index is in ``highlighted`` filled. Returns the next free row."""
     put(ws, row, 1, heading).font = st.BOLD
     st.write_header(ws, row + 1, headers)
-    ids = st.StyleIds()
-    for i, values in enumerate(lines):
-        for col, (value, fmt) in enumerate(values, start=1):
-            cell = put(ws, row + 2 + i, col, value)
-            if fmt:
-                cell.number_format = fmt
-            if isinstance(value, str) and len(value) > 60:
-                ids.apply(cell, "alignment", WRAP)
-            if highlighted and i in highlighted:
-                ids.apply(cell, "fill", DIFFERENCE_FILL)
+    write_lines(
+        ws, row + 2, lines, len(headers), wrap_long=True, highlighted=highlighted, fill=DIFFERENCE_FILL
+    )
     if not lines:
         put(ws, row + 2, 2, "Không có.")
-    st.grid(ws, row + 2, row + 1 + len(lines), len(headers))
     return row + 3 + max(len(lines), 1)
 
 
@@ -200,27 +190,31 @@ def _index_claim_lines(report: q.IndexReport) -> list[list[Value]]:
     ]
 
 
-def fit_block_columns(ws: Worksheet, header_rows: set[int], skipped: set[int]) -> None:
+def fit_block_columns(ws: SheetBuffer, header_rows: set[int], skipped: set[int]) -> None:
     """Widths that fit the values; headers wrap (count for their longest word, at most a
     few), the blocks' headings span columns (not counted)."""
     widths: dict[int, int] = {}
-    for row in ws.iter_rows(min_row=4):
-        for cell in row:
-            if cell.row in skipped or cell.value is None:
+    for r in range(4, ws.max_row + 1):
+        if r in skipped:
+            continue
+        header = r in header_rows
+        for col, cell in ws.rows.get(r, {}).items():
+            value = cell.value
+            if value is None:
                 continue
-            text = str(cell.value)
-            if cell.row in header_rows:
+            if header:
+                text = str(value)
                 n = max(min(len(text), 14), max((len(w) for w in text.split()), default=0))
-            elif isinstance(cell.value, str):
-                n = len(text)
+            elif isinstance(value, str):
+                n = len(value)
             else:
-                n = len(f"{cell.value:,.2f}") + 2
-            widths[cell.column] = max(widths.get(cell.column, 0), n)
-    for col, width in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = max(6, min(60, width + 2))
+                n = len(f"{value:,.2f}") + 2
+            widths[col] = max(widths.get(col, 0), n)
+    for col in sorted(widths):
+        ws.sheet.column_dimensions[get_column_letter(col)].width = max(6, min(60, widths[col] + 2))
 
 
-def index_sheet(ws: Worksheet, report: q.IndexReport, period: str, sub: str) -> None:
+def index_sheet(ws: SheetBuffer, report: q.IndexReport, period: str, sub: str) -> None:
     """The complete PAR INDEX of the year (issue 18): each unit's stage, points and score
     at each stage reached and its rank at its own stage; points per area; every criterion
     short of its maximum; self-scores against the data (differences highlighted)."""
@@ -259,4 +253,4 @@ def index_sheet(ws: Worksheet, report: q.IndexReport, period: str, sub: str) -> 
         header_rows.add(row + 1)
         row = write_block(ws, row, heading, headers, lines, highlighted)
     fit_block_columns(ws, header_rows, headings)
-    st.print_setup(ws, 3)
+    st.print_setup(ws.sheet, 3)

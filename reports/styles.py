@@ -9,12 +9,17 @@ shows as ``58.053,50``. No text copies of numbers, so sums, sorting and filters 
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
+
+if TYPE_CHECKING:
+    from reports.cells import SheetBuffer
 
 INT = "#,##0"
 DEC2 = "#,##0.00"
@@ -48,7 +53,7 @@ def sheet_title(text: str, taken: set[str]) -> str:
     return name
 
 
-def write_header(ws: Worksheet, row: int, headers: list[str]) -> None:
+def write_header(ws: SheetBuffer | Worksheet, row: int, headers: list[str]) -> None:
     for col, text in enumerate(headers, start=1):
         cell = ws.cell(row=row, column=col, value=text)
         cell.font = BOLD
@@ -69,23 +74,26 @@ def _display_len(value: object, number_format: str) -> int:
     return max(len(line) for line in text.splitlines()) if text else 0
 
 
-def fit_columns(ws: Worksheet, header_row: int, min_width: int = 6, max_width: int = 60) -> None:
-    """Column widths that fit the values (headers wrap, so they count for a third)."""
-    widths: dict[int, float] = {}
-    for row in ws.iter_rows(min_row=header_row):
-        for cell in row:
+def fit_columns(ws: SheetBuffer, header_row: int, min_width: int = 6, max_width: int = 60) -> None:
+    """Column widths that fit the values (headers wrap, so they count for a third); every
+    column of the sheet from the header row down gets one."""
+    if ws.max_row < header_row:
+        return
+    widths = dict.fromkeys(range(1, ws.max_column + 1), 0)
+    for r in range(header_row, ws.max_row + 1):
+        for col, cell in ws.rows.get(r, {}).items():
             n = _display_len(cell.value, cell.number_format)
-            if cell.row == header_row:
+            if r == header_row:
                 n = max(min(n, 14), max((len(w) for w in str(cell.value or "").split()), default=0))
-            widths[cell.column] = max(widths.get(cell.column, 0), n)
+            widths[col] = max(widths[col], n)
     for col, width in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = max(min_width, min(max_width, width + 2))
+        ws.sheet.column_dimensions[get_column_letter(col)].width = max(min_width, min(max_width, width + 2))
 
 
-def print_setup(ws: Worksheet, header_row: int) -> None:
+def print_setup(ws: Worksheet | WriteOnlyWorksheet, header_row: int) -> None:
     """A4 landscape, fit to one page wide, header rows repeated on every page."""
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True

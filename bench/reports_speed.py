@@ -1,0 +1,177 @@
+"""The published reports' speed and sameness: time ``write_reports`` on a published
+warehouse, and compare two report directories (the workbooks as openpyxl reads them back,
+sheet by sheet and cell by cell; the HTML byte for byte).
+
+    uv run python -m bench.reports_speed time /tmp/uwh/published/latest.duckdb /tmp/rep-new
+    uv run python -m bench.reports_speed compare /tmp/rep-old /tmp/rep-new
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+StyleKey = tuple[int, ...]
+
+
+def _tree(obj: object) -> str:
+    """An openpyxl object as its XML (``""`` when it has none)."""
+    from openpyxl.xml.functions import tostring
+
+    to_tree = getattr(obj, "to_tree", None)
+    if to_tree is None:
+        return repr(obj)
+    tree = to_tree()
+    return "" if tree is None else tostring(tree).decode()
+
+
+def _styles(wb: Workbook) -> dict[StyleKey, tuple[str, ...]]:
+    """A resolver of a cell's style array to its style objects (as XML), cached per array."""
+    cache: dict[StyleKey, tuple[str, ...]] = {}
+
+    def resolve(key: StyleKey) -> tuple[str, ...]:
+        found = cache.get(key)
+        if found is None:
+            probe = Cell(wb.worksheets[0], row=1, column=1)  # not added to the sheet
+            probe._style = StyleArray(key)
+            found = (
+                probe.number_format,
+                _tree(probe.font),
+                _tree(probe.fill),
+                _tree(probe.border),
+                _tree(probe.alignment),
+                _tree(probe.protection),
+                str(probe.quotePrefix),
+                str(probe.pivotButton),
+            )
+            cache[key] = found
+        return found
+
+    return resolve  # type: ignore[return-value]
+
+
+def _sheet_settings(ws: Worksheet) -> dict[str, object]:
+    cols = {
+        k: (d.width, d.hidden, d.min, d.max, d.customWidth, d.bestFit, d.outlineLevel, d.collapsed, d.style)
+        for k, d in ws.column_dimensions.items()
+    }
+    rows = {
+        k: (d.height, d.hidden, d.customHeight, d.outlineLevel, d.s) for k, d in ws.row_dimensions.items()
+    }
+    return {
+        "max_row": ws.max_row,
+        "max_column": ws.max_column,
+        "merged": sorted(str(r) for r in ws.merged_cells.ranges),
+        "columns": cols,
+        "rows": rows,
+        "freeze_panes": ws.freeze_panes,
+        "auto_filter": _tree(ws.auto_filter),
+        "data_validations": _tree(ws.data_validations),
+        "conditional_formatting": [_tree(cf) for cf in ws.conditional_formatting],
+        "print_title_rows": ws.print_title_rows,
+        "print_title_cols": ws.print_title_cols,
+        "print_area": ws.print_area,
+        "page_setup": _tree(ws.page_setup),
+        "print_options": _tree(ws.print_options),
+        "page_margins": _tree(ws.page_margins),
+        "sheet_properties": _tree(ws.sheet_properties),
+        "sheet_format": _tree(ws.sheet_format),
+        "views": _tree(ws.views),
+        "sheet_state": ws.sheet_state,
+        "protection": _tree(ws.protection),
+        "defined_names": {k: _tree(v) for k, v in ws.defined_names.items()},
+        "header_footer": _tree(ws.HeaderFooter),
+        "row_breaks": _tree(ws.row_breaks),
+        "col_breaks": _tree(ws.col_breaks),
+    }
+
+
+def compare_workbooks(old: Path, new: Path) -> Iterator[str]:
+    """Every difference the reader of ``new`` could see against ``old``."""
+    a, b = load_workbook(old), load_workbook(new)
+    if a.sheetnames != b.sheetnames:
+        yield f"sheet names: {a.sheetnames} != {b.sheetnames}"
+        return
+    wb_a = {k: _tree(v) for k, v in a.defined_names.items()}
+    wb_b = {k: _tree(v) for k, v in b.defined_names.items()}
+    if wb_a != wb_b:
+        yield f"workbook defined names: {wb_a} != {wb_b}"
+    if [_tree(v) for v in a.views] != [_tree(v) for v in b.views]:
+        yield "workbook views differ"
+    if _tree(a.calculation) != _tree(b.calculation):
+        yield "calculation properties differ"
+    style_a, style_b = _styles(a), _styles(b)
+    for name in a.sheetnames:
+        wa, wb = a[name], b[name]
+        sa, sb = _sheet_settings(wa), _sheet_settings(wb)
+        for key in sa:
+            if sa[key] != sb[key]:
+                yield f"{name}: {key}: {sa[key]!r} != {sb[key]!r}"
+        cells_a, cells_b = wa._cells, wb._cells
+        keys = sorted(set(cells_a) | set(cells_b))
+        shown = 0
+        for key in keys:
+            ca, cb = cells_a.get(key), cells_b.get(key)
+            if ca is None or cb is None:
+                diff = f"cell only in {'new' if ca is None else 'old'}"
+            else:
+                va = (ca.value, type(ca.value).__name__, ca.data_type, style_a(tuple(ca._style)))
+                vb = (cb.value, type(cb.value).__name__, cb.data_type, style_b(tuple(cb._style)))
+                if va == vb:
+                    continue
+                diff = f"{va!r} != {vb!r}"
+            shown += 1
+            if shown <= 20:
+                yield f"{name}!R{key[0]}C{key[1]}: {diff}"
+        if shown > 20:
+            yield f"{name}: {shown} cells differ in all"
+
+
+def compare_dirs(old: Path, new: Path) -> list[str]:
+    """Differences between two report directories (empty: the same reports)."""
+    names_old = sorted(p.name for p in old.iterdir() if p.is_file())
+    names_new = sorted(p.name for p in new.iterdir() if p.is_file())
+    if names_old != names_new:
+        return [f"files: {names_old} != {names_new}"]
+    found: list[str] = []
+    for name in names_old:
+        if name.endswith(".xlsx"):
+            found += [f"{name}: {d}" for d in compare_workbooks(old / name, new / name)]
+        elif (old / name).read_bytes() != (new / name).read_bytes():
+            found.append(f"{name}: bytes differ")
+    return found
+
+
+def time_reports(published_db: Path, out_dir: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of ``write_reports`` (the CPU time is the figure to trust on a
+    shared machine)."""
+    from reports import write_reports
+
+    start, cpu = time.perf_counter(), time.process_time()
+    write_reports(published_db, out_dir)
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def main(argv: list[str]) -> int:
+    command, first, second = argv
+    if command == "time":
+        wall, cpu = time_reports(Path(first), Path(second))
+        print(f"write_reports: {wall:.1f} s wall, {cpu:.1f} s CPU")
+        return 0
+    differences = compare_dirs(Path(first), Path(second))
+    for line in differences:
+        print(line)
+    print("identical" if not differences else f"{len(differences)} differences")
+    return 1 if differences else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
