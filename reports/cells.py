@@ -2,18 +2,27 @@
 starts with (file names, sheet names and messages come from submitters).
 
 The ranking workbook is written in openpyxl's write-only mode: a sheet's cells are kept in
-a :class:`SheetBuffer` (the same cells a normal worksheet would hold) and streamed to the
-file in row order by :meth:`SheetBuffer.flush`, once the sheet's settings (widths, panes,
-filter, print setup) are set."""
+a :class:`SheetBuffer` and streamed to the file in row order by :meth:`SheetBuffer.flush`,
+once the sheet's settings (widths, panes, filter, print setup) are set. Title, header and
+note rows are openpyxl cells; the data lines (up to ~1.5M cells in the 766 sheet) are kept
+as values and written as the same XML openpyxl writes for such cells (:func:`_line_xml`),
+without an openpyxl cell each."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from decimal import Decimal
 from typing import Protocol
+from xml.sax.saxutils import escape
 
+from lxml import etree
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL_CHARACTERS
 from openpyxl.cell.cell import Cell
+from openpyxl.compat.strings import safe_string
 from openpyxl.styles import Alignment, Fill
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.dimensions import DimensionHolder
 
@@ -24,31 +33,78 @@ HEADER_ROW = 4
 WRAP = Alignment(wrap_text=True, vertical="top")
 #: a value and its number format (None: General)
 Value = tuple[object, str | None]
-#: a style of data cells: number format, wrapped, filled, bordered
-StyleKey = tuple[str | None, bool, bool, bool]
+#: a style of data cells: number format, wrapped, fill (0: none, else its id()), bordered
+StyleKey = tuple[str | None, bool, int, bool]
+#: openpyxl keeps at most this many characters of a text (Cell.check_string)
+TEXT_LIMIT = 32_767
+#: the values a data line is written as XML for (others, e.g. dates: openpyxl cells)
+_PLAIN = (str, int, Decimal, float)
+_XML_ESCAPES = {"\r": "&#13;"}  # a bare carriage return would be read back as a line feed
+#: data lines written to the stream at once
+_CHUNK = 500
 
 
 class CellHolder(Protocol):
     def cell(self, row: int, column: int, value: object = None) -> Cell: ...
 
 
+class StreamedSheet(WriteOnlyWorksheet):
+    """openpyxl's write-only worksheet fed whole rows: a row of openpyxl cells (written by
+    openpyxl's writer) or data lines already serialized as XML."""
+
+    def send(self, item: tuple[int, list[Cell]] | bytes) -> None:
+        self._get_writer()
+        if self._rows is None:
+            self._rows = self._write_rows()
+            next(self._rows)
+        self._rows.send(item)
+
+    def _write_rows(self):  # type: ignore[no-untyped-def]  # openpyxl's generator protocol
+        xf = self._writer.xf.send(True)
+        with xf.element("sheetData"):
+            try:
+                while True:
+                    item = yield
+                    if isinstance(item, bytes):
+                        for row in etree.fromstring(b"<rows>" + item + b"</rows>"):
+                            xf.write(row)
+                    else:
+                        row_idx, cells = item
+                        self._writer.write_row(xf, cells, row_idx)
+            except GeneratorExit:
+                pass
+        self._writer.xf.send(None)
+
+
+def streamed_sheet(wb: Workbook, title: str) -> StreamedSheet:
+    """A new :class:`StreamedSheet` at the end of the write-only workbook ``wb``."""
+    sheet = StreamedSheet(parent=wb, title=title)
+    wb._add_sheet(sheet)
+    return sheet
+
+
 class SheetBuffer:
-    """The cells of one write-only worksheet, kept until :meth:`flush` writes them in row
+    """The cells of one streamed worksheet, kept until :meth:`flush` writes them in row
     order. ``cell`` works as a worksheet's: the cell at (row, column), created empty when
     missing. Sheet settings are set on ``sheet`` before the flush."""
 
-    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+    def __init__(self, sheet: StreamedSheet) -> None:
         self.sheet = sheet
         self.rows: dict[int, dict[int, Cell]] = {}
+        #: data lines kept as values: row -> [(value, number format, style key)]
+        self.lines: dict[int, list[tuple[object, str | None, StyleKey]]] = {}
         self.max_row = 0
         self.max_column = 0
-        self._styles: dict[tuple[StyleKey, int], StyleArray] = {}
+        self._styles: dict[StyleKey, StyleArray] = {}
+        self._fills: dict[int, Fill] = {}
 
     @property
     def row_dimensions(self) -> DimensionHolder:
         return self.sheet.row_dimensions
 
     def cell(self, row: int, column: int, value: object = None) -> Cell:
+        if row in self.lines:
+            raise ValueError(f"row {row} holds data lines")
         cells = self.rows.get(row)
         if cells is None:
             cells = self.rows[row] = {}
@@ -61,49 +117,136 @@ class SheetBuffer:
             cell.value = value
         return cell
 
-    def style(self, key: StyleKey, fill: Fill) -> StyleArray:
-        """The style array of data cells of ``key`` (``fill`` for the filled ones), built once."""
-        found = self._styles.get((key, id(fill)))
+    def style(self, key: StyleKey) -> StyleArray:
+        """The style array of data cells of ``key``, built once (as openpyxl sets it: number
+        format, alignment, fill, border)."""
+        found = self._styles.get(key)
         if found is None:
-            fmt, wrapped, filled, bordered = key
+            fmt, wrapped, fill_id, bordered = key
             probe = Cell(self.sheet, row=1, column=1)
             if fmt:
                 probe.number_format = fmt
             if wrapped:
                 probe.alignment = WRAP
-            if filled:
-                probe.fill = fill
+            if fill_id:
+                probe.fill = self._fills[fill_id]
             if bordered:
                 probe.border = st.BORDER
-            found = self._styles[(key, id(fill))] = probe._style
+            found = self._styles[key] = probe._style
         return found
 
-    def put_styled(self, row: int, column: int, value: object, style: StyleArray, fmt: str | None) -> None:
-        """:func:`put` of a new cell with a prepared style (``fmt``: its number format)."""
-        cell = Cell(self.sheet, row=row, column=column, style_array=style)
-        if isinstance(value, str):
-            cell.value = _text(value)
-            cell.data_type = "s"  # never "f": submitted text is not a formula
-        elif value is not None:
-            cell.value = value
-            if fmt and cell.data_type == "d":  # a date keeps the format asked for
-                cell.number_format = fmt
-        cells = self.rows.get(row)
-        if cells is None:
-            cells = self.rows[row] = {}
-        cells[column] = cell
+    def add_line(
+        self, row: int, values: list[Value], n_cols: int, wrap_long: bool, fill: Fill | None
+    ) -> None:
+        """A data line at ``row``: its values, each bordered up to column ``n_cols``; text
+        longer than 60 characters wrapped with ``wrap_long``; every cell filled with ``fill``."""
+        if row in self.rows:
+            raise ValueError(f"row {row} holds cells")
+        fill_id = 0
+        if fill is not None:
+            fill_id = id(fill)
+            self._fills[fill_id] = fill
+        line: list[tuple[object, str | None, StyleKey]] = []
+        for col, (value, fmt) in enumerate(values, start=1):
+            wrapped = wrap_long and isinstance(value, str) and len(value) > 60
+            if isinstance(value, str):
+                value = _text(value)[:TEXT_LIMIT]
+            line.append((value, fmt, (fmt, wrapped, fill_id, col <= n_cols)))
+        for _ in range(len(values), n_cols):
+            line.append((None, None, (None, False, 0, True)))
+        self.lines[row] = line
         self.max_row = max(self.max_row, row)
-        self.max_column = max(self.max_column, column)
+        self.max_column = max(self.max_column, len(line))
+
+    def values(self, min_row: int) -> Iterator[tuple[int, int, object, str]]:
+        """(row, column, value, number format) of every cell from ``min_row`` down, in
+        row order (a data line's dates count as General: widths only read numbers' formats)."""
+        for r in range(min_row, self.max_row + 1):
+            line = self.lines.get(r)
+            if line is not None:
+                for col, (value, fmt, _) in enumerate(line, start=1):
+                    yield r, col, value, fmt or "General"
+                continue
+            for col, cell in self.rows.get(r, {}).items():
+                yield r, col, cell.value, cell.number_format
 
     def flush(self) -> None:
         """Write the cells, row by row (the sheet's settings must be set by now)."""
+        wb = self.sheet.parent
+        ids: dict[StyleKey, int | None] = {}
+        pending: list[str] = []
         for r in range(1, self.max_row + 1):
-            cells = self.rows.get(r)
-            if not cells:
-                self.sheet.append([])
+            line = self.lines.get(r)
+            if line is not None and r not in self.sheet.row_dimensions and _plain(line):
+                pending.append(self._line_xml(r, line, ids, wb))
+                if len(pending) >= _CHUNK:
+                    self.sheet.send("".join(pending).encode())
+                    pending = []
                 continue
-            self.sheet.append([cells.get(c) for c in range(1, max(cells) + 1)])
-        self.rows = {}
+            if pending:
+                self.sheet.send("".join(pending).encode())
+                pending = []
+            cells = self._line_cells(r, line) if line is not None else self.rows.get(r, {})
+            self.sheet.send((r, [cells[c] for c in sorted(cells)]))
+        if pending:
+            self.sheet.send("".join(pending).encode())
+        self.rows, self.lines = {}, {}
+
+    def _line_cells(self, row: int, line: list[tuple[object, str | None, StyleKey]]) -> dict[int, Cell]:
+        """A data line as openpyxl cells (values the XML path does not write, e.g. dates)."""
+        cells = {}
+        for col, (value, fmt, key) in enumerate(line, start=1):
+            cell = Cell(self.sheet, row=row, column=col, style_array=self.style(key))
+            if isinstance(value, str):
+                cell.value = value
+                cell.data_type = "s"  # never "f": submitted text is not a formula
+            elif value is not None:
+                cell.value = value
+                if fmt and cell.data_type == "d":  # a date keeps the format asked for
+                    cell.number_format = fmt
+            cells[col] = cell
+        return cells
+
+    def _line_xml(
+        self,
+        row: int,
+        line: list[tuple[object, str | None, StyleKey]],
+        ids: dict[StyleKey, int | None],
+        wb: Workbook,
+    ) -> str:
+        """The XML openpyxl writes for the row: ``<c>`` with the style id when styled,
+        ``t="n"`` and ``<v>`` for numbers, ``t="inlineStr"`` for text, empty styled cells."""
+        parts = [f'<row r="{row}">']
+        for col, (value, _, key) in enumerate(line, start=1):
+            sid = ids.get(key, -1)
+            if sid == -1:
+                array = self.style(key)
+                sid = ids[key] = wb._cell_styles.add(array) if any(array) else None
+            if value is None and sid is None:
+                continue
+            attrs = f'r="{_LETTERS[col]}{row}"' + ("" if sid is None else f' s="{sid}"')
+            if value is None:
+                parts.append(f'<c {attrs} t="n"/>')
+            elif isinstance(value, str):
+                if not value:
+                    parts.append(f'<c {attrs} t="inlineStr"/>')
+                    continue
+                space = ' xml:space="preserve"' if value != value.strip() else ""
+                parts.append(
+                    f'<c {attrs} t="inlineStr"><is><t{space}>{escape(value, _XML_ESCAPES)}</t></is></c>'
+                )
+            else:
+                parts.append(f'<c {attrs} t="n"><v>{safe_string(value)}</v></c>')
+        parts.append("</row>")
+        return "".join(parts)
+
+
+def _plain(line: list[tuple[object, str | None, StyleKey]]) -> bool:
+    """Whether :meth:`SheetBuffer._line_xml` writes every value of the line."""
+    return all(v is None or (isinstance(v, _PLAIN) and not isinstance(v, bool)) for v, _, _ in line)
+
+
+_LETTERS = [""] + [get_column_letter(c) for c in range(1, 703)]
 
 
 def _text(value: str) -> str:
@@ -137,14 +280,8 @@ def write_lines(
     text longer than 60 characters wraps; lines whose index is in ``highlighted`` get
     ``fill``."""
     for i, values in enumerate(lines):
-        row = first_row + i
-        filled = bool(highlighted) and i in highlighted  # type: ignore[operator]
-        for col, (value, fmt) in enumerate(values, start=1):
-            wrapped = wrap_long and isinstance(value, str) and len(value) > 60
-            style = ws.style((fmt, wrapped, filled, col <= n_cols), fill)
-            ws.put_styled(row, col, value, style, fmt)
-        for col in range(len(values) + 1, n_cols + 1):
-            ws.put_styled(row, col, None, ws.style((None, False, False, True), fill), None)
+        filled = highlighted is not None and i in highlighted
+        ws.add_line(first_row + i, values, n_cols, wrap_long, fill if filled else None)
 
 
 def title_rows(ws: CellHolder, title: str, subtitle: str) -> None:

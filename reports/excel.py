@@ -12,10 +12,11 @@ from pathlib import Path
 
 import duckdb
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from reports import queries as q
 from reports import styles as st
-from reports.cells import HEADER_ROW, SheetBuffer, Value, put, title_rows, write_lines
+from reports.cells import HEADER_ROW, SheetBuffer, Value, put, streamed_sheet, title_rows, write_lines
 from reports.excel_766 import QD766_SHEET, qd766_sheet
 from reports.excel_index import INDEX_SHEET, index_sheet
 
@@ -104,10 +105,8 @@ def _ranking_sheet(
         "Thay đổi thứ hạng: số dương là tăng hạng so với kỳ trước. Chỉ số = tổng điểm / điểm tối đa"
         " của các tiêu chí áp dụng × 100; tiêu chí không áp dụng không tính là 0 điểm.",
     )
-    ws.sheet.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4).coordinate
-    ws.sheet.auto_filter.ref = (
-        f"A{HEADER_ROW}:{ws.cell(row=max(last, HEADER_ROW), column=len(headers)).coordinate}"
-    )
+    ws.sheet.freeze_panes = f"D{HEADER_ROW + 1}"
+    ws.sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{max(last, HEADER_ROW)}"
     st.fit_columns(ws, HEADER_ROW)
     st.print_setup(ws.sheet, HEADER_ROW)
 
@@ -160,7 +159,7 @@ def _points_lost_sheet(
         for i, r in enumerate(found, start=1)
     ]
     write_lines(ws, HEADER_ROW + 1, lines, len(POINTS_LOST_HEADERS))
-    ws.sheet.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4).coordinate
+    ws.sheet.freeze_panes = f"D{HEADER_ROW + 1}"
     ws.sheet.auto_filter.ref = f"A{HEADER_ROW}:P{HEADER_ROW + max(len(found), 1)}"
     st.fit_columns(ws, HEADER_ROW, max_width=70)
     st.print_setup(ws.sheet, HEADER_ROW)
@@ -230,8 +229,8 @@ def _findings_sheet(
     write_lines(ws, HEADER_ROW + 1, lines, len(FINDINGS_HEADERS))
     if not found:
         put(ws, HEADER_ROW + 1, 2, "Không có vấn đề nào chưa xử lý.")
-    ws.sheet.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2).coordinate
-    last = ws.cell(row=HEADER_ROW + max(len(found), 1), column=len(FINDINGS_HEADERS)).coordinate
+    ws.sheet.freeze_panes = f"B{HEADER_ROW + 1}"
+    last = f"{get_column_letter(len(FINDINGS_HEADERS))}{HEADER_ROW + max(len(found), 1)}"
     ws.sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}"
     st.fit_columns(ws, HEADER_ROW, max_width=80)
     st.print_setup(ws.sheet, HEADER_ROW)
@@ -295,7 +294,7 @@ def write_ranking_workbook(
     taken: set[str] = set()
 
     def new_sheet(name: str) -> SheetBuffer:
-        return SheetBuffer(wb.create_sheet(st.sheet_title(name, taken)))
+        return SheetBuffer(streamed_sheet(wb, st.sheet_title(name, taken)))
 
     for scope in scopes:
         kind = q.KIND_VI.get(scope["unit_kind"], scope["unit_kind"])

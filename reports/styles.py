@@ -80,12 +80,11 @@ def fit_columns(ws: SheetBuffer, header_row: int, min_width: int = 6, max_width:
     if ws.max_row < header_row:
         return
     widths = dict.fromkeys(range(1, ws.max_column + 1), 0)
-    for r in range(header_row, ws.max_row + 1):
-        for col, cell in ws.rows.get(r, {}).items():
-            n = _display_len(cell.value, cell.number_format)
-            if r == header_row:
-                n = max(min(n, 14), max((len(w) for w in str(cell.value or "").split()), default=0))
-            widths[col] = max(widths[col], n)
+    for r, col, value, number_format in ws.values(header_row):
+        n = _display_len(value, number_format)
+        if r == header_row:
+            n = max(min(n, 14), max((len(w) for w in str(value or "").split()), default=0))
+        widths[col] = max(widths[col], n)
     for col, width in widths.items():
         ws.sheet.column_dimensions[get_column_letter(col)].width = max(min_width, min(max_width, width + 2))
 
