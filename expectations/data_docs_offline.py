@@ -121,13 +121,26 @@ def localise(text: str, prefix: str, images: frozenset[str] = frozenset()) -> tu
     return text, unknown
 
 
-def bundle_assets(site: Path, since: float | None = None) -> list[Path]:
+def page_stamps(site: Path) -> dict[Path, int]:
+    """Every page below the site's index, with the time it was last written (ns)."""
+    return {p: p.stat().st_mtime_ns for p in site.rglob("*.html") if p.parent != site}
+
+
+def written_since(site: Path, before: dict[Path, int], started: float) -> list[Path]:
+    """The pages below the index a build wrote: new or rewritten since `before`
+    (`page_stamps` taken as it started), or written after `started` (a `time.time()`, less a
+    second of slack for coarse file times). Either test alone would do on a local disk."""
+    since = int((started - MTIME_SLACK_SECONDS) * 1e9)
+    return [p for p, stamp in page_stamps(site).items() if before.get(p) != stamp or stamp >= since]
+
+
+def bundle_assets(site: Path, pages: list[Path] | None = None) -> list[Path]:
     """Copy the vendored assets into `site` and rewrite every page (and GX's style sheets)
     to use them; idempotent. The pages changed. Warns about what still needs the network.
 
-    With `since` (a `time.time()`), the pages below the index that were last written before
-    it are left as they are: an earlier call rewrote them (an incremental Data Docs build
-    writes only the pages it rendered). The index and the style sheets are always rewritten."""
+    With `pages`, only those of the pages below the index are rewritten: the others were by
+    an earlier call (an incremental Data Docs build writes only the pages it rendered,
+    `written_since`). The index and the style sheets are always rewritten."""
     if not site.is_dir():
         return []
     shutil.copytree(
@@ -141,10 +154,7 @@ def bundle_assets(site: Path, since: float | None = None) -> list[Path]:
     changed: list[Path] = []
     vendor = site.joinpath(*VENDOR_DIR)
     always = [*site.glob("*.html"), *(site / "static" / "styles").glob("*.css")]
-    below = [p for p in site.rglob("*.html") if p.parent != site]
-    if since is not None:
-        # a second of slack for coarse file times: a page seen twice is rewritten to itself
-        below = [p for p in below if p.stat().st_mtime >= since - MTIME_SLACK_SECONDS]
+    below = [p for p in site.rglob("*.html") if p.parent != site] if pages is None else pages
     for page in [*always, *below]:
         if vendor in page.parents:
             continue

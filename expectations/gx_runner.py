@@ -96,16 +96,16 @@ def build_docs(context: AbstractDataContext) -> Path | None:
     The site opens offline: the styles and scripts GX takes from CDNs are copied into it and
     every page refers to them by relative path (`data_docs_offline.bundle_assets`; the pages
     this build wrote, and the site's index and style sheets)."""
-    from expectations.data_docs_offline import bundle_assets
+    from expectations.data_docs_offline import bundle_assets, page_stamps, written_since
 
     if DOCS_SITE not in (context.list_data_docs_sites() or {}):
         return None
     site = Path(context.list_data_docs_sites()[DOCS_SITE]["store_backend"]["base_directory"])
     prune_results(results_dir(site))
-    started = time.time()
+    started, before = time.time(), page_stamps(site)
     render = pages_to_render(context, site)
     urls = context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=render)
-    bundle_assets(site, since=started)
+    bundle_assets(site, pages=written_since(site, before, started))
     url = urls.get(DOCS_SITE, "")
     return Path(url.removeprefix("file://")) if url else None
 
