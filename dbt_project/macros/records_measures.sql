@@ -189,3 +189,38 @@
         'superseded': 'select * from ' ~ views['superseded'],
     }) }}
 {% endmacro %}
+
+{% macro months_added_to_stored(keys, measures) %}
+    {#- The CTEs `stored` and `monthly` of an incremental monthly model: tonight's signed
+        counts (CTE `aggregated`, +1 counted, -1 superseded) added to the stored rows of
+        the months they touch (the model's own table, CTE `built`); those months are then
+        replaced whole. `keys`: the key columns in the table's order, period_end after
+        period_start (it follows period_start, so it is not joined on); authority_level
+        may be null and is matched null-safe. -#}
+stored as (
+
+    -- every stored row of the months that change (the months are replaced whole)
+    select built.*
+    from built
+    semi join aggregated on built.period_start = aggregated.period_start
+
+),
+
+monthly as (
+
+    select
+        {% for key in keys -%}
+        coalesce(aggregated.{{ key }}, stored.{{ key }}) as {{ key }},
+        {% endfor -%}
+        {{ measure_list(measures, "coalesce(stored.@, 0) + coalesce(aggregated.@, 0) as @") }}
+    from aggregated
+    full outer join stored
+        on
+        {%- for key in keys if key != 'period_end' %}
+            {{ 'and ' if not loop.first }}aggregated.{{ key }}
+            {{- ' is not distinct from ' if key == 'authority_level' else ' = ' -}}
+            stored.{{ key }}
+        {%- endfor %}
+
+)
+{% endmacro %}

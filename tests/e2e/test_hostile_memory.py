@@ -15,9 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
-
 from tests.e2e.inbox_files import write_small_inbox
+from tests.e2e.warehouse_io import query
 from tests.ingest.test_bounded_reading import write_csv_gz_bomb, write_parquet_bomb, write_xlsx_bomb
 
 #: the stated bound of a night's peak resident memory, whatever its inbox holds (measured:
@@ -62,14 +61,6 @@ def run_night(inbox: Path, warehouse: Path) -> tuple[int, str, float]:
     return done.returncode, done.stdout + done.stderr, peak_mb
 
 
-def _query(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def test_a_night_of_memory_bombs_rejects_them_publishes_the_rest_and_stays_bounded(tmp_path: Path) -> None:
     inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
     write_small_inbox(inbox)  # dossiers, budget and surveys of three districts: good files
@@ -84,7 +75,7 @@ def test_a_night_of_memory_bombs_rejects_them_publishes_the_rest_and_stays_bound
 
     manifest = {
         name: (status, reason or "")
-        for name, status, reason in _query(
+        for name, status, reason in query(
             warehouse / "warehouse.duckdb", "select file_name, status, message from raw.file_manifest"
         )
     }
@@ -98,12 +89,12 @@ def test_a_night_of_memory_bombs_rejects_them_publishes_the_rest_and_stays_bound
     assert {status for name, (status, _) in manifest.items() if name not in BOMBS} == {"loaded"}, manifest
 
     latest = warehouse / "published" / "latest.duckdb"
-    satisfaction = _query(
+    satisfaction = query(
         latest,
         "select unit_code, forms, satisfied_forms from marts.fct_survey_satisfaction order by unit_code",
     )
     assert satisfaction == [("L866", 600, 548), ("L867", 100, 95), ("L868", 200, 150)]
-    dossiers = _query(
+    dossiers = query(
         latest,
         "select unit_code, received, resolved from marts.fct_dossier_stats"
         " where period_label = '2023' and authority_level = 'huyen' order by unit_code",

@@ -5,13 +5,12 @@ with its reason, the good export beside it is published, and the next night is n
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-import duckdb
 from typer.testing import CliRunner
 
 from cli.main import app
 from settings import Settings
+from tests.e2e.warehouse_io import query
 
 runner = CliRunner()
 HEADER = "Mã hồ sơ,Mã đơn vị,Kênh,Ngày tiếp nhận,Ngày hẹn trả,Ngày kết thúc xử lý\n"
@@ -35,14 +34,6 @@ def _run(settings: Settings) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def _query(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def test_records_dated_9999_are_rejected_and_the_night_publishes(warehouse_settings: Settings) -> None:
     settings = warehouse_settings
     settings.inbox_dir.mkdir(parents=True, exist_ok=True)
@@ -53,7 +44,7 @@ def test_records_dated_9999_are_rejected_and_the_night_publishes(warehouse_setti
     assert code == 0, output  # a rejected file is reported; the rest of the night publishes
     # the night's summary shows the reason in Vietnamese (English in the manifest and .error.txt)
     assert "ho_so_866_2023.csv" in output and "nằm ngoài khoảng ngày hợp lý" in output
-    manifest = _query(
+    manifest = query(
         settings.database_path,
         "select file_name, status, row_count, error_row, error_column, message from raw.file_manifest"
         " order by file_name",
@@ -68,25 +59,25 @@ def test_records_dated_9999_are_rejected_and_the_night_publishes(warehouse_setti
     assert any(name.endswith(".error.txt") for name in quarantined), quarantined
 
     # the month series end at the data's last month (July 2023), nothing near 9999
-    months = _query(
+    months = query(
         settings.database_path,
         "select unit_code, period_start, received, resolved, pending"
         " from intermediate.int_dossier_records_monthly order by all",
     )
     assert months == [("L867", date(2023, 7, 1), 2, 1, 1)]
     # published: the good export's figures, the rejected file as a finding
-    stats = _query(
+    stats = query(
         settings.latest_path,
         "select distinct unit_code, source_kind, received, resolved from marts.fct_dossier_stats",
     )
     # every period holding July 2023 (month, quarter, year …): the two good records
     assert stats == [("L867", "records", 2, 1)], stats
-    rejected = _query(
+    rejected = query(
         settings.latest_path,
         "select source_file, severity from marts.data_quality_findings where rule = 'file_rejected'",
     )
     assert rejected == [("ho_so_866_2023.csv", "error")]
-    flagged = _query(
+    flagged = query(
         settings.latest_path,
         "select source_file, severity from marts.data_quality_findings"
         " where rule = 'records_finished_before_received'",
@@ -96,5 +87,5 @@ def test_records_dated_9999_are_rejected_and_the_night_publishes(warehouse_setti
     # the next plain night is normal: nothing pending, nothing new, no error
     code_again, output_again = _run(settings)
     assert code_again == 0, output_again
-    again = _query(settings.database_path, "select file_name, status from raw.file_manifest order by all")
+    again = query(settings.database_path, "select file_name, status from raw.file_manifest order by all")
     assert again == [("ho_so_866_2023.csv", "rejected"), ("ho_so_867_2023.csv", "loaded")]

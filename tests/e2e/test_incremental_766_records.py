@@ -13,10 +13,8 @@ from pathlib import Path
 import duckdb
 
 from engines.dbt import DBT_PROJECT_DIR, dbt_executable
-from ingest.admin_units import load_admin_units
-from ingest.inbox import load_family, register_inbox
-from ingest.warehouse import ensure_schema
 from settings import Settings
+from tests.e2e.warehouse_io import load_records_night, query
 
 MODEL = "int_qd766_records_monthly"
 HEADER = (
@@ -39,20 +37,6 @@ def _dbt_run(warehouse: Path, *extra: str) -> str:
     return ran.read_text(encoding="utf-8")
 
 
-def _load_night(settings: Settings, name: str, rows: list[str]) -> None:
-    settings.inbox_dir.mkdir(parents=True, exist_ok=True)
-    (settings.inbox_dir / name).write_text(HEADER + "".join(rows), encoding="utf-8")
-    con = duckdb.connect(str(settings.database_path))
-    try:
-        ensure_schema(con)
-        load_admin_units(con)
-        register_inbox(con, settings.inbox_dir, settings.quarantine_dir, "test")
-        report = load_family(con, "dossier_records", settings.quarantine_dir, "test")
-        assert report.files_rejected == 0, report.outcomes
-    finally:
-        con.close()
-
-
 def _row(
     dossier: str,
     unit: str,
@@ -65,14 +49,6 @@ def _row(
     supplements: str = "",
 ) -> str:
     return f"{dossier},{unit},xa,{procedure},{channel},{received},{due},{finished},{status},{supplements}\n"
-
-
-def _query(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def _rebuilt(settings: Settings, name: str) -> Path:
@@ -100,7 +76,7 @@ def _differences(incremental: Path, rebuilt: Path) -> tuple[list[tuple], list[tu
 def _month(path: Path, unit: str, procedure: str, month: str) -> tuple:
     """processed_start, received, ended, ended_on_time, open_at_end, open_within_deadline,
     received_multiple_supplements"""
-    rows = _query(
+    rows = query(
         path,
         "select processed_start, received, ended, ended_on_time, open_at_end,"
         " open_within_deadline, received_multiple_supplements"
@@ -122,7 +98,7 @@ def test_incremental_766_nights_equal_a_full_rebuild(warehouse_settings: Setting
         _row("B1", b, "2026-01-05 08:00", "2026-01-20 17:00", "2026-01-15 09:00", channel="truc_tiep"),
         _row("N1", b, "", "", status="1"),  # registered online, never received: never counts
     ]  # fmt: skip
-    _load_night(warehouse_settings, "ho_so_dem_1.csv", night_1)
+    load_records_night(warehouse_settings, "ho_so_dem_1.csv", HEADER, night_1)
     first = _dbt_run(warehouse_settings.warehouse_dir)
     assert "tonight_dossiers" not in first  # the first build counts everything
     path = warehouse_settings.database_path
@@ -144,14 +120,14 @@ def test_incremental_766_nights_equal_a_full_rebuild(warehouse_settings: Setting
         # a re-export saying the dossier was never received: the earlier version still counts
         _row("S1", a, "2026-01-05 08:00", "2026-01-30 17:00", status="1"),
     ]  # fmt: skip
-    _load_night(warehouse_settings, "ho_so_dem_2.csv", night_2)
+    load_records_night(warehouse_settings, "ho_so_dem_2.csv", HEADER, night_2)
     second = _dbt_run(warehouse_settings.warehouse_dir)
     assert "tonight_dossiers" in second  # tonight added what its records change
     assert _differences(path, _rebuilt(warehouse_settings, "rebuilt_2")) == ([], [])
     assert _month(path, a, "2.002", "2026-01") == ()  # P1 left 2.002: no row of zeros kept
     assert _month(path, a, "1.001", "2026-01")[:3] == (0, 11, 8)  # P1 joined 1.001
     assert _month(path, a, "1.001", "2026-03")[:2] == (2, 1)  # A3, A6 carried in; A100
-    assert _query(path, f"select count(*) from intermediate.{MODEL} where unit_code = '{b}'"
+    assert query(path, f"select count(*) from intermediate.{MODEL} where unit_code = '{b}'"
                   " and period_start = date '2026-01-01'") == [(0,)]  # fmt: skip
 
     # Night 3: rows loaded before the stored build left the warehouse (as a withdrawal or a
@@ -161,8 +137,11 @@ def test_incremental_766_nights_equal_a_full_rebuild(warehouse_settings: Setting
         con.execute("delete from raw.dossier_records where dossier_id = 'A100'")
     finally:
         con.close()
-    _load_night(
-        warehouse_settings, "ho_so_dem_3.csv", [_row("A200", a, "2026-03-05 08:00", "2026-03-20 17:00")]
+    load_records_night(
+        warehouse_settings,
+        "ho_so_dem_3.csv",
+        HEADER,
+        [_row("A200", a, "2026-03-05 08:00", "2026-03-20 17:00")],
     )
     third = _dbt_run(warehouse_settings.warehouse_dir)
     assert "tonight_dossiers" not in third

@@ -11,10 +11,8 @@ from pathlib import Path
 import duckdb
 
 from engines.dbt import DBT_PROJECT_DIR, dbt_executable
-from ingest.admin_units import load_admin_units
-from ingest.inbox import load_family, register_inbox
-from ingest.warehouse import ensure_schema
 from settings import Settings
+from tests.e2e.warehouse_io import load_records_night, query
 
 MODELS = ["+int_dossier_records_aggregated"]
 HEADER = "dossier_id,unit_code,authority_level,channel,received_at,due_at,finished_at,status\n"
@@ -30,35 +28,13 @@ def _dbt_run(warehouse: Path, *extra: str) -> None:
     assert result.returncode == 0, result.stdout[-3000:]
 
 
-def _load_night(settings: Settings, name: str, rows: list[str]) -> None:
-    settings.inbox_dir.mkdir(parents=True, exist_ok=True)
-    (settings.inbox_dir / name).write_text(HEADER + "".join(rows), encoding="utf-8")
-    con = duckdb.connect(str(settings.database_path))
-    try:
-        ensure_schema(con)
-        load_admin_units(con)
-        register_inbox(con, settings.inbox_dir, settings.quarantine_dir, "test")
-        report = load_family(con, "dossier_records", settings.quarantine_dir, "test")
-        assert report.files_rejected == 0, report.outcomes
-    finally:
-        con.close()
-
-
 def _row(dossier: str, unit: str, received: str, due: str, finished: str = "", status: str = "") -> str:
     """One record; status is the portal's TrangThaiHoSo (empty: the finish date decides)."""
     return f"{dossier},{unit},xa,truc_tuyen,{received},{due},{finished},{status}\n"
 
 
-def _query(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def _aggregated(path: Path, unit: str) -> dict[str, tuple]:
-    rows = _query(
+    rows = query(
         path,
         "select period_label, carried_in, received, resolved, resolved_late, pending"
         " from intermediate.int_dossier_records_aggregated"
@@ -69,7 +45,7 @@ def _aggregated(path: Path, unit: str) -> dict[str, tuple]:
 
 def _statuses(path: Path, unit: str) -> dict[str, tuple]:
     """received, resolved, pending, waiting_supplement, withdrawn, stopped per period."""
-    rows = _query(
+    rows = query(
         path,
         "select period_label, received, resolved, pending, waiting_supplement, withdrawn, stopped"
         " from intermediate.int_dossier_records_aggregated"
@@ -112,7 +88,7 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
         _row("D4", d, "2026-01-08 08:00", "2026-01-25 17:00", "2026-01-20 08:00", "8"),  # stopped
         _row("D5", d, "", "", status="1"),  # registered online, never received: never counts
     ]  # fmt: skip
-    _load_night(warehouse_settings, "ho_so_dem_1.csv", night_1)
+    load_records_night(warehouse_settings, "ho_so_dem_1.csv", HEADER, night_1)
     _dbt_run(warehouse_settings.warehouse_dir)
     # January: A received 10, resolved 6 (i = 1, 2, 4, 5, 7, 8), 4 open into February
     assert _aggregated(warehouse_settings.database_path, a)["2026-01"] == (0, 10, 6, 0, 4)
@@ -134,7 +110,7 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
         _row("D2", d, "2026-01-06 08:00", "2026-01-25 17:00", "2026-02-03 08:00", "7"),
         _row("D3", d, "2026-01-07 08:00", "2026-01-25 17:00", status="3"),
     ]
-    _load_night(warehouse_settings, "ho_so_dem_2.csv", night_2)
+    load_records_night(warehouse_settings, "ho_so_dem_2.csv", HEADER, night_2)
     _dbt_run(warehouse_settings.warehouse_dir)  # incremental
 
     incremental = warehouse_settings.database_path
@@ -166,8 +142,8 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
     assert b_after["2026-02"] == (0, 1, 1, 0, 0)
     # the emptied month left a row of zeros behind in the incremental table only
     marker = "select count(*) from intermediate.int_dossier_records_monthly where carried_in + received = 0"
-    assert _query(incremental, marker) == [(1,)]
-    assert _query(rebuilt, marker) == [(0,)]
+    assert query(incremental, marker) == [(1,)]
+    assert query(rebuilt, marker) == [(0,)]
 
     # Night 3 on a stored table built before a measure existed (as by an earlier release):
     # every month is counted again, not tonight's change added to a missing count.
@@ -176,9 +152,10 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
         con.execute("alter table intermediate.int_dossier_records_monthly drop column received_online")
     finally:
         con.close()
-    _load_night(
+    load_records_night(
         warehouse_settings,
         "ho_so_dem_3.csv",
+        HEADER,
         [_row("A200", a, "2026-03-05 08:00", "2026-03-20 17:00", "2026-03-06 08:00", "9")],
     )
     _dbt_run(warehouse_settings.warehouse_dir)
@@ -191,5 +168,5 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
         "select received_online from intermediate.int_dossier_records_aggregated"
         f" where unit_code = '{a}' and period_label = '2026-01'"
     )
-    assert _query(incremental, january_online) == [(10,)]  # A0-A9, counted again whole
-    assert _query(incremental, marker) == [(0,)]  # the recount left no row of zeros
+    assert query(incremental, january_online) == [(10,)]  # A0-A9, counted again whole
+    assert query(incremental, marker) == [(0,)]  # the recount left no row of zeros

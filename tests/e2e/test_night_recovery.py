@@ -34,11 +34,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pytest
 
 from publication.diff import differences
 from tests.e2e.inbox_files import write_small_inbox
+from tests.e2e.warehouse_io import query
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTILE_NAME = "a\nFAKE: all clear.csv"
@@ -178,17 +178,9 @@ def _runs_in_progress(warehouse: Path) -> list[str]:
     return [run.run_id for run in runs]
 
 
-def _query(database: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def _history(warehouse: Path) -> list[tuple]:
     database = warehouse / "warehouse.duckdb"
-    return _query(database, "select * from audit.finding_status order by fingerprint") + _query(
+    return query(database, "select * from audit.finding_status order by fingerprint") + query(
         database, "select * from audit.finding_history_runs order by run_id"
     )
 
@@ -196,7 +188,7 @@ def _history(warehouse: Path) -> list[tuple]:
 def _open_findings(warehouse: Path) -> dict[str, str]:
     """fingerprint -> rule of the findings open in the history."""
     return dict(
-        _query(
+        query(
             warehouse / "warehouse.duckdb",
             "select fingerprint, rule from audit.finding_status where resolved_at is null",
         )
@@ -207,7 +199,7 @@ def _run_findings(latest: Path) -> list[tuple]:
     """The findings of the run that published ``latest``, without the file rejections
     (reported once, by the night that registered the file: see the history for those)."""
     return sorted(
-        _query(
+        query(
             latest,
             "select rule, severity, unit_code, period_label, source_file, source_row, message"
             " from marts.data_quality_findings where rule <> 'file_rejected'"
@@ -283,7 +275,7 @@ def recovered(tmp_path_factory: pytest.TempPathFactory, reference: Path) -> Reco
 
     # b. a plain run recovers
     state.codes["b"], state.outputs["b"] = _night(warehouse, state.inbox)
-    state.notes["open_after_b"] = _query(
+    state.notes["open_after_b"] = query(
         warehouse / "warehouse.duckdb",
         "select fingerprint, first_seen_run from audit.finding_status where resolved_at is null",
     )
@@ -310,7 +302,7 @@ def recovered(tmp_path_factory: pytest.TempPathFactory, reference: Path) -> Reco
         ).records
     }
     state.notes["killed_in_ingest"] = (killed_run.run_id, killed_run.status, steps, delay)
-    state.notes["manifest_after_kill"] = _query(
+    state.notes["manifest_after_kill"] = query(
         warehouse / "warehouse.duckdb", "select file_name, status from raw.file_manifest order by file_name"
     )
 
@@ -353,7 +345,7 @@ def test_a_night_killed_during_ingest_is_followed_by_a_night_that_publishes_the_
     assert "Nothing new" not in output and "Skipped" not in output
     assert "did not finish: running again" in output
     assert f"Dagster run {run_id[:8]} was left in progress" in output
-    manifest = _query(
+    manifest = query(
         recovered.warehouse / "warehouse.duckdb", "select file_name, status from raw.file_manifest"
     )
     assert ("giai_ngan_dong_thap_2023.csv", "loaded") in manifest
@@ -368,7 +360,7 @@ def test_a_night_killed_during_ingest_is_followed_by_a_night_that_publishes_the_
     # the same findings open; those open since night b kept their first-seen run
     assert _open_findings(recovered.warehouse) == _open_findings(reference)
     still_open = dict(
-        _query(
+        query(
             recovered.warehouse / "warehouse.duckdb",
             "select fingerprint, first_seen_run from audit.finding_status where resolved_at is null",
         )

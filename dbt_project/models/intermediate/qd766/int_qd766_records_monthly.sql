@@ -489,34 +489,10 @@ aggregated as (
 
 {% if add_to_stored %}
 
-stored as (
-
-    -- every stored row of the months that change (the months are replaced whole)
-    select built.*
-    from built
-    semi join aggregated on built.period_start = aggregated.period_start
-
-),
-
-monthly as (
-
-    select
-        coalesce(aggregated.unit_code, stored.unit_code) as unit_code,
-        coalesce(aggregated.authority_level, stored.authority_level) as authority_level,
-        coalesce(aggregated.procedure_code, stored.procedure_code) as procedure_code,
-        coalesce(aggregated.period_start, stored.period_start) as period_start,
-        coalesce(aggregated.period_end, stored.period_end) as period_end,
-        {{ measure_list(qd766_measures_counted(),
-            "coalesce(stored.@, 0) + coalesce(aggregated.@, 0) as @") }}
-    from aggregated
-    full outer join stored
-        on
-            aggregated.unit_code = stored.unit_code
-            and aggregated.period_start = stored.period_start
-            and aggregated.procedure_code = stored.procedure_code
-            and aggregated.authority_level is not distinct from stored.authority_level
-
-),
+{{ months_added_to_stored(
+    ['unit_code', 'authority_level', 'procedure_code', 'period_start', 'period_end'],
+    qd766_measures_counted()
+) }},
 
 {% else %}
 
