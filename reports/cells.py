@@ -10,10 +10,9 @@ without an openpyxl cell each."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Protocol
-from xml.sax.saxutils import escape
 
 from lxml import etree
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL_CHARACTERS
@@ -37,9 +36,6 @@ Value = tuple[object, str | None]
 StyleKey = tuple[str | None, bool, int, bool]
 #: openpyxl keeps at most this many characters of a text (Cell.check_string)
 TEXT_LIMIT = 32_767
-#: the values a data line is written as XML for (others, e.g. dates: openpyxl cells)
-_PLAIN = (str, int, Decimal, float)
-_XML_ESCAPES = {"\r": "&#13;"}  # a bare carriage return would be read back as a line feed
 #: data lines written to the stream at once
 _CHUNK = 500
 
@@ -170,15 +166,24 @@ class SheetBuffer:
             for col, cell in self.rows.get(r, {}).items():
                 yield r, col, cell.value, cell.number_format
 
+    def row_values(self, row: int) -> Iterable[tuple[int, object]]:
+        """(column, value) of the cells of ``row``."""
+        line = self.lines.get(row)
+        if line is not None:
+            return enumerate((value for value, _, _ in line), start=1)
+        return ((col, cell.value) for col, cell in self.rows.get(row, {}).items())
+
     def flush(self) -> None:
         """Write the cells, row by row (the sheet's settings must be set by now)."""
-        wb = self.sheet.parent
-        ids: dict[StyleKey, int | None] = {}
+        heads: dict[StyleKey, str] = {}
         pending: list[str] = []
         for r in range(1, self.max_row + 1):
             line = self.lines.get(r)
-            if line is not None and r not in self.sheet.row_dimensions and _plain(line):
-                pending.append(self._line_xml(r, line, ids, wb))
+            xml = None
+            if line is not None and r not in self.sheet.row_dimensions:
+                xml = self._line_xml(r, line, heads)
+            if xml is not None:
+                pending.append(xml)
                 if len(pending) >= _CHUNK:
                     self.sheet.send("".join(pending).encode())
                     pending = []
@@ -208,42 +213,46 @@ class SheetBuffer:
         return cells
 
     def _line_xml(
-        self,
-        row: int,
-        line: list[tuple[object, str | None, StyleKey]],
-        ids: dict[StyleKey, int | None],
-        wb: Workbook,
-    ) -> str:
+        self, row: int, line: list[tuple[object, str | None, StyleKey]], heads: dict[StyleKey, str]
+    ) -> str | None:
         """The XML openpyxl writes for the row: ``<c>`` with the style id when styled,
-        ``t="n"`` and ``<v>`` for numbers, ``t="inlineStr"`` for text, empty styled cells."""
+        ``t="n"`` and ``<v>`` for numbers, ``t="inlineStr"`` for text, empty styled cells;
+        None when a value is of another type (written by openpyxl then)."""
         parts = [f'<row r="{row}">']
+        suffix = str(row)
         for col, (value, _, key) in enumerate(line, start=1):
-            sid = ids.get(key, -1)
-            if sid == -1:
-                array = self.style(key)
-                sid = ids[key] = wb._cell_styles.add(array) if any(array) else None
-            if value is None and sid is None:
-                continue
-            attrs = f'r="{_LETTERS[col]}{row}"' + ("" if sid is None else f' s="{sid}"')
+            head = heads.get(key)
+            if head is None:
+                head = heads[key] = self._style_attribute(key)
+            kind = value.__class__
             if value is None:
-                parts.append(f'<c {attrs} t="n"/>')
-            elif isinstance(value, str):
-                if not value:
-                    parts.append(f'<c {attrs} t="inlineStr"/>')
-                    continue
-                space = ' xml:space="preserve"' if value != value.strip() else ""
-                parts.append(
-                    f'<c {attrs} t="inlineStr"><is><t{space}>{escape(value, _XML_ESCAPES)}</t></is></c>'
-                )
+                if head:
+                    parts.append(f'<c r="{_LETTERS[col]}{suffix}"{head} t="n"/>')
+            elif kind is str:
+                parts.append(f'<c r="{_LETTERS[col]}{suffix}"{head}{_text_xml(value)}')  # type: ignore[arg-type]
+            elif kind is int or kind is Decimal or kind is float:
+                parts.append(f'<c r="{_LETTERS[col]}{suffix}"{head} t="n"><v>{safe_string(value)}</v></c>')
             else:
-                parts.append(f'<c {attrs} t="n"><v>{safe_string(value)}</v></c>')
+                return None
         parts.append("</row>")
         return "".join(parts)
 
+    def _style_attribute(self, key: StyleKey) -> str:
+        """`` s="<id>"`` of a styled cell of ``key`` (the id registers its style in the
+        workbook, as openpyxl's ``Cell.style_id``); empty when unstyled."""
+        array = self.style(key)
+        return f' s="{self.sheet.parent._cell_styles.add(array)}"' if any(array) else ""
 
-def _plain(line: list[tuple[object, str | None, StyleKey]]) -> bool:
-    """Whether :meth:`SheetBuffer._line_xml` writes every value of the line."""
-    return all(v is None or (isinstance(v, _PLAIN) and not isinstance(v, bool)) for v, _, _ in line)
+
+def _text_xml(value: str) -> str:
+    """The rest of a text cell's XML after its ``r`` and ``s`` attributes."""
+    if not value:
+        return ' t="inlineStr"/>'
+    # as lxml escapes text; a bare carriage return would be read back as a line feed
+    if "&" in value or "<" in value or ">" in value or "\r" in value:
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f' t="inlineStr"><is><t{space}>{value}</t></is></c>'
 
 
 _LETTERS = [""] + [get_column_letter(c) for c in range(1, 703)]

@@ -40,11 +40,28 @@ BAND_COLORS = {
 FONT = "font-family='Segoe UI, Roboto, Arial, sans-serif'"
 
 
+#: vn_number's texts by (type, exact text of the value, decimals): a report repeats its numbers
+_VN_TEXTS: dict[tuple[type, str, int], str] = {}
+_VN_TEXTS_MAX = 100_000
+
+
 def vn_number(value: Decimal | float | None, decimals: int = 2) -> str:
     """Vietnamese style: '.' groups thousands, ',' marks decimals (91,33; 58.053).
 
     Rounded half up as the rubrics and the published scores are: a score 96.3750 or a
     rate stored as the float 98.925 (binary 98.92499…) prints 96,38 and 98,93."""
+    if value is None:
+        return "–"
+    key = (value.__class__, str(value), decimals)  # str keeps a Decimal's sign and digits
+    text = _VN_TEXTS.get(key)
+    if text is None:
+        text = _vn_number(value, decimals)
+        if len(_VN_TEXTS) < _VN_TEXTS_MAX:
+            _VN_TEXTS[key] = text
+    return text
+
+
+def _vn_number(value: Decimal | float | None, decimals: int) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))

@@ -194,17 +194,22 @@ def fit_block_columns(ws: SheetBuffer, header_rows: set[int], skipped: set[int])
     """Widths that fit the values; headers wrap (count for their longest word, at most a
     few), the blocks' headings span columns (not counted)."""
     widths: dict[int, int] = {}
-    for r, col, value, _ in ws.values(4):
-        if value is None or r in skipped:
+    for r in range(4, ws.max_row + 1):
+        if r in skipped:
             continue
-        if r in header_rows:
-            text = str(value)
-            n = max(min(len(text), 14), max((len(w) for w in text.split()), default=0))
-        elif isinstance(value, str):
-            n = len(value)
-        else:
-            n = len(f"{value:,.2f}") + 2
-        widths[col] = max(widths.get(col, 0), n)
+        header = r in header_rows
+        for col, value in ws.row_values(r):
+            if value is None:
+                continue
+            if header:
+                text = str(value)
+                n = max(min(len(text), 14), max((len(w) for w in text.split()), default=0))
+            elif isinstance(value, str):
+                n = len(value)
+            else:
+                n = len(f"{value:,.2f}") + 2
+            if n > widths.get(col, 0):
+                widths[col] = n
     for col in sorted(widths):
         ws.sheet.column_dimensions[get_column_letter(col)].width = max(6, min(60, widths[col] + 2))
 
