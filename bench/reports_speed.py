@@ -4,6 +4,13 @@ sheet by sheet and cell by cell; the HTML byte for byte).
 
     uv run python -m bench.reports_speed time /tmp/uwh/published/latest.duckdb /tmp/rep-new
     uv run python -m bench.reports_speed compare /tmp/rep-old /tmp/rep-new
+
+Measured 2026-12-06 on the 1M-record warehouse (2 cores, shared machine, load ~3; CPU
+seconds ≈ wall), two runs each: before (openpyxl normal mode, a cell object per cell)
+30.9 / 31.2 s (workbook 28.1 / 28.4 s, HTML 2.7 / 2.9 s); after (write-only mode, data
+lines serialized as openpyxl writes them) 11.6 / 11.9 s (workbook 9.5 / 9.7 s, HTML
+2.2 / 2.1 s). ``compare`` of the two outputs: identical, on that warehouse and on the
+tests' demo warehouse (all provinces and province 87).
 """
 
 from __future__ import annotations
