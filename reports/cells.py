@@ -46,7 +46,13 @@ class CellHolder(Protocol):
 
 class StreamedSheet(WriteOnlyWorksheet):
     """openpyxl's write-only worksheet fed whole rows: a row of openpyxl cells (written by
-    openpyxl's writer) or data lines already serialized as XML."""
+    openpyxl's writer) or data lines already serialized as XML. ``dimension``: the used
+    range, written before the rows (openpyxl's writer reads ``calculate_dimension``)."""
+
+    dimension = "A1:A1"
+
+    def calculate_dimension(self) -> str:
+        return self.dimension
 
     def send(self, item: tuple[int, list[Cell]] | bytes) -> None:
         self._get_writer()
@@ -93,6 +99,27 @@ class SheetBuffer:
         self.max_column = 0
         self._styles: dict[StyleKey, StyleArray] = {}
         self._fills: dict[int, Fill] = {}
+        self._touched: list[tuple[int, int]] = []
+
+    def coordinate(self, row: int, column: int) -> str:
+        """The coordinate of (row, column), counted in the sheet's used range as
+        ``ws.cell(row, column).coordinate`` counts it (without a cell)."""
+        self._touched.append((row, column))
+        self.max_row = max(self.max_row, row)
+        self.max_column = max(self.max_column, column)
+        return f"{get_column_letter(column)}{row}"
+
+    def used_range(self) -> str:
+        """The range of every cell made or counted, as a worksheet's ``calculate_dimension``."""
+        rows = [*self.rows, *self.lines, *(r for r, _ in self._touched)]
+        if not rows:
+            return "A1:A1"
+        columns = [c for cells in self.rows.values() for c in cells] + [c for _, c in self._touched]
+        if self.lines:
+            columns.append(1)
+        return (
+            f"{get_column_letter(min(columns))}{min(rows)}:{get_column_letter(self.max_column)}{self.max_row}"
+        )
 
     @property
     def row_dimensions(self) -> DimensionHolder:
@@ -175,6 +202,7 @@ class SheetBuffer:
 
     def flush(self) -> None:
         """Write the cells, row by row (the sheet's settings must be set by now)."""
+        self.sheet.dimension = self.used_range()
         heads: dict[StyleKey, str] = {}
         pending: list[str] = []
         for r in range(1, self.max_row + 1):

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import duckdb
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from reports import queries as q
 from reports import styles as st
@@ -105,8 +104,8 @@ def _ranking_sheet(
         "Thay đổi thứ hạng: số dương là tăng hạng so với kỳ trước. Chỉ số = tổng điểm / điểm tối đa"
         " của các tiêu chí áp dụng × 100; tiêu chí không áp dụng không tính là 0 điểm.",
     )
-    ws.sheet.freeze_panes = f"D{HEADER_ROW + 1}"
-    ws.sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{max(last, HEADER_ROW)}"
+    ws.sheet.freeze_panes = ws.coordinate(HEADER_ROW + 1, 4)
+    ws.sheet.auto_filter.ref = f"A{HEADER_ROW}:{ws.coordinate(max(last, HEADER_ROW), len(headers))}"
     st.fit_columns(ws, HEADER_ROW)
     st.print_setup(ws.sheet, HEADER_ROW)
 
@@ -159,7 +158,7 @@ def _points_lost_sheet(
         for i, r in enumerate(found, start=1)
     ]
     write_lines(ws, HEADER_ROW + 1, lines, len(POINTS_LOST_HEADERS))
-    ws.sheet.freeze_panes = f"D{HEADER_ROW + 1}"
+    ws.sheet.freeze_panes = ws.coordinate(HEADER_ROW + 1, 4)
     ws.sheet.auto_filter.ref = f"A{HEADER_ROW}:P{HEADER_ROW + max(len(found), 1)}"
     st.fit_columns(ws, HEADER_ROW, max_width=70)
     st.print_setup(ws.sheet, HEADER_ROW)
@@ -229,8 +228,8 @@ def _findings_sheet(
     write_lines(ws, HEADER_ROW + 1, lines, len(FINDINGS_HEADERS))
     if not found:
         put(ws, HEADER_ROW + 1, 2, "Không có vấn đề nào chưa xử lý.")
-    ws.sheet.freeze_panes = f"B{HEADER_ROW + 1}"
-    last = f"{get_column_letter(len(FINDINGS_HEADERS))}{HEADER_ROW + max(len(found), 1)}"
+    ws.sheet.freeze_panes = ws.coordinate(HEADER_ROW + 1, 2)
+    last = ws.coordinate(HEADER_ROW + max(len(found), 1), len(FINDINGS_HEADERS))
     ws.sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}"
     st.fit_columns(ws, HEADER_ROW, max_width=80)
     st.print_setup(ws.sheet, HEADER_ROW)
