@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from publication.marts import PUBLISHED_MARTS
 from settings import Settings
-from tests.e2e.inbox_files import write_small_inbox
+from tests.e2e.inbox_files import DOSSIERS_CSV, write_small_inbox
 
 runner = CliRunner()
 
@@ -114,3 +114,42 @@ def test_a_night_rebuilds_only_what_its_new_family_feeds(night_two: tuple[Settin
 
     # the new records are in the published figures: 866, January to November 2023
     assert l866_records_to_november(scoped) == [(3, 2, 1)]
+
+
+# Sa Đéc's legacy district code reporting 2026, after the 2025 reorganisation ended it
+# (valid until 2025-06-30): ingest loads it (a legacy code with a year), the unit-code rule
+# (an error) finds it no longer valid
+DOSSIERS_OF_A_UNIT_NO_LONGER_VALID = (
+    DOSSIERS_CSV.splitlines()[0] + "\nL867;Thành phố Sa Đéc;Năm 2026;huyện;0;8.000;8.000;0;7.976;24;0;0\n"
+)
+
+
+def _held_back(settings: Settings, *flags: str) -> str:
+    result = runner.invoke(app, ["run", *flags, "--warehouse", str(settings.warehouse_dir)])
+    assert result.exit_code != 0, result.output
+    return result.output
+
+
+def test_a_scoped_night_checks_the_unit_codes_it_is_about_to_publish(
+    warehouse_settings: Settings, tmp_path
+) -> None:
+    """The unit-code rule (error) reads the facts dbt rebuilds: in a night scoped to the
+    dossier statistics it runs after them, so tonight's unit no longer valid holds the night
+    back as the whole pipeline does, and the published marts stay last night's. (It ran
+    before dbt there and passed on last night's facts: the night published.)"""
+    write_small_inbox(warehouse_settings.inbox_dir)
+    _run(warehouse_settings)
+    published_before = _published(warehouse_settings)
+    (warehouse_settings.inbox_dir / "ho_so_sa_dec_2026.csv").write_text(
+        DOSSIERS_OF_A_UNIT_NO_LONGER_VALID, encoding="utf-8"
+    )
+    whole = Settings.from_env({"PARWH_WAREHOUSE": str(tmp_path / "whole")})
+    shutil.copytree(warehouse_settings.warehouse_dir, whole.warehouse_dir)
+
+    output = _held_back(warehouse_settings)
+    assert "Tonight: only what depends on dossiers " in output
+    assert "gx_unit_codes_valid" in output and "held publication back" in output, output
+    assert _published(warehouse_settings) == published_before
+
+    output = _held_back(whole, "--force")
+    assert "gx_unit_codes_valid" in output and "held publication back" in output, output

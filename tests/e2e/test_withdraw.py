@@ -17,7 +17,8 @@ from publication.diff import differences
 from settings import Settings
 from submissions.withdrawal import os_user, withdraw
 from tests.e2e.inbox_files import write_bad_budget, write_small_inbox
-from tests.e2e.test_incremental_records import _aggregated, _dbt_run, _differences, _load_night, _row
+from tests.e2e.test_incremental_records import HEADER, _aggregated, _dbt_run, _differences, _row
+from tests.e2e.warehouse_io import load_records_night
 
 runner = CliRunner()
 BAD = "giai_ngan_hong_ngu_2023_sua.csv"  # Hồng Ngự's budget: 200 % of plan disbursed (error)
@@ -151,9 +152,10 @@ def test_withdrawing_a_record_export_rebuilds_the_incremental_months(warehouse_s
     next build must forget the withdrawn records, corrections of older dossiers included."""
     settings = warehouse_settings
     unit = "25747"
-    _load_night(
+    load_records_night(
         settings,
         "ho_so_thang_1.csv",
+        HEADER,
         [_row(f"A{i}", unit, f"2026-01-{i + 1:02d} 08:00", "2026-01-20 17:00",
               "2026-01-15 10:00" if i % 2 else "") for i in range(6)],
     )  # fmt: skip
@@ -164,9 +166,10 @@ def test_withdrawing_a_record_export_rebuilds_the_incremental_months(warehouse_s
     assert _aggregated(settings.database_path, unit)["2026-01"] == (0, 6, 3, 0, 3)
 
     # a later export: a correction of A0 (finished late in February) and a new dossier
-    _load_night(
+    load_records_night(
         settings,
         "ho_so_thang_2.csv",
+        HEADER,
         [
             _row("A0", unit, "2026-01-01 08:00", "2026-01-20 17:00", "2026-02-20 08:00"),
             _row("A100", unit, "2026-02-02 08:00", "2026-02-10 17:00", "2026-02-05 08:00"),
