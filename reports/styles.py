@@ -9,17 +9,33 @@ shows as ``58.053,50``. No text copies of numbers, so sums, sorting and filters 
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import Protocol
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.dimensions import DimensionHolder
 from openpyxl.worksheet.worksheet import Worksheet
 
-if TYPE_CHECKING:
-    from reports.cells import SheetBuffer
+
+class BufferedSheet(Protocol):
+    """What the header and width helpers need of a sheet being written: the cells kept by
+    :class:`reports.cells.SheetBuffer` (declared here as a protocol: cells imports styles)."""
+
+    max_row: int
+    max_column: int
+    sheet: WriteOnlyWorksheet
+
+    @property
+    def row_dimensions(self) -> DimensionHolder: ...
+
+    def cell(self, row: int, column: int, value: object = None) -> Cell: ...
+
+    def values(self, min_row: int) -> Iterator[tuple[int, int, object, str]]: ...
+
 
 INT = "#,##0"
 DEC2 = "#,##0.00"
@@ -53,7 +69,7 @@ def sheet_title(text: str, taken: set[str]) -> str:
     return name
 
 
-def write_header(ws: SheetBuffer | Worksheet, row: int, headers: list[str]) -> None:
+def write_header(ws: BufferedSheet | Worksheet, row: int, headers: list[str]) -> None:
     for col, text in enumerate(headers, start=1):
         cell = ws.cell(row=row, column=col, value=text)
         cell.font = BOLD
@@ -74,7 +90,7 @@ def _display_len(value: object, number_format: str) -> int:
     return max(len(line) for line in text.splitlines()) if text else 0
 
 
-def fit_columns(ws: SheetBuffer, header_row: int, min_width: int = 6, max_width: int = 60) -> None:
+def fit_columns(ws: BufferedSheet, header_row: int, min_width: int = 6, max_width: int = 60) -> None:
     """Column widths that fit the values (headers wrap, so they count for a third); every
     column of the sheet from the header row down gets one."""
     if ws.max_row < header_row:
