@@ -18,7 +18,7 @@ from settings import Settings
 from submissions.withdrawal import os_user, withdraw
 from tests.e2e.inbox_files import write_bad_budget, write_small_inbox
 from tests.e2e.test_incremental_records import HEADER, _aggregated, _dbt_run, _differences, _row
-from tests.e2e.warehouse_io import load_records_night
+from tests.e2e.warehouse_io import load_records_night, query
 
 runner = CliRunner()
 BAD = "giai_ngan_hong_ngu_2023_sua.csv"  # Hồng Ngự's budget: 200 % of plan disbursed (error)
@@ -28,22 +28,6 @@ REASON = "Kế hoạch vốn nhập sai (2.000 thay vì 1.000 triệu đồng)"
 def _parwh(settings: Settings, *args: str) -> tuple[int, str]:
     result = runner.invoke(app, [*args, "--warehouse", str(settings.warehouse_dir)])
     return result.exit_code, result.output
-
-
-def _working(settings: Settings, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(settings.database_path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def _published(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_a_blocking_submission_is_withdrawn_and_the_next_night_publishes(
@@ -79,7 +63,7 @@ def test_a_blocking_submission_is_withdrawn_and_the_next_night_publishes(
         "select count(*) from raw.budget where file_id in"
         f" (select file_id from raw.file_manifest where file_name = '{BAD}')"
     )
-    assert _working(settings, bad_rows) == [(0,)]
+    assert query(settings.database_path, bad_rows) == [(0,)]
 
     # the next night is not "nothing new": it says why it runs, rebuilds and publishes
     code, output = _parwh(settings, "run")
@@ -98,8 +82,8 @@ def test_a_blocking_submission_is_withdrawn_and_the_next_night_publishes(
         "select rule, severity, unit_code, period_label, source_file, message"
         " from marts.data_quality_findings where run_id = (select run_id from meta.publication)"
     )
-    assert sorted(_published(before, findings)) == sorted(_published(settings.latest_path, findings))
-    held_back = _published(
+    assert sorted(query(before, findings)) == sorted(query(settings.latest_path, findings))
+    held_back = query(
         settings.latest_path,
         "select source_file from marts.data_quality_findings where severity = 'error'",
     )
@@ -114,8 +98,8 @@ def test_a_blocking_submission_is_withdrawn_and_the_next_night_publishes(
         con.close()
 
     # the audit record: who, when, why, what was removed
-    ((name, units, periods, reason, by, removed, moved, at),) = _working(
-        settings,
+    ((name, units, periods, reason, by, removed, moved, at),) = query(
+        settings.database_path,
         "select file_name, unit_codes, period_labels, reason, withdrawn_by, rows_removed, moved_to,"
         " withdrawn_at from raw.submission_withdrawals",
     )
