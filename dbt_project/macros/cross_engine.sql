@@ -63,11 +63,15 @@
 {%- endmacro %}
 
 {% macro default__rewrite_by_partition(partition_column) -%}
-    {#- DuckDB: delete the partitions the new rows touch, then insert them -#}
+    {#- DuckDB: delete the partitions the new rows touch, then insert them. The key is one
+        column, not a list: dbt-duckdb deletes by `key in (select key from new rows)` (a
+        semi join); with a list it deletes `using` the new rows joined on the key, which
+        pairs every stored row of a month with every new row of it (10 s a night at 1M
+        records for int_qd766_records_monthly, 40,000 rows a month). -#}
     {{ return({
         'materialized': 'incremental',
         'incremental_strategy': 'delete+insert',
-        'unique_key': [partition_column],
+        'unique_key': partition_column,
         'on_schema_change': 'sync_all_columns',
     }) }}
 {%- endmacro %}
