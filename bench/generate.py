@@ -284,6 +284,20 @@ def generate_history(
     return GeneratedInbox(inbox, records, files, others, len(units), HISTORY_START, HISTORY_END)
 
 
+def increment_tag(day: date) -> str:
+    """The file-name tag of an increment day: ``_ngay_DD`` in November (the days after the
+    history), ``_ngay_DD_MM`` in any other month."""
+    in_november = day.month == INCREMENT_DAY.month
+    return f"_ngay_{day.day:02d}" if in_november else f"_ngay_{day.day:02d}_{day.month:02d}"
+
+
+def increment_day_of(name: str) -> date:
+    """The day an increment file (named with :func:`increment_tag`) holds."""
+    parts = name.split("_ngay_")[1].split(".")[0].split("_")
+    month = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else INCREMENT_DAY.month
+    return date(INCREMENT_DAY.year, month, int(parts[0][:2]))
+
+
 def generate_increment(
     inbox: Path,
     records: int,
@@ -305,7 +319,7 @@ def generate_increment(
         con.execute("create temp table bench_units as select * from bench_units_df")
         files = write_records(
             con, inbox, n=records, offset=history_records, first=day, last=day,
-            seed=seed + (day - INCREMENT_DAY).days, n_units=len(units), tag=f"_ngay_{day.day:02d}",
+            seed=seed + (day - INCREMENT_DAY).days, n_units=len(units), tag=increment_tag(day),
             fmt=fmt,
         )  # fmt: skip
     finally:

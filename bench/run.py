@@ -18,12 +18,12 @@ import platform
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 
-from bench.generate import generate_history, generate_increment
+from bench.generate import INCREMENT_DAY, generate_history, generate_increment, increment_day_of
 from bench.measure import (
     MONTH_AGGREGATE_COLUMNS,
     STAGES,
@@ -176,18 +176,31 @@ def bench_one(
     )  # fmt: skip
 
 
-def next_day(result: Result, work: Path, *, threads: int, memory_limit: str, days: int = 1) -> Result:
+def next_day(
+    result: Result,
+    work: Path,
+    *,
+    threads: int,
+    memory_limit: str,
+    days: int = 1,
+    first_day: date | None = None,
+) -> Result:
     """``days`` more increment nights on the warehouse a previous run built (each the day
-    after the last one generated; the last is kept), then a no-op and a forced no-op night.
-    After a change to the pipeline the first night runs the whole pipeline (new code), so
-    ``--days 2`` measures a steady night."""
+    after the last one generated, the first ``first_day`` when given; the last is kept),
+    then a no-op and a forced no-op night. After a change to the pipeline the first night
+    runs the whole pipeline (new code), so ``--days 2`` measures a steady night. A first
+    day in a month later than any built (``--day 2026-12-01``) measures the night a month
+    opens: the dossiers still open are counted in it."""
     root = work / f"n{result.records}"
     inbox, warehouse, logs = root / "inbox", root / "warehouse", root / "logs"
     kw = {"memory_limit": memory_limit, "threads": threads, "log_dir": logs}
-    for _ in range(days):
-        done = sorted(int(p.name.split("_ngay_")[1][:2]) for p in inbox.glob("*_ngay_*"))
-        day = date(2026, 11, (done[-1] if done else 1) + 1)
-        history = result.records + result.increment_records * len(set(done))
+    for night in range(days):
+        done = sorted({increment_day_of(p.name) for p in inbox.glob("*_ngay_*")})
+        after_last = done[-1] + timedelta(days=1) if done else INCREMENT_DAY
+        day = first_day if first_day and night == 0 else after_last
+        if day in done:
+            raise SystemExit(f"bench: {day} was already generated in {inbox}")
+        history = result.records + result.increment_records * len(done)
         generate_increment(
             inbox, result.increment_records, history, fmt=result.fmt, threads=threads,
             memory_limit=memory_limit, day=day,
@@ -466,6 +479,12 @@ def main(argv: list[str] | None = None) -> int:
         " increment, a no-op and a forced no-op night again (after a change to the pipeline)",
     )
     ap.add_argument("--days", type=int, default=1, help="with --next-day: increment nights per N")
+    ap.add_argument(
+        "--day",
+        type=date.fromisoformat,
+        default=None,
+        help="with --next-day: the first night's day (YYYY-MM-DD; default the day after the last)",
+    )
     args = ap.parse_args(argv)
     if not args.records and not args.render_only:
         ap.error("give at least one --records N (or --render-only)")
@@ -474,7 +493,12 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.records if args.next_day else []:
         print(f"[bench] N = {n:,}: one more day on the existing history …", flush=True)
         results[n] = next_day(
-            results[n], args.work, threads=args.threads, memory_limit=args.memory_limit, days=args.days
+            results[n],
+            args.work,
+            threads=args.threads,
+            memory_limit=args.memory_limit,
+            days=args.days,
+            first_day=args.day,
         )
         save_results(store, results)
         write_out(args.out, render(results, args.not_run))
