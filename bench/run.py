@@ -184,13 +184,15 @@ def next_day(
     memory_limit: str,
     days: int = 1,
     first_day: date | None = None,
+    skip_noop: bool = False,
 ) -> Result:
     """``days`` more increment nights on the warehouse a previous run built (each the day
     after the last one generated, the first ``first_day`` when given; the last is kept),
     then a no-op and a forced no-op night. After a change to the pipeline the first night
     runs the whole pipeline (new code), so ``--days 2`` measures a steady night. A first
     day in a month later than any built (``--day 2026-12-01``) measures the night a month
-    opens: the dossiers still open are counted in it."""
+    opens: the dossiers still open are counted in it. ``skip_noop``: only the increment
+    nights (the no-op nights and the floor beside them are not measured again)."""
     root = work / f"n{result.records}"
     inbox, warehouse, logs = root / "inbox", root / "warehouse", root / "logs"
     kw = {"memory_limit": memory_limit, "threads": threads, "log_dir": logs}
@@ -211,6 +213,8 @@ def next_day(
             f" run {_s(result.increment.run_s)} s ({result.increment.scope})",
             flush=True,
         )
+    if skip_noop:  # the no-op nights of the previous measurement are kept
+        return result
     result.noop = run_pipeline("no-op night", inbox, warehouse, **kw)  # type: ignore[arg-type]
     result.noop_forced = run_pipeline(
         "no-op night, forced",
@@ -499,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
             memory_limit=args.memory_limit,
             days=args.days,
             first_day=args.day,
+            skip_noop=args.skip_noop,
         )
         save_results(store, results)
         write_out(args.out, render(results, args.not_run))
