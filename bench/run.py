@@ -176,6 +176,10 @@ def bench_one(
     )  # fmt: skip
 
 
+def _stage_seconds(run: PipelineRun) -> dict[str, float]:
+    return {stage: round(seconds, 1) for stage, seconds in (run.stages or {}).items()}
+
+
 def next_day(
     result: Result,
     work: Path,
@@ -210,7 +214,9 @@ def next_day(
         result.increment = run_pipeline(f"increment ({day:%d/%m})", inbox, warehouse, **kw)  # type: ignore[arg-type]
         print(
             f"[bench] N = {result.records:,}, {day:%d/%m}: wall {_s(result.increment.wall_s)} s,"
-            f" run {_s(result.increment.run_s)} s ({result.increment.scope})",
+            f" run {_s(result.increment.run_s)} s ({result.increment.scope});"
+            f" stages {_stage_seconds(result.increment)};"
+            f" slowest dbt nodes {(result.increment.dbt_slowest or [])[:3]}",
             flush=True,
         )
     if skip_noop:  # the no-op nights of the previous measurement are kept
