@@ -11,31 +11,25 @@ without an openpyxl cell each."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from typing import Protocol
 
-from lxml import etree
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL_CHARACTERS
 from openpyxl.cell.cell import Cell
-from openpyxl.compat.strings import safe_string
 from openpyxl.styles import Alignment, Fill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.dimensions import DimensionHolder
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import xmlfile
 
 from reports import styles as st
+from reports.lines import Column, Line, StyleKey, Value, line_columns, line_xml, make_line, safe_text
 
 #: the row of a sheet's column headers (title and subtitle above)
 HEADER_ROW = 4
 WRAP = Alignment(wrap_text=True, vertical="top")
-#: a value and its number format (None: General)
-Value = tuple[object, str | None]
-#: a style of data cells: number format, wrapped, fill (0: none, else its id()), bordered
-StyleKey = tuple[str | None, bool, int, bool]
-#: openpyxl keeps at most this many characters of a text (Cell.check_string)
-TEXT_LIMIT = 32_767
 #: data lines written to the stream at once
 _CHUNK = 500
 
@@ -44,15 +38,44 @@ class CellHolder(Protocol):
     def cell(self, row: int, column: int, value: object = None) -> Cell: ...
 
 
+class RawWriter(WorksheetWriter):
+    """openpyxl's sheet writer on a file it keeps open (``raw``): rows already serialized
+    are written to it as they are, between the elements openpyxl writes (no parse)."""
+
+    raw = None
+
+    def get_stream(self):  # type: ignore[no-untyped-def]  # openpyxl's generator protocol
+        with (
+            open(self.out, "wb") as self.raw,
+            xmlfile(self.raw) as xf,
+            xf.element("worksheet", xmlns=SHEET_MAIN_NS),
+        ):
+            try:
+                while True:
+                    el = yield
+                    if el is True:
+                        yield xf
+                    elif el is not None:
+                        xf.write(el)
+            except GeneratorExit:
+                pass
+
+
 class StreamedSheet(WriteOnlyWorksheet):
     """openpyxl's write-only worksheet fed whole rows: a row of openpyxl cells (written by
-    openpyxl's writer) or data lines already serialized as XML. ``dimension``: the used
-    range, written before the rows (openpyxl's writer reads ``calculate_dimension``)."""
+    openpyxl's writer) or data lines already serialized as XML (UTF-8, written as they
+    are). ``dimension``: the used range, written before the rows (openpyxl's writer reads
+    ``calculate_dimension``)."""
 
     dimension = "A1:A1"
 
     def calculate_dimension(self) -> str:
         return self.dimension
+
+    def _get_writer(self) -> None:
+        if self._writer is None:
+            self._writer = RawWriter(self)
+            self._writer.write_top()
 
     def send(self, item: tuple[int, list[Cell]] | bytes) -> None:
         self._get_writer()
@@ -68,8 +91,8 @@ class StreamedSheet(WriteOnlyWorksheet):
                 while True:
                     item = yield
                     if isinstance(item, bytes):
-                        for row in etree.fromstring(b"<rows>" + item + b"</rows>"):
-                            xf.write(row)
+                        xf.flush()  # what lxml holds goes first
+                        self._writer.raw.write(item)
                     else:
                         row_idx, cells = item
                         self._writer.write_row(xf, cells, row_idx)
@@ -93,8 +116,8 @@ class SheetBuffer:
     def __init__(self, sheet: StreamedSheet) -> None:
         self.sheet = sheet
         self.rows: dict[int, dict[int, Cell]] = {}
-        #: data lines kept as values: row -> [(value, number format, style key)]
-        self.lines: dict[int, list[tuple[object, str | None, StyleKey]]] = {}
+        #: data lines kept as values
+        self.lines: dict[int, Line] = {}
         self.max_row = 0
         self.max_column = 0
         self._styles: dict[StyleKey, StyleArray] = {}
@@ -169,17 +192,9 @@ class SheetBuffer:
         if fill is not None:
             fill_id = id(fill)
             self._fills[fill_id] = fill
-        line: list[tuple[object, str | None, StyleKey]] = []
-        for col, (value, fmt) in enumerate(values, start=1):
-            wrapped = wrap_long and isinstance(value, str) and len(value) > 60
-            if isinstance(value, str):
-                value = _text(value)[:TEXT_LIMIT]
-            line.append((value, fmt, (fmt, wrapped, fill_id, col <= n_cols)))
-        for _ in range(len(values), n_cols):
-            line.append((None, None, (None, False, 0, True)))
-        self.lines[row] = line
+        line = self.lines[row] = make_line(values, n_cols, wrap_long, fill_id)
         self.max_row = max(self.max_row, row)
-        self.max_column = max(self.max_column, len(line))
+        self.max_column = max(self.max_column, len(line.values))
 
     def values(self, min_row: int) -> Iterator[tuple[int, int, object, str]]:
         """(row, column, value, number format) of every cell from ``min_row`` down, in
@@ -187,7 +202,7 @@ class SheetBuffer:
         for r in range(min_row, self.max_row + 1):
             line = self.lines.get(r)
             if line is not None:
-                for col, (value, fmt, _) in enumerate(line, start=1):
+                for col, (value, fmt) in enumerate(zip(line.values, line.formats, strict=True), start=1):
                     yield r, col, value, fmt or "General"
                 continue
             for col, cell in self.rows.get(r, {}).items():
@@ -197,19 +212,22 @@ class SheetBuffer:
         """(column, value) of the cells of ``row``."""
         line = self.lines.get(row)
         if line is not None:
-            return enumerate((value for value, _, _ in line), start=1)
+            return enumerate(line.values, start=1)
         return ((col, cell.value) for col, cell in self.rows.get(row, {}).items())
 
     def flush(self) -> None:
         """Write the cells, row by row (the sheet's settings must be set by now)."""
         self.sheet.dimension = self.used_range()
-        heads: dict[StyleKey, str] = {}
+        kinds: dict[tuple[object, ...], list[Column]] = {}
         pending: list[str] = []
         for r in range(1, self.max_row + 1):
             line = self.lines.get(r)
             xml = None
             if line is not None and r not in self.sheet.row_dimensions:
-                xml = self._line_xml(r, line, heads)
+                columns = kinds.get(line.kind)
+                if columns is None:
+                    columns = kinds[line.kind] = line_columns(line, self._style_attribute)
+                xml = line_xml(r, line, columns)
             if xml is not None:
                 pending.append(xml)
                 if len(pending) >= _CHUNK:
@@ -225,11 +243,12 @@ class SheetBuffer:
             self.sheet.send("".join(pending).encode())
         self.rows, self.lines = {}, {}
 
-    def _line_cells(self, row: int, line: list[tuple[object, str | None, StyleKey]]) -> dict[int, Cell]:
+    def _line_cells(self, row: int, line: Line) -> dict[int, Cell]:
         """A data line as openpyxl cells (values the XML path does not write, e.g. dates)."""
         cells = {}
-        for col, (value, fmt, key) in enumerate(line, start=1):
-            cell = Cell(self.sheet, row=row, column=col, style_array=self.style(key))
+        for index, (value, fmt) in enumerate(zip(line.values, line.formats, strict=True)):
+            col = index + 1
+            cell = Cell(self.sheet, row=row, column=col, style_array=self.style(line.key(index)))
             if isinstance(value, str):
                 cell.value = value
                 cell.data_type = "s"  # never "f": submitted text is not a formula
@@ -240,54 +259,11 @@ class SheetBuffer:
             cells[col] = cell
         return cells
 
-    def _line_xml(
-        self, row: int, line: list[tuple[object, str | None, StyleKey]], heads: dict[StyleKey, str]
-    ) -> str | None:
-        """The XML openpyxl writes for the row: ``<c>`` with the style id when styled,
-        ``t="n"`` and ``<v>`` for numbers, ``t="inlineStr"`` for text, empty styled cells;
-        None when a value is of another type (written by openpyxl then)."""
-        parts = [f'<row r="{row}">']
-        suffix = str(row)
-        for col, (value, _, key) in enumerate(line, start=1):
-            head = heads.get(key)
-            if head is None:
-                head = heads[key] = self._style_attribute(key)
-            kind = value.__class__
-            if value is None:
-                if head:
-                    parts.append(f'<c r="{_LETTERS[col]}{suffix}"{head} t="n"/>')
-            elif kind is str:
-                parts.append(f'<c r="{_LETTERS[col]}{suffix}"{head}{_text_xml(value)}')  # type: ignore[arg-type]
-            elif kind is int or kind is Decimal or kind is float:
-                parts.append(f'<c r="{_LETTERS[col]}{suffix}"{head} t="n"><v>{safe_string(value)}</v></c>')
-            else:
-                return None
-        parts.append("</row>")
-        return "".join(parts)
-
     def _style_attribute(self, key: StyleKey) -> str:
         """`` s="<id>"`` of a styled cell of ``key`` (the id registers its style in the
         workbook, as openpyxl's ``Cell.style_id``); empty when unstyled."""
         array = self.style(key)
         return f' s="{self.sheet.parent._cell_styles.add(array)}"' if any(array) else ""
-
-
-def _text_xml(value: str) -> str:
-    """The rest of a text cell's XML after its ``r`` and ``s`` attributes."""
-    if not value:
-        return ' t="inlineStr"/>'
-    # as lxml escapes text; a bare carriage return would be read back as a line feed
-    if "&" in value or "<" in value or ">" in value or "\r" in value:
-        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f' t="inlineStr"><is><t{space}>{value}</t></is></c>'
-
-
-_LETTERS = [""] + [get_column_letter(c) for c in range(1, 703)]
-
-
-def _text(value: str) -> str:
-    return _ILLEGAL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
 
 
 def put(ws: CellHolder, row: int, column: int, value: object) -> Cell:
@@ -296,7 +272,7 @@ def put(ws: CellHolder, row: int, column: int, value: object) -> Cell:
     characters a workbook cannot hold are shown as ``\\x1b`` instead of failing the report."""
     if isinstance(value, str):
         cell = ws.cell(row=row, column=column)
-        cell.value = _text(value)
+        cell.value = safe_text(value)
         cell.data_type = "s"  # never "f": submitted text is not a formula
         return cell
     return ws.cell(row=row, column=column, value=value)

@@ -4,6 +4,8 @@ mart_index_claims_vs_data): stage, points and scores, areas, points lost, claims
 
 from __future__ import annotations
 
+from itertools import zip_longest
+
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -192,10 +194,16 @@ def _index_claim_lines(report: q.IndexReport) -> list[list[Value]]:
 
 def fit_block_columns(ws: SheetBuffer, header_rows: set[int], skipped: set[int]) -> None:
     """Widths that fit the values; headers wrap (count for their longest word, at most a
-    few), the blocks' headings span columns (not counted)."""
+    few), the blocks' headings span columns (not counted). The data lines are measured a
+    column at a time (see :func:`_column_width`)."""
     widths: dict[int, int] = {}
+    lines = []
     for r in range(4, ws.max_row + 1):
         if r in skipped:
+            continue
+        line = ws.lines.get(r)
+        if line is not None and r not in header_rows:
+            lines.append(line.values)
             continue
         header = r in header_rows
         for col, value in ws.row_values(r):
@@ -210,8 +218,33 @@ def fit_block_columns(ws: SheetBuffer, header_rows: set[int], skipped: set[int])
                 n = len(f"{value:,.2f}") + 2
             if n > widths.get(col, 0):
                 widths[col] = n
+    for col, column in enumerate(zip_longest(*lines), start=1):
+        n = _column_width(column)
+        if n > widths.get(col, 0):
+            widths[col] = n
     for col in sorted(widths):
         ws.sheet.column_dimensions[get_column_letter(col)].width = max(6, min(60, widths[col] + 2))
+
+
+def _column_width(values: tuple[object, ...]) -> int:
+    """The widest of ``values`` as :func:`fit_block_columns` counts a value: a text its
+    length, a number its length as ``1,234.56`` and 2. The widest number is the largest or
+    the smallest (the length grows with the magnitude, a minus sign adds one), unless a
+    value is NaN or the values do not compare, or they are all shorter than ``-0.00`` (a
+    negative zero equals zero): then each is measured."""
+    texts = [v for v in values if isinstance(v, str)]
+    numbers = [v for v in values if v is not None and not isinstance(v, str)]
+    n = max(map(len, texts), default=0)
+    if numbers:
+        try:
+            ends = numbers if any(v != v for v in numbers) else [max(numbers), min(numbers)]  # noqa: PLR0124
+        except TypeError:
+            ends = numbers
+        widest = max(len(f"{v:,.2f}") for v in ends)
+        if widest < len("-0.00"):
+            widest = max(len(f"{v:,.2f}") for v in numbers)
+        n = max(n, widest + 2)
+    return n
 
 
 def index_sheet(ws: SheetBuffer, report: q.IndexReport, period: str, sub: str) -> None:

@@ -78,7 +78,7 @@ def published_reports(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     stamp = out_dir / "dbt_docs" / "code_fingerprint.txt"
     if not docs_index.exists() or not stamp.exists() or stamp.read_text() != fingerprint:
         # the catalogue changes with the code only
-        built = full_build_manifest(settings.dbt_target_dir, context.run_id)
+        built = full_build_manifest(settings.dbt_target_dir, context.run.run_id)
         docs_index = publish_dbt_docs(dbt, out_dir, built)
         context.log.info(
             "dbt docs from tonight's build (not compiled again)" if built else "dbt docs: project compiled"

@@ -1,0 +1,37 @@
+"""The HTML report written by a second process (reports.html_process) while the workbooks
+are written: the same files as written by one process, its errors raised the same, and
+nothing written by it when the file holds another publication."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.reports_speed import compare_dirs
+from reports import html_process, write_reports, writer
+from reports import queries as q
+
+
+def test_the_second_process_writes_the_same_reports(
+    published_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = write_reports(published_db, tmp_path / "one")
+    monkeypatch.setattr(writer, "SECOND_PROCESS_FROM_BYTES", 0)
+    both = write_reports(published_db, tmp_path / "two")
+    assert [p.relative_to(tmp_path / "two") for p in both] == [p.relative_to(tmp_path / "one") for p in alone]
+    assert compare_dirs(tmp_path / "one", tmp_path / "two") == []
+
+
+def test_the_second_process_raises_its_error_here(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.duckdb"
+    process = html_process.start(missing, q.Publication(None, None), tmp_path, "par_basic", "2023", None)
+    with pytest.raises(FileNotFoundError, match=f"no publication at {missing}"):
+        html_process.finish(process)
+
+
+def test_another_publication_is_not_written_by_the_second_process(published_db: Path, tmp_path: Path) -> None:
+    other = q.Publication("another-run", None)
+    process = html_process.start(published_db, other, tmp_path, "par_basic", "2023", None)
+    assert html_process.finish(process) is None
+    assert list(tmp_path.iterdir()) == []
