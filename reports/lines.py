@@ -4,6 +4,7 @@ made once per kind of line (the number formats, the wrapped texts, the fill)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
@@ -23,12 +24,16 @@ TEXT_LIMIT = 32_767
 Column = tuple[str, str, bool]
 
 _LETTERS = [""] + [get_column_letter(c) for c in range(1, 703)]
+#: characters XML cannot hold: the controls openpyxl rejects, and U+FFFE, U+FFFF
+_NOT_XML = re.compile(_ILLEGAL_CHARACTERS.pattern + "|[\ufffe\uffff]")
+_NON_CHARACTERS = re.compile("[\ufffe\uffff]")
 
 
 class Line(NamedTuple):
     """``values``: texts made safe, padded with None up to ``n_cols``; ``formats`` likewise;
     ``wrapped``: the indexes of texts that wrap; ``fill_id``: the fill of the values given
-    (``n_values`` of them; the padding cells are bordered, never filled)."""
+    (``n_values`` of them; the padding cells are bordered, never filled); ``plain``: no text
+    holds U+FFFE or U+FFFF (else the line is written by openpyxl, which refuses them)."""
 
     values: list[object]
     formats: tuple[str | None, ...]
@@ -36,6 +41,7 @@ class Line(NamedTuple):
     fill_id: int
     n_values: int
     n_cols: int
+    plain: bool = True
 
     @property
     def kind(self) -> tuple[object, ...]:
@@ -67,10 +73,13 @@ def make_line(values: list[Value], n_cols: int, wrap_long: bool, fill_id: int) -
         lengths = [len(kept[i]) for i in texts]  # type: ignore[arg-type]
         if wrap_long:
             wrapped = tuple([i for i, n in zip(texts, lengths, strict=True) if n > 60])
-        if _ILLEGAL_CHARACTERS.search("\n".join([kept[i] for i in texts])):  # type: ignore[misc]
+        joined = "\n".join([kept[i] for i in texts])  # type: ignore[misc]
+        if _NOT_XML.search(joined):
+            plain = not _NON_CHARACTERS.search(joined)
             for i in texts:
                 kept[i] = safe_text(kept[i])[:TEXT_LIMIT]  # type: ignore[arg-type]
-        elif max(lengths) > TEXT_LIMIT:
+            return Line(kept, formats, wrapped, fill_id, n_values, n_cols, plain)
+        if max(lengths) > TEXT_LIMIT:
             for i in texts:
                 kept[i] = kept[i][:TEXT_LIMIT]  # type: ignore[index]
     return Line(kept, formats, wrapped, fill_id, n_values, n_cols)
@@ -89,7 +98,10 @@ def line_columns(line: Line, style_attribute: Callable[[StyleKey], str]) -> list
 def line_xml(row: int, line: Line, columns: list[Column]) -> str | None:
     """The XML openpyxl writes for the line at ``row``: ``<c>`` with the style id when
     styled, ``t="n"`` and ``<v>`` for numbers, ``t="inlineStr"`` for text, empty styled
-    cells; None when a value is of another type (written by openpyxl then)."""
+    cells; None when a value is of another type, or a text holds U+FFFE or U+FFFF (written
+    by openpyxl then)."""
+    if not line.plain:
+        return None
     suffix = str(row)
     parts = [f'<row r="{suffix}">']
     append = parts.append

@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from bench.reports_speed import compare_workbooks
@@ -78,3 +79,13 @@ def test_streamed_lines_read_back_as_openpyxl_cells(tmp_path: Path) -> None:
     _streamed(tmp_path / "streamed.xlsx")
     _cells(tmp_path / "cells.xlsx")
     assert list(compare_workbooks(tmp_path / "cells.xlsx", tmp_path / "streamed.xlsx")) == []
+
+
+def test_a_text_xml_cannot_hold_fails_the_sheet_instead_of_writing_it(tmp_path: Path) -> None:
+    """U+FFFE and U+FFFF are no XML characters: the line goes to openpyxl, which refuses it
+    (no workbook that Excel would call damaged)."""
+    wb = Workbook(write_only=True)
+    ws = SheetBuffer(streamed_sheet(wb, "S"))
+    write_lines(ws, 1, [[("a\uffffb", None)]], 1)
+    with pytest.raises(ValueError, match="XML compatible"):
+        ws.flush()
