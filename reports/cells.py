@@ -5,8 +5,8 @@ The ranking workbook is written in openpyxl's write-only mode: a sheet's cells a
 a :class:`SheetBuffer` and streamed to the file in row order by :meth:`SheetBuffer.flush`,
 once the sheet's settings (widths, panes, filter, print setup) are set. Title, header and
 note rows are openpyxl cells; the data lines (up to ~1.5M cells in the 766 sheet) are kept
-as values and written as the same XML openpyxl writes for such cells (:func:`_line_xml`),
-without an openpyxl cell each."""
+as values (:mod:`reports.lines`) and written as the same XML openpyxl writes for such cells,
+without an openpyxl cell each, straight into the sheet's file (:class:`RawWriter`)."""
 
 from __future__ import annotations
 
