@@ -68,6 +68,18 @@
 
 {% macro duckdb__not_materialized() %}not materialized{% endmacro %}
 
+{% macro materialized() %}
+    {#- A small CTE read several times (an incremental night's few dossiers), computed once
+        instead of once per read: DuckDB may otherwise inline it, repeating its scan of the
+        whole record table. Spark inlines every CTE (a night's views are cached instead:
+        records_tonight). -#}
+    {{ return(adapter.dispatch('materialized', 'par_warehouse')()) }}
+{% endmacro %}
+
+{% macro default__materialized() %}{% endmacro %}
+
+{% macro duckdb__materialized() %}materialized{% endmacro %}
+
 {% macro signed_count(condition) %}
     {#- Dossiers counted with their sign (+1 counted, -1 no longer counted) where the
         condition holds: count(*) filter (where condition) when every sign is +1. -#}

@@ -1,7 +1,8 @@
 """The incremental 766 record model (int_qd766_records_monthly): a night's new records add
 what they change to the stored months, and the result equals a full rebuild of the same
-records (corrections, a later month, supplements, procedures); a night after records
-loaded before the stored build left the warehouse counts every month again."""
+records (corrections, a later month, supplements, procedures; a later month counts a
+dossier by its latest version, not an older open one); a night after records loaded before
+the stored build left the warehouse counts every month again."""
 
 from __future__ import annotations
 
@@ -97,6 +98,9 @@ def test_incremental_766_nights_equal_a_full_rebuild(warehouse_settings: Setting
         _row("S1", a, "2026-01-05 08:00", "2026-01-30 17:00", "2026-01-20 09:00", supplements="2"),
         _row("B1", b, "2026-01-05 08:00", "2026-01-20 17:00", "2026-01-15 09:00", channel="truc_tiep"),
         _row("N1", b, "", "", status="1"),  # registered online, never received: never counts
+        # E1 open, E2 ended in January (both re-exported on night 1b)
+        _row("E1", a, "2026-01-06 08:00", "2026-01-25 17:00", procedure="3.003"),
+        _row("E2", a, "2026-01-07 08:00", "2026-01-25 17:00", "2026-01-12 09:00", procedure="3.003"),
     ]  # fmt: skip
     load_records_night(warehouse_settings, "ho_so_dem_1.csv", HEADER, night_1)
     first = _dbt_run(warehouse_settings.warehouse_dir)
@@ -107,6 +111,17 @@ def test_incremental_766_nights_equal_a_full_rebuild(warehouse_settings: Setting
     # A6), all past their deadline (11, 14 and 17 January) at the month's end
     assert _month(path, a, "1.001", "2026-01") == (0, 10, 7, 6, 3, 0, 1)
     assert _month(path, a, "2.002", "2026-01") == (0, 1, 1, 0, 0, 0, 0)  # P1 a day late
+
+    # Night 1b, within the built month: E1 in fact ended in January (its older version, open,
+    # must not count in a later month), E2 was reopened (its latest version is open)
+    night_1b = [
+        _row("E1", a, "2026-01-06 08:00", "2026-01-25 17:00", "2026-01-22 09:00", procedure="3.003"),
+        _row("E2", a, "2026-01-07 08:00", "2026-01-25 17:00", procedure="3.003"),
+    ]  # fmt: skip
+    load_records_night(warehouse_settings, "ho_so_dem_1b.csv", HEADER, night_1b)
+    between = _dbt_run(warehouse_settings.warehouse_dir)
+    assert "tonight_dossiers" in between and "open_later" not in between  # no later month
+    assert _month(path, a, "3.003", "2026-01") == (0, 2, 1, 1, 1, 0, 0)  # E2 past due
 
     night_2 = [
         # a later month: every open dossier appears in March
@@ -127,6 +142,10 @@ def test_incremental_766_nights_equal_a_full_rebuild(warehouse_settings: Setting
     assert _month(path, a, "2.002", "2026-01") == ()  # P1 left 2.002: no row of zeros kept
     assert _month(path, a, "1.001", "2026-01")[:3] == (0, 11, 8)  # P1 joined 1.001
     assert _month(path, a, "1.001", "2026-03")[:2] == (2, 1)  # A3, A6 carried in; A100
+    # the later months count a dossier by its latest version: E2 (reopened), not E1 (its
+    # older version is open, its latest ended in January)
+    assert _month(path, a, "3.003", "2026-02")[:5] == (1, 0, 0, 0, 1)
+    assert _month(path, a, "3.003", "2026-03")[:5] == (1, 0, 0, 0, 1)
     assert query(path, f"select count(*) from intermediate.{MODEL} where unit_code = '{b}'"
                   " and period_start = date '2026-01-01'") == [(0,)]  # fmt: skip
 

@@ -1,5 +1,6 @@
 """The incremental record-level model: a night's new files recompute only the unit-months they
-touch, and the result equals a full rebuild of the same records, corrections included."""
+touch, and the result equals a full rebuild of the same records, corrections included (a
+later month counts a dossier by its latest version, not an older open one)."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def _differences(incremental: Path, rebuilt: Path) -> tuple[list[tuple], list[tu
 
 
 def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -> None:
-    a, b, c, d = "25747", "25750", "25760", "25768"  # current communes, records of 2026
+    a, b, c, d, e = "25747", "25750", "25760", "25768", "25771"  # current communes, records of 2026
     night_1 = [
         _row(f"A{i}", a, f"2026-01-{i + 1:02d} 08:00", f"2026-01-{i + 11:02d} 17:00",
              f"2026-01-{i + 10:02d} 10:00" if i % 3 else "")
@@ -87,6 +88,9 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
         _row("D3", d, "2026-01-07 08:00", "2026-01-25 17:00", status="4"),  # in process
         _row("D4", d, "2026-01-08 08:00", "2026-01-25 17:00", "2026-01-20 08:00", "8"),  # stopped
         _row("D5", d, "", "", status="1"),  # registered online, never received: never counts
+        # E1 open, E2 resolved in January (both re-exported on night 1b)
+        _row("E1", e, "2026-01-06 08:00", "2026-01-25 17:00"),
+        _row("E2", e, "2026-01-07 08:00", "2026-01-25 17:00", "2026-01-12 09:00"),
     ]  # fmt: skip
     load_records_night(warehouse_settings, "ho_so_dem_1.csv", HEADER, night_1)
     _dbt_run(warehouse_settings.warehouse_dir)
@@ -95,6 +99,17 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
     assert "2026-01" in _aggregated(warehouse_settings.database_path, b)
     # D in January: received 4 (not D5), stopped 1, waiting 1, pending 2 (D2, D3)
     assert _statuses(warehouse_settings.database_path, d)["2026-01"] == (4, 0, 2, 1, 0, 1)
+
+    # Night 1b, within the built month (no later month): E1 was in fact resolved in January
+    # (its older version, open, must not count in a later month), E2 was reopened (its
+    # latest version is open)
+    night_1b = [
+        _row("E1", e, "2026-01-06 08:00", "2026-01-25 17:00", "2026-01-22 09:00"),
+        _row("E2", e, "2026-01-07 08:00", "2026-01-25 17:00"),
+    ]
+    load_records_night(warehouse_settings, "ho_so_dem_1b.csv", HEADER, night_1b)
+    _dbt_run(warehouse_settings.warehouse_dir)  # incremental
+    assert _aggregated(warehouse_settings.database_path, e)["2026-01"] == (0, 2, 1, 0, 1)
 
     night_2 = [
         # new receipts in a month never seen before (March): every unit's open dossiers
@@ -120,7 +135,7 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
     _dbt_run(rebuilt_dir, "--full-refresh")
     rebuilt = rebuilt_dir / "warehouse.duckdb"
 
-    for unit in (a, b, c, d):
+    for unit in (a, b, c, d, e):
         assert _aggregated(incremental, unit) == _aggregated(rebuilt, unit), unit
         assert _statuses(incremental, unit) == _statuses(rebuilt, unit), unit
     assert _aggregated(incremental, c)["2026-01"] == (0, 1, 1, 0, 0)  # C's month kept
@@ -137,6 +152,11 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
     assert d_after["2026-02"] == (0, 1, 0, 0, 1, 0)  # carried in 2: D1 resolved, D2 withdrawn
     assert d_after["2026-Q1"] == (3, 1, 0, 0, 1, 1)
     assert _aggregated(incremental, d)["2026-02"][0] == 2  # carried in
+    # the later months count a dossier by its latest version: E2 (reopened), not E1 (its
+    # older version is open, its latest was resolved in January)
+    e_after = _aggregated(incremental, e)
+    assert e_after["2026-02"] == (1, 0, 0, 0, 1)
+    assert e_after["2026-03"] == (1, 0, 0, 0, 1)
     b_after = _aggregated(incremental, b)
     assert "2026-01" not in b_after  # the month B left empty is gone
     assert b_after["2026-02"] == (0, 1, 1, 0, 0)

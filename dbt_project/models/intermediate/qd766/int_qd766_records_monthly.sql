@@ -98,9 +98,10 @@ open_later as (
 ),
 {%- endif %}
 
-touched as {{ not_materialized() }} (
+touched as {{ materialized() }} (
 
-    -- every version of the dossiers whose counts may change tonight
+    -- every version of the dossiers whose counts may change tonight (a few of the records):
+    -- the record table is scanned once for them, not once per read
     select records.*
     from records
     semi join (
@@ -189,9 +190,11 @@ history_matched as (
 
 ),
 
-versions as {{ not_materialized() }} (
+versions as {{ materialized() if add_to_stored else not_materialized() }} (
 
-    -- the versions that can count (a dossier's latest such version counts)
+    -- the versions that can count (a dossier's latest such version counts); on a night that
+    -- adds to the stored months, computed once (latest_new, superseded and the new months
+    -- read it): the status histories are matched once, for the touched dossiers only
     select
         touched.unit_code,
         touched.dossier_id,
