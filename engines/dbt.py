@@ -205,29 +205,34 @@ def _profile_env_stamp(project: DbtProject, target: Path | None = None) -> Path:
     return (target or _code_target(project)) / STAMP_NAME
 
 
-def _profile_env() -> str:
-    return json.dumps({name: environment().get(name, "") for name in PROFILE_ENV}, sort_keys=True)
+def _profile_env(project: DbtProject) -> str:
+    """What a parse depends on besides the project files: the profile's environment and
+    where the project is (dbt's partial-parse state holds absolute paths: a warehouse's
+    state parsed from a checkout elsewhere would make its seeds read files that are gone)."""
+    stamped = {name: environment().get(name, "") for name in PROFILE_ENV}
+    return json.dumps({**stamped, "project_dir": str(Path(project.project_dir).resolve())}, sort_keys=True)
 
 
-def _stamp_matches(stamp: Path) -> bool:
-    return stamp.exists() and stamp.read_text(encoding="utf-8") == _profile_env()
+def _stamp_matches(project: DbtProject, stamp: Path) -> bool:
+    return stamp.exists() and stamp.read_text(encoding="utf-8") == _profile_env(project)
 
 
 def manifest_is_stale(project: DbtProject = dbt_project, target: Path | None = None) -> bool:
     """The checkout's manifest is missing, older than the project files or parsed for another
     profile; or ``target`` (the warehouse's dbt target) has no partial-parse state for this
-    profile (every dbt command of the night would then parse the whole project)."""
+    profile (every dbt command of the night would then parse the whole project) or has one
+    parsed from a checkout in another folder (its paths are that checkout's)."""
     manifest = project.manifest_path
     if not manifest.exists():
         return True
     if manifest.stat().st_mtime < _newest_source_mtime(project.project_dir):
         return True
-    if not _stamp_matches(_profile_env_stamp(project)):
+    if not _stamp_matches(project, _profile_env_stamp(project)):
         return True
     target = target or dbt_target_dir(project)
     if target != _code_target(project):
         return not (target / PARTIAL_PARSE).exists() or not _stamp_matches(
-            _profile_env_stamp(project, target)
+            project, _profile_env_stamp(project, target)
         )
     return False
 
@@ -246,9 +251,9 @@ def _replace_file(source: Path, destination: Path) -> None:
     _atomic_write(destination, lambda tmp: shutil.copyfile(source, tmp))
 
 
-def _write_stamp(stamp: Path) -> None:
+def _write_stamp(project: DbtProject, stamp: Path) -> None:
     """Record the profile environment a parse was made for (atomically, as the manifest)."""
-    _atomic_write(stamp, lambda tmp: tmp.write_text(_profile_env(), encoding="utf-8"))
+    _atomic_write(stamp, lambda tmp: tmp.write_text(_profile_env(project), encoding="utf-8"))
 
 
 @contextlib.contextmanager
@@ -311,8 +316,8 @@ def prepare_manifest(project: DbtProject = dbt_project, target: Path | None = No
             _dbt_parse(project, target, target.parent / "logs" if in_warehouse else target)
             if in_warehouse:
                 _replace_file(target / "manifest.json", project.manifest_path)
-                _write_stamp(_profile_env_stamp(project, target))
-            _write_stamp(_profile_env_stamp(project))
+                _write_stamp(project, _profile_env_stamp(project, target))
+            _write_stamp(project, _profile_env_stamp(project))
     return project.manifest_path
 
 

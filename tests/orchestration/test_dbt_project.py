@@ -93,6 +93,25 @@ def test_prepare_parses_into_the_warehouse_and_keeps_the_manifest_in_the_checkou
     assert not manifest_is_stale(target=target)
 
 
+def test_a_warehouse_parsed_from_a_checkout_elsewhere_is_parsed_again(
+    warehouse_settings: Settings, dbt_manifest: Path
+) -> None:
+    """dbt's partial-parse state holds the project's absolute paths: a warehouse last run by
+    a checkout in another folder (the code moved, a release installed beside the old one)
+    made every seed read files that were gone, and the night failed in dbt."""
+    target = warehouse_settings.dbt_target_dir
+    prepare_manifest()
+    stamp = target / "parwh_profile_env.json"
+    parsed_for = json.loads(stamp.read_text())
+    assert parsed_for["project_dir"] == str(DBT_PROJECT_DIR.resolve())
+    elsewhere = {**parsed_for, "project_dir": "/tmp/an-old-checkout/dbt_project"}
+    stamp.write_text(json.dumps(elsewhere, sort_keys=True))
+    assert manifest_is_stale(target=target)
+    prepare_manifest()
+    assert json.loads(stamp.read_text())["project_dir"] == str(DBT_PROJECT_DIR.resolve())
+    assert not manifest_is_stale(target=target)
+
+
 def test_keep_dbt_runs_is_a_setting() -> None:
     assert Settings.from_env({"PARWH_WAREHOUSE": "/tmp/w"}).keep_dbt_runs == 10
     assert Settings.from_env({"PARWH_WAREHOUSE": "/tmp/w", "PARWH_KEEP_DBT_RUNS": "3"}).keep_dbt_runs == 3
