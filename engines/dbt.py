@@ -313,6 +313,10 @@ def prepare_manifest(project: DbtProject = dbt_project, target: Path | None = No
     with _parse_lock(project):
         if manifest_is_stale(project, target):
             in_warehouse = target != _code_target(project)
+            if not _stamp_matches(project, _profile_env_stamp(project, target)):
+                # parsed for another profile or from another folder: dbt would reuse that
+                # state as it is (it keeps the old folder's seed paths), so it parses anew
+                (target / PARTIAL_PARSE).unlink(missing_ok=True)
             _dbt_parse(project, target, target.parent / "logs" if in_warehouse else target)
             if in_warehouse:
                 _replace_file(target / "manifest.json", project.manifest_path)

@@ -107,9 +107,19 @@ def test_a_warehouse_parsed_from_a_checkout_elsewhere_is_parsed_again(
     elsewhere = {**parsed_for, "project_dir": "/tmp/an-old-checkout/dbt_project"}
     stamp.write_text(json.dumps(elsewhere, sort_keys=True))
     assert manifest_is_stale(target=target)
+    # the state dbt saved there, as a checkout in another folder leaves it (a path of the
+    # same length: msgpack strings carry their length)
+    here = str(DBT_PROJECT_DIR).encode()
+    gone = (b"/tmp/gone" + b"_" * len(here))[: len(here)]
+    state = target / "partial_parse.msgpack"
+    state.write_bytes(state.read_bytes().replace(here, gone))
     prepare_manifest()
     assert json.loads(stamp.read_text())["project_dir"] == str(DBT_PROJECT_DIR.resolve())
     assert not manifest_is_stale(target=target)
+    # dbt kept no path of the old folder: the seeds are read from this checkout
+    assert gone not in state.read_bytes()
+    seed = json.loads((target / "manifest.json").read_text())["nodes"]["seed.par_warehouse.rubrics"]
+    assert seed["root_path"] == str(DBT_PROJECT_DIR)
 
 
 def test_keep_dbt_runs_is_a_setting() -> None:
