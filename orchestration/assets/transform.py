@@ -3,8 +3,9 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from engines.dbt import dbt_build_args, dbt_project, translator
+from engines.dbt import SCOPED_NIGHT_THREADS, dbt_build_args, dbt_project, translator
 from engines.spark_readback import built_table_models, import_models
+from expectations.preload import import_gx_in_background
 from expectations.quality_views import QualityViewsError, build_quality_views
 from ingest.parquet_landing import land_raw_tables
 from orchestration.resources import WarehouseResource
@@ -35,7 +36,14 @@ def warehouse_dbt_models(
         written = [f"{item.table} ({item.rows:,} rows)" for item in landed if item.written]
         context.log.info("Raw tables landed as Parquet for Spark: " + (", ".join(written) or "none changed"))
     full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
-    invocation = dbt.cli(dbt_build_args(full_refresh=full_refresh), context=context)
+    # a night that builds part of the project (an increment): more dbt threads on DuckDB
+    # (the subset's outputs are fewer than the node's, as dagster-dbt tells them apart)
+    assets_def = context.assets_def
+    scoped = assets_def.keys_by_output_name != assets_def.node_keys_by_output_name
+    threads = SCOPED_NIGHT_THREADS if scoped and not on_spark else None
+    invocation = dbt.cli(dbt_build_args(full_refresh=full_refresh, threads=threads), context=context)
+    # the quality checks after dbt need Great Expectations: import it while dbt works
+    import_gx_in_background()
     try:
         yield from invocation.stream()
     finally:

@@ -3,6 +3,7 @@ and publishes the same marts as a night that rebuilds everything."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import dagster as dg
@@ -11,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from engines.dbt import SCOPED_NIGHT_THREADS
 from publication.marts import PUBLISHED_MARTS
 from settings import Settings
 from tests.e2e.inbox_files import DOSSIERS_CSV, write_small_inbox
@@ -80,6 +82,16 @@ def _materialised_in_last_run(settings: Settings) -> set[str]:
     return {r.event_log_entry.dagster_event.asset_key.to_user_string() for r in records}
 
 
+def _dbt_threads_of_last_run(settings: Settings) -> int | None:
+    """The threads the last run's `dbt build` was given (None: the profile's), from its
+    run_results.json."""
+    instance = dg.DagsterInstance.from_config(str(settings.dagster_home))
+    run_id = instance.get_runs(limit=1)[0].run_id
+    (results,) = settings.dbt_target_dir.glob(f"warehouse_dbt_models-{run_id[:7]}-*/run_results.json")
+    threads = json.loads(results.read_text(encoding="utf-8"))["args"].get("threads")
+    return None if threads is None else int(threads)
+
+
 @pytest.fixture
 def night_two(warehouse_settings: Settings, tmp_path) -> tuple[Settings, Settings]:
     """The small inbox published, then a record-level export arrives; the same warehouse
@@ -103,10 +115,13 @@ def test_a_night_rebuilds_only_what_its_new_family_feeds(night_two: tuple[Settin
     # the other families' models are not rebuilt, nor are the seeds or the unit lists
     assert not built & {"marts/fct_budget_disbursement", "marts/fct_survey_satisfaction", "raw/admin_units"}
     assert not any(key.startswith("seeds/") or "rubrics" in key for key in built)
+    # part of the project: dbt overlaps its small models; the whole project keeps one thread
+    assert _dbt_threads_of_last_run(scoped) == SCOPED_NIGHT_THREADS
 
     output = _run(whole, "--force")
     assert "Tonight: whole pipeline" in output
     assert "marts/fct_budget_disbursement" in _materialised_in_last_run(whole)
+    assert _dbt_threads_of_last_run(whole) is None  # the profile's one thread
 
     scoped_marts, whole_marts = _published(scoped), _published(whole)
     for table in PUBLISHED_MARTS:

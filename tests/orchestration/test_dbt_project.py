@@ -35,6 +35,11 @@ def test_dbt_command_options() -> None:
     ]
 
 
+def test_dbt_command_threads() -> None:
+    assert dbt_build_args(threads=4)[-2:] == ["--threads", "4"]
+    assert "--threads" not in dbt_build_args()
+
+
 def test_asset_keys_equal_warehouse_relations() -> None:
     translator = WarehouseDbtTranslator()
     model = {
