@@ -106,6 +106,8 @@ _CATEGORICAL = tuple(_SECTIONS)
 _CLOSED_STATUSES = ("resolved", "withdrawn", "stopped")
 _TEXT_COLUMNS = ("dossier_id", "unit_code", "procedure_code", "field", "field_code")
 MAX_DISTINCT = 2000
+#: a column of at most this many distinct values is mapped by a case in the file's rows
+_CASE_VALUES = 64
 ALIASES = Path(__file__).parent / "aliases" / "dossier_records.yaml"
 _PORTAL_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][A-Za-z]*)+")  # MaHoSo, NgayTiepNhan, MaTTHC
 #: the two fee headings an export writes side by side (the fee and the charge): the dossier's
@@ -122,6 +124,11 @@ _OTHER = "_other"
 RULE_FINISHED_BEFORE_RECEIVED = "records_finished_before_received"
 #: rule of a row whose due date is before its reception
 RULE_DUE_BEFORE_RECEIVED = "records_due_before_received"
+#: the temporary table of a file's rows as they are inserted (each value computed once, named
+#: :data:`_ROW` + the column, and the unit and level cells as staged), which the checks after
+#: the row checks and the insert read
+_ROWS_TABLE = "_records_rows"
+_ROW = "row_"
 #: findings written per rule and file: beyond it, one more finding counts the rest (a
 #: corrupted export must not turn into a million findings in every published workbook)
 MAX_ROW_FINDINGS = 500
@@ -244,6 +251,7 @@ def _load_literal(
     finally:
         with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it itself
             con.execute("drop table if exists temp._records_stage")
+            con.execute(f"drop table if exists temp.{_ROWS_TABLE}")
             con.execute("drop table if exists temp._records_fee_free_words")
 
 
@@ -337,15 +345,16 @@ def _with_parsed(sql: str, formats: dict[str, str | None], cols: dict[str, int])
     reads one stating no offset (:func:`_parsed`), and whether it states one
     (:func:`_offset`): an offset's conversion to local time can raise an error (a year
     out of range), which is raised where the value is read, as ever, not while staging."""
-    items = []
+    flags, items = [], []
     for k, fmt in formats.items():
         col = f"c{cols[k]}"
-        offset = states_offset_sql(col)
-        items += [
-            f"case when {offset} then null else {naive_timestamp_sql(col, fmt)} end as {_parsed(k)}",
-            f"coalesce({offset}, false) as {_offset(k)}",
-        ]
-    return f"select *, {', '.join(items)} from ({sql})"
+        flags.append(f"coalesce({states_offset_sql(col)}, false) as {_offset(k)}")
+        # (an empty cell states no offset: its parsed value is null, as the cell)
+        items.append(
+            f"case when {_offset(k)} then null else {naive_timestamp_sql(col, fmt)} end as {_parsed(k)}"
+        )
+    # the offset of each value is matched once, the parse reads its flag
+    return f"select *, {', '.join(items)} from (select *, {', '.join(flags)} from ({sql}))"
 
 
 def _with_shared_fields(
@@ -482,6 +491,17 @@ def _load_staged(
     # the staged rows' own sample (the file's first rows read before staging: the same
     # rows); otherwise every timestamp is parsed where it is read, as written
     parsed = staged_formats is not None and staged_formats == fmt
+    # a parsed column none of whose values states its offset is read as parsed: the value
+    # as written is then never read (every check and the insert read a short expression)
+    offsets = dict.fromkeys(ts_present, True)
+    if parsed:
+        try:
+            found = con.execute(
+                f"select {', '.join(f'bool_or({_offset(k)})' for k in ts_present)} from {stage}"
+            ).fetchall()[0]
+        except duckdb.Error as exc:
+            raise unreadable_export(file_name, exc) from exc
+        offsets = {k: bool(flag) for k, flag in zip(ts_present, found, strict=True)}
 
     def ts_of(name: str, prefix: str = "s.", own: bool = False) -> str:
         """The column's timestamp; where the portal's column of a field is empty, the other
@@ -493,6 +513,8 @@ def _load_staged(
             written = timestamp_sql(f"{prefix}{c(k)}", fmt.get(k))
             if not parsed:
                 return written
+            if not offsets[k]:
+                return f"{prefix}{_parsed(k)}"
             return f"(case when {prefix}{_offset(k)} then {written} else {prefix}{_parsed(k)} end)"
 
         value = one(name)
@@ -538,9 +560,14 @@ def _load_staged(
     try:
         joins: dict[str, str] = {}
         exprs: dict[str, str] = {}
+        # the file's rows map a column of few values with a case whose values are parameters
+        # (one pass, no join), the others (fields) by a join with the map
+        row_joins: dict[str, str] = {}
+        row_exprs: dict[str, str] = {}
+        row_params: dict[str, str | None] = {}
         for k in cat_present:
             if k == "field" and len(distinct["field"]) > MAX_DISTINCT:
-                exprs[k] = f"nfc_normalize(s.{c(k)})"
+                exprs[k] = row_exprs[k] = f"nfc_normalize(s.{c(k)})"
                 continue
             alias = f"m_{k}"
             joins[k] = (
@@ -548,13 +575,33 @@ def _load_staged(
                 f" on {alias}.raw = s.{c(k)}"
             )
             exprs[k] = f"{alias}.val"
-        sources = (  # the insert maps every value; the row checks need the status only,
-            f"{stage} s {' '.join(joins.values())}",  # the level check the level only
+            pairs = [(raw, val) for col, raw, val in mapping_rows if col == k]
+            if len(pairs) > _CASE_VALUES:
+                row_joins[k], row_exprs[k] = joins[k], exprs[k]
+                continue
+            whens = []
+            for i, (raw, val) in enumerate(pairs):  # names of parameters: constants
+                row_params[f"raw_{k}_{i}"], row_params[f"val_{k}_{i}"] = raw, val
+                whens.append(f"when $raw_{k}_{i} then $val_{k}_{i}")
+            row_exprs[k] = (
+                f"cast(case s.{c(k)} {' '.join(whens)} end as varchar)" if whens else "cast(null as varchar)"
+            )
+        sources = (  # the file's rows map every value; the row checks need the status only
+            f"{stage} s {' '.join(row_joins.values())}",
             f"{stage} s {joins.get('status', '')}",
-            f"{stage} s {joins.get('authority_level', '')}",
         )
         return _check_and_insert(
-            con, match, file_id, file_name, loaded_at, c, ts_of, exprs, sources, unit_from_file_name, window
+            con,
+            match,
+            file_id,
+            file_name,
+            loaded_at,
+            c,
+            ts_of,
+            (exprs, row_exprs, row_params),
+            sources,
+            unit_from_file_name,
+            window,
         )
     finally:
         con.unregister("_ingest_value_map")
@@ -568,14 +615,15 @@ def _check_and_insert(
     loaded_at,
     c,
     ts_of,
-    exprs: dict[str, str],
-    sources: tuple[str, str, str],
+    mapped: tuple[dict[str, str], dict[str, str], dict[str, str | None]],
+    sources: tuple[str, str],
     unit_from_file_name: bool,
     window: DateWindow,
 ) -> ExportResult:
     cols = match.columns
     stage = "temp._records_stage"
-    source, checked, leveled = sources
+    source, checked = sources
+    check_exprs, exprs, row_params = mapped  # the row checks' (joins), the file's rows'
 
     def cat(name: str) -> str:
         return exprs.get(name, "cast(null as varchar)")
@@ -583,7 +631,7 @@ def _check_and_insert(
     def text(name: str) -> str:
         return f"s.{c(name)}" if name in cols else "cast(null as varchar)"
 
-    status = cat("status")
+    status = check_exprs.get("status", "cast(null as varchar)")  # of the row checks' source
     finished = f"coalesce({ts_of('finished_at')}, {ts_of('returned_at')})"
     closed = ", ".join(f"'{s}'" for s in _CLOSED_STATUSES)  # constants
 
@@ -647,39 +695,18 @@ def _check_and_insert(
         if bad is None:
             continue
         raise _row_error(con, match, file_name, name, column, bad, c, status, checked)
-    _check_window(con, match, file_name, c, ts_of, window)
-
     unit = f"s.{c('unit_code')}"
     era_at = f"coalesce({ts_of('received_at')}, {ts_of('due_at')}, {finished}"
     if "status" in cols:  # a dossier never received may have no date: the file's latest
         era_at += f", (select max({ts_of('received_at', 'r.')}) from {stage} r)"
     era_at += ")"
-    if by_name:  # resolved once per name, in the era of the row's dates
+    ts_window = [k for k in _TS_COLUMNS if k in cols]
+    if by_name:  # resolved once per name, in the era of the row's dates (after the window)
+        _check_window(con, match, file_name, c, ts_of, window, f"{stage} s")
         province = c("province") if "province" in cols else None
         unit_expr = unit_names_expr(con, match, file_name, stage, c("unit_name"), province, era_at)
     else:
         unit_expr = era_unit_sql(unit, era_at)
-    _check_duplicates_and_units(con, match, file_name, c("dossier_id"), unit_expr, f"{stage} s")
-    kind_level = " ".join(f"when '{k}' then '{v}'" for k, v in KIND_LEVEL.items())  # constants
-    if "unit_code" in cols:
-        _check_lost_zero(con, match, file_name, c, unit_expr, f"{stage} s")
-        if "unit_name" in cols or "province" in cols:
-            department = check_codes_against_names(
-                con,
-                match,
-                file_name,
-                stage,
-                c("unit_code"),
-                c("unit_name") if "unit_name" in cols else None,
-                c("province") if "province" in cols else None,
-                unit_expr,
-            )
-            if department is not None:  # "82 | Sở Tư pháp": the province's department
-                unit_expr = f"coalesce({department}, {unit_expr})"
-    if "authority_level" in cols:
-        _check_level_of_unit(
-            con, match, file_name, c, unit_expr, cat("authority_level"), kind_level, leveled, by_name
-        )
 
     channel = (
         f"coalesce({cat('channel')}, '{vocabulary.channel_when_blank()}')"  # vocabulary constant
@@ -725,39 +752,93 @@ def _check_and_insert(
         "online_level": cat("online_level"),
         **{target: boolean(k) for k, target in _BOOL_COLUMNS.items()},
         "citizen_rating": cat("citizen_rating"),
-        "status": status,
+        "status": cat("status"),
         "is_channel_blank": channel_blank,
         "supplement_count": supplements,
         "supplement_requested_at": ts_of("supplement_requested_at"),
         "supplement_completed_at": ts_of("supplement_completed_at"),
         "fee_amount": fee_amount,
     }
+    # Every value of a row is computed once, into a second temporary table with the unit
+    # and level cells as staged (the checks' messages and the unit lookups read the cells
+    # as written): the checks below and the insert read these values instead of mapping,
+    # parsing and resolving the staged cells again, once per check. The row checks above
+    # have read every timestamp already (an offset out of range raised its error there).
+    window_of = {k: f"{_ROW}w_{k}" for k in ts_window}  # a column's own date, coalesced
+    # the cells the unit and level checks read as written (under their stage names)
+    cells = dict.fromkeys(
+        c(k) for k in ("unit_code", "unit_name", "province", "authority_level") if k in cols
+    )
+    if unit_from_file_name:
+        cells[FILE_UNIT_COLUMN] = None
+    computed = ["s.source_row", *(f"s.{cell}" for cell in cells)]
+    computed += [f"{expr} as {_ROW}{k}" for k, expr in values.items()]
+    computed += [f"{ts_of(k)} as {window_of[k]}" for k in ts_window]
+    try:
+        con.execute(
+            f"create or replace temp table {_ROWS_TABLE} as select {', '.join(computed)} from {source}",
+            row_params or None,
+        )
+    except duckdb.Error as exc:
+        raise _cannot_load(file_name, exc) from exc
+    rows = f"temp.{_ROWS_TABLE} s"
+    row_unit = f"s.{_ROW}unit_code"
+    if not by_name:
+        _check_window(con, match, file_name, c, lambda k: f"s.{window_of[k]}", window, rows)
+    _check_duplicates_and_units(con, match, file_name, c("dossier_id"), row_unit, rows)
+    kind_level = " ".join(f"when '{k}' then '{v}'" for k, v in KIND_LEVEL.items())  # constants
+    if "unit_code" in cols:
+        _check_lost_zero(con, match, file_name, c, row_unit, rows)
+        if "unit_name" in cols or "province" in cols:
+            department = check_codes_against_names(
+                con,
+                match,
+                file_name,
+                f"temp.{_ROWS_TABLE}",
+                c("unit_code"),
+                c("unit_name") if "unit_name" in cols else None,
+                c("province") if "province" in cols else None,
+                row_unit,
+            )
+            if department is not None:  # "82 | Sở Tư pháp": the province's department
+                row_unit = f"coalesce({department}, {row_unit})"
+    if "authority_level" in cols:
+        _check_level_of_unit(
+            con, match, file_name, c, row_unit, f"s.{_ROW}stated_level", kind_level, rows, by_name
+        )
+
     # the level as written, else the unit's kind (a province's records are tinh, …)
     level = f"coalesce(rec.stated_level, case units.unit_kind {kind_level} end)"
     columns = [k for k in values if k != "stated_level"]
+    row_values = {k: row_unit if k == "unit_code" else f"s.{_ROW}{k}" for k in values}
     insert = f"""
         insert into raw.dossier_records (file_id, source_row, authority_level,
             {", ".join(columns)}, loaded_at)
         select ?, rec.source_row, {level}, {", ".join(f"rec.{k}" for k in columns)}, ?
         from (
-            select s.source_row, {", ".join(f"{expr} as {k}" for k, expr in values.items())}
-            from {source}
+            select s.source_row, {", ".join(f"{expr} as {k}" for k, expr in row_values.items())}
+            from {rows}
         ) rec
         left join raw.admin_units units on units.unit_code = rec.unit_code
     """
     try:
-        con.execute(insert, [file_id, loaded_at])
+        inserted = con.execute(insert, [file_id, loaded_at]).fetchall()[0][0]
     except duckdb.Error as exc:
-        raise refusal(
-            file_name,
-            f"the file cannot be loaded: {str(exc).splitlines()[0][:200]}",
-            "không nạp được tệp (tệp hỏng hoặc dữ liệu không đúng định dạng)",
-            None,
-            None,
-        ) from exc
-    result = _result(con, file_id, file_name)
-    result.findings = _flag_date_order(con, match, file_id, c, loaded_at)
+        raise _cannot_load(file_name, exc) from exc
+    result, order_counts = _result(con, file_name, inserted, row_unit, rows)
+    result.findings = _flag_date_order(con, match, file_id, c, loaded_at, order_counts)
     return result
+
+
+def _cannot_load(file_name: str, exc: duckdb.Error) -> IngestError:
+    """The refusal of a file whose rows cannot be computed or inserted."""
+    return refusal(
+        file_name,
+        f"the file cannot be loaded: {str(exc).splitlines()[0][:200]}",
+        "không nạp được tệp (tệp hỏng hoặc dữ liệu không đúng định dạng)",
+        None,
+        None,
+    )
 
 
 def _row_error(
@@ -863,22 +944,39 @@ def _supplement_order_error(
     )
 
 
-def _result(con: duckdb.DuckDBPyConnection, file_id: str, file_name: str) -> ExportResult:
-    stats = sqlfiles.execute(con, PACKAGE, "records_file_stats", {"file_id": file_id}).fetchall()[0]
+def _result(
+    con: duckdb.DuckDBPyConnection, file_name: str, inserted: int, unit: str, rows: str
+) -> tuple[ExportResult, dict[str, int]]:
+    """What the file held, from its rows as inserted (``rows``, the unit code ``unit``), and
+    how many rows each date-order rule flags (:func:`_flag_date_order`): one scan of the
+    file's rows, never of ``raw.dossier_records``."""
     staged = sqlfiles.execute(con, PACKAGE, "records_staged_count").fetchall()[0][0]
-    if stats[0] != staged:  # never expected; guards against losing rows silently
+    if inserted != staged:  # never expected; guards against losing rows silently
         raise refusal(
             file_name,
-            f"internal error: {staged} rows read but {stats[0]} inserted; nothing was loaded",
-            f"lỗi nội bộ: đọc {staged} dòng nhưng ghi {stats[0]} dòng; tệp chưa được nạp",
+            f"internal error: {staged} rows read but {inserted} inserted; nothing was loaded",
+            f"lỗi nội bộ: đọc {staged} dòng nhưng ghi {inserted} dòng; tệp chưa được nạp",
             None,
             None,
         )
-    years = sqlfiles.execute(con, PACKAGE, "records_file_years", {"file_id": file_id}).fetchall()
+    before = {  # rule -> its rows (dates compared as dates, as the models count them)
+        rule: f"count(*) filter (where cast(r.{loaded} as date) < cast(r.received_at as date))"
+        for rule, (loaded, _) in _ORDER_RULES.items()
+    }
+    dates = ", ".join(f"s.{_ROW}{k} as {k}" for k in ("received_at", "due_at", "finished_at"))
+    stats = con.execute(
+        f"select list(distinct r.unit_code order by r.unit_code), {', '.join(before.values())}"
+        f" from (select {unit} as unit_code, {dates} from {rows}) r"
+    ).fetchall()[0]
+    years = con.execute(
+        f"select year(s.{_ROW}received_at), max(s.{_ROW}received_at)::date from {rows}"
+        f" where s.{_ROW}received_at is not null group by 1 order by 1"
+    ).fetchall()
     from ingest.periods import period_label
 
     labels = [period_label(date(y, 1, 1), end) for y, end in years]
-    return ExportResult(rows=int(stats[0]), unit_codes=list(stats[1] or []), period_labels=labels)
+    result = ExportResult(rows=int(inserted), unit_codes=list(stats[0] or []), period_labels=labels)
+    return result, dict(zip(before, stats[1:], strict=True))
 
 
 def _check_duplicates_and_units(
@@ -903,12 +1001,13 @@ def _check_duplicates_and_units(
             second,
             match.column_name("dossier_id"),
         )
-    unknown = con.execute(
-        f"with staged as (select {unit_expr} as unit_code, s.source_row from {source})"
-        " select r.unit_code, min(r.source_row) from staged r"
+    unknown = con.execute(  # the file's few units first, then looked up
+        f"with staged as (select {unit_expr} as unit_code, s.source_row from {source}),"
+        " file_units as (select unit_code, min(source_row) as first_row from staged group by unit_code)"
+        " select r.unit_code, r.first_row from file_units r"
         " left join raw.admin_units u on u.unit_code = r.unit_code"
         " where u.unit_code is null and r.unit_code <> 'VN'"
-        " group by r.unit_code order by 2 limit 1"
+        " order by 2 limit 1"
     ).fetchall()
     if unknown:
         code, row = str(unknown[0][0]), unknown[0][1]
@@ -953,11 +1052,15 @@ def _check_level_of_unit(
 
     found = con.execute(
         f"""
-        with rec as (
+        with cells as (
             select s.source_row, {unit_expr} as unit_code, {stated_level} as stated,
                 s.{c("unit_name" if by_name else "unit_code")} as unit_cell,
                 s.{c("authority_level")} as level_cell
             from {source}
+        ),
+        rec as (  -- the file's few (unit, level) pairs, each with its first row
+            select unit_code, stated, unit_cell, level_cell, min(source_row) as source_row
+            from cells where stated is not null group by all
         )
         select rec.source_row, rec.unit_cell, rec.level_cell, rec.stated, units.unit_name,
             units.unit_kind
@@ -1019,11 +1122,14 @@ def _check_lost_zero(
         with rec as (
             select s.source_row, s.{c("unit_code")} as cell, {unit_expr} as unit_code from {source}
         ),
+        cells as (  -- the file's few unit cells first, then looked up
+            select cell, unit_code, count(*) as dossiers, min(source_row) as first_row
+            from rec group by all
+        ),
         file_units as (
             select rec.cell, rec.unit_code, units.admin_era, units.province_code,
-                units.unit_name, count(*) as dossiers, min(rec.source_row) as first_row
-            from rec join raw.admin_units units on units.unit_code = rec.unit_code
-            group by all
+                units.unit_name, rec.dossiers, rec.first_row
+            from cells rec join raw.admin_units units on units.unit_code = rec.unit_code
         ),
         provinces as (
             select admin_era, province_code, sum(dossiers) as dossiers
@@ -1073,6 +1179,7 @@ def _check_window(
     c,
     ts_of,
     window: DateWindow,
+    source: str,
 ) -> None:
     """Every date of the file (received, due, finished, returned) within the plausible
     window, or the file is rejected: one scan of the staged file counts the rows outside
@@ -1092,7 +1199,7 @@ def _check_window(
         items += [f"min(s.source_row) filter (where {outside[k]})"]
     params: list = [window.earliest, window.latest] * len(present) * 2
     try:
-        found = con.execute(f"select {', '.join(items)} from temp._records_stage s", params).fetchall()[0]
+        found = con.execute(f"select {', '.join(items)} from {source}", params).fetchall()[0]
     except duckdb.Error as exc:
         raise unreadable_export(file_name, exc) from exc
     affected = int(found[0] or 0)
@@ -1151,6 +1258,7 @@ def _flag_date_order(
     file_id: str,
     c,
     loaded_at,
+    totals: dict[str, int],
 ) -> list[LoadFinding]:
     """A finding in ``raw.load_findings`` for each loaded row finished, or due, on a date
     before it was received (dates compared as dates, as the models count them), written in
@@ -1189,7 +1297,7 @@ def _flag_date_order(
             join temp._records_stage s on s.source_row = r.source_row
             where {bad}
         """
-        total = con.execute(f"select count(*) from ({selected})", [*headers, file_id]).fetchall()[0][0]
+        total = totals[rule]  # counted on the file's rows as inserted (_result)
         if not total:
             continue
         con.execute(
