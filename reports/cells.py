@@ -25,7 +25,16 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import xmlfile
 
 from reports import styles as st
-from reports.lines import Column, Line, StyleKey, Value, line_columns, line_xml, make_line, safe_text
+from reports.lines import (
+    Column,
+    Line,
+    StyleKey,
+    Value,
+    line_columns,
+    line_xml,
+    make_line,
+    safe_text,
+)
 
 #: the row of a sheet's column headers (title and subtitle above)
 HEADER_ROW = 4

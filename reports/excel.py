@@ -8,10 +8,13 @@ rejected file named ``=HYPERLINK(…)`` must show as that text, not as a live li
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile
 
 import duckdb
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 from reports import queries as q
 from reports import styles as st
@@ -327,9 +330,23 @@ def write_ranking_workbook(
     ws.flush()
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_suffix(".tmp.xlsx")
-    wb.save(tmp)
+    save(wb, tmp)
     tmp.replace(out_path)
     return out_path
+
+
+#: zlib's level for the workbook's parts: 5, not openpyxl's 6 (zlib's default): the 80 MB
+#: of XML of the 766 sheet of 1M records compress in 0.56 s instead of 0.80-1.1 s, into
+#: 7.52 MB instead of 7.39 MB (+1.7 %); the parts themselves are the same
+COMPRESS_LEVEL = 5
+
+
+def save(wb: Workbook, path: Path) -> None:
+    """``wb.save(path)`` (openpyxl's ``save_workbook``) with the parts compressed at
+    :data:`COMPRESS_LEVEL`."""
+    with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=COMPRESS_LEVEL) as archive:
+        wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+        ExcelWriter(wb, archive).save()
 
 
 def write_ranking_workbooks(

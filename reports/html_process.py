@@ -15,6 +15,7 @@ import duckdb
 
 from reports import queries as q
 from reports.html import write_html_report
+from reports.memory import without_cyclic_gc
 
 
 def start(
@@ -82,7 +83,8 @@ def main() -> None:
     answer = sys.stdout.buffer
     sys.stdout = sys.stderr  # the answer alone on standard output
     try:
-        result: tuple[bool, object] = (True, _write(*pickle.loads(sys.stdin.buffer.read())))
+        with without_cyclic_gc():
+            result: tuple[bool, object] = (True, _write(*pickle.loads(sys.stdin.buffer.read())))
     except Exception as exc:  # noqa: BLE001  # handed to the first process, raised there
         result = (False, exc)
     try:

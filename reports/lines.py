@@ -61,8 +61,11 @@ class Line(NamedTuple):
 def make_line(values: list[Value], n_cols: int, wrap_long: bool, fill_id: int) -> Line:
     """The line of ``values``, each bordered up to column ``n_cols``; texts longer than 60
     characters wrapped with ``wrap_long``; control characters shown as ``\\x1b``."""
-    kept = [value for value, _ in values]
-    formats = tuple([fmt for _, fmt in values])
+    if values:
+        given, formats = zip(*values, strict=True)
+        kept = list(given)
+    else:
+        kept, formats = [], ()
     n_values = len(kept)
     if n_values < n_cols:
         kept += [None] * (n_cols - n_values)
@@ -70,16 +73,16 @@ def make_line(values: list[Value], n_cols: int, wrap_long: bool, fill_id: int) -
     texts = [i for i, value in enumerate(kept) if isinstance(value, str)]
     wrapped: tuple[int, ...] = ()
     if texts:
-        lengths = [len(kept[i]) for i in texts]  # type: ignore[arg-type]
-        if wrap_long:
-            wrapped = tuple([i for i, n in zip(texts, lengths, strict=True) if n > 60])
         joined = "\n".join([kept[i] for i in texts])  # type: ignore[misc]
+        longest_possible = len(joined)  # no text is longer than all of them
+        if wrap_long and longest_possible > 60:
+            wrapped = tuple([i for i in texts if len(kept[i]) > 60])  # type: ignore[arg-type]
         if _NOT_XML.search(joined):
             plain = not _NON_CHARACTERS.search(joined)
             for i in texts:
                 kept[i] = safe_text(kept[i])[:TEXT_LIMIT]  # type: ignore[arg-type]
             return Line(kept, formats, wrapped, fill_id, n_values, n_cols, plain)
-        if max(lengths) > TEXT_LIMIT:
+        if longest_possible > TEXT_LIMIT:
             for i in texts:
                 kept[i] = kept[i][:TEXT_LIMIT]  # type: ignore[index]
     return Line(kept, formats, wrapped, fill_id, n_values, n_cols)
@@ -105,21 +108,51 @@ def line_xml(row: int, line: Line, columns: list[Column]) -> str | None:
     suffix = str(row)
     parts = [f'<row r="{suffix}">']
     append = parts.append
+    texts = _TEXT_XML
     for (start, head, styled), value in zip(columns, line.values, strict=True):
         kind = value.__class__
         if value is None:
             if styled:
                 append(f'{start}{suffix}{head} t="n"/>')
         elif kind is str:
-            append(f"{start}{suffix}{head}{text_xml(value)}")  # type: ignore[arg-type]
+            rest = texts.get(value)  # type: ignore[call-overload]
+            if rest is None:
+                rest = text_xml(value)  # type: ignore[arg-type]
+                if len(value) <= _CACHED_TEXT and len(texts) < _CACHED:  # type: ignore[arg-type]
+                    texts[value] = rest  # type: ignore[index]
+            append(f"{start}{suffix}{head}{rest}")
         elif kind is int:
             append(f'{start}{suffix}{head} t="n"><v>{value:.16g}</v></c>')
         elif kind is Decimal or kind is float:
-            append(f'{start}{suffix}{head} t="n"><v>{safe_string(value)}</v></c>')
+            append(f"{start}{suffix}{head}{number_xml(value)}")  # type: ignore[arg-type]
         else:
             return None
     append("</row>")
     return "".join(parts)
+
+
+#: a text's and a number's XML, as line_xml writes them, kept for the values met again
+#: (a unit's name on each of its lines, the few points a rule gives), up to _CACHED each,
+#: texts of up to _CACHED_TEXT characters; a number by its class and str() (the number
+#: exactly, sign and all: hashing a new Decimal costs as much as formatting it)
+_TEXT_XML: dict[str, str] = {}
+_NUMBER_XML: dict[type, dict[str, str]] = {Decimal: {}, float: {}}
+_CACHED = 200_000
+_CACHED_TEXT = 200
+
+
+def number_xml(value: Decimal | float) -> str:
+    """A number cell's XML after its ``r`` and ``s`` attributes, the number as openpyxl
+    writes it (``safe_string``: ``%.16g``, empty for NaN and infinities); the same for the
+    same ``str()`` of a number of the same class."""
+    known = _NUMBER_XML[value.__class__]
+    text = str(value)
+    found = known.get(text)
+    if found is None:
+        found = f' t="n"><v>{safe_string(value)}</v></c>'
+        if len(known) < _CACHED:
+            known[text] = found
+    return found
 
 
 def text_xml(value: str) -> str:

@@ -300,6 +300,10 @@ QD766_PORTAL_UNIT = (
 )
 
 
+#: the portal's keys of a row the portal has no figures for
+_NO_PORTAL = {keys: dict.fromkeys(keys) for keys in (QD766_PORTAL_GROUP, QD766_PORTAL_UNIT)}
+
+
 @dataclass(frozen=True)
 class Qd766Period:
     """The 766 index of one period (the latest year or its latest quarter): each unit's
@@ -323,7 +327,9 @@ class Qd766Report:
 
 
 def _with_portal(row: Row, portal: Row | None, keys: tuple[str, ...]) -> Row:
-    return {**row, **{k: (portal or {}).get(k) for k in keys}}
+    if portal is None:  # most rows: the portal has not published the period
+        return {**row, **_NO_PORTAL[keys]}
+    return {**row, **{k: portal.get(k) for k in keys}}
 
 
 def qd766_report(

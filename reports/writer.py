@@ -16,6 +16,7 @@ from pathlib import Path
 from reports import html_process
 from reports import queries as q
 from reports.excel import write_ranking_workbooks
+from reports.memory import without_cyclic_gc
 
 DEFAULT_RUBRIC = "par_basic"
 #: the size of a publication from which the HTML report is written by a second process (a
@@ -30,7 +31,11 @@ def write_reports(
     rubric ``par_basic``) of ``period`` (default: the latest year ranked) into ``out_dir``.
     ``province``: a code (``L87``, ``87``) or a name; limits the reports to that province.
     Reads ``published_db`` read-only. Returns the files written."""
-    published_db, out_dir = Path(published_db), Path(out_dir)
+    with without_cyclic_gc():
+        return _write_reports(Path(published_db), Path(out_dir), period, province)
+
+
+def _write_reports(published_db: Path, out_dir: Path, period: str | None, province: str | None) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     with q.connect(published_db) as con:
         province_code = q.resolve_province(con, province, "legacy")["unit_code"] if province else None
