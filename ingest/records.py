@@ -128,6 +128,8 @@ RULE_DUE_BEFORE_RECEIVED = "records_due_before_received"
 #: :data:`_ROW` + the column, and the unit and level cells as staged), which the checks after
 #: the row checks and the insert read
 _ROWS_TABLE = "_records_rows"
+#: the temporary table of a file's units: its (unit cell, unit, level) groups
+_UNITS_TABLE = "_records_units"
 _ROW = "row_"
 #: findings written per rule and file: beyond it, one more finding counts the rest (a
 #: corrupted export must not turn into a million findings in every published workbook)
@@ -252,6 +254,7 @@ def _load_literal(
         with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it itself
             con.execute("drop table if exists temp._records_stage")
             con.execute(f"drop table if exists temp.{_ROWS_TABLE}")
+            con.execute(f"drop table if exists temp.{_UNITS_TABLE}")
             con.execute("drop table if exists temp._records_fee_free_words")
 
 
@@ -785,10 +788,34 @@ def _check_and_insert(
     row_unit = f"s.{_ROW}unit_code"
     if not by_name:
         _check_window(con, match, file_name, c, lambda k: f"s.{window_of[k]}", window, rows)
-    _check_duplicates_and_units(con, match, file_name, c("dossier_id"), row_unit, rows)
+    unit_cell = c("unit_name" if by_name else "unit_code")
+    level_cell = f"s.{c('authority_level')}" if "authority_level" in cols else "cast(null as varchar)"
+
+    def file_units(unit_expr: str) -> None:
+        """The file's (unit cell, unit, level) groups, each with its rows and its first row,
+        and the unit they name (:data:`_UNITS_TABLE`): the unit and level checks read these
+        few groups, not the file's rows."""
+        con.execute(
+            f"""
+            create or replace temp table {_UNITS_TABLE} as
+            select r.*, u.unit_code is not null as known, u.admin_era, u.province_code,
+                u.unit_name, u.unit_kind
+            from (
+                select s.{unit_cell} as unit_cell, {unit_expr} as unit_code,
+                    s.{_ROW}stated_level as stated, {level_cell} as level_cell,
+                    count(*) as dossiers, min(s.source_row) as first_row
+                from {rows}
+                group by all
+            ) r
+            left join raw.admin_units u on u.unit_code = r.unit_code
+            """
+        )
+
+    file_units(row_unit)
+    _check_duplicates_and_units(con, match, file_name, c("dossier_id"))
     kind_level = " ".join(f"when '{k}' then '{v}'" for k, v in KIND_LEVEL.items())  # constants
     if "unit_code" in cols:
-        _check_lost_zero(con, match, file_name, c, row_unit, rows)
+        _check_lost_zero(con, match, file_name)
         if "unit_name" in cols or "province" in cols:
             department = check_codes_against_names(
                 con,
@@ -802,10 +829,9 @@ def _check_and_insert(
             )
             if department is not None:  # "82 | Sở Tư pháp": the province's department
                 row_unit = f"coalesce({department}, {row_unit})"
+                file_units(row_unit)
     if "authority_level" in cols:
-        _check_level_of_unit(
-            con, match, file_name, c, row_unit, f"s.{_ROW}stated_level", kind_level, rows, by_name
-        )
+        _check_level_of_unit(con, match, file_name, kind_level, by_name)
 
     # the level as written, else the unit's kind (a province's records are tinh, …)
     level = f"coalesce(rec.stated_level, case units.unit_kind {kind_level} end)"
@@ -984,10 +1010,9 @@ def _check_duplicates_and_units(
     match: HeaderMatch,
     file_name: str,
     dossier_col: str,
-    unit_expr: str,
-    source: str,
 ) -> None:
-    """Duplicate dossier ids and unknown unit codes, on the staged file (nothing inserted)."""
+    """Duplicate dossier ids, on the staged file, and unknown unit codes, of the file's units
+    (:data:`_UNITS_TABLE`); nothing inserted."""
     dup = con.execute(
         f"select {dossier_col}, min(source_row), max(source_row) from temp._records_stage"
         f" group by {dossier_col} having count(*) > 1 order by 3 limit 1"
@@ -1001,13 +1026,9 @@ def _check_duplicates_and_units(
             second,
             match.column_name("dossier_id"),
         )
-    unknown = con.execute(  # the file's few units first, then looked up
-        f"with staged as (select {unit_expr} as unit_code, s.source_row from {source}),"
-        " file_units as (select unit_code, min(source_row) as first_row from staged group by unit_code)"
-        " select r.unit_code, r.first_row from file_units r"
-        " left join raw.admin_units u on u.unit_code = r.unit_code"
-        " where u.unit_code is null and r.unit_code <> 'VN'"
-        " order by 2 limit 1"
+    unknown = con.execute(
+        f"select unit_code, min(first_row) from temp.{_UNITS_TABLE}"
+        " where not known and unit_code <> 'VN' group by unit_code order by 2 limit 1"
     ).fetchall()
     if unknown:
         code, row = str(unknown[0][0]), unknown[0][1]
@@ -1030,11 +1051,7 @@ def _check_level_of_unit(
     con: duckdb.DuckDBPyConnection,
     match: HeaderMatch,
     file_name: str,
-    c,
-    unit_expr: str,
-    stated_level: str,
     kind_level: str,
-    source: str,
     by_name: bool = False,
 ) -> None:
     """A row that states its level (Cấp) and whose unit code names a unit of another level is
@@ -1052,22 +1069,12 @@ def _check_level_of_unit(
 
     found = con.execute(
         f"""
-        with cells as (
-            select s.source_row, {unit_expr} as unit_code, {stated_level} as stated,
-                s.{c("unit_name" if by_name else "unit_code")} as unit_cell,
-                s.{c("authority_level")} as level_cell
-            from {source}
-        ),
-        rec as (  -- the file's few (unit, level) pairs, each with its first row
-            select unit_code, stated, unit_cell, level_cell, min(source_row) as source_row
-            from cells where stated is not null group by all
-        )
-        select rec.source_row, rec.unit_cell, rec.level_cell, rec.stated, units.unit_name,
+        select units.first_row, units.unit_cell, units.level_cell, units.stated, units.unit_name,
             units.unit_kind
-        from rec join raw.admin_units units on units.unit_code = rec.unit_code
-        where rec.stated is not null
-            and {rank("case units.unit_kind " + kind_level + " end")} < {rank("rec.stated")}
-        order by rec.source_row
+        from temp.{_UNITS_TABLE} units
+        where units.known and units.stated is not null
+            and {rank("case units.unit_kind " + kind_level + " end")} < {rank("units.stated")}
+        order by units.first_row
         limit 1
         """
     ).fetchall()
@@ -1107,9 +1114,7 @@ def _check_level_of_unit(
     )
 
 
-def _check_lost_zero(
-    con: duckdb.DuckDBPyConnection, match: HeaderMatch, file_name: str, c, unit_expr: str, source: str
-) -> None:
+def _check_lost_zero(con: duckdb.DuckDBPyConnection, match: HeaderMatch, file_name: str) -> None:
     """A unit code that lost its leading zeros (Excel reads the district 080 as 80, the
     commune 00082 as 82) names a unit of another province, often a province itself. Where
     the file's other rows are mostly in one province and the code written with its zeros
@@ -1119,17 +1124,12 @@ def _check_lost_zero(
     (:func:`_check_level_of_unit`); a file of one unit has no other rows to compare with."""
     found = con.execute(
         f"""
-        with rec as (
-            select s.source_row, s.{c("unit_code")} as cell, {unit_expr} as unit_code from {source}
-        ),
-        cells as (  -- the file's few unit cells first, then looked up
-            select cell, unit_code, count(*) as dossiers, min(source_row) as first_row
-            from rec group by all
-        ),
-        file_units as (
-            select rec.cell, rec.unit_code, units.admin_era, units.province_code,
-                units.unit_name, rec.dossiers, rec.first_row
-            from cells rec join raw.admin_units units on units.unit_code = rec.unit_code
+        with file_units as (  -- the file's known units
+            select unit_cell as cell, unit_code, admin_era, province_code, unit_name,
+                sum(dossiers) as dossiers, min(first_row) as first_row
+            from temp.{_UNITS_TABLE}
+            where known
+            group by all
         ),
         provinces as (
             select admin_era, province_code, sum(dossiers) as dossiers
