@@ -25,6 +25,7 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import xmlfile
 
 from reports import styles as st
+from reports.deflate import Deflater, DeflatingFile
 from reports.lines import (
     Column,
     Line,
@@ -51,23 +52,27 @@ class RawWriter(WorksheetWriter):
     """openpyxl's sheet writer on a file it keeps open (``raw``): rows already serialized
     are written to it as they are, between the elements openpyxl writes (no parse)."""
 
-    raw = None
+    raw: DeflatingFile | None = None
+    #: the sheet's XML compressed as it is written (reports.deflate)
+    deflater: Deflater | None = None
 
     def get_stream(self):  # type: ignore[no-untyped-def]  # openpyxl's generator protocol
-        with (
-            open(self.out, "wb") as self.raw,
-            xmlfile(self.raw) as xf,
-            xf.element("worksheet", xmlns=SHEET_MAIN_NS),
-        ):
-            try:
-                while True:
-                    el = yield
-                    if el is True:
-                        yield xf
-                    elif el is not None:
-                        xf.write(el)
-            except GeneratorExit:
-                pass
+        self.deflater = deflater = Deflater()
+        try:
+            with open(self.out, "wb") as file:
+                self.raw = DeflatingFile(file, deflater)
+                with xmlfile(self.raw) as xf, xf.element("worksheet", xmlns=SHEET_MAIN_NS):
+                    try:
+                        while True:
+                            el = yield
+                            if el is True:
+                                yield xf
+                            elif el is not None:
+                                xf.write(el)
+                    except GeneratorExit:
+                        pass
+        finally:
+            deflater.close()
 
 
 class StreamedSheet(WriteOnlyWorksheet):

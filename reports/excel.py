@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from zipfile import ZIP_DEFLATED, ZipFile
 
 import duckdb
 from openpyxl import Workbook
@@ -19,24 +18,10 @@ from openpyxl.writer.excel import ExcelWriter
 from reports import queries as q
 from reports import styles as st
 from reports.cells import HEADER_ROW, SheetBuffer, Value, put, streamed_sheet, title_rows, write_lines
+from reports.deflate import COMPRESS_LEVEL, Archive
 from reports.excel_766 import QD766_SHEET, qd766_sheet
 from reports.excel_index import INDEX_SHEET, index_sheet
-
-#: the data-only rankings (marts.rankings) say what they are: a ranking on the few criteria
-#: the data carries, never the PAR INDEX (that is marts.mart_index_rankings, issue 18)
-RUBRIC_VI = {
-    "par_basic": "Xếp hạng theo một số chỉ tiêu dữ liệu (tiêu chí cơ bản; không phải Chỉ số CCHC)",
-    "qd766": "Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg)",
-    "par_district_dongthap": (
-        "Xếp hạng theo một số chỉ tiêu dữ liệu cấp huyện tỉnh Đồng Tháp (không phải Chỉ số CCHC)"
-    ),
-}
-STATUS_VI = {"new": "Mới", "open": "Chưa xử lý", "resolved": "Đã xử lý"}
-SEVERITY_VI = {"error": "Lỗi", "warn": "Cảnh báo"}
-
-
-def rubric_title(rubric: str) -> str:
-    return RUBRIC_VI.get(rubric, rubric)
+from reports.labels import SEVERITY_VI, STATUS_VI, rubric_title
 
 
 def _ranking_sheet(
@@ -335,16 +320,11 @@ def write_ranking_workbook(
     return out_path
 
 
-#: zlib's level for the workbook's parts: 5, not openpyxl's 6 (zlib's default): the 80 MB
-#: of XML of the 766 sheet of 1M records compress in 0.56 s instead of 0.80-1.1 s, into
-#: 7.52 MB instead of 7.39 MB (+1.7 %); the parts themselves are the same
-COMPRESS_LEVEL = 5
-
-
 def save(wb: Workbook, path: Path) -> None:
-    """``wb.save(path)`` (openpyxl's ``save_workbook``) with the parts compressed at
-    :data:`COMPRESS_LEVEL`."""
-    with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=COMPRESS_LEVEL) as archive:
+    """``wb.save(path)`` (openpyxl's ``save_workbook``), the parts compressed at
+    :data:`reports.deflate.COMPRESS_LEVEL`, the sheets with the streams compressed while
+    they were written (:class:`reports.deflate.Archive`)."""
+    with Archive(path, wb.worksheets, compresslevel=COMPRESS_LEVEL) as archive:
         wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
         ExcelWriter(wb, archive).save()
 

@@ -13,10 +13,9 @@ from reports import queries as q
 from reports import styles as st
 from reports.cells import HEADER_ROW, SheetBuffer, Value, put, title_rows
 from reports.excel_index import fit_block_columns, write_block
+from reports.labels import KIND_VI, NO_PORTAL_VI, differs, period_vi
 
 QD766_SHEET = "Chỉ số 766"
-NO_PORTAL_VI = "Chưa có điểm 766 do Cổng DVCQG công bố cho kỳ này"
-KIND_VI = {**q.KIND_VI, "department": "sở, ngành"}
 
 QD766_UNIT_HEADERS = [
     "STT",
@@ -84,18 +83,6 @@ def threshold_vi(full_points_at: Decimal | None) -> str:
     return f"đủ điểm ở {charts.vn_number(full_points_at, decimals)} %"
 
 
-def period_vi(period: q.Qd766Period) -> str:
-    """ "Năm 2023", "Quý 4/2023"; a period not yet over says to which day."""
-    start, end = period.period_start, period.period_end
-    if period.period_kind == "quarter":
-        name = f"Quý {(start.month - 1) // 3 + 1}/{start.year}"
-        complete = period.period_label.endswith(f"Q{(start.month - 1) // 3 + 1}")
-    else:
-        name = f"Năm {start.year}"
-        complete = period.period_label == str(start.year)
-    return name if complete else f"{name} (đến {end:%d/%m/%Y})"
-
-
 def ranked_within_vi(unit: q.Row) -> str:
     kind = KIND_VI.get(unit["unit_kind"], unit["unit_kind"])
     if unit["ranked_within"] is None:
@@ -103,11 +90,6 @@ def ranked_within_vi(unit: q.Row) -> str:
     if unit["ranked_within"] == "VN":
         return f"toàn quốc ({kind})"
     return f"{unit['province_name'] or unit['ranked_within']} ({kind})"
-
-
-def differs(group: q.Row) -> bool:
-    """Whether the portal's points of a group differ from the warehouse's."""
-    return group["difference"] is not None and group["difference"] != 0
 
 
 def _difference(own: Decimal | None, portal: Decimal | None) -> Decimal | None:

@@ -12,9 +12,9 @@ from ingest import vocabulary
 from reports import charts
 from reports import queries as q
 from reports.bilingual import t
-from reports.excel import SEVERITY_VI, STATUS_VI, rubric_title
 from reports.html_766 import qd766_section
 from reports.html_index import index_section
+from reports.labels import SEVERITY_VI, STATUS_VI, rubric_title
 
 TRENDS: list[tuple[str, str | None, str, str]] = [
     # indicator, authority level for districts (None: any), Vietnamese, English

@@ -11,7 +11,7 @@ from html import escape
 from reports import charts
 from reports import queries as q
 from reports.bilingual import t
-from reports.excel_766 import KIND_VI, NO_PORTAL_VI, differs, period_vi
+from reports.labels import KIND_VI, NO_PORTAL_VI, differs, period_vi
 
 KIND_EN = {"province": "province", "department": "department", "district": "district", "commune": "commune"}
 

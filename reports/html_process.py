@@ -6,10 +6,12 @@ written), or the exception that stopped it (raised again by :func:`finish`, the 
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 
@@ -79,9 +81,20 @@ def write_html(
     return write_html_report(con, out_dir, rubric=rubric, period=period, province_code=province_code)
 
 
+def answer_stream() -> BinaryIO:
+    """The standard output, kept for the answer alone: from now on anything else written to
+    it goes to standard error, ``print`` and file descriptor 1 both (DuckDB's progress bar,
+    written there by its C++ code when a query runs for more than 2 s, as on a busy machine,
+    made the answer unreadable)."""
+    sys.stdout.flush()
+    answer = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return answer
+
+
 def main() -> None:
-    answer = sys.stdout.buffer
-    sys.stdout = sys.stderr  # the answer alone on standard output
+    answer = answer_stream()
     try:
         with without_cyclic_gc():
             result: tuple[bool, object] = (True, _write(*pickle.loads(sys.stdin.buffer.read())))

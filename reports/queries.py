@@ -15,14 +15,13 @@ import duckdb
 import sqlfiles
 from expectations.impact import FindingScope, attach_details, period_covers
 from expectations.suites import rule_title
-from ingest.admin_units import LEGACY_VALID_TO, REORGANISATION_DATE, UnitResolver
 from ingest.errors import UnitResolutionError
 
 Row = dict[str, Any]
 
 _PACKAGE = __package__ or "reports"
-#: a day of each era, as ingest's resolver takes the era: by date (ingest.admin_units.era_for)
-_ERA_DATES = {"legacy": LEGACY_VALID_TO, "current": REORGANISATION_DATE}
+#: the eras, tried in this order
+_ERAS = ("legacy", "current")
 
 KIND_VI = {"nation": "toàn quốc", "province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
 KIND_EN = {"nation": "nation", "province": "provinces", "district": "districts", "commune": "communes"}
@@ -70,12 +69,17 @@ def resolve_province(con: duckdb.DuckDBPyConnection, province: str, era: str | N
     publication's provinces. ``era`` (``legacy``/``current``) is tried first, then the other
     era (the caller checks the era it needs); ``None``: legacy first. Raises ``ValueError``
     (Vietnamese and English) for an unknown province."""
+    # imported here: ingest's resolver needs pandas, which the HTML report's process does not
+    from ingest.admin_units import LEGACY_VALID_TO, REORGANISATION_DATE, UnitResolver
+
+    # a day of each era, as ingest's resolver takes the era: by date (ingest.admin_units.era_for)
+    era_dates = {"legacy": LEGACY_VALID_TO, "current": REORGANISATION_DATE}
     resolver = UnitResolver(sqlfiles.execute(con, _PACKAGE, "provinces").df())
-    first = era if era in _ERA_DATES else "legacy"
+    first = era if era in _ERAS else "legacy"
     errors: list[UnitResolutionError] = []
-    for tried in (first, *(e for e in _ERA_DATES if e != first)):
+    for tried in (first, *(e for e in _ERAS if e != first)):
         try:
-            code = resolver.resolve_province(province, _ERA_DATES[tried])
+            code = resolver.resolve_province(province, era_dates[tried])
         except UnitResolutionError as exc:
             errors.append(exc)
             continue

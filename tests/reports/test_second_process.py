@@ -4,6 +4,8 @@ nothing written by it when the file holds another publication."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,21 @@ def test_another_publication_is_not_written_by_the_second_process(published_db: 
     process = html_process.start(published_db, other, tmp_path, "par_basic", "2023", None)
     assert html_process.finish(process) is None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_what_else_goes_to_standard_output_does_not_spoil_the_answer() -> None:
+    """DuckDB writes its progress bar to file descriptor 1 when a query runs for more than
+    2 s (a busy machine): the second process's answer stays alone on its standard output."""
+    code = (
+        "import os\n"
+        "from reports.html_process import answer_stream\n"
+        "answer = answer_stream()\n"
+        "os.write(1, b'\\r[progress bar]')\n"
+        "print('printed')\n"
+        "answer.write(b'the answer')\n"
+        "answer.flush()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, timeout=120)
+    assert done.stdout == b"the answer"
+    assert b"[progress bar]" in done.stderr
+    assert b"printed" in done.stderr
