@@ -195,6 +195,38 @@ def test_parquet_set_beside_the_duckdb_file(tmp_path: Path) -> None:
     assert not [p.name for p in (published / "parquet").iterdir() if p.name.startswith(".")]
 
 
+def test_many_marts_copied_side_by_side_are_each_published_whole(tmp_path: Path) -> None:
+    """The marts are copied (and written as Parquet) two at a time, the largest first: every
+    one of them, large and small, arrives whole, in its rows' order, in both forms; the
+    working connection is left with every compression method."""
+    con = _working_db(tmp_path / "w.duckdb", [("L867", 1)])
+    sizes = {f"mart_{i:02d}": rows for i, rows in enumerate([300_000, 0, 5, 130_000, 1, 70_000, 2])}
+    for name, rows in sizes.items():
+        con.execute(
+            f"create table marts.{name} as select i, 'U' || (i % 977) as unit_code,"
+            " cast(i / 7 as decimal(18, 3)) as score from range(?) t(i) order by i desc",
+            [rows],
+        )
+    published = tmp_path / "published"
+    publication = publish(con, published, "run-1", required_tables=("rankings", *sizes))
+    assert publication.row_counts == {"rankings": 1, **sizes}
+    assert list(publication.row_counts) == sorted(publication.row_counts)
+    assert con.execute("select current_setting('disabled_compression_methods')").fetchone() == ("",)
+    schema = json.loads((published / "parquet" / "latest" / "schema.json").read_text(encoding="utf-8"))
+    assert list(schema["marts"]) == sorted(["rankings", *sizes])
+    latest = duckdb.connect(str(published / "latest.duckdb"), read_only=True, config={"threads": 1})
+    try:
+        for name, rows in sizes.items():
+            expected = con.execute(f"select * from marts.{name}").fetchall()
+            assert latest.execute(f"select * from marts.{name}").fetchall() == expected, name
+            parquet = pq.read_table(published / "parquet" / "latest" / "marts" / f"{name}.parquet")
+            assert [tuple(row.values()) for row in parquet.to_pylist()] == expected, name
+            assert schema["marts"][name]["rows"] == rows
+    finally:
+        latest.close()
+        con.close()
+
+
 def test_a_new_parquet_set_replaces_the_old_one_which_is_kept(tmp_path: Path) -> None:
     published = tmp_path / "published"
     con = _typed_working_db(tmp_path / "w.duckdb", run=1)
