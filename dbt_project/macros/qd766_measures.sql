@@ -12,3 +12,23 @@
         'open_at_end', 'open_within_deadline',
     ]) }}
 {% endmacro %}
+
+{% macro measure_named(name_column, measures, relation) -%}
+    {#- The value of the column of `relation` that `name_column` names (a rule's numerator,
+        denominator …), one of `measures`; null for a name not among them. Picks a rule's
+        measures in one pass over the unit-periods, where an unpivoted table joined back
+        once per measure of the rule was read four times (on Spark, a scan per measure and
+        per read). -#}
+    case {{ name_column }}
+        {%- for measure in measures %}
+        when '{{ measure }}' then {{ relation }}.{{ measure }}
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+{% macro quoted_list(names) -%}
+    {#- 'a', 'b', 'c': a list of names as SQL string literals, for `in (…)` -#}
+    {%- for name in names -%}
+        '{{ name }}'{% if not loop.last %}, {% endif %}
+    {%- endfor -%}
+{%- endmacro %}

@@ -28,34 +28,18 @@ units as (
     'catalogue_procedures_dated', 'catalogue_published_on_time', 'catalogue_updated_on_time',
     'catalogue_published_complete'] %}
 
-measures_long as (
-
-    {% for measure in measures -%}
-        select
-            unit_code,
-            period_kind,
-            period_start,
-            period_end,
-            period_label,
-            figure_source,
-            '{{ measure }}' as measure,
-            {{ measure }} as measure_value
-        from unit_periods
-        {% if not loop.last %}union all
-        {% endif %}
-    {%- endfor %}
-
-),
-
 paired as (
 
+    -- every rule × every unit-period, the rule's measures picked by their names (the
+    -- inner joins of a long table kept the rules whose numerator and denominator are
+    -- measures: so does the filter)
     select
-        numerators.unit_code,
-        numerators.period_kind,
-        numerators.period_start,
-        numerators.period_end,
-        numerators.period_label,
-        numerators.figure_source,
+        unit_periods.unit_code,
+        unit_periods.period_kind,
+        unit_periods.period_start,
+        unit_periods.period_end,
+        unit_periods.period_label,
+        unit_periods.figure_source,
         rules.group_code,
         rules.group_name_vi,
         rules.group_max_points,
@@ -66,31 +50,18 @@ paired as (
         rules.rule,
         rules.full_points_at,
         rules.rounding,
-        numerators.measure_value as numerator,
-        denominators.measure_value as denominator,
-        multiplier_numerators.measure_value as multiplier_numerator,
-        multiplier_denominators.measure_value as multiplier_denominator,
+        {{ measure_named('rules.numerator', measures, 'unit_periods') }} as numerator,
+        {{ measure_named('rules.denominator', measures, 'unit_periods') }} as denominator,
+        {{ measure_named('rules.multiplier_numerator', measures, 'unit_periods') }}
+            as multiplier_numerator,
+        {{ measure_named('rules.multiplier_denominator', measures, 'unit_periods') }}
+            as multiplier_denominator,
         rules.multiplier_numerator is not null as is_product
     from rules
-    inner join measures_long as numerators on rules.numerator = numerators.measure
-    inner join measures_long as denominators
-        on
-            rules.denominator = denominators.measure
-            and numerators.unit_code = denominators.unit_code
-            and numerators.period_kind = denominators.period_kind
-            and numerators.period_start = denominators.period_start
-    left join measures_long as multiplier_numerators
-        on
-            rules.multiplier_numerator = multiplier_numerators.measure
-            and numerators.unit_code = multiplier_numerators.unit_code
-            and numerators.period_kind = multiplier_numerators.period_kind
-            and numerators.period_start = multiplier_numerators.period_start
-    left join measures_long as multiplier_denominators
-        on
-            rules.multiplier_denominator = multiplier_denominators.measure
-            and numerators.unit_code = multiplier_denominators.unit_code
-            and numerators.period_kind = multiplier_denominators.period_kind
-            and numerators.period_start = multiplier_denominators.period_start
+    cross join unit_periods
+    where
+        rules.numerator in ({{ quoted_list(measures) }})
+        and rules.denominator in ({{ quoted_list(measures) }})
 
 ),
 
