@@ -5,7 +5,6 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from engines.dbt import SCOPED_NIGHT_THREADS, dbt_build_args, dbt_project, translator
 from engines.spark_readback import built_table_models, import_models
-from expectations.preload import import_gx_in_background
 from expectations.quality_views import QualityViewsError, build_quality_views
 from ingest.parquet_landing import land_raw_tables
 from orchestration.resources import WarehouseResource
@@ -42,8 +41,6 @@ def warehouse_dbt_models(
     scoped = assets_def.keys_by_output_name != assets_def.node_keys_by_output_name
     threads = SCOPED_NIGHT_THREADS if scoped and not on_spark else None
     invocation = dbt.cli(dbt_build_args(full_refresh=full_refresh, threads=threads), context=context)
-    # the quality checks after dbt need Great Expectations: import it while dbt works
-    import_gx_in_background()
     try:
         yield from invocation.stream()
     finally:
