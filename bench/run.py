@@ -219,7 +219,8 @@ def next_day(
             f" slowest dbt nodes {(result.increment.dbt_slowest or [])[:3]}",
             flush=True,
         )
-    if skip_noop:  # the no-op nights of the previous measurement are kept
+    if skip_noop:  # the no-op nights (and the floor beside them) of the previous measurement are kept
+        result.increment_measured_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC") + " (no-op earlier)"
         return result
     result.noop = run_pipeline("no-op night", inbox, warehouse, **kw)  # type: ignore[arg-type]
     result.noop_forced = run_pipeline(
