@@ -103,6 +103,40 @@
         numerator, denominator, decimals, result_scale, mode)) }}
 {%- endmacro %}
 
+{% macro rounded_scaled_quotient(scaled_numerator, scaled_denominator, decimals, result_scale=4, mode='half_up') -%}
+    {#- rounded_quotient of two sides already scaled by exact_scaled: rounded_quotient(n, d,
+        …) is rounded_scaled_quotient(exact_scaled(n), exact_scaled(d), …), digit for digit.
+        For a model that scales each side once per row (a column of a preceding CTE), where
+        rounded_quotient repeats each side's scaling in every branch of its expression. -#}
+    {%- if mode not in ('half_up', 'truncate') -%}
+        {{ exceptions.raise_compiler_error('rounded_scaled_quotient: mode is half_up or truncate, not ' ~ mode) }}
+    {%- endif -%}
+    {{ return(adapter.dispatch('rounded_scaled_quotient', 'par_warehouse')(
+        scaled_numerator, scaled_denominator, decimals, result_scale, mode)) }}
+{%- endmacro %}
+
+{% macro default__rounded_scaled_quotient(scaled_numerator, scaled_denominator, decimals, result_scale, mode) -%}
+    {{ _rounded_quotient_sql(scaled_numerator, scaled_denominator, decimals, result_scale, mode, _hugeint_div) }}
+{%- endmacro %}
+
+{% macro spark__rounded_scaled_quotient(scaled_numerator, scaled_denominator, decimals, result_scale, mode) -%}
+    {{ _rounded_quotient_sql(scaled_numerator, scaled_denominator, decimals, result_scale, mode, _decimal_div) }}
+{%- endmacro %}
+
+{% macro exact_scaled(value) -%}
+    {#- value × 10^12 as an exact integer, the side rounded_quotient divides: a hugeint on
+        DuckDB (_hugeint_scaled), a decimal(38, 0) on Spark (_decimal_scaled) -#}
+    {{ return(adapter.dispatch('exact_scaled', 'par_warehouse')(value)) }}
+{%- endmacro %}
+
+{% macro default__exact_scaled(value) -%}
+    {{ _hugeint_scaled(value) }}
+{%- endmacro %}
+
+{% macro spark__exact_scaled(value) -%}
+    {{ _decimal_scaled(value) }}
+{%- endmacro %}
+
 {% macro _rounded_quotient_sql(scaled_numerator, scaled_denominator, decimals, result_scale, mode, integer_div) -%}
     {#- n and d are integers (the sides × 10^12), d > 0; q = n·10^decimals / d rounded;
         the result q · 10^(result_scale − decimals) · 10^−result_scale -#}

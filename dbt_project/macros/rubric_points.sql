@@ -12,41 +12,55 @@
     decimals) or none (kept to the 4 decimals points are published with, half up). A
     decimal of scale 4; null when the value is null. -#}
 {% macro rubric_points(rule, value_numerator, value_denominator, max_points, full_points_at, rounding, threshold_share) -%}
+    {{ rubric_points_of_scaled(value_numerator, value_denominator, rounding,
+        exact_scaled(rubric_points_numerator(rule, value_numerator, value_denominator,
+            max_points, full_points_at, threshold_share)),
+        exact_scaled(rubric_points_denominator(rule, value_denominator, full_points_at))) }}
+{%- endmacro %}
+
+{#- The parts of rubric_points, for a model that computes each once per row in a column of
+    a preceding CTE (rubric_points repeats them in every branch of its expression):
+    rubric_points(…) is rubric_points_of_scaled(value_numerator, value_denominator,
+    rounding, exact_scaled(rubric_points_numerator(…)), exact_scaled(rubric_points_denominator(…))).
+    The points before rounding are the fraction points_numerator / points_denominator. -#}
+{% macro rubric_points_numerator(rule, value_numerator, value_denominator, max_points, full_points_at, threshold_share) -%}
 {%- set full_at = "cast(coalesce(" ~ full_points_at ~ ", 100) as decimal(9, 4))" -%}
-{%- set value_numerator_exact = value_numerator -%}
-{%- set value_denominator_exact = value_denominator -%}
 {%- set max_exact = "cast(" ~ max_points ~ " as decimal(9, 4))" -%}
-{#- the points before rounding as a fraction points_numerator / points_denominator -#}
-{%- set points_numerator -%}
     case
         when {{ rule }} = 'proportional'
             then {{ max_exact }} * least(
-                greatest({{ value_numerator_exact }}, 0),
-                {{ full_at }} * {{ value_denominator_exact }}
+                greatest({{ value_numerator }}, 0),
+                {{ full_at }} * {{ value_denominator }}
             )
         when {{ rule }} = 'threshold'
             then {{ max_exact }} * cast(coalesce({{ threshold_share }}, 0) as decimal(5, 4))
         when {{ rule }} = 'yes_no'
             then case
-                when {{ value_numerator_exact }} >= {{ full_at }} * {{ value_denominator_exact }}
+                when {{ value_numerator }} >= {{ full_at }} * {{ value_denominator }}
                     then {{ max_exact }}
                 else 0
             end
     end
-{%- endset -%}
-{%- set points_denominator -%}
+{%- endmacro %}
+
+{% macro rubric_points_denominator(rule, value_denominator, full_points_at) -%}
+{%- set full_at = "cast(coalesce(" ~ full_points_at ~ ", 100) as decimal(9, 4))" -%}
     case
-        when {{ rule }} = 'proportional' then {{ full_at }} * {{ value_denominator_exact }}
+        when {{ rule }} = 'proportional' then {{ full_at }} * {{ value_denominator }}
         else 1
     end
-{%- endset -%}
+{%- endmacro %}
+
+{% macro rubric_points_of_scaled(value_numerator, value_denominator, rounding, scaled_points_numerator, scaled_points_denominator) -%}
+    {#- the points rounded as `rounding` says, from the sides of the points' fraction scaled
+        by exact_scaled; null when the value is -#}
     case
         when {{ value_numerator }} is null or {{ value_denominator }} is null then null
         when {{ value_denominator }} = 0 then null
         when {{ rounding }} = 'truncate_2'
-            then {{ rounded_quotient(points_numerator, points_denominator, 2, 4, 'truncate') }}
+            then {{ rounded_scaled_quotient(scaled_points_numerator, scaled_points_denominator, 2, 4, 'truncate') }}
         when {{ rounding }} = 'round_half_up_2'
-            then {{ rounded_quotient(points_numerator, points_denominator, 2, 4) }}
-        else {{ rounded_quotient(points_numerator, points_denominator, 4, 4) }}
+            then {{ rounded_scaled_quotient(scaled_points_numerator, scaled_points_denominator, 2, 4) }}
+        else {{ rounded_scaled_quotient(scaled_points_numerator, scaled_points_denominator, 4, 4) }}
     end
 {%- endmacro %}

@@ -80,42 +80,74 @@ fractions as (
 
 ),
 
+points_fractions as (
+
+    -- the points before rounding as one fraction (macros rubric_points_*)
+    select
+        *,
+        {{ rubric_points_numerator('rule', 'value_numerator', 'value_denominator',
+            'max_points', 'full_points_at', 'null') }} as points_numerator,
+        {{ rubric_points_denominator('rule', 'value_denominator', 'full_points_at') }}
+            as points_denominator
+    from fractions
+
+),
+
+scaled as (
+
+    -- each fraction's sides as the exact integers rounded_quotient and rubric_points
+    -- divide, computed once here: those macros inline would scale every side again in
+    -- every branch of their expressions (more than half of the model's time)
+    select
+        *,
+        {{ exact_scaled('value_numerator') }} as value_numerator_scaled,
+        {{ exact_scaled('value_denominator') }} as value_denominator_scaled,
+        {{ exact_scaled('points_numerator') }} as points_numerator_scaled,
+        {{ exact_scaled('points_denominator') }} as points_denominator_scaled
+    from points_fractions
+
+),
+
 final as (
 
     select
-        fractions.unit_code,
+        scaled.unit_code,
         units.unit_name,
         units.unit_kind,
-        fractions.period_kind,
-        fractions.period_start,
-        fractions.period_end,
-        fractions.period_label,
-        fractions.figure_source,
-        fractions.group_code,
-        fractions.group_name_vi,
-        cast(fractions.group_max_points as decimal(9, 4)) as group_max_points,
-        fractions.indicator_code,
-        fractions.indicator_name_vi,
-        fractions.indicator_name_en,
-        cast(fractions.numerator as bigint) as numerator,
-        cast(fractions.denominator as bigint) as denominator,
-        cast(fractions.multiplier_numerator as bigint) as multiplier_numerator,
-        cast(fractions.multiplier_denominator as bigint) as multiplier_denominator,
+        scaled.period_kind,
+        scaled.period_start,
+        scaled.period_end,
+        scaled.period_label,
+        scaled.figure_source,
+        scaled.group_code,
+        scaled.group_name_vi,
+        cast(scaled.group_max_points as decimal(9, 4)) as group_max_points,
+        scaled.indicator_code,
+        scaled.indicator_name_vi,
+        scaled.indicator_name_en,
+        cast(scaled.numerator as bigint) as numerator,
+        cast(scaled.denominator as bigint) as denominator,
+        cast(scaled.multiplier_numerator as bigint) as multiplier_numerator,
+        cast(scaled.multiplier_denominator as bigint) as multiplier_denominator,
+        -- rounded_quotient(value_numerator, value_denominator, 4)
         cast(
-            {{ rounded_quotient('fractions.value_numerator', 'fractions.value_denominator', 4) }}
+            {{ rounded_scaled_quotient('scaled.value_numerator_scaled',
+                'scaled.value_denominator_scaled', 4) }}
             as decimal(9, 4)
         ) as value_percent,
-        cast(fractions.max_points as decimal(9, 4)) as max_points,
-        fractions.rule,
-        cast(fractions.full_points_at as decimal(9, 4)) as full_points_at,
+        cast(scaled.max_points as decimal(9, 4)) as max_points,
+        scaled.rule,
+        cast(scaled.full_points_at as decimal(9, 4)) as full_points_at,
+        -- rubric_points(rule, value_numerator, value_denominator, max_points,
+        -- full_points_at, rounding, null)
         cast(
-            {{ rubric_points('fractions.rule', 'fractions.value_numerator',
-                'fractions.value_denominator', 'fractions.max_points',
-                'fractions.full_points_at', 'fractions.rounding', 'null') }}
+            {{ rubric_points_of_scaled('scaled.value_numerator', 'scaled.value_denominator',
+                'scaled.rounding', 'scaled.points_numerator_scaled',
+                'scaled.points_denominator_scaled') }}
             as decimal(9, 4)
         ) as points
-    from fractions
-    left join units on fractions.unit_code = units.unit_code
+    from scaled
+    left join units on scaled.unit_code = units.unit_code
 
 )
 
