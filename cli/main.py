@@ -94,10 +94,9 @@ def _execute_nightly(settings: Settings, plan: NightPlan) -> int:
     (said again in the alert). The night is recorded as started (night/state.py) from just
     before the run until it ends in any way; a record left behind tells the next night
     that this one died."""
-    from night.scope import SCOPE_TAG
     from night.state import clear_night_start, record_night_start
 
-    scope, full_refresh = plan.scope, plan.full_refresh
+    scope = plan.scope
     _prepare(settings)
     console.print(f"Tonight: {scope.describe()}")
     if settings.engine == "spark":
@@ -109,7 +108,6 @@ def _execute_nightly(settings: Settings, plan: NightPlan) -> int:
         console.print(f"Engine: dbt builds on {where}; Spark's tables: {settings.tables_dir}")
     with console.status("Loading the pipeline definitions…"):
         from night.finish import finish_night
-        from orchestration.assets.transform import FULL_REFRESH_TAG
         from orchestration.definitions import build_definitions
         from orchestration.instance import LAUNCHED_BY_TAG, PID_TAG, fail_abandoned_runs, open_instance
         from orchestration.run_outcome import current_step, read_run_outcome
@@ -139,12 +137,7 @@ def _execute_nightly(settings: Settings, plan: NightPlan) -> int:
                 instance=instance,
                 run_id=run_id,
                 raise_on_error=False,
-                tags={
-                    LAUNCHED_BY_TAG: "cli",
-                    PID_TAG: str(os.getpid()),
-                    SCOPE_TAG: scope.describe(),
-                    **({FULL_REFRESH_TAG: "true"} if full_refresh else {}),
-                },
+                tags={LAUNCHED_BY_TAG: "cli", PID_TAG: str(os.getpid()), **plan.run_tags()},
                 run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             )
         except Exception as exc:  # reported below, exit code 1

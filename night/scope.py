@@ -40,6 +40,12 @@ from night.state import (
 from settings import Settings
 
 SCOPE_TAG = "parwh/scope"  # run tag: what tonight's run covers, in words
+# run tag: rebuild the incremental models from all raw records (`parwh run --full-refresh`)
+FULL_REFRESH_TAG = "parwh/full_refresh"
+# run tag: the marts rebuilt by period rebuild only the periods tonight's records changed
+# (dbt_project/macros/rebuilt_by_period.sql; NightPlan.rebuilds_records_periods_only)
+RECORDS_PERIODS_TAG = "parwh/records_periods_only"
+RECORDS_FAMILY = "dossier_records"  # the record-level exports (ingest/headers.py FAMILIES)
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,29 @@ class NightPlan:
     @property
     def skipped(self) -> bool:
         return self.skipped_since is not None
+
+    @property
+    def rebuilds_records_periods_only(self) -> bool:
+        """Record exports are tonight's only new data, and the night before ended well (no
+        reason to run but new files: nothing failed, died, was withdrawn or loaded since
+        it published; the same code): every stored period of the marts rebuilt by period
+        that ends before the first month tonight's records change is as it would be
+        rebuilt, so only the later periods are."""
+        return (
+            not self.reasons
+            and not self.full_refresh
+            and self.scope is not None
+            and self.scope.families == frozenset({RECORDS_FAMILY})
+        )
+
+    def run_tags(self) -> dict[str, str]:
+        """The Dagster run's tags that say what tonight's run covers."""
+        assert self.scope is not None, "a skipped night has no run"
+        return {
+            SCOPE_TAG: self.scope.describe(),
+            **({FULL_REFRESH_TAG: "true"} if self.full_refresh else {}),
+            **({RECORDS_PERIODS_TAG: "true"} if self.rebuilds_records_periods_only else {}),
+        }
 
 
 def plan_night(

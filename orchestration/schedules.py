@@ -27,8 +27,7 @@ def nightly_schedule(context: dg.ScheduleEvaluationContext):
     """Every night at 01:00, unless nothing is new since the last published night; only the
     part of the pipeline that the new data changes. The decision is `parwh run`'s
     (night.scope.plan_night)."""
-    from night.scope import SCOPE_TAG, plan_night, record_skipped_night, skip_message
-    from orchestration.assets.transform import FULL_REFRESH_TAG
+    from night.scope import plan_night, record_skipped_night, skip_message
     from orchestration.selection import scoped_selection
 
     settings = Settings.from_env()
@@ -37,7 +36,7 @@ def nightly_schedule(context: dg.ScheduleEvaluationContext):
         record_skipped_night(settings, plan.skipped_since)
         return dg.SkipReason(skip_message(plan.skipped_since))
     scope = plan.scope
-    tags = {SCOPE_TAG: scope.describe(), **({FULL_REFRESH_TAG: "true"} if plan.full_refresh else {})}
+    tags = plan.run_tags()
     try:
         graph = context.repository_def.asset_graph
     except dg.DagsterInvariantViolationError:  # evaluated outside a code location

@@ -3,14 +3,19 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from engines.dbt import SCOPED_NIGHT_THREADS, dbt_build_args, dbt_project, translator
+from engines.dbt import (
+    RECORDS_ONLY_ENV,
+    SCOPED_NIGHT_THREADS,
+    dbt_build_args,
+    dbt_environment,
+    dbt_project,
+    translator,
+)
 from engines.spark_readback import built_table_models, import_models
 from expectations.quality_views import QualityViewsError, build_quality_views
 from ingest.parquet_landing import land_raw_tables
+from night.scope import FULL_REFRESH_TAG, RECORDS_PERIODS_TAG
 from orchestration.resources import WarehouseResource
-
-# Run tag: rebuild the incremental models from all raw records (`parwh run --full-refresh`).
-FULL_REFRESH_TAG = "parwh/full_refresh"
 
 
 @dbt_assets(
@@ -40,7 +45,11 @@ def warehouse_dbt_models(
     assets_def = context.assets_def
     scoped = assets_def.keys_by_output_name != assets_def.node_keys_by_output_name
     threads = SCOPED_NIGHT_THREADS if scoped and not on_spark else None
-    invocation = dbt.cli(dbt_build_args(full_refresh=full_refresh, threads=threads), context=context)
+    # the marts rebuilt by period rebuild only the periods tonight's records changed
+    # (dbt_project/macros/rebuilt_by_period.sql reads the variable as it runs)
+    records_periods_only = scoped and context.run.tags.get(RECORDS_PERIODS_TAG) == "true"
+    with dbt_environment({RECORDS_ONLY_ENV: "true" if records_periods_only else "false"}):
+        invocation = dbt.cli(dbt_build_args(full_refresh=full_refresh, threads=threads), context=context)
     try:
         yield from invocation.stream()
     finally:

@@ -4,6 +4,7 @@ and publishes the same marts as a night that rebuilds everything."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import dagster as dg
@@ -28,6 +29,37 @@ H3,866,huyen,truc_tiep,2023-11-20 08:00,2024-01-10 17:00,
 H4,867,huyen,buu_chinh,2023-05-02 08:00,2023-05-20 17:00,2023-05-20 16:00
 """
 # 866 to November 2023: received 3, resolved 2 (H1 early, H2 late), H3 still open
+
+# Two later nights of records: one in November (a new dossier), then a correction that moves
+# H2's receipt from March to February. Each: its file name, contents, and the first month
+# its records change (the marts rebuilt by period rebuild the periods ending from it).
+LATER_RECORDS = [
+    (
+        "ho_so_cao_lanh_2023_11.csv",
+        "dossier_id,unit_code,authority_level,channel,received_at,due_at,finished_at\n"
+        "H5,866,huyen,truc_tuyen,2023-11-22 08:00,2023-12-05 17:00,2023-11-28 10:00\n",
+        "2023-11-01",
+    ),
+    (
+        "ho_so_cao_lanh_2023_dinh_chinh.csv",
+        "dossier_id,unit_code,authority_level,channel,received_at,due_at,finished_at\n"
+        "H2,866,huyen,truc_tiep,2023-02-27 08:00,2023-03-10 17:00,2023-03-12 10:00\n",
+        "2023-02-01",
+    ),
+]
+# the marts rebuilt by period (dbt_project/macros/rebuilt_by_period.sql)
+REBUILT_BY_PERIOD = (
+    "int_unit_measures_rolled_up",
+    "int_unit_measures_current_history",
+    "fct_indicator_values",
+    "fct_scores",
+    "fct_area_scores",
+    "mart_points_lost",
+    "rankings",
+)
+_PERIODS_DELETED = re.compile(
+    r'^delete from "warehouse"\."\w+"\."(\w+)"\s*(?:where period_end >= date \'([\d-]+)\')?'
+)
 
 # columns that name the run or the moment it ran, not what was computed
 RUN_COLUMNS = {"run_id", "published_at", "found_at", "first_seen_at", "last_seen_at", "checked_at"}
@@ -92,6 +124,23 @@ def _dbt_threads_of_last_run(settings: Settings) -> int | None:
     return None if threads is None else int(threads)
 
 
+def _periods_rebuilt_from(settings: Settings) -> set[str | None]:
+    """The first period end the last run's dbt build deleted and rebuilt in each mart
+    rebuilt by period (None: every period), from the statements in its dbt.log."""
+    instance = dg.DagsterInstance.from_config(str(settings.dagster_home))
+    run_id = instance.get_runs(limit=1)[0].run_id
+    # dbt.log, and dbt.log.1 … when dbt rotated it (a whole night writes more than 10 MB)
+    logs = list(settings.dbt_target_dir.glob(f"warehouse_dbt_models-{run_id[:7]}-*/dbt.log*"))
+    deleted: dict[str, str | None] = {}
+    for line in (line for log in logs for line in log.read_text(encoding="utf-8").splitlines()):
+        sql = json.loads(line).get("data", {}).get("sql", "")
+        match = _PERIODS_DELETED.match(re.sub(r"^/\*.*?\*/\s*", "", sql, flags=re.S))
+        if match and match.group(1) in REBUILT_BY_PERIOD:
+            deleted[match.group(1)] = match.group(2)
+    assert set(deleted) == set(REBUILT_BY_PERIOD), sorted(deleted)
+    return set(deleted.values())
+
+
 @pytest.fixture
 def night_two(warehouse_settings: Settings, tmp_path) -> tuple[Settings, Settings]:
     """The small inbox published, then a record-level export arrives; the same warehouse
@@ -129,6 +178,23 @@ def test_a_night_rebuilds_only_what_its_new_family_feeds(night_two: tuple[Settin
 
     # the new records are in the published figures: 866, January to November 2023
     assert l866_records_to_november(scoped) == [(3, 2, 1)]
+    # the first records: every month is new, so the marts rebuilt by period rebuild every
+    # period from the first month of records
+    assert _periods_rebuilt_from(scoped) == {"2023-03-01"}
+
+    # Later record exports: only the periods from the first month they change are rebuilt
+    # (the stored earlier ones, and the previous periods rankings compares with, are kept),
+    # and the published marts are still the whole pipeline's
+    for name, records, first_month in LATER_RECORDS:
+        for settings in (scoped, whole):
+            (settings.inbox_dir / name).write_text(records, encoding="utf-8")
+        assert "Tonight: only what depends on dossier_records" in _run(scoped)
+        assert _periods_rebuilt_from(scoped) == {first_month}, name
+        _run(whole, "--force")
+        assert _periods_rebuilt_from(whole) == {None}, name
+        scoped_marts, whole_marts = _published(scoped), _published(whole)
+        for table in PUBLISHED_MARTS:
+            assert scoped_marts[table] == whole_marts[table], (name, table)
 
 
 # Sa Đéc's legacy district code reporting 2026, after the 2025 reorganisation ended it

@@ -1,3 +1,5 @@
+{{ config(**rebuilt_by_period()) }}
+{%- set periods_from = records_periods_from() %}
 -- History across the 1 July 2025 reorganisation: the measures of legacy units summed into
 -- the current unit they became, so that a current province or commune has figures for
 -- the periods before it existed. Current provinces get the sum of their legacy provinces
@@ -10,6 +12,7 @@ with
 measures as (
 
     select * from {{ ref('int_unit_measures_rolled_up') }}
+    {{ periods_filter(periods_from) }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(**rebuilt_by_period()) }}
+{%- set periods_from = records_periods_from() %}
 -- Every measure behind an indicator, per unit × authority level × period, long, for the
 -- submitting units and for every unit above them (district, province, nation) as sums
 -- of their children. authority_level 'all' sums a unit's levels.
@@ -13,30 +15,35 @@ with
 dossiers_rolled_up as (
 
     select * from {{ ref('int_dossier_stats_rolled_up') }}
+    {{ periods_filter(periods_from) }}
 
 ),
 
 dossier_records_rolled_up as (
 
     select * from {{ ref('int_dossier_records_rolled_up') }}
+    {{ periods_filter(periods_from) }}
 
 ),
 
 surveys_rolled_up as (
 
     select * from {{ ref('int_survey_results_rolled_up') }}
+    {{ periods_filter(periods_from) }}
 
 ),
 
 budget_rolled_up as (
 
     select * from {{ ref('int_budget_rolled_up') }}
+    {{ periods_filter(periods_from) }}
 
 ),
 
 staff_rolled_up as (
 
     select * from {{ ref('int_staffing_rolled_up') }}
+    {{ periods_filter(periods_from) }}
 
 ),
 

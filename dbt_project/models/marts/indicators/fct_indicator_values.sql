@@ -1,3 +1,5 @@
+{{ config(**rebuilt_by_period()) }}
+{%- set periods_from = records_periods_from() %}
 -- Every indicator of the catalogue (seed indicators.csv) per unit × authority level ×
 -- period, as numerator, denominator and value (a percentage 0-100, unrounded). Figures of
 -- districts, provinces and the nation are sums of their children's numerators and
@@ -10,12 +12,14 @@ with
 measures_rolled_up as (
 
     select * from {{ ref('int_unit_measures_rolled_up') }}
+    {{ periods_filter(periods_from) }}
 
 ),
 
 measures_history as (
 
     select * from {{ ref('int_unit_measures_current_history') }}
+    {{ periods_filter(periods_from) }}
 
 ),
 

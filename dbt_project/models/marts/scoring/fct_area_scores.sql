@@ -1,3 +1,5 @@
+{{ config(**rebuilt_by_period()) }}
+{%- set periods_from = records_periods_from() %}
 -- Points and maxima per rubric × unit × period × rubric area, from the criteria of
 -- fct_scores: the one place where a criterion's status decides what counts. The
 -- applicable maximum counts the criteria scored; the maximum of the applicable criteria
@@ -9,6 +11,7 @@ with
 scores as (
 
     select * from {{ ref('fct_scores') }}
+    {{ periods_filter(periods_from) }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(**rebuilt_by_period()) }}
+{%- set periods_from = records_periods_from() %}
 -- Points per unit × period × rubric criterion computed from data (int_rubric_criteria: the
 -- seeded data-only rubrics and the computed leaves of the rubric files). A rubric scores
 -- the period kinds it names (year; 766 also month and quarter). A criterion with no data
@@ -13,6 +15,7 @@ with
 indicator_values as (
 
     select * from {{ ref('fct_indicator_values') }}
+    {{ periods_filter(periods_from) }}
 
 ),
 

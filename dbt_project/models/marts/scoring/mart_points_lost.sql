@@ -1,3 +1,5 @@
+{{ config(**rebuilt_by_period()) }}
+{%- set periods_from = records_periods_from() %}
 -- Where each scored unit lost points ("nội dung còn hạn chế chưa đạt điểm tuyệt đối"):
 -- one row per rubric × unit × period × criterion that earned less than its maximum,
 -- largest loss first (loss_order 1), with the value that would have earned full points.
@@ -7,12 +9,14 @@ with
 scores as (
 
     select * from {{ ref('fct_scores') }}
+    {{ periods_filter(periods_from) }}
 
 ),
 
 area_scores as (
 
     select * from {{ ref('fct_area_scores') }}
+    {{ periods_filter(periods_from) }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(**rebuilt_by_period()) }}
+{%- set periods_from = records_periods_from() %}
 -- Units ranked by rubric score inside their province and nationally, against units of
 -- the same kind and the same period only (766: months, quarters and years). Ties share
 -- a rank (standard competition ranking 1-2-2-4). The score is the share (0-100) of the
@@ -14,6 +16,7 @@ with
 area_scores as (
 
     select * from {{ ref('fct_area_scores') }}
+    {{ periods_filter(periods_from) }}
 
 ),
 
@@ -199,6 +202,39 @@ banded as (
 
 ),
 
+previous_candidates as (
+
+    -- the periods a unit's change is measured against: tonight's, and on a night that
+    -- rebuilds only the later periods, the stored ones before them (they did not change)
+    select
+        rubric_id,
+        ranking_scope,
+        scope_code,
+        unit_code,
+        period_kind,
+        period_end,
+        period_label,
+        rank,
+        score
+    from banded
+    {%- if periods_from is not none %}
+        union all
+        select
+            rubric_id,
+            ranking_scope,
+            scope_code,
+            unit_code,
+            period_kind,
+            period_end,
+            period_label,
+            rank,
+            score
+        from {{ this }}
+        where period_end < {{ periods_from }}
+    {%- endif %}
+
+),
+
 with_change as (
 
     -- previous period of the same kind: the one ending the day before this one starts
@@ -209,7 +245,7 @@ with_change as (
         previous.rank as previous_rank,
         previous.score as previous_score
     from banded
-    left join banded as previous
+    left join previous_candidates as previous
         on
             banded.rubric_id = previous.rubric_id
             and banded.ranking_scope = previous.ranking_scope
