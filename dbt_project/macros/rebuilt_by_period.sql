@@ -22,7 +22,8 @@
 {%- endmacro %}
 
 {% macro default__rebuilt_by_period() -%}
-    {{ return({}) }}
+    {#- Spark: a whole table every night (dbt refuses an empty config) -#}
+    {{ return({'materialized': 'table'}) }}
 {%- endmacro %}
 
 {% macro duckdb__rebuilt_by_period() -%}
