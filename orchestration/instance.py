@@ -14,14 +14,33 @@ telemetry:
 run_queue:
   # DuckDB has one writer: never two runs of the pipeline at once.
   max_concurrent_runs: 1
+# Dagster's SQLite storage in this folder, its event log files kept open while a process
+# uses them instead of reopened for every event (orchestration/dagster_storage.py).
+instance_class:
+  module: orchestration.dagster_storage
+  class: ParwhInstance
+"""
+
+#: the file parwh wrote before the event log was kept open: upgraded to DAGSTER_YAML as is
+DAGSTER_YAML_BEFORE_KEPT_OPEN = """\
+# Written by parwh. Runs, events and check results of this warehouse live here, so
+# `parwh run` and `dagster dev` (started with DAGSTER_HOME pointing here) share them.
+telemetry:
+  enabled: false
+run_queue:
+  # DuckDB has one writer: never two runs of the pipeline at once.
+  max_concurrent_runs: 1
 """
 
 
 def prepare_dagster_home(dagster_home: Path) -> Path:
     dagster_home.mkdir(parents=True, exist_ok=True)
     config = dagster_home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    # a file parwh wrote is parwh's to upgrade; one edited by hand is the user's and stays
+    if not config.exists() or config.read_bytes() == DAGSTER_YAML_BEFORE_KEPT_OPEN.encode("utf-8"):
+        written = config.with_name(config.name + ".new")
+        written.write_text(DAGSTER_YAML, encoding="utf-8")
+        written.replace(config)  # whole: a `dagster dev` reading it never sees half a file
     return dagster_home
 
 
