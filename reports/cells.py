@@ -36,6 +36,7 @@ from reports.lines import (
     make_line,
     safe_text,
 )
+from reports.widths import ValueColumns
 
 #: the row of a sheet's column headers (title and subtitle above)
 HEADER_ROW = 4
@@ -207,8 +208,10 @@ class SheetBuffer:
             fill_id = id(fill)
             self._fills[fill_id] = fill
         line = self.lines[row] = make_line(values, n_cols, wrap_long, fill_id)
-        self.max_row = max(self.max_row, row)
-        self.max_column = max(self.max_column, len(line.values))
+        if row > self.max_row:
+            self.max_row = row
+        if len(line.values) > self.max_column:
+            self.max_column = len(line.values)
 
     def values(self, min_row: int) -> Iterator[tuple[int, int, object, str]]:
         """(row, column, value, number format) of every cell from ``min_row`` down, in
@@ -221,6 +224,31 @@ class SheetBuffer:
                 continue
             for col, cell in self.rows.get(r, {}).items():
                 yield r, col, cell.value, cell.number_format
+
+    def cell_values(self, min_row: int) -> Iterator[tuple[int, int, object, str]]:
+        """:meth:`values` of the cells from ``min_row`` down and of a data line at
+        ``min_row``, not of the data lines below (:meth:`value_columns`)."""
+        for r in range(min_row, self.max_row + 1):
+            line = self.lines.get(r)
+            if line is not None:
+                if r == min_row:
+                    for col, (value, fmt) in enumerate(zip(line.values, line.formats, strict=True), start=1):
+                        yield r, col, value, fmt or "General"
+                continue
+            for col, cell in self.rows.get(r, {}).items():
+                yield r, col, cell.value, cell.number_format
+
+    def value_columns(self, min_row: int) -> ValueColumns:
+        """The data lines from ``min_row`` down, by their number formats: the formats and
+        the lines' values a column at a time."""
+        by_formats: dict[tuple[str | None, ...], list[list[object]]] = {}
+        for r, line in self.lines.items():
+            if r >= min_row:
+                found = by_formats.get(line.formats)
+                if found is None:
+                    found = by_formats[line.formats] = []
+                found.append(line.values)
+        return [(formats, list(zip(*values, strict=True))) for formats, values in by_formats.items()]
 
     def row_values(self, row: int) -> Iterable[tuple[int, object]]:
         """(column, value) of the cells of ``row``."""

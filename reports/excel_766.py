@@ -76,11 +76,22 @@ QD766_LOST_HEADERS = [
 
 
 def threshold_vi(full_points_at: Decimal | None) -> str:
-    """The rule's threshold as the formula document says it: "đủ điểm ở 50 %"."""
+    """The rule's threshold as the formula document says it: "đủ điểm ở 50 %" (the few
+    thresholds kept, by their class and ``str``)."""
     if full_points_at is None:
         return ""
-    decimals = 0 if full_points_at == full_points_at.to_integral_value() else 2
-    return f"đủ điểm ở {charts.vn_number(full_points_at, decimals)} %"
+    key = (full_points_at.__class__, str(full_points_at))
+    text = _THRESHOLDS.get(key)
+    if text is None:
+        decimals = 0 if full_points_at == full_points_at.to_integral_value() else 2
+        text = f"đủ điểm ở {charts.vn_number(full_points_at, decimals)} %"
+        if len(_THRESHOLDS) < _THRESHOLDS_MAX:
+            _THRESHOLDS[key] = text
+    return text
+
+
+_THRESHOLDS: dict[tuple[type, str], str] = {}
+_THRESHOLDS_MAX = 10_000
 
 
 def ranked_within_vi(unit: q.Row) -> str:

@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from reports import queries as q
 from reports import styles as st
+from reports import widths
 from reports.cells import HEADER_ROW, SheetBuffer, Value, put, title_rows, write_lines
 
 INDEX_SHEET = "Chỉ số CCHC"
@@ -197,13 +198,13 @@ def fit_block_columns(ws: SheetBuffer, header_rows: set[int], skipped: set[int])
     few), the blocks' headings span columns (not counted). The data lines are measured a
     column at a time (see :func:`_column_width`)."""
     widths: dict[int, int] = {}
-    lines = []
-    for r in range(4, ws.max_row + 1):
-        if r in skipped:
-            continue
-        line = ws.lines.get(r)
-        if line is not None and r not in header_rows:
-            lines.append(line.values)
+    lines = [
+        line.values
+        for r, line in sorted(ws.lines.items())
+        if 4 <= r <= ws.max_row and r not in skipped and r not in header_rows
+    ]
+    for r in sorted({*ws.rows, *header_rows}):
+        if r < 4 or r > ws.max_row or r in skipped or (r in ws.lines and r not in header_rows):
             continue
         header = r in header_rows
         for col, value in ws.row_values(r):
@@ -228,10 +229,27 @@ def fit_block_columns(ws: SheetBuffer, header_rows: set[int], skipped: set[int])
 
 def _column_width(values: tuple[object, ...]) -> int:
     """The widest of ``values`` as :func:`fit_block_columns` counts a value: a text its
-    length, a number its length as ``1,234.56`` and 2. The widest number is the largest or
-    the smallest (the length grows with the magnitude, a minus sign adds one), unless a
-    value is NaN or the values do not compare, or they are all shorter than ``-0.00`` (a
-    negative zero equals zero): then each is measured."""
+    length, a number its length as ``1,234.56`` and 2. The texts and one class of numbers
+    are measured at once (:mod:`reports.widths`); other columns by
+    :func:`_column_width_each`."""
+    groups = widths.by_class(values)
+    texts = groups.pop(str, [])
+    n = max(map(len, texts), default=0)  # type: ignore[arg-type]
+    if groups:
+        widest = widths.widest_block_number(groups)
+        if widest is None:
+            return _column_width_each(values)
+        if widest < len("-0.00"):
+            widest = max(len(f"{v:,.2f}") for found in groups.values() for v in found)
+        n = max(n, widest + 2)
+    return n
+
+
+def _column_width_each(values: tuple[object, ...]) -> int:
+    """:func:`_column_width` a value at a time. The widest number is the largest or the
+    smallest (the length grows with the magnitude, a minus sign adds one), unless a value
+    is NaN or the values do not compare, or they are all shorter than ``-0.00`` (a negative
+    zero equals zero): then each is measured."""
     texts = [v for v in values if isinstance(v, str)]
     numbers = [v for v in values if v is not None and not isinstance(v, str)]
     n = max(map(len, texts), default=0)

@@ -5,8 +5,9 @@ publication has them; numbers exact and half up, Vietnamese style."""
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
-from html import escape
+from functools import lru_cache
 
 from reports import charts
 from reports import queries as q
@@ -14,17 +15,38 @@ from reports.bilingual import t
 from reports.labels import KIND_VI, NO_PORTAL_VI, differs, period_vi
 
 KIND_EN = {"province": "province", "department": "department", "district": "district", "commune": "commune"}
+#: :func:`html.escape`, kept for the texts met again (units' names and codes, indicators)
+escape = lru_cache(maxsize=1 << 16)(html.escape)
+#: the texts of points (by their class and ``str``) and of whole counts, kept up to _KEPT each
+_POINTS: dict[tuple[type, str], str] = {}
+_COUNTS: dict[int, str] = {}
+_KEPT = 100_000
 
 
 def _points(value: Decimal | None) -> str:
     """Points as the portal writes them: 6, 5,94, 19,84 (exact, half up, no float)."""
     if value is None:
         return "–"
-    return charts.vn_number(value, 0 if value == value.to_integral_value() else 2)
+    key = (value.__class__, str(value))
+    text = _POINTS.get(key)
+    if text is None:
+        text = charts.vn_number(value, 0 if value == value.to_integral_value() else 2)
+        if len(_POINTS) < _KEPT:
+            _POINTS[key] = text
+    return text
 
 
 def _count(value: int | None) -> str:
-    return "–" if value is None else charts.vn_number(Decimal(value), 0)
+    if value is None:
+        return "–"
+    if value.__class__ is not int:
+        return charts.vn_number(Decimal(value), 0)
+    text = _COUNTS.get(value)
+    if text is None:
+        text = charts.vn_number(Decimal(value), 0)
+        if len(_COUNTS) < _KEPT:
+            _COUNTS[value] = text
+    return text
 
 
 def _of(points: Decimal | None, max_points: Decimal | None) -> str:

@@ -70,22 +70,28 @@ def make_line(values: list[Value], n_cols: int, wrap_long: bool, fill_id: int) -
     if n_values < n_cols:
         kept += [None] * (n_cols - n_values)
         formats += (None,) * (n_cols - n_values)
-    texts = [i for i, value in enumerate(kept) if isinstance(value, str)]
+    texts = [value for value in kept if isinstance(value, str)]
     wrapped: tuple[int, ...] = ()
     if texts:
-        joined = "\n".join([kept[i] for i in texts])  # type: ignore[misc]
+        joined = "\n".join(texts)
         longest_possible = len(joined)  # no text is longer than all of them
-        if wrap_long and longest_possible > 60:
-            wrapped = tuple([i for i in texts if len(kept[i]) > 60])  # type: ignore[arg-type]
+        if wrap_long and longest_possible > 60 and max(map(len, texts)) > 60:
+            wrapped = tuple([i for i, value in enumerate(kept) if isinstance(value, str) and len(value) > 60])
         if _NOT_XML.search(joined):
             plain = not _NON_CHARACTERS.search(joined)
-            for i in texts:
-                kept[i] = safe_text(kept[i])[:TEXT_LIMIT]  # type: ignore[arg-type]
-            return Line(kept, formats, wrapped, fill_id, n_values, n_cols, plain)
+            for i, value in enumerate(kept):
+                if isinstance(value, str):
+                    kept[i] = safe_text(value)[:TEXT_LIMIT]
+            return _new_line(Line, (kept, formats, wrapped, fill_id, n_values, n_cols, plain))
         if longest_possible > TEXT_LIMIT:
-            for i in texts:
-                kept[i] = kept[i][:TEXT_LIMIT]  # type: ignore[index]
-    return Line(kept, formats, wrapped, fill_id, n_values, n_cols)
+            for i, value in enumerate(kept):
+                if isinstance(value, str):
+                    kept[i] = value[:TEXT_LIMIT]
+    return _new_line(Line, (kept, formats, wrapped, fill_id, n_values, n_cols, True))
+
+
+#: a Line made from its fields at once (a NamedTuple's ``__new__`` is a Python function)
+_new_line = tuple.__new__
 
 
 def line_columns(line: Line, style_attribute: Callable[[StyleKey], str]) -> list[Column]:
@@ -109,6 +115,7 @@ def line_xml(row: int, line: Line, columns: list[Column]) -> str | None:
     parts = [f'<row r="{suffix}">']
     append = parts.append
     texts = _TEXT_XML
+    decimals = _NUMBER_XML[Decimal]
     for (start, head, styled), value in zip(columns, line.values, strict=True):
         kind = value.__class__
         if value is None:
@@ -123,7 +130,12 @@ def line_xml(row: int, line: Line, columns: list[Column]) -> str | None:
             append(f"{start}{suffix}{head}{rest}")
         elif kind is int:
             append(f'{start}{suffix}{head} t="n"><v>{value:.16g}</v></c>')
-        elif kind is Decimal or kind is float:
+        elif kind is Decimal:
+            rest = decimals.get(str(value))
+            if rest is None:
+                rest = number_xml(value)  # type: ignore[arg-type]
+            append(f"{start}{suffix}{head}{rest}")
+        elif kind is float:
             append(f"{start}{suffix}{head}{number_xml(value)}")  # type: ignore[arg-type]
         else:
             return None

@@ -20,6 +20,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.dimensions import DimensionHolder
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.widths import ValueColumns, widest_display
+
 
 class BufferedSheet(Protocol):
     """What the header and width helpers need of a sheet being written: the cells kept by
@@ -35,6 +37,10 @@ class BufferedSheet(Protocol):
     def cell(self, row: int, column: int, value: object = None) -> Cell: ...
 
     def values(self, min_row: int) -> Iterator[tuple[int, int, object, str]]: ...
+
+    def cell_values(self, min_row: int) -> Iterator[tuple[int, int, object, str]]: ...
+
+    def value_columns(self, min_row: int) -> ValueColumns: ...
 
 
 INT = "#,##0"
@@ -92,15 +98,20 @@ def _display_len(value: object, number_format: str) -> int:
 
 def fit_columns(ws: BufferedSheet, header_row: int, min_width: int = 6, max_width: int = 60) -> None:
     """Column widths that fit the values (headers wrap, so they count for a third); every
-    column of the sheet from the header row down gets one."""
+    column of the sheet from the header row down gets one. The data lines below the header
+    row are measured a column at a time (:func:`reports.widths.widest_display`)."""
     if ws.max_row < header_row:
         return
     widths = dict.fromkeys(range(1, ws.max_column + 1), 0)
-    for r, col, value, number_format in ws.values(header_row):
+    for r, col, value, number_format in ws.cell_values(header_row):
         n = _display_len(value, number_format)
         if r == header_row:
             n = max(min(n, 14), max((len(w) for w in str(value or "").split()), default=0))
         widths[col] = max(widths[col], n)
+    for formats, columns in ws.value_columns(header_row + 1):
+        for col, (column, number_format) in enumerate(zip(columns, formats, strict=True), start=1):
+            n = widest_display(column, number_format or "General", _display_len)
+            widths[col] = max(widths[col], n)
     for col, width in widths.items():
         ws.sheet.column_dimensions[get_column_letter(col)].width = max(min_width, min(max_width, width + 2))
 
