@@ -387,22 +387,6 @@ SCOPED_NIGHT_THREADS = 4
 RECORDS_ONLY_ENV = "PARWH_NIGHT_RECORDS_ONLY"
 
 
-@contextlib.contextmanager
-def dbt_environment(variables: Mapping[str, str]):
-    """These variables in the environment of the dbt commands started inside the block
-    (dagster-dbt starts dbt with this process's environment); restored after it."""
-    saved = {name: os.environ.get(name) for name in variables}
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def dbt_build_args(
     *, full_refresh: bool = False, selector: str | None = None, threads: int | None = None
 ) -> list[str]:

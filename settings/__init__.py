@@ -11,10 +11,11 @@ profile variables, the crash tests' fault injection).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,6 +30,22 @@ def environment() -> Mapping[str, str]:
     """The process environment, read here only: a module that needs a variable that is not a
     field of `Settings` (PARWH_ALERT_*, PARWH_LIMIT_*, …) takes it from this mapping."""
     return os.environ
+
+
+@contextlib.contextmanager
+def environment_set(variables: Mapping[str, str]) -> Iterator[None]:
+    """These variables in this process's environment inside the block (for the programs it
+    starts: dagster-dbt starts dbt with this process's environment); restored after it."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 class SettingsError(ValueError):

@@ -99,10 +99,18 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _cycle({"a": {"b"}, "b": set()}) is None
 
 
+# The one module allowed Dagster's private names, and why: its SQLite event log storage
+# subclass keeps the event log files open (issue 21: about 3 s of every night). Dagster is
+# pinned by uv.lock; tests/orchestration/test_dagster_storage.py fails if an upgrade breaks it.
+PRIVATE_DAGSTER_ALLOWED = {"orchestration/dagster_storage.py"}
+
+
 def test_no_private_dagster_import() -> None:
     private = []
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
+            if path.relative_to(ROOT).as_posix() in PRIVATE_DAGSTER_ALLOWED:
+                continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 names = (
                     [alias.name for alias in node.names]

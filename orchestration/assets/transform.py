@@ -7,7 +7,6 @@ from engines.dbt import (
     RECORDS_ONLY_ENV,
     SCOPED_NIGHT_THREADS,
     dbt_build_args,
-    dbt_environment,
     dbt_project,
     translator,
 )
@@ -16,6 +15,7 @@ from expectations.quality_views import QualityViewsError, build_quality_views
 from ingest.parquet_landing import land_raw_tables
 from night.scope import FULL_REFRESH_TAG, RECORDS_PERIODS_TAG
 from orchestration.resources import WarehouseResource
+from settings import environment_set
 
 
 @dbt_assets(
@@ -48,7 +48,7 @@ def warehouse_dbt_models(
     # the marts rebuilt by period rebuild only the periods tonight's records changed
     # (dbt_project/macros/rebuilt_by_period.sql reads the variable as it runs)
     records_periods_only = scoped and context.run.tags.get(RECORDS_PERIODS_TAG) == "true"
-    with dbt_environment({RECORDS_ONLY_ENV: "true" if records_periods_only else "false"}):
+    with environment_set({RECORDS_ONLY_ENV: "true" if records_periods_only else "false"}):
         invocation = dbt.cli(dbt_build_args(full_refresh=full_refresh, threads=threads), context=context)
     try:
         yield from invocation.stream()
