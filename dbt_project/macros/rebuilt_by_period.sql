@@ -15,38 +15,61 @@
         {{ config(**rebuilt_by_period()) }}
         {%- set periods_from = records_periods_from() %}
         ... from x {{ periods_filter(periods_from) }} ...
+    The 766 marts name int_qd766_records_monthly and last_month_ends_periods=true.
 -#}
 
-{% macro rebuilt_by_period() -%}
-    {{ return(adapter.dispatch('rebuilt_by_period', 'par_warehouse')()) }}
+{% macro rebuilt_by_period(monthly='int_dossier_records_monthly', last_month_ends_periods=false) -%}
+    {#- monthly: the monthly record model whose latest build says the months that changed
+        (int_dossier_records_monthly, or int_qd766_records_monthly for the 766 marts);
+        last_month_ends_periods: the model's periods not yet over end with the last month
+        of data (the 766 marts), see records_periods_from -#}
+    {{ return(adapter.dispatch('rebuilt_by_period', 'par_warehouse')(monthly, last_month_ends_periods)) }}
 {%- endmacro %}
 
-{% macro default__rebuilt_by_period() -%}
+{% macro default__rebuilt_by_period(monthly, last_month_ends_periods) -%}
     {#- Spark: a whole table every night (dbt refuses an empty config) -#}
     {{ return({'materialized': 'table'}) }}
 {%- endmacro %}
 
-{% macro duckdb__rebuilt_by_period() -%}
+{% macro duckdb__rebuilt_by_period(monthly, last_month_ends_periods) -%}
     {{ return({
         'materialized': 'incremental',
         'incremental_strategy': 'append',
         'on_schema_change': 'sync_all_columns',
-        'pre_hook': "{{ delete_periods_rebuilt() }}",
+        'pre_hook': "{{ delete_periods_rebuilt('" ~ monthly ~ "', " ~ last_month_ends_periods ~ ") }}",
     }) }}
 {%- endmacro %}
 
-{% macro records_periods_from() -%}
-    {#- The first month the night's records changed, as a date literal, when only the
-        periods from it are rebuilt; none when every period is. The changed months are the
-        stored rows of int_dossier_records_monthly written by the latest build (they carry
-        its records_loaded_through; a whole rebuild writes every month, so every period is
-        rebuilt). Read at execution, so that the variable never forces dbt to parse again. -#}
-    {%- set monthly = ref('int_dossier_records_monthly') -%}
-    {%- if execute and is_incremental() and env_var('PARWH_NIGHT_RECORDS_ONLY', 'false') == 'true' -%}
+{% macro records_periods_from(monthly='int_dossier_records_monthly', last_month_ends_periods=false) -%}
+    {#- The first month of the periods rebuilt tonight, as a date literal; none when every
+        period is. The months that changed are the stored rows of the monthly model written
+        by its latest build: they carry its records_loaded_through, the greatest (a whole
+        rebuild writes every month, so every period is rebuilt). With
+        last_month_ends_periods (a quarter or year not yet over ends with the last month of
+        data: int_qd766_unit_periods), when they reach past the latest month not written,
+        that month is rebuilt too: it may have been the last month of data, and the stored
+        rows of such periods end there. Read at execution, so that the variable never makes
+        dbt parse again. -#}
+    {#- (a dbt unit test renders the model with no `this`) -#}
+    {%- if execute and env_var('PARWH_NIGHT_RECORDS_ONLY', 'false') == 'true'
+        and this is not none and is_incremental() -%}
+        {#- the monthly model is an ancestor of every model rebuilt by period (built before
+            it): its relation is looked up rather than ref'd, so that a dbt unit test of the
+            model needs no input for it -#}
+        {%- set monthly = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+            | selectattr('name', 'equalto', monthly) | map(attribute='relation_name') | first -%}
         {%- set first_month = run_query(
-            'select cast(min(period_start) as string) from ' ~ monthly
-            ~ ' where records_loaded_through = (select max(records_loaded_through) from '
-            ~ monthly ~ ')').rows[0][0] -%}
+            'with latest as (select max(records_loaded_through) as loaded_through from '
+            ~ monthly ~ '), months as (select'
+            ~ ' min(period_start) filter (where written) as first_written,'
+            ~ ' max(period_start) filter (where written) as last_written,'
+            ~ ' max(period_start) filter (where not written) as last_kept'
+            ~ ' from (select period_start, coalesce(records_loaded_through = latest.loaded_through,'
+            ~ ' false) as written from ' ~ monthly ~ ' cross join latest))'
+            ~ ' select cast(case when ' ~ (last_month_ends_periods | string | lower)
+            ~ ' and last_written > last_kept then least(first_written, last_kept)'
+            ~ ' else first_written end as string) from months'
+        ).rows[0][0] -%}
         {{ return("date '" ~ (first_month or '1900-01-01') ~ "'") }}
     {%- endif -%}
     {{ return(none) }}
@@ -56,9 +79,9 @@
     {%- if periods_from is not none %}where {{ period_end }} >= {{ periods_from }}{% endif -%}
 {%- endmacro %}
 
-{% macro delete_periods_rebuilt() -%}
+{% macro delete_periods_rebuilt(monthly, last_month_ends_periods) -%}
     {#- the pre-hook: the stored rows of the periods the model inserts again -#}
-    {%- if is_incremental() -%}
-        delete from {{ this }} {{ periods_filter(records_periods_from()) }}
+    {%- if this is not none and is_incremental() -%}
+        delete from {{ this }} {{ periods_filter(records_periods_from(monthly, last_month_ends_periods)) }}
     {%- endif -%}
 {%- endmacro %}

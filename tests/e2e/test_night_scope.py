@@ -30,24 +30,30 @@ H4,867,huyen,buu_chinh,2023-05-02 08:00,2023-05-20 17:00,2023-05-20 16:00
 """
 # 866 to November 2023: received 3, resolved 2 (H1 early, H2 late), H3 still open
 
-# Two later nights of records: one in November (a new dossier), then a correction that moves
-# H2's receipt from March to February. Each: its file name, contents, and the first month
-# its records change (the marts rebuilt by period rebuild the periods ending from it).
+# Later nights of records: a new dossier in November, then the first records of December
+# (a new last month of data: the 766 quarter and year not yet over end with it), then a
+# correction that moves H2's receipt from March to February. Each: its file name, contents,
+# and the first month its records change.
+_RECORDS_HEADER = "dossier_id,unit_code,authority_level,channel,received_at,due_at,finished_at\n"
 LATER_RECORDS = [
     (
         "ho_so_cao_lanh_2023_11.csv",
-        "dossier_id,unit_code,authority_level,channel,received_at,due_at,finished_at\n"
-        "H5,866,huyen,truc_tuyen,2023-11-22 08:00,2023-12-05 17:00,2023-11-28 10:00\n",
+        _RECORDS_HEADER + "H5,866,huyen,truc_tuyen,2023-11-22 08:00,2023-12-05 17:00,2023-11-28 10:00\n",
         "2023-11-01",
     ),
     (
+        "ho_so_cao_lanh_2023_12.csv",
+        _RECORDS_HEADER + "H6,866,huyen,truc_tuyen,2023-12-04 08:00,2023-12-20 17:00,2023-12-15 10:00\n",
+        "2023-12-01",
+    ),
+    (
         "ho_so_cao_lanh_2023_dinh_chinh.csv",
-        "dossier_id,unit_code,authority_level,channel,received_at,due_at,finished_at\n"
-        "H2,866,huyen,truc_tiep,2023-02-27 08:00,2023-03-10 17:00,2023-03-12 10:00\n",
+        _RECORDS_HEADER + "H2,866,huyen,truc_tiep,2023-02-27 08:00,2023-03-10 17:00,2023-03-12 10:00\n",
         "2023-02-01",
     ),
 ]
-# the marts rebuilt by period (dbt_project/macros/rebuilt_by_period.sql)
+# the models rebuilt by period (dbt_project/macros/rebuilt_by_period.sql), from the months
+# int_dossier_records_monthly's latest build wrote
 REBUILT_BY_PERIOD = (
     "int_unit_measures_rolled_up",
     "int_unit_measures_current_history",
@@ -57,6 +63,8 @@ REBUILT_BY_PERIOD = (
     "mart_points_lost",
     "rankings",
 )
+# … and from int_qd766_records_monthly's, widened to the last month of data before tonight's
+REBUILT_BY_PERIOD_766 = ("int_qd766_unit_periods", "fct_766_indicators", "fct_766_group_scores")
 _PERIODS_DELETED = re.compile(
     r'^delete from "warehouse"\."\w+"\."(\w+)"\s*(?:where period_end >= date \'([\d-]+)\')?'
 )
@@ -124,9 +132,9 @@ def _dbt_threads_of_last_run(settings: Settings) -> int | None:
     return None if threads is None else int(threads)
 
 
-def _periods_rebuilt_from(settings: Settings) -> set[str | None]:
-    """The first period end the last run's dbt build deleted and rebuilt in each mart
-    rebuilt by period (None: every period), from the statements in its dbt.log."""
+def _periods_rebuilt_from(settings: Settings) -> tuple[set[str | None], set[str | None]]:
+    """The first period end the last run's dbt build deleted and rebuilt (None: every
+    period) in the models rebuilt by period, and in the 766 ones, from its dbt.log."""
     instance = dg.DagsterInstance.from_config(str(settings.dagster_home))
     run_id = instance.get_runs(limit=1)[0].run_id
     # dbt.log, and dbt.log.1 … when dbt rotated it (a whole night writes more than 10 MB)
@@ -135,10 +143,10 @@ def _periods_rebuilt_from(settings: Settings) -> set[str | None]:
     for line in (line for log in logs for line in log.read_text(encoding="utf-8").splitlines()):
         sql = json.loads(line).get("data", {}).get("sql", "")
         match = _PERIODS_DELETED.match(re.sub(r"^/\*.*?\*/\s*", "", sql, flags=re.S))
-        if match and match.group(1) in REBUILT_BY_PERIOD:
+        if match:
             deleted[match.group(1)] = match.group(2)
-    assert set(deleted) == set(REBUILT_BY_PERIOD), sorted(deleted)
-    return set(deleted.values())
+    assert set(REBUILT_BY_PERIOD + REBUILT_BY_PERIOD_766) <= set(deleted), sorted(deleted)
+    return {deleted[m] for m in REBUILT_BY_PERIOD}, {deleted[m] for m in REBUILT_BY_PERIOD_766}
 
 
 @pytest.fixture
@@ -180,7 +188,7 @@ def test_a_night_rebuilds_only_what_its_new_family_feeds(night_two: tuple[Settin
     assert l866_records_to_november(scoped) == [(3, 2, 1)]
     # the first records: every month is new, so the marts rebuilt by period rebuild every
     # period from the first month of records
-    assert _periods_rebuilt_from(scoped) == {"2023-03-01"}
+    assert _periods_rebuilt_from(scoped) == ({"2023-03-01"}, {"2023-03-01"})
 
     # Later record exports: only the periods from the first month they change are rebuilt
     # (the stored earlier ones, and the previous periods rankings compares with, are kept),
@@ -189,9 +197,13 @@ def test_a_night_rebuilds_only_what_its_new_family_feeds(night_two: tuple[Settin
         for settings in (scoped, whole):
             (settings.inbox_dir / name).write_text(records, encoding="utf-8")
         assert "Tonight: only what depends on dossier_records" in _run(scoped)
-        assert _periods_rebuilt_from(scoped) == {first_month}, name
+        rebuilt_from, rebuilt_from_766 = _periods_rebuilt_from(scoped)
+        assert rebuilt_from == {first_month}, name
+        # the 766 marts: from the same month, or from the last month before it
+        (from_766,) = rebuilt_from_766
+        assert from_766 is not None and from_766 <= first_month, (name, from_766)
         _run(whole, "--force")
-        assert _periods_rebuilt_from(whole) == {None}, name
+        assert _periods_rebuilt_from(whole) == ({None}, {None}), name
         scoped_marts, whole_marts = _published(scoped), _published(whole)
         for table in PUBLISHED_MARTS:
             assert scoped_marts[table] == whole_marts[table], (name, table)

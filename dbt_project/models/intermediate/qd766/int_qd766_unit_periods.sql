@@ -1,3 +1,6 @@
+{%- set months = 'int_qd766_records_monthly' %}
+{{ config(**rebuilt_by_period(months, last_month_ends_periods=true)) }}
+{%- set periods_from = records_periods_from(months, last_month_ends_periods=true) %}
 -- The 766 counts per unit × period (month, quarter, year), every authority level together,
 -- for the exporting units and every unit above them: a unit's figure is its own dossiers
 -- and those of every unit below it (the province's figure is all its dossiers; a district
@@ -12,6 +15,10 @@ with
 monthly as (
 
     select * from {{ ref('int_qd766_records_monthly') }}
+    {%- if periods_from is not none %}
+        -- a period rebuilt tonight is made of months of its own year
+        where period_start >= cast(date_trunc('year', {{ periods_from }}) as date)
+    {%- endif %}
 
 ),
 
@@ -179,6 +186,7 @@ unit_periods as (
         period_end,
         {{ measure_list(qd766_measures(), 'cast(coalesce(sum(@), 0) as bigint) as @') }}
     from with_catalogue
+    {{ periods_filter(periods_from) }}
     group by unit_code, period_kind, period_start, period_end
 
 ),

@@ -1,3 +1,6 @@
+{%- set months = 'int_qd766_records_monthly' %}
+{{ config(**rebuilt_by_period(months, last_month_ends_periods=true)) }}
+{%- set periods_from = records_periods_from(months, last_month_ends_periods=true) %}
 -- The 766 groups per unit × period: the points of the group's indicators that the records
 -- give (computed_max_points says how many of the group's maximum they cover), and the
 -- total of the groups with its band (seed qd766_portal_bands) where the total covers every
@@ -8,6 +11,7 @@ with
 indicators as (
 
     select * from {{ ref('fct_766_indicators') }}
+    {{ periods_filter(periods_from) }}
 
 ),
 

@@ -1,3 +1,6 @@
+{%- set months = 'int_qd766_records_monthly' %}
+{{ config(**rebuilt_by_period(months, last_month_ends_periods=true)) }}
+{%- set periods_from = records_periods_from(months, last_month_ends_periods=true) %}
 -- The 766 indicators by the portal's rules (seed qd766_portal_indicators) per unit ×
 -- period (month, quarter, year): numerator, denominator, the second ratio where the rule
 -- multiplies two (3.3: online share × sync rate), the value as a percentage and the
@@ -8,6 +11,7 @@ with
 unit_periods as (
 
     select * from {{ ref('int_qd766_unit_periods') }}
+    {{ periods_filter(periods_from) }}
 
 ),
 
