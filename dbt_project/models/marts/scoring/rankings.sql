@@ -202,33 +202,20 @@ banded as (
 
 ),
 
+{%- set compared = ['rubric_id', 'ranking_scope', 'scope_code', 'unit_code', 'period_kind',
+    'period_end', 'period_label', 'rank', 'score'] %}
+
 previous_candidates as (
 
     -- the periods a unit's change is measured against: tonight's, and on a night that
     -- rebuilds only the later periods, the stored ones before them (they did not change)
     select
-        rubric_id,
-        ranking_scope,
-        scope_code,
-        unit_code,
-        period_kind,
-        period_end,
-        period_label,
-        rank,
-        score
+        {{ compared | join(',\n        ') }}
     from banded
     {%- if periods_from is not none %}
         union all
         select
-            rubric_id,
-            ranking_scope,
-            scope_code,
-            unit_code,
-            period_kind,
-            period_end,
-            period_label,
-            rank,
-            score
+            {{ compared | join(',\n            ') }}
         from {{ this }}
         where period_end < {{ periods_from }}
     {%- endif %}
