@@ -45,6 +45,7 @@ import pyarrow.parquet as pq
 import yaml
 
 import sqlfiles
+from publication.refresh import Refreshed, refresh_mart
 from settings import environment
 
 _SQL = __package__ or "publication"
@@ -104,6 +105,11 @@ class Publication:
     parquet_path: Path | None = None
     #: the symbolic link to the current set, `published/parquet/latest`
     parquet_latest_path: Path | None = None
+    #: the previous publication the new file started from (a copy brought up to date), if any
+    started_from: str | None = None
+    #: the marts of that copy kept or brought up to date: mart → periods replaced (0: none);
+    #: the other marts were copied whole
+    periods_replaced: dict[str, int] | None = None
 
 
 def timestamp_name(moment: datetime) -> str:
@@ -135,23 +141,33 @@ def _row_count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
     return int(row["row_count"])
 
 
-def _copy_mart(working: duckdb.DuckDBPyConnection, table: str) -> int:
+def _copy_mart(
+    working: duckdb.DuckDBPyConnection, table: str, from_previous: bool
+) -> tuple[int, Refreshed | None]:
     """Copy one mart into the attached publication, on a connection of its own; returns its
-    rows, counted in the working database and in the copy."""
+    rows, counted in the working database and in the copy, and, when the publication is a copy
+    of the previous one (`from_previous`), what bringing the mart up to date did (None: it was
+    copied whole)."""
     con = working.cursor()
     try:
         # table names come from the catalogue of our own marts schema, never from a file;
         # DuckDB binds no identifier, so the copy is made with its relational API
         source = f"{PUBLISHED_SCHEMA}.{_identifier(table)}"
         copy = f"publication.{PUBLISHED_SCHEMA}.{_identifier(table)}"
-        con.table(source).create(copy)
+        refreshed = None
+        if from_previous:
+            refreshed = refresh_mart(con, PUBLISHED_SCHEMA, table, con.table(source).columns)
+            if refreshed is None:
+                sqlfiles.execute(con, _SQL, "swap_drop_published_mart", identifiers={"mart": table})
+        if refreshed is None:
+            con.table(source).create(copy)
         source_rows = _row_count(con, source)
         copied_rows = _row_count(con, copy)
     finally:
         con.close()
     if source_rows != copied_rows:
         raise PublicationError(f"{table}: {copied_rows} rows copied of {source_rows}")
-    return int(copied_rows)
+    return int(copied_rows), refreshed
 
 
 def _copy_marts(
@@ -160,11 +176,16 @@ def _copy_marts(
     parquet_target: Path,
     run_id: str,
     published_at: datetime,
-) -> tuple[dict[str, int], dict[str, dict]]:
+    previous: Path | None = None,
+) -> tuple[dict[str, int], dict[str, dict], dict[str, int] | None]:
     """Copy the marts into the new DuckDB file `target` and write each one's Parquet file
-    (read back from `target`) into the new set folder `parquet_target`.
+    (read back from `target`) into the new set folder `parquet_target`. With `previous` (the
+    last publication), `target` starts as a copy of it and each mart is brought up to date
+    period by period (`publication.refresh`); a copy that cannot be opened is discarded and
+    the marts copied whole.
 
-    Returns the rows of each mart (in name order) and each one's `schema.json` entry."""
+    Returns the rows of each mart (in name order), each one's `schema.json` entry and, when
+    `target` started from `previous`, the periods replaced in each mart not copied whole."""
     found = sqlfiles.rows(working, _SQL, "swap_marts_to_publish", {"schema": PUBLISHED_SCHEMA})
     tables = [row["table_name"] for row in found]
     if not tables:
@@ -174,7 +195,9 @@ def _copy_marts(
     # FSST is not tried on the marts' strings while they are copied (swap_skip_fsst.sql says why)
     _run(working, "swap_skip_fsst")
     try:
-        return _copy_into(working, target, parquet_target, tables, largest_first, run_id, published_at)
+        return _copy_into(
+            working, target, parquet_target, tables, largest_first, run_id, published_at, previous
+        )
     finally:
         _run(working, "swap_reset_compression")
 
@@ -187,25 +210,38 @@ def _copy_into(
     largest_first: list[str],
     run_id: str,
     published_at: datetime,
-) -> tuple[dict[str, int], dict[str, dict]]:
-    """`_copy_marts`'s work: the publication attached, the marts copied and written as Parquet
-    side by side, the meta row written, checkpointed and detached."""
+    previous: Path | None,
+) -> tuple[dict[str, int], dict[str, dict], dict[str, int] | None]:
+    """`_copy_marts`'s work: the publication attached, the marts copied (or brought up to
+    date) and written as Parquet side by side, the meta row written, checkpointed and
+    detached."""
     descriptions = mart_descriptions()
     (parquet_target / PUBLISHED_SCHEMA).mkdir(parents=True)
-    # the storage format (PUBLISHED_STORAGE_VERSION) is written in swap_attach_publication.sql
-    _run(working, "swap_attach_publication", {"path": str(target)})
+    from_previous = previous is not None and _attach_copy_of(working, previous, target)
+    if not from_previous:
+        # the storage format (PUBLISHED_STORAGE_VERSION) is written in swap_attach_publication.sql
+        _run(working, "swap_attach_publication", {"path": str(target)})
     try:
         _run(working, "swap_create_marts_schema")
         _run(working, "swap_create_meta_schema")
+        if from_previous:
+            for stale in _published_tables(working):
+                if stale not in tables:
+                    sqlfiles.execute(working, _SQL, "swap_drop_published_mart", identifiers={"mart": stale})
         counts: dict[str, int] = {}
+        periods_replaced: dict[str, int] = {}
         marts: dict[str, dict] = {}
         pool = ThreadPoolExecutor(COPY_WORKERS, thread_name_prefix="publish")
         try:
-            copies = {pool.submit(_copy_mart, working, table): table for table in largest_first}
+            copies = {
+                pool.submit(_copy_mart, working, table, from_previous): table for table in largest_first
+            }
             writes: dict[Future[dict], str] = {}
             for copied in as_completed(copies):
                 table = copies[copied]
-                counts[table] = copied.result()
+                counts[table], refreshed = copied.result()
+                if refreshed is not None:
+                    periods_replaced[table] = refreshed.periods
                 documented = descriptions.get(table, {})
                 write = pool.submit(
                     _write_parquet_file, working, table, parquet_target, counts[table], documented
@@ -228,7 +264,38 @@ def _copy_into(
         _run(working, "swap_checkpoint_publication")
     finally:
         _run(working, "swap_detach_publication")
-    return {table: counts[table] for table in tables}, {table: marts[table] for table in sorted(counts)}
+    return (
+        {table: counts[table] for table in tables},
+        {table: marts[table] for table in sorted(counts)},
+        dict(sorted(periods_replaced.items())) if from_previous else None,
+    )
+
+
+def _attach_copy_of(working: duckdb.DuckDBPyConnection, previous: Path, target: Path) -> bool:
+    """Copy the previous publication's file to `target` and attach it as `publication`; False
+    (and no copy left) when it cannot be copied or opened: the marts are then copied whole."""
+    try:
+        shutil.copyfile(previous, target)
+        _run(working, "swap_attach_previous_publication", {"path": str(target)})
+    except (OSError, duckdb.Error):
+        for path in (target, target.with_name(f"{target.name}.wal")):
+            if path.exists():
+                path.unlink()
+        return False
+    return True
+
+
+def _stamped_name(published_dir: Path, latest: Path) -> str:
+    """The timestamped file `latest.duckdb` is a link to (its own name if none is)."""
+    for stamped in published_dir.glob("*.duckdb"):
+        if stamped.name != LATEST_NAME and stamped.samefile(latest):
+            return stamped.name
+    return latest.name
+
+
+def _published_tables(working: duckdb.DuckDBPyConnection) -> list[str]:
+    found = sqlfiles.rows(working, _SQL, "swap_published_tables", {"schema": PUBLISHED_SCHEMA})
+    return [row["table_name"] for row in found]
 
 
 def audit_publication(
@@ -437,8 +504,13 @@ def publish(
             shutil.rmtree(leftover)
         else:
             leftover.unlink()
+    latest = published_dir / LATEST_NAME
+    previous = latest if latest.is_file() else None
+    previous_name = _stamped_name(published_dir, previous) if previous else None
     try:
-        counts, parquet_marts = _copy_marts(working, temp_path, parquet_temp, run_id, published_at)
+        counts, parquet_marts, periods_replaced = _copy_marts(
+            working, temp_path, parquet_temp, run_id, published_at, previous
+        )
         _step("copied")
         audit_publication(temp_path, counts, required_tables)
         _step("audited")
@@ -466,7 +538,6 @@ def publish(
         os.replace(parquet_temp, parquet_final)
         _fsync(parquet_root)
         _step("parquet_renamed")
-        latest = published_dir / LATEST_NAME
         link_path = published_dir / ".latest.duckdb.tmp"
         if link_path.exists():
             link_path.unlink()
@@ -509,4 +580,6 @@ def publish(
         row_counts=counts,
         parquet_path=parquet_final,
         parquet_latest_path=parquet_root / PARQUET_LATEST,
+        started_from=previous_name if periods_replaced is not None else None,
+        periods_replaced=periods_replaced,
     )

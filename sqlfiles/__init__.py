@@ -34,12 +34,29 @@ def parameters(sql: str) -> set[str]:
     return set(_PARAMETER.findall(sql))
 
 
+def with_identifiers(sql: str, identifiers: Mapping[str, str]) -> str:
+    """``sql`` with its identifier placeholders filled in, quoted.
+
+    DuckDB binds values, not names: a statement whose target table is known only at run time
+    (a DELETE, an INSERT, a DROP) writes it as the quoted placeholder ``"{name}"`` (which
+    sqlfluff lints as an identifier), and the caller passes a name that comes from a catalogue
+    or a manifest, never from a user or a file."""
+    for key, name in identifiers.items():
+        sql = sql.replace('"{' + key + '}"', '"' + name.replace('"', '""') + '"')
+    return sql
+
+
 def execute(
-    con: duckdb.DuckDBPyConnection, package: str, name: str, params: Mapping[str, Any] | None = None
+    con: duckdb.DuckDBPyConnection,
+    package: str,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    identifiers: Mapping[str, str] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Run one statement file with its named parameters (extra keys are ignored, missing ones
-    are an error naming the file)."""
-    sql = text(package, name)
+    are an error naming the file) and its identifier placeholders (:func:`with_identifiers`)."""
+    sql = with_identifiers(text(package, name), identifiers or {})
     wanted = parameters(sql)
     given = dict(params or {})
     missing = wanted - given.keys()
@@ -58,7 +75,12 @@ def rows(
 
 
 def one(
-    con: duckdb.DuckDBPyConnection, package: str, name: str, params: Mapping[str, Any] | None = None
+    con: duckdb.DuckDBPyConnection,
+    package: str,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    identifiers: Mapping[str, str] | None = None,
 ) -> tuple | None:
     """The first row of a query file as a tuple (``None`` when it returns no row)."""
-    return execute(con, package, name, params).fetchone()
+    return execute(con, package, name, params, identifiers=identifiers).fetchone()

@@ -50,12 +50,20 @@ def published_rankings(context: dg.AssetExecutionContext, warehouse: WarehouseRe
         f"published {publication.path.name} as {publication.latest_path}"
         f" and as Parquet in {publication.parquet_latest_path}"
     )
+    if publication.periods_replaced is not None:
+        replaced = {mart: n for mart, n in publication.periods_replaced.items() if n}
+        whole = sorted(set(publication.row_counts) - set(publication.periods_replaced))
+        context.log.info(
+            f"started from {publication.started_from}: periods replaced {replaced or 'none'};"
+            f" copied whole {', '.join(whole) or 'none'}"
+        )
     return dg.MaterializeResult(
         metadata={
             "path": str(publication.latest_path),
             "file": publication.path.name,
             "parquet": str(publication.parquet_latest_path),
             "parquet_set": str(publication.parquet_path),
+            "started_from": publication.started_from or "",
             **{f"rows.{table}": count for table, count in publication.row_counts.items()},
         }
     )

@@ -1,1 +1,1 @@
-create schema publication.marts
+create schema if not exists publication.marts

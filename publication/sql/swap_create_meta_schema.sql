@@ -1,1 +1,1 @@
-create schema publication.meta
+create schema if not exists publication.meta

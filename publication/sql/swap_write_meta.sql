@@ -1,5 +1,5 @@
 -- Which run made this publication.
-create table publication.meta.publication as
+create or replace table publication.meta.publication as
 select
     $run_id as run_id,  -- noqa: AL09
     cast($published_at as timestamp) as published_at,
