@@ -65,14 +65,8 @@ def _execute_on(
     DuckDB binds values, not names: these statements create, replace or empty a table whose
     schema and name come from dbt's manifest, so the file writes them as the placeholders
     ``"{schema}"`` and ``"{name}"`` (quoted identifiers, which sqlfluff lints), filled in
-    here, quoted. Every value is a bound ``$parameter``."""
-    sql = (
-        sqlfiles.text(_SQL, name)
-        .replace('"{schema}"', _quoted(model.schema))
-        .replace('"{name}"', _quoted(model.name))
-    )
-    given = dict(params or {})
-    con.execute(sql, {key: given[key] for key in sqlfiles.parameters(sql)})
+    quoted by ``sqlfiles.with_identifiers``. Every value is a bound ``$parameter``."""
+    sqlfiles.execute(con, _SQL, name, params, identifiers={"schema": model.schema, "name": model.name})
 
 
 def import_models(

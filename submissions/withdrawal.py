@@ -157,9 +157,9 @@ def _delete_file_rows(con: duckdb.DuckDBPyConnection, table: str, file_id: str) 
     DELETE's target, so ``withdrawal_delete_file_rows.sql`` names the table with the
     placeholder ``{raw_table}``, filled here (quoted) with a name the catalogue listed
     (:func:`_file_tables`), never one a user typed."""
-    template = sqlfiles.text(_SQL, "withdrawal_delete_file_rows")
-    statement = template.replace("{raw_table}", table.replace('"', '""'))
-    (count,) = con.execute(statement, {"file_id": file_id}).fetchone()
+    (count,) = sqlfiles.one(
+        con, _SQL, "withdrawal_delete_file_rows", {"file_id": file_id}, identifiers={"raw_table": table}
+    )
     return int(count)
 
 
