@@ -49,9 +49,13 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _same_columns(con: duckdb.DuckDBPyConnection, schema: str, mart: str) -> bool:
-    (differences,) = sqlfiles.one(con, _SQL, "swap_column_differences", {"schema": schema, "table": mart})
-    return int(differences) == 0
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]] | None:
+    """A table's columns and their types, in order (None: there is no such table)."""
+    try:
+        table = con.table(relation)
+    except duckdb.CatalogException:
+        return None
+    return list(zip(table.columns, (str(column_type) for column_type in table.types), strict=True))
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[int, int]:
@@ -59,20 +63,19 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[int, in
     return int(row_count), int(row_hashes)
 
 
-def refresh_mart(
-    con: duckdb.DuckDBPyConnection, schema: str, mart: str, columns: list[str]
-) -> Refreshed | None:
+def refresh_mart(con: duckdb.DuckDBPyConnection, schema: str, mart: str) -> Refreshed | None:
     """Bring `publication.<schema>.<mart>` (the previous publication's copy, attached as
     `publication`) up to date with `<schema>.<mart>` of the working database, on `con` (a
     connection of its own: the changed periods are a temporary table of it).
 
-    `columns` are the working mart's. Returns what was done, or None when the mart must be
-    copied whole (see the module's docstring)."""
+    Returns what was done, or None when the mart must be copied whole (see the module's
+    docstring)."""
     working = f"{_quoted(schema)}.{_quoted(mart)}"
     published = f"publication.{working}"
-    if not _same_columns(con, schema, mart):
+    columns = _columns(con, working)
+    if columns != _columns(con, published):
         return None
-    if PERIOD_COLUMN not in columns:
+    if PERIOD_COLUMN not in dict(columns):
         if _fingerprint(con, working) == _fingerprint(con, published):
             return Refreshed(periods=0, rows_deleted=0, rows_inserted=0)
         return None

@@ -11,6 +11,7 @@ from engines.dbt import (
     translator,
 )
 from engines.spark_readback import built_table_models, import_models
+from expectations.gx_runner import import_in_background
 from expectations.quality_views import QualityViewsError, build_quality_views
 from ingest.parquet_landing import land_raw_tables
 from night.scope import FULL_REFRESH_TAG, RECORDS_PERIODS_TAG
@@ -48,6 +49,9 @@ def warehouse_dbt_models(
     # the marts rebuilt by period rebuild only the periods tonight's records changed
     # (dbt_project/macros/rebuilt_by_period.sql reads the variable as it runs)
     records_periods_only = scoped and context.run.tags.get(RECORDS_PERIODS_TAG) == "true"
+    # the quality checks that follow need Great Expectations: imported while dbt runs, when this
+    # process only waits on dbt's
+    import_in_background()
     with environment_set({RECORDS_ONLY_ENV: "true" if records_periods_only else "false"}):
         invocation = dbt.cli(dbt_build_args(full_refresh=full_refresh, threads=threads), context=context)
     try:

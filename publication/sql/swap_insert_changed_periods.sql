@@ -1,6 +1,6 @@
 -- Insert the changed periods' rows (swap_changed_periods.sql) of one mart from the working
 -- database into the attached publication (the same columns, checked by
--- swap_column_differences.sql); returns the count. "{mart}" as in swap_delete_changed_periods.sql.
+-- publication/refresh.py); returns the count. "{mart}" as in swap_delete_changed_periods.sql.
 insert into publication.marts."{mart}"  -- noqa: RF05
 select working_rows.*
 from marts."{mart}" as working_rows  -- noqa: RF05
