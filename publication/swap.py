@@ -7,6 +7,11 @@ then `latest.duckdb` is switched to it by an atomic rename. `latest.duckdb` is n
 modified in place: an analyst who has it open keeps reading the old file until they
 reopen it. The current and the 7 previous publications are kept.
 
+The new file starts as a file copy of the last publication (`latest.duckdb`), in which each
+mart is brought up to date with the working database period by period: only the periods
+whose rows differ are replaced (`publication.refresh`); a mart that cannot be is copied
+whole, and so is every mart when there is no last publication or it cannot be opened.
+
 The same marts are also published as Parquet, for tools that do not speak DuckDB: one
 file per mart, written from the new DuckDB file with DuckDB's `COPY ... TO` (each mart read
 back from the new file once it is copied there, while the other marts are still being
