@@ -11,12 +11,15 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+
+from publication.swap import publish
 
 #: the previous major version of the DuckDB client, installed in its own environment: the
 #: oldest one docs/marts.md promises, and the newest 1.x
@@ -283,3 +286,34 @@ def test_the_node_duckdb_client_reads_the_file_and_the_parquet_set(
     assert read["published"] == counts
     assert read["parquet"] == counts
     assert read["money"] == money
+
+
+def test_a_previous_major_duckdb_client_reads_a_publication_brought_up_to_date(
+    published_db: Path, previous_duckdb: Path, tmp_path: Path
+) -> None:
+    """The second night's file is a copy of the first one's with periods replaced in place
+    (publication/refresh.py): still in the storage format 1.0 clients read."""
+    working_path = tmp_path / "working.duckdb"
+    shutil.copyfile(published_db, working_path)
+    working = duckdb.connect(str(working_path))
+    published = tmp_path / "published"
+    night = datetime(2026, 12, 1, tzinfo=UTC)
+    publish(working, published, "night-1", now=night)
+    (last_period,) = working.execute("select max(period_end) from marts.rankings").fetchone()
+    working.execute("update marts.rankings set rank = rank + 1000 where period_end = ?", [last_period])
+    second = publish(working, published, "night-2", now=night + timedelta(days=1))
+    assert second.periods_replaced is not None and second.periods_replaced["rankings"] >= 1
+    counts = _published_counts(working)
+    sample = working.execute("select sum(rank), count(distinct unit_code) from marts.rankings").fetchone()
+    working.close()
+
+    done = subprocess.run(
+        [str(previous_duckdb), "-c", READ_EVERY_MART, str(second.latest_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    old = json.loads(done.stdout)
+    assert old["counts"] == counts
+    assert old["sample"] == [str(v) for v in sample]
