@@ -60,18 +60,18 @@ class RawWriter(WorksheetWriter):
     def get_stream(self):  # type: ignore[no-untyped-def]  # openpyxl's generator protocol
         self.deflater = deflater = Deflater()
         try:
-            with open(self.out, "wb") as file:
-                self.raw = DeflatingFile(file, deflater)
-                with xmlfile(self.raw) as xf, xf.element("worksheet", xmlns=SHEET_MAIN_NS):
-                    try:
-                        while True:
-                            el = yield
-                            if el is True:
-                                yield xf
-                            elif el is not None:
-                                xf.write(el)
-                    except GeneratorExit:
-                        pass
+            # the sheet's XML goes to the deflater only (its file, self.out, stays empty)
+            self.raw = DeflatingFile(deflater)
+            with xmlfile(self.raw) as xf, xf.element("worksheet", xmlns=SHEET_MAIN_NS):
+                try:
+                    while True:
+                        el = yield
+                        if el is True:
+                            yield xf
+                        elif el is not None:
+                            xf.write(el)
+                except GeneratorExit:
+                    pass
         finally:
             deflater.close()
 
@@ -80,7 +80,9 @@ class StreamedSheet(WriteOnlyWorksheet):
     """openpyxl's write-only worksheet fed whole rows: a row of openpyxl cells (written by
     openpyxl's writer) or data lines already serialized as XML (UTF-8, written as they
     are). ``dimension``: the used range, written before the rows (openpyxl's writer reads
-    ``calculate_dimension``)."""
+    ``calculate_dimension``). Its XML goes to a deflater, not to openpyxl's temporary file:
+    save its workbook with ``reports.excel.save`` (openpyxl's own ``save`` would store the
+    empty file)."""
 
     dimension = "A1:A1"
 

@@ -1,5 +1,6 @@
 """The workbook's sheets compressed while they are written (reports.deflate): the archive
-holds the same parts as ``ZipFile.write`` would, readable and checked by their CRC."""
+holds the same parts as ``ZipFile`` would, readable and checked by their CRC, and the sheet's
+XML is never written to its file."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from reports.deflate import COMPRESS_LEVEL, Archive, Deflater, DeflatingFile
 
 
 class _Sheet:
-    """What Archive reads of a sheet: its writer, with the file it wrote and its deflater."""
+    """What Archive reads of a sheet: its writer, with its (empty) file and its deflater."""
 
     def __init__(self, out: Path, deflater: Deflater) -> None:
         self._writer = self
@@ -23,12 +24,13 @@ class _Sheet:
 
 
 def _written(path: Path, parts: list[bytes]) -> Deflater:
+    path.write_bytes(b"")  # openpyxl's temporary file of the sheet
     deflater = Deflater()
-    with path.open("wb") as file:
-        teed = DeflatingFile(file, deflater)
-        for part in parts:
-            teed.write(part)
+    sheet_file = DeflatingFile(deflater)
+    for part in parts:
+        assert sheet_file.write(part) == len(part)
     deflater.close()
+    assert path.stat().st_size == 0
     return deflater
 
 
@@ -45,7 +47,7 @@ def test_a_sheet_deflated_while_written_is_stored_as_zipfile_stores_it(tmp_path:
         archive.writestr("docProps/app.xml", b"<app/>")
     level = COMPRESS_LEVEL
     with zipfile.ZipFile(tmp_path / "old.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=level) as old:
-        old.write(sheet, "xl/worksheets/sheet1.xml")
+        old.writestr("xl/worksheets/sheet1.xml", b"".join(parts))
     with zipfile.ZipFile(tmp_path / "new.zip") as new, zipfile.ZipFile(tmp_path / "old.zip") as old:
         assert new.testzip() is None  # every part's CRC checked
         assert new.namelist() == ["xl/worksheets/sheet1.xml", "xl/other.xml", "docProps/app.xml"]
