@@ -45,6 +45,15 @@ def _publish(con: duckdb.DuckDBPyConnection, published: Path, night: int) -> Pub
     return publish(con, published, f"run-{night}", now=START + timedelta(days=night))
 
 
+def _first_night(tmp_path: Path) -> tuple[duckdb.DuckDBPyConnection, Path, Publication]:
+    """The working database and its first publication (copied whole: there is no last one)."""
+    con = _working_db(tmp_path / "w.duckdb")
+    published = tmp_path / "published"
+    first = _publish(con, published, 0)
+    assert first.started_from is None and first.periods_replaced is None
+    return con, published, first
+
+
 def _published_rows(path: Path, mart: str) -> list[tuple]:
     reader = duckdb.connect(str(path), read_only=True)
     try:
@@ -64,10 +73,7 @@ def _assert_published_as_working(con: duckdb.DuckDBPyConnection, publication: Pu
 
 
 def test_a_day_of_records_replaces_only_its_periods(tmp_path: Path) -> None:
-    con = _working_db(tmp_path / "w.duckdb")
-    published = tmp_path / "published"
-    first = _publish(con, published, 0)
-    assert first.started_from is None and first.periods_replaced is None
+    con, published, first = _first_night(tmp_path)
 
     # the night's new day changes December's scores and ranks
     con.execute("update marts.fct_scores set score = score + 1 where period_end = date '2026-12-28'")
@@ -88,9 +94,7 @@ def test_a_day_of_records_replaces_only_its_periods(tmp_path: Path) -> None:
 def test_rows_the_copy_holds_wrongly_are_replaced_whatever_the_night_changed(tmp_path: Path) -> None:
     """The copy is compared with the working marts, never trusted: a published row altered
     after publication (a restored backup, a hand edit) is put right in the next one."""
-    con = _working_db(tmp_path / "w.duckdb")
-    published = tmp_path / "published"
-    first = _publish(con, published, 0)
+    con, published, first = _first_night(tmp_path)
     editor = duckdb.connect(str(first.path))
     editor.execute(
         "update marts.fct_scores set score = 0 where unit_code = 'U3' and period_end = date '2026-04-28'"
@@ -107,9 +111,7 @@ def test_rows_the_copy_holds_wrongly_are_replaced_whatever_the_night_changed(tmp
 
 
 def test_new_and_removed_periods_rows_and_marts(tmp_path: Path) -> None:
-    con = _working_db(tmp_path / "w.duckdb")
-    published = tmp_path / "published"
-    _publish(con, published, 0)
+    con, published, _ = _first_night(tmp_path)
     con.execute("delete from marts.rankings where period_end = date '2026-03-28'")
     con.execute("insert into marts.rankings values ('U1', date '2027-01-28', 1), ('U1', null, 2)")
     con.execute("delete from marts.fct_scores where unit_code = 'U5' and period_end = date '2026-06-28'")
@@ -129,9 +131,7 @@ def test_new_and_removed_periods_rows_and_marts(tmp_path: Path) -> None:
 
 
 def test_changed_columns_or_most_periods_copy_the_mart_whole(tmp_path: Path) -> None:
-    con = _working_db(tmp_path / "w.duckdb")
-    published = tmp_path / "published"
-    _publish(con, published, 0)
+    con, published, _ = _first_night(tmp_path)
     con.execute("alter table marts.rankings add column band varchar default 'A'")
     con.execute("update marts.fct_scores set score = score + 1 where period_end >= date '2026-06-28'")
 
@@ -143,9 +143,7 @@ def test_changed_columns_or_most_periods_copy_the_mart_whole(tmp_path: Path) -> 
 
 
 def test_an_unreadable_previous_publication_is_not_used(tmp_path: Path) -> None:
-    con = _working_db(tmp_path / "w.duckdb")
-    published = tmp_path / "published"
-    first = _publish(con, published, 0)
+    con, published, first = _first_night(tmp_path)
     first.path.write_bytes(b"not a DuckDB file")  # latest.duckdb is the same file
 
     second = _publish(con, published, 1)
