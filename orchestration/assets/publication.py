@@ -12,7 +12,7 @@ import dagster as dg
 from gate.decision import HOLD_BACK_MESSAGE
 from gate.history import pass_gate
 from night.state import code_fingerprint, manifest_loaded_through, record_published_night
-from orchestration.assets.quality import CHECKED_MODEL_KEYS, GATE_AFTER_CHECKS
+from orchestration.assets.quality import CHECKED_MODEL_KEYS
 from orchestration.resources import WarehouseResource
 from orchestration.run_outcome import check_outcomes
 from publication.marts import PUBLISHED_MARTS
@@ -28,7 +28,6 @@ from publication.swap import publish
         key=lambda key: key.to_user_string(),
     ),
     group_name="publish",
-    op_tags=GATE_AFTER_CHECKS,
     description="published/latest.duckdb and published/parquet/latest/ (one Parquet file per mart "
     "and schema.json): the marts of the last run that passed the quality gate.",
 )

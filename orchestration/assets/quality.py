@@ -48,18 +48,10 @@ FEEDS_THE_MODELS = {
 # error) and the completeness rule then read last night's facts and let tonight's pass. They
 # read the facts through their quality views, so they wait for the facts dbt rebuilds
 # tonight (a fact not rebuilt tonight is already current). The gate runs after them: it
-# waits for the blocking checks, which become ready with them, and the checks go first
-# (GATE_AFTER_CHECKS).
+# waits for the blocking checks, which become ready with them, and the checks go first.
 FACTS = tuple(dg.AssetKey(relation.split(".")) for relation in (DOSSIER_STATS, SURVEY, BUDGET, STAFFING))
-#: Dagster runs the ready step of highest priority first (default 0). The raw tables' suites go
-#: first. The models' suites wait until nothing else is ready: in a night scoped to some
-#: sources, the suites of the models not rebuilt tonight would otherwise run first and import
-#: Great Expectations (about 1.5 s) before the loads, when dbt's step imports it while it waits
-#: on dbt. The gate (`published_rankings`) comes after them (GATE_AFTER_CHECKS): when it is
-#: ready, so are the models' suites.
-RAW_CHECKS_FIRST = {"dagster/priority": "1"}
-MODEL_CHECKS_LAST = {"dagster/priority": "-1"}
-GATE_AFTER_CHECKS = {"dagster/priority": "-2"}
+#: Dagster runs the ready step of highest priority first (default 0)
+CHECKS_FIRST = {"dagster/priority": "1"}
 
 
 def runs_before_dbt(suite: Suite) -> bool:
@@ -67,9 +59,7 @@ def runs_before_dbt(suite: Suite) -> bool:
     return suite.asset_key[0] == "raw" and suite_asset_key(suite) not in FEEDS_THE_MODELS
 
 
-def _suite_checks(
-    name: str, suites: list[Suite], description: str, priority: dict[str, str]
-) -> dg.AssetChecksDefinition:
+def _suite_checks(name: str, suites: list[Suite], description: str) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(
         name=name,
         description=description,
@@ -84,7 +74,7 @@ def _suite_checks(
             for suite in suites
         ],
         can_subset=True,
-        op_tags=priority,
+        op_tags=CHECKS_FIRST,
     )
     def _checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         selected = {key.name for key in context.selected_asset_check_keys}
@@ -118,13 +108,11 @@ raw_table_checks = _suite_checks(
     "raw_table_checks",
     [suite for suite in SUITES if runs_before_dbt(suite)],
     "Great Expectations suites on the raw tables, before dbt.",
-    RAW_CHECKS_FIRST,
 )
 model_checks = _suite_checks(
     "model_checks",
     [suite for suite in SUITES if not runs_before_dbt(suite)],
     "Great Expectations suites on the intermediate models and the marts, before publication.",
-    MODEL_CHECKS_LAST,
 )
 quality_checks = [raw_table_checks, model_checks]
 CHECKED_MODEL_KEYS = sorted(
