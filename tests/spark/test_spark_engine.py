@@ -69,6 +69,15 @@ def _differences(expected: Settings, actual: Settings) -> list[str]:
     return differences(expected.latest_path, actual.latest_path)
 
 
+def _quality_views(settings: Settings) -> set[str]:
+    con = duckdb.connect(str(settings.database_path), read_only=True)
+    try:
+        found = con.execute("select view_name from duckdb_views() where schema_name = 'quality'").fetchall()
+    finally:
+        con.close()
+    return {name for (name,) in found}
+
+
 def test_every_published_mart_on_spark_equals_duckdb(warehouses: dict[str, Settings]) -> None:
     duck, spark = warehouses["duckdb"], warehouses["spark"]
     assert _differences(duck, spark) == []
@@ -81,6 +90,10 @@ def test_every_published_mart_on_spark_equals_duckdb(warehouses: dict[str, Setti
         assert indicators > 10000
     finally:
         con.close()
+    # every quality view the checks read was built in the Spark warehouse's DuckDB too (a view
+    # reading one of Spark's views, not read back, once failed there and its suite was skipped)
+    assert _quality_views(spark) == _quality_views(duck)
+    assert "index_self_assessment_vs_rubric" in _quality_views(spark)
     # Spark built the models: its tables, and the raw Parquet it read, are on disk
     assert any((spark.tables_dir / "marts.db" / "rankings").glob("*.parquet"))
     assert (spark.landing_dir / "dossier_records" / "data.parquet").exists()
