@@ -45,10 +45,6 @@ class Refreshed:
     rows_inserted: int
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]] | None:
     """A table's columns and their types, in order (None: there is no such table)."""
     try:
@@ -63,15 +59,13 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[int, in
     return int(row_count), int(row_hashes)
 
 
-def refresh_mart(con: duckdb.DuckDBPyConnection, schema: str, mart: str) -> Refreshed | None:
-    """Bring `publication.<schema>.<mart>` (the previous publication's copy, attached as
-    `publication`) up to date with `<schema>.<mart>` of the working database, on `con` (a
-    connection of its own: the changed periods are a temporary table of it).
+def refresh_mart(con: duckdb.DuckDBPyConnection, mart: str, working: str, published: str) -> Refreshed | None:
+    """Bring the mart `mart` of the previous publication's copy (attached as `publication`;
+    `published`, its quoted relation) up to date with the working database's (`working`), on
+    `con` (a connection of its own: the changed periods are a temporary table of it).
 
     Returns what was done, or None when the mart must be copied whole (see the module's
     docstring)."""
-    working = f"{_quoted(schema)}.{_quoted(mart)}"
-    published = f"publication.{working}"
     columns = _columns(con, working)
     if columns != _columns(con, published):
         return None

@@ -161,7 +161,7 @@ def _copy_mart(
         copy = f"publication.{PUBLISHED_SCHEMA}.{_identifier(table)}"
         refreshed = None
         if from_previous:
-            refreshed = refresh_mart(con, PUBLISHED_SCHEMA, table)
+            refreshed = refresh_mart(con, table, source, copy)
             if refreshed is None:
                 sqlfiles.execute(con, _SQL, "swap_drop_published_mart", identifiers={"mart": table})
         if refreshed is None:
