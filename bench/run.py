@@ -176,6 +176,39 @@ def bench_one(
     )  # fmt: skip
 
 
+def full_again(result: Result, work: Path, *, threads: int, memory_limit: str) -> Result:
+    """The full history night again, on the history files already generated for N (after a
+    change to the pipeline), with the floor measured again beside it on the same files: an
+    inbox of hard links to the history's files (the increment days left out, so the night
+    reads the N records of the row) and a new warehouse, deleted afterwards. The increment
+    and no-op columns and pandas are kept."""
+    root = work / f"n{result.records}"
+    inbox, scratch = root / "inbox", root / "full_again"
+    shutil.rmtree(scratch, ignore_errors=True)
+    history_inbox, warehouse, logs = scratch / "inbox", scratch / "warehouse", root / "logs"
+    history_inbox.mkdir(parents=True)
+    history = sorted(p for p in inbox.iterdir() if p.is_file() and "_ngay_" not in p.name)
+    for path in history:
+        os.link(path, history_inbox / path.name)
+    record_files = [p for p in history if p.name.startswith("ho_so_")]
+    try:
+        result.floor_s, floor_df = floor_query(record_files, threads=threads, memory_limit=memory_limit)
+        result.full = run_pipeline(
+            "full history", history_inbox, warehouse, memory_limit=memory_limit, threads=threads, log_dir=logs
+        )
+        result.agree, result.disagreements, result.floor_received, result.pipeline_received = (
+            False, -1, int(floor_df["received"].sum()), 0,
+        )  # fmt: skip
+        if result.full.exit_code in (0, 1, 2) and (warehouse / "warehouse.duckdb").exists():
+            result.agree, result.disagreements, result.floor_received, result.pipeline_received = compare(
+                floor_df, pipeline_month_totals(warehouse)
+            )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    result.measured_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return result
+
+
 def _stage_seconds(run: PipelineRun) -> dict[str, float]:
     return {stage: round(seconds, 1) for stage, seconds in (run.stages or {}).items()}
 
@@ -489,6 +522,12 @@ def main(argv: list[str] | None = None) -> int:
         help="on the warehouse already built for each N: one more day of records, then the"
         " increment, a no-op and a forced no-op night again (after a change to the pipeline)",
     )
+    ap.add_argument(
+        "--full-again",
+        action="store_true",
+        help="on the history already generated for each N: the floor and the full history"
+        " night again (a new warehouse; the increment and no-op columns are kept)",
+    )
     ap.add_argument("--days", type=int, default=1, help="with --next-day: increment nights per N")
     ap.add_argument(
         "--day",
@@ -514,7 +553,19 @@ def main(argv: list[str] | None = None) -> int:
         )
         save_results(store, results)
         write_out(args.out, render(results, args.not_run))
-    for n in [] if args.next_day else args.records:
+    for n in args.records if args.full_again else []:
+        print(f"[bench] N = {n:,}: the floor and the full history night again …", flush=True)
+        results[n] = full_again(results[n], args.work, threads=args.threads, memory_limit=args.memory_limit)
+        save_results(store, results)
+        write_out(args.out, render(results, args.not_run))
+        r = results[n]
+        print(
+            f"[bench] N = {n:,}: run {_s(r.full.run_s)} s, wall {_s(r.full.wall_s)} s,"
+            f" floor {_s(r.floor_s)} s, agree {r.agree}; stages {_stage_seconds(r.full)};"
+            f" slowest dbt nodes {(r.full.dbt_slowest or [])[:4]}",
+            flush=True,
+        )
+    for n in [] if args.next_day or args.full_again else args.records:
         print(f"[bench] N = {n:,}: generating, floor, pandas, pipeline …", flush=True)
         results[n] = bench_one(
             n, args.work, increment_records=args.increment_records, max_units=args.max_units,
