@@ -71,8 +71,8 @@
 {% macro materialized() %}
     {#- A small CTE read several times (an incremental night's few dossiers), computed once
         instead of once per read: DuckDB may otherwise inline it, repeating its scan of the
-        whole record table. Spark inlines every CTE (a night's views are cached instead:
-        records_tonight). -#}
+        whole record table. Spark inlines every CTE (a night's small sets are written as
+        tables instead: spark_night_table). -#}
     {{ return(adapter.dispatch('materialized', 'par_warehouse')()) }}
 {% endmacro %}
 
@@ -106,10 +106,11 @@
         that part of the query, which reads the whole history, is left out.
         has_every_measure: whether the stored table has every column of
         records_monthly_measures(); a table built before a measure existed is counted again
-        whole (the model then runs its full query). When dbt only parses, these are the
-        safe defaults. -#}
+        whole (the model then runs its full query). built_through: the stored table's last
+        month, a date literal (date '1900-01-01' when it has none). When dbt only parses,
+        these are the safe defaults. -#}
     {%- set state = {'loaded_through': "timestamp '1900-01-01'", 'new_months': true,
-        'has_every_measure': true} -%}
+        'has_every_measure': true, 'built_through': "date '1900-01-01'"} -%}
     {%- if execute -%}
         {%- set stored_columns = [] -%}
         {%- for column in adapter.get_columns_in_relation(stored_table) -%}
@@ -126,6 +127,9 @@
         {%- if stored[0] -%}
             {%- do state.update({'loaded_through': "cast('" ~ stored[0] ~ "' as timestamp)"}) -%}
         {%- endif -%}
+        {%- if stored[1] -%}
+            {%- do state.update({'built_through': "date '" ~ stored[1] ~ "'"}) -%}
+        {%- endif -%}
         {%- set tonight_last_month = run_query(
             "select cast(cast(date_trunc('month', max(coalesce(finished_at, received_at))) as date)"
             ~ ' as string) from ' ~ records
@@ -136,13 +140,17 @@
     {{ return(state) }}
 {% endmacro %}
 
-{% macro records_tonight(records, loaded_through) %}
+{% macro records_tonight(records, loaded_through, new_months=false, built_through=none) %}
     {#- The bodies of the records model's CTEs latest_new (tonight's records, the latest
         version of each dossier) and superseded (the version each re-exported dossier was
         counted with until tonight), on an incremental night: {'latest_new': sql,
-        'superseded': sql}. records: the staged records' relation; loaded_through: the
-        stored table's, a literal (records_monthly_state). -#}
-    {{ return(adapter.dispatch('records_tonight', 'par_warehouse')(records, loaded_through)) }}
+        'superseded': sql}; on Spark, on a night with new months, also
+        'latest_in_new_months' (the latest version of every dossier still open after the
+        stored table's last month; where absent, the model's own CTEs compute it).
+        records: the staged records' relation; loaded_through: the stored table's, a
+        literal; built_through: its last month, a date literal (records_monthly_state). -#}
+    {{ return(adapter.dispatch('records_tonight', 'par_warehouse')(
+        records, loaded_through, new_months, built_through)) }}
 {% endmacro %}
 
 {% macro records_tonight_queries(records, latest_new, loaded_through, hint='') %}
@@ -170,36 +178,58 @@
     {{ return({'latest_new': latest_new_sql, 'superseded': superseded_sql}) }}
 {% endmacro %}
 
-{% macro default__records_tonight(records, loaded_through) %}
+{% macro default__records_tonight(records, loaded_through, new_months, built_through) %}
     {#- DuckDB: the queries themselves, over the model's CTEs `records` (not materialised:
         each read pushes its filters into the scan) and `latest_new` -#}
     {{ return(records_tonight_queries('records', 'latest_new', loaded_through)) }}
 {% endmacro %}
 
-{% macro spark__records_tonight(records, loaded_through) %}
+{% macro spark__records_tonight(records, loaded_through, new_months, built_through) %}
     {#- Spark inlines CTEs: latest_new, read by superseded, bounds and counted, would be
-        computed (a window over tonight's records) once per read, and superseded's join
-        with the history shuffled the whole history. Here both are computed once, before
-        the model's query, into cached temporary views of this session (a few hundred
-        thousand rows a night), and the history's semi join broadcasts tonight's dossier
-        keys instead of shuffling the history. -#}
-    {%- set views = {
-        'latest_new': 'parwh_records_tonight_latest_new',
-        'superseded': 'parwh_records_tonight_superseded',
+        computed (a window over tonight's records) once per read, superseded's join with
+        the history shuffled the whole history, and so did the new months' join of every
+        version with the dossiers still open. Here each is computed once, before the
+        model's query, into a Parquet table (spark_night_table; a few hundred thousand rows
+        a night), the history's semi joins broadcast the small side's dossier keys instead
+        of shuffling the history, and the dossiers still open are found with the stored
+        table's last month as a literal (a plain filter of the scan, not a join). -#}
+    {%- set model = 'int_dossier_records_monthly' -%}
+    {%- set tables = {} -%}
+    {%- do tables.update({'latest_new': spark_night_table(model, 'latest_new',
+        records_tonight_queries(records, 'latest_new', loaded_through)['latest_new'])}) -%}
+    {%- do tables.update({'superseded': spark_night_table(model, 'superseded',
+        records_tonight_queries(records, tables['latest_new'], loaded_through,
+            '/*+ broadcast(latest_new) */ ')['superseded'])}) -%}
+    {%- set bodies = {
+        'latest_new': 'select * from ' ~ tables['latest_new'],
+        'superseded': 'select * from ' ~ tables['superseded'],
     } -%}
-    {%- set queries = records_tonight_queries(
-        records, views['latest_new'], loaded_through, '/*+ broadcast(latest_new) */ ') -%}
-    {%- if execute -%}
-        {%- for part in ['latest_new', 'superseded'] -%}
-            {%- do run_query('uncache table if exists ' ~ views[part]) -%}
-            {%- do run_query('drop view if exists ' ~ views[part]) -%}
-            {%- do run_query('cache table ' ~ views[part] ~ ' as ' ~ queries[part]) -%}
-        {%- endfor -%}
+    {%- if new_months -%}
+        {%- set open_sql -%}
+    select unit_code, dossier_id
+    from {{ records }}
+    where
+        coalesce(cast(finished_at as date), date '9999-12-31')
+        >= cast({{ built_through }} + interval 1 month as date)
+        {%- endset -%}
+        {%- set open_keys = spark_night_table(model, 'open_in_new_months', open_sql) -%}
+        {%- set latest_sql -%}
+    select /*+ broadcast(open_in_new_months) */ records.*
+    from {{ records }} as records
+    semi join {{ open_keys }} as open_in_new_months
+        on
+            records.unit_code = open_in_new_months.unit_code
+            and records.dossier_id = open_in_new_months.dossier_id
+    {{ latest_version_only('records') }}
+        {%- endset -%}
+        {%- set latest_in_new_months = spark_night_table(model, 'latest_in_new_months', latest_sql) -%}
+        {#- as the model's CTEs: none when no month is later than the built ones -#}
+        {%- do bodies.update({'latest_in_new_months':
+            'select latest_in_new_months.* from ' ~ latest_in_new_months
+            ~ ' as latest_in_new_months cross join bounds'
+            ~ ' where bounds.last_month > bounds.built_through'}) -%}
     {%- endif -%}
-    {{ return({
-        'latest_new': 'select * from ' ~ views['latest_new'],
-        'superseded': 'select * from ' ~ views['superseded'],
-    }) }}
+    {{ return(bodies) }}
 {% endmacro %}
 
 {% macro months_added_to_stored(keys, measures) %}

@@ -31,6 +31,7 @@
     {%- set add_to_stored = state['has_every_measure'] -%}
     {%- set stored_loaded_through = state['loaded_through'] -%}
     {%- set new_months = state['new_months'] -%}
+    {%- set built_through = state['built_through'] -%}
 {%- endif %}
 with
 
@@ -57,7 +58,9 @@ previous_build as (
 
 ),
 
-{%- set tonight = records_tonight(ref('stg_raw__dossier_records'), stored_loaded_through) %}
+{%- set tonight = records_tonight(
+    ref('stg_raw__dossier_records'), stored_loaded_through, new_months, built_through
+) %}
 
 latest_new as (
 
@@ -89,7 +92,15 @@ bounds as (
 
 ),
 
-{% if new_months -%}
+{% if new_months and 'latest_in_new_months' in tonight -%}
+latest_in_new_months as (
+
+    -- the latest version of every dossier still open after the last built month (Spark:
+    -- computed before the query, macros/records_measures.sql)
+    {{ tonight['latest_in_new_months'] }}
+
+),
+{%- elif new_months -%}
 open_in_new_months as (
 
     -- a later month than any built: every dossier still open is active in it
