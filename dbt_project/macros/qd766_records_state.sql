@@ -17,7 +17,8 @@
 
 {% macro qd766_records_state(stored_table, records, history, successions) %}
     {#- What int_qd766_records_monthly was built through, read before its incremental query:
-        {'add_to_stored': bool, 'loaded_through': a timestamp literal, 'new_months': bool}.
+        {'add_to_stored': bool, 'loaded_through': a timestamp literal, 'new_months': bool,
+        'built_through': the stored table's last month, a date literal}.
         A night adds to the stored months what its new records change only when nothing
         else the counts depend on changed since the stored build: the records loaded
         through the stored build are the same number (none withdrawn or replaced), the
@@ -25,7 +26,7 @@
         stored table has every column. Otherwise the model counts every month again.
         When dbt only parses, these are the safe defaults (count everything). -#}
     {%- set state = {'add_to_stored': false, 'loaded_through': "timestamp '1900-01-01'",
-        'new_months': true} -%}
+        'new_months': true, 'built_through': 'cast(null as date)'} -%}
     {%- if execute -%}
         {%- set stored_columns = [] -%}
         {%- for column in adapter.get_columns_in_relation(stored_table) -%}
@@ -67,6 +68,7 @@
                         and now[1] == stored[2] and now[2] == stored[3],
                     'loaded_through': through,
                     'new_months': later | length > 0,
+                    'built_through': "date '" ~ stored[4] ~ "'" if stored[4] else 'cast(null as date)',
                 }) -%}
             {%- endif -%}
         {%- endif -%}
@@ -84,4 +86,52 @@
         'received_data_reused', 'ended', 'ended_on_time', 'resolved',
         'resolved_with_electronic_result', 'open_at_end', 'open_within_deadline',
     ]) }}
+{% endmacro %}
+
+{% macro qd766_touched_table(records, loaded_through, new_months, built_through) %}
+    {#- On a night that adds to the stored months: the name of a table holding the CTE
+        `touched` of int_qd766_records_monthly (every version of the dossiers whose counts
+        may change tonight), written before the model's query; none where the model
+        computes it itself. records: the staged records' relation; the other arguments:
+        qd766_records_state's. -#}
+    {{ return(adapter.dispatch('qd766_touched_table', 'par_warehouse')(
+        records, loaded_through, new_months, built_through)) }}
+{% endmacro %}
+
+{% macro default__qd766_touched_table(records, loaded_through, new_months, built_through) %}
+    {#- DuckDB materialises the CTE itself -#}
+    {{ return(none) }}
+{% endmacro %}
+
+{% macro spark__qd766_touched_table(records, loaded_through, new_months, built_through) %}
+    {#- Spark inlines CTEs, and `touched` is read by every later step: its semi join of the
+        whole history with the dossiers' keys (a sort-merge join, the history shuffled)
+        ran once per read. Here the keys (tonight's dossiers; on a night with a new month
+        also those still open after the last stored month, with that month as a literal)
+        and then touched (the keys broadcast) are written as tables first
+        (spark_night_table). -#}
+    {%- set model = 'int_qd766_records_monthly' -%}
+    {%- set keys_sql -%}
+    select distinct unit_code, dossier_id
+    from {{ records }}
+    where loaded_at > {{ loaded_through }}
+    {%- if new_months %}
+    union
+    select distinct unit_code, dossier_id
+    from {{ records }}
+    where
+        coalesce(cast(finished_at as date), date '9999-12-31')
+        >= cast({{ built_through }} + interval 1 month as date)
+    {%- endif -%}
+    {%- endset -%}
+    {%- set keys = spark_night_table(model, 'keys', keys_sql) -%}
+    {%- set touched_sql -%}
+    select /*+ broadcast(keys) */ records.*
+    from {{ records }} as records
+    semi join {{ keys }} as keys
+        on
+            records.unit_code = keys.unit_code
+            and records.dossier_id = keys.dossier_id
+    {%- endset -%}
+    {{ return(spark_night_table(model, 'touched', touched_sql)) }}
 {% endmacro %}

@@ -33,6 +33,7 @@
 -- replaced, the status histories, the unit successions (macros/qd766_records_state.sql),
 -- and for `parwh run --full-refresh`.
 {%- set add_to_stored = false -%}
+{%- set touched_table = none -%}
 {%- if is_incremental() -%}
     {%- set state = qd766_records_state(
         this,
@@ -43,6 +44,12 @@
     {%- set add_to_stored = state['add_to_stored'] -%}
     {%- set stored_loaded_through = state['loaded_through'] -%}
     {%- set new_months = state['new_months'] -%}
+    {%- if add_to_stored -%}
+        {%- set touched_table = qd766_touched_table(
+            ref('stg_raw__dossier_records'), stored_loaded_through, new_months,
+            state['built_through'],
+        ) -%}
+    {%- endif -%}
 {%- endif %}
 with
 
@@ -72,6 +79,15 @@ built as (
 
 ),
 
+{% if touched_table -%}
+touched as (
+
+    -- every version of the dossiers whose counts may change tonight (Spark: a table
+    -- written before the query, macros/qd766_records_state.sql)
+    select * from {{ touched_table }}
+
+),
+{%- else -%}
 tonight_dossiers as (
 
     select distinct
@@ -122,6 +138,7 @@ touched as {{ materialized() }} (
             and records.dossier_id = keys.dossier_id
 
 ),
+{%- endif %}
 
 {% else %}
 
