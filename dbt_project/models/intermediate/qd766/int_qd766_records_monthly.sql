@@ -365,13 +365,7 @@ counted as (
 
 {% else %}
 
-latest as (
-
-    select *
-    from versions
-    {{ latest_version_only() }}
-
-),
+{{ latest_versions('latest', 'versions', 'records') }},
 
 bounds as (
 

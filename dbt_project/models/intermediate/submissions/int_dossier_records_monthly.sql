@@ -191,16 +191,17 @@ span as (
 
 ),
 
+{{ latest_versions('latest', 'records', 'records') }},
+
 counted as (
 
     select
-        records.*,
+        latest.*,
         1 as sign,
         bounds.first_month as count_from,
         bounds.last_month as count_through
-    from records
+    from latest
     cross join bounds
-    {{ latest_version_only('records') }}
 
 ),
 
