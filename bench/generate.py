@@ -8,6 +8,7 @@ record number: the same arguments give the same files.
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -292,10 +293,14 @@ def increment_tag(day: date) -> str:
 
 
 def increment_day_of(name: str) -> date:
-    """The day an increment file (named with :func:`increment_tag`) holds."""
+    """The day an increment file (named with :func:`increment_tag`, after the file's
+    ``<yyyy>_<mm>`` of :func:`write_records`) holds: its year is the file's (after 31
+    December the days are the next year's)."""
     parts = name.split("_ngay_")[1].split(".")[0].split("_")
     month = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else INCREMENT_DAY.month
-    return date(INCREMENT_DAY.year, month, int(parts[0][:2]))
+    named_year = re.search(r"_(\d{4})_\d{2}_ngay_", name)
+    year = int(named_year.group(1)) if named_year else INCREMENT_DAY.year
+    return date(year, month, int(parts[0][:2]))
 
 
 def generate_increment(
