@@ -117,21 +117,9 @@
     where loaded_at > {{ loaded_through }}
     {%- if new_months %}
     union
-    select distinct unit_code, dossier_id
-    from {{ records }}
-    where
-        coalesce(cast(finished_at as date), date '9999-12-31')
-        >= cast({{ built_through }} + interval 1 month as date)
+    {{ spark_open_dossiers(records, built_through) }}
     {%- endif -%}
     {%- endset -%}
     {%- set keys = spark_night_table(model, 'keys', keys_sql) -%}
-    {%- set touched_sql -%}
-    select /*+ broadcast(keys) */ records.*
-    from {{ records }} as records
-    semi join {{ keys }} as keys
-        on
-            records.unit_code = keys.unit_code
-            and records.dossier_id = keys.dossier_id
-    {%- endset -%}
-    {{ return(spark_night_table(model, 'touched', touched_sql)) }}
+    {{ return(spark_night_table(model, 'touched', spark_versions_of(records, keys, 'keys'))) }}
 {% endmacro %}

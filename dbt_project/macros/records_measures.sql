@@ -207,21 +207,10 @@
         'superseded': 'select * from ' ~ tables['superseded'],
     } -%}
     {%- if new_months -%}
-        {%- set open_sql -%}
-    select unit_code, dossier_id
-    from {{ records }}
-    where
-        coalesce(cast(finished_at as date), date '9999-12-31')
-        >= cast({{ built_through }} + interval 1 month as date)
-        {%- endset -%}
-        {%- set open_keys = spark_night_table(model, 'open_in_new_months', open_sql) -%}
+        {%- set open_keys = spark_night_table(model, 'open_in_new_months',
+            spark_open_dossiers(records, built_through)) -%}
         {%- set latest_sql -%}
-    select /*+ broadcast(open_in_new_months) */ records.*
-    from {{ records }} as records
-    semi join {{ open_keys }} as open_in_new_months
-        on
-            records.unit_code = open_in_new_months.unit_code
-            and records.dossier_id = open_in_new_months.dossier_id
+    {{ spark_versions_of(records, open_keys, 'open_in_new_months') }}
     {{ latest_version_only('records') }}
         {%- endset -%}
         {%- set latest_in_new_months = spark_night_table(model, 'latest_in_new_months', latest_sql) -%}

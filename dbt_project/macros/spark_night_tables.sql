@@ -16,3 +16,27 @@
     {%- endif -%}
     {{ return(table) }}
 {% endmacro %}
+
+{% macro spark_open_dossiers(records, built_through) %}
+    {#- The keys of the dossiers still open after the stored table's last month
+        (`built_through`, a date literal): on the night a later month appears they are
+        active in it. A plain filter of the scan (the month a literal, not a join). -#}
+    select distinct
+        unit_code,
+        dossier_id
+    from {{ records }}
+    where
+        coalesce(cast(finished_at as date), date '9999-12-31')
+        >= cast({{ built_through }} + interval 1 month as date)
+{%- endmacro %}
+
+{% macro spark_versions_of(records, keys, keys_name) %}
+    {#- Every version of the dossiers in the table `keys` (a night table, small): the
+        history's semi join broadcasts the keys instead of shuffling the history. -#}
+    select /*+ broadcast({{ keys_name }}) */ records.*
+    from {{ records }} as records
+    semi join {{ keys }} as {{ keys_name }}
+        on
+            records.unit_code = {{ keys_name }}.unit_code
+            and records.dossier_id = {{ keys_name }}.dossier_id
+{%- endmacro %}

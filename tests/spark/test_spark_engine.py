@@ -4,7 +4,9 @@ Run alone with `uv run --extra spark pytest -m spark`. It needs the `spark` extr
 Java 17; CI installs both (the README's test command). It builds the demo submissions
 twice, once per engine, and compares every published mart row for row (numbers to 1e-9),
 then does it again after a night that adds record-level exports, which exercises Spark's
-incremental model (insert_overwrite of the touched months) and the scoped night.
+incremental model (insert_overwrite of the touched months) and the scoped night, and after a
+night whose records open a later month (the dossiers still open are counted in it: the
+monthly models' night tables of the open dossiers).
 """
 
 from __future__ import annotations
@@ -127,3 +129,61 @@ def test_a_second_night_on_spark_equals_duckdb(warehouses: dict[str, Settings]) 
     assert tuple(a - b for a, b in zip(after, before, strict=True)) == (3, 2, 1)
     months = spark.tables_dir / "intermediate.db" / "int_dossier_records_monthly"
     assert (months / "period_start=2023-11-01").is_dir()
+
+
+def _l866_month(settings: Settings, month: str) -> tuple[int, int, int, int] | None:
+    """866's record counts of one month (int_dossier_records_monthly, all levels): carried
+    in, received, resolved, and still open at the month's end (pending or waiting)."""
+    con = duckdb.connect(str(settings.database_path), read_only=True)
+    try:
+        return con.execute(
+            "select sum(carried_in), sum(received), sum(resolved), sum(pending + waiting_supplement)"
+            " from intermediate.int_dossier_records_monthly"
+            " where unit_code in ('866', 'L866') and period_start = cast(? as date)"
+            " having count(*) > 0",
+            [month],
+        ).fetchone()
+    finally:
+        con.close()
+
+
+# the first records of January 2024, a month later than any the demo built: H7 received and
+# resolved in it, while H3 (received in November, due on 10 January) is still open
+NEW_MONTH_RECORDS = (
+    "dossier_id,unit_code,authority_level,channel,received_at,due_at,finished_at\n"
+    "H7,866,huyen,truc_tuyen,2024-01-04 08:00,2024-01-20 17:00,2024-01-15 10:00\n"
+)
+
+
+def test_a_night_that_opens_a_month_on_spark_equals_duckdb(warehouses: dict[str, Settings]) -> None:
+    """Records of a month later than any built: both monthly record models count the dossiers
+    still open in it (H3) from the open dossiers' night tables, on Spark as on DuckDB. Runs
+    after the second night (module order), whose records it builds on."""
+    spark = warehouses["spark"]
+    months = spark.tables_dir / "intermediate.db" / "int_dossier_records_monthly"
+    assert (months / "period_start=2023-12-01").is_dir()
+    assert not (months / "period_start=2024-01-01").exists()
+    assert _l866_month(spark, "2024-01-01") is None
+    december = _l866_month(spark, "2023-12-01")
+    assert december is not None and december[3] >= 1, december  # H3 is open at December's end
+    outputs = {}
+    for engine, settings in warehouses.items():
+        (settings.inbox_dir / "ho_so_cao_lanh_2024_01.csv").write_text(NEW_MONTH_RECORDS, encoding="utf-8")
+        outputs[engine] = _invoke(engine, ["run", "--warehouse", str(settings.warehouse_dir)])
+    tonight = outputs["spark"].split("Tonight:")[1].splitlines()[0]
+    assert "dossier_records" in tonight and "whole" not in tonight, tonight
+    assert _differences(warehouses["duckdb"], spark) == []
+    assert (months / "period_start=2024-01-01").is_dir()
+    # 866 in January 2024: H7 received and resolved; what was open at December's end (H3
+    # among it) carried in
+    for settings in warehouses.values():
+        carried_in, received, resolved, _ = _l866_month(settings, "2024-01-01")
+        assert (carried_in, received) == (december[3], 1)
+        assert resolved >= 1
+    # the new month's night tables: the dossiers still open (H3) beside tonight's (H7)
+    night_tables = spark.tables_dir / "parwh_night.db"
+    for table in ("int_dossier_records_monthly__open_in_new_months", "int_qd766_records_monthly__keys"):
+        files = str(night_tables / table / "*.parquet")
+        found = duckdb.sql(f"select dossier_id from read_parquet('{files}')").fetchall()
+        dossiers = {dossier for (dossier,) in found}
+        assert "H3" in dossiers, (table, sorted(dossiers)[:10])
