@@ -587,5 +587,13 @@ _register_rubric_commands(app)
 _register_draft_commands(app)
 
 
+def main() -> None:
+    """The `parwh` console command (pyproject.toml): the application, then the process ends
+    without the interpreter's teardown (cli/process_exit.py). Tests run ``app`` itself."""
+    from cli.process_exit import run_then_exit
+
+    run_then_exit(app)
+
+
 if __name__ == "__main__":
-    app()
+    main()
