@@ -121,6 +121,9 @@ def _execute_nightly(settings: Settings, plan: NightPlan) -> int:
             from orchestration.selection import scoped_selection
 
             assets, checks = scoped_selection(defs.resolve_asset_graph(), scope.families)
+            # the same checks, those of the tables not built tonight after dbt (quality.py)
+            defs = build_definitions(settings, built_tonight=frozenset(assets))
+            job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
             job = job.get_subset(asset_selection=assets, asset_check_selection=checks)
 
     for abandoned_id in abandoned:

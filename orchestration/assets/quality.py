@@ -7,6 +7,16 @@ up once per op. The checks are blocking: downstream assets, and the gate, wait f
 and Dagster itself stops the gate when an error-severity rule fails. The gate
 (assets/publish.py) reads every check result of the run again before it publishes,
 including the dbt tests, which Dagster does not block on.
+
+A night scoped to some source families (night/scope.py) validates every suite too, those of
+the tables it does not rebuild included: the same data as last night, checked again. Built
+as above, those checks would run first, before the loads and dbt, each with its own
+Great Expectations context (its import alone about 2 s of an increment night). For such a
+night the checks are built with :func:`quality_checks_for` and the tables built tonight:
+the suites of the other tables join the op after dbt and do not block (Dagster would
+otherwise order them before dbt, whose models are downstream of them). They still run
+before the gate, which holds publication back on any failed error rule of the run, theirs
+included; what changes is only that dbt builds tonight's models when one of them fails.
 """
 
 import dagster as dg
@@ -59,7 +69,12 @@ def runs_before_dbt(suite: Suite) -> bool:
     return suite.asset_key[0] == "raw" and suite_asset_key(suite) not in FEEDS_THE_MODELS
 
 
-def _suite_checks(name: str, suites: list[Suite], description: str) -> dg.AssetChecksDefinition:
+def _suite_checks(
+    name: str, suites: list[Suite], description: str, not_blocking: frozenset[dg.AssetKey] = frozenset()
+) -> dg.AssetChecksDefinition:
+    """One op validating ``suites``; the checks on the assets in ``not_blocking`` (and those
+    feeding the models) never block."""
+
     @dg.multi_asset_check(
         name=name,
         description=description,
@@ -67,7 +82,7 @@ def _suite_checks(name: str, suites: list[Suite], description: str) -> dg.AssetC
             dg.AssetCheckSpec(
                 name=check_name(suite.name),
                 asset=suite_asset_key(suite),
-                blocking=suite_asset_key(suite) not in FEEDS_THE_MODELS,
+                blocking=suite_asset_key(suite) not in FEEDS_THE_MODELS | not_blocking,
                 additional_deps=FACTS if suite_asset_key(suite) in FEEDS_THE_MODELS else (),
                 description=f"Great Expectations suite '{suite.name}' on {suite.table}",
             )
@@ -104,17 +119,37 @@ def _suite_checks(name: str, suites: list[Suite], description: str) -> dg.AssetC
     return _checks
 
 
-raw_table_checks = _suite_checks(
-    "raw_table_checks",
-    [suite for suite in SUITES if runs_before_dbt(suite)],
-    "Great Expectations suites on the raw tables, before dbt.",
-)
-model_checks = _suite_checks(
-    "model_checks",
-    [suite for suite in SUITES if not runs_before_dbt(suite)],
-    "Great Expectations suites on the intermediate models and the marts, before publication.",
-)
-quality_checks = [raw_table_checks, model_checks]
+def quality_checks_for(built_tonight: frozenset[dg.AssetKey] | None = None) -> list[dg.AssetChecksDefinition]:
+    """The two ops of checks. ``built_tonight``: the assets a scoped night materialises (None:
+    the whole pipeline, and the definitions Dagster's tools load). The suites of a scoped
+    night's other tables are then validated by the op after dbt, without blocking."""
+    if built_tonight is None:
+        before = [suite for suite in SUITES if runs_before_dbt(suite)]
+        unchanged: frozenset[dg.AssetKey] = frozenset()
+    else:
+        before = [s for s in SUITES if runs_before_dbt(s) and suite_asset_key(s) in built_tonight]
+        unchanged = frozenset(suite_asset_key(s) for s in SUITES) - built_tonight
+    after = [suite for suite in SUITES if suite not in before]
+    checks = [
+        _suite_checks(
+            "model_checks",
+            after,
+            "Great Expectations suites on the intermediate models and the marts, before publication.",
+            not_blocking=unchanged,
+        )
+    ]
+    if before:  # (a scoped night that loads no raw table with a suite has no such op)
+        checks.insert(
+            0,
+            _suite_checks(
+                "raw_table_checks", before, "Great Expectations suites on the raw tables, before dbt."
+            ),
+        )
+    return checks
+
+
+quality_checks = quality_checks_for()
+raw_table_checks, model_checks = quality_checks
 CHECKED_MODEL_KEYS = sorted(
     {suite_asset_key(s) for s in SUITES if not runs_before_dbt(s)} - FEEDS_THE_MODELS,
     key=lambda key: key.to_user_string(),

@@ -246,3 +246,78 @@ def test_a_scoped_night_checks_the_unit_codes_it_is_about_to_publish(
 
     output = _held_back(whole, "--force")
     assert "gx_unit_codes_valid" in output and "held publication back" in output, output
+
+
+def _steps_of_last_run(settings: Settings) -> dict[str, tuple[float, float]]:
+    """step key → (start, end) of the last run's steps."""
+    instance = dg.DagsterInstance.from_config(str(settings.dagster_home))
+    try:
+        run_id = instance.get_runs(limit=1)[0].run_id
+        return {
+            s.step_key: (s.start_time or 0.0, s.end_time or 0.0) for s in instance.get_run_step_stats(run_id)
+        }
+    finally:
+        instance.dispose()
+
+
+def _suites_checked_in_last_run(settings: Settings) -> dict[str, bool]:
+    """Great Expectations check → passed, of the last run."""
+    instance = dg.DagsterInstance.from_config(str(settings.dagster_home))
+    try:
+        run_id = instance.get_runs(limit=1)[0].run_id
+        records = instance.get_records_for_run(
+            run_id=run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        ).records
+        evaluations = [r.event_log_entry.dagster_event.event_specific_data for r in records]
+        return {e.check_name: e.passed for e in evaluations if e.check_name.startswith("gx_")}
+    finally:
+        instance.dispose()
+
+
+def test_a_scoped_night_validates_every_suite_after_dbt(night_two: tuple[Settings, Settings]) -> None:
+    """The suites of the tables a records night does not rebuild (the staff, budget and
+    survey marts, the aggregated dossiers) are validated again, in the one op after dbt:
+    not first, each with Great Expectations imported before the loads."""
+    from expectations import SUITES
+
+    scoped, whole = night_two
+    assert "Tonight: only what depends on dossier_records" in _run(scoped)
+    steps = _steps_of_last_run(scoped)
+    check_steps = [key for key in steps if key.startswith(("model_checks", "raw_table_checks"))]
+    assert check_steps == ["model_checks"], steps
+    assert steps["model_checks"][0] >= steps["warehouse_dbt_models"][1]
+    checked = _suites_checked_in_last_run(scoped)
+    assert set(checked) == {f"gx_{suite.name}" for suite in SUITES}
+
+    # the whole pipeline: the raw tables' suites before dbt, the models' after it; each
+    # suite passes or fails as in the scoped night (the same data)
+    _run(whole, "--force")
+    steps = _steps_of_last_run(whole)
+    assert steps["raw_table_checks"][1] <= steps["warehouse_dbt_models"][0]
+    assert steps["model_checks"][0] >= steps["warehouse_dbt_models"][1]
+    assert _suites_checked_in_last_run(whole) == checked
+
+
+def test_a_scoped_night_holds_back_when_a_table_it_did_not_rebuild_fails_its_suite(
+    night_two: tuple[Settings, Settings],
+) -> None:
+    """A budget mart the records night does not rebuild, made to break an error rule (a
+    negative amount disbursed) behind the warehouse's back: its check, no longer blocking
+    dbt, still holds the night's publication back."""
+    scoped, _ = night_two
+    published_before = _published(scoped)
+    con = duckdb.connect(str(scoped.database_path))
+    try:
+        first = "(select min(rowid) from marts.fct_budget_disbursement)"
+        updated = con.execute(
+            f"update marts.fct_budget_disbursement set disbursed_mvnd = -1 where rowid = {first}"
+        ).fetchone()
+        assert updated == (1,)
+    finally:
+        con.close()
+    output = _held_back(scoped)
+    assert "Tonight: only what depends on dossier_records" in output
+    assert "gx_fct_budget_disbursement" in output and "held publication back" in output, output
+    assert _suites_checked_in_last_run(scoped)["gx_fct_budget_disbursement"] is False
+    assert "marts/rankings" in _materialised_in_last_run(scoped)  # dbt ran: the check did not block it
+    assert _published(scoped) == published_before
