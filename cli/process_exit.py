@@ -3,10 +3,10 @@
 A night imports Dagster, dbt, Great Expectations, pandas and pyarrow; at exit the
 interpreter then frees every module and object one by one, which took about 1.9 s on the
 bench machine (issue 21: the increment's fixed costs), with nothing left to do for the
-user. `exit_process` ends the process as a normal exit would (the other non-daemon threads
-joined, the `atexit` handlers run: logging's flush, temporary directories' cleanup, the
-streams flushed) and then skips the teardown (`os._exit`). Every database the command
-opened is closed by its own `with` block before this point.
+user. `exit_process` ends the process as a normal exit would (thread pools stopped and the
+other non-daemon threads joined, the `atexit` handlers run: logging's flush, temporary
+directories' cleanup, the streams flushed) and then skips the teardown (`os._exit`).
+Every database the command opened is closed by its own `with` block before this point.
 """
 
 from __future__ import annotations
@@ -33,12 +33,23 @@ def exit_code_of(exc: SystemExit) -> int:
 
 
 def exit_process(code: int) -> NoReturn:
-    """End the process with ``code``: a normal exit without the interpreter's teardown."""
-    main = threading.main_thread()
-    for thread in threading.enumerate():
-        if thread is not main and not thread.daemon:
-            thread.join()
-    atexit._run_exitfuncs()  # noqa: SLF001  (what a normal exit runs, in the same order)
+    """End the process with ``code``: a normal exit without the interpreter's teardown.
+
+    What a normal exit does first is done here with the interpreter's own functions:
+    ``threading._shutdown`` (the thread pools told to stop, then every other non-daemon
+    thread joined: the step the interpreter takes at exit) and ``atexit._run_exitfuncs``.
+    Where either is missing (another Python) or this is not the main thread, the process
+    exits the normal way."""
+    shutdown_threads = getattr(threading, "_shutdown", None)
+    run_exit_functions = getattr(atexit, "_run_exitfuncs", None)
+    if (
+        shutdown_threads is None
+        or run_exit_functions is None
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        sys.exit(code)
+    shutdown_threads()
+    run_exit_functions()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()

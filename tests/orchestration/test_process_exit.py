@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 SCRIPT = """
-import atexit, sys, threading, time
+import atexit, concurrent.futures, sys, threading, time
 from pathlib import Path
 
 import typer
@@ -38,6 +38,9 @@ def go(how: str) -> None:
         (out / "thread").write_text("joined")
 
     threading.Thread(target=late).start()
+    # a thread pool never shut down: its idle worker (not a daemon) is told to stop at exit
+    pool = concurrent.futures.ThreadPoolExecutor(1)
+    assert pool.submit(lambda: 1).result() == 1
     sys.stdout.write("no newline")  # left in the buffer
     if how == "fail":
         raise RuntimeError("boom")
@@ -65,7 +68,7 @@ def _run(tmp_path: Path, way: str, how: str) -> subprocess.CompletedProcess[str]
         text=True,
         cwd=root,
         env={"PYTHONPATH": str(root), "PATH": ""},
-        timeout=120,
+        timeout=60,  # a process waiting on a thread that never ends fails here
         check=False,
     )
 
