@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -32,7 +33,7 @@ from rich.table import Table
 
 from cli.common import console, resolve_settings
 from night.db_lock import WarehouseBusyError, warehouse_lock
-from settings import Settings, environment
+from settings import Settings, environment, environment_set
 
 if TYPE_CHECKING:  # imported when used: `parwh --help` answers without them
     from night.scope import NightPlan
@@ -94,8 +95,6 @@ def _execute_nightly(settings: Settings, plan: NightPlan) -> int:
     (said again in the alert). The night is recorded as started (night/state.py) from just
     before the run until it ends in any way; a record left behind tells the next night
     that this one died."""
-    from night.state import clear_night_start, record_night_start
-
     scope = plan.scope
     _prepare(settings)
     console.print(f"Tonight: {scope.describe()}")
@@ -106,6 +105,45 @@ def _execute_nightly(settings: Settings, plan: NightPlan) -> int:
             else f"a local Spark session ({environment().get('PARWH_SPARK_MASTER') or 'local[2]'})"
         )
         console.print(f"Engine: dbt builds on {where}; Spark's tables: {settings.tables_dir}")
+    with _warm_dbt(settings):
+        return _execute_prepared(settings, plan)
+
+
+@contextlib.contextmanager
+def _warm_dbt(settings: Settings) -> Iterator[None]:
+    """The night's dbt process, started now to import dbt and parse the project while the
+    definitions load and the files are loaded (engines/warm_dbt.py); ended with the night.
+    DuckDB engine only; PARWH_WARM_DBT=false turns it off."""
+    if settings.engine != "duckdb" or not settings.warm_dbt:
+        yield
+        return
+    from engines import warm_dbt
+    from engines.dbt import CHILDREN_DIR, DBT_PROJECT_DIR
+
+    try:
+        warm = warm_dbt.start(
+            DBT_PROJECT_DIR,
+            settings.dbt_target_dir,
+            settings.dbt_log_dir,
+            settings.warehouse_dir / CHILDREN_DIR,
+            warm_dbt.dagster_dbt_environment(environment()),
+        )
+    except OSError as exc:  # the night runs all the same, with dbt started by its step
+        console.print(f"[yellow]dbt will start with its step (no warm process: {_shown(exc)})[/yellow]")
+        yield
+        return
+    try:
+        with environment_set({warm_dbt.SOCKET_ENV: str(warm.socket_path)}):
+            yield
+    finally:
+        warm.close()
+
+
+def _execute_prepared(settings: Settings, plan: NightPlan) -> int:
+    """The night's Dagster run, its summary and its alert (see `_execute_nightly`)."""
+    from night.state import clear_night_start, record_night_start
+
+    scope = plan.scope
     with console.status("Loading the pipeline definitions…"):
         from night.finish import finish_night
         from orchestration.definitions import build_definitions

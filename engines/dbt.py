@@ -34,6 +34,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
 from packaging import version
 
+from engines import warm_dbt
 from settings import environment
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
@@ -52,7 +53,8 @@ CHILDREN_DIR = "run_children"
 WRAPPER_PATH = DBT_PROJECT_DIR / "target" / "parwh-dbt"
 WRAPPER = """#!{python}
 # Written by parwh (engines/dbt.py): runs dbt so that it dies with the
-# process that started it, and records its process id in the warehouse it writes.
+# process that started it, and records its process id in the warehouse it writes;
+# hands the command to the night's warm dbt process when there is one.
 import ctypes, os, signal, sys
 parent = os.getppid()
 if sys.platform.startswith("linux"):
@@ -64,6 +66,13 @@ if warehouse:
     children = os.path.join(warehouse, "{children}")
     os.makedirs(children, exist_ok=True)
     open(os.path.join(children, str(os.getpid())), "w").close()
+warm = os.environ.get("{socket_env}")
+if warm:  # the night's warm dbt process takes the command (engines/warm_dbt.py)
+    sys.path.insert(0, {code_root!r})
+    from engines.warm_dbt import hand_over
+    code = hand_over(warm, sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
 os.execv({dbt!r}, [{dbt!r}, *sys.argv[1:]])
 """
 
@@ -71,7 +80,13 @@ os.execv({dbt!r}, [{dbt!r}, *sys.argv[1:]])
 def child_wrapper(program: str, path: Path) -> Path:
     """Write (when changed) an executable at ``path`` that becomes ``program`` after making
     it die with its parent and recording its process id in ``$PARWH_WAREHOUSE``."""
-    text = WRAPPER.format(python=sys.executable, children=CHILDREN_DIR, dbt=program)
+    text = WRAPPER.format(
+        python=sys.executable,
+        children=CHILDREN_DIR,
+        dbt=program,
+        socket_env=warm_dbt.SOCKET_ENV,
+        code_root=str(warm_dbt.CODE_ROOT),
+    )
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}")

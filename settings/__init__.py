@@ -24,6 +24,7 @@ DEFAULT_WAREHOUSE = "./warehouse"
 DEFAULT_KEEP_DBT_RUNS = 10
 ENGINES = ("duckdb", "spark")
 SPARK_METHODS = ("session", "thrift")
+BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
 def environment() -> Mapping[str, str]:
@@ -66,6 +67,7 @@ class Settings:
     spark_tables_dir: Path | None = None  # Spark's tables (default <spark>/tables)
     dbt_target_override: str | None = None  # PARWH_DBT_TARGET: another output of profiles.yml
     keep_dbt_runs: int = DEFAULT_KEEP_DBT_RUNS  # PARWH_KEEP_DBT_RUNS: dbt run folders kept
+    warm_dbt: bool = True  # PARWH_WARM_DBT: dbt imported and parsed while the night loads
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -90,6 +92,9 @@ class Settings:
             raise SettingsError(
                 f"PARWH_KEEP_DBT_RUNS={keep_text!r}: expected a whole number of runs, 1 or more"
             )
+        warm_text = (env.get("PARWH_WARM_DBT") or "true").strip().lower()
+        if warm_text not in BOOLEAN_WORDS:
+            raise SettingsError(f"PARWH_WARM_DBT={warm_text!r}: expected true or false")
         return cls(
             warehouse_dir=warehouse,
             inbox_dir=inbox,
@@ -105,6 +110,7 @@ class Settings:
             spark_tables_dir=_optional_path(env.get("PARWH_SPARK_TABLES_DIR")),
             dbt_target_override=target or None,
             keep_dbt_runs=int(keep_text),
+            warm_dbt=BOOLEAN_WORDS[warm_text],
         )
 
     def with_overrides(self, warehouse: Path | None = None, inbox: Path | None = None) -> Settings:
@@ -210,6 +216,7 @@ class Settings:
             "PARWH_ENGINE": self.engine,
             "PARWH_SPARK_METHOD": self.spark_method,
             "PARWH_KEEP_DBT_RUNS": str(self.keep_dbt_runs),
+            "PARWH_WARM_DBT": "true" if self.warm_dbt else "false",
         }
         for name, value in self._chosen():
             if value:
