@@ -233,13 +233,14 @@ class _Outcome:
         os.replace(tmp, self.path)
 
 
-def serve(socket_path: str, project_dir: Path, partial_parse: Path, log_dir: Path) -> int:
-    """The warm process: listen, import and parse, then run the one command handed over."""
+def serve(
+    listener: socket.socket, socket_path: str, project_dir: Path, partial_parse: Path, log_dir: Path
+) -> int:
+    """The warm process: import and parse, then run the one command handed over on
+    ``listener`` (bound and listening since before this process started: a wrapper that
+    comes early waits in its backlog)."""
     started = time.monotonic()
     outcome = _Outcome(log_dir / OUTCOME_FILE, started, {"pid": os.getpid(), "served": False})
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(socket_path)  # a wrapper that comes early waits in the backlog
-    listener.listen(1)
     parsed_env = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="parwh-warm-dbt-") as scratch:
         try:
@@ -314,10 +315,11 @@ def _release_streams() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    socket_path, project_dir, partial_parse, log_dir, children_dir = argv or sys.argv[1:]
+    listener_fd, socket_path, project_dir, partial_parse, log_dir, children_dir = argv or sys.argv[1:]
     _die_with_parent()
     _record_child(children_dir)
-    return serve(socket_path, Path(project_dir), Path(partial_parse), Path(log_dir))
+    listener = socket.socket(fileno=int(listener_fd))
+    return serve(listener, socket_path, Path(project_dir), Path(partial_parse), Path(log_dir))
 
 
 # --- the night's side ----------------------------------------------------------------------
@@ -363,19 +365,26 @@ def start(
     # a short path: a Unix socket's path is limited to about 100 bytes
     socket_dir = Path(tempfile.mkdtemp(prefix="parwh-dbt-"))
     socket_path = socket_dir / "dbt.sock"
+    # bound and listening here, before the process starts: a dbt command never finds no socket
+    # while the warm process is still starting
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(socket_path))
+    listener.listen(1)
     command = [
         sys.executable,
         "-m",
         "engines.warm_dbt",
+        str(listener.fileno()),
         str(socket_path),
         str(project_dir),
         str(dbt_target_dir / "partial_parse.msgpack"),
         str(log_dir),
         str(children_dir),
     ]
-    with (log_dir / ERROR_LOG).open("w", encoding="utf-8") as errors:
+    with listener, (log_dir / ERROR_LOG).open("w", encoding="utf-8") as errors:
         process = subprocess.Popen(
             command,
+            pass_fds=(listener.fileno(),),
             cwd=CODE_ROOT,  # where `-m engines.warm_dbt` is found; dbt is given the project folder
             env=dict(env),
             stdin=subprocess.DEVNULL,
