@@ -78,8 +78,8 @@ PARSE_OPTIONS = ("--vars", "--target", "-t", "--profile", "--project-dir", "--pr
 
 #: the exit code dbt gives an unhandled error; the wrapper's when the warm process vanished
 UNHANDLED = 2
-#: the warm process's answer when it refuses a command (never a dbt exit code)
-REFUSED = 255
+#: the warm process's first answer when it refuses a command (else its process id)
+REFUSED_PID = 0
 _HEADER = struct.Struct("!I")
 _STATUS = struct.Struct("!i")
 _STDIO = (0, 1, 2)
@@ -106,8 +106,12 @@ def hand_over(socket_path: str, argv: Sequence[str]) -> int | None:
             client.sendall(request)
         except OSError:
             return None
-        server_pid = _peer_pid(client)
-        forwarded = _forward_signals(server_pid)
+        # the process that runs the command says its id first (0: it refused the command);
+        # none: it ended before taking the command, which dbt itself then runs
+        started = _receive_exactly(client, _STATUS.size)
+        if started is None or _STATUS.unpack(started)[0] == REFUSED_PID:
+            return None
+        forwarded = _forward_signals(_STATUS.unpack(started)[0])
         try:
             status = _receive_exactly(client, _STATUS.size)
         finally:
@@ -119,22 +123,12 @@ def hand_over(socket_path: str, argv: Sequence[str]) -> int | None:
             f" {ERROR_LOG} under <warehouse>/dbt/logs\n"
         )
         return UNHANDLED
-    (code,) = _STATUS.unpack(status)
-    return None if code == REFUSED else code
-
-
-def _peer_pid(client: socket.socket) -> int | None:
-    try:
-        creds = client.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    except (OSError, AttributeError):
-        return None
-    pid, _uid, _gid = struct.unpack("3i", creds)
-    return pid or None
+    return _STATUS.unpack(status)[0]
 
 
 def _forward_signals(pid: int | None) -> dict[int, object]:
     """Pass SIGINT and SIGTERM on to the warm process (dagster-dbt interrupts dbt so)."""
-    if pid is None:
+    if not pid:
         return {}
 
     def forward(signum: int, _frame: object) -> None:
@@ -149,8 +143,8 @@ def _receive_exactly(conn: socket.socket, size: int) -> bytes | None:
     while size:
         try:
             chunk = conn.recv(size)
-        except InterruptedError:  # pragma: no cover - PEP 475 retries; kept for clarity
-            continue
+        except OSError:  # the other end died (connection reset)
+            return None
         if not chunk:
             return None
         chunks.append(chunk)
@@ -262,8 +256,11 @@ def serve(
         why_not = why_not or refusal(parsed_env, request["env"], request["argv"])
         if why_not is not None:
             outcome.write(refused=why_not, argv=request["argv"][:1])
-            conn.sendall(_STATUS.pack(REFUSED))
+            conn.sendall(_STATUS.pack(REFUSED_PID))
             return 0
+        # the wrapper passes its signals on to this process (not to the listener's creator,
+        # the night, which the socket's peer credentials would name)
+        conn.sendall(_STATUS.pack(os.getpid()))
         code = _run(manifest, request, fds)
         _release_streams()  # the wrapper's reader sees the end of dbt's output now
         outcome.write(served=True, exit_code=code, command=request["argv"][:1])

@@ -212,3 +212,37 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+def test_a_signal_to_the_wrapper_reaches_the_warm_process_not_the_night(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """dagster-dbt interrupts dbt by signalling the process it started (the wrapper): the
+    signal goes on to the process running the command. The socket's listener was made by
+    the night (this test process here), which must not get it."""
+    warm = _start(warehouse)
+    target = tmp_path / "target"
+    env = {**warehouse.env, "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(target)}
+    env[warm_dbt.SOCKET_ENV] = str(warm.socket_path)
+    endless = ["show", "--inline", "select count(*) as n from range(1000000000000)", "--limit", "1"]
+    wrapper = subprocess.Popen(
+        [dbt_executable(), *endless],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        first = wrapper.stdout.readline()  # dbt runs: the wrapper knows whom to pass signals to
+        assert json.loads(first)["info"]["pid"] == warm.process.pid
+        time.sleep(1)
+        wrapper.send_signal(signal.SIGTERM)
+        rest = wrapper.communicate(timeout=60)[0]
+        assert warm.process.wait(timeout=30) == -signal.SIGTERM
+        assert wrapper.returncode == warm_dbt.UNHANDLED
+        assert "ended without an exit code" in rest
+    finally:
+        if wrapper.poll() is None:
+            wrapper.kill()
+        warm.close()
