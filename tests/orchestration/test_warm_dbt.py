@@ -56,22 +56,27 @@ def _start(wh: Warehouse, env: Mapping[str, str] | None = None) -> warm_dbt.Warm
     )
 
 
-def _dbt(wh: Warehouse, args: list[str], tmp_path: Path, warm: warm_dbt.WarmDbt | None, **changed: str):
-    """The dbt command as dagster-dbt starts it: the wrapper, the project folder, a target
-    folder of its own, stdout and stderr on one pipe."""
+def _command(
+    wh: Warehouse, args: list[str], tmp_path: Path, warm: warm_dbt.WarmDbt | None, **changed: str
+) -> dict:
+    """The dbt command as dagster-dbt starts it (Popen's arguments): the wrapper, the project
+    folder, a target folder of its own, stdout and stderr on one pipe."""
     target = tmp_path / f"target-{time.monotonic_ns()}"
     env = {**wh.env, "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(target), **changed}
     if warm is not None:
         env[warm_dbt.SOCKET_ENV] = str(warm.socket_path)
-    done = subprocess.run(
-        [dbt_executable(), *args],
-        cwd=DBT_PROJECT_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        timeout=300,
-        check=False,
-    )
+    return {
+        "args": [dbt_executable(), *args],
+        "cwd": DBT_PROJECT_DIR,
+        "env": env,
+        "stdout": subprocess.PIPE,
+        "stderr": subprocess.STDOUT,
+    }
+
+
+def _dbt(wh: Warehouse, args: list[str], tmp_path: Path, warm: warm_dbt.WarmDbt | None, **changed: str):
+    """The dbt command run to its end: its exit code and its JSON lines."""
+    done = subprocess.run(**_command(wh, args, tmp_path, warm, **changed), timeout=300, check=False)
     lines = [json.loads(line) for line in done.stdout.decode().splitlines() if line.startswith("{")]
     return done.returncode, lines
 
@@ -221,18 +226,8 @@ def test_a_signal_to_the_wrapper_reaches_the_warm_process_not_the_night(
     signal goes on to the process running the command. The socket's listener was made by
     the night (this test process here), which must not get it."""
     warm = _start(warehouse)
-    target = tmp_path / "target"
-    env = {**warehouse.env, "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(target)}
-    env[warm_dbt.SOCKET_ENV] = str(warm.socket_path)
     endless = ["show", "--inline", "select count(*) as n from range(1000000000000)", "--limit", "1"]
-    wrapper = subprocess.Popen(
-        [dbt_executable(), *endless],
-        cwd=DBT_PROJECT_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    wrapper = subprocess.Popen(**_command(warehouse, endless, tmp_path, warm), text=True)
     try:
         first = wrapper.stdout.readline()  # dbt runs: the wrapper knows whom to pass signals to
         assert json.loads(first)["info"]["pid"] == warm.process.pid
