@@ -155,14 +155,22 @@ def _receive_exactly(conn: socket.socket, size: int) -> bytes | None:
 # --- what the warm process accepts ---------------------------------------------------------
 
 
-def refusal(parsed_env: Mapping[str, str], command_env: Mapping[str, str], argv: Sequence[str]) -> str | None:
-    """Why a command may not run on the manifest parsed with ``parsed_env``; None when it may.
+def refusal(
+    parsed_env: Mapping[str, str], command_env: Mapping[str, str], argv: Sequence[str], project_dir: Path
+) -> str | None:
+    """Why a command may not run on the manifest of ``project_dir`` parsed with ``parsed_env``;
+    None when it may.
 
-    The environment may differ only in :data:`RUNTIME_ONLY_ENV`; the arguments may not name
-    what a parse reads (:data:`PARSE_OPTIONS`)."""
+    The environment may differ only in :data:`RUNTIME_ONLY_ENV`, and those of them that name
+    the project or its profile must name ``project_dir`` (dagster-dbt sets both); the
+    arguments may not name what a parse reads (:data:`PARSE_OPTIONS`)."""
     for option in PARSE_OPTIONS:
         if any(arg == option or arg.startswith(option + "=") for arg in argv):
             return f"the command passes {option}, which the parse reads"
+    for name in ("DBT_PROJECT_DIR", "DBT_PROFILES_DIR"):
+        named = command_env.get(name)
+        if named and Path(named).resolve() != project_dir.resolve():
+            return f"{name} names another folder than the project parsed ({named})"
     changed = sorted(
         name
         for name in set(parsed_env) | set(command_env)
@@ -253,7 +261,7 @@ def serve(
             outcome.write(refused="the wrapper's request was incomplete")
             return 1
         request = json.loads(body)
-        why_not = why_not or refusal(parsed_env, request["env"], request["argv"])
+        why_not = why_not or refusal(parsed_env, request["env"], request["argv"], project_dir)
         if why_not is not None:
             outcome.write(refused=why_not, argv=request["argv"][:1])
             conn.sendall(_STATUS.pack(REFUSED_PID))

@@ -87,16 +87,27 @@ def _messages(lines: list[dict]) -> list[str]:
 
 def test_only_what_the_night_sets_for_its_build_may_differ_from_the_parse() -> None:
     parsed = {"PARWH_WAREHOUSE": "/w", "DBT_TARGET_PATH": "/w/dbt/target", "PATH": "/bin"}
-    command = {**parsed, "DBT_TARGET_PATH": "/w/dbt/target/x", "PARWH_NIGHT_RECORDS_ONLY": "true"}
-    assert warm_dbt.refusal(parsed, command, ["build", "--select", "a b"]) is None
-    moved = {**command, "PARWH_WAREHOUSE": "/elsewhere"}
-    assert "PARWH_WAREHOUSE" in (warm_dbt.refusal(parsed, moved, ["build"]) or "")
-    added = {**command, "PARWH_LATEST_DATE_MARGIN_DAYS": "30"}
-    assert "PARWH_LATEST_DATE_MARGIN_DAYS" in (warm_dbt.refusal(parsed, added, ["build"]) or "")
-    gone = {name: value for name, value in command.items() if name != "PATH"}
-    assert "PATH" in (warm_dbt.refusal(parsed, gone, ["build"]) or "")
+    command = {
+        **parsed,
+        "DBT_TARGET_PATH": "/w/dbt/target/x",
+        "PARWH_NIGHT_RECORDS_ONLY": "true",
+        "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
+        "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR / "models" / ".."),
+    }
+
+    def refusal(env: Mapping[str, str], args: list[str]) -> str:
+        return warm_dbt.refusal(parsed, env, args, DBT_PROJECT_DIR) or ""
+
+    assert warm_dbt.refusal(parsed, command, ["build", "--select", "a b"], DBT_PROJECT_DIR) is None
+    assert "PARWH_WAREHOUSE" in refusal({**command, "PARWH_WAREHOUSE": "/elsewhere"}, ["build"])
+    assert "PARWH_LATEST_DATE_MARGIN_DAYS" in refusal(
+        {**command, "PARWH_LATEST_DATE_MARGIN_DAYS": "30"}, ["build"]
+    )
+    assert "PATH" in refusal({name: value for name, value in command.items() if name != "PATH"}, ["build"])
+    for name in ("DBT_PROJECT_DIR", "DBT_PROFILES_DIR"):
+        assert name in refusal({**command, name: "/another/project"}, ["build"])
     for args in (["build", "--vars", "{a: 1}"], ["build", "--target=spark"], ["build", "-t", "x"]):
-        assert "parse reads" in (warm_dbt.refusal(parsed, command, args) or ""), args
+        assert "parse reads" in refusal(command, args), args
 
 
 def test_a_command_handed_over_gives_dbts_lines_and_the_next_runs_cold(
