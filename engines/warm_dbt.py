@@ -46,6 +46,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from settings import environment, environment_replaced
+
 #: the variable that names the socket of the night's warm dbt (set by the CLI for the run)
 SOCKET_ENV = "PARWH_WARM_DBT_SOCKET"
 #: what the warm process wrote about the night's command, under <warehouse>/dbt/logs
@@ -100,7 +102,7 @@ def hand_over(socket_path: str, argv: Sequence[str]) -> int | None:
         client.close()
         return None
     with client:
-        request = json.dumps({"argv": list(argv), "env": dict(os.environ), "cwd": os.getcwd()}).encode()
+        request = json.dumps({"argv": list(argv), "env": dict(environment()), "cwd": os.getcwd()}).encode()
         try:
             socket.send_fds(client, [_HEADER.pack(len(request))], list(_STDIO))
             client.sendall(request)
@@ -243,7 +245,7 @@ def serve(
     comes early waits in its backlog)."""
     started = time.monotonic()
     outcome = _Outcome(log_dir / OUTCOME_FILE, started, {"pid": os.getpid(), "served": False})
-    parsed_env = dict(os.environ)
+    parsed_env = dict(environment())
     with tempfile.TemporaryDirectory(prefix="parwh-warm-dbt-") as scratch:
         try:
             manifest, why_not = _parse(project_dir, partial_parse, Path(scratch))
@@ -282,8 +284,7 @@ def _run(manifest, request: Mapping, fds: Sequence[int]) -> int:  # noqa: ANN001
     from dbt.cli.main import dbtRunner
 
     os.chdir(request["cwd"])
-    os.environ.clear()
-    os.environ.update(request["env"])
+    environment_replaced(request["env"])
     sys.stdout.flush()
     sys.stderr.flush()
     for fd, target in zip(fds, _STDIO, strict=True):

@@ -33,6 +33,13 @@ def environment() -> Mapping[str, str]:
     return os.environ
 
 
+def environment_replaced(variables: Mapping[str, str]) -> None:
+    """This process's environment becomes ``variables``, whole (the warm dbt process takes
+    the environment of the command it runs: engines/warm_dbt.py)."""
+    os.environ.clear()
+    os.environ.update(variables)
+
+
 @contextlib.contextmanager
 def environment_set(variables: Mapping[str, str]) -> Iterator[None]:
     """These variables in this process's environment inside the block (for the programs it
