@@ -327,6 +327,13 @@ bounds as (
 
 ),
 
+{% if new_months -%}
+{#- the latest version of each dossier read (macros/latest_versions.sql: a window only for
+    the dossiers exported more than once; a window over every version of the dossiers
+    still open sorted millions of rows with all their columns) #}
+{{ latest_versions('latest_in_new_months', 'versions', 'versions') }},
+
+{% endif -%}
 counted as (
 
     -- version, sign, and the months it counts in: built months take the change, new months
@@ -353,11 +360,7 @@ counted as (
         1 as sign,
         cast(bounds.built_through + interval 1 month as date) as count_from,
         bounds.last_month as count_through
-    from (
-        select *
-        from versions
-        {{ latest_version_only() }}
-    ) as latest
+    from latest_in_new_months as latest
     cross join bounds
     {%- endif %}
 
