@@ -136,7 +136,12 @@ def _warm_dbt(settings: Settings) -> Iterator[None]:
         with environment_set({warm_dbt.SOCKET_ENV: str(warm.socket_path)}):
             yield
     finally:
-        warm.close()
+        reason = warm_dbt.cold_reason(warm.close())
+        if reason is not None:
+            where = settings.dbt_log_dir / warm_dbt.OUTCOME_FILE
+            console.print(
+                f"[yellow]dbt ran without its warm process (slower; same result): {reason} ({where})[/yellow]"
+            )
 
 
 def _execute_prepared(settings: Settings, plan: NightPlan) -> int:

@@ -341,15 +341,31 @@ class WarmDbt:
     outcome_path: Path
 
     def close(self) -> dict:
-        """End the process (it ends by itself after its command) and say what it did."""
-        if self.process.poll() is None:
+        """End the process (it ends by itself after its command) and say what it did: its
+        outcome file, with ``exit_status`` (the process's; negative: ended by that signal,
+        ``ended_unused`` when this call ended it)."""
+        unused = self.process.poll() is None
+        if unused:
             self.process.kill()
-        self.process.wait()
+        status = self.process.wait()
         with contextlib.suppress(OSError):
             self.socket_path.unlink()
         with contextlib.suppress(OSError):
             self.socket_dir.rmdir()
-        return read_outcome(self.outcome_path.parent)
+        return {**read_outcome(self.outcome_path.parent), "exit_status": status, "ended_unused": unused}
+
+
+def cold_reason(outcome: Mapping[str, object]) -> str | None:
+    """Why the night's dbt command ran without the warm process (slower, same result), from
+    :meth:`WarmDbt.close`'s outcome; ``None`` when the process served it, or ended unused
+    (a night without a dbt step)."""
+    if outcome.get("served") or outcome.get("ended_unused"):
+        return None
+    if outcome.get("argv") and outcome.get("refused"):
+        return str(outcome["refused"])
+    if outcome.get("exit_status"):  # ended by itself before any command: it failed
+        return f"the warm dbt process ended with status {outcome['exit_status']} before the build"
+    return None
 
 
 def read_outcome(log_dir: Path) -> dict:

@@ -44,6 +44,7 @@ def test_a_warm_night_publishes_what_a_cold_night_does(
         assert "only what depends on dossier_records" in said, said
     warm = _outcome(warehouse_settings)
     assert warm["served"] is True and warm["exit_code"] == 0 and warm["pid"] != first["pid"]
+    assert "without its warm process" not in warm_said  # said only when dbt ran cold
 
     assert differences(cold.latest_path, warehouse_settings.latest_path) == []
     assert _published(cold) == _published(warehouse_settings)

@@ -129,7 +129,8 @@ def test_a_command_handed_over_gives_dbts_lines_and_the_next_runs_cold(
         assert code == 0 and "stg_raw__dossier_records" in _messages(cold_lines)
         assert cold_lines[0]["info"]["pid"] != warm.process.pid
     finally:
-        warm.close()
+        closed = warm.close()
+    assert warm_dbt.cold_reason(closed) is None  # it served the command: the night says nothing
 
 
 def test_a_failing_command_exits_as_dbt_started_cold_does(warehouse: Warehouse, tmp_path: Path) -> None:
@@ -158,10 +159,22 @@ def test_a_command_whose_parse_could_differ_runs_dbt_cold(warehouse: Warehouse, 
         assert lines[0]["info"]["pid"] != warm.process.pid  # dbt itself answered
         warm.process.wait(timeout=30)
     finally:
-        warm.close()
+        closed = warm.close()
     said = warm_dbt.read_outcome(warehouse.settings.dbt_log_dir)
     assert said["served"] is False
     assert "PARWH_DUCKDB_MEMORY_LIMIT" in said["refused"]
+    # what the night prints after it (cli/main.py: _warm_dbt)
+    assert "PARWH_DUCKDB_MEMORY_LIMIT" in (warm_dbt.cold_reason(closed) or "")
+
+
+def test_a_warm_process_left_unused_is_not_a_cold_build(warehouse: Warehouse) -> None:
+    warm = _start(warehouse)
+    closed = warm.close()
+    assert closed["ended_unused"] is True and closed["exit_status"] < 0
+    assert warm_dbt.cold_reason(closed) is None  # a night without a dbt step
+    assert warm_dbt.cold_reason({**closed, "ended_unused": False, "exit_status": 1}) == (
+        "the warm dbt process ended with status 1 before the build"
+    )
 
 
 def test_the_database_is_free_when_the_command_has_ended(warehouse: Warehouse, tmp_path: Path) -> None:
