@@ -32,12 +32,6 @@
 -- depend on changed since the stored build: records loaded before it withdrawn or
 -- replaced, the status histories, the unit successions (macros/qd766_records_state.sql),
 -- and for `parwh run --full-refresh`.
--- Built after int_dossier_records_monthly (the `depends_on` below: an order, not a lineage).
--- On the night a month opens both read every dossier still open; run side by side they
--- shared the two cores and the memory limit, spilled, and took 51.7 and 33.2 s (100M
--- records, 1 December) against about 20 and 15 s each alone. On other nights this model
--- is not on the rankings' path, so waiting for the other costs them nothing.
--- depends_on: {{ ref('int_dossier_records_monthly') }}
 {%- set add_to_stored = false -%}
 {%- set touched_table = none -%}
 {%- if is_incremental() -%}
