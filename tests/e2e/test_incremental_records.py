@@ -15,18 +15,22 @@ from engines.dbt import DBT_PROJECT_DIR, dbt_executable
 from settings import Settings
 from tests.e2e.warehouse_io import load_records_night, query
 
-MODELS = ["+int_dossier_records_aggregated"]
+MODELS = ["+int_dossier_records_aggregated", "int_dossier_records_open"]
 HEADER = "dossier_id,unit_code,authority_level,channel,received_at,due_at,finished_at,status\n"
 
 
-def _dbt_run(warehouse: Path, *extra: str) -> None:
+def _dbt_run(warehouse: Path, *extra: str) -> str:
+    """`dbt run` of the models; returns the SQL int_dossier_records_monthly ran."""
+    target = warehouse / "dbt-target"
     env = {**os.environ, "PARWH_WAREHOUSE": str(warehouse)}
     result = subprocess.run(
-        [dbt_executable(), "run", "--select", *MODELS, *extra,
+        [dbt_executable(), "run", "--select", *MODELS, *extra, "--target-path", str(target),
          "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
         env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:]
+    (ran,) = target.glob("compiled/**/int_dossier_records_monthly.sql")
+    return ran.read_text(encoding="utf-8")
 
 
 def _row(dossier: str, unit: str, received: str, due: str, finished: str = "", status: str = "") -> str:
@@ -125,8 +129,19 @@ def test_incremental_nights_equal_a_full_rebuild(warehouse_settings: Settings) -
         _row("D2", d, "2026-01-06 08:00", "2026-01-25 17:00", "2026-02-03 08:00", "7"),
         _row("D3", d, "2026-01-07 08:00", "2026-01-25 17:00", status="3"),
     ]
+    # the dossiers still open (their latest versions, no finish date), as night 1b left them
+    open_dossiers = (
+        "select dossier_id from intermediate.int_dossier_records_open"
+        " where finished_at is null and coalesce(status, '') <> 'not_received' order by dossier_id"
+    )
+    assert [r[0] for r in query(warehouse_settings.database_path, open_dossiers)] == [
+        "A0", "A3", "A6", "A9", "D1", "D2", "D3", "E2",
+    ]  # fmt: skip
     load_records_night(warehouse_settings, "ho_so_dem_2.csv", HEADER, night_2)
-    _dbt_run(warehouse_settings.warehouse_dir)  # incremental
+    ran = _dbt_run(warehouse_settings.warehouse_dir)  # incremental, a later month
+    # the later month's open dossiers were read from the maintained table, not the history
+    assert "int_dossier_records_open" in ran
+    assert "open_in_new_months" not in ran
 
     incremental = warehouse_settings.database_path
     rebuilt_dir = warehouse_settings.warehouse_dir.parent / "rebuilt"

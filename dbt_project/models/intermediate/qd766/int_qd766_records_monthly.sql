@@ -1,7 +1,9 @@
 -- sqlfluff:indentation:template_blocks_indent:False
 {{ config(**rewrite_by_partition('period_start')) }}
 -- The counts the portal's 766 rules need, from the record-level exports, per unit × level ×
--- procedure × calendar month (the latest version of each dossier). Three kinds of count,
+-- procedure × calendar month (the latest version of each dossier, when that version can
+-- count: one never received, without a receipt date, or finished before it was received
+-- counts nowhere, as in int_dossier_records_monthly). Three kinds of count,
 -- so that a quarter or a year is derived from its months (int_qd766_unit_periods):
 --   processed_start_*: dossiers active at the month's start (received before it, not ended
 --     before it): the period's first month's;
@@ -28,12 +30,14 @@
 -- the versions of the dossiers tonight's records touch are read, and the stored rows of
 -- the months touched are rewritten (delete+insert by month; insert_overwrite of the
 -- month's partition on Spark). On the night a later month appears, the dossiers still open
--- then are counted in it. Everything is counted again when anything else the counts
--- depend on changed since the stored build: records loaded before it withdrawn or
--- replaced, the status histories, the unit successions (macros/qd766_records_state.sql),
--- and for `parwh run --full-refresh`.
+-- then are counted in it (on DuckDB those of earlier nights are read from the maintained
+-- int_dossier_records_open when it is current: macros/open_dossiers.sql). Everything is
+-- counted again when anything else the counts depend on changed since the stored build:
+-- records loaded before it withdrawn or replaced, the status histories, the unit
+-- successions (macros/qd766_records_state.sql), and for `parwh run --full-refresh`.
 {%- set add_to_stored = false -%}
 {%- set touched_table = none -%}
+{%- set open_table = none -%}
 {%- if is_incremental() -%}
     {%- set state = qd766_records_state(
         this,
@@ -48,6 +52,13 @@
         {%- set touched_table = qd766_touched_table(
             ref('stg_raw__dossier_records'), stored_loaded_through, new_months,
             state['built_through'],
+        ) -%}
+    {%- endif -%}
+    {%- if add_to_stored and new_months and touched_table is none -%}
+        {#- the dossiers still open, as the night before left them (DuckDB; none when it is
+            not current: macros/open_dossiers.sql) -#}
+        {%- set open_table = maintained_open_dossiers(
+            ref('stg_raw__dossier_records'), stored_loaded_through
         ) -%}
     {%- endif -%}
 {%- endif %}
@@ -98,7 +109,7 @@ tonight_dossiers as (
 
 ),
 
-{% if new_months -%}
+{% if new_months and open_table is none -%}
 open_later as (
 
     -- a later month than any built: every dossier open after the last built month is
@@ -125,7 +136,7 @@ touched as {{ materialized() }} (
             unit_code,
             dossier_id
         from tonight_dossiers
-        {% if new_months -%}
+        {% if new_months and open_table is none -%}
         union
         select
             unit_code,
@@ -136,6 +147,24 @@ touched as {{ materialized() }} (
         on
             records.unit_code = keys.unit_code
             and records.dossier_id = keys.dossier_id
+    {% if open_table is not none -%}
+    union all
+    -- a later month than any built: every dossier still open after the last built month is
+    -- active in it; those of earlier nights, by their latest version, from the maintained
+    -- table (no finish date: macros/open_dossiers.sql)
+    select
+        {%- for column in open_dossiers_columns(ref('stg_raw__dossier_records')) %}
+        stored_open.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ open_table }} as stored_open
+    anti join tonight_dossiers
+        on
+            stored_open.unit_code = tonight_dossiers.unit_code
+            and stored_open.dossier_id = tonight_dossiers.dossier_id
+    where
+        coalesce(cast(stored_open.finished_at as date), date '9999-12-31')
+        >= (select cast(max(built.period_start) + interval 1 month as date) from built)
+    {%- endif %}
 
 ),
 {%- endif %}
@@ -209,7 +238,8 @@ history_matched as (
 
 versions as {{ materialized() if add_to_stored else not_materialized() }} (
 
-    -- the versions that can count (a dossier's latest such version counts); on a night that
+    -- every version read, and whether it can count (a dossier's latest version counts
+    -- when it can, as in int_dossier_records_monthly); on a night that
     -- adds to the stored months, computed once (latest_new, superseded and the new months
     -- read it): the status histories are matched once, for the touched dossiers only
     select
@@ -258,21 +288,22 @@ versions as {{ materialized() if add_to_stored else not_materialized() }} (
         coalesce(touched.fee_amount > 0, touched.is_fee_required, false) as is_fee_bearing,
         coalesce(touched.has_complaint, false)
         or coalesce(touched.citizen_rating = 'dissatisfied', false)
-            as is_complained_or_disliked
+            as is_complained_or_disliked,
+        -- a dossier counts by its latest version, only when that version can count: never
+        -- received, no receipt date, or finished before it was received (a load finding)
+        -- counts nowhere
+        coalesce(touched.status, '') <> 'not_received'
+        and touched.received_at is not null
+        and coalesce(
+            cast(coalesce(touched.finished_at, history.ended_at) as date)
+            >= cast(touched.received_at as date),
+            true
+        ) as is_countable
     from touched
     left join history_matched as history
         on
             touched.unit_code = history.unit_code
             and touched.dossier_id = history.dossier_id
-    where
-        coalesce(touched.status, '') <> 'not_received'
-        and touched.received_at is not null
-        -- finished before it was received (a load finding): never counted
-        and coalesce(
-            cast(coalesce(touched.finished_at, history.ended_at) as date)
-            >= cast(touched.received_at as date),
-            true
-        )
 
 ),
 
@@ -316,8 +347,12 @@ bounds as (
         greatest(
             previous_build.last_month,
             coalesce(
-                cast(date_trunc('month', max(coalesce(latest_new.ended_on, latest_new.received_on)))
-                as date),
+                cast(date_trunc('month', max(
+                    case
+                        when latest_new.is_countable
+                            then coalesce(latest_new.ended_on, latest_new.received_on)
+                    end
+                )) as date),
                 previous_build.last_month
             )
         ) as last_month
@@ -345,6 +380,7 @@ counted as (
         bounds.built_through as count_through
     from latest_new
     cross join bounds
+    where latest_new.is_countable
     union all
     select
         superseded.*,
@@ -353,6 +389,7 @@ counted as (
         bounds.built_through as count_through
     from superseded
     cross join bounds
+    where superseded.is_countable
     {% if new_months -%}
     union all
     select
@@ -362,6 +399,7 @@ counted as (
         bounds.last_month as count_through
     from latest_in_new_months as latest
     cross join bounds
+    where latest.is_countable
     {%- endif %}
 
 ),
@@ -376,6 +414,7 @@ bounds as (
         cast(date_trunc('month', min(received_on)) as date) as first_month,
         cast(date_trunc('month', max(coalesce(ended_on, received_on))) as date) as last_month
     from latest
+    where is_countable
 
 ),
 
@@ -388,6 +427,7 @@ counted as (
         bounds.last_month as count_through
     from latest
     cross join bounds
+    where latest.is_countable
 
 ),
 

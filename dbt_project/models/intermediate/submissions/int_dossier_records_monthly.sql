@@ -19,19 +19,29 @@
 -- Only the stored rows of the months touched are read and rewritten (delete+insert by
 -- month; insert_overwrite of the month's partition on Spark); the history is read only
 -- to find superseded versions (dossier ids of the new records) and, on the night a later
--- month appears, the dossiers still open then (they are active in it). A unit-month whose
+-- month appears, the dossiers still open then (they are active in it; on DuckDB those of
+-- earlier nights are read from the maintained int_dossier_records_open when it is current:
+-- macros/open_dossiers.sql). A unit-month whose
 -- dossiers all moved away keeps a row of zeros (carried_in + received = 0); consumers
 -- drop such rows.
 -- `parwh run --full-refresh` rebuilds the whole table; so does a night whose stored table
 -- lacks a measure (built before the measure existed: its months are all counted again).
 {#- what the stored table was built through, as literals (macros/records_measures.sql) -#}
 {%- set add_to_stored = false -%}
+{%- set open_table = none -%}
 {%- if is_incremental() -%}
     {%- set state = records_monthly_state(this, ref('stg_raw__dossier_records')) -%}
     {%- set add_to_stored = state['has_every_measure'] -%}
     {%- set stored_loaded_through = state['loaded_through'] -%}
     {%- set new_months = state['new_months'] -%}
     {%- set built_through = state['built_through'] -%}
+    {%- if add_to_stored and new_months -%}
+        {#- the dossiers still open, as the night before left them (DuckDB; none when it is
+            not current: macros/open_dossiers.sql) -#}
+        {%- set open_table = maintained_open_dossiers(
+            ref('stg_raw__dossier_records'), stored_loaded_through
+        ) -%}
+    {%- endif -%}
 {%- endif %}
 with
 
@@ -98,6 +108,34 @@ latest_in_new_months as (
     -- the latest version of every dossier still open after the last built month (Spark:
     -- computed before the query, macros/records_measures.sql)
     {{ tonight['latest_in_new_months'] }}
+
+),
+{%- elif new_months and open_table is not none -%}
+latest_in_new_months as (
+
+    -- the latest version of every dossier still open after the last built month: those of
+    -- earlier nights from the maintained table (no finish date: macros/open_dossiers.sql),
+    -- tonight's from latest_new
+    select
+        {%- for column in open_dossiers_columns(ref('stg_raw__dossier_records')) %}
+        stored_open.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ open_table }} as stored_open
+    cross join bounds
+    anti join latest_new
+        on
+            stored_open.unit_code is not distinct from latest_new.unit_code
+            and stored_open.dossier_id is not distinct from latest_new.dossier_id
+    where
+        coalesce(cast(stored_open.finished_at as date), date '9999-12-31')
+        >= cast(bounds.built_through + interval 1 month as date)
+    union all
+    select latest_new.*
+    from latest_new
+    cross join bounds
+    where
+        coalesce(cast(latest_new.finished_at as date), date '9999-12-31')
+        >= cast(bounds.built_through + interval 1 month as date)
 
 ),
 {%- elif new_months -%}
