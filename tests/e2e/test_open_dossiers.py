@@ -99,6 +99,11 @@ def test_open_dossiers_night_by_night_equal_a_full_rebuild(warehouse_settings: S
     ]  # fmt: skip
     _equals_full_rebuild(warehouse_settings, "rebuilt_2")
 
+    # the ended versions kept: those of the last two nights with records (A2 of night 1, A4
+    # of night 2; A5's ended version of night 1 was replaced)
+    ended = f"select dossier_id from intermediate.{MODEL} where finished_at is not null order by 1"
+    assert query(path, ended) == [("A2",), ("A4",)]
+
     # Night 3 without new records: nothing changes, and the table stays current
     before = query(path, f"select * from intermediate.{MODEL} order by all")
     third = _dbt_run(warehouse_settings.warehouse_dir)

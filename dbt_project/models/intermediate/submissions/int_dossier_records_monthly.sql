@@ -124,8 +124,8 @@ latest_in_new_months as (
     cross join bounds
     anti join latest_new
         on
-            stored_open.unit_code is not distinct from latest_new.unit_code
-            and stored_open.dossier_id is not distinct from latest_new.dossier_id
+            stored_open.unit_code = latest_new.unit_code
+            and stored_open.dossier_id = latest_new.dossier_id
     where
         coalesce(cast(stored_open.finished_at as date), date '9999-12-31')
         >= cast(bounds.built_through + interval 1 month as date)
@@ -201,10 +201,20 @@ counted as (
 
 span as (
 
+    -- the months counted: from the earliest receipt of a version that changes (a later
+    -- month's whole count starts after the last built month) to the last month; from the
+    -- parts, so that `counted` is read once (read twice, it was materialised: millions of
+    -- rows with all their columns on the night a month opens)
     select
-        cast(date_trunc('month', min(greatest(received_at, count_from))) as date) as first_month,
-        max(count_through) as last_month
-    from counted
+        cast(date_trunc('month', least(
+            (select min(latest_new.received_at) from latest_new),
+            (select min(superseded.received_at) from superseded)
+            {%- if new_months %},
+            cast(bounds.built_through + interval 1 month as date)
+            {%- endif %}
+        )) as date) as first_month,
+        {{ 'bounds.last_month' if new_months else 'bounds.built_through' }} as last_month
+    from bounds
 
 ),
 

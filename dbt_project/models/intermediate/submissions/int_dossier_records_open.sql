@@ -2,14 +2,15 @@
 {{ config(**open_dossiers_config()) }}
 -- The latest version of every dossier whose latest version has no finish date (still open,
 -- or never received), as of the records loaded so far, with records_counted (how many
--- records were loaded when its rows were written). The latest night's rows are all kept,
--- ended or not: their loaded_at and records_counted say what the table is current with.
+-- records were loaded when its rows were written). The rows of the last two nights with
+-- records are all kept, ended or not: the latest's loaded_at and records_counted say what
+-- the table is current with.
 -- Read by the monthly record models on the night a later month appears
 -- (macros/open_dossiers.sql); built after them, so that they read it as the night before
 -- left it:
 -- depends_on: {{ ref('int_dossier_records_monthly') }}
 -- depends_on: {{ ref('int_qd766_records_monthly') }}
--- A night replaces tonight's dossiers (the pre-hook deletes them; this query inserts their
+-- A night replaces tonight's dossiers (the pre-hooks delete them; this query inserts their
 -- latest versions); a night after records loaded before its build were withdrawn or
 -- replaced, and `parwh run --full-refresh`, write it again whole.
 {%- set state = open_dossiers_state(ref('stg_raw__dossier_records')) %}
