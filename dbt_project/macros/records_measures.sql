@@ -223,6 +223,25 @@
     {{ return(bodies) }}
 {% endmacro %}
 
+{% macro months_counted_tonight(received, new_months) %}
+    {#- The body of the CTE `span` of a monthly record model on a night that adds to the
+        stored months: from the earliest receipt (column `received`) of a version that
+        changes (latest_new, superseded; a later month's whole count starts after the last
+        built month) to the last month (bounds). From those parts rather than from
+        `counted`, so that `counted` is read once: read twice, DuckDB materialised it
+        (millions of rows with all their columns on the night a month opens). -#}
+    select
+        cast(date_trunc('month', least(
+            (select min(latest_new.{{ received }}) from latest_new),
+            (select min(superseded.{{ received }}) from superseded)
+            {%- if new_months %},
+            cast(bounds.built_through + interval 1 month as date)
+            {%- endif %}
+        )) as date) as first_month,
+        {{ 'bounds.last_month' if new_months else 'bounds.built_through' }} as last_month
+    from bounds
+{%- endmacro %}
+
 {% macro months_added_to_stored(keys, measures) %}
     {#- The CTEs `stored` and `monthly` of an incremental monthly model: tonight's signed
         counts (CTE `aggregated`, +1 counted, -1 superseded) added to the stored rows of

@@ -6,16 +6,13 @@ the stored build left the warehouse counts every month again."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import duckdb
 
-from engines.dbt import DBT_PROJECT_DIR, dbt_executable
 from settings import Settings
-from tests.e2e.warehouse_io import load_records_night, query
+from tests.e2e.warehouse_io import dbt_run_compiled, load_records_night, query
 
 MODEL = "int_qd766_records_monthly"
 HEADER = (
@@ -32,17 +29,7 @@ OPEN_DOSSIERS = "int_dossier_records_open"  # maintained after the model, read b
 
 def _dbt_run(warehouse: Path, *extra: str) -> str:
     """`dbt run` of the model and what it reads; returns the SQL the model ran."""
-    target = warehouse / "dbt-target"
-    env = {**os.environ, "PARWH_WAREHOUSE": str(warehouse)}
-    result = subprocess.run(
-        [dbt_executable(), "run", "--select", f"+{MODEL}", OPEN_DOSSIERS, *extra,
-         "--target-path", str(target),
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
-        env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-3000:]
-    (ran,) = target.glob(f"compiled/**/{MODEL}.sql")
-    return ran.read_text(encoding="utf-8")
+    return dbt_run_compiled(warehouse, [f"+{MODEL}", OPEN_DOSSIERS], MODEL, *extra)
 
 
 def _row(

@@ -4,16 +4,13 @@ later month counts a dossier by its latest version, not an older open one)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import duckdb
 
-from engines.dbt import DBT_PROJECT_DIR, dbt_executable
 from settings import Settings
-from tests.e2e.warehouse_io import load_records_night, query
+from tests.e2e.warehouse_io import dbt_run_compiled, load_records_night, query
 
 MODELS = ["+int_dossier_records_aggregated", "int_dossier_records_open"]
 HEADER = "dossier_id,unit_code,authority_level,channel,received_at,due_at,finished_at,status\n"
@@ -21,16 +18,7 @@ HEADER = "dossier_id,unit_code,authority_level,channel,received_at,due_at,finish
 
 def _dbt_run(warehouse: Path, *extra: str) -> str:
     """`dbt run` of the models; returns the SQL int_dossier_records_monthly ran."""
-    target = warehouse / "dbt-target"
-    env = {**os.environ, "PARWH_WAREHOUSE": str(warehouse)}
-    result = subprocess.run(
-        [dbt_executable(), "run", "--select", *MODELS, *extra, "--target-path", str(target),
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
-        env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-3000:]
-    (ran,) = target.glob("compiled/**/int_dossier_records_monthly.sql")
-    return ran.read_text(encoding="utf-8")
+    return dbt_run_compiled(warehouse, MODELS, "int_dossier_records_monthly", *extra)
 
 
 def _row(dossier: str, unit: str, received: str, due: str, finished: str = "", status: str = "") -> str:

@@ -6,15 +6,12 @@ which it is written again whole)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
-from engines.dbt import DBT_PROJECT_DIR, dbt_executable
 from settings import Settings
 from submissions.withdrawal import withdraw
-from tests.e2e.warehouse_io import load_records_night, query
+from tests.e2e.warehouse_io import dbt_run_compiled, load_records_night, query
 
 MODEL = "int_dossier_records_open"
 HEADER = "dossier_id,unit_code,authority_level,channel,received_at,due_at,finished_at,status\n"
@@ -27,16 +24,7 @@ OPEN_ROWS = (
 
 def _dbt_run(warehouse: Path, *extra: str) -> str:
     """`dbt run` of the table and what it is built from and after; returns its SQL."""
-    target = warehouse / "dbt-target"
-    env = {**os.environ, "PARWH_WAREHOUSE": str(warehouse)}
-    result = subprocess.run(
-        [dbt_executable(), "run", "--select", f"+{MODEL}", *extra, "--target-path", str(target),
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
-        env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-3000:]
-    (ran,) = target.glob(f"compiled/**/{MODEL}.sql")
-    return ran.read_text(encoding="utf-8")
+    return dbt_run_compiled(warehouse, [f"+{MODEL}"], MODEL, *extra)
 
 
 def _row(dossier: str, unit: str, received: str, finished: str = "", status: str = "") -> str:

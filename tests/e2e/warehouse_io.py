@@ -1,12 +1,16 @@
 """What the end-to-end tests do to a warehouse by hand: load one night's record export the
-way the night's loading assets do, and read a DuckDB file without holding it."""
+way the night's loading assets do, run dbt on it, and read a DuckDB file without holding
+it."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import duckdb
 
+from engines.dbt import DBT_PROJECT_DIR, dbt_executable
 from ingest.admin_units import load_admin_units
 from ingest.inbox import load_family, register_inbox
 from ingest.warehouse import ensure_schema
@@ -36,3 +40,18 @@ def query(path: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def dbt_run_compiled(warehouse: Path, selection: list[str], model: str, *extra: str) -> str:
+    """`dbt run --select <selection> <extra>` on the warehouse directory ``warehouse``;
+    returns the SQL ``model`` compiled to (what it ran), from a target folder of its own."""
+    target = warehouse / "dbt-target"
+    env = {**os.environ, "PARWH_WAREHOUSE": str(warehouse)}
+    result = subprocess.run(
+        [dbt_executable(), "run", "--select", *selection, *extra, "--target-path", str(target),
+         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
+    (ran,) = target.glob(f"compiled/**/{model}.sql")
+    return ran.read_text(encoding="utf-8")

@@ -201,20 +201,8 @@ counted as (
 
 span as (
 
-    -- the months counted: from the earliest receipt of a version that changes (a later
-    -- month's whole count starts after the last built month) to the last month; from the
-    -- parts, so that `counted` is read once (read twice, it was materialised: millions of
-    -- rows with all their columns on the night a month opens)
-    select
-        cast(date_trunc('month', least(
-            (select min(latest_new.received_at) from latest_new),
-            (select min(superseded.received_at) from superseded)
-            {%- if new_months %},
-            cast(bounds.built_through + interval 1 month as date)
-            {%- endif %}
-        )) as date) as first_month,
-        {{ 'bounds.last_month' if new_months else 'bounds.built_through' }} as last_month
-    from bounds
+    -- the months counted (macros/records_measures.sql)
+    {{ months_counted_tonight('received_at', new_months) }}
 
 ),
 
