@@ -389,7 +389,7 @@ def check_rule_words(rule: str) -> tuple[str, str]:
 def _recover(settings: Settings) -> list[str]:
     """What a night that did not end well left behind: its dbt processes are ended; returns
     why tonight must run (printed here, said again in the alert). Holding the lock."""
-    from engines.dbt import kill_leftover_children
+    from engines.run_children import kill_leftover_children
     from night.state import reasons_to_run
 
     for pid in kill_leftover_children(settings.warehouse_dir):

@@ -200,7 +200,7 @@ def _die_with_parent() -> None:
 
 
 def _record_child(children_dir: str) -> None:
-    """Recorded as a process of the night (engines.dbt.kill_leftover_children ends leftovers)."""
+    """Recorded as a process of the night (engines.run_children.kill_leftover_children ends leftovers)."""
     os.makedirs(children_dir, exist_ok=True)
     Path(children_dir, str(os.getpid())).touch()
 

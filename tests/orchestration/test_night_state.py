@@ -15,13 +15,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from engines.dbt import (
-    CHILDREN_DIR,
-    child_wrapper,
-    dbt_executable,
-    installed_dbt,
-    kill_leftover_children,
-)
+from engines.dbt import child_wrapper, dbt_executable, installed_dbt
+from engines.run_children import CHILDREN_DIR, kill_leftover_children
 from ingest.inbox import InboxHashes, register_inbox, sha256_file
 from ingest.warehouse import ensure_schema
 from night.scope import night_scope
