@@ -24,9 +24,9 @@
         window; the others are their own latest version. They are found by a hash of the
         two keys (one 64-bit value grouped and joined instead of two strings; the full
         builds at 100M, compiled queries alone: records 33.3-34.5 -> 30.5-30.7 s, 766
-        52.6 -> 51.3 s). Two dossiers whose keys hash alike
-        both go through the window, which partitions by the keys themselves: a collision
-        costs a little sorting, never a wrong version. -#}
+        52.6 -> 51.3 s). Two dossiers whose keys hash alike both go through the window,
+        which partitions by the keys themselves: a collision costs a little sorting, never
+        a wrong version. -#}
 {{ name }}_duplicated as materialized (
 
     -- the dossiers exported more than once (and any whose keys hash alike)
