@@ -37,6 +37,8 @@
         'incremental_strategy': 'append',
         'on_schema_change': 'sync_all_columns',
         'pre_hook': "{{ delete_periods_rebuilt('" ~ monthly ~ "', " ~ last_month_ends_periods ~ ") }}",
+        'meta': {'rebuilt_by_period': {
+            'monthly': monthly, 'last_month_ends_periods': last_month_ends_periods}},
     }) }}
 {%- endmacro %}
 
@@ -53,26 +55,31 @@
     {#- (a dbt unit test renders the model with no `this`) -#}
     {%- if execute and env_var('PARWH_NIGHT_RECORDS_ONLY', 'false') == 'true'
         and this is not none and is_incremental() -%}
-        {#- the monthly model is an ancestor of every model rebuilt by period (built before
-            it): its relation is looked up rather than ref'd, so that a dbt unit test of the
-            model needs no input for it -#}
-        {%- set monthly = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
-            | selectattr('name', 'equalto', monthly) | map(attribute='relation_name') | first -%}
-        {%- set first_month = run_query(
-            'with latest as (select max(records_loaded_through) as loaded_through from '
-            ~ monthly ~ '), months as (select'
-            ~ ' min(period_start) filter (where written) as first_written,'
-            ~ ' max(period_start) filter (where written) as last_written,'
-            ~ ' max(period_start) filter (where not written) as last_kept'
-            ~ ' from (select period_start, coalesce(records_loaded_through = latest.loaded_through,'
-            ~ ' false) as written from ' ~ monthly ~ ' cross join latest))'
-            ~ ' select cast(case when ' ~ (last_month_ends_periods | string | lower)
-            ~ ' and last_written > last_kept then least(first_written, last_kept)'
-            ~ ' else first_written end as string) from months'
-        ).rows[0][0] -%}
-        {{ return("date '" ~ (first_month or '1900-01-01') ~ "'") }}
+        {{ return(first_month_rebuilt(monthly, last_month_ends_periods)) }}
     {%- endif -%}
     {{ return(none) }}
+{%- endmacro %}
+
+{% macro first_month_rebuilt(monthly, last_month_ends_periods) -%}
+    {#- records_periods_from's date literal, on a night whose records alone are new -#}
+    {#- the monthly model is an ancestor of every model rebuilt by period (built before
+        it): its relation is looked up rather than ref'd, so that a dbt unit test of the
+        model needs no input for it -#}
+    {%- set monthly = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('name', 'equalto', monthly) | map(attribute='relation_name') | first -%}
+    {%- set first_month = run_query(
+        'with latest as (select max(records_loaded_through) as loaded_through from '
+        ~ monthly ~ '), months as (select'
+        ~ ' min(period_start) filter (where written) as first_written,'
+        ~ ' max(period_start) filter (where written) as last_written,'
+        ~ ' max(period_start) filter (where not written) as last_kept'
+        ~ ' from (select period_start, coalesce(records_loaded_through = latest.loaded_through,'
+        ~ ' false) as written from ' ~ monthly ~ ' cross join latest))'
+        ~ ' select cast(case when ' ~ (last_month_ends_periods | string | lower)
+        ~ ' and last_written > last_kept then least(first_written, last_kept)'
+        ~ ' else first_written end as string) from months'
+    ).rows[0][0] -%}
+    {{ return("date '" ~ (first_month or '1900-01-01') ~ "'") }}
 {%- endmacro %}
 
 {% macro periods_filter(periods_from, period_end='period_end') -%}
@@ -84,4 +91,55 @@
     {%- if this is not none and is_incremental() -%}
         delete from {{ this }} {{ periods_filter(records_periods_from(monthly, last_month_ends_periods)) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The dbt tests of a model rebuilt by period, on a night whose records alone are new,
+    check the rows that night wrote: the periods ending on or after the first month it
+    rebuilt. The rows of earlier periods were kept as stored, and were checked the night
+    they were written. This holds only for a test that checks each row on its own
+    (not_null, accepted_values, within_range, relationships from the model) or a
+    combination of columns that names one period (a duplicate is then two rows of one
+    period: both written tonight, or neither); any other test reads the whole table. On any
+    other night, every test reads the whole table. dbt wraps a generic test's model in
+    get_where_subquery; this one (the project's, in place of dbt's) also applies a test's
+    `where` config as dbt's does. It is not dispatched: a test sees only the macros its
+    own ones call, and dbt finds those of a macro found by name. -#}
+
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- set conditions = [periods_written_tonight(relation), where] | select | list -%}
+    {%- if not conditions -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {{ return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery') }}
+{%- endmacro %}
+
+{% macro periods_written_tonight(relation) -%}
+    {#- "period_end >= date '…'" when the test reads only the periods written tonight -#}
+    {%- if not execute or env_var('PARWH_NIGHT_RECORDS_ONLY', 'false') != 'true'
+        or flags.FULL_REFRESH or model.resource_type != 'test' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set tested = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('relation_name', 'equalto', relation | string) | list -%}
+    {%- set rebuilt = (tested[0].config.meta.rebuilt_by_period if tested else none) -%}
+    {%- if not rebuilt or not test_reads_rows_or_periods(model.test_metadata) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return('period_end >= ' ~ first_month_rebuilt(rebuilt.monthly, rebuilt.last_month_ends_periods)) }}
+{%- endmacro %}
+
+{% macro test_reads_rows_or_periods(test_metadata) -%}
+    {#- a test of each row, or a unique combination that names one period: period_end,
+        period_label, or period_kind with period_start -#}
+    {%- set name = (test_metadata or {}).get('name') -%}
+    {%- if name in ['not_null', 'accepted_values', 'within_range', 'relationships'] -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- if name == 'unique_combination_of_columns' -%}
+        {%- set columns = test_metadata.kwargs.combination_of_columns -%}
+        {{ return('period_end' in columns or 'period_label' in columns
+            or ('period_kind' in columns and 'period_start' in columns)) }}
+    {%- endif -%}
+    {{ return(false) }}
 {%- endmacro %}

@@ -68,6 +68,8 @@ REBUILT_BY_PERIOD_766 = ("int_qd766_unit_periods", "fct_766_indicators", "fct_76
 _PERIODS_DELETED = re.compile(
     r'^delete from "warehouse"\."\w+"\."(\w+)"\s*(?:where period_end >= date \'([\d-]+)\')?'
 )
+# a generic test's model read from a first period end (macros/rebuilt_by_period.sql)
+_TEST_READS_FROM = re.compile(r"where period_end >= date '([\d-]+)'\) dbt_subquery")
 
 # columns that name the run or the moment it ran, not what was computed
 RUN_COLUMNS = {"run_id", "published_at", "found_at", "first_seen_at", "last_seen_at", "checked_at"}
@@ -132,21 +134,48 @@ def _dbt_threads_of_last_run(settings: Settings) -> int | None:
     return None if threads is None else int(threads)
 
 
+def _last_build_queries(settings: Settings) -> tuple[list[tuple[str, str]], dict]:
+    """The last run's dbt build: the queries it ran (node unique id, SQL without dbt's
+    comment), from its dbt.log, and its manifest."""
+    instance = dg.DagsterInstance.from_config(str(settings.dagster_home))
+    run_id = instance.get_runs(limit=1)[0].run_id
+    (folder,) = settings.dbt_target_dir.glob(f"warehouse_dbt_models-{run_id[:7]}-*")
+    queries = []
+    # dbt.log, and dbt.log.1 … when dbt rotated it (a whole night writes more than 10 MB)
+    for log in folder.glob("dbt.log*"):
+        for line in log.read_text(encoding="utf-8").splitlines():
+            data = json.loads(line).get("data", {})
+            if "sql" in data and "node_info" in data:
+                sql = re.sub(r"^/\*.*?\*/\s*", "", data["sql"], flags=re.S)
+                queries.append((data["node_info"]["unique_id"], sql))
+    return queries, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
 def _periods_rebuilt_from(settings: Settings) -> tuple[set[str | None], set[str | None]]:
     """The first period end the last run's dbt build deleted and rebuilt (None: every
     period) in the models rebuilt by period, and in the 766 ones, from its dbt.log."""
-    instance = dg.DagsterInstance.from_config(str(settings.dagster_home))
-    run_id = instance.get_runs(limit=1)[0].run_id
-    # dbt.log, and dbt.log.1 … when dbt rotated it (a whole night writes more than 10 MB)
-    logs = list(settings.dbt_target_dir.glob(f"warehouse_dbt_models-{run_id[:7]}-*/dbt.log*"))
     deleted: dict[str, str | None] = {}
-    for line in (line for log in logs for line in log.read_text(encoding="utf-8").splitlines()):
-        sql = json.loads(line).get("data", {}).get("sql", "")
-        match = _PERIODS_DELETED.match(re.sub(r"^/\*.*?\*/\s*", "", sql, flags=re.S))
+    for _, sql in _last_build_queries(settings)[0]:
+        match = _PERIODS_DELETED.match(sql)
         if match:
             deleted[match.group(1)] = match.group(2)
     assert set(REBUILT_BY_PERIOD + REBUILT_BY_PERIOD_766) <= set(deleted), sorted(deleted)
     return {deleted[m] for m in REBUILT_BY_PERIOD}, {deleted[m] for m in REBUILT_BY_PERIOD_766}
+
+
+def _tests_read_from(settings: Settings) -> dict[str, set[str | None]]:
+    """Per model rebuilt by period: the first period end its generic dbt tests read in the
+    last run's build (None: the whole table), from its dbt.log."""
+    queries, manifest = _last_build_queries(settings)
+    read_from: dict[str, set[str | None]] = {}
+    for unique_id, sql in queries:
+        test = manifest["nodes"].get(unique_id, {})
+        model = (test.get("attached_node") or "").rsplit(".", 1)[-1]
+        if model in REBUILT_BY_PERIOD + REBUILT_BY_PERIOD_766 and "dbt_internal_test" in sql:
+            match = _TEST_READS_FROM.search(sql)
+            read_from.setdefault(model, set()).add(match.group(1) if match else None)
+    assert set(read_from) == set(REBUILT_BY_PERIOD + REBUILT_BY_PERIOD_766), sorted(read_from)
+    return read_from
 
 
 @pytest.fixture
@@ -202,8 +231,16 @@ def test_a_night_rebuilds_only_what_its_new_family_feeds(night_two: tuple[Settin
         # the 766 marts: from the same month, or from the last month before it
         (from_766,) = rebuilt_from_766
         assert from_766 is not None and from_766 <= first_month, (name, from_766)
+        # their dbt tests read the periods written tonight (each test checks rows, or a
+        # combination of columns that names one period)
+        tests_from = _tests_read_from(scoped)
+        assert tests_from == {
+            **dict.fromkeys(REBUILT_BY_PERIOD, {first_month}),
+            **dict.fromkeys(REBUILT_BY_PERIOD_766, {from_766}),
+        }, name
         _run(whole, "--force")
         assert _periods_rebuilt_from(whole) == ({None}, {None}), name
+        assert set().union(*_tests_read_from(whole).values()) == {None}, name
         scoped_marts, whole_marts = _published(scoped), _published(whole)
         for table in PUBLISHED_MARTS:
             assert scoped_marts[table] == whole_marts[table], (name, table)
