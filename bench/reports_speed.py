@@ -30,7 +30,7 @@ meaningless), CPU seconds per process, runs of the code before and after interle
 the first process (the workbooks) 4.15 / 4.22 / 4.23 / 4.38 s before, its main thread
 2.50 / 2.58 s after (+0.5 s of compression on a thread of its own); the HTML report's
 process 2.45 s before, 2.09 s after. What changed: no cyclic garbage collection while the
-reports are written (reports.memory); the parts deflated at level 5 (+1.7 % of bytes), the
+reports are written (engines.heap); the parts deflated at level 5 (+1.7 % of bytes), the
 sheets while they are written (reports.deflate); a number's and a text's XML kept once
 made; the HTML report's process no longer imports openpyxl, pandas and the workbooks'
 modules (reports.labels, a lazy reports/__init__); its answer alone on its standard output

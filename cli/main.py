@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -32,6 +32,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli.common import console, resolve_settings
+from engines.heap import paused_until_frozen
 from night.db_lock import WarehouseBusyError, warehouse_lock
 from settings import Settings, environment, environment_set
 
@@ -87,14 +88,17 @@ def _shown(text: object) -> str:
     return escape(escape_control(text))
 
 
-def _execute_nightly(settings: Settings, plan: NightPlan) -> int:
+def _execute_nightly(settings: Settings, plan: NightPlan, start_of_run: Callable[[], None]) -> int:
     """Run the Dagster job in this process; print the summary; return the exit code.
 
     Only the part of the pipeline that tonight's new data changes runs (``plan.scope``,
     night/scope.py). ``plan.reasons``: why tonight runs after a night that did not end well
     (said again in the alert). The night is recorded as started (night/state.py) from just
     before the run until it ends in any way; a record left behind tells the next night
-    that this one died."""
+    that this one died.
+
+    ``start_of_run``: called once the run is about to start (engines/heap.py: what the
+    start-up made lives as long as the process; the garbage collector stops walking it)."""
     scope = plan.scope
     _prepare(settings)
     console.print(f"Tonight: {scope.describe()}")
@@ -106,7 +110,7 @@ def _execute_nightly(settings: Settings, plan: NightPlan) -> int:
         )
         console.print(f"Engine: dbt builds on {where}; Spark's tables: {settings.tables_dir}")
     with _warm_dbt(settings):
-        return _execute_prepared(settings, plan)
+        return _execute_prepared(settings, plan, start_of_run)
 
 
 @contextlib.contextmanager
@@ -144,7 +148,7 @@ def _warm_dbt(settings: Settings) -> Iterator[None]:
             )
 
 
-def _execute_prepared(settings: Settings, plan: NightPlan) -> int:
+def _execute_prepared(settings: Settings, plan: NightPlan, start_of_run: Callable[[], None]) -> int:
     """The night's Dagster run, its summary and its alert (see `_execute_nightly`)."""
     from night.state import clear_night_start, record_night_start
 
@@ -197,6 +201,7 @@ def _execute_prepared(settings: Settings, plan: NightPlan) -> int:
     # summary below goes to the terminal.
     terminal = Console(file=sys.stdout)
     record_night_start(settings, run_id)
+    start_of_run()
     try:
         with (
             log_path.open("a", encoding="utf-8") as log_file,
@@ -420,7 +425,7 @@ def _run_guarded(settings: Settings, *, force: bool = False, full_refresh: bool 
     from night.scope import plan_night, record_skipped_night
 
     try:
-        with warehouse_lock(settings):
+        with warehouse_lock(settings), paused_until_frozen() as start_of_run:
             holder = lock_holder(settings.database_path)
             if holder is not None:
                 en, vi = holder.describe()
@@ -433,7 +438,7 @@ def _run_guarded(settings: Settings, *, force: bool = False, full_refresh: bool 
                 _say_skipped(settings, plan.skipped_since)
                 record_skipped_night(settings, plan.skipped_since)
                 return 0
-            return _execute_nightly(settings, plan)
+            return _execute_nightly(settings, plan, start_of_run)
     except WarehouseBusyError as exc:
         console.print(f"[red]{exc}[/red]")
         return 1

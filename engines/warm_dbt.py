@@ -46,6 +46,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from engines.heap import paused_until_frozen
 from settings import environment, environment_replaced
 
 #: the variable that names the socket of the night's warm dbt (set by the CLI for the run)
@@ -246,12 +247,29 @@ def serve(
     started = time.monotonic()
     outcome = _Outcome(log_dir / OUTCOME_FILE, started, {"pid": os.getpid(), "served": False})
     parsed_env = dict(environment())
-    with tempfile.TemporaryDirectory(prefix="parwh-warm-dbt-") as scratch:
-        try:
-            manifest, why_not = _parse(project_dir, partial_parse, Path(scratch))
-        except Exception as exc:  # noqa: BLE001 - any failure here means: run dbt cold
-            manifest, why_not = None, f"the project did not parse here: {exc}"
-    outcome.write(ready_after_seconds=round(time.monotonic() - started, 2), refused=why_not)
+    # dbt and the parsed project live as long as this process: the garbage collector is off
+    # while they are made, then stops walking them (engines/heap.py)
+    with paused_until_frozen() as parsed:
+        with tempfile.TemporaryDirectory(prefix="parwh-warm-dbt-") as scratch:
+            try:
+                manifest, why_not = _parse(project_dir, partial_parse, Path(scratch))
+            except Exception as exc:  # noqa: BLE001 - any failure here means: run dbt cold
+                manifest, why_not = None, f"the project did not parse here: {exc}"
+        parsed()
+        return _serve_parsed(listener, socket_path, project_dir, outcome, parsed_env, manifest, why_not)
+
+
+def _serve_parsed(
+    listener: socket.socket,
+    socket_path: str,
+    project_dir: Path,
+    outcome: _Outcome,
+    parsed_env: Mapping[str, str],
+    manifest,  # noqa: ANN001 - dbt's Manifest
+    why_not: str | None,
+) -> int:
+    """The rest of :func:`serve`, once the project is parsed: wait for the command, run it."""
+    outcome.write(ready_after_seconds=round(time.monotonic() - outcome.started, 2), refused=why_not)
     conn, _ = listener.accept()
     listener.close()
     with contextlib.suppress(OSError):

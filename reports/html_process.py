@@ -15,9 +15,9 @@ from typing import BinaryIO
 
 import duckdb
 
+from engines.heap import without_cyclic_gc
 from reports import queries as q
 from reports.html import write_html_report
-from reports.memory import without_cyclic_gc
 
 
 def start(

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engines.heap import without_cyclic_gc
 from reports import html_process
 from reports import queries as q
 from reports.excel import write_ranking_workbooks
-from reports.memory import without_cyclic_gc
 
 DEFAULT_RUBRIC = "par_basic"
 #: the size of a publication from which the HTML report is written by a second process (a

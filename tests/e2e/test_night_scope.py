@@ -178,6 +178,17 @@ def _tests_read_from(settings: Settings) -> dict[str, set[str | None]]:
     return read_from
 
 
+def _temporary_relations(settings: Settings) -> dict[str, set[str]]:
+    """Per model: the kinds of temporary relation (table, view) the last run's build made for
+    it, from its dbt.log."""
+    kinds: dict[str, set[str]] = {}
+    for unique_id, sql in _last_build_queries(settings)[0]:
+        match = re.match(r"\s*create temporary (table|view) ", sql)
+        if match:
+            kinds.setdefault(unique_id.rsplit(".", 1)[-1], set()).add(match.group(1))
+    return kinds
+
+
 @pytest.fixture
 def night_two(warehouse_settings: Settings, tmp_path) -> tuple[Settings, Settings]:
     """The small inbox published, then a record-level export arrives; the same warehouse
@@ -233,6 +244,10 @@ def test_a_night_rebuilds_only_what_its_new_family_feeds(night_two: tuple[Settin
         assert from_766 is not None and from_766 <= first_month, (name, from_766)
         # their dbt tests read the periods written tonight (each test checks rows, or a
         # combination of columns that names one period)
+        # their new rows are inserted straight from their query (macros/append_from_view.sql)
+        temporary = _temporary_relations(scoped)
+        for model in REBUILT_BY_PERIOD + REBUILT_BY_PERIOD_766:
+            assert temporary.get(model) == {"view"}, (name, model, temporary.get(model))
         tests_from = _tests_read_from(scoped)
         assert tests_from == {
             **dict.fromkeys(REBUILT_BY_PERIOD, {first_month}),
