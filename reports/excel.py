@@ -8,6 +8,7 @@ rejected file named ``=HYPERLINK(…)`` must show as that text, not as a live li
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -329,27 +330,51 @@ def save(wb: Workbook, path: Path) -> None:
         ExcelWriter(wb, archive).save()
 
 
+@dataclass(frozen=True)
+class PlannedWorkbook:
+    """One ranking workbook of :func:`planned_workbooks`."""
+
+    rubric: str
+    period: str
+    province: str | None
+    path: Path
+    with_index: bool
+
+
+def planned_workbooks(
+    con: duckdb.DuckDBPyConnection, out_dir: Path, period: str | None, province: str | None
+) -> list[PlannedWorkbook]:
+    """The ranking workbooks of the publication: one per rubric present (par_basic first)
+    ranked in ``period`` (default: the rubric's latest year), ``xep_hang_<rubric>_<period>.xlsx``;
+    the first also holds the sheets of the PAR INDEX and the 766 index (not data-only
+    rankings like these)."""
+    planned: list[PlannedWorkbook] = []
+    ordered = sorted(q.rubrics(con), key=lambda r: (r != "par_basic", r))
+    suffix = f"_{province}" if province else ""
+    for rubric in ordered:
+        p = period or q.latest_year(con, rubric)
+        if p is None or not q.ranking_scopes(con, rubric, p, province):
+            continue
+        path = out_dir / f"xep_hang_{rubric}_{p}{suffix}.xlsx"
+        planned.append(PlannedWorkbook(rubric, p, province, path, with_index=not planned))
+    return planned
+
+
+def write_planned_workbook(con: duckdb.DuckDBPyConnection, planned: PlannedWorkbook) -> Path:
+    """Write one workbook of :func:`planned_workbooks` from ``con``."""
+    path = write_ranking_workbook(
+        con, planned.path, planned.rubric, planned.period, planned.province, with_index=planned.with_index
+    )
+    if path is None:  # planned from the same file: its rubric has a ranking then
+        raise RuntimeError(
+            f"{planned.path.name}: bộ tiêu chí {planned.rubric} không có xếp hạng năm {planned.period}"
+        )
+    return path
+
+
 def write_ranking_workbooks(
     con: duckdb.DuckDBPyConnection, out_dir: Path, period: str | None, province: str | None
 ) -> list[Path]:
-    """One workbook per rubric present (par_basic first): ``xep_hang_<rubric>_<period>.xlsx``;
-    the first one written also holds the sheet "Chỉ số CCHC" of its period (the PAR INDEX
-    is not one of these data-only rankings)."""
-    written: list[Path] = []
-    ordered = sorted(q.rubrics(con), key=lambda r: (r != "par_basic", r))
-    for rubric in ordered:
-        p = period or q.latest_year(con, rubric)
-        if p is None:
-            continue
-        suffix = f"_{province}" if province else ""
-        path = write_ranking_workbook(
-            con,
-            out_dir / f"xep_hang_{rubric}_{p}{suffix}.xlsx",
-            rubric,
-            p,
-            province,
-            with_index=not written,
-        )
-        if path:
-            written.append(path)
-    return written
+    """Write every workbook of :func:`planned_workbooks`; the files written."""
+    planned = planned_workbooks(con, out_dir, period, province)
+    return [write_planned_workbook(con, workbook) for workbook in planned]

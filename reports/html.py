@@ -3,6 +3,7 @@ Vietnamese/English toggle; no network access needed to open it."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from html import escape
 from pathlib import Path
 
@@ -72,8 +73,29 @@ def _card_item(f: q.Row) -> str:
     )
 
 
+class _Shared:
+    """What every province's section reads the same, read once per report when a section
+    first needs it (34 provinces each reading every unit's area points took 0.4 s of 3.8 at
+    100 million records)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, rubric: str, period: str) -> None:
+        self._con, self._rubric, self._period = con, rubric, period
+
+    @cached_property
+    def area_rows(self) -> list[q.Row]:
+        return q.areas(self._con, self._rubric, self._period)
+
+    @cached_property
+    def points(self) -> dict[tuple[str, str], q.Row]:
+        return q.area_points(self._con, self._rubric, self._period)
+
+    @cached_property
+    def findings(self) -> list[q.Row]:
+        return q.open_findings(self._con, None, self._period)
+
+
 def _province_section(
-    con: duckdb.DuckDBPyConnection, rubric: str, period: str, scope: q.Row, idx: int
+    con: duckdb.DuckDBPyConnection, rubric: str, period: str, scope: q.Row, idx: int, shared: _Shared
 ) -> str:
     ranked = q.ranking(con, rubric, period, "province", scope["scope_code"], scope["unit_kind"])
     if not ranked:
@@ -91,7 +113,7 @@ def _province_section(
     ]
     # every open finding on the unit or one of its communes, in the period shown (a grouped
     # completeness finding through the units it lists, a staff table's total through its file)
-    findings = [f for f in q.open_findings(con, None, period) if q.concerns(f, last["unit_code"], period)]
+    findings = [f for f in shared.findings if q.concerns(f, last["unit_code"], period)]
     missing = [f for f in findings if f["rule"] == "unit_submitted_every_family"]
     loss_items = (
         "".join(
@@ -162,9 +184,9 @@ def _province_section(
         )
     )
     # each area's distribution
-    points = q.area_points(con, rubric, period)
+    points = shared.points
     dists = []
-    for a in q.areas(con, rubric, period):
+    for a in shared.area_rows:
         vals = [
             (r["unit_name"], points[(r["unit_code"], a["area_code"])]["points"])
             for r in ranked
@@ -281,7 +303,8 @@ def render_html(
     for s in scopes:
         if s["unit_kind"] == "district" or s["scope_code"] not in chosen:
             chosen[s["scope_code"]] = s
-    sections = [_province_section(con, rubric, period, s, i) for i, s in enumerate(chosen.values())]
+    shared = _Shared(con, rubric, period)
+    sections = [_province_section(con, rubric, period, s, i, shared) for i, s in enumerate(chosen.values())]
     index = q.index_report(con, period, province_code)
     index_html = index_section(index, period, province_code) if index is not None else ""
     index_toc = f"<li><a href='#index'>{t('Chỉ số CCHC', 'PAR INDEX')}</a></li>" if index_html else ""

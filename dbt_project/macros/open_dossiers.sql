@@ -124,9 +124,11 @@
         only replaces tonight's dossiers: the ended versions kept by the nights before the
         last, when tonight brings records (the last night's stay one more night: the state
         each hook and the query read, the table's latest loaded_at, must not move between
-        them), then tonight's dossiers (a hash of tonight's keys; one delete with both
-        conditions took 3.3 s at 100M, these two 1 s). Otherwise every row (the query
-        inserts them all again). Dossier ids and unit codes are never null (ingest refuses
+        them), then tonight's dossiers (one delete with both conditions took 3.3 s at
+        100M, these two 1 s). Tonight's dossiers are found by a hash of their two keys
+        first, then by the keys: probing 14 million stored rows with two strings took
+        1.1-2.3 s at 100M, with the hash 0.4 s. Otherwise every row (the query inserts them
+        all again). Dossier ids and unit codes are never null (ingest refuses
         such a row). -#}
     {%- if is_incremental() -%}
         {%- set records = ref('stg_raw__dossier_records') -%}
@@ -145,16 +147,22 @@
                 )
         {%- else -%}
             delete from {{ this }} as stored
-            using (
-                select distinct
-                    unit_code,
-                    dossier_id
-                from {{ records }}
-                where loaded_at > {{ state['loaded_through'] }}
-            ) as tonight
             where
-                stored.unit_code = tonight.unit_code
-                and stored.dossier_id = tonight.dossier_id
+                -- candidates: a 64-bit hash of the keys, one number probed per stored
+                -- row instead of two strings; the keys themselves then decide
+                hash(stored.unit_code, stored.dossier_id) in (
+                    select hash(tonight.unit_code, tonight.dossier_id)
+                    from {{ records }} as tonight
+                    where tonight.loaded_at > {{ state['loaded_through'] }}
+                )
+                and exists (
+                    select 1
+                    from {{ records }} as tonight
+                    where
+                        tonight.loaded_at > {{ state['loaded_through'] }}
+                        and tonight.unit_code = stored.unit_code
+                        and tonight.dossier_id = stored.dossier_id
+                )
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

@@ -20,9 +20,19 @@ def test_the_second_process_writes_the_same_reports(
 ) -> None:
     alone = write_reports(published_db, tmp_path / "one")
     monkeypatch.setattr(writer, "SECOND_PROCESS_FROM_BYTES", 0)
+    started: list[tuple] = []
+    start = html_process.start
+    monkeypatch.setattr(html_process, "start", lambda *args: started.append(args) or start(*args))
     both = write_reports(published_db, tmp_path / "two")
     assert [p.relative_to(tmp_path / "two") for p in both] == [p.relative_to(tmp_path / "one") for p in alone]
     assert compare_dirs(tmp_path / "one", tmp_path / "two") == []
+    # the workbooks after the first (with the index sheets) were the second process's
+    (*_, there) = started[0]
+    workbooks = [p.name for p in alone if p.suffix == ".xlsx"]
+    assert workbooks[0] == "xep_hang_par_basic_2023.xlsx"
+    assert len(workbooks) >= 2
+    assert [w.path.name for w in there] == workbooks[1:]
+    assert not any(w.with_index for w in there)
 
 
 def test_the_second_process_raises_its_error_here(tmp_path: Path) -> None:
