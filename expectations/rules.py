@@ -17,8 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+import yamlfiles
 from expectations.spec import Rule
 from ingest.vocabulary import measure_label, terms
 
@@ -31,7 +30,7 @@ QUALITY_SCHEMA = "quality"
 @cache
 def dbt_vars() -> dict[str, Any]:
     """The vars of dbt_project.yml (the quality rules' parameters among them)."""
-    project = yaml.safe_load(DBT_PROJECT_PATH.read_text(encoding="utf-8"))
+    project = yamlfiles.load(DBT_PROJECT_PATH.read_text(encoding="utf-8"))
     return dict(project.get("vars") or {})
 
 
@@ -39,10 +38,10 @@ def dbt_vars() -> dict[str, Any]:
 def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, Any]:
     """rules.yaml with its `${name}` parameters substituted."""
     text = path.read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    raw = yamlfiles.load(text)
     params = {**dbt_vars(), **(raw.get("params") or {})}
     try:
-        return yaml.safe_load(string.Template(text).substitute(params))
+        return yamlfiles.load(string.Template(text).substitute(params))
     except KeyError as exc:
         raise ValueError(f"{path}: unknown parameter ${{{exc.args[0]}}}") from exc
 

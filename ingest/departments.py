@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+import yamlfiles
 from ingest.text import clean, fold
 
 CONFIG = Path(__file__).parent / "config" / "departments.yaml"
@@ -31,7 +30,7 @@ class Department:
 @cache
 def departments() -> tuple[Department, ...]:
     with open(CONFIG, encoding="utf-8") as fh:
-        spec = yaml.safe_load(fh) or {}
+        spec = yamlfiles.load(fh) or {}
     return tuple(
         Department(
             code=str(d["code"]),

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
-
+import yamlfiles
 from ingest.errors import IngestError
 from ingest.headers import HeaderMatch, col_letter, is_numeric_cell
 from ingest.numbers import parse_number
@@ -39,7 +38,7 @@ RULE_CATALOGUE = Path(__file__).resolve().parents[1] / "expectations" / "rules.y
 
 def _load_rules() -> dict[str, tuple[str, str]]:
     """The catalogue's `load_rules`: rule id -> (English, Vietnamese) summary."""
-    catalogue = yaml.safe_load(RULE_CATALOGUE.read_text(encoding="utf-8"))
+    catalogue = yamlfiles.load(RULE_CATALOGUE.read_text(encoding="utf-8"))
     return {r["id"]: (r["description"]["en"], r["description"]["vi"]) for r in catalogue["load_rules"]}
 
 

@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
-
+import yamlfiles
 from ingest import personal, vocabulary
 from ingest.text import clean, fold, is_blank
 
@@ -82,7 +81,7 @@ class AliasSet:
 
 def _read_yaml(path: Path) -> dict:
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+        return yamlfiles.load(fh) or {}
 
 
 @cache

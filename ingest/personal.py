@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
-
+import yamlfiles
 from ingest.text import fold, nfc
 
 PERSONAL_PATH = Path(__file__).parent / "config" / "personal.yaml"
@@ -82,7 +81,7 @@ def _digit_patterns(low: int, high: int, keep: int) -> list[ValuePattern]:
 def spec() -> PersonalSpec:
     """The declared personal fields and value patterns."""
     with open(PERSONAL_PATH, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh) or {}
+        raw = yamlfiles.load(fh) or {}
     headers: dict[str, str] = {}
     words: dict[str, str] = {}
     for field_name, forms in (raw.get("fields") or {}).items():

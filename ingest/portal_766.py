@@ -38,8 +38,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+import yamlfiles
 from ingest.errors import IngestError, ParseError
 from ingest.headers import ALIAS_DIR, HEADER_SCAN_ROWS, HeaderMatch, find_header, is_numbering_row
 from ingest.limits import human_bytes, limits
@@ -183,7 +182,7 @@ class Portal766Scores:
 @cache
 def _json_fields() -> dict[str, tuple[str, ...]]:
     with open(ALIAS_DIR / f"{FAMILY}.yaml", encoding="utf-8") as fh:
-        spec = yaml.safe_load(fh) or {}
+        spec = yamlfiles.load(fh) or {}
     return {k: tuple(str(x) for x in v or ()) for k, v in (spec.get("json_fields") or {}).items()}
 
 

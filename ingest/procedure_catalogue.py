@@ -35,8 +35,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+import yamlfiles
 from ingest import vocabulary
 from ingest.admin_units import UnitResolver
 from ingest.context import extract_context, reporting_unit_name, submission_date
@@ -93,7 +92,7 @@ _VALUE_COLUMNS = (
 def _values() -> dict[str, frozenset[str]]:
     """The cell words the alias file declares besides the vocabulary (``values``), folded."""
     with open(ALIAS_DIR / f"{FAMILY}.yaml", encoding="utf-8") as fh:
-        spec = yaml.safe_load(fh) or {}
+        spec = yamlfiles.load(fh) or {}
     return {name: frozenset(fold(w) for w in words) for name, words in (spec.get("values") or {}).items()}
 
 

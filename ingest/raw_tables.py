@@ -27,9 +27,9 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import yaml
 
 import sqlfiles
+import yamlfiles
 
 PACKAGE = __package__ or "ingest"  # its SQL files: ingest/sql/*.sql
 DBT_STAGING_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "models" / "staging"
@@ -122,7 +122,7 @@ def _table_from_yaml(entry: dict) -> Table:
 @cache
 def raw_tables() -> dict[str, Table]:
     """Every raw table, by name, as declared in the sources YAML (in its order)."""
-    document = yaml.safe_load(SOURCES_YAML.read_text(encoding="utf-8"))
+    document = yamlfiles.load(SOURCES_YAML.read_text(encoding="utf-8"))
     (source,) = (s for s in document["sources"] if s["name"] == RAW_SCHEMA)
     return {entry["name"]: _table_from_yaml(entry) for entry in source["tables"]}
 

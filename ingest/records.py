@@ -34,9 +34,9 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import yaml
 
 import sqlfiles
+import yamlfiles
 from ingest import vocabulary
 from ingest.aggregated import KIND_LEVEL
 from ingest.dates import DateWindow, date_window
@@ -139,7 +139,7 @@ MAX_ROW_FINDINGS = 500
 @cache
 def _alias_spec() -> dict:
     with open(ALIASES, encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+        return yamlfiles.load(fh) or {}
 
 
 def _required() -> tuple[str, ...]:

@@ -34,9 +34,9 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import yaml
 
 import sqlfiles
+import yamlfiles
 from ingest import personal, vocabulary
 from ingest.dates import DateWindow, date_window
 from ingest.export_scan import (
@@ -68,7 +68,7 @@ ALIASES = Path(__file__).parent / "aliases" / f"{FAMILY}.yaml"
 @cache
 def _alias_spec() -> dict:
     with open(ALIASES, encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+        return yamlfiles.load(fh) or {}
 
 
 def _headers_of(canonical: str) -> str:

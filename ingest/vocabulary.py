@@ -20,8 +20,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+import yamlfiles
 from ingest.text import fold
 
 VOCABULARY_PATH = Path(__file__).parent / "vocabulary.yaml"
@@ -48,13 +47,13 @@ DBT_VAR_SECTIONS = ("staff_categories",)
 @cache
 def _dbt_vars() -> dict:
     with open(DBT_PROJECT_DIR / "dbt_project.yml", encoding="utf-8") as fh:
-        return dict(yaml.safe_load(fh).get("vars") or {})
+        return dict(yamlfiles.load(fh).get("vars") or {})
 
 
 @cache
 def _spec() -> dict:
     with open(VOCABULARY_PATH, encoding="utf-8") as fh:
-        spec = yaml.safe_load(fh)
+        spec = yamlfiles.load(fh)
     for section in DBT_VAR_SECTIONS:
         spec[section] = _dbt_vars()[section]
     return spec

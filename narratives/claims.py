@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-import yaml
+import yamlfiles
 
 MEASURES_PATH = Path(__file__).parent / "measures.yaml"
 
@@ -27,7 +27,7 @@ class Measure:
 @cache
 def measures() -> dict[str, Measure]:
     """The measures a report can state, by name (narratives/measures.yaml)."""
-    declared = yaml.safe_load(MEASURES_PATH.read_text(encoding="utf-8"))["measures"]
+    declared = yamlfiles.load(MEASURES_PATH.read_text(encoding="utf-8"))["measures"]
     return {row["name"]: Measure(**row) for row in declared}
 
 

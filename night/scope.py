@@ -34,6 +34,7 @@ from night.state import (
     comparable_last_night,
     nothing_new,
     reasons_to_run,
+    shared_warehouse_reads,
     spark_records_withdrawn,
     unfinished_night,
 )
@@ -135,14 +136,15 @@ def plan_night(
     withdrawn after the last publication), for ``force`` and ``full_refresh``, and when the
     inbox or the code changed; on Spark a record export withdrawn since the last publication
     makes it a full refresh (`night.state.spark_records_withdrawn`)."""
-    reasons = reasons_to_run(settings) if reasons is None else reasons
-    if not full_refresh and spark_records_withdrawn(settings):
-        full_refresh = True
-    if not reasons and not force and not full_refresh:
-        last = nothing_new(settings)
-        if last is not None:
-            return NightPlan(reasons=reasons, skipped_since=last)
-    scope = night_scope(settings, whole=force or full_refresh)
+    with shared_warehouse_reads():
+        reasons = reasons_to_run(settings) if reasons is None else reasons
+        if not full_refresh and spark_records_withdrawn(settings):
+            full_refresh = True
+        if not reasons and not force and not full_refresh:
+            last = nothing_new(settings)
+            if last is not None:
+                return NightPlan(reasons=reasons, skipped_since=last)
+        scope = night_scope(settings, whole=force or full_refresh)
     return NightPlan(reasons=reasons, scope=scope, full_refresh=full_refresh)
 
 

@@ -23,6 +23,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -179,21 +182,52 @@ def manifest_loaded_through(con: duckdb.DuckDBPyConnection) -> datetime | None:
     return row[0] if row else None
 
 
+#: the read-only connection that :func:`_query_warehouse` shares while a night is planned
+#: (:func:`shared_warehouse_reads`): the database path and the connection, opened at the
+#: first query
+_SHARED_READER: ContextVar[dict[Path, duckdb.DuckDBPyConnection] | None] = ContextVar(
+    "shared_warehouse_reader", default=None
+)
+
+
+@contextmanager
+def shared_warehouse_reads() -> Iterator[None]:
+    """The queries of :func:`_query_warehouse` inside the block share one read-only
+    connection per database, closed when the block ends. Opening the working database
+    reads its catalogue (about 25 ms at 100 million records), and planning a night asks
+    about ten questions. Nothing may write the database inside the block: DuckDB refuses a
+    second connection of another kind to a file this process holds."""
+    opened: dict[Path, duckdb.DuckDBPyConnection] = {}
+    token = _SHARED_READER.set(opened)
+    try:
+        yield
+    finally:
+        _SHARED_READER.reset(token)
+        for con in opened.values():
+            con.close()
+
+
 def _query_warehouse(settings: Settings, name: str, params: dict | None = None) -> list[tuple] | None:
     """Rows of the read-only query ``night/sql/<name>.sql``; ``None`` when there is no database
     yet or it is busy."""
     if not settings.database_path.exists():
         return None
-    try:
-        con = duckdb.connect(str(settings.database_path), read_only=True)
-    except duckdb.Error:
-        return None
+    shared = _SHARED_READER.get()
+    con = shared.get(settings.database_path) if shared is not None else None
+    if con is None:
+        try:
+            con = duckdb.connect(str(settings.database_path), read_only=True)
+        except duckdb.Error:
+            return None
+        if shared is not None:
+            shared[settings.database_path] = con
     try:
         return sqlfiles.execute(con, _SQL, name, params).fetchall()
     except duckdb.Error:
         return None
     finally:
-        con.close()
+        if shared is None:
+            con.close()
 
 
 def _new_inbox_paths(settings: Settings, hashes: InboxHashes) -> list[tuple[Path, str]] | None:

@@ -23,6 +23,7 @@ PACKAGES = (
     "demo",
     "sqlfiles",
     "rubrics",
+    "yamlfiles",
 )
 
 

@@ -19,7 +19,7 @@ from engines.dbt import child_wrapper, dbt_executable, installed_dbt
 from engines.run_children import CHILDREN_DIR, kill_leftover_children
 from ingest.inbox import InboxHashes, register_inbox, sha256_file
 from ingest.warehouse import ensure_schema
-from night.scope import night_scope
+from night.scope import night_scope, plan_night
 from night.state import (
     changed_families,
     clear_night_start,
@@ -33,6 +33,7 @@ from night.state import (
     reasons_to_run,
     record_night_start,
     record_published_night,
+    shared_warehouse_reads,
     unfinished_night,
 )
 from orchestration.instance import LAUNCHED_BY_TAG, PID_TAG, fail_abandoned_runs, open_instance
@@ -227,6 +228,40 @@ def test_files_left_pending_are_loaded_by_the_next_night(registered: Settings) -
     _mark_loaded(registered)
     assert pending_files(registered) == []
     assert nothing_new(registered) is not None
+
+
+def test_planning_shares_one_read_only_connection_and_closes_it(
+    registered: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (registered.inbox_dir / "b.csv").write_text(BUDGET, encoding="utf-8")
+    _register(registered)
+    _published_through_now(registered)
+    opened: list[str] = []
+    connect = duckdb.connect
+
+    def counted(database: str, *args, **kwargs):
+        opened.append(database)
+        return connect(database, *args, **kwargs)
+
+    monkeypatch.setattr("night.state.duckdb.connect", counted)
+    with shared_warehouse_reads():
+        assert pending_files(registered) == ["b.csv"]
+        assert nothing_new(registered) is None
+        assert changed_families(registered, read_last_night(registered)) == {"budget"}
+    assert opened == [str(registered.database_path)]
+    # closed with the block: the night's own (read-write) connection opens in this process
+    duckdb.connect(str(registered.database_path)).close()
+    # planning itself shares one connection, and the same plan comes out of it
+    opened.clear()
+    plan = plan_night(registered)
+    assert plan.scope is not None and plan.scope.families == {"budget"}
+    assert opened == [str(registered.database_path)]
+    duckdb.connect(str(registered.database_path)).close()
+    # outside a block, each question opens its own connection, as before
+    opened.clear()
+    assert pending_files(registered) == ["b.csv"]
+    assert pending_files(registered) == ["b.csv"]
+    assert len(opened) == 2
 
 
 def test_files_loaded_after_the_published_night_are_published(registered: Settings) -> None:
