@@ -56,6 +56,8 @@ CODE_FOLDERS = (
     "engines",
     "submissions",
     "sqlfiles",
+    "yamlfiles",
+    "narratives",  # the narrative reports' claims, read by ingest
     "rubrics",  # the shipped rubric files score
 )
 CODE_FILES = ("pyproject.toml", "uv.lock")  # package versions (the admin unit lists come from one)

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from ingest.inbox import InboxHashes, register_inbox, sha256_file
 from ingest.warehouse import ensure_schema
 from night.scope import night_scope, plan_night
 from night.state import (
+    CODE_FOLDERS,
+    REPO_ROOT,
     changed_families,
     clear_night_start,
     code_fingerprint,
@@ -411,3 +414,11 @@ def test_runs_left_started_by_a_killed_night_are_marked_failed(tmp_path) -> None
     assert instance.get_run_by_id(killed).status == dg.DagsterRunStatus.FAILURE
     assert instance.get_run_by_id(daemon).status == dg.DagsterRunStatus.STARTED
     assert fail_abandoned_runs(instance) == []
+
+
+def test_the_fingerprint_covers_every_package_of_the_pipeline() -> None:
+    """A change in any package the night runs (all but the demo's) makes the next night run
+    the whole pipeline: its folder is hashed."""
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = set(project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"])
+    assert packages - {"demo"} == set(CODE_FOLDERS) - {"dbt_project"}
