@@ -12,7 +12,7 @@ from typing import IO, Any
 import yaml
 
 #: libyaml's safe loader, else PyYAML's own (a build without libyaml: slower, same documents)
-LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load(document: str | bytes | IO[str] | IO[bytes]) -> Any:
