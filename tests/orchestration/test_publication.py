@@ -13,6 +13,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from publication import swap
 from publication.swap import (
     PublicationError,
     prune_old_parquet_sets,
@@ -225,6 +226,38 @@ def test_many_marts_copied_side_by_side_are_each_published_whole(tmp_path: Path)
     finally:
         latest.close()
         con.close()
+
+
+@pytest.mark.parametrize(("threads", "per_copy"), [(4, 2), (2, 1), (1, 1)])
+def test_the_copies_share_the_databases_threads_and_give_them_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: int, per_copy: int
+) -> None:
+    """While the marts are copied two at a time, each copy's queries get half of the working
+    database's DuckDB threads (one at least); afterwards the setting is what it was, also
+    when a copy fails."""
+    con = _working_db(tmp_path / "w.duckdb", [("L867", 1)])
+    con.execute("create table marts.fct_scores as select i, 'U' || (i % 97) as unit from range(5000) t(i)")
+    con.execute(f"set threads = {threads}")
+    seen: list[int] = []
+    copy_mart = swap._copy_mart
+
+    def copy_counting_threads(working: duckdb.DuckDBPyConnection, table: str, from_previous: bool):  # noqa: ANN202
+        seen.append(int(working.cursor().execute("select current_setting('threads')").fetchone()[0]))
+        return copy_mart(working, table, from_previous)
+
+    monkeypatch.setattr(swap, "_copy_mart", copy_counting_threads)
+    publish(con, tmp_path / "published", "run-1")
+    assert seen == [per_copy, per_copy]
+    assert con.execute("select current_setting('threads')").fetchone() == (threads,)
+
+    def failing_copy(working: duckdb.DuckDBPyConnection, table: str, from_previous: bool):  # noqa: ANN202
+        raise PublicationError(f"{table}: the disk is full")
+
+    monkeypatch.setattr(swap, "_copy_mart", failing_copy)
+    with pytest.raises(PublicationError, match="the disk is full"):
+        publish(con, tmp_path / "published", "run-2", now=datetime.now(UTC) + timedelta(minutes=1))
+    assert con.execute("select current_setting('threads')").fetchone() == (threads,)
+    con.close()
 
 
 def test_a_new_parquet_set_replaces_the_old_one_which_is_kept(tmp_path: Path) -> None:
