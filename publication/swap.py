@@ -195,12 +195,12 @@ def _copy_marts(
         raise PublicationError("the working database has no marts to publish")
     # the largest first: the last mart to finish is then a small one
     largest_first = [row["table_name"] for row in sorted(found, key=lambda row: -row["estimated_rows"])]
-    # FSST is not tried on the marts' strings while they are copied (swap_skip_fsst.sql says why)
-    _run(working, "swap_skip_fsst")
     (setting,) = sqlfiles.rows(working, _SQL, "swap_threads")
     threads = int(setting["threads"])
-    _run(working, "swap_set_threads", {"threads": threads_per_copy(threads)})
+    # FSST is not tried on the marts' strings while they are copied (swap_skip_fsst.sql says why)
+    _run(working, "swap_skip_fsst")
     try:
+        _run(working, "swap_set_threads", {"threads": threads_per_copy(threads)})
         return _copy_into(
             working, target, parquet_target, tables, largest_first, run_id, published_at, previous
         )
